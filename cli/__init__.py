@@ -1,0 +1,1 @@
+"""Terminal front ends: ``python -m cli.host`` and ``python -m cli.join``."""

@@ -1,0 +1,1 @@
+"""Pure game engines, bots and the table logic: no I/O, no clocks, injected randomness."""

@@ -1,0 +1,1 @@
+"""The tablechat wire layer: a sans-IO framed-JSON codec and a thin asyncio connection."""
