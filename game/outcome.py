@@ -1,0 +1,39 @@
+"""How a game ended: who won (or nobody) and why.
+
+"Is the game over" is always derived from whether a state has an :class:`Outcome`; it is never
+stored a second time as a flag that could disagree with it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Termination(enum.Enum):
+    """Why a game ended. Stored explicitly so the result line can say it."""
+
+    LINE_COMPLETED = "line completed"
+    BOARD_FULL = "board full"
+    WORD_GUESSED = "word guessed"
+    GALLOWS_COMPLETE = "gallows complete"
+    RESIGNED = "resigned"
+    ABANDONED = "abandoned"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The end of a game.
+
+    Attributes:
+        winner: index of the winning player (0 moved first, "X"), or ``None`` for nobody.
+        termination: why the game ended.
+    """
+
+    winner: int | None
+    termination: Termination
+
+    @property
+    def is_draw(self) -> bool:
+        """True for an ending nobody won that still counts as a played game (not abandoned)."""
+        return self.winner is None and self.termination is not Termination.ABANDONED

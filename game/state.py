@@ -1,0 +1,50 @@
+"""The small API every game state offers (in the spirit of python-chess ``Board`` and OpenSpiel
+``State``), written down as a :class:`typing.Protocol` so the table and the tests can rely on it.
+
+Players are numbered 0 and 1; player 0 moves first (X). States are immutable: ``play``,
+``resign`` and ``abandon`` return new states.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, Self, TypeVar
+
+from game.outcome import Outcome
+
+MoveT = TypeVar("MoveT")
+
+
+class GameState(Protocol[MoveT]):
+    """What the table needs from a game state."""
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """Who won and why, or ``None`` while the game is in progress."""
+
+    @property
+    def turn(self) -> int | None:
+        """The player to move, or ``None`` once the game is over."""
+
+    def is_move_attempt(self, text: str) -> bool:
+        """Whether a typed line is shaped like a move in this game (legal or not)."""
+
+    def parse_move(self, text: str) -> MoveT:
+        """A legal move read from ``text``; raises MoveSyntaxError / IllegalMoveError."""
+
+    def move_text(self, move: MoveT) -> str:
+        """The text form of ``move``; ``parse_move`` reads it back to the same move."""
+
+    def legal_moves(self) -> list[MoveT]:
+        """The moves that may be played now."""
+
+    def play(self, move: MoveT) -> Self:
+        """The state after the player to move plays ``move``."""
+
+    def resign(self, player: int) -> Self:
+        """The state ended by ``player`` resigning."""
+
+    def abandon(self) -> Self:
+        """The state ended as abandoned (nobody's loss)."""
+
+    def render(self, viewer: int | None = None) -> str:
+        """The ASCII picture for ``viewer`` (a player index, ``None`` for a spectator)."""

@@ -1,0 +1,192 @@
+"""Hangman rules, the pictures, and that a guesser's view never holds the secret."""
+
+from __future__ import annotations
+
+import string
+import textwrap
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from game.errors import IllegalMoveError, MoveSyntaxError
+from game.hangman import Guess, HangmanState, check_secret, gallows
+from game.outcome import Outcome, Termination
+
+
+def play(state: HangmanState, *texts: str) -> HangmanState:
+    for text in texts:
+        state = state.play(state.parse_move(text))
+    return state
+
+
+def test_fresh_guesser_picture() -> None:
+    state = HangmanState.set_by("Rock-n'roll")
+    assert state.render(1) == textwrap.dedent(
+        """\
+          +---+
+          |   |
+              |
+              |
+              |
+              |
+        =========
+        word:    _ _ _ _ - _ ' _ _ _ _
+        guessed: -
+        misses:  none  (6 of 6 left)"""
+    )
+    assert "secret:  rock-n'roll  (only you see this)" in state.render(0)
+
+
+def test_picture_after_some_guesses() -> None:
+    state = play(HangmanState.duel("banana"), "a", "z", "Q", "n")
+    assert state.render(0) == textwrap.dedent(
+        """\
+          +---+
+          |   |
+          O   |
+          |   |
+              |
+              |
+        =========
+        word:    _ a n a n a
+        guessed: a z q n
+        misses:  z, q  (4 of 6 left)"""
+    )
+
+
+def test_all_seven_gallows_stages_differ() -> None:
+    stages = ["\n".join(gallows(i)) for i in range(7)]
+    assert len(set(stages)) == 7
+    assert "\n".join(gallows(6)) == textwrap.dedent(
+        """\
+          +---+
+          |   |
+          O   |
+         /|\\  |
+         / \\  |
+              |
+        ========="""
+    )
+
+
+@pytest.mark.parametrize("text", ["7", "!", "ß", "Ａ", "é", " ", "\u212a"])
+def test_non_letters_are_rejected_free(text: str) -> None:
+    state = HangmanState.duel("kelvin")
+    with pytest.raises(MoveSyntaxError, match="one letter a–z"):
+        state.parse_move(text)
+    assert state.misses == ()
+
+
+def test_two_letters_and_wrong_shape_are_rejected_free() -> None:
+    state = HangmanState.duel("kelvin")
+    with pytest.raises(MoveSyntaxError, match=r"same shape as _ _ _ _ _ _ \(6 letters\)"):
+        state.parse_move("ab")
+
+
+def test_repeated_letter_is_already_guessed() -> None:
+    state = play(HangmanState.duel("kelvin"), "z", "e")
+    for text in ("z", "E"):
+        with pytest.raises(IllegalMoveError, match="already guessed"):
+            state.parse_move(text)
+
+
+def test_whole_word_guesses() -> None:
+    state = play(HangmanState.set_by("ice cream"), "ice bream")
+    assert state.misses == ("ice bream",)
+    assert state.turn == 1
+    won = play(state, "ICE CREAM")
+    assert won.outcome == Outcome(1, Termination.WORD_GUESSED)
+    assert "the answer was: ice cream" in won.render(1)
+
+
+def test_duel_turns_and_the_completing_player_wins() -> None:
+    state = play(HangmanState.duel("abba"), "a")
+    assert state.turn == 1
+    state = play(state, "b")
+    assert state.outcome == Outcome(1, Termination.WORD_GUESSED)
+
+
+def test_gallows_complete() -> None:
+    duel = play(HangmanState.duel("quiz"), *"abcdef")
+    assert duel.outcome == Outcome(None, Termination.GALLOWS_COMPLETE)
+    assert duel.outcome.is_draw
+    setter = play(HangmanState.set_by("quiz"), *"abcdef")
+    assert setter.outcome == Outcome(0, Termination.GALLOWS_COMPLETE)
+    assert setter.turn is None
+    assert "the answer was: quiz" in setter.render(1)
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "123", "abc1", "naïve", "a  b", "x" * 41])
+def test_bad_secrets_are_refused_without_repeating_them(bad: str) -> None:
+    with pytest.raises(MoveSyntaxError) as info:
+        check_secret(bad)
+    assert bad.strip() == "" or bad not in str(info.value)
+
+
+def test_move_attempt_shapes() -> None:
+    state = HangmanState.set_by("don't stop")
+    for text in ("a", "7", "ß", " q ", "DON'T STOP", "abc'd efgh"):
+        assert state.is_move_attempt(text)
+    for text in ("hello", "dont stop", "don't stopp", "ab", "don't st0p"):
+        assert not state.is_move_attempt(text)
+
+
+@st.composite
+def secrets(draw: st.DrawFn) -> str:
+    words = draw(
+        st.lists(st.text(string.ascii_lowercase, min_size=1, max_size=8), min_size=1, max_size=3)
+    )
+    joiners = draw(
+        st.lists(st.sampled_from(" -'"), min_size=len(words) - 1, max_size=len(words) - 1)
+    )
+    text = words[0]
+    for joiner, word in zip(joiners, words[1:], strict=True):
+        text += joiner + word
+    return text
+
+
+def _leaks(view_text: str, state: HangmanState) -> list[str]:
+    """What in ``view_text`` the guesser should not know yet."""
+    hidden = sorted({c for c in state.secret if c in string.ascii_lowercase} - set(state.guessed))
+    problems = []
+    if len(state.secret) > 1 and state.secret in view_text.lower():
+        problems.append("secret")
+    word_line = next(line for line in view_text.splitlines() if line.startswith("word:"))
+    shown = word_line.removeprefix("word:").strip().split(" ")
+    for position, (char, cell) in enumerate(zip(state.secret, shown, strict=True)):
+        if char in hidden and cell != "_":
+            problems.append(f"position {position}")
+    return problems
+
+
+@settings(max_examples=150, deadline=None)
+@given(secrets(), st.lists(st.sampled_from([*string.ascii_lowercase, "word"]), max_size=30))
+def test_guesser_views_never_leak(secret: str, guesses: list[str]) -> None:
+    state = HangmanState.set_by(secret)
+    for guess in guesses:
+        if state.outcome is not None:
+            break
+        view = state.view(1)
+        assert view.secret is None
+        assert not _leaks(state.render(1), state)
+        assert all(c is None or c in state.guessed or c in " -'" for c in view.pattern)
+        text = "".join("a" if c not in " -'" else c for c in secret) if guess == "word" else guess
+        try:
+            move = state.parse_move(text)
+        except (MoveSyntaxError, IllegalMoveError) as error:
+            assert secret not in str(error) or len(secret) == 1
+            continue
+        assert state.move_text(move) == text.lower()
+        state = state.play(move)
+    if state.outcome is not None:
+        assert state.view(1).secret == secret
+
+
+@settings(max_examples=100, deadline=None)
+@given(secrets(), st.sampled_from(string.ascii_letters))
+def test_letter_text_round_trips(secret: str, letter: str) -> None:
+    state = HangmanState.duel(secret)
+    move = state.parse_move(letter)
+    assert move == Guess(letter.lower())
+    assert state.parse_move(state.move_text(move)) == move
