@@ -1,0 +1,42 @@
+"""``python -m cli.host [PORT]``: open a table, chat and play with whoever joins.
+
+The host owns the :class:`game.table.Table`. Lines typed here and ``say`` frames from the guest
+go into the table; what the table decides (its deliveries) goes to the local console or, as
+``show`` frames, to the guest. No game rule lives here and no byte is handled here.
+
+The guest's place is a :class:`GuestSeat` that outlives one connection: the resume step
+(issue 5) attaches a new connection to the same seat (token, last applied ``say.seq``) instead
+of freeing it when a connection is lost.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from cli.args import HostOptions, parse_host
+
+PROG = "python -m cli.host"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the host program; returns the exit status.
+
+    Args:
+        argv: the arguments after the program name (default ``sys.argv[1:]``).
+    """
+    options = parse_host(argv)
+    # Heavy imports only now: --help and bad arguments never pay for asyncio, game or net.
+    from cli.app import run  # noqa: PLC0415
+
+    return run(PROG, _serve(options))
+
+
+async def _serve(options: HostOptions) -> int:
+    from cli.hosting import Host  # noqa: PLC0415 (lazy: keeps start-up cheap)
+
+    host = Host(options)
+    return await host.run()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
