@@ -11,8 +11,6 @@ of freeing it when a connection is lost.
 
 from __future__ import annotations
 
-import sys
-
 from cli.args import HostOptions, parse_host
 
 PROG = "python -m cli.host"

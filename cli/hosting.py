@@ -207,10 +207,9 @@ class Host:
         self.seat.attach(connection, name, token)
         self._deliver(deliveries)
         self._guest_task = asyncio.current_task()
-        try:
+        # Cancelled when the host leaves; _close_guest has said bye by then.
+        with contextlib.suppress(asyncio.CancelledError):
             await self._serve_guest(connection, name)
-        except asyncio.CancelledError:
-            pass  # the host is leaving; _close_guest says bye
 
     async def _serve_guest(self, connection: Connection, name: str) -> None:
         loop = asyncio.get_running_loop()

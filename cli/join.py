@@ -7,8 +7,6 @@ parsed so that ``--help`` never imports asyncio (issue 4 §10).
 
 from __future__ import annotations
 
-import sys
-
 from cli.args import JoinOptions, parse_join
 
 PROG = "python -m cli.join"
