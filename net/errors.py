@@ -1,0 +1,159 @@
+"""Every error the wire layer raises, in one place.
+
+The shape follows h11: one abstract :class:`ProtocolError`, split by *whose fault* it is.
+
+* :class:`RemoteProtocolError` — the peer sent bytes we refuse. Each kind of rejection has its
+  own subclass so tests and callers can tell them apart, and each carries a ``reason`` a person
+  can read (it is also what we put in the ``error`` frame we send before closing).
+* :class:`LocalProtocolError` — we were asked to build or send something invalid (a bug in the
+  calling code, or text that cannot be framed). It is also a :class:`ValueError`, because that is
+  what Python code expects from a constructor given a bad value.
+
+Connection-level outcomes (:class:`ConnectionClosed`, :class:`Refused`,
+:class:`HandshakeError`) live here too so the sans-IO modules and the asyncio module share them;
+``net.connection`` re-exports them under the names the interface contract uses.
+"""
+
+from __future__ import annotations
+
+
+class ProtocolError(Exception):
+    """Abstract base: something about the framed-JSON protocol went wrong.
+
+    Attributes:
+        reason: One sentence for a person, without a trailing full stop.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class RemoteProtocolError(ProtocolError):
+    """The peer sent something that breaks the protocol; the connection must be closed."""
+
+
+class LocalProtocolError(ProtocolError, ValueError):
+    """We were asked to construct or send something the protocol does not allow."""
+
+
+# --- framing (the 4-byte length header) -------------------------------------------------------
+
+
+class FrameTooLarge(RemoteProtocolError):
+    """The header announced a body longer than the frame limit."""
+
+
+class EmptyFrame(RemoteProtocolError):
+    """The header announced a body of zero bytes."""
+
+
+# --- the body: text and JSON -----------------------------------------------------------------
+
+
+class InvalidUtf8(RemoteProtocolError):
+    """The body is not valid UTF-8, or a JSON string escapes a lone surrogate."""
+
+
+class InvalidJson(RemoteProtocolError):
+    """The body is not a single JSON value."""
+
+
+class NotAnObject(RemoteProtocolError):
+    """The body is valid JSON but not an object."""
+
+
+class MissingType(RemoteProtocolError):
+    """The object has no ``"type"``, or its ``"type"`` is not a non-empty string."""
+
+
+class DuplicateKey(RemoteProtocolError):
+    """An object repeats a key (JSON parsers disagree about which one wins, so we refuse)."""
+
+
+class NonFiniteNumber(RemoteProtocolError):
+    """``NaN``, ``Infinity``, ``-Infinity`` or a number that overflows to infinity."""
+
+
+class NestingTooDeep(RemoteProtocolError):
+    """Arrays/objects nest deeper than the limit."""
+
+
+class NumberTooLong(RemoteProtocolError):
+    """An integer has more digits than the limit (or a float literal is absurdly long)."""
+
+
+# --- messages -----------------------------------------------------------------------------------
+
+
+class UnknownMessageType(RemoteProtocolError):
+    """A well-formed frame whose ``"type"`` this protocol version does not define."""
+
+
+class InvalidField(RemoteProtocolError):
+    """A known message type with a missing, extra or ill-typed field."""
+
+
+class UnexpectedMessage(RemoteProtocolError):
+    """A valid message that is not allowed at this point (e.g. ``say`` sent by the host)."""
+
+
+# --- connection outcomes ----------------------------------------------------------------------
+
+
+class ConnectionClosed(Exception):
+    """The connection is over; every later ``send``/``recv`` raises this again.
+
+    Attributes:
+        reason: For a person: ``"left"`` (or the peer's own bye reason), ``"connection lost"``,
+            ``"protocol error: …"``, ``"peer reported a protocol error: …"``, ….
+        left: True iff the peer said ``bye`` — a deliberate leave, as opposed to a lost
+            connection or an error. (When *we* closed, ``left`` is False and ``reason`` is ours.)
+    """
+
+    def __init__(self, reason: str, *, left: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.left = left
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class Refused(Exception):
+    """The host answered our hello with ``refuse``.
+
+    Attributes:
+        reason: The host's sentence for a person.
+        code: Machine-readable: ``version``, ``full``, ``bad-code``, ``bad-token``,
+            ``rate-limited`` or ``bad-hello``.
+    """
+
+    def __init__(self, reason: str, code: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class HandshakeError(Exception):
+    """The hello exchange failed for a reason other than a refusal.
+
+    Examples: no answer within the deadline, the peer closed, the peer speaks another protocol
+    or version, or the peer sent something invalid.
+
+    Attributes:
+        reason: One sentence for a person.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason
