@@ -146,37 +146,52 @@ def secrets(draw: st.DrawFn) -> str:
     return text
 
 
-def _leaks(view_text: str, state: HangmanState) -> list[str]:
-    """What in ``view_text`` the guesser should not know yet."""
+def _decoy(state: HangmanState) -> HangmanState:
+    """The same game with every still-hidden letter of the secret changed to another letter
+    nobody has guessed. Everything made for the guesser must be identical for both: then it
+    cannot depend on the hidden letters (non-interference)."""
+    spare = [c for c in string.ascii_lowercase if c not in state.guessed]
     hidden = sorted({c for c in state.secret if c in string.ascii_lowercase} - set(state.guessed))
-    problems = []
-    if len(state.secret) > 1 and state.secret in view_text.lower():
-        problems.append("secret")
-    word_line = next(line for line in view_text.splitlines() if line.startswith("word:"))
-    shown = word_line.removeprefix("word:").strip().split(" ")
-    for position, (char, cell) in enumerate(zip(state.secret, shown, strict=True)):
-        if char in hidden and cell != "_":
-            problems.append(f"position {position}")
-    return problems
+    swap = {c: next(s for s in reversed(spare) if s != c) for c in hidden}
+    decoy = "".join(swap.get(c, c) for c in state.secret)
+    return HangmanState(decoy, state.setter, state.guessed, state.misses, state.moves)
+
+
+def _error(state: HangmanState, text: str) -> str | None:
+    try:
+        state.parse_move(text)
+    except (MoveSyntaxError, IllegalMoveError) as error:
+        return str(error)
+    return None
 
 
 @settings(max_examples=150, deadline=None)
-@given(secrets(), st.lists(st.sampled_from([*string.ascii_lowercase, "word"]), max_size=30))
+@given(
+    secrets(), st.lists(st.sampled_from([*string.ascii_lowercase, "word", "ab", "7"]), max_size=30)
+)
 def test_guesser_views_never_leak(secret: str, guesses: list[str]) -> None:
     state = HangmanState.set_by(secret)
     for guess in guesses:
         if state.outcome is not None:
             break
+        decoy = _decoy(state)
+        assert decoy.secret != secret or all(c in state.guessed or c in " -'" for c in secret)
         view = state.view(1)
         assert view.secret is None
-        assert not _leaks(state.render(1), state)
-        assert all(c is None or c in state.guessed or c in " -'" for c in view.pattern)
+        assert view == decoy.view(1)
+        assert state.render(1) == decoy.render(1)
+        word_line = next(x for x in state.render(1).splitlines() if x.startswith("word:"))
+        for char, cell in zip(secret, word_line.removeprefix("word:").split(), strict=True):
+            assert cell == (
+                "/" if char == " " else char if char in state.guessed + tuple(" -'") else "_"
+            )
         text = "".join("a" if c not in " -'" else c for c in secret) if guess == "word" else guess
-        try:
-            move = state.parse_move(text)
-        except (MoveSyntaxError, IllegalMoveError) as error:
-            assert secret not in str(error) or len(secret) == 1
+        assert state.is_move_attempt(text) == decoy.is_move_attempt(text)
+        error = _error(state, text)
+        if error is not None:
+            assert error == _error(decoy, text)
             continue
+        move = state.parse_move(text)
         assert state.move_text(move) == text.lower()
         state = state.play(move)
     if state.outcome is not None:

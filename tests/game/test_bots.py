@@ -1,0 +1,178 @@
+"""The bots: perfect tic-tac-toe (proven exhaustively), the m,n,k heuristic, the hangman guesser."""
+
+from __future__ import annotations
+
+import functools
+import random
+import string
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from game import gomoku_bot, perfect_bot
+from game.hangman import HangmanState
+from game.hangman_bot import choose_guess, consistent_words
+from game.mnk import GOMOKU, MnkRules, MnkState, completes_line
+from game.outcome import Termination
+from game.words import shipped_words
+
+
+@pytest.mark.parametrize("bot_player", [0, 1])
+def test_perfect_bot_never_loses_against_any_line(bot_player: int) -> None:
+    """Walk every opponent reply; the bot plays every one of its best moves (so any tie-break is
+    covered). Memoised on the position, so the whole tree is a few thousand states."""
+    seen: dict[tuple[int, int], None] = {}
+
+    def walk(state: MnkState) -> None:
+        key = (state.x, state.o)
+        if key in seen:
+            return
+        seen[key] = None
+        if state.outcome is not None:
+            assert state.outcome.winner != 1 - bot_player, state.render()
+            return
+        if state.turn == bot_player:
+            moves = perfect_bot.best_moves(state)
+            assert moves and all(m in state.legal_moves() for m in moves)
+        else:
+            moves = state.legal_moves()
+        for move in moves:
+            walk(state.play(move))
+
+    walk(MnkState())
+    assert len(seen) > 100
+
+
+def test_perfect_bot_takes_the_fastest_win_and_blocks() -> None:
+    # X: a1 b1, O: a2 b2, X to move: c1 wins now (c3 would be slower)
+    state = MnkState(x=0b000_000_011, o=0b000_011_000)
+    assert perfect_bot.best_moves(state) == [2]
+    # O to move must block c1 (X threatens a1 b1 c1)
+    state = MnkState(x=0b000_000_011, o=0b000_010_000)
+    assert state.turn == 1
+    assert perfect_bot.best_moves(state) == [2]
+
+
+def test_perfect_bot_prefers_the_slowest_loss() -> None:
+    @functools.cache
+    def plies_left(x: int, o: int) -> int:
+        return 9 - (x | o).bit_count()
+
+    # X a1 c1 b2? build a lost position for O: X has a fork (a1, c3, c1), O a2? Check by value.
+    state = MnkState()
+    for move in (0, 1, 4, 8):  # X a1, O b1, X b2, O c3: X to move, wins
+        state = state.play(move)
+    assert perfect_bot.position_value(state) > 0
+    reply = state.play(perfect_bot.best_moves(state)[0])
+    # whatever X did, O's value is a loss; O's best move must not lose immediately if avoidable
+    assert perfect_bot.position_value(reply) < 0
+    assert plies_left(reply.x, reply.o) == 4
+
+
+def test_perfect_bot_ties_use_the_rng_and_refuse_other_boards() -> None:
+    moves = {perfect_bot.choose_move(MnkState(), random.Random(seed)) for seed in range(40)}
+    assert len(moves) > 3
+    with pytest.raises(ValueError):
+        perfect_bot.best_moves(MnkState(MnkRules(4, 4, 3)))
+
+
+def test_perfect_bot_cold_and_warm_agree() -> None:
+    state = MnkState().play(0)
+    warm = perfect_bot.best_moves(state)
+    perfect_bot.clear_memo()
+    assert perfect_bot.best_moves(state) == warm
+
+
+def _place(rules: MnkRules, xs: list[str], os: list[str]) -> MnkState:
+    state = MnkState(rules)
+    x = sum(1 << state.parse_move(t) for t in xs)
+    o = sum(1 << state.parse_move(t) for t in os)
+    return MnkState(rules, x, o)
+
+
+def test_gomoku_bot_wins_blocks_and_stops_open_threes() -> None:
+    rng = random.Random(0)
+    # X to move with four in a row: must complete it rather than block O's four.
+    state = _place(GOMOKU, ["d4", "e4", "f4", "g4"], ["d5", "e5", "f5", "g5"])
+    assert state.turn == 0
+    assert gomoku_bot.choose_move(state, rng) in {state.parse_move("c4"), state.parse_move("h4")}
+    # O to move, X threatens h4 only (c4 blocked): block it.
+    state = _place(GOMOKU, ["d4", "e4", "f4", "g4", "a1"], ["c4", "d5", "e6", "o15"])
+    assert state.turn == 1
+    assert gomoku_bot.choose_move(state, rng) == state.parse_move("h4")
+    # O to move, X has an open three d4 e4 f4: O must stop it at c4 or g4 (or b4/h4 leaves a
+    # four, so only the adjacent ends are accepted here).
+    state = _place(GOMOKU, ["d4", "e4", "f4"], ["k10", "l11"])
+    assert gomoku_bot.choose_move(state, rng) in {state.parse_move("c4"), state.parse_move("g4")}
+
+
+def test_gomoku_bot_opens_in_the_centre_and_honours_the_clock() -> None:
+    assert gomoku_bot.choose_move(MnkState(GOMOKU), random.Random(1)) == 7 * 15 + 7
+    ticks = iter(range(1000))
+    budget = gomoku_bot.Budget(clock=lambda: float(next(ticks)), time_limit=2.5)
+    state = _place(GOMOKU, ["h8", "i9"], ["h9"])
+    assert gomoku_bot.choose_move(state, random.Random(1), budget) in state.legal_moves()
+    assert next(ticks) < 10  # stopped after a few candidates
+
+
+def test_gomoku_bot_beats_a_random_player() -> None:
+    rng = random.Random(2)
+    state = MnkState(GOMOKU)
+    while state.outcome is None:
+        if state.turn == 0:
+            state = state.play(gomoku_bot.choose_move(state, rng))
+        else:
+            state = state.play(rng.choice(state.legal_moves()))
+    assert state.outcome.winner == 0
+    assert state.outcome.termination is Termination.LINE_COMPLETED
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(3, 9), st.integers(3, 9), st.integers(3, 5), st.randoms(use_true_random=False))
+def test_heuristic_bot_always_takes_a_win_and_blocks_a_loss(m, n, k, rnd) -> None:
+    rules = MnkRules(m, n, min(k, max(m, n)))
+    state = MnkState(rules)
+    while state.outcome is None:
+        move = gomoku_bot.choose_move(state, rnd)
+        assert move in state.legal_moves()
+        mine, theirs = (state.x, state.o) if state.turn == 0 else (state.o, state.x)
+        empties = state.legal_moves()
+        if any(completes_line(rules, mine | 1 << c, c) for c in empties):
+            assert completes_line(rules, mine | 1 << move, move)
+        elif any(completes_line(rules, theirs | 1 << c, c) for c in empties):
+            assert completes_line(rules, theirs | 1 << move, move)
+        # the opponent half of the time plays randomly to create varied positions
+        state = state.play(move)
+        if state.outcome is None:
+            state = state.play(rnd.choice(state.legal_moves()))
+
+
+def test_hangman_bot_counts_consistent_words() -> None:
+    words = ["cart", "care", "core", "bore", "cute"]
+    state = HangmanState.set_by("core")
+    state = state.play(state.parse_move("c")).play(state.parse_move("z"))
+    view = state.view(1)
+    guessed = frozenset(view.guessed)
+    assert consistent_words(tuple(view.pattern), guessed, words) == ["cart", "care", "core", "cute"]
+    assert choose_guess(view, words) == "e"  # in care, core, cute
+    state = state.play(state.parse_move("e")).play(state.parse_move("o"))
+    assert choose_guess(state.view(1), words) == "core"  # only one word fits
+
+
+def test_hangman_bot_falls_back_to_english_frequency() -> None:
+    state = HangmanState.set_by("xy zq")
+    assert choose_guess(state.view(1), ["long", "words"]) == "e"
+    state = state.play(state.parse_move("e"))
+    assert choose_guess(state.view(1), []) == "t"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(shipped_words()[:300]))
+def test_hangman_bot_only_makes_legal_guesses(secret: str) -> None:
+    state = HangmanState.set_by(secret)
+    while state.outcome is None:
+        guess = choose_guess(state.view(1), shipped_words())
+        assert all(c in string.ascii_lowercase for c in guess)
+        state = state.play(state.parse_move(guess))
+    assert state.outcome.termination in {Termination.WORD_GUESSED, Termination.GALLOWS_COMPLETE}
