@@ -1,0 +1,409 @@
+"""The messages of protocol version 1, as frozen dataclasses validated on construction.
+
+Each class maps to one JSON object whose ``"type"`` is the class's ``TYPE``. Constructing one
+with a bad field raises :class:`~net.errors.LocalProtocolError` (a ``ValueError``): we never
+send what the peer would reject. :func:`from_dict` turns a decoded frame into a message and
+raises a :class:`~net.errors.RemoteProtocolError` subclass (``UnknownMessageType`` or
+``InvalidField``) for anything else, so both directions obey the same rules.
+
+Wire rules (PROTOCOL.md is the reference for other languages):
+
+* every field listed is required, except those that may be ``null`` (``hello.code``,
+  ``hello.token``, ``show.from``), which may also be left out;
+* unknown fields are rejected: version 1 is exact, a change means a new version;
+* integers are JSON integers (``true`` is not ``1``), ``0 <= n <= 2**53 - 1`` so that every
+  language's JSON numbers hold them exactly.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Final, TypeAlias
+
+from net.codec import DEFAULT_MAX_FRAME, encode
+from net.errors import InvalidField, LocalProtocolError, UnknownMessageType
+
+__all__ = [
+    "MAX_INT",
+    "MAX_NAME",
+    "MAX_SECRET",
+    "PROTOCOL_NAME",
+    "PROTOCOL_VERSION",
+    "REFUSE_CODES",
+    "SHOW_KINDS",
+    "Bye",
+    "Error",
+    "Hello",
+    "Message",
+    "Ping",
+    "Pong",
+    "Refuse",
+    "Say",
+    "Show",
+    "Welcome",
+    "encode_message",
+    "from_dict",
+    "validate_name",
+]
+
+PROTOCOL_NAME: Final = "tablechat"
+PROTOCOL_VERSION: Final = 1
+#: Names are shown on one line beside every chat line; 32 characters is plenty.
+MAX_NAME: Final = 32
+#: Join codes and seat tokens are short; 256 bounds what a peer can make us compare.
+MAX_SECRET: Final = 256
+#: The largest integer every JSON implementation (JavaScript included) holds exactly.
+MAX_INT: Final = 2**53 - 1
+SHOW_KINDS: Final = frozenset({"chat", "notice", "error", "board", "result"})
+REFUSE_CODES: Final = frozenset(
+    {"version", "full", "bad-code", "bad-token", "rate-limited", "bad-hello"}
+)
+
+# Characters that could rewrite a terminal line or reorder text around a name.
+_BIDI_CONTROLS: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BAD_CATEGORIES: Final = frozenset({"Cc", "Cs", "Zl", "Zp"})
+
+
+# --- field checks: each raises LocalProtocolError with a sentence naming the field -----------
+
+
+def _fail(where: str, problem: str) -> LocalProtocolError:
+    return LocalProtocolError(f"{where} {problem}")
+
+
+def _check_str(where: str, value: object, *, nonempty: bool = False, limit: int = 0) -> str:
+    if not isinstance(value, str):
+        raise _fail(where, f"must be a string, not {_kind(value)}")
+    if nonempty and not value:
+        raise _fail(where, "must not be empty")
+    if limit and len(value) > limit:
+        raise _fail(where, f"must be at most {limit} characters, not {len(value)}")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _fail(where, "contains a lone surrogate") from None
+    return value
+
+
+def _check_optional_str(where: str, value: object, *, limit: int) -> None:
+    if value is not None:
+        _check_str(where, value, nonempty=True, limit=limit)
+
+
+def _check_int(where: str, value: object, *, low: int = 0) -> None:
+    if type(value) is not int:  # bool is an int subclass; true is not 1 on the wire
+        raise _fail(where, f"must be an integer, not {_kind(value)}")
+    if not low <= value <= MAX_INT:
+        raise _fail(where, f"must be between {low} and {MAX_INT}, not {value}")
+
+
+def _check_bool(where: str, value: object) -> None:
+    if type(value) is not bool:
+        raise _fail(where, f"must be true or false, not {_kind(value)}")
+
+
+def validate_name(where: str, value: object) -> None:
+    """Check a person's name: 1–32 characters, not blank, no control characters.
+
+    Args:
+        where: How to refer to the field in the error, e.g. ``"hello.name"``.
+        value: The candidate name.
+
+    Raises:
+        LocalProtocolError: Naming the field and the problem.
+    """
+    name = _check_str(where, value, nonempty=True, limit=MAX_NAME)
+    if not name.strip():
+        raise _fail(where, "must not be blank")
+    for char in name:
+        if char in _BIDI_CONTROLS or unicodedata.category(char) in _BAD_CATEGORIES:
+            raise _fail(where, f"must not contain control characters (found U+{ord(char):04X})")
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+# --- the messages --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hello:
+    """join → host, first frame: who is asking, in which protocol, with which secrets.
+
+    ``code`` is the host's join code when it requires one; ``token`` is the seat token from an
+    earlier ``welcome`` when resuming. Any protocol name and version ≥ 1 can be *represented*
+    (so a mismatch can be refused with a reason); only ``tablechat``/1 is accepted by a host.
+    """
+
+    TYPE: ClassVar[str] = "hello"
+    name: str
+    code: str | None = None
+    token: str | None = None
+    protocol: str = PROTOCOL_NAME
+    version: int = PROTOCOL_VERSION
+
+    def __post_init__(self) -> None:
+        _check_str("hello.protocol", self.protocol, nonempty=True, limit=64)
+        _check_int("hello.version", self.version, low=1)
+        validate_name("hello.name", self.name)
+        _check_optional_str("hello.code", self.code, limit=MAX_SECRET)
+        _check_optional_str("hello.token", self.token, limit=MAX_SECRET)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON object for this message."""
+        return {
+            "type": "hello",
+            "protocol": self.protocol,
+            "version": self.version,
+            "name": self.name,
+            "code": self.code,
+            "token": self.token,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Welcome:
+    """host → join: the hello is accepted; the connection is open.
+
+    ``name`` is the seat name actually given (it may differ from the one asked for), ``token``
+    proves the seat on a later resume and is replaced at every resume, ``resumed`` says whether
+    this continues an earlier seat, and ``last_seq`` is the highest ``say.seq`` from this seat
+    already applied (0 if none) so the join can resend later lines exactly once.
+    """
+
+    TYPE: ClassVar[str] = "welcome"
+    name: str
+    host: str
+    token: str
+    resumed: bool = False
+    last_seq: int = 0
+    protocol: str = PROTOCOL_NAME
+    version: int = PROTOCOL_VERSION
+
+    def __post_init__(self) -> None:
+        _check_str("welcome.protocol", self.protocol, nonempty=True, limit=64)
+        _check_int("welcome.version", self.version, low=1)
+        validate_name("welcome.name", self.name)
+        validate_name("welcome.host", self.host)
+        _check_str("welcome.token", self.token, nonempty=True, limit=MAX_SECRET)
+        _check_bool("welcome.resumed", self.resumed)
+        _check_int("welcome.last_seq", self.last_seq)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON object for this message."""
+        return {
+            "type": "welcome",
+            "protocol": self.protocol,
+            "version": self.version,
+            "name": self.name,
+            "host": self.host,
+            "token": self.token,
+            "resumed": self.resumed,
+            "last_seq": self.last_seq,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Refuse:
+    """host → join: the hello is refused; the host closes right after."""
+
+    TYPE: ClassVar[str] = "refuse"
+    reason: str
+    code: str
+
+    def __post_init__(self) -> None:
+        _check_str("refuse.reason", self.reason, nonempty=True)
+        if not isinstance(self.code, str) or self.code not in REFUSE_CODES:
+            raise _fail("refuse.code", f"must be one of {', '.join(sorted(REFUSE_CODES))}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON object for this message."""
+        return {"type": "refuse", "reason": self.reason, "code": self.code}
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """join → host: one line the person typed (chat, move or command)."""
+
+    TYPE: ClassVar[str] = "say"
+    seq: int
+    text: str
+
+    def __post_init__(self) -> None:
+        _check_int("say.seq", self.seq)
+        _check_str("say.text", self.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON object for this message."""
+        return {"type": "say", "seq": self.seq, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    """host → join: something to display. ``sender`` is the JSON field ``from``."""
+
+    TYPE: ClassVar[str] = "show"
+    kind: str
+    text: str
+    sender: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, str) or self.kind not in SHOW_KINDS:
+            raise _fail("show.kind", f"must be one of {', '.join(sorted(SHOW_KINDS))}")
+        _check_str("show.text", self.text)
+        if self.sender is not None:
+            validate_name("show.from", self.sender)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON object for this message."""
+        # str(): a StrEnum kind (game.Kind) goes out as its plain value.
+        return {"type": "show", "kind": str(self.kind), "text": self.text, "from": self.sender}
+
+
+@dataclass(frozen=True, slots=True)
+class Ping:
+    """either way: are you there? Answered by a ``pong`` with the same ``id``."""
+
+    TYPE: ClassVar[str] = "ping"
+    id: int
+
+    def __post_init__(self) -> None:
+        _check_int("ping.id", self.id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON object for this message."""
+        return {"type": "ping", "id": self.id}
+
+
+@dataclass(frozen=True, slots=True)
+class Pong:
+    """either way: the answer to a ``ping``."""
+
+    TYPE: ClassVar[str] = "pong"
+    id: int
+
+    def __post_init__(self) -> None:
+        _check_int("pong.id", self.id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON object for this message."""
+        return {"type": "pong", "id": self.id}
+
+
+@dataclass(frozen=True, slots=True)
+class Bye:
+    """either way: the sender is closing deliberately (``"left"`` when a person left)."""
+
+    TYPE: ClassVar[str] = "bye"
+    reason: str = "left"
+
+    def __post_init__(self) -> None:
+        _check_str("bye.reason", self.reason, nonempty=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON object for this message."""
+        return {"type": "bye", "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Error:
+    """either way: the sender saw a protocol error and closes right after."""
+
+    TYPE: ClassVar[str] = "error"
+    reason: str
+
+    def __post_init__(self) -> None:
+        _check_str("error.reason", self.reason, nonempty=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON object for this message."""
+        return {"type": "error", "reason": self.reason}
+
+
+Message: TypeAlias = Hello | Welcome | Refuse | Say | Show | Ping | Pong | Bye | Error
+
+# Per type: (class, required JSON fields, optional nullable JSON fields, JSON→attribute renames).
+_Spec: TypeAlias = tuple[Callable[..., Message], frozenset[str], frozenset[str], dict[str, str]]
+_NO: Final[frozenset[str]] = frozenset()
+_SPECS: Final[dict[str, _Spec]] = {
+    "hello": (Hello, frozenset({"protocol", "version", "name"}), frozenset({"code", "token"}), {}),
+    "welcome": (
+        Welcome,
+        frozenset({"protocol", "version", "name", "host", "token", "resumed", "last_seq"}),
+        _NO,
+        {},
+    ),
+    "refuse": (Refuse, frozenset({"reason", "code"}), _NO, {}),
+    "say": (Say, frozenset({"seq", "text"}), _NO, {}),
+    "show": (Show, frozenset({"kind", "text"}), frozenset({"from"}), {"from": "sender"}),
+    "ping": (Ping, frozenset({"id"}), _NO, {}),
+    "pong": (Pong, frozenset({"id"}), _NO, {}),
+    "bye": (Bye, frozenset({"reason"}), _NO, {}),
+    "error": (Error, frozenset({"reason"}), _NO, {}),
+}
+
+
+def from_dict(obj: dict[str, Any]) -> Message:
+    """Turn a decoded frame into the message it encodes.
+
+    Args:
+        obj: A JSON object with a string ``"type"`` (as :class:`net.codec.Decoder` yields).
+
+    Returns:
+        The message.
+
+    Raises:
+        UnknownMessageType: ``"type"`` is not one of version 1's types.
+        InvalidField: A field is missing, unexpected, or has a bad value.
+    """
+    kind = obj.get("type")
+    spec = _SPECS.get(kind) if isinstance(kind, str) else None
+    if spec is None:
+        shown = repr(kind)[:40]
+        raise UnknownMessageType(f"unknown message type {shown}")
+    cls, required, optional, renames = spec
+    keys = obj.keys() - {"type"}
+    missing = required - keys
+    if missing:
+        raise InvalidField(f"{kind} message lacks {', '.join(sorted(missing))}")
+    extra = keys - required - optional
+    if extra:
+        names = ", ".join(repr(k)[:40] for k in sorted(extra)[:3])
+        raise InvalidField(f"{kind} message has unexpected field(s) {names}")
+    kwargs = {renames.get(key, key): obj[key] for key in keys}
+    try:
+        return cls(**kwargs)
+    except LocalProtocolError as exc:
+        raise InvalidField(exc.reason) from exc
+
+
+def encode_message(message: Message, *, max_frame: int = DEFAULT_MAX_FRAME) -> bytes:
+    """Encode a message as one complete frame.
+
+    Args:
+        message: Any protocol message.
+        max_frame: The largest body allowed, in bytes.
+
+    Returns:
+        The frame (header and body) as one bytes object.
+
+    Raises:
+        LocalProtocolError: The message does not fit in ``max_frame`` bytes.
+    """
+    return encode(message.to_dict(), max_frame=max_frame)

@@ -1,0 +1,185 @@
+"""Messages: every valid one round-trips through the wire; every invalid one is refused, typed."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from net.codec import Decoder
+from net.errors import InvalidField, LocalProtocolError, UnknownMessageType
+from net.messages import (
+    MAX_INT,
+    REFUSE_CODES,
+    SHOW_KINDS,
+    Bye,
+    Error,
+    Hello,
+    Message,
+    Ping,
+    Pong,
+    Refuse,
+    Say,
+    Show,
+    Welcome,
+    encode_message,
+    from_dict,
+)
+
+# Names: 1–32 printable characters, not blank.
+names = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\u202e"),
+    min_size=1,
+    max_size=32,
+).filter(str.strip)
+secrets_ = st.text(st.characters(codec="utf-8"), min_size=1, max_size=50)
+texts = st.text(max_size=200)
+ints = st.integers(min_value=0, max_value=MAX_INT)
+reasons = st.text(min_size=1, max_size=80)
+
+all_messages: st.SearchStrategy[Message] = st.one_of(
+    st.builds(Hello, name=names, code=st.none() | secrets_, token=st.none() | secrets_),
+    st.builds(
+        Welcome, name=names, host=names, token=secrets_, resumed=st.booleans(), last_seq=ints
+    ),
+    st.builds(Refuse, reason=reasons, code=st.sampled_from(sorted(REFUSE_CODES))),
+    st.builds(Say, seq=ints, text=texts),
+    st.builds(Show, kind=st.sampled_from(sorted(SHOW_KINDS)), text=texts, sender=st.none() | names),
+    st.builds(Ping, id=ints),
+    st.builds(Pong, id=ints),
+    st.builds(Bye, reason=reasons),
+    st.builds(Error, reason=reasons),
+)
+
+
+def wire(message: Message) -> Message:
+    (obj,) = Decoder().feed(encode_message(message))
+    return from_dict(obj)
+
+
+@given(all_messages)
+def test_every_valid_message_round_trips(message: Message) -> None:
+    assert wire(message) == message
+
+
+@given(st.lists(all_messages, min_size=1, max_size=4), st.data())
+@settings(max_examples=50)
+def test_message_streams_round_trip_under_any_split(msgs: list[Message], data: Any) -> None:
+    stream = b"".join(encode_message(m) for m in msgs)
+    cut = data.draw(st.integers(min_value=0, max_value=len(stream)))
+    decoder = Decoder()
+    objs = decoder.feed(stream[:cut]) + decoder.feed(stream[cut:])
+    assert [from_dict(o) for o in objs] == msgs
+
+
+def test_wire_shapes_match_the_contract() -> None:
+    assert Hello(name="bob").to_dict() == {
+        "type": "hello",
+        "protocol": "tablechat",
+        "version": 1,
+        "name": "bob",
+        "code": None,
+        "token": None,
+    }
+    assert Show(kind="chat", text="hi", sender="ann").to_dict() == {
+        "type": "show",
+        "kind": "chat",
+        "text": "hi",
+        "from": "ann",
+    }
+    assert Welcome(name="bob", host="ann", token="t").to_dict()["last_seq"] == 0
+
+
+def test_show_accepts_a_str_enum_kind_and_sends_its_value() -> None:
+    class Kind(enum.StrEnum):
+        CHAT = "chat"
+
+    assert Show(kind=Kind.CHAT, text="x").to_dict()["kind"] == "chat"
+
+
+def test_nullable_fields_may_be_omitted() -> None:
+    assert from_dict({"type": "hello", "protocol": "tablechat", "version": 1, "name": "b"}) == (
+        Hello(name="b")
+    )
+    assert from_dict({"type": "show", "kind": "notice", "text": ""}) == Show("notice", "")
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Hello(name=""),
+        lambda: Hello(name="   "),
+        lambda: Hello(name="x" * 33),
+        lambda: Hello(name="bob\x1b[2J"),
+        lambda: Hello(name="bob\n"),
+        lambda: Hello(name="evil\u202etxt"),
+        lambda: Hello(name="a\u2028b"),
+        lambda: Hello(name=3),  # type: ignore[arg-type]
+        lambda: Hello(name="bob", version=0),
+        lambda: Hello(name="bob", protocol=""),
+        lambda: Hello(name="bob", code=""),
+        lambda: Hello(name="bob", token="t" * 257),
+        lambda: Welcome(name="bob", host="ann", token=""),
+        lambda: Welcome(name="bob", host="ann", token="t", resumed=1),  # type: ignore[arg-type]
+        lambda: Welcome(name="bob", host="ann", token="t", last_seq=-1),
+        lambda: Refuse(reason="no", code="nope"),
+        lambda: Refuse(reason="", code="full"),
+        lambda: Say(seq=-1, text="x"),
+        lambda: Say(seq=True, text="x"),
+        lambda: Say(seq=MAX_INT + 1, text="x"),
+        lambda: Say(seq=1, text=None),  # type: ignore[arg-type]
+        lambda: Say(seq=1, text="\ud800"),
+        lambda: Show(kind="shout", text="x"),
+        lambda: Show(kind="chat", text="x", sender=""),
+        lambda: Ping(id=-5),
+        lambda: Pong(id=1.5),  # type: ignore[arg-type]
+        lambda: Bye(reason=""),
+        lambda: Error(reason=""),
+    ],
+)
+def test_invalid_construction_raises_local_protocol_error(build: Any) -> None:
+    with pytest.raises(LocalProtocolError) as info:
+        build()
+    assert isinstance(info.value, ValueError)
+    assert "." in info.value.reason  # names the field, e.g. "hello.name must …"
+
+
+def test_a_readable_reason_names_the_field_and_problem() -> None:
+    with pytest.raises(LocalProtocolError, match=r"hello\.name must be at most 32 characters"):
+        Hello(name="x" * 40)
+    with pytest.raises(LocalProtocolError, match=r"control characters \(found U\+001B\)"):
+        Hello(name="a\x1bb")
+
+
+@pytest.mark.parametrize(
+    ("obj", "match"),
+    [
+        ({"type": "say", "seq": 1}, "lacks text"),
+        ({"type": "say", "seq": 1, "text": "x", "extra": 1}, "unexpected field"),
+        ({"type": "say", "seq": "1", "text": "x"}, "say.seq must be an integer"),
+        ({"type": "say", "seq": 1.0, "text": "x"}, "say.seq must be an integer"),
+        ({"type": "say", "seq": -1, "text": "x"}, "between 0"),
+        ({"type": "show", "kind": "x", "text": "x", "from": None}, "show.kind"),
+        ({"type": "welcome", "name": "b"}, "lacks"),
+        ({"type": "ping", "id": None}, "ping.id"),
+        ({"type": "refuse", "reason": "r", "code": ["full"]}, "refuse.code"),
+    ],
+)
+def test_invalid_fields_from_the_wire_raise_invalid_field(obj: dict[str, Any], match: str) -> None:
+    with pytest.raises(InvalidField, match=match):
+        from_dict(obj)
+
+
+@pytest.mark.parametrize("kind", ["shout", "Say", "HELLO", "x" * 1000])
+def test_unknown_type_is_typed(kind: str) -> None:
+    with pytest.raises(UnknownMessageType) as info:
+        from_dict({"type": kind})
+    assert len(info.value.reason) < 80
+
+
+def test_oversized_text_cannot_be_sent() -> None:
+    with pytest.raises(LocalProtocolError, match="frame limit"):
+        encode_message(Say(seq=1, text="x" * 70000))
