@@ -17,7 +17,7 @@ from cli.args import HostOptions
 from cli.console import Console
 from game.table import Delivery, Seat, Table
 from net.connection import Connection, ConnectionClosed, PendingConnection, serve
-from net.messages import Say, Show, Welcome
+from net.messages import Say, Show, Welcome, validate_name
 
 # /q is about the connection, not the table: the programs intercept it (CONTRACT.md).
 QUIT_COMMANDS = frozenset({"/q", "/quit"})
@@ -121,6 +121,11 @@ class Host:
 
     async def run(self) -> int:
         """Open the table, then handle typed lines until the host leaves; returns 0."""
+        try:
+            # The name travels in every welcome and chat line: check it before opening.
+            validate_name("--name", self.options.name)
+        except ValueError as exc:
+            raise Failure(f"cannot use that name: {exc}", status=2) from None
         server = await self._open()
         port = server.sockets[0].getsockname()[1]
         self.console.start()

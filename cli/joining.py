@@ -15,7 +15,7 @@ from cli.app import Failure, make_console
 from cli.args import JoinOptions
 from cli.console import Console
 from net.connection import Connection, ConnectionClosed, HandshakeError, Refused, connect
-from net.messages import Hello, Say, Show
+from net.messages import Hello, Say, Show, validate_name
 
 QUIT_COMMANDS = frozenset({"/q", "/quit"})
 
@@ -46,6 +46,10 @@ class Link:
             Failure: nothing listening, an unknown address, a refused hello, or a peer that
                 does not speak the protocol — each as one sentence.
         """
+        try:
+            validate_name("--name", self.name)
+        except ValueError as exc:  # net's LocalProtocolError: the name breaks the protocol rules
+            raise Failure(f"cannot use that name: {exc}", status=2) from None
         hello = Hello(name=self.name, code=None, token=self.token)
         try:
             connection = await connect(self.host, self.port, hello)
@@ -73,8 +77,9 @@ class Link:
         """Send one typed line. Raises ConnectionClosed when the connection is gone."""
         if self.connection is None:
             raise ConnectionClosed("connection lost")
+        say = Say(seq=self.seq + 1, text=text)  # ValueError (LocalProtocolError) if unsendable
         self.seq += 1
-        await self.connection.send(Say(seq=self.seq, text=text))
+        await self.connection.send(say)
 
     async def receive(self) -> Show:
         """Wait for the next ``show``. Raises ConnectionClosed when the connection ends."""
@@ -153,6 +158,8 @@ class Guest:
                 return 0  # run() says bye on the way out
             try:
                 await self.link.say(line)
+            except ValueError as exc:  # e.g. longer than a frame may be: tell, keep going
+                console.show("error", f"not sent: {exc}")
             except ConnectionClosed:
                 # The receiving task reports how the connection ended; wait for it.
                 await asyncio.Event().wait()

@@ -1,0 +1,135 @@
+"""Real host and join processes in pseudo-terminals, for the end-to-end tests of cli/.
+
+Every process is started with ``sys.executable -m cli.host|cli.join`` from the repository root,
+listens on 127.0.0.1 with port 0 (the host prints the port it got: no fixed ports, no races),
+is waited on with bounded timeouts only, and is terminated — then killed — in teardown, also
+when the test failed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+
+REPO = Path(__file__).resolve().parents[2]
+TIMEOUT = 5.0  # seconds for any one expected output; generous for a loaded 2-core CI machine
+OPEN_LINE = re.compile(rb"table is open on 127\.0\.0\.1:(\d+)")
+
+
+class _Sink:
+    """A pexpect log file that keeps every raw byte the child wrote to its terminal."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def write(self, data: bytes) -> None:
+        self.data += data
+
+    def flush(self) -> None:
+        pass
+
+
+def child_env(home: Path, *, no_color: bool = True, term: str = "xterm") -> dict[str, str]:
+    """The environment of a child program: a private HOME, the repo importable, UTF-8."""
+    env = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "COLUMNS", "LINES"}}
+    env["HOME"] = str(home)  # issue 5 adds a per-user state file: never touch the real one
+    env["TERM"] = term
+    env["PYTHONUTF8"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    if no_color:
+        env["NO_COLOR"] = "1"
+    return env
+
+
+class Player:
+    """One running program in a pseudo-terminal."""
+
+    def __init__(self, module: str, args: list[str], env: dict[str, str]) -> None:
+        self.sink = _Sink()
+        self.child = pexpect.spawn(
+            sys.executable,
+            ["-m", module, *args],
+            env=env,
+            cwd=str(REPO),
+            timeout=TIMEOUT,
+            dimensions=(60, 220),  # wide: no line of ours wraps
+        )
+        self.child.logfile_read = self.sink
+
+    @property
+    def raw(self) -> bytes:
+        """Everything the program wrote to its terminal so far."""
+        return bytes(self.sink.data)
+
+    def type(self, text: str) -> None:
+        """Type *text* without pressing Enter."""
+        self.child.send(text.encode())
+
+    def say(self, line: str) -> None:
+        """Type *line* and press Enter."""
+        self.child.send(line.encode() + b"\r")
+
+    def expect(self, text: str, timeout: float = TIMEOUT) -> None:
+        """Wait until *text* appears (after what earlier expects consumed)."""
+        self.child.expect_exact(text.encode(), timeout=timeout)
+
+    def expect_re(self, pattern: bytes, timeout: float = TIMEOUT) -> re.Match[bytes]:
+        """Wait for a regular expression on the raw bytes; return the match."""
+        self.child.expect(pattern, timeout=timeout)
+        match = self.child.match
+        assert isinstance(match, re.Match)
+        return match
+
+    def wait_exit(self, timeout: float = TIMEOUT) -> int:
+        """Wait for the program to end by itself; return its exit status."""
+        self.child.expect(pexpect.EOF, timeout=timeout)
+        self.child.close()
+        status = self.child.exitstatus
+        assert status is not None, f"ended by signal {self.child.signalstatus}"
+        return int(status)
+
+    def stop(self) -> None:
+        """Terminate (then kill) the program if it still runs."""
+        if self.child.isalive():
+            self.child.terminate(force=True)
+        self.child.close(force=True)
+
+
+class Players:
+    """Starts programs for one test and cleans every one of them up."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.started: list[Player] = []
+
+    def start(self, module: str, *args: str, no_color: bool = True, term: str = "xterm") -> Player:
+        player = Player(module, list(args), child_env(self.home, no_color=no_color, term=term))
+        self.started.append(player)
+        return player
+
+    def host(self, name: str = "alice", *args: str, **kw: object) -> tuple[Player, int]:
+        """Start a host on a free port; return it and the port it printed."""
+        host = self.start("cli.host", "0", "--name", name, *args, **kw)  # type: ignore[arg-type]
+        port = int(host.expect_re(OPEN_LINE).group(1))
+        return host, port
+
+    def join(self, port: int, name: str = "bob", *args: str, **kw: object) -> Player:
+        """Start a join towards *port* and wait until it sat down."""
+        join = self.start("cli.join", str(port), "--name", name, *args, **kw)  # type: ignore[arg-type]
+        join.expect("you joined")
+        return join
+
+    def pair(self, host_name: str = "alice", join_name: str = "bob") -> tuple[Player, Player, int]:
+        """A host and a seated join; the host has seen the join sit down."""
+        host, port = self.host(host_name)
+        join = self.join(port, join_name)
+        host.expect(join_name)
+        return host, join, port
+
+    def cleanup(self) -> None:
+        for player in self.started:
+            player.stop()

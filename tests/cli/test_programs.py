@@ -1,0 +1,110 @@
+"""The programs on their own: --help, --version, start-up cost, and each expected failure.
+
+Issue 4 §1, §2, §10: expected failures are one clear sentence on stderr and a non-zero exit,
+never a traceback; ``python -m cli.join --help`` does not import asyncio.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cli.harness import REPO, child_env
+
+
+def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=REPO,
+        env=child_env(home),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+
+
+def _one_sentence(stderr: str) -> str:
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("module", ["cli.join", "cli.host"])
+def test_help_does_not_import_asyncio(module: str, tmp_path: Path) -> None:
+    done = _run(tmp_path, "-X", "importtime", "-m", module, "--help")
+    assert done.returncode == 0
+    assert "usage: python -m " + module in done.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    for heavy in ("asyncio", "readline", "colorama", "game", "net"):
+        assert heavy not in imported, f"--help imported {heavy}"
+
+
+def test_help_describes_the_options(tmp_path: Path) -> None:
+    host = _run(tmp_path, "-m", "cli.host", "--help").stdout
+    join = _run(tmp_path, "-m", "cli.join", "--help").stdout
+    for option in ("PORT", "--name", "--no-color", "--version", "--bind"):
+        assert option in host
+    for option in ("PORT", "--name", "--no-color", "--version", "--host"):
+        assert option in join
+
+
+@pytest.mark.parametrize("module", ["cli.join", "cli.host"])
+def test_version(module: str, tmp_path: Path) -> None:
+    done = _run(tmp_path, "-m", module, "--version")
+    assert done.returncode == 0
+    assert done.stdout.startswith(f"python -m {module} 0.1.0")
+
+
+@pytest.mark.parametrize("port", ["70000", "-5", "abc"])
+def test_bad_port(port: str, tmp_path: Path) -> None:
+    done = _run(tmp_path, "-m", "cli.join", port)
+    assert done.returncode == 2
+    sentence = _one_sentence(done.stderr)
+    assert f"bad port {port!r}" in sentence and "1 to 65535" in sentence
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port that is bound but not listening: connecting is refused, and nobody can race us."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A port someone else is listening on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
+
+
+def test_nothing_listening(silent_port: int, tmp_path: Path) -> None:
+    done = _run(tmp_path, "-m", "cli.join", str(silent_port))
+    assert done.returncode == 1
+    assert _one_sentence(done.stderr) == (
+        f"python -m cli.join: no table at 127.0.0.1:{silent_port} — is the host running?"
+    )
+
+
+def test_address_in_use(busy_port: int, tmp_path: Path) -> None:
+    done = _run(tmp_path, "-m", "cli.host", str(busy_port))
+    assert done.returncode == 1
+    sentence = _one_sentence(done.stderr)
+    assert f"port {busy_port} on 127.0.0.1 is already in use" in sentence
+    assert "another port" in sentence
+
+
+def test_unknown_bind_address(tmp_path: Path) -> None:
+    done = _run(tmp_path, "-m", "cli.host", "0", "--bind", "no-such-host.invalid")
+    assert done.returncode == 1
+    assert "cannot listen on no-such-host.invalid" in _one_sentence(done.stderr)

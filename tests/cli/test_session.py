@@ -1,0 +1,252 @@
+"""A host and a join talking: chat, typing over incoming lines, leaving, losing, refusing.
+
+Issue 4 §2–§4, §7, §8. Each test has its own processes (leaving ends them).
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pexpect
+
+from tests.cli.conftest import Players
+from tests.cli.harness import REPO, child_env
+
+# Our own terminal control, written with NO_COLOR set: the line clear before a message that
+# arrives while you type, and what readline itself writes (bracketed paste, meta key mode).
+OWN_SEQUENCES = (b"\r\x1b[2K", b"\x1b[?2004h", b"\x1b[?2004l", b"\x1b[?1034h", b"\x1b[?1h\x1b=")
+
+
+def _without_own_sequences(raw: bytes) -> bytes:
+    for sequence in OWN_SEQUENCES:
+        raw = raw.replace(sequence, b"")
+    return raw
+
+
+def test_chat_both_ways(players: Players) -> None:
+    host, join, _ = players.pair()
+    join.say("hi alice")
+    host.expect("<bob> hi alice")
+    host.say("hello bob, café ✓")
+    join.expect("<alice> hello bob, café ✓")
+
+
+def test_half_typed_line_survives_an_incoming_line(players: Players) -> None:
+    host, join, _ = players.pair()
+    join.type("half a li")
+    join.expect("half a li")  # readline has it on the screen
+    host.say("a line from alice")
+    join.expect("<alice> a line from alice")
+    join.expect("<bob> half a li")  # the partial input is redrawn below the message, intact
+    join.say("ne, then Enter")
+    host.expect("<bob> half a line, then Enter")
+    # and the other way round
+    host.type("alice typ")
+    host.expect("alice typ")
+    join.say("interruption")
+    host.expect("<bob> interruption")
+    host.expect("<alice> alice typ")
+    host.say("ing")
+    join.expect("<alice> alice typing")
+
+
+def _leaves(players: Players, leaver: str, how: str) -> None:
+    host, join, _ = players.pair()
+    (quitter, stayer, quitter_name) = (
+        (host, join, "alice") if leaver == "host" else (join, host, "bob")
+    )
+    start = time.monotonic()
+    if how == "/q":
+        quitter.say("/q")
+    elif how == "Ctrl-D":
+        quitter.child.sendeof()
+    else:
+        quitter.child.sendintr()
+    assert quitter.wait_exit() == 0
+    assert time.monotonic() - start < 2.0  # "within a second", with slack for a loaded CI
+    stayer.expect(f"{quitter_name} left")
+    if leaver == "host":
+        assert join.wait_exit() == 0  # the join goes when the host goes
+    else:
+        assert host.child.isalive()  # the host stays and waits for the next guest
+
+
+def test_q_from_host(players: Players) -> None:
+    _leaves(players, "host", "/q")
+
+
+def test_q_from_join(players: Players) -> None:
+    _leaves(players, "join", "/q")
+
+
+def test_ctrl_c_on_join(players: Players) -> None:
+    _leaves(players, "join", "Ctrl-C")
+
+
+def test_ctrl_c_on_host(players: Players) -> None:
+    _leaves(players, "host", "Ctrl-C")
+
+
+def test_ctrl_d_on_join(players: Players) -> None:
+    _leaves(players, "join", "Ctrl-D")
+
+
+def test_ctrl_d_on_host(players: Players) -> None:
+    _leaves(players, "host", "Ctrl-D")
+
+
+def test_killed_join_is_lost_not_left_and_the_host_goes_on(players: Players) -> None:
+    host, join, port = players.pair()
+    join.child.kill(signal.SIGKILL)
+    host.expect("connection to bob lost")
+    assert b"bob left" not in host.raw.split(b"connection to bob lost")[0]
+    second = players.join(port, "carol")
+    host.expect("carol")
+    second.say("hello again")
+    host.expect("<carol> hello again")
+
+
+def test_full_table_refuses_a_second_join(players: Players) -> None:
+    host, join, port = players.pair()
+    third = players.start("cli.join", str(port), "--name", "dan")
+    assert third.wait_exit() != 0
+    text = third.raw.decode()
+    assert f"the table at 127.0.0.1:{port} refused you:" in text
+    assert "full" in text
+    assert "Traceback" not in text
+    join.say("still here")
+    host.expect("<bob> still here")
+
+
+HOSTILE = {
+    "clear screen": ("\x1b[2J", "^[[2J"),
+    "OSC 52 clipboard": ("\x1b]52;c;cm0gLXJmIH4=\x07", "^[]52;c;cm0gLXJmIH4=^G"),
+    "OSC 8 link": ("\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\", "^[]8;;http://evil^[\\click"),
+    "C1 CSI": ("\x9b31mred", "\\u009b31mred"),
+    "lone ESC": ("a\x1bb", "a^[b"),
+    "carriage return": ("real\rforged", "real^Mforged"),
+    "bidi override": ("abc\u202edef", "abc\\u202edef"),
+}
+
+
+def test_escape_sequences_from_the_join_are_shown_not_obeyed(players: Players) -> None:
+    host, port = players.host()
+    before = len(host.raw)
+    # A script-mode join sends exactly the bytes we give it, including those a terminal would
+    # act on; the name carries controls too.
+    lines = "".join(attack + "\n" for attack, _shown in HOSTILE.values()) + "/q\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.join", str(port), "--name", "mallory"],
+        input=lines.encode(),
+        cwd=REPO,
+        env=child_env(players.home),
+        capture_output=True,
+        timeout=20,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for _attack, shown in HOSTILE.values():
+        host.expect(shown)
+    host.expect("left")
+    received = _without_own_sequences(host.raw[before:])
+    _assert_inert(received)
+
+
+def test_a_name_with_controls_is_refused_before_connecting(players: Players) -> None:
+    # net's hello allows no control characters in names, so no peer name can carry them; the
+    # join says so in one sentence instead of failing on the wire.
+    _host, port = players.host()
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.join", str(port), "--name", "mal\x1b[31mlory"],
+        stdin=subprocess.DEVNULL,
+        cwd=REPO,
+        env=child_env(players.home),
+        capture_output=True,
+        timeout=20,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count(b"\n") == 1
+    assert b"cannot use that name" in done.stderr
+
+
+def test_escape_sequences_from_the_host_are_shown_not_obeyed(players: Players) -> None:
+    host, join, _ = players.pair()
+    before = len(join.raw)
+    for attack, _shown in HOSTILE.values():
+        # readline's quoted-insert (Ctrl-V) puts the next byte into the line as it is, so the
+        # host person can type ESC, CR, etc. into a chat line.
+        quoted = b"".join(
+            b"\x16" + bytes([byte]) if byte < 0x20 else bytes([byte]) for byte in attack.encode()
+        )
+        host.child.send(quoted + b"\r")
+    for _attack, shown in HOSTILE.values():
+        join.expect(shown)
+    _assert_inert(_without_own_sequences(join.raw[before:]))
+
+
+def _assert_inert(received: bytes) -> None:
+    assert b"\x1b" not in received, received
+    assert b"\xc2\x9b" not in received  # C1 CSI, UTF-8 encoded
+    assert "\u202e".encode() not in received
+    assert b"\x07" not in received
+    assert b"\r" not in received.replace(b"\r\n", b"")
+
+
+def test_script_mode(players: Players) -> None:
+    host, port = players.host()
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.join", str(port), "--name", "scripty"],
+        input=b"hi\n\n/q\n",
+        cwd=REPO,
+        env=child_env(players.home, no_color=False),  # colors would be on, but stdout is a pipe
+        capture_output=True,
+        timeout=20,
+        check=False,
+    )
+    host.expect("<scripty> hi")
+    host.expect("scripty left")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b""
+    assert b"\x1b" not in done.stdout  # no colors, no line clearing into a pipe
+    assert b"<scripty> " not in done.stdout  # no prompt
+    assert re.search(rb"you joined alice's table at 127\.0\.0\.1:\d+ as scripty", done.stdout)
+
+
+def test_script_mode_eof_means_leave(players: Players) -> None:
+    host, port = players.host()
+    join = subprocess.Popen(
+        [sys.executable, "-m", "cli.join", str(port), "--name", "piped"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=REPO,
+        env=child_env(players.home),
+    )
+    try:
+        assert join.stdin is not None
+        join.stdin.write(b"line one\n")
+        join.stdin.flush()
+        host.expect("<piped> line one")
+        join.stdin.close()  # EOF
+        host.expect("piped left")
+        assert join.wait(timeout=5) == 0
+    finally:
+        if join.poll() is None:
+            join.kill()
+            join.wait()
+
+
+def test_colors_only_when_wanted(players: Players) -> None:
+    host, port = players.host("alice", no_color=False)
+    join = players.join(port, "bob", "--no-color")
+    host.expect("bob")
+    join.say("colorful?")
+    host.expect("colorful?")
+    assert b"\x1b[1m\x1b[35m<bob>" in host.raw  # the other's name in its own color
+    join_text = _without_own_sequences(join.raw)
+    assert b"\x1b[" not in join_text
+    _ = pexpect  # pexpect is the harness's; imported here for type checkers of .child
