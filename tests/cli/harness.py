@@ -48,11 +48,11 @@ def child_env(home: Path, *, no_color: bool = True, term: str = "xterm") -> dict
 class Player:
     """One running program in a pseudo-terminal."""
 
-    def __init__(self, module: str, args: list[str], env: dict[str, str]) -> None:
+    def __init__(self, program: str, args: list[str], env: dict[str, str]) -> None:
         self.sink = _Sink()
         self.child = pexpect.spawn(
-            sys.executable,
-            ["-m", module, *args],
+            program,
+            args,
             env=env,
             cwd=str(REPO),
             timeout=TIMEOUT,
@@ -107,7 +107,14 @@ class Players:
         self.started: list[Player] = []
 
     def start(self, module: str, *args: str, no_color: bool = True, term: str = "xterm") -> Player:
-        player = Player(module, list(args), child_env(self.home, no_color=no_color, term=term))
+        env = child_env(self.home, no_color=no_color, term=term)
+        player = Player(sys.executable, ["-m", module, *args], env)
+        self.started.append(player)
+        return player
+
+    def start_shell(self, command: str) -> Player:
+        """Run *command* with /bin/sh in a pseudo-terminal (to look at the terminal afterwards)."""
+        player = Player("/bin/sh", ["-c", command], child_env(self.home))
         self.started.append(player)
         return player
 

@@ -250,3 +250,20 @@ def test_colors_only_when_wanted(players: Players) -> None:
     join_text = _without_own_sequences(join.raw)
     assert b"\x1b[" not in join_text
     _ = pexpect  # pexpect is the harness's; imported here for type checkers of .child
+
+
+def test_terminal_modes_are_restored_when_the_other_side_leaves(players: Players) -> None:
+    # The join exits while its reader thread is inside readline (which had switched the
+    # terminal to its own mode); the shell that started it must get a sane terminal back.
+    host, port = players.host()
+    command = f"{sys.executable} -m cli.join {port} --name bob; echo MODES; stty -a"
+    join = players.start_shell(command)
+    join.expect("<bob> ")
+    host.expect("bob")
+    host.say("/q")
+    join.expect("alice left")
+    join.expect("MODES")
+    join.child.expect(pexpect.EOF)
+    modes = join.raw.split(b"MODES", 1)[1].decode()
+    assert re.search(r"(?<!-)\bicanon\b", modes), modes
+    assert re.search(r"(?<!-)\becho\b", modes), modes
