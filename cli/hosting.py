@@ -15,7 +15,7 @@ import socket
 from cli.app import Failure, make_console
 from cli.args import HostOptions
 from cli.console import Console
-from game.table import Delivery, Seat, Table
+from game.table import Delivery, Kind, Seat, Table
 from net.connection import Connection, ConnectionClosed, PendingConnection, serve
 from net.messages import Say, Show, Welcome, validate_name
 
@@ -97,6 +97,8 @@ class GuestSeat:
             show = await outbox.get()
             try:
                 await connection.send(show)
+            except ValueError:
+                pass  # net's LocalProtocolError: too big for a frame; nothing sensible to send
             except ConnectionClosed:
                 # The receive side notices the loss and reports it; nothing more to send.
                 outbox.task_done()
@@ -114,7 +116,9 @@ class Host:
         """Prepare a host for *options*; nothing is opened before :meth:`run`."""
         self.options = options
         self.table = Table(options.name, rng=random.Random())
-        self.console: Console = make_console(options.name, options.color)
+        # The table cleans the name (trims, cuts to 32 characters); show the one it uses.
+        self.name = self.table.host_name
+        self.console: Console = make_console(self.name, options.color)
         self.seat = GuestSeat()
         self._leaving = asyncio.Event()
         self._guest_task: asyncio.Task[None] | None = None
@@ -161,7 +165,7 @@ class Host:
             raise Failure(f"cannot listen on {where}: {exc.strerror or exc}") from exc
 
     def _opening_line(self, port: int) -> str:
-        name, bind = self.options.name, self.options.bind
+        name, bind = self.name, self.options.bind
         if bind in _LOOPBACK:
             hint = f"python -m cli.join {port}"
         else:
@@ -196,7 +200,7 @@ class Host:
         if self.seat.connected or self.table.guest_name is not None or self._leaving.is_set():
             who = self.table.guest_name or "someone"
             await pending.refuse(
-                f"this table is full — {self.options.name} is already playing with {who}",
+                f"this table is full — {self.name} is already playing with {who}",
                 "full",
             )
             return
@@ -204,7 +208,7 @@ class Host:
         token = secrets.token_urlsafe(16)
         try:
             connection = await pending.accept(
-                Welcome(name=name, host=self.options.name, token=token, resumed=False, last_seq=0)
+                Welcome(name=name, host=self.name, token=token, resumed=False, last_seq=0)
             )
         except (ConnectionClosed, OSError):
             self._deliver_to_host_only(self.table.leave(Seat.GUEST))
@@ -234,12 +238,17 @@ class Host:
     async def _guest_gone(self, name: str, *, left: bool, reason: str | None) -> None:
         if self._leaving.is_set():
             return  # we closed it ourselves on the way out
-        if not left:
-            # Lost is not leaving: say so. Without resume (issue 5) the seat is then freed.
-            self.console.notice(f"connection to {name} lost")
         await self.seat.detach(reason)
         self.seat.free()
-        self._deliver(self.table.leave(Seat.GUEST))
+        deliveries = self.table.leave(Seat.GUEST)
+        if not left:
+            # Lost is not leaving, so the table's "NAME left the table" notice would be wrong.
+            # Until resume exists (issue 5: Table.drop, a grace period, then leave) the seat is
+            # freed at once; what the table says beyond that notice (an abandoned game's
+            # result) is still shown.
+            self.console.notice(f"connection to {name} lost — the seat is free again")
+            deliveries = [d for d in deliveries if d.shown.kind != Kind.NOTICE]
+        self._deliver(deliveries)
         self._guest_task = None
 
     def _deliver_to_host_only(self, deliveries: list[Delivery]) -> None:
