@@ -125,7 +125,7 @@ def test_hangman_with_a_set_secret_lost_by_the_guesser(table: tuple[Player, Play
 
 
 def test_gomoku_to_five_in_a_row(table: tuple[Player, Player]) -> None:
-    host, join = table
+    host, _join = table
     host.say("/game gomoku")
     _both(table, "new game: gomoku")
     host.expect("your move (X)")
