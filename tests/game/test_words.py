@@ -26,6 +26,6 @@ def test_pick_word_uses_the_injected_random() -> None:
 
 
 def test_importing_the_table_does_not_read_the_list() -> None:
-    code = "import game.hangman, game.words; print(game.words.shipped_words.cache_info().currsize)"
+    code = "import game.table, game.words; print(game.words.shipped_words.cache_info().currsize)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0"

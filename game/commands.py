@@ -1,0 +1,137 @@
+"""Reading slash commands: the command word, and the options of ``/game``; and the /help text.
+
+Parsing only — what a command *does* is the table's business. Every malformed command raises
+:class:`CommandError` with the explanation for the one who typed it; user text repeated in it is
+passed through :func:`game.untrusted.quote`. A hangman secret is never repeated in any message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from game.errors import GameError, MoveSyntaxError
+from game.hangman import check_secret
+from game.mnk import GOMOKU, TICTACTOE, MnkRules
+from game.untrusted import quote
+
+COMMANDS = ("game", "help", "board", "resign", "rematch", "score", "move", "guess", "q")
+_GAME_NAMES = {
+    "tictactoe": "tictactoe",
+    "tic-tac-toe": "tictactoe",
+    "ttt": "tictactoe",
+    "gomoku": "gomoku",
+    "hangman": "hangman",
+}
+_SIZE = re.compile(r"(\d{1,2})x(\d{1,2})", re.IGNORECASE)
+_K = re.compile(r"k=(\d{1,2})", re.IGNORECASE)
+
+HELP = """\
+commands:
+  /game tictactoe       3×3 tic-tac-toe; any board: /game tictactoe 4x4 k=3 (columns x rows)
+  /game gomoku          15×15, five in a row
+  /game hangman         guess a word from the built-in list, taking turns
+  /game hangman SECRET  set a word or "a short phrase" yourself; the other player guesses
+  /board                show the board again
+  /resign               give up the game in progress
+  /rematch              the same game again; the other player moves first
+  /score                wins and draws so far
+  /move TEXT            play TEXT as a move even if it would read as chat (also /guess TEXT)
+  /help                 this text
+  /q                    leave the table
+The one who types /game moves first, as X. Alone at the table you play the bot; if someone sits
+down meanwhile, that game carries on and /game is free for the two of you once it ends.
+Cells: 1–9 on 3×3 (1 top-left, 9 bottom-right), or column letter + row number, e.g. b2;
+rows are numbered from 1 at the top. A line that is only a number or letter+number is a move.
+Hangman: a line of one character is a letter guess; a line shaped exactly like the blanks (same
+length, letters where the blanks are, the same spaces, hyphens and apostrophes) is a guess of
+the whole answer and costs a miss if wrong. Six misses and the gallows is complete.
+Anything else is chat. Start a line with // to send it as chat whatever it looks like."""
+
+
+class CommandError(GameError):
+    """A command that cannot be carried out as typed; the message says why and what to type."""
+
+
+@dataclass(frozen=True)
+class GameSpec:
+    """A game as asked for by ``/game``.
+
+    Attributes:
+        name: ``tictactoe``, ``gomoku`` or ``hangman``.
+        rules: board geometry for the m,n,k games, else ``None``.
+        secret: the hangman secret set by the player, or ``None`` (table picks a word). Kept out
+            of ``repr`` so it cannot end up in a log or message by accident.
+    """
+
+    name: str
+    rules: MnkRules | None = None
+    secret: str | None = field(default=None, repr=False)
+
+    @property
+    def title(self) -> str:
+        """How the game is named in notices (never mentions the secret)."""
+        return self.rules.name if self.rules is not None else "hangman"
+
+
+def split_command(line: str) -> tuple[str, str]:
+    """``"/Game  hangman x"`` → ``("game", "hangman x")``: the lower-case word and the rest."""
+    word, _, rest = line[1:].strip().partition(" ")
+    return word.lower(), rest.strip()
+
+
+def parse_game(args: str) -> GameSpec:
+    """Read the arguments of ``/game``.
+
+    Raises:
+        CommandError: unknown game, bad board option, or a malformed secret (the message never
+            repeats the secret).
+    """
+    name_text, _, rest = args.strip().partition(" ")
+    if not name_text:
+        raise CommandError("which game? /game tictactoe, /game gomoku or /game hangman")
+    name = _GAME_NAMES.get(name_text.lower())
+    if name is None:
+        raise CommandError(
+            f"no game called {quote(name_text, 20)} — try tictactoe, gomoku or hangman"
+        )
+    if name == "hangman":
+        return GameSpec("hangman", None, _parse_secret(rest))
+    return GameSpec(name, _parse_board(name, rest.split()))
+
+
+def _parse_secret(text: str) -> str | None:
+    text = text.strip()
+    if not text:
+        return None
+    if text[0] in '"“':
+        closing = "”" if text[0] == "“" else '"'
+        if len(text) < 2 or text[-1] not in (closing, '"'):
+            raise CommandError('the phrase needs a closing quote: /game hangman "a short phrase"')
+        text = text[1:-1]
+    try:
+        return check_secret(text)
+    except MoveSyntaxError as error:
+        raise CommandError(str(error)) from None
+
+
+def _parse_board(name: str, options: list[str]) -> MnkRules:
+    base = GOMOKU if name == "gomoku" else TICTACTOE
+    m, n, k = base.m, base.n, base.k
+    size_given = False
+    for option in options:
+        if size := _SIZE.fullmatch(option):
+            m, n = int(size[1]), int(size[2])
+            size_given = True
+        elif k_option := _K.fullmatch(option):
+            k = int(k_option[1])
+        else:
+            raise CommandError(
+                f"unknown option {quote(option, 20)} for {name} — e.g. /game {name} 4x4 k=3"
+            )
+    if size_given and not any(_K.fullmatch(o) for o in options):
+        k = min(k, max(m, n))
+    try:
+        return MnkRules(m, n, k)
+    except ValueError as error:
+        raise CommandError(f"{error} — e.g. /game {name} 4x4 k=3") from None

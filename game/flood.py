@@ -1,0 +1,85 @@
+"""Flood control for chat: refuse lines faster than a person types, and repeated lines.
+
+A pure class: time is passed in (seconds from any monotonic clock), nothing is read. Only chat
+goes through it — moves and commands are never refused for speed, so a fast player cannot lose a
+move to it. The table keeps one :class:`FloodControl` per seat; a seat whose lines keep being
+refused is *persistently* flooding, which the host may take as a reason to disconnect it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import deque
+from dataclasses import dataclass, field
+
+
+class FloodVerdict(enum.Enum):
+    """What to do with one chat line."""
+
+    OK = "ok"
+    TOO_FAST = "too fast"
+    REPEATED = "repeated"
+
+
+@dataclass
+class FloodControl:
+    """Per-seat chat rate limiter.
+
+    Attributes:
+        max_lines: chat lines allowed within ``window`` seconds (the next is refused).
+        window: seconds of the rate window.
+        max_repeats: the same line this many times in a row within ``repeat_window`` is refused.
+        repeat_window: seconds within which a repeat counts as "in a row".
+        persistent_refusals: this many refusals within ``persistent_window`` seconds make
+            :meth:`is_persistent` true.
+        persistent_window: seconds of that window.
+    """
+
+    max_lines: int = 10
+    window: float = 5.0
+    max_repeats: int = 3
+    repeat_window: float = 10.0
+    persistent_refusals: int = 20
+    persistent_window: float = 30.0
+    _accepted: deque[float] = field(default_factory=deque, repr=False)
+    _refused: deque[float] = field(default_factory=deque, repr=False)
+    _last_line: str | None = field(default=None, repr=False)
+    _last_time: float = field(default=0.0, repr=False)
+    _repeats: int = field(default=0, repr=False)
+
+    def check(self, line: str, now: float) -> FloodVerdict:
+        """Judge one chat line typed at time ``now`` and remember it.
+
+        Returns:
+            ``FloodVerdict.OK`` to pass it on, otherwise why it is refused.
+        """
+        while self._accepted and self._accepted[0] <= now - self.window:
+            self._accepted.popleft()
+        if line == self._last_line and now - self._last_time <= self.repeat_window:
+            self._repeats += 1
+        else:
+            self._repeats = 1
+        self._last_line, self._last_time = line, now
+        verdict = FloodVerdict.OK
+        if self._repeats >= self.max_repeats:
+            verdict = FloodVerdict.REPEATED
+        elif len(self._accepted) >= self.max_lines:
+            verdict = FloodVerdict.TOO_FAST
+        if verdict is FloodVerdict.OK:
+            self._accepted.append(now)
+        else:
+            self._refused.append(now)
+        return verdict
+
+    def is_persistent(self, now: float) -> bool:
+        """Whether so many lines were refused lately that the seat is flooding on purpose."""
+        while self._refused and self._refused[0] <= now - self.persistent_window:
+            self._refused.popleft()
+        return len(self._refused) >= self.persistent_refusals
+
+    def message(self, verdict: FloodVerdict) -> str:
+        """The ERROR text for a refused line (shown to its author only)."""
+        if verdict is FloodVerdict.REPEATED:
+            return "slow down: the same line again was not sent — say something new"
+        seconds = f"{self.window:g}"
+        return f"slow down: that line was not sent (more than {self.max_lines} in {seconds} s)"

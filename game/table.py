@@ -1,0 +1,451 @@
+"""The table: one host, at most one guest, their chat, the current game and the score.
+
+A pure state machine. :meth:`Table.handle` takes one typed line from a seat and returns what each
+participant is to be shown; the terminal programs do the showing. Nothing here reads a clock
+(flood control gets ``now`` from the caller) and randomness is the injected ``random.Random``.
+
+How a line is read — the same line means the same thing whoever typed it:
+
+* ``//text`` is chat (``/text`` is said), whatever it looks like;
+* ``/word …`` is a command;
+* while a game is in progress, a line shaped like a move in that game's notation is a move
+  attempt (m,n,k: a bare number or letter+number such as ``5`` or ``b22``; hangman: one
+  non-space character, or a line shaped exactly like the blanks). It is played if it is legal and
+  it is the typer's turn; otherwise the typer alone gets the reason;
+* anything else is chat, delivered to the other seat only.
+
+Alone at the table, ``/game`` plays the bot (perfect on 3×3, the heuristic on bigger boards, the
+guesser for hangman). Bot moves are made synchronously and returned with the human's move. If a
+guest sits down during a bot game, that game carries on (the guest is told and may /board to
+watch) and ``/game`` is free for the two of them once it ends.
+
+Flood control: chat only (never moves or commands). A refused line gets a "slow down" ERROR for
+its author and is not delivered; :meth:`Table.is_flooding` turns true when a seat keeps flooding,
+so the host program may disconnect it.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from collections.abc import Sequence
+
+from game.commands import HELP, CommandError, GameSpec, parse_game, split_command
+from game.delivery import Delivery, Kind, Seat, Shown
+from game.errors import GameError, TableFullError
+from game.flood import FloodControl, FloodVerdict
+from game.hangman import HangmanState
+from game.match import AnyState, Match, Participant, bot_move, play_typed
+from game.mnk import MnkState
+from game.score import Score
+from game.untrusted import clean_name, quote
+from game.words import pick_word, shipped_words
+
+__all__ = ["Delivery", "Kind", "Seat", "Shown", "Table", "TableFullError"]
+
+HISTORY_LINES = 100  # chat lines kept for a guest's catch-up after a dropped connection
+
+
+class Table:
+    """One table. See the module docstring for how lines are read."""
+
+    def __init__(
+        self, host_name: str, *, rng: random.Random, words: Sequence[str] | None = None
+    ) -> None:
+        """Open a table.
+
+        Args:
+            host_name: the host's name (cleaned like a guest's; never empty).
+            rng: all randomness (word choice, bot tie-breaks) comes from here.
+            words: hangman word list; ``None`` loads the shipped list on first use.
+        """
+        self._host_name = clean_name(host_name, fallback="host")
+        self._bot_name = clean_name("bot", taken=[self._host_name])
+        self._guest_name: str | None = None
+        self._guest_connected = False
+        self._rng = rng
+        self._words = words
+        self._match: Match | None = None
+        self._score = Score()
+        self._history: deque[tuple[str, str]] = deque(maxlen=HISTORY_LINES)
+        self._flood = {Seat.HOST: FloodControl(), Seat.GUEST: FloodControl()}
+        self._flooding = {Seat.HOST: False, Seat.GUEST: False}
+
+    # -- who is here ------------------------------------------------------------------------------
+    @property
+    def host_name(self) -> str:
+        """The host's (cleaned) name."""
+        return self._host_name
+
+    @property
+    def guest_name(self) -> str | None:
+        """The guest's name, or ``None`` when no guest is seated (a dropped guest stays seated)."""
+        return self._guest_name
+
+    @property
+    def bot_name(self) -> str:
+        """The name the bot plays under."""
+        return self._bot_name
+
+    @property
+    def match(self) -> Match | None:
+        """The game in progress, or the last one played, or ``None`` before any game."""
+        return self._match
+
+    def is_flooding(self, seat: Seat) -> bool:
+        """Whether ``seat`` keeps sending chat faster than a person types (time as of the last
+        line it sent). The host program may disconnect a guest for whom this is true."""
+        return self._flooding[seat]
+
+    def _name(self, who: Participant) -> str:
+        if who is None:
+            return self._bot_name
+        if who is Seat.HOST:
+            return self._host_name
+        return self._guest_name or "guest"
+
+    def _other(self, seat: Seat) -> Seat:
+        return Seat.GUEST if seat is Seat.HOST else Seat.HOST
+
+    def _reachable(self, seat: Seat) -> bool:
+        return seat is Seat.HOST or (self._guest_name is not None and self._guest_connected)
+
+    def _visible(self, deliveries: list[Delivery]) -> list[Delivery]:
+        """Drop what is addressed to a seat nobody can read now (a dropped guest catches up on
+        resume; an empty guest seat has nobody to show it to)."""
+        return [d for d in deliveries if self._reachable(d.to)]
+
+    @staticmethod
+    def _to(seat: Seat, kind: Kind, text: str) -> Delivery:
+        return Delivery(seat, Shown(kind, text))
+
+    def _error(self, seat: Seat, text: str) -> list[Delivery]:
+        return [self._to(seat, Kind.ERROR, text)]
+
+    def _word_list(self) -> Sequence[str]:
+        return shipped_words() if self._words is None else self._words
+
+    # -- arriving and leaving ---------------------------------------------------------------------
+    def sit(self, name: str) -> tuple[str, list[Delivery]]:
+        """Seat a guest.
+
+        Returns:
+            The name actually given (cleaned, at most 32 characters, distinct from the host's and
+            the bot's) and what each side is shown.
+
+        Raises:
+            TableFullError: a guest is already seated (also while they are dropped).
+        """
+        if self._guest_name is not None:
+            raise TableFullError(f"{self._guest_name} is already at this table")
+        given = clean_name(name, taken=[self._host_name, self._bot_name])
+        self._guest_name, self._guest_connected = given, True
+        self._history.clear()  # a new guest does not get the previous guest's conversation
+        self._flood[Seat.GUEST], self._flooding[Seat.GUEST] = FloodControl(), False
+        out = [
+            self._to(Seat.HOST, Kind.NOTICE, f"{given} sat down"),
+            self._to(
+                Seat.GUEST,
+                Kind.NOTICE,
+                f"welcome to {self._host_name}'s table, {given} — type /help for the commands",
+            ),
+        ]
+        match = self._match
+        if match is not None and match.in_progress:  # only a bot game can be on
+            out.append(
+                self._to(
+                    Seat.HOST,
+                    Kind.NOTICE,
+                    f"your {match.spec.title} game against the bot carries on; "
+                    f"/resign it to play {given} sooner",
+                )
+            )
+            out += [
+                self._to(
+                    Seat.GUEST,
+                    Kind.NOTICE,
+                    f"{self._host_name} is playing {match.spec.title} against the bot; "
+                    "/game is free for you two once it ends",
+                ),
+                self._to(Seat.GUEST, Kind.BOARD, match.render_for(Seat.GUEST)),
+            ]
+        return given, out
+
+    def drop(self, seat: Seat, grace_seconds: float) -> list[Delivery]:
+        """The guest's connection was lost: keep everything, tell the host how long we wait.
+
+        The host's seat cannot drop (the host program owns the table): returns nothing.
+        """
+        if seat is Seat.HOST or self._guest_name is None:
+            return []
+        self._guest_connected = False
+        text = (
+            f"{self._guest_name}'s connection dropped — waiting up to "
+            f"{_duration(grace_seconds)} for them to come back"
+        )
+        return [self._to(Seat.HOST, Kind.NOTICE, text)]
+
+    def resume(self, seat: Seat) -> list[Delivery]:
+        """The dropped guest is back: tell the host, and catch the guest up (recent chat, the
+        board and whose turn it is)."""
+        if seat is Seat.HOST or self._guest_name is None:
+            return []
+        self._guest_connected = True
+        guest = self._guest_name
+        out = [self._to(Seat.HOST, Kind.NOTICE, f"{guest} is back")]
+        count = len(self._history)
+        header = f"welcome back, {guest}" + (
+            f" — the last {count} chat line{'s' * (count != 1)}:" if count else ""
+        )
+        out.append(self._to(Seat.GUEST, Kind.NOTICE, header))
+        out += [Delivery(Seat.GUEST, Shown(Kind.CHAT, text, who)) for who, text in self._history]
+        if self._match is not None and self._match.in_progress:
+            out += self._board_lines(Seat.GUEST)
+        return out
+
+    def leave(self, seat: Seat) -> list[Delivery]:
+        """The guest left (or never came back): free the seat; a game they were playing ends as
+        abandoned (nobody's loss); tell the host. The host cannot leave: returns nothing."""
+        if seat is Seat.HOST or self._guest_name is None:
+            return []
+        out = [self._to(Seat.HOST, Kind.NOTICE, f"{self._guest_name} left the table")]
+        match = self._match
+        if match is not None and match.in_progress and Seat.GUEST in match.seats:
+            match.state = match.state.abandon()
+            out += self._finish(match)
+        self._guest_name, self._guest_connected = None, False
+        self._history.clear()
+        return self._visible(out)
+
+    # -- one typed line ---------------------------------------------------------------------------
+    def handle(self, seat: Seat, line: str, now: float = 0.0) -> list[Delivery]:
+        """Read one typed line from ``seat`` and return what everyone is shown.
+
+        Args:
+            seat: who typed it.
+            line: the line (a trailing newline is ignored).
+            now: monotonic time in seconds, for flood control only.
+
+        Raises:
+            ValueError: ``seat`` is the guest seat and nobody sits there.
+        """
+        if seat is Seat.GUEST and self._guest_name is None:
+            raise ValueError("no guest is seated")
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            return []
+        if line.startswith("//"):
+            return self._visible(self._chat(seat, line[1:], now))
+        if line.startswith("/"):
+            if seat is Seat.GUEST and split_command(line)[0] == "q":
+                # leaving empties the seat, so the goodbye bypasses the visibility filter
+                return [self._to(seat, Kind.NOTICE, "you left the table"), *self.leave(seat)]
+            return self._visible(self._command(seat, line))
+        match = self._match
+        if match is not None and match.in_progress and match.state.is_move_attempt(line):
+            return self._visible(self._move(seat, line))
+        return self._visible(self._chat(seat, line, now))
+
+    def _chat(self, seat: Seat, text: str, now: float) -> list[Delivery]:
+        text = text.replace("\r", " ").replace("\n", " ")  # a chat line stays one line
+        flood = self._flood[seat]
+        verdict = flood.check(text, now)
+        self._flooding[seat] = flood.is_persistent(now)
+        if verdict is not FloodVerdict.OK:
+            return self._error(seat, flood.message(verdict))
+        author = self._name(seat)
+        self._history.append((author, text))
+        return [Delivery(self._other(seat), Shown(Kind.CHAT, text, author))]
+
+    # -- moves ------------------------------------------------------------------------------------
+    def _move(self, seat: Seat, text: str) -> list[Delivery]:
+        match = self._match
+        if match is None or not match.in_progress:
+            return self._error(seat, "no game in progress — start one with /game (see /help)")
+        player = match.player_of(seat)
+        if player is None:
+            return self._error(
+                seat,
+                f"{self._host_name} is playing {match.spec.title} against the bot — "
+                "/board shows it; /game is free once it ends",
+            )
+        if not match.is_guesser(player):
+            guesser = self._name(match.seats[1 - player])
+            return self._error(
+                seat,
+                f"you set the secret — only {guesser} guesses "
+                "(start a line with // to send it as chat)",
+            )
+        turn = match.state.turn
+        if turn != player:
+            assert turn is not None
+            return self._error(seat, f"it's {self._name(match.seats[turn])}'s turn")
+        try:
+            match.state, move_text = play_typed(match.state, text)
+        except GameError as error:
+            return self._error(seat, str(error))
+        return self._after_moves(match, [(seat, move_text)])
+
+    def _bot_moves(self, match: Match) -> list[tuple[Participant, str]]:
+        made: list[tuple[Participant, str]] = []
+        while match.in_progress and match.bot_to_move():
+            match.state, text = bot_move(match.state, self._rng, self._word_list())
+            made.append((None, text))
+        return made
+
+    def _after_moves(
+        self,
+        match: Match,
+        moves: list[tuple[Participant, str]],
+        intro: list[Delivery] = (),  # type: ignore[assignment]
+    ) -> list[Delivery]:
+        moves = moves + self._bot_moves(match)
+        verb = "guessed" if isinstance(match.state, HangmanState) else "played"
+        out = list(intro)
+        for seat in (Seat.HOST, Seat.GUEST):
+            if seat not in match.seats:
+                continue
+            others = [(who, text) for who, text in moves if who != seat]
+            if others:
+                by = self._name(others[0][0])
+                texts = ", ".join(text for _, text in others)
+                out.append(self._to(seat, Kind.NOTICE, f"{by} {verb} {texts}"))
+            out.append(self._to(seat, Kind.BOARD, match.render_for(seat)))
+            if match.in_progress:
+                out.append(self._to(seat, Kind.NOTICE, match.turn_text(seat, self._name)))
+        if not match.in_progress:
+            out += self._finish(match)
+        return out
+
+    def _finish(self, match: Match) -> list[Delivery]:
+        """Score a game that just ended and tell everyone at the table."""
+        assert match.state.outcome is not None
+        self._score.record(match.state.outcome, [self._name(s) for s in match.seats])
+        text = match.result_text(self._name)
+        return [self._to(seat, Kind.RESULT, text) for seat in (Seat.HOST, Seat.GUEST)]
+
+    def _board_lines(self, seat: Seat) -> list[Delivery]:
+        match = self._match
+        assert match is not None
+        out = [self._to(seat, Kind.BOARD, match.render_for(seat))]
+        if not match.in_progress:
+            out.append(self._to(seat, Kind.NOTICE, f"last game — {match.result_text(self._name)}"))
+        elif seat in match.seats:
+            out.append(self._to(seat, Kind.NOTICE, match.turn_text(seat, self._name)))
+        else:
+            players = " and ".join(self._name(s) for s in match.seats)
+            out.append(self._to(seat, Kind.NOTICE, f"{players} are playing {match.spec.title}"))
+        return out
+
+    # -- commands ---------------------------------------------------------------------------------
+    def _command(self, seat: Seat, line: str) -> list[Delivery]:
+        word, args = split_command(line)
+        if word == "game":
+            return self._cmd_game(seat, args)
+        if word == "help":
+            return [self._to(seat, Kind.NOTICE, HELP)]
+        if word == "board":
+            if self._match is None:
+                return self._error(seat, "no game yet — start one with /game tictactoe (see /help)")
+            return self._board_lines(seat)
+        if word == "resign":
+            return self._cmd_resign(seat)
+        if word == "rematch":
+            return self._cmd_rematch(seat)
+        if word == "score":
+            return [self._to(seat, Kind.NOTICE, self._score.render())]
+        if word in ("move", "guess"):
+            if not args:
+                return self._error(seat, f"usage: /{word} TEXT, e.g. /move b2 or /guess e")
+            return self._move(seat, args)
+        if word == "q":
+            if seat is Seat.HOST:
+                return [
+                    self._to(
+                        seat,
+                        Kind.NOTICE,
+                        "you are the host: /q in your terminal closes the table for everyone",
+                    )
+                ]
+            return self.leave(seat)  # unreachable in practice: handle() answers the guest's /q
+        return self._error(
+            seat, f"unknown command {quote('/' + word, 24)} — /help lists the commands"
+        )
+
+    def _cmd_game(self, seat: Seat, args: str) -> list[Delivery]:
+        match = self._match
+        if match is not None and match.in_progress:
+            if seat in match.seats:
+                return self._error(
+                    seat,
+                    f"a game of {match.spec.title} is on — finish it or /resign, then /game",
+                )
+            return self._error(
+                seat,
+                f"{self._host_name} is playing {match.spec.title} against the bot — "
+                "/game is free once that game ends",
+            )
+        try:
+            spec = parse_game(args)
+        except CommandError as error:
+            return self._error(seat, str(error))
+        opponent: Participant = self._other(seat) if self._guest_name is not None else None
+        return self._start(spec, (seat, opponent))
+
+    def _cmd_rematch(self, seat: Seat) -> list[Delivery]:
+        match = self._match
+        if match is None:
+            return self._error(seat, "no game to rematch yet — start one with /game (see /help)")
+        if match.in_progress:
+            return self._error(seat, "a game is on — finish it or /resign first, then /rematch")
+        if match.spec.secret is not None:
+            return self._error(
+                seat,
+                "hangman with a secret needs a new one: whoever sets it types /game hangman SECRET",
+            )
+        pair: tuple[Participant, Participant] = (
+            (Seat.HOST, Seat.GUEST) if self._guest_name is not None else (Seat.HOST, None)
+        )
+        last_first = match.seats[0]
+        # The other one moves first this time; if the last game's first player is gone (the bot
+        # when a guest has sat down since), the one asking moves first.
+        first: Participant = seat
+        if last_first in pair:
+            first = pair[1] if pair[0] == last_first else pair[0]
+        second = pair[1] if pair[0] == first else pair[0]
+        return self._start(match.spec, (first, second))
+
+    def _cmd_resign(self, seat: Seat) -> list[Delivery]:
+        match = self._match
+        if match is None or not match.in_progress:
+            return self._error(seat, "no game in progress — nothing to resign")
+        player = match.player_of(seat)
+        if player is None:
+            return self._error(seat, "you are not playing this game")
+        match.state = match.state.resign(player)
+        return self._finish(match)
+
+    def _start(self, spec: GameSpec, seats: tuple[Participant, Participant]) -> list[Delivery]:
+        state: AnyState
+        if spec.rules is not None:
+            state = MnkState(spec.rules)
+        elif spec.secret is not None:
+            state = HangmanState.set_by(spec.secret)
+        else:
+            state = HangmanState.duel(pick_word(self._rng, self._word_list()))
+        match = Match(spec, state, seats)
+        self._match = match
+        intro = [
+            self._to(seat, Kind.NOTICE, match.intro_text(player, self._name))
+            for player, seat in enumerate(seats)
+            if seat is not None
+        ]
+        return self._after_moves(match, [], intro)
+
+
+def _duration(seconds: float) -> str:
+    """``300`` → ``5 minutes``; ``45`` → ``45 seconds``."""
+    if seconds >= 60:
+        minutes = round(seconds / 60)
+        return f"{minutes} minute{'s' * (minutes != 1)}"
+    return f"{seconds:g} second{'s' * (seconds != 1)}"

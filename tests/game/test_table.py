@@ -1,0 +1,401 @@
+"""Scripted conversations with the table: every command and every explanation."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from game.table import Delivery, Kind, Seat, Shown, Table, TableFullError
+from tests.game.conftest import GUEST, HOST, lines, only_error
+
+
+def play(table: Table, *moves: tuple[Seat, str]) -> list[Delivery]:
+    out: list[Delivery] = []
+    for seat, text in moves:
+        out = table.handle(seat, text)
+    return out
+
+
+# -- seating ---------------------------------------------------------------------------------------
+def test_sit_greets_both_sides() -> None:
+    table = Table("alice", rng=random.Random(0))
+    name, out = table.sit("bob")
+    assert name == "bob" and table.guest_name == "bob"
+    assert lines(out, HOST) == ["bob sat down"]
+    assert lines(out, GUEST) == ["welcome to alice's table, bob — type /help for the commands"]
+    with pytest.raises(TableFullError):
+        table.sit("carol")
+
+
+@pytest.mark.parametrize(
+    ("raw", "given"),
+    [
+        ("  bob  ", "bob"),
+        ("b\x1b[31mob\n", "b[31mob"),
+        ("\u202eevil\u202c", "evil"),
+        ("", "guest"),
+        ("\x00\x07", "guest"),
+        ("ALICE", "ALICE-2"),
+        ("bot", "bot-2"),
+        ("x" * 50, "x" * 32),
+        ("alice" + " " * 40, "alice-2"),
+    ],
+)
+def test_names_are_cleaned(raw: str, given: str) -> None:
+    name, _ = Table("alice", rng=random.Random(0)).sit(raw)
+    assert name == given
+
+
+# -- chat ------------------------------------------------------------------------------------------
+def test_chat_goes_to_the_other_seat_only(table: Table) -> None:
+    assert table.handle(HOST, "hi bob") == [Delivery(GUEST, Shown(Kind.CHAT, "hi bob", "alice"))]
+    assert table.handle(GUEST, "hi") == [Delivery(HOST, Shown(Kind.CHAT, "hi", "bob"))]
+    assert table.handle(GUEST, "   ") == []
+    assert table.handle(GUEST, "//game on") == [Delivery(HOST, Shown(Kind.CHAT, "/game on", "bob"))]
+
+
+def test_chat_is_kept_on_one_line(table: Table) -> None:
+    (delivery,) = table.handle(GUEST, "one\ntwo\r\n")
+    assert delivery.shown.text == "one two"
+
+
+# -- starting games --------------------------------------------------------------------------------
+def test_game_between_two_people(table: Table) -> None:
+    out = table.handle(GUEST, "/game tictactoe")
+    intro = "new game: tictactoe — bob (X) against alice (O); X moves first"
+    assert lines(out, GUEST, Kind.NOTICE) == [intro, "your move (X)"]
+    assert lines(out, HOST, Kind.NOTICE) == [intro, "waiting for bob (X)"]
+    assert len(lines(out, HOST, Kind.BOARD)) == 1
+    out = table.handle(GUEST, "b2")
+    assert lines(out, HOST, Kind.NOTICE) == ["bob played b2", "your move (O)"]
+    assert lines(out, GUEST, Kind.NOTICE) == ["waiting for alice (O)"]
+    assert "X" in lines(out, HOST, Kind.BOARD)[0]
+
+
+def test_win_draw_and_score(table: Table) -> None:
+    table.handle(HOST, "/game tictactoe")
+    out = play(table, (HOST, "1"), (GUEST, "4"), (HOST, "2"), (GUEST, "5"), (HOST, "3"))
+    assert lines(out, kind=Kind.RESULT) == ["tictactoe: alice wins — 3 in a row"] * 2
+    assert lines(out, HOST, Kind.NOTICE) == []  # no "your move" after the end
+    table.handle(GUEST, "/rematch")  # alice moved first, so bob does now
+    out = play(
+        table,
+        *[(GUEST if i % 2 == 0 else HOST, m) for i, m in enumerate("195287364")],
+    )
+    assert lines(out, kind=Kind.RESULT) == ["tictactoe: draw — the board is full"] * 2
+    score = lines(table.handle(GUEST, "/score"), GUEST)
+    assert score == ["score:\n  alice  1 win, 1 draw\n  bob    0 wins, 1 draw"]
+
+
+def test_game_while_a_game_is_on(table: Table) -> None:
+    table.handle(HOST, "/game gomoku")
+    text = only_error(table.handle(GUEST, "/game tictactoe"), GUEST)
+    assert text == "a game of gomoku is on — finish it or /resign, then /game"
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ("/game", "which game? /game tictactoe, /game gomoku or /game hangman"),
+        ("/game chess", 'no game called "chess" — try tictactoe, gomoku or hangman'),
+        ("/game tictactoe 4x4 k=9", "k must be 3–4 on a 4x4 board — e.g. /game tictactoe 4x4 k=3"),
+        ("/game gomoku big", 'unknown option "big" for gomoku — e.g. /game gomoku 4x4 k=3'),
+        (
+            '/game hangman "two words',
+            'the phrase needs a closing quote: /game hangman "a short phrase"',
+        ),
+        (
+            "/game hangman s3cret",
+            "the secret may only hold letters a–z, spaces, hyphens and apostrophes",
+        ),
+        ("/dance", 'unknown command "/dance" — /help lists the commands'),
+        ("/\x1b[2J", 'unknown command "/\\x1b[2j" — /help lists the commands'),
+        ("/board", "no game yet — start one with /game tictactoe (see /help)"),
+        ("/resign", "no game in progress — nothing to resign"),
+        ("/rematch", "no game to rematch yet — start one with /game (see /help)"),
+        ("/move", "usage: /move TEXT, e.g. /move b2 or /guess e"),
+        ("/move b2", "no game in progress — start one with /game (see /help)"),
+    ],
+)
+def test_command_errors_go_to_the_typer_only(table: Table, line: str, error: str) -> None:
+    assert only_error(table.handle(GUEST, line), GUEST) == error
+
+
+def test_board_options() -> None:
+    table = Table("alice", rng=random.Random(0))
+    table.sit("bob")
+    out = table.handle(HOST, "/game tictactoe 4x4 k=3")
+    assert lines(out, HOST)[0] == (
+        "new game: tictactoe 4x4 k=3 — alice (X) against bob (O); X moves first"
+    )
+    assert only_error(table.handle(HOST, "5"), HOST).startswith(
+        "on this board cells are coordinates"
+    )
+
+
+# -- moves -----------------------------------------------------------------------------------------
+def test_move_explanations(table: Table) -> None:
+    table.handle(HOST, "/game tictactoe")
+    assert only_error(table.handle(GUEST, "5"), GUEST) == "it's alice's turn"
+    assert only_error(table.handle(HOST, "b22"), HOST).startswith("no such cell b22")
+    assert only_error(table.handle(HOST, "0"), HOST) == "no such cell 0: cells are 1–9"
+    table.handle(HOST, "5")
+    assert only_error(table.handle(GUEST, "B2"), GUEST) == "b2 is already taken"
+    assert only_error(table.handle(GUEST, "/move x"), GUEST).startswith("that is not a cell")
+    # a line not shaped like a move is chat, even from the player to move
+    assert table.handle(GUEST, "nice one") == [Delivery(HOST, Shown(Kind.CHAT, "nice one", "bob"))]
+
+
+def test_board_and_resign(table: Table) -> None:
+    table.handle(HOST, "/game tictactoe")
+    out = table.handle(GUEST, "/board")
+    assert [d.shown.kind for d in out] == [Kind.BOARD, Kind.NOTICE]
+    assert lines(out, GUEST, Kind.NOTICE) == ["waiting for alice (X)"]
+    out = table.handle(GUEST, "/resign")
+    assert lines(out, kind=Kind.RESULT) == ["tictactoe: bob resigned — alice wins"] * 2
+    out = table.handle(GUEST, "/board")
+    assert lines(out, GUEST, Kind.NOTICE) == ["last game — tictactoe: bob resigned — alice wins"]
+    assert lines(table.handle(HOST, "/score"), HOST) == [
+        "score:\n  alice  1 win, 0 draws\n  bob    0 wins, 0 draws"
+    ]
+
+
+def test_rematch_swaps_who_moves_first(table: Table) -> None:
+    table.handle(HOST, "/game tictactoe")
+    table.handle(HOST, "/resign")
+    out = table.handle(HOST, "/rematch")
+    assert lines(out, HOST)[0] == "new game: tictactoe — bob (X) against alice (O); X moves first"
+    assert only_error(table.handle(HOST, "/rematch"), HOST) == (
+        "a game is on — finish it or /resign first, then /rematch"
+    )
+
+
+def test_help_lists_every_command(table: Table) -> None:
+    (delivery,) = table.handle(GUEST, "/help")
+    assert delivery.to is GUEST and delivery.shown.kind is Kind.NOTICE
+    for command in ("/game", "/help", "/board", "/resign", "/rematch", "/score", "/q", "/move"):
+        assert command in delivery.shown.text
+    assert "row 1 at the top" in delivery.shown.text or "from 1 at the top" in delivery.shown.text
+
+
+# -- the bot ---------------------------------------------------------------------------------------
+def test_alone_plays_the_bot(alone: Table) -> None:
+    out = alone.handle(HOST, "/game tictactoe")
+    assert lines(out, HOST, Kind.NOTICE) == [
+        "new game: tictactoe — alice (X) against bot (O); X moves first",
+        "your move (X)",
+    ]
+    out = alone.handle(HOST, "5")
+    notices = lines(out, HOST, Kind.NOTICE)
+    assert notices[0].startswith("bot played ") and notices[1] == "your move (X)"
+    assert all(d.to is HOST for d in out)
+
+
+def test_the_perfect_bot_never_lets_you_win(alone: Table) -> None:
+    rng = random.Random(5)
+    for _ in range(5):
+        alone.handle(HOST, "/game tictactoe")
+        while alone.match is not None and alone.match.in_progress:
+            alone.handle(HOST, str(rng.choice(alone.match.state.legal_moves()) + 1))  # type: ignore[operator]
+        assert "alice wins" not in lines(alone.handle(HOST, "/board"), HOST)[-1]
+
+
+def test_rematch_against_the_bot_lets_the_bot_open(alone: Table) -> None:
+    alone.handle(HOST, "/game tictactoe")
+    alone.handle(HOST, "/resign")
+    out = alone.handle(HOST, "/rematch")
+    notices = lines(out, HOST, Kind.NOTICE)
+    assert notices[0] == "new game: tictactoe — bot (X) against alice (O); X moves first"
+    assert notices[1].startswith("bot played ") and notices[2] == "your move (O)"
+
+
+def test_guest_arrives_during_a_bot_game(alone: Table) -> None:
+    alone.handle(HOST, "/game gomoku")
+    _, out = alone.sit("bob")
+    assert lines(out, HOST) == [
+        "bob sat down",
+        "your gomoku game against the bot carries on; /resign it to play bob sooner",
+    ]
+    assert lines(out, GUEST, Kind.NOTICE)[1] == (
+        "alice is playing gomoku against the bot; /game is free for you two once it ends"
+    )
+    assert len(lines(out, GUEST, Kind.BOARD)) == 1
+    assert only_error(alone.handle(GUEST, "h8"), GUEST) == (
+        "alice is playing gomoku against the bot — /board shows it; /game is free once it ends"
+    )
+    assert only_error(alone.handle(GUEST, "/game tictactoe"), GUEST) == (
+        "alice is playing gomoku against the bot — /game is free once that game ends"
+    )
+    assert only_error(alone.handle(GUEST, "/resign"), GUEST) == "you are not playing this game"
+    out = alone.handle(HOST, "h8")  # the bot answers; the spectator is not spammed with boards
+    assert {d.to for d in out} == {HOST}
+    out = alone.handle(HOST, "/resign")
+    assert lines(out, GUEST, Kind.RESULT) == ["gomoku: alice resigned — bot wins"]
+    out = alone.handle(GUEST, "/game tictactoe")
+    assert lines(out, GUEST)[0] == "new game: tictactoe — bob (X) against alice (O); X moves first"
+
+
+def test_hangman_duel_with_the_bot(alone: Table) -> None:
+    out = alone.handle(HOST, "/game hangman")
+    assert lines(out, HOST, Kind.NOTICE)[0] == (
+        "new game: hangman — a 5-letter word from the list; alice and bot take turns guessing, "
+        "alice first"
+    )
+    out = alone.handle(HOST, "z")
+    notices = lines(out, HOST, Kind.NOTICE)
+    assert notices[0].startswith("bot guessed ") and notices[-1] == "your guess"
+
+
+def test_hangman_secret_alone_lets_the_bot_guess(alone: Table) -> None:
+    out = alone.handle(HOST, "/game hangman melon")
+    assert lines(out, HOST, Kind.NOTICE)[0] == "new game: hangman — you set the secret; bot guesses"
+    assert lines(out, HOST, Kind.NOTICE)[1].startswith("bot guessed ")
+    assert lines(out, HOST, Kind.RESULT)[0].startswith("hangman: ")
+    assert alone.match is not None and not alone.match.in_progress
+
+
+# -- hangman with a secret between two people ------------------------------------------------------
+def test_secret_never_reaches_the_guesser(table: Table) -> None:
+    out = table.handle(HOST, '/game hangman "sea-horse"')
+    guest_texts = lines(out, GUEST)
+    assert not any("sea" in t or "horse" in t for t in guest_texts)
+    assert "secret:  sea-horse  (only you see this)" in lines(out, HOST, Kind.BOARD)[0]
+    assert lines(out, GUEST, Kind.NOTICE)[0] == (
+        "new game: hangman — alice set the secret; you guess: one letter per line, or the whole "
+        "answer shaped like the blanks (/help explains)"
+    )
+    assert "word:    _ _ _ - _ _ _ _ _" in lines(out, GUEST, Kind.BOARD)[0]
+    # the setter may not guess, and is told how to chat instead
+    assert only_error(table.handle(HOST, "e"), HOST) == (
+        "you set the secret — only bob guesses (start a line with // to send it as chat)"
+    )
+    assert only_error(table.handle(GUEST, "ß"), GUEST) == (
+        "guess one letter a–z (no digits, accents or symbols)"
+    )
+    assert only_error(table.handle(GUEST, "/guess ab"), GUEST).startswith(
+        "guess one letter a–z, or the whole answer with the same shape as _ _ _ - _ _ _ _ _"
+    )
+    table.handle(GUEST, "e")
+    assert (
+        only_error(table.handle(GUEST, "E"), GUEST)
+        == "e was already guessed — no penalty, try another"
+    )
+    assert table.handle(GUEST, "sounds fun") == [
+        Delivery(HOST, Shown(Kind.CHAT, "sounds fun", "bob"))
+    ]
+    out = table.handle(GUEST, "SEA-HORSE")
+    assert lines(out, kind=Kind.RESULT) == ["hangman: bob wins — guessed “sea-horse”"] * 2
+    assert only_error(table.handle(GUEST, "/rematch"), GUEST) == (
+        "hangman with a secret needs a new one: whoever sets it types /game hangman SECRET"
+    )
+
+
+def test_wrong_whole_word_costs_a_miss(table: Table) -> None:
+    table.handle(HOST, "/game hangman ox")
+    out = table.handle(GUEST, "ab")  # shaped like the 2-letter secret: a guess
+    assert "misses:  ab  (5 of 6 left)" in lines(out, GUEST, Kind.BOARD)[0]
+
+
+def test_gallows_complete_is_the_setters_win(table: Table) -> None:
+    table.handle(GUEST, "/game hangman quiz")
+    out = play(table, *[(HOST, c) for c in "abcdef"])
+    assert (
+        lines(out, kind=Kind.RESULT)
+        == ["hangman: bob wins — the gallows is complete; it was “quiz”"] * 2
+    )
+
+
+# -- leaving and coming back -----------------------------------------------------------------------
+def test_drop_resume_with_catch_up(table: Table) -> None:
+    table.handle(HOST, "/game tictactoe")
+    table.handle(GUEST, "hello")
+    assert lines(table.drop(GUEST, 300), HOST) == [
+        "bob's connection dropped — waiting up to 5 minutes for them to come back"
+    ]
+    out = table.handle(HOST, "5")  # nothing is sent to the dropped seat
+    assert {d.to for d in out} == {HOST}
+    table.handle(HOST, "are you there?")
+    out = table.resume(GUEST)
+    assert lines(out, HOST) == ["bob is back"]
+    assert [(d.shown.kind, d.shown.text) for d in out if d.to is GUEST][:3] == [
+        (Kind.NOTICE, "welcome back, bob — the last 2 chat lines:"),
+        (Kind.CHAT, "hello"),
+        (Kind.CHAT, "are you there?"),
+    ]
+    assert lines(out, GUEST, Kind.NOTICE)[-1] == "your move (O)"
+    assert len(lines(out, GUEST, Kind.BOARD)) == 1
+
+
+def test_history_keeps_the_last_100_lines(table: Table) -> None:
+    for i in range(150):
+        table.handle(HOST, f"line {i}", now=i * 10.0)
+    table.drop(GUEST, 30)
+    chat = lines(table.resume(GUEST), GUEST, Kind.CHAT)
+    assert chat == [f"line {i}" for i in range(50, 150)]
+
+
+def test_leave_abandons_the_game(table: Table) -> None:
+    table.handle(HOST, "/game tictactoe")
+    out = table.leave(GUEST)
+    assert lines(out) == ["bob left the table", "tictactoe: abandoned — nobody's loss"]
+    assert all(d.to is HOST for d in out)
+    assert table.guest_name is None
+    assert lines(table.handle(HOST, "/score"), HOST) == [
+        "score:\n  alice  0 wins, 0 draws\n  bob    0 wins, 0 draws\n  abandoned: 1"
+    ]
+    table.sit("carol")  # the seat is free again; no old chat for the newcomer
+    table.drop(GUEST, 30)
+    assert lines(table.resume(GUEST), GUEST, Kind.CHAT) == []
+
+
+def test_q(table: Table) -> None:
+    assert lines(table.handle(HOST, "/q"), HOST) == [
+        "you are the host: /q in your terminal closes the table for everyone"
+    ]
+    out = table.handle(GUEST, "/q")
+    assert out[0] == Delivery(GUEST, Shown(Kind.NOTICE, "you left the table"))
+    assert lines(out, HOST) == ["bob left the table"]
+    assert table.guest_name is None
+    with pytest.raises(ValueError):
+        table.handle(GUEST, "hello")
+
+
+def test_host_seat_cannot_drop_or_leave(table: Table) -> None:
+    assert table.drop(HOST, 5) == [] and table.resume(HOST) == [] and table.leave(HOST) == []
+
+
+# -- flood control ---------------------------------------------------------------------------------
+def test_fast_chat_is_refused_but_moves_are_not(table: Table) -> None:
+    for i in range(10):
+        assert lines(table.handle(GUEST, f"msg {i}", now=1.0), HOST) == [f"msg {i}"]
+    assert only_error(table.handle(GUEST, "one more", now=2.0), GUEST).startswith("slow down")
+    table.handle(GUEST, "/game tictactoe", now=2.0)
+    out = table.handle(GUEST, "5", now=2.0)
+    assert lines(out, HOST, Kind.NOTICE)[0] == "bob played b2"
+    assert lines(table.handle(GUEST, "later", now=10.0), HOST) == ["later"]
+
+
+def test_repeats_are_refused(table: Table) -> None:
+    table.handle(GUEST, "spam", now=0)
+    table.handle(GUEST, "spam", now=1)
+    assert only_error(table.handle(GUEST, "spam", now=2), GUEST).startswith("slow down")
+
+
+def test_persistent_flooding_is_reported(table: Table) -> None:
+    assert not table.is_flooding(GUEST)
+    for i in range(40):
+        table.handle(GUEST, f"x{i}", now=i * 0.1)
+    assert table.is_flooding(GUEST)
+    assert not table.is_flooding(HOST)
+    table.handle(GUEST, "calm now", now=100.0)
+    assert not table.is_flooding(GUEST)
+
+
+# -- delivery shapes -------------------------------------------------------------------------------
+def test_shown_rejects_multi_line_errors_and_chat() -> None:
+    with pytest.raises(ValueError):
+        Shown(Kind.ERROR, "two\nlines")
+    with pytest.raises(ValueError):
+        Shown(Kind.CHAT, "no sender")
+    Shown(Kind.BOARD, "a\nb")
