@@ -1,0 +1,114 @@
+"""Small pieces of the table: untrusted text, flood control, command parsing, the game API."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from game.commands import HELP, CommandError, parse_game, split_command
+from game.flood import FloodControl, FloodVerdict
+from game.hangman import Guess, HangmanState
+from game.mnk import GOMOKU, MnkRules, MnkState
+from game.state import GameState
+from game.table import Kind, Table
+from game.untrusted import MAX_NAME, clean_name, quote
+from tests.game.conftest import GUEST, HOST, lines
+
+
+def test_engines_satisfy_the_common_api() -> None:
+    games: list[GameState[int] | GameState[Guess]] = [MnkState(), HangmanState.duel("word")]
+    for game in games:
+        assert game.turn == 0 and game.outcome is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80), st.sampled_from(["alice", "bob", "x" * 32]))
+def test_clean_name_is_always_safe(raw: str, host: str) -> None:
+    name = clean_name(raw, taken=[host])
+    assert 1 <= len(name) <= MAX_NAME
+    assert name == name.strip()
+    assert name.casefold() != host.casefold()
+    assert all(c.isprintable() for c in name)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=100))
+def test_quote_is_one_printable_line(text: str) -> None:
+    quoted = quote(text)
+    assert quoted.startswith('"') and quoted.endswith('"')
+    assert all(c.isprintable() for c in quoted)
+    assert len(quoted) <= 42
+
+
+def test_quote_examples() -> None:
+    assert quote("a\nb") == '"a\\nb"'
+    assert quote("\u202eevil") == '"\\u202eevil"'
+    assert quote("x" * 50, 10) == '"xxxxxxxxx…"'
+
+
+def test_flood_rate_window() -> None:
+    flood = FloodControl()
+    assert all(flood.check(f"m{i}", 0.0) is FloodVerdict.OK for i in range(10))
+    assert flood.check("m10", 4.9) is FloodVerdict.TOO_FAST
+    assert flood.check("m11", 5.0) is FloodVerdict.OK  # the first ten have left the window
+
+
+def test_flood_repeats_need_to_be_in_a_row_and_close() -> None:
+    flood = FloodControl()
+    assert flood.check("hi", 0) is FloodVerdict.OK
+    assert flood.check("hi", 1) is FloodVerdict.OK
+    assert flood.check("hi", 2) is FloodVerdict.REPEATED
+    assert flood.check("other", 3) is FloodVerdict.OK
+    assert flood.check("hi", 4) is FloodVerdict.OK
+    assert flood.check("hi", 20) is FloodVerdict.OK  # long after: not "in a row"
+    assert "slow down" in flood.message(FloodVerdict.REPEATED)
+    assert "more than 10 in 5 s" in flood.message(FloodVerdict.TOO_FAST)
+
+
+def test_flood_persistence_decays() -> None:
+    flood = FloodControl(persistent_refusals=3, persistent_window=10)
+    for i in range(14):
+        flood.check(f"m{i}", 0.0)
+    assert flood.is_persistent(1.0)
+    assert not flood.is_persistent(11.0)
+
+
+def test_split_command() -> None:
+    assert split_command("/Game  hangman x y") == ("game", "hangman x y")
+    assert split_command("/") == ("", "")
+
+
+def test_parse_game_defaults_and_aliases() -> None:
+    assert parse_game("ttt").rules == MnkRules(3, 3, 3)
+    assert parse_game("Tic-Tac-Toe 5x4").rules == MnkRules(5, 4, 3)
+    assert parse_game("gomoku").rules == GOMOKU
+    assert parse_game("gomoku 10x10").rules == MnkRules(10, 10, 5)
+    spec = parse_game('hangman "don\'t stop"')
+    assert spec.secret == "don't stop" and "don't" not in repr(spec)
+    assert parse_game("hangman Two Words").secret == "two words"
+    assert parse_game("hangman").secret is None
+    with pytest.raises(CommandError, match="closing quote"):
+        parse_game('hangman "open')
+
+
+def test_help_is_documented() -> None:
+    assert "rows are numbered from 1 at the top" in HELP
+    assert "shaped exactly like the blanks" in HELP
+    assert "//" in HELP
+
+
+def test_hangman_duel_between_people() -> None:
+    table = Table("alice", rng=random.Random(0), words=["abba"])
+    table.sit("bob")
+    out = table.handle(GUEST, "/game hangman")
+    assert (
+        "a 4-letter word from the list; bob and alice take turns guessing, bob first"
+        in (lines(out, GUEST)[0])
+    )
+    assert lines(table.handle(HOST, "a"), HOST) == ["it's bob's turn"]
+    table.handle(GUEST, "a")
+    out = table.handle(HOST, "b")
+    assert lines(out, kind=Kind.RESULT) == ["hangman: alice wins — guessed “abba”"] * 2
