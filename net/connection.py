@@ -1,0 +1,392 @@
+"""The connection API that the programs use: ``connect``, ``serve``, ``Connection``.
+
+A connection opens with a handshake: the join sends ``hello``; the host answers ``welcome``
+(then both sides exchange ``say``/``show`` and keep-alive pings) or ``refuse`` (then closes).
+A wrong protocol name or version is refused by :func:`serve` itself, before the program's
+``on_connect`` sees anything, and :func:`connect` raises with both versions named.
+
+The socket work — framing, deadlines, keep-alive, bounded buffers, graceful close — lives in
+:class:`net.link.Link`; this module is the handshake and the typed surface on top of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from net.errors import (
+    ConnectionClosed,
+    HandshakeError,
+    LocalProtocolError,
+    Refused,
+    RemoteProtocolError,
+    UnexpectedMessage,
+)
+from net.link import CONNECTION_LOST, DEFAULT_LIMITS, Limits, Link
+from net.messages import (
+    PROTOCOL_NAME,
+    PROTOCOL_VERSION,
+    Hello,
+    Refuse,
+    Say,
+    Show,
+    Welcome,
+    from_dict,
+)
+
+__all__ = [
+    "CONNECTION_LOST",
+    "Connection",
+    "ConnectionClosed",
+    "HandshakeError",
+    "Limits",
+    "PendingConnection",
+    "Refused",
+    "connect",
+    "serve",
+]
+
+log = logging.getLogger("net")
+
+
+class Connection:
+    """An open, handshaken connection: ``send``/``recv`` of ``say``/``show``, then ``close``.
+
+    On the host side it sends ``show`` and receives ``say``; on the join side the reverse.
+
+    Attributes:
+        peer_hello: On the host side, the join's hello (None on the join side).
+        welcome: On the join side, the host's welcome (None on the host side).
+        peer: The peer's (address, port).
+    """
+
+    def __init__(
+        self,
+        link: Link,
+        *,
+        peer_hello: Hello | None = None,
+        welcome: Welcome | None = None,
+    ) -> None:
+        """Wrap a link whose handshake is complete (use :func:`connect` or ``accept``)."""
+        self._link = link
+        self.peer_hello = peer_hello
+        self.welcome = welcome
+        self.peer = link.peer
+        # The host receives what the join says, and shows things to the join.
+        self._receives: type[Say] | type[Show] = Say if peer_hello is not None else Show
+        self._sends: type[Say] | type[Show] = Show if peer_hello is not None else Say
+        link.start_keepalive()
+
+    @property
+    def closed(self) -> ConnectionClosed | None:
+        """How the connection ended, or None while it is open."""
+        return self._link.closed
+
+    async def send(self, message: Say | Show) -> None:
+        """Send one message (one frame, one write), waiting while the peer is behind.
+
+        Args:
+            message: A ``Show`` on the host side, a ``Say`` on the join side.
+
+        Raises:
+            ConnectionClosed: The connection is over (or the peer stopped reading and was
+                dropped).
+            LocalProtocolError: Wrong message for this side, or too large for one frame.
+        """
+        if not isinstance(message, self._sends):
+            raise LocalProtocolError(
+                f"this side sends {self._sends.TYPE} messages, not {type(message).__name__}"
+            )
+        self._link.write(message)
+        await self._link.drain()
+
+    async def recv(self) -> Say | Show:
+        """Wait for the next message from the peer.
+
+        Safe to cancel: a message that arrives meanwhile waits for the next call. Messages that
+        arrived before the connection ended are still returned, then ConnectionClosed.
+
+        Returns:
+            A ``Say`` on the host side, a ``Show`` on the join side.
+
+        Raises:
+            ConnectionClosed: ``left`` is True when the peer said bye; otherwise the connection
+                was lost or broke the protocol (we then sent an ``error`` frame and closed).
+        """
+        obj = await self._link.next_frame()
+        try:
+            message = from_dict(obj)
+            if not isinstance(message, self._receives):
+                raise UnexpectedMessage(
+                    f"expected {self._receives.TYPE} messages, received {message.TYPE}"
+                )
+        except RemoteProtocolError as exc:
+            self._link.fail(exc)
+            assert self._link.closed is not None
+            raise self._link.closed from exc
+        return message
+
+    async def close(self, reason: str = "left") -> None:
+        """Say ``bye`` with *reason* and close. Idempotent; returns within ``close_timeout``.
+
+        Args:
+            reason: For the other person; ``"left"`` when someone quit deliberately.
+        """
+        self._link.say_bye(reason)
+        await self._link.wait_closed()
+
+
+class PendingConnection:
+    """A peer whose hello was read and whose protocol and version are ours: accept or refuse.
+
+    Attributes:
+        hello: The join's hello (name, and code/token if given).
+        peer: The join's (address, port).
+    """
+
+    def __init__(self, link: Link, hello: Hello) -> None:
+        """Wrap a link whose hello was accepted by net (done by :func:`serve`)."""
+        self._link = link
+        self.hello = hello
+        self.peer = link.peer
+        self.answered = False
+        self.connection: Connection | None = None
+
+    async def accept(self, welcome: Welcome) -> Connection:
+        """Send ``welcome`` and return the open connection.
+
+        Args:
+            welcome: The seat name actually given, the host's name, the seat token, ….
+
+        Returns:
+            The connection (it sends ``show`` and receives ``say``).
+
+        Raises:
+            ConnectionClosed: The join went away meanwhile.
+            RuntimeError: Already accepted or refused.
+        """
+        self._answer()
+        self._link.write(welcome)
+        self.connection = Connection(self._link, peer_hello=self.hello)
+        await self._link.drain()
+        return self.connection
+
+    async def refuse(self, reason: str, code: str) -> None:
+        """Send ``refuse`` and close (bounded by ``close_timeout``).
+
+        Args:
+            reason: One sentence for the person, e.g. "this table is full".
+            code: ``version``, ``full``, ``bad-code``, ``bad-token``, ``rate-limited`` or
+                ``bad-hello``.
+
+        Raises:
+            LocalProtocolError: ``reason`` empty or ``code`` unknown.
+            RuntimeError: Already accepted or refused.
+        """
+        message = Refuse(reason=reason, code=code)  # validate before anything is sent
+        self._answer()
+        await _refuse(self._link, message)
+
+    def _answer(self) -> None:
+        if self.answered:
+            raise RuntimeError("this connection was already accepted or refused")
+        self.answered = True
+
+
+async def _refuse(link: Link, message: Refuse, *, level: int = logging.INFO) -> None:
+    log.log(level, "refusing %s:%d (%s): %s", *link.peer, message.code, message.reason)
+    with contextlib.suppress(ConnectionClosed):
+        link.write(message)
+    link.end("refused")
+    await link.wait_closed()
+
+
+def _version_mismatch(protocol: object, version: object) -> str | None:
+    if protocol != PROTOCOL_NAME:
+        return f"this host speaks the {PROTOCOL_NAME} protocol, not {str(protocol)[:40]!r}"
+    if version != PROTOCOL_VERSION or type(version) is not int:
+        return (
+            f"this host speaks {PROTOCOL_NAME} protocol version {PROTOCOL_VERSION}; "
+            f"you sent version {str(version)[:20]}"
+        )
+    return None
+
+
+async def connect(
+    host: str, port: int, hello: Hello, *, limits: Limits = DEFAULT_LIMITS
+) -> Connection:
+    """Connect to a host, send *hello* and wait for the answer (all within ``hello_timeout``).
+
+    Args:
+        host: Address or name of the host.
+        port: TCP port.
+        hello: Our hello (name, and code/token when needed).
+        limits: Deadlines and sizes.
+
+    Returns:
+        The open connection; ``connection.welcome`` holds the host's welcome.
+
+    Raises:
+        Refused: The host refused us (``.reason`` for the person, ``.code`` for the program).
+        HandshakeError: No answer in time, the host closed, speaks another protocol or
+            version, or sent something invalid.
+        OSError: Could not connect at all (e.g. ConnectionRefusedError: nothing listening).
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limits.hello_timeout
+    where = f"{host}:{port}"
+    async with asyncio.timeout_at(deadline):
+        _, link = await loop.create_connection(lambda: Link(limits), host, port)
+    try:
+        async with asyncio.timeout_at(deadline):
+            link.write(hello)
+            obj = await link.next_frame()
+    except TimeoutError:
+        link.abort("no answer to hello")
+        await link.wait_closed()
+        raise HandshakeError(f"no answer from {where} within {limits.hello_timeout:g} s") from None
+    except ConnectionClosed as closed:
+        await link.wait_closed()
+        raise HandshakeError(f"{where} closed the connection: {closed.reason}") from None
+
+    try:
+        if obj.get("type") == "welcome":
+            mismatch = _welcome_mismatch(obj)
+            if mismatch is not None:
+                raise UnexpectedMessage(mismatch)
+        answer = from_dict(obj)
+        if isinstance(answer, Refuse):
+            link.end(f"refused: {answer.reason}")
+            await link.wait_closed()
+            raise Refused(answer.reason, answer.code)
+        if not isinstance(answer, Welcome):
+            raise UnexpectedMessage(f"expected welcome or refuse, received {answer.TYPE}")
+    except RemoteProtocolError as exc:
+        link.fail(exc)
+        await link.wait_closed()
+        raise HandshakeError(exc.reason) from exc
+    return Connection(link, welcome=answer)
+
+
+def _welcome_mismatch(obj: dict[str, Any]) -> str | None:
+    protocol, version = obj.get("protocol"), obj.get("version")
+    if protocol == PROTOCOL_NAME and version == PROTOCOL_VERSION and type(version) is int:
+        return None
+    return (
+        f"the host speaks {str(protocol)[:40]} protocol version {str(version)[:20]}; "
+        f"we speak {PROTOCOL_NAME} protocol version {PROTOCOL_VERSION}"
+    )
+
+
+async def serve(
+    on_connect: Callable[[PendingConnection], Awaitable[None]],
+    host: str,
+    port: int,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+) -> asyncio.Server:
+    """Listen for joins; call *on_connect* for every well-formed hello of our version.
+
+    Each connection is handled in its own task: the hello must arrive within
+    ``hello_timeout``; a wrong protocol or version is refused here (code ``version``), a
+    malformed hello too (code ``bad-hello``), and garbage gets an ``error`` frame. Any exception
+    from one connection, *on_connect* included, is logged (logger ``"net"``) and contained.
+
+    Args:
+        on_connect: Called with a :class:`PendingConnection`; it should ``accept`` or
+            ``refuse`` it, and may keep using the connection for as long as it likes. If it
+            returns without answering, the join gets an ``error`` frame.
+        host: Address to bind (``"127.0.0.1"``, ``"0.0.0.0"``, ``"::"``, …).
+        port: TCP port; 0 picks a free one (read ``server.sockets[0].getsockname()[1]``).
+        limits: Deadlines and sizes for every connection.
+
+    Returns:
+        The listening server (SO_REUSEADDR set, so a restarted host can rebind at once).
+
+    Raises:
+        OSError: The address cannot be bound.
+    """
+    loop = asyncio.get_running_loop()
+    handlers: set[asyncio.Task[None]] = set()
+
+    def make_link() -> Link:
+        link = _ServerLink(limits)
+        task = loop.create_task(_handle(link, on_connect, limits))
+        handlers.add(task)
+        task.add_done_callback(handlers.discard)
+        return link
+
+    # The handler tasks stay reachable through this factory, which the server holds.
+    return await loop.create_server(make_link, host, port, reuse_address=True)
+
+
+class _ServerLink(Link):
+    """A link created by ``serve``: its handler task waits until the socket is attached."""
+
+    def __init__(self, limits: Limits) -> None:
+        super().__init__(limits)
+        self.made: asyncio.Future[None] = self.loop.create_future()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self.made.set_result(None)
+
+
+async def _handle(
+    link: _ServerLink, on_connect: Callable[[PendingConnection], Awaitable[None]], limits: Limits
+) -> None:
+    """Run one incoming connection: handshake, then hand it to *on_connect*; contain failures."""
+    pending: PendingConnection | None = None
+    try:
+        await link.made
+        hello = await _read_hello(link, limits)
+        if hello is None:
+            return
+        pending = PendingConnection(link, hello)
+        await on_connect(pending)
+        if not pending.answered:
+            log.warning("on_connect neither accepted nor refused %s:%d", *link.peer)
+            link.send_error("the host did not answer the hello", "not answered")
+            await link.wait_closed()
+    except (ConnectionClosed, RemoteProtocolError) as exc:
+        # Expected ends: the join vanished or misbehaved; the link has already reacted.
+        log.info("connection from %s:%d ended: %s", *link.peer, exc)
+        await link.wait_closed()
+    except Exception:
+        # A bug in on_connect (or here) ends this connection only; the server keeps serving.
+        log.exception("error while serving %s:%d", *link.peer)
+        link.send_error("internal error on the host", "internal error")
+        await link.wait_closed()
+    except asyncio.CancelledError:
+        link.abort("server shutting down")
+        raise
+
+
+async def _read_hello(link: Link, limits: Limits) -> Hello | None:
+    """Read and vet the first frame; return the hello, or None after refusing/failing."""
+    try:
+        async with asyncio.timeout(limits.hello_timeout):
+            obj = await link.next_frame()
+    except TimeoutError:
+        link.fail(RemoteProtocolError(f"no hello within {limits.hello_timeout:g} s"))
+        await link.wait_closed()
+        return None
+    if obj.get("type") != "hello":
+        link.fail(UnexpectedMessage(f"expected hello, received {str(obj.get('type'))[:40]!r}"))
+        await link.wait_closed()
+        return None
+    mismatch = _version_mismatch(obj.get("protocol"), obj.get("version"))
+    if mismatch is not None:
+        # WARNING: a person on the other side is running an incompatible program.
+        await _refuse(link, Refuse(reason=mismatch, code="version"), level=logging.WARNING)
+        return None
+    try:
+        message = from_dict(obj)
+    except RemoteProtocolError as exc:
+        await _refuse(link, Refuse(reason=f"bad hello: {exc.reason}", code="bad-hello"))
+        return None
+    assert isinstance(message, Hello)
+    return message

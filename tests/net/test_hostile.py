@@ -1,0 +1,219 @@
+"""Hostile peers against a listening host; after each, a well-behaved join still talks."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import random
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from net.codec import encode
+from net.connection import Connection, ConnectionClosed, Limits
+from net.messages import Show
+
+from .harness import (
+    FAST,
+    WAIT,
+    decode_frames,
+    hello_frame,
+    raw_exchange,
+    run,
+    start_echo_host,
+    well_behaved,
+)
+
+
+def frame(body: bytes) -> bytes:
+    return len(body).to_bytes(4, "big") + body
+
+
+def exact_limit_hello(limit: int) -> bytes:
+    body = hello_frame()[4:]
+    return frame(body + b" " * (limit - len(body)))  # whitespace after the value is legal
+
+
+HELLO_HEAD = b'{"type":"hello","protocol":"tablechat","version":1,"name":"m"'
+BIG = dataclasses.replace(FAST, max_frame=1 << 18)
+
+# (id, payload, expected substring of the error frame's reason, limits)
+ERROR_CASES = [
+    ("header ff ff ff ff", b"\xff\xff\xff\xff", "4294967295 bytes, over the 65536", FAST),
+    ("length 0", b"\x00\x00\x00\x00", "empty body", FAST),
+    ("one over the limit", frame(b" " * 65537), "65537 bytes, over the 65536-byte limit", FAST),
+    ("half a header then silence", b"\x00\x00", "not finished within 0.2 s", FAST),
+    ("half a body then silence", b"\x00\x00\x00\x64" + b"{" * 50, "not finished within", FAST),
+    ("invalid utf-8", frame(HELLO_HEAD[:-1] + b'\xff"}'), "not valid UTF-8", FAST),
+    ("brackets (size)", frame(b"[" * 100000 + b"]" * 100000), "200000 bytes, over", FAST),
+    ("brackets (depth)", frame(b"[" * 100000 + b"]" * 100000), "deeper than 32", BIG),
+    (
+        "5000-digit integer",
+        frame(b'{"type":"hello","version":' + b"9" * 5000 + b"}"),
+        "integer of 5000 digits",
+        FAST,
+    ),
+    ("duplicate type", frame(HELLO_HEAD + b',"type":"hello"}'), "duplicate key 'type'", FAST),
+    ("json array", frame(b'["hello"]'), "JSON array, not an object", FAST),
+    ("unknown type first", encode({"type": "gimme"}), "expected hello, received 'gimme'", FAST),
+    ("http request line", b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", "1195725856 bytes", FAST),
+    (
+        "unknown type after hello",
+        hello_frame() + encode({"type": "gimme", "x": 1}),
+        "unknown message type 'gimme'",
+        FAST,
+    ),
+    (
+        "say with bad seq",
+        hello_frame() + encode({"type": "say", "seq": -1, "text": ""}),
+        "say.seq",
+        FAST,
+    ),
+    (
+        "show from the join",
+        hello_frame() + encode({"type": "show", "kind": "chat", "text": "x"}),
+        "expected say",
+        FAST,
+    ),
+    ("nan", frame(HELLO_HEAD + b',"code":NaN}'), "NaN is not allowed", FAST),
+]
+
+
+@pytest.fixture
+def no_errors_logged(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    caplog.set_level(logging.INFO, logger="net")
+    yield caplog
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not errors, [r.getMessage() for r in errors]
+
+
+@pytest.mark.usefixtures("no_errors_logged")
+@pytest.mark.parametrize(
+    ("payload", "reason", "limits"),
+    [case[1:] for case in ERROR_CASES],
+    ids=[case[0] for case in ERROR_CASES],
+)
+def test_bad_input_gets_an_error_frame_then_close(
+    payload: bytes, reason: str, limits: Limits
+) -> None:
+    async def main() -> None:
+        host = await start_echo_host(limits)
+        frames, _ = await raw_exchange(host.port, payload)
+        assert frames, "the host closed without an error frame"
+        assert frames[-1]["type"] == "error"
+        assert reason in frames[-1]["reason"]
+        await well_behaved(host.port, limits)
+        await host.aclose()
+
+    run(main())
+
+
+@pytest.mark.usefixtures("no_errors_logged")
+def test_exactly_the_limit_is_accepted() -> None:
+    async def main() -> None:
+        host = await start_echo_host()
+        reader, writer = await asyncio.open_connection("127.0.0.1", host.port)
+        writer.write(exact_limit_hello(65536))
+        header = await asyncio.wait_for(reader.readexactly(4), WAIT)
+        body = await asyncio.wait_for(reader.readexactly(int.from_bytes(header, "big")), WAIT)
+        assert json.loads(body)["type"] == "welcome"
+        writer.close()
+        await well_behaved(host.port)
+        assert len(host.connects) == 2
+        await host.aclose()
+
+    run(main())
+
+
+@pytest.mark.usefixtures("no_errors_logged")
+@pytest.mark.parametrize(
+    "payload",
+    [b"\x00\x00\x00\x64" + b"{" * 50, b"\x00\x00", b"", hello_frame()[:20]],
+    ids=["half a body", "half a header", "nothing", "half a hello"],
+)
+def test_partial_input_then_close(payload: bytes) -> None:
+    async def main() -> None:
+        host = await start_echo_host()
+        await raw_exchange(host.port, payload, close_after=True)
+        await well_behaved(host.port)
+        await host.aclose()
+
+    run(main())
+
+
+@pytest.mark.usefixtures("no_errors_logged")
+@pytest.mark.parametrize("payload", [b"", hello_frame(), b"\x00\x00\x00"])
+def test_a_peer_that_half_closes(payload: bytes) -> None:
+    async def main() -> None:
+        host = await start_echo_host()
+        frames, _ = await raw_exchange(host.port, payload, half_close=True)
+        assert all(f["type"] in {"welcome", "error", "ping"} for f in frames)
+        await well_behaved(host.port)
+        await host.aclose()
+
+    run(main())
+
+
+@pytest.mark.usefixtures("no_errors_logged")
+def test_a_mebibyte_of_random_bytes() -> None:
+    async def main() -> None:
+        host = await start_echo_host()
+        payload = random.Random(7).randbytes(1 << 20)
+        frames, _ = await raw_exchange(host.port, payload)
+        assert [f["type"] for f in frames] in ([], ["error"])  # the error may be cut by RST
+        await well_behaved(host.port)
+        assert host.connects == [] or len(host.connects) == 1
+        await host.aclose()
+
+    run(main())
+
+
+@pytest.mark.usefixtures("no_errors_logged")
+def test_silence_before_hello_is_cut_at_the_hello_deadline() -> None:
+    async def main() -> None:
+        host = await start_echo_host(dataclasses.replace(FAST, hello_timeout=0.2))
+        frames, _ = await raw_exchange(host.port, b"")
+        assert "no hello within 0.2 s" in frames[-1]["reason"]
+        await well_behaved(host.port)
+        await host.aclose()
+
+    run(main())
+
+
+@pytest.mark.usefixtures("no_errors_logged")
+def test_a_peer_that_never_reads_is_dropped() -> None:
+    limits = dataclasses.replace(FAST, max_send_buffer=64 * 1024, dead_after=2.0)
+    dropped: asyncio.Queue[ConnectionClosed] = asyncio.Queue()
+
+    async def flood(conn: Connection) -> None:
+        text = "x" * 30000
+        try:
+            while True:
+                await conn.send(Show(kind="board", text=text))
+        except ConnectionClosed as closed:
+            dropped.put_nowait(closed)
+
+    async def main() -> None:
+        host = await start_echo_host(limits, on_accept=flood)
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.setblocking(False)
+        await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", host.port))
+        sock.sendall(hello_frame())
+        try:
+            closed = await asyncio.wait_for(dropped.get(), WAIT)
+        finally:
+            sock.close()
+        assert not closed.left
+        assert "not reading" in closed.reason
+        await well_behaved(host.port, limits)
+        await host.aclose()
+
+    run(main())
+
+
+def test_decode_frames_helper_tolerates_garbage() -> None:
+    assert decode_frames(encode({"type": "x"}) + b"\x00\x00\x00\x00") == [{"type": "x"}]
