@@ -6,6 +6,7 @@ Imported only after the arguments are parsed (it pulls in asyncio).
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import Coroutine
 from typing import Any
@@ -27,6 +28,36 @@ class Failure(Exception):
 def make_console(name: str, color: bool) -> Console:
     """Build the console for *name*, colored only when wanted and possible."""
     return Console(name, Palette(color_wanted(color, sys.stdout)))
+
+
+class ConsoleLogHandler(logging.Handler):
+    """Shows warnings from the libraries (net logs to the ``"net"`` logger) as notices.
+
+    Without a handler, Python's last-resort handler would write them, tracebacks included,
+    straight into the terminal in the middle of someone's typing.
+    """
+
+    def __init__(self, console: Console) -> None:
+        """Show records of level WARNING and above on *console*."""
+        super().__init__(logging.WARNING)
+        self.console = console
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Show one record as a one-line notice (the exception's type, never a traceback)."""
+        try:
+            text = record.getMessage()
+            if record.exc_info and record.exc_info[1] is not None:
+                text += f" ({type(record.exc_info[1]).__name__})"
+            self.console.notice(f"{record.name}: {text}")
+        except Exception:
+            self.handleError(record)
+
+
+def log_to(console: Console) -> None:
+    """Route library log records to *console* instead of stderr."""
+    root = logging.getLogger()
+    root.handlers[:] = [ConsoleLogHandler(console)]
+    root.setLevel(logging.WARNING)
 
 
 def run(prog: str, main: Coroutine[Any, Any, int]) -> int:

@@ -84,9 +84,15 @@ class Console:
         self._rl_prompt = self._palette.readline_prompt(self._prompt)
 
     def start(self) -> None:
-        """Start reading lines; call from inside the running event loop."""
+        """Start reading lines; call from inside the running event loop.
+
+        Ctrl-C, SIGTERM and SIGHUP mean "leave" from here on (see :meth:`install_signal_handlers`);
+        they are installed before the first prompt can appear, so a Ctrl-C typed at the prompt
+        is never a KeyboardInterrupt.
+        """
         self._loop = asyncio.get_running_loop()
         self._queue = asyncio.Queue()
+        self.install_signal_handlers()
         if self.interactive:
             self._saved_tty = _save_tty(self._in)
             self._readline = _import_readline()

@@ -12,7 +12,7 @@ import random
 import secrets
 import socket
 
-from cli.app import Failure, make_console
+from cli.app import Failure, log_to, make_console
 from cli.args import HostOptions
 from cli.console import Console
 from game.table import Delivery, Kind, Seat, Table
@@ -133,7 +133,7 @@ class Host:
         server = await self._open()
         port = server.sockets[0].getsockname()[1]
         self.console.start()
-        self.console.install_signal_handlers()
+        log_to(self.console)
         try:
             self.console.notice(self._opening_line(port))
             await self._read_typed_lines()

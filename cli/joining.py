@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import socket
 
-from cli.app import Failure, make_console
+from cli.app import Failure, log_to, make_console
 from cli.args import JoinOptions
 from cli.console import Console
 from net.connection import Connection, ConnectionClosed, HandshakeError, Refused, connect
@@ -117,7 +117,7 @@ class Guest:
             self.host_name = welcome.host
         console = make_console(self.link.name, self.options.color)
         console.start()
-        console.install_signal_handlers()
+        log_to(console)
         try:
             console.notice(
                 f"you joined {self.host_name}'s table at {self.link.address} as {self.link.name}"

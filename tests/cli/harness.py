@@ -77,7 +77,9 @@ class Player:
         """Wait until *text* appears (after what earlier expects consumed)."""
         self.child.expect_exact(text.encode(), timeout=timeout)
 
-    def expect_re(self, pattern: bytes, timeout: float = TIMEOUT) -> re.Match[bytes]:
+    def expect_re(
+        self, pattern: bytes | re.Pattern[bytes], timeout: float = TIMEOUT
+    ) -> re.Match[bytes]:
         """Wait for a regular expression on the raw bytes; return the match."""
         self.child.expect(pattern, timeout=timeout)
         match = self.child.match
@@ -122,12 +124,14 @@ class Players:
         """Start a host on a free port; return it and the port it printed."""
         host = self.start("cli.host", "0", "--name", name, *args, **kw)  # type: ignore[arg-type]
         port = int(host.expect_re(OPEN_LINE).group(1))
+        host.expect(f"<{name}> ")  # the prompt: readline owns the terminal, typing is safe
         return host, port
 
     def join(self, port: int, name: str = "bob", *args: str, **kw: object) -> Player:
         """Start a join towards *port* and wait until it sat down."""
         join = self.start("cli.join", str(port), "--name", name, *args, **kw)  # type: ignore[arg-type]
         join.expect("you joined")
+        join.expect(f"<{name}> ")  # the prompt: readline owns the terminal, typing is safe
         return join
 
     def pair(self, host_name: str = "alice", join_name: str = "bob") -> tuple[Player, Player, int]:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.conftest import Players
-from tests.cli.harness import Player
+from tests.cli.harness import Player, Players
 
 
 @pytest.fixture(scope="module")

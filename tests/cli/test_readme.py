@@ -100,6 +100,7 @@ def test_a_session_from_a_fresh_venv(fresh_python: Path, tmp_path: Path) -> None
         assert isinstance(match, re.Match)
         join = spawn(f"python -m cli.join {int(match.group(1))} --name bob")
         join.expect_exact(b"you joined alice's table")
+        join.expect_exact(b"<bob> ")  # the prompt
         join.send(b"hello from a fresh venv\r")
         host.expect_exact(b"<bob> hello from a fresh venv")
         host.send(b"/q\r")

@@ -13,8 +13,7 @@ import time
 
 import pexpect
 
-from tests.cli.conftest import Players
-from tests.cli.harness import REPO, child_env
+from tests.cli.harness import REPO, Players, child_env
 
 # Our own terminal control, written with NO_COLOR set: the line clear before a message that
 # arrives while you type, and what readline itself writes (bracketed paste, meta key mode).
