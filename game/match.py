@@ -18,6 +18,7 @@ from game.hangman import HangmanState
 from game.hangman_bot import choose_guess
 from game.mnk import SYMBOLS, TICTACTOE, MnkState
 from game.outcome import Outcome, Termination
+from game.words import pick_word
 
 AnyState = MnkState | HangmanState
 Participant = Seat | None  # None: the bot
@@ -130,6 +131,21 @@ def describe(outcome: Outcome, match: Match, name_of: NameOf) -> str:
     if outcome.winner is not None:  # gallows complete with a setter
         return f"{names[outcome.winner]} wins — the gallows is complete; it was “{secret}”"
     return f"nobody wins — the gallows is complete; it was “{secret}”"
+
+
+def new_state(spec: GameSpec, rng: random.Random, words: Callable[[], Sequence[str]]) -> AnyState:
+    """The opening state of the game ``spec`` asks for.
+
+    Args:
+        spec: the game.
+        rng: picks the hangman word when the table chooses it.
+        words: returns the word list; only called when it is needed (it may load a file).
+    """
+    if spec.rules is not None:
+        return MnkState(spec.rules)
+    if spec.secret is not None:
+        return HangmanState.set_by(spec.secret)
+    return HangmanState.duel(pick_word(rng, words()))
 
 
 def play_typed(state: AnyState, text: str) -> tuple[AnyState, str]:

@@ -30,16 +30,15 @@ import random
 from collections import deque
 from collections.abc import Sequence
 
+from game.announce import board_shown, duration, moves_shown, result_shown, say
 from game.commands import HELP, CommandError, GameSpec, parse_game, split_command
 from game.delivery import Delivery, Kind, Seat, Shown
 from game.errors import GameError, TableFullError
 from game.flood import FloodControl, FloodVerdict
-from game.hangman import HangmanState
-from game.match import AnyState, Match, Participant, bot_move, play_typed
-from game.mnk import MnkState
+from game.match import Match, Participant, bot_move, new_state, play_typed
 from game.score import Score
 from game.untrusted import clean_name, quote
-from game.words import pick_word, shipped_words
+from game.words import shipped_words
 
 __all__ = ["Delivery", "Kind", "Seat", "Shown", "Table", "TableFullError"]
 
@@ -115,12 +114,8 @@ class Table:
         resume; an empty guest seat has nobody to show it to)."""
         return [d for d in deliveries if self._reachable(d.to)]
 
-    @staticmethod
-    def _to(seat: Seat, kind: Kind, text: str) -> Delivery:
-        return Delivery(seat, Shown(kind, text))
-
     def _error(self, seat: Seat, text: str) -> list[Delivery]:
-        return [self._to(seat, Kind.ERROR, text)]
+        return [say(seat, Kind.ERROR, text)]
 
     def _word_list(self) -> Sequence[str]:
         return shipped_words() if self._words is None else self._words
@@ -143,8 +138,8 @@ class Table:
         self._history.clear()  # a new guest does not get the previous guest's conversation
         self._flood[Seat.GUEST], self._flooding[Seat.GUEST] = FloodControl(), False
         out = [
-            self._to(Seat.HOST, Kind.NOTICE, f"{given} sat down"),
-            self._to(
+            say(Seat.HOST, Kind.NOTICE, f"{given} sat down"),
+            say(
                 Seat.GUEST,
                 Kind.NOTICE,
                 f"welcome to {self._host_name}'s table, {given} — type /help for the commands",
@@ -153,7 +148,7 @@ class Table:
         match = self._match
         if match is not None and match.in_progress:  # only a bot game can be on
             out.append(
-                self._to(
+                say(
                     Seat.HOST,
                     Kind.NOTICE,
                     f"your {match.spec.title} game against the bot carries on; "
@@ -161,13 +156,13 @@ class Table:
                 )
             )
             out += [
-                self._to(
+                say(
                     Seat.GUEST,
                     Kind.NOTICE,
                     f"{self._host_name} is playing {match.spec.title} against the bot; "
                     "/game is free for you two once it ends",
                 ),
-                self._to(Seat.GUEST, Kind.BOARD, match.render_for(Seat.GUEST)),
+                say(Seat.GUEST, Kind.BOARD, match.render_for(Seat.GUEST)),
             ]
         return given, out
 
@@ -181,9 +176,9 @@ class Table:
         self._guest_connected = False
         text = (
             f"{self._guest_name}'s connection dropped — waiting up to "
-            f"{_duration(grace_seconds)} for them to come back"
+            f"{duration(grace_seconds)} for them to come back"
         )
-        return [self._to(Seat.HOST, Kind.NOTICE, text)]
+        return [say(Seat.HOST, Kind.NOTICE, text)]
 
     def resume(self, seat: Seat) -> list[Delivery]:
         """The dropped guest is back: tell the host, and catch the guest up (recent chat, the
@@ -192,15 +187,15 @@ class Table:
             return []
         self._guest_connected = True
         guest = self._guest_name
-        out = [self._to(Seat.HOST, Kind.NOTICE, f"{guest} is back")]
+        out = [say(Seat.HOST, Kind.NOTICE, f"{guest} is back")]
         count = len(self._history)
         header = f"welcome back, {guest}" + (
             f" — the last {count} chat line{'s' * (count != 1)}:" if count else ""
         )
-        out.append(self._to(Seat.GUEST, Kind.NOTICE, header))
+        out.append(say(Seat.GUEST, Kind.NOTICE, header))
         out += [Delivery(Seat.GUEST, Shown(Kind.CHAT, text, who)) for who, text in self._history]
         if self._match is not None and self._match.in_progress:
-            out += self._board_lines(Seat.GUEST)
+            out += board_shown(self._match, Seat.GUEST, self._name)
         return out
 
     def leave(self, seat: Seat) -> list[Delivery]:
@@ -208,7 +203,7 @@ class Table:
         abandoned (nobody's loss); tell the host. The host cannot leave: returns nothing."""
         if seat is Seat.HOST or self._guest_name is None:
             return []
-        out = [self._to(Seat.HOST, Kind.NOTICE, f"{self._guest_name} left the table")]
+        out = [say(Seat.HOST, Kind.NOTICE, f"{self._guest_name} left the table")]
         match = self._match
         if match is not None and match.in_progress and Seat.GUEST in match.seats:
             match.state = match.state.abandon()
@@ -239,7 +234,7 @@ class Table:
         if line.startswith("/"):
             if seat is Seat.GUEST and split_command(line)[0] == "q":
                 # leaving empties the seat, so the goodbye bypasses the visibility filter
-                return [self._to(seat, Kind.NOTICE, "you left the table"), *self.leave(seat)]
+                return [say(seat, Kind.NOTICE, "you left the table"), *self.leave(seat)]
             return self._visible(self._command(seat, line))
         match = self._match
         if match is not None and match.in_progress and match.state.is_move_attempt(line):
@@ -297,22 +292,12 @@ class Table:
         self,
         match: Match,
         moves: list[tuple[Participant, str]],
-        intro: list[Delivery] = (),  # type: ignore[assignment]
+        intro: Sequence[Delivery] = (),
     ) -> list[Delivery]:
+        """Let the bot answer, then show each player the moves, the board and whose turn it is
+        — or score the game and show the result."""
         moves = moves + self._bot_moves(match)
-        verb = "guessed" if isinstance(match.state, HangmanState) else "played"
-        out = list(intro)
-        for seat in (Seat.HOST, Seat.GUEST):
-            if seat not in match.seats:
-                continue
-            others = [(who, text) for who, text in moves if who != seat]
-            if others:
-                by = self._name(others[0][0])
-                texts = ", ".join(text for _, text in others)
-                out.append(self._to(seat, Kind.NOTICE, f"{by} {verb} {texts}"))
-            out.append(self._to(seat, Kind.BOARD, match.render_for(seat)))
-            if match.in_progress:
-                out.append(self._to(seat, Kind.NOTICE, match.turn_text(seat, self._name)))
+        out = [*intro, *moves_shown(match, moves, self._name)]
         if not match.in_progress:
             out += self._finish(match)
         return out
@@ -321,21 +306,7 @@ class Table:
         """Score a game that just ended and tell everyone at the table."""
         assert match.state.outcome is not None
         self._score.record(match.state.outcome, [self._name(s) for s in match.seats])
-        text = match.result_text(self._name)
-        return [self._to(seat, Kind.RESULT, text) for seat in (Seat.HOST, Seat.GUEST)]
-
-    def _board_lines(self, seat: Seat) -> list[Delivery]:
-        match = self._match
-        assert match is not None
-        out = [self._to(seat, Kind.BOARD, match.render_for(seat))]
-        if not match.in_progress:
-            out.append(self._to(seat, Kind.NOTICE, f"last game — {match.result_text(self._name)}"))
-        elif seat in match.seats:
-            out.append(self._to(seat, Kind.NOTICE, match.turn_text(seat, self._name)))
-        else:
-            players = " and ".join(self._name(s) for s in match.seats)
-            out.append(self._to(seat, Kind.NOTICE, f"{players} are playing {match.spec.title}"))
-        return out
+        return result_shown(match, self._name)
 
     # -- commands ---------------------------------------------------------------------------------
     def _command(self, seat: Seat, line: str) -> list[Delivery]:
@@ -343,17 +314,17 @@ class Table:
         if word == "game":
             return self._cmd_game(seat, args)
         if word == "help":
-            return [self._to(seat, Kind.NOTICE, HELP)]
+            return [say(seat, Kind.NOTICE, HELP)]
         if word == "board":
             if self._match is None:
                 return self._error(seat, "no game yet — start one with /game tictactoe (see /help)")
-            return self._board_lines(seat)
+            return board_shown(self._match, seat, self._name)
         if word == "resign":
             return self._cmd_resign(seat)
         if word == "rematch":
             return self._cmd_rematch(seat)
         if word == "score":
-            return [self._to(seat, Kind.NOTICE, self._score.render())]
+            return [say(seat, Kind.NOTICE, self._score.render())]
         if word in ("move", "guess"):
             if not args:
                 return self._error(seat, f"usage: /{word} TEXT, e.g. /move b2 or /guess e")
@@ -361,7 +332,7 @@ class Table:
         if word == "q":
             if seat is Seat.HOST:
                 return [
-                    self._to(
+                    say(
                         seat,
                         Kind.NOTICE,
                         "you are the host: /q in your terminal closes the table for everyone",
@@ -426,26 +397,11 @@ class Table:
         return self._finish(match)
 
     def _start(self, spec: GameSpec, seats: tuple[Participant, Participant]) -> list[Delivery]:
-        state: AnyState
-        if spec.rules is not None:
-            state = MnkState(spec.rules)
-        elif spec.secret is not None:
-            state = HangmanState.set_by(spec.secret)
-        else:
-            state = HangmanState.duel(pick_word(self._rng, self._word_list()))
-        match = Match(spec, state, seats)
+        match = Match(spec, new_state(spec, self._rng, self._word_list), seats)
         self._match = match
         intro = [
-            self._to(seat, Kind.NOTICE, match.intro_text(player, self._name))
+            say(seat, Kind.NOTICE, match.intro_text(player, self._name))
             for player, seat in enumerate(seats)
             if seat is not None
         ]
         return self._after_moves(match, [], intro)
-
-
-def _duration(seconds: float) -> str:
-    """``300`` → ``5 minutes``; ``45`` → ``45 seconds``."""
-    if seconds >= 60:
-        minutes = round(seconds / 60)
-        return f"{minutes} minute{'s' * (minutes != 1)}"
-    return f"{seconds:g} second{'s' * (seconds != 1)}"

@@ -1,0 +1,69 @@
+"""What the people at the table are shown about a game: moves, boards, whose turn, the result.
+
+Pure functions from a :class:`~game.match.Match` to deliveries. Every board is rendered for the
+seat it is delivered to (``Match.render_for``), so a hangman guesser only ever receives the
+guesser's view; only the result — sent once the game is over — may name the secret.
+"""
+
+from __future__ import annotations
+
+from game.delivery import Delivery, Kind, Seat, Shown
+from game.hangman import HangmanState
+from game.match import Match, NameOf, Participant
+
+SEATS = (Seat.HOST, Seat.GUEST)
+
+
+def say(seat: Seat, kind: Kind, text: str) -> Delivery:
+    """A NOTICE / ERROR / BOARD / RESULT for ``seat``."""
+    return Delivery(seat, Shown(kind, text))
+
+
+def moves_shown(
+    match: Match, moves: list[tuple[Participant, str]], name_of: NameOf
+) -> list[Delivery]:
+    """After ``moves`` (who, move text): each player is told the others' moves, shown their own
+    view of the board, and told whose turn it is. Spectators are not sent every move (they may
+    ask with /board); the result goes to everyone (see :func:`result_shown`)."""
+    verb = "guessed" if isinstance(match.state, HangmanState) else "played"
+    out = []
+    for seat in SEATS:
+        if seat not in match.seats:
+            continue
+        others = [(who, text) for who, text in moves if who != seat]
+        if others:
+            texts = ", ".join(text for _, text in others)
+            out.append(say(seat, Kind.NOTICE, f"{name_of(others[0][0])} {verb} {texts}"))
+        out.append(say(seat, Kind.BOARD, match.render_for(seat)))
+        if match.in_progress:
+            out.append(say(seat, Kind.NOTICE, match.turn_text(seat, name_of)))
+    return out
+
+
+def result_shown(match: Match, name_of: NameOf) -> list[Delivery]:
+    """The RESULT line, for both seats (the table drops what nobody can receive)."""
+    text = match.result_text(name_of)
+    return [say(seat, Kind.RESULT, text) for seat in SEATS]
+
+
+def board_shown(match: Match, seat: Seat, name_of: NameOf) -> list[Delivery]:
+    """/board, and the board part of a catch-up: the picture for ``seat`` and a line saying
+    whose turn it is, who is playing, or how the last game ended."""
+    out = [say(seat, Kind.BOARD, match.render_for(seat))]
+    if not match.in_progress:
+        text = f"last game — {match.result_text(name_of)}"
+    elif seat in match.seats:
+        text = match.turn_text(seat, name_of)
+    else:
+        players = " and ".join(name_of(who) for who in match.seats)
+        text = f"{players} are playing {match.spec.title}"
+    out.append(say(seat, Kind.NOTICE, text))
+    return out
+
+
+def duration(seconds: float) -> str:
+    """``300`` → ``5 minutes``; ``45`` → ``45 seconds``."""
+    if seconds >= 60:
+        minutes = round(seconds / 60)
+        return f"{minutes} minute{'s' * (minutes != 1)}"
+    return f"{seconds:g} second{'s' * (seconds != 1)}"
