@@ -46,6 +46,7 @@ rows are numbered from 1 at the top. A line that is only a number or letter+numb
 Hangman: a line of one character is a letter guess; a line shaped exactly like the blanks (same
 length, letters where the blanks are, the same spaces, hyphens and apostrophes) is a guess of
 the whole answer and costs a miss if wrong. Six misses and the gallows is complete.
+In the picture a / stands for a space between words.
 Anything else is chat. Start a line with // to send it as chat whatever it looks like."""
 
 

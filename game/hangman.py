@@ -91,7 +91,8 @@ class HangmanView:
         return MAX_MISSES - len(self.misses)
 
     def shown_word(self) -> str:
-        """The pattern as shown: ``_`` for each hidden letter, letters spaced out for reading."""
+        """The pattern as shown: ``_`` for each hidden letter, ``/`` for a space, hyphens and
+        apostrophes as themselves, everything spaced out for reading."""
         return " ".join("_" if c is None else ("/" if c == " " else c) for c in self.pattern)
 
     def render(self) -> str:

@@ -107,6 +107,14 @@ def test_gomoku_bot_wins_blocks_and_stops_open_threes() -> None:
     assert gomoku_bot.choose_move(state, rng) in {state.parse_move("c4"), state.parse_move("g4")}
 
 
+def test_gomoku_bot_makes_its_open_four_before_stopping_an_open_three() -> None:
+    # X to move: X's open four wins before O's open three can become five.
+    state = _place(GOMOKU, ["d4", "e4", "f4"], ["h8", "i8", "j8"])
+    assert state.turn == 0
+    move = gomoku_bot.choose_move(state, random.Random(0))
+    assert move in {state.parse_move("c4"), state.parse_move("g4")}
+
+
 def test_gomoku_bot_opens_in_the_centre_and_honours_the_clock() -> None:
     assert gomoku_bot.choose_move(MnkState(GOMOKU), random.Random(1)) == 7 * 15 + 7
     ticks = iter(range(1000))
