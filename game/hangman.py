@@ -16,7 +16,7 @@ Only the setter's view, and everybody's view once the game has ended, carries th
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from game.errors import IllegalMoveError, MoveSyntaxError
 from game.outcome import Outcome, Termination
@@ -138,7 +138,7 @@ class HangmanState:
         outcome: set once the game has ended.
     """
 
-    secret: str
+    secret: str = field(repr=False)  # kept out of repr: a stray log line must not leak it
     setter: int | None = None
     guessed: tuple[str, ...] = ()
     misses: tuple[str, ...] = ()
