@@ -267,3 +267,11 @@ def test_terminal_modes_are_restored_when_the_other_side_leaves(players: Players
     modes = join.raw.split(b"MODES", 1)[1].decode()
     assert re.search(r"(?<!-)\bicanon\b", modes), modes
     assert re.search(r"(?<!-)\becho\b", modes), modes
+
+
+def test_killed_host_is_reported_lost_by_the_join(players: Players) -> None:
+    host, join, _ = players.pair()
+    host.child.kill(signal.SIGKILL)
+    join.expect("connection to alice lost")
+    assert join.wait_exit() == 1  # lost is not a deliberate leave: non-zero
+    assert b"alice left" not in join.raw
