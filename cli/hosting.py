@@ -20,7 +20,7 @@ from net.connection import Connection, ConnectionClosed, PendingConnection, serv
 from net.messages import Say, Show, Welcome, validate_name
 
 # /q is about the connection, not the table: the programs intercept it (CONTRACT.md).
-QUIT_COMMANDS = frozenset({"/q", "/quit"})
+QUIT_COMMANDS = frozenset({"/q"})
 _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 

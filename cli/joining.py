@@ -17,7 +17,7 @@ from cli.console import Console
 from net.connection import Connection, ConnectionClosed, HandshakeError, Refused, connect
 from net.messages import Hello, Say, Show, validate_name
 
-QUIT_COMMANDS = frozenset({"/q", "/quit"})
+QUIT_COMMANDS = frozenset({"/q"})
 
 
 class Link:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from net.codec import encode
 from tests.cli.harness import REPO, child_env
 
 
@@ -108,3 +110,56 @@ def test_unknown_bind_address(tmp_path: Path) -> None:
     done = _run(tmp_path, "-m", "cli.host", "0", "--bind", "no-such-host.invalid")
     assert done.returncode == 1
     assert "cannot listen on no-such-host.invalid" in _one_sentence(done.stderr)
+
+
+def _fake_host(answer: dict[str, object]) -> tuple[socket.socket, threading.Thread]:
+    """A one-shot host that reads the hello and answers *answer* (one frame), then closes."""
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        connection, _ = server.accept()
+        with connection:
+            connection.settimeout(10)
+            connection.recv(65536)  # the hello; its content does not matter here
+            connection.sendall(encode(answer))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return server, thread
+
+
+@pytest.mark.parametrize(
+    ("answer", "sentence"),
+    [
+        (
+            {"type": "refuse", "reason": "this table is full", "code": "full"},
+            "refused you: this table is full",
+        ),
+        (
+            {
+                "type": "welcome",
+                "protocol": "tablechat",
+                "version": 2,
+                "name": "bob",
+                "host": "eve",
+                "token": "t",
+                "resumed": False,
+                "last_seq": 0,
+            },
+            "did not answer like a tablechat table: the host speaks tablechat protocol version 2",
+        ),
+    ],
+    ids=["refused", "version mismatch"],
+)
+def test_a_refused_or_mismatched_hello(
+    answer: dict[str, object], sentence: str, tmp_path: Path
+) -> None:
+    server, thread = _fake_host(answer)
+    with server:
+        port = server.getsockname()[1]
+        done = _run(tmp_path, "-m", "cli.join", str(port), "--name", "bob")
+        thread.join(timeout=10)
+    assert done.returncode == 1
+    line = _one_sentence(done.stderr)
+    assert line.startswith("python -m cli.join: ")
+    assert sentence in line
