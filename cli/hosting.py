@@ -183,7 +183,17 @@ class Host:
             line = await self.console.read_line()
             if line is None or line.strip() in QUIT_COMMANDS:
                 return
-            self._deliver(self.table.handle(Seat.HOST, line, now=loop.time()))
+            self._handle(Seat.HOST, line, loop.time())
+
+    def _handle(self, seat: Seat, line: str, now: float) -> None:
+        try:
+            deliveries = self.table.handle(seat, line, now=now)
+        except Exception as exc:
+            # A bug in the table must not end the conversation (or leave the seat stuck):
+            # report it on the host's screen, drop the line, carry on.
+            self.console.show("error", f"the table could not handle that line ({exc!r})")
+            return
+        self._deliver(deliveries)
 
     def _deliver(self, deliveries: list[Delivery]) -> None:
         for delivery in deliveries:
@@ -211,7 +221,8 @@ class Host:
                 Welcome(name=name, host=self.name, token=token, resumed=False, last_seq=0)
             )
         except (ConnectionClosed, OSError):
-            self._deliver_to_host_only(self.table.leave(Seat.GUEST))
+            # Gone during the welcome: nobody was told they sat down, so nobody is told more.
+            self.table.leave(Seat.GUEST)
             return
         self.seat.attach(connection, name, token)
         self._deliver(deliveries)
@@ -231,7 +242,7 @@ class Host:
                     # An older or foreign join may send /q as text: treat it as leaving.
                     await self._guest_gone(name, left=True, reason="left")
                     return
-                self._deliver(self.table.handle(Seat.GUEST, message.text, now=loop.time()))
+                self._handle(Seat.GUEST, message.text, loop.time())
         except ConnectionClosed as closed:
             await self._guest_gone(name, left=closed.left, reason=None)
 
@@ -250,9 +261,6 @@ class Host:
             deliveries = [d for d in deliveries if d.shown.kind != Kind.NOTICE]
         self._deliver(deliveries)
         self._guest_task = None
-
-    def _deliver_to_host_only(self, deliveries: list[Delivery]) -> None:
-        self._deliver([d for d in deliveries if d.to == Seat.HOST])
 
     async def _close_guest(self) -> None:
         self._leaving.set()
