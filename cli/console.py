@@ -60,6 +60,7 @@ class Console:
         self._out = stdout if stdout is not None else sys.stdout
         self._palette = palette
         self.interactive = _isatty(self._in) and _isatty(self._out)
+        self._dumb = os.environ.get("TERM", "") in {"dumb", ""}
         self._lock = threading.Lock()
         self._readline: ModuleType | None = None
         self._reading = False  # True while readline owns the input line (prompt on screen)
@@ -133,8 +134,9 @@ class Console:
             if self.interactive:
                 # The prompt (and any half line) is still on screen; remove it so the shell's
                 # prompt starts on a clean line.
+                partial = self._readline.get_line_buffer() if self._readline else ""
+                self._write(self._clear_line(partial))
                 self._reading = False
-                self._write(_CLEAR_LINE)
             _restore_tty(self._in, self._saved_tty)
             self._flush()
 
@@ -258,13 +260,21 @@ class Console:
                 partial = ""
                 if self._reading and self._readline is not None:
                     partial = self._readline.get_line_buffer()
-                self._write(_CLEAR_LINE + "\n".join(lines) + "\n")
+                self._write(self._clear_line(partial) + "\n".join(lines) + "\n")
                 if self._reading:
                     # Redraw what readline had on the line; it keeps editing from there.
                     self._write(self._plain_prompt + partial)
             else:
                 self._write("\n".join(lines) + "\n")
             self._flush()
+
+    def _clear_line(self, partial: str) -> str:
+        if not self._dumb:
+            return _CLEAR_LINE
+        # A dumb terminal knows no escape codes: overwrite the prompt and partial line with
+        # spaces instead (wide characters may leave a little behind; nothing is garbled).
+        width = len(self._prompt) + len(partial) if self._reading else 0
+        return "\r" + " " * width + "\r"
 
     def _write(self, text: str) -> None:
         with contextlib.suppress(OSError, ValueError):  # a closed terminal must not crash us

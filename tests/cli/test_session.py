@@ -275,3 +275,29 @@ def test_killed_host_is_reported_lost_by_the_join(players: Players) -> None:
     join.expect("connection to alice lost")
     assert join.wait_exit() == 1  # lost is not a deliberate leave: non-zero
     assert b"alice left" not in join.raw
+
+
+def test_on_a_dumb_terminal_no_escape_byte_is_written_at_all(players: Players) -> None:
+    # TERM=dumb and NO_COLOR: neither readline nor we may write any escape sequence, so the raw
+    # output must hold no ESC byte whatever the peer sends — the strictest check there is.
+    host, port = players.host("alice", term="dumb")
+    host.type("half")
+    host.expect("half")
+    attacks = "".join(attack + "\n" for attack, _shown in HOSTILE.values()) + "/q\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.join", str(port), "--name", "mallory"],
+        input=attacks.encode(),
+        cwd=REPO,
+        env=child_env(players.home),
+        capture_output=True,
+        timeout=20,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for _attack, shown in HOSTILE.values():
+        host.expect(shown)
+    host.expect("mallory left")
+    host.expect("<alice> half")  # the half line is still redrawn
+    host.say(" done")
+    _assert_inert(host.raw.replace(b"\r\n", b"\n").replace(b"\r", b""))
+    assert b"\x1b" not in host.raw
