@@ -121,23 +121,60 @@ def _reject_constant(literal: str) -> NoReturn:
 
 # Built once: json.loads/json.dumps with non-default options construct a new coder per call,
 # which alone would cost a third of our budget against bare json.
-_JSON_DECODER: Final = json.JSONDecoder(
-    object_pairs_hook=_object_from_pairs,
-    parse_int=_parse_int,
-    parse_float=_parse_float,
-    parse_constant=_reject_constant,
-)
-_decode_json = _JSON_DECODER.decode
+#
+# Two decoders. Duplicate keys can only be seen through object_pairs_hook, and a Python hook
+# per object is the single largest cost of a decode. Every protocol message is a flat object,
+# so for a body with exactly one "{" and no "[" (counts we take anyway for the depth gate) the
+# hook is the C type `tuple`, and the one dict is built and checked inline. Anything nested
+# goes through the Python hook, which checks every object.
+_HOOKS: Final[dict[str, Any]] = {
+    "parse_int": _parse_int,
+    "parse_float": _parse_float,
+    "parse_constant": _reject_constant,
+}
+_NESTED_DECODER: Final = json.JSONDecoder(object_pairs_hook=_object_from_pairs, **_HOOKS)
+_FLAT_DECODER: Final = json.JSONDecoder(object_pairs_hook=tuple, **_HOOKS)
 # scan_once is the C scanner itself: calling it directly skips decode()'s two whitespace regex
 # matches (a third of the parse time for a chat line). decode() remains the slow path for
 # surrounding whitespace and for producing a proper error message.
-_scan_once: Callable[[str, int], tuple[Any, int]] = _JSON_DECODER.scan_once  # type: ignore[attr-defined]
+_ScanOnce = Callable[[str, int], tuple[Any, int]]
+_scan_flat: _ScanOnce = _FLAT_DECODER.scan_once  # type: ignore[attr-defined]
+_scan_nested: _ScanOnce = _NESTED_DECODER.scan_once  # type: ignore[attr-defined]
+_decode_flat = _FLAT_DECODER.decode
+_decode_nested = _NESTED_DECODER.decode
 # ensure_ascii=False: smaller frames for non-ASCII text, and a str holding a lone surrogate then
 # fails at .encode("utf-8") here, on our side, instead of reaching the peer as "\ud800".
-_JSON_ENCODER: Final = json.JSONEncoder(
-    ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=True
-)
-_encode_json = _JSON_ENCODER.encode
+_JSON_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _make_encode_json() -> Callable[[Any], str]:
+    # JSONEncoder.encode builds a fresh C encoder (and a circular-reference dict) on every
+    # call; building it once halves the cost of encoding a chat line. c_make_encoder is what
+    # json itself uses; without the C accelerator we fall back to the public API. Without the
+    # markers dict a cyclic object ends in RecursionError, which encode() reports.
+    c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if c_make_encoder is None:  # pragma: no cover - CPython always has _json
+        return _JSON_ENCODER.encode
+    c_encoder = c_make_encoder(
+        None,  # markers: no circular check (see above)
+        _JSON_ENCODER.default,
+        json.encoder.encode_basestring,  # ensure_ascii=False
+        None,  # indent
+        ":",
+        ",",
+        False,  # sort_keys
+        False,  # skipkeys
+        False,  # allow_nan
+    )
+    join = "".join
+
+    def encode_json(obj: Any) -> str:
+        return join(c_encoder(obj, 0))
+
+    return encode_json
+
+
+_encode_json: Final = _make_encode_json()
 
 # Structural tokens for the depth pre-scan. A string literal is consumed whole (escapes
 # included) so brackets inside strings do not count; an unterminated string matches the lone
@@ -160,7 +197,7 @@ def _check_depth(text: str) -> None:
             return  # unterminated string: the JSON parser will reject it before going deeper
 
 
-def decode_body(body: bytes | bytearray | memoryview) -> dict[str, Any]:
+def decode_body(body: bytes | bytearray) -> dict[str, Any]:
     """Validate and parse one frame body.
 
     Args:
@@ -177,19 +214,34 @@ def decode_body(body: bytes | bytearray | memoryview) -> dict[str, Any]:
     try:
         # Strict UTF-8 also rejects encoded surrogates (json.loads(bytes) would not: it uses
         # 'surrogatepass' and even guesses UTF-16/32).
-        text = str(body, "utf-8")
+        text = body.decode()
     except UnicodeDecodeError as exc:
         raise InvalidUtf8(f"body is not valid UTF-8 (byte {exc.start})") from exc
-    # Cheap gate: a body with at most MAX_DEPTH opening brackets cannot nest deeper.
-    if text.count("[") + text.count("{") > MAX_DEPTH:
-        _check_depth(text)
+    objects = text.count("{")
+    arrays = text.count("[")
     try:
-        try:
-            obj, end = _scan_once(text, 0)
-        except StopIteration:
-            end = -1
-        if end != len(text):
-            obj = _decode_json(text)
+        if objects == 1 and arrays == 0:
+            try:
+                obj, end = _scan_flat(text, 0)
+            except StopIteration:
+                end = -1
+            if end != len(text):
+                obj = _decode_flat(text)
+            if type(obj) is tuple:  # only an object becomes a tuple (arrays are lists)
+                pairs = obj
+                obj = dict(pairs)
+                if len(obj) != len(pairs):
+                    _object_from_pairs(list(pairs))  # raises DuplicateKey naming the key
+        else:
+            # Cheap gate: at most MAX_DEPTH opening brackets cannot nest deeper.
+            if objects + arrays > MAX_DEPTH:
+                _check_depth(text)
+            try:
+                obj, end = _scan_nested(text, 0)
+            except StopIteration:
+                end = -1
+            if end != len(text):
+                obj = _decode_nested(text)
     except json.JSONDecodeError as exc:
         raise InvalidJson(f"body is not JSON: {exc.msg} at character {exc.pos}") from exc
     except RecursionError as exc:  # backstop only: the pre-scan should have caught it
@@ -239,8 +291,9 @@ def encode(obj: Mapping[str, Any], *, max_frame: int = DEFAULT_MAX_FRAME) -> byt
         raise LocalProtocolError('a message needs a "type" that is a non-empty string')
     try:
         body = _encode_json(obj).encode("utf-8")
-    except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
-        raise LocalProtocolError(f"cannot encode {kind!r} message: {exc}") from exc
+    except (TypeError, ValueError, RecursionError) as exc:  # UnicodeEncodeError: ValueError
+        problem = "it contains itself" if isinstance(exc, RecursionError) else str(exc)
+        raise LocalProtocolError(f"cannot encode {kind!r} message: {problem}") from exc
     size = len(body)
     if size > max_frame:
         raise LocalProtocolError(
@@ -271,8 +324,11 @@ class Decoder:
         if not 1 <= max_frame <= 0xFFFFFFFF:
             raise ValueError(f"max_frame must be 1..{0xFFFFFFFF}, not {max_frame}")
         self._max_frame = max_frame
-        self._buf = bytearray()
-        self._pos = 0  # start of unconsumed bytes in _buf; compacted lazily
+        # Unconsumed input is _buf[_pos:]. While nothing is pending, a new chunk is kept as the
+        # caller's own bytes object (no copy): the common case is one chunk holding whole
+        # frames. Only a partial frame followed by more input is copied into a bytearray.
+        self._buf: bytes | bytearray = b""
+        self._pos = 0
         self._error: RemoteProtocolError | None = None
 
     @property
@@ -306,7 +362,17 @@ class Decoder:
         """
         if self._error is not None:
             raise self._error
-        self._buf += data
+        buf = self._buf
+        if self._pos == len(buf):
+            self._buf = data if type(data) is bytes else bytes(data)
+            self._pos = 0
+        elif type(buf) is bytearray:
+            buf += data
+        else:
+            pending = bytearray(buf[self._pos :])
+            pending += data
+            self._buf = pending
+            self._pos = 0
 
     def next_message(self) -> dict[str, Any] | None:
         """Return the next complete message, or None if more bytes are needed.
@@ -333,9 +399,9 @@ class Decoder:
             return None
         body = buf[pos + HEADER_SIZE : end]
         if end == have:
-            buf.clear()
+            self._buf = b""
             self._pos = 0
-        elif end > 65536:
+        elif end > 65536 and type(buf) is bytearray:
             # Compact once the consumed prefix is large: amortised O(1) per byte.
             del buf[:end]
             self._pos = 0
@@ -375,6 +441,6 @@ class Decoder:
     def _fail(self, exc: RemoteProtocolError) -> NoReturn:
         self._error = exc
         # Drop the buffer: nothing after an error will ever be parsed.
-        self._buf = bytearray()
+        self._buf = b""
         self._pos = 0
         raise exc

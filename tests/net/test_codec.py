@@ -314,6 +314,19 @@ def test_encode_refuses_what_the_peer_would_reject(obj: dict[str, Any]) -> None:
         encode(obj)
 
 
+def test_encode_refuses_a_cycle() -> None:
+    obj: dict[str, Any] = {"type": "x"}
+    obj["self"] = obj
+    with pytest.raises(LocalProtocolError, match="contains itself"):
+        encode(obj)
+
+
+def test_encode_output_matches_the_standard_library() -> None:
+    obj = {"type": "x", "t": 'é\u2028\n"', "n": [1, 2.5, None, True], "o": {"a": -0.0}}
+    expected = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+    assert encode(obj)[4:] == expected
+
+
 def test_encode_refuses_an_oversized_frame() -> None:
     with pytest.raises(LocalProtocolError, match="over the 100-byte frame limit"):
         encode({"type": "x", "t": "a" * 100}, max_frame=100)
