@@ -1,0 +1,73 @@
+"""cli.console without a terminal (script mode): how lines are read and how things are shown."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+
+from cli.colors import Palette
+from cli.console import Console
+
+
+class _Pipe(io.StringIO):
+    """A text stream whose descriptor is the read end of a real pipe."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = fd
+
+    def fileno(self) -> int:
+        return self._fd
+
+
+def _read_all(data: bytes) -> list[str | None]:
+    read_fd, write_fd = os.pipe()
+    os.write(write_fd, data)
+    os.close(write_fd)
+
+    async def main() -> list[str | None]:
+        console = Console("me", Palette(False), stdin=_Pipe(read_fd), stdout=io.StringIO())
+        console.start()
+        lines: list[str | None] = []
+        while (line := await console.read_line()) is not None:
+            lines.append(line)
+        lines.append(await console.read_line())  # stays at EOF
+        console.close()
+        return lines
+
+    try:
+        return asyncio.run(main())
+    finally:
+        os.close(read_fd)
+
+
+def test_script_mode_reads_lines_until_eof() -> None:
+    data = "one\r\ntwo\n\n   \nthree ✓\nlast without newline".encode()
+    assert _read_all(data) == ["one", "two", "three ✓", "last without newline", None]
+
+
+def test_script_mode_survives_invalid_utf8() -> None:
+    assert _read_all(b"caf\xe9\n") == ["caf\ufffd", None]
+
+
+def test_how_each_kind_is_shown() -> None:
+    out = io.StringIO()
+    console = Console("me", Palette(False), stdin=io.StringIO(), stdout=out)
+    assert not console.interactive
+    console.show("chat", "hi \x1b[2J there", "bob")
+    console.show("notice", "line one\nline\rtwo")
+    console.show("error", "that cell is taken")
+    console.show("board", " X | O\n---+---")
+    console.show("result", "bob wins")
+    console.show("mystery", "a kind from a newer host")
+    assert out.getvalue().splitlines() == [
+        "<bob> hi ^[[2J there",
+        "* line one",
+        "  line^Mtwo",
+        "! that cell is taken",
+        "   X | O",
+        "  ---+---",
+        "** bob wins",
+        "* a kind from a newer host",
+    ]
