@@ -68,6 +68,8 @@ class Console:
         # previous line has been handled, so its answer (e.g. the board) is printed above it.
         self._want_line = threading.Event()
         self._hook_holds_lock = False
+        # readline's rl_forced_update_display via ctypes: None = not looked up, False = absent.
+        self._rl_redraw: Any = None
         self._saved_tty: Any = None
         self._queue: asyncio.Queue[str | None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -262,11 +264,34 @@ class Console:
                     partial = self._readline.get_line_buffer()
                 self._write(self._clear_line(partial) + "\n".join(lines) + "\n")
                 if self._reading:
-                    # Redraw what readline had on the line; it keeps editing from there.
-                    self._write(self._plain_prompt + partial)
+                    self._flush()
+                    # Best: readline redraws prompt and line itself, cursor where it was (the
+                    # person may be editing mid-line). Else write them; the cursor ends last.
+                    if not self._forced_redisplay():
+                        self._write(self._plain_prompt + partial)
             else:
                 self._write("\n".join(lines) + "\n")
             self._flush()
+
+    def _forced_redisplay(self) -> bool:
+        """Ask GNU readline to redraw its prompt and line from scratch on the current line.
+
+        ``rl_forced_update_display`` is what readline's own callers use after printing above
+        the input line; Python's readline module does not expose it (its ``redisplay()`` only
+        redraws what readline believes changed, which is nothing), so it is looked up with
+        ctypes, once, on first use. Returns False when that is not possible (libedit, no
+        ctypes, an unusual build): the caller then redraws by hand.
+        """
+        if self._rl_redraw is None:
+            self._rl_redraw = _find_forced_redisplay(self._readline)
+        if self._rl_redraw is False:
+            return False
+        try:
+            self._rl_redraw()
+        except Exception:  # never let a redraw take the program down
+            self._rl_redraw = False
+            return False
+        return True
 
     def _clear_line(self, partial: str) -> str:
         if not self._dumb:
@@ -304,6 +329,20 @@ def _import_readline() -> ModuleType | None:
     except ImportError:  # Windows, or a Python built without it: input() still works
         return None
     return readline
+
+
+def _find_forced_redisplay(readline: ModuleType | None) -> Any:
+    if readline is None or "libedit" in (readline.__doc__ or ""):
+        return False
+    try:
+        import ctypes  # noqa: PLC0415 (lazy: only needed once a line arrives while typing)
+
+        function = ctypes.CDLL(readline.__file__).rl_forced_update_display
+    except (ImportError, OSError, AttributeError, TypeError):
+        return False
+    function.restype = ctypes.c_int
+    function.argtypes = []
+    return function
 
 
 def _save_tty(stream: TextIO) -> Any:
