@@ -53,6 +53,19 @@ def test_half_typed_line_survives_an_incoming_line(players: Players) -> None:
     join.expect("<alice> alice typing")
 
 
+def test_editing_mid_line_carries_on_after_an_incoming_line(players: Players) -> None:
+    host, join, _ = players.pair()
+    join.type("hello world")
+    join.expect("world")
+    join.type("\x1b[D" * 5)  # five times the left arrow: the cursor sits before "world"
+    join.child.expect_exact(b"\x08" * 5)  # readline moved the cursor back
+    host.say("ping")
+    join.expect("<alice> ping")
+    join.expect("<bob> hello world")  # redrawn by readline, cursor where it was
+    join.say("big ")
+    host.expect("<bob> hello big world")
+
+
 def _leaves(players: Players, leaver: str, how: str) -> None:
     host, join, _ = players.pair()
     (quitter, stayer, quitter_name) = (
