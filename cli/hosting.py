@@ -66,11 +66,6 @@ class GuestSeat:
         self.last_seq = seq
         return True
 
-    async def flush(self) -> None:
-        """Wait until everything queued for the guest was handed to the connection."""
-        if self._sender is not None and not self._sender.done():
-            await self._outbox.join()
-
     async def detach(self, reason: str | None) -> None:
         """Forget the connection; with a *reason*, first say bye (after queued frames)."""
         connection, sender = self.connection, self._sender
