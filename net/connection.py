@@ -100,8 +100,10 @@ class Connection:
             raise LocalProtocolError(
                 f"this side sends {self._sends.TYPE} messages, not {type(message).__name__}"
             )
-        self._link.write(message)
-        await self._link.drain()
+        link = self._link
+        link.write(message)
+        if link.writing_paused:  # only then is there anything to wait for
+            await link.drain()
 
     async def recv(self) -> Say | Show:
         """Wait for the next message from the peer.

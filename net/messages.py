@@ -127,6 +127,16 @@ def validate_name(where: str, value: object) -> None:
         raise _fail(where, f"must not contain control characters (found U+{found:04X})")
 
 
+# The same two names label every chat line: remember the ones already checked (bounded).
+_GOOD_NAMES: Final[set[str]] = set()
+
+
+def _remember_name(name: str) -> None:
+    if len(_GOOD_NAMES) >= 256:
+        _GOOD_NAMES.clear()
+    _GOOD_NAMES.add(name)
+
+
 def _kind(value: object) -> str:
     if value is None:
         return "null"
@@ -250,8 +260,12 @@ class Say:
     text: str
 
     def __post_init__(self) -> None:
-        _check_int("say.seq", self.seq)
-        _check_str("say.text", self.text)
+        # Inline fast path (say/show are the hot messages); the helpers explain any failure.
+        seq, text = self.seq, self.text
+        if type(seq) is not int or not 0 <= seq <= MAX_INT:
+            _check_int("say.seq", seq)
+        if type(text) is not str or not text.isascii():
+            _check_str("say.text", text)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON object for this message."""
@@ -268,11 +282,14 @@ class Show:
     sender: str | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.kind, str) or self.kind not in SHOW_KINDS:
+        kind, text, sender = self.kind, self.text, self.sender
+        if not isinstance(kind, str) or kind not in SHOW_KINDS:
             raise _fail("show.kind", f"must be one of {', '.join(sorted(SHOW_KINDS))}")
-        _check_str("show.text", self.text)
-        if self.sender is not None:
-            validate_name("show.from", self.sender)
+        if type(text) is not str or not text.isascii():
+            _check_str("show.text", text)
+        if sender is not None and sender not in _GOOD_NAMES:
+            validate_name("show.from", sender)
+            _remember_name(sender)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON object for this message."""
@@ -390,6 +407,15 @@ def from_dict(obj: dict[str, Any]) -> Message:
         shown = repr(kind)[:40]
         raise UnknownMessageType(f"unknown message type {shown}")
     cls, required, optional, renames, complete = spec
+    try:
+        if kind == "say" and len(obj) == 3:  # the hot path: skip the generic field mapping
+            return Say(obj["seq"], obj["text"])
+        if kind == "show" and len(obj) == 4:
+            return Show(obj["kind"], obj["text"], obj["from"])
+    except KeyError:
+        pass  # an extra field in place of a known one: the generic path names it
+    except LocalProtocolError as exc:
+        raise InvalidField(exc.reason) from exc
     if obj.keys() != complete:  # the usual case (every field present) skips the set algebra
         keys = obj.keys() - {"type"}
         missing = required - keys
