@@ -352,7 +352,7 @@ def test_close_is_idempotent_and_bounded() -> None:
 def test_close_is_bounded_when_the_peer_never_closes() -> None:
     async def stubborn(reader: Any, writer: asyncio.StreamWriter, hello: Any) -> None:
         writer.write(encode(Welcome(name="bob", host="ann", token="t").to_dict()))
-        await asyncio.sleep(30)  # neither reads nor closes (cancelled when the test ends)
+        await asyncio.Event().wait()  # neither reads nor closes (cancelled at the end)
 
     async def main() -> None:
         server, port = await fake_host(stubborn)
