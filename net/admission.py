@@ -1,0 +1,325 @@
+"""Who may sit down: join codes, their rate limit, and seat tokens (issue 5).
+
+Pure logic — no sockets, no asyncio, no clock: the caller passes ``now`` (monotonic seconds)
+and, where randomness is needed, may inject its source so tests are deterministic. Secrets are
+compared with :func:`hmac.compare_digest` so the time a comparison takes says nothing about how
+much of a guess was right.
+
+Typical use on the host, inside ``on_connect``::
+
+    verdict = gate.check(pending.peer[0], pending.hello.code, now=loop.time())
+    if not verdict.ok:
+        await pending.refuse(verdict.reason, verdict.code)
+        return
+    if pending.hello.token is not None:
+        resumed = tokens.resume(pending.hello.token)     # (seat, new token) or None
+        ...                                              # None -> refuse "bad-token"
+    else:
+        token = tokens.issue(seat)
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections import deque
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Final, Generic, Protocol, TypeVar
+
+__all__ = [
+    "ADMIT",
+    "CODE_ALPHABET",
+    "CODE_LENGTH",
+    "JoinCodeGate",
+    "SeatTokens",
+    "Verdict",
+    "format_code",
+    "new_join_code",
+    "normalize_code",
+]
+
+#: Upper-case letters and digits without the look-alikes 0/O, 1/I/L: easy to read aloud.
+CODE_ALPHABET: Final = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+#: 31**6 ≈ 8.9e8 codes. At the global cap of 50 wrong guesses a minute, finding one takes
+#: on the order of ten years, while a person reads six characters in a breath.
+CODE_LENGTH: Final = 6
+#: A token of 16 random bytes (128 bits) is unguessable; token_urlsafe gives 22 characters.
+TOKEN_BYTES: Final = 16
+
+
+class _RandRange(Protocol):
+    def randrange(self, stop: int, /) -> int: ...
+
+
+RandomSource = _RandRange | Callable[[int], int]
+"""A ``random.Random``/``random.SystemRandom`` (its ``randrange`` is used), or a function
+``f(n)`` returning a uniform integer in ``[0, n)`` such as :func:`secrets.randbelow`."""
+
+
+def _below(source: RandomSource | None) -> Callable[[int], int]:
+    if source is None:
+        return secrets.randbelow
+    if hasattr(source, "randrange"):
+        return source.randrange
+    assert callable(source)
+    return source
+
+
+def new_join_code(source: RandomSource | None = None, *, length: int = CODE_LENGTH) -> str:
+    """Make a short random join code from :data:`CODE_ALPHABET`.
+
+    Args:
+        source: Where randomness comes from; None means :func:`secrets.randbelow` (use that, or
+            ``random.SystemRandom()``, for real codes; a seeded ``random.Random`` in tests).
+        length: How many characters.
+
+    Returns:
+        The code, e.g. ``"K7QX3M"`` (show it to people with :func:`format_code`).
+
+    Raises:
+        ValueError: ``length`` is not positive.
+    """
+    if length < 1:
+        raise ValueError(f"a join code needs at least one character, not {length}")
+    below = _below(source)
+    return "".join(CODE_ALPHABET[below(len(CODE_ALPHABET))] for _ in range(length))
+
+
+def normalize_code(text: str) -> str:
+    """Put a typed code in canonical form: upper case, without spaces or dashes.
+
+    Args:
+        text: What the person typed, e.g. ``"k7q-x3m"``.
+
+    Returns:
+        ``"K7QX3M"``.
+    """
+    return "".join(text.split()).replace("-", "").upper()
+
+
+def format_code(code: str) -> str:
+    """Show a code in groups of three for reading aloud: ``"K7QX3M"`` → ``"K7Q-X3M"``.
+
+    Args:
+        code: A code in any form :func:`normalize_code` accepts.
+
+    Returns:
+        The grouped form (the dash is ignored when the code is checked).
+    """
+    plain = normalize_code(code)
+    return "-".join(plain[i : i + 3] for i in range(0, len(plain), 3))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of an admission check.
+
+    Attributes:
+        ok: True to let the join in.
+        code: When refused: the ``refuse.code`` to send (``bad-code`` or ``rate-limited``).
+        reason: When refused: one sentence for the person.
+    """
+
+    ok: bool
+    code: str | None = None
+    reason: str = ""
+
+
+ADMIT: Final = Verdict(ok=True)
+
+
+class JoinCodeGate:
+    """Checks ``hello.code`` against the table's code, limiting failed attempts.
+
+    * Per address: after ``max_failures`` wrong codes within ``window`` seconds, that address is
+      refused with ``rate-limited`` — even with the right code — until the oldest of those
+      failures is ``window`` seconds old.
+    * Globally: once ``global_max_failures`` wrong codes (from all addresses together) fall
+      within ``window``, every attempt is refused with ``rate-limited`` until the window moves
+      on. This bounds a guesser with many addresses, and it bounds our memory: no more than
+      ``global_max_failures`` failure times are ever kept.
+    * A success forgets that address's failures (not the global count of guesses made).
+    """
+
+    def __init__(
+        self,
+        code: str | None,
+        *,
+        max_failures: int = 5,
+        window: float = 60.0,
+        global_max_failures: int = 50,
+    ) -> None:
+        """Create a gate.
+
+        Args:
+            code: The table's code, or None when no code is needed (everyone passes).
+            max_failures: Wrong codes allowed per address within ``window``.
+            window: The rate-limit window, in seconds.
+            global_max_failures: Wrong codes allowed from everyone together within ``window``.
+
+        Raises:
+            ValueError: A limit is not positive, or ``code`` is empty once normalised.
+        """
+        if max_failures < 1 or global_max_failures < 1 or not window > 0:
+            raise ValueError("rate limits must be positive")
+        self._code = None if code is None else normalize_code(code)
+        if self._code == "":
+            raise ValueError("a join code must not be empty")
+        self._max = max_failures
+        self._window = window
+        self._global_max = global_max_failures
+        self._failures: dict[str, deque[float]] = {}
+        self._all_failures: deque[tuple[float, str]] = deque()
+
+    @property
+    def code(self) -> str | None:
+        """The canonical code, or None when no code is required."""
+        return self._code
+
+    @property
+    def tracked_addresses(self) -> int:
+        """How many addresses currently have failures on record (bounded; for tests)."""
+        return len(self._failures)
+
+    def check(self, address: str, presented: str | None, now: float) -> Verdict:
+        """Decide whether a join from *address* presenting *presented* may come in.
+
+        Args:
+            address: The peer's IP address (without the port, so reconnecting does not reset
+                its record).
+            presented: ``hello.code`` (None when the join gave none).
+            now: The current monotonic time in seconds.
+
+        Returns:
+            :data:`ADMIT`, or a refusal with code ``bad-code`` or ``rate-limited``.
+        """
+        if self._code is None:
+            return ADMIT
+        self._expire(now)
+        wait = self._blocked_for(address, now)
+        if wait > 0:
+            return Verdict(
+                ok=False,
+                code="rate-limited",
+                reason=f"too many wrong join codes — try again in {max(1, round(wait))} s",
+            )
+        given = normalize_code(presented) if isinstance(presented, str) else ""
+        # compare_digest: the time taken does not depend on how many characters match.
+        if hmac.compare_digest(given.encode("utf-8"), self._code.encode("utf-8")):
+            self._forget(address)
+            return ADMIT
+        self._record(address, now)
+        if not given:
+            return Verdict(ok=False, code="bad-code", reason="this table needs a join code")
+        return Verdict(ok=False, code="bad-code", reason="wrong join code")
+
+    def _blocked_for(self, address: str, now: float) -> float:
+        """Seconds until *address* may try again (0 if it may now)."""
+        if len(self._all_failures) >= self._global_max:
+            return self._all_failures[0][0] + self._window - now
+        mine = self._failures.get(address)
+        if mine is not None and len(mine) >= self._max:
+            return mine[0] + self._window - now
+        return 0.0
+
+    def _record(self, address: str, now: float) -> None:
+        self._failures.setdefault(address, deque()).append(now)
+        self._all_failures.append((now, address))
+
+    def _forget(self, address: str) -> None:
+        # Only the per-address record: the global one still counts the guesses that were made.
+        self._failures.pop(address, None)
+
+    def _expire(self, now: float) -> None:
+        horizon = now - self._window
+        everyone = self._all_failures
+        while everyone and everyone[0][0] <= horizon:
+            _, address = everyone.popleft()
+            mine = self._failures.get(address)
+            while mine and mine[0] <= horizon:
+                mine.popleft()
+            if mine is not None and not mine:
+                del self._failures[address]
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+class SeatTokens(Generic[K]):
+    """The secret tokens that prove a seat: issue, verify, rotate on resume, revoke.
+
+    A seat is any hashable key the caller chooses (e.g. ``game.Seat.GUEST``). Each seat has at
+    most one live token; issuing a new one kills the old.
+    """
+
+    def __init__(self, source: Callable[[int], str] | None = None) -> None:
+        """Create an empty token store.
+
+        Args:
+            source: ``f(nbytes) -> str`` making a random URL-safe token; None means
+                :func:`secrets.token_urlsafe`. Inject a deterministic one in tests.
+        """
+        self._source = source or secrets.token_urlsafe
+        self._tokens: dict[K, bytes] = {}
+
+    def issue(self, seat: K) -> str:
+        """Give *seat* a fresh token, replacing (and so revoking) any earlier one.
+
+        Args:
+            seat: The seat key.
+
+        Returns:
+            The token to send in ``welcome.token``.
+        """
+        token = self._source(TOKEN_BYTES)
+        self._tokens[seat] = token.encode("utf-8")
+        return token
+
+    def verify(self, token: str | None) -> K | None:
+        """Find the seat whose live token is *token*, in constant time.
+
+        Every live token is compared, whether or not an earlier one matched, so timing tells
+        nothing about which seat (or how much of a token) was hit.
+
+        Args:
+            token: ``hello.token`` as received (None or not a string never matches).
+
+        Returns:
+            The seat, or None when the token is unknown, stale or revoked.
+        """
+        if not isinstance(token, str) or not token:
+            return None
+        presented = token.encode("utf-8")
+        found: K | None = None
+        for seat, live in self._tokens.items():
+            if hmac.compare_digest(presented, live) and found is None:
+                found = seat
+        return found
+
+    def resume(self, token: str | None) -> tuple[K, str] | None:
+        """Verify *token* and rotate it: the presented token dies, a new one is returned.
+
+        Args:
+            token: ``hello.token`` as received.
+
+        Returns:
+            ``(seat, new_token)`` to send in the ``welcome`` (with ``resumed: true``), or None
+            (refuse with ``bad-token``).
+        """
+        seat = self.verify(token)
+        if seat is None:
+            return None
+        return seat, self.issue(seat)
+
+    def revoke(self, seat: K) -> None:
+        """Kill *seat*'s token (the seat was freed). Harmless if it has none.
+
+        Args:
+            seat: The seat key.
+        """
+        self._tokens.pop(seat, None)
+
+    def __contains__(self, seat: object) -> bool:
+        """True when *seat* has a live token."""
+        return seat in self._tokens
