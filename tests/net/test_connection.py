@@ -411,3 +411,29 @@ def test_limits_are_validated() -> None:
         Limits(dead_after=0)
     with pytest.raises(ValueError):
         Limits(max_frame=0)
+
+
+def test_a_host_that_is_not_reading_stops_reading_the_socket() -> None:
+    limits = dataclasses.replace(FAST, dead_after=5.0, ping_interval=1.0)
+
+    async def main() -> None:
+        host, join, server = await pair(limits)
+        count, text = 3000, "x" * 200
+
+        async def flood() -> None:
+            for seq in range(1, count + 1):
+                await join.send(Say(seq=seq, text=text))
+
+        sender = asyncio.create_task(flood())
+        # Give the flood a bounded moment while the host reads nothing: its queue must stay
+        # small (reading from the socket pauses; the kernel and TCP hold the rest back).
+        await asyncio.wait({sender}, timeout=0.5)
+        assert host._link._reading_paused
+        assert len(host._link._inbox) <= 64 + 65536 // len(text)
+        got = [await asyncio.wait_for(host.recv(), WAIT) for _ in range(count)]
+        await sender
+        assert [m.seq for m in got if isinstance(m, Say)] == list(range(1, count + 1))
+        await join.close()
+        server.close()
+
+    run(main())
