@@ -253,6 +253,9 @@ async def connect(
     except ConnectionClosed as closed:
         await link.wait_closed()
         raise HandshakeError(f"{where} closed the connection: {closed.reason}") from None
+    except asyncio.CancelledError:
+        link.abort("cancelled")  # whoever cancelled us will never close this socket
+        raise
 
     try:
         if obj.get("type") == "welcome":

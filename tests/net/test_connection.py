@@ -437,3 +437,24 @@ def test_a_host_that_is_not_reading_stops_reading_the_socket() -> None:
         server.close()
 
     run(main())
+
+
+def test_cancelling_connect_leaves_no_socket_behind() -> None:
+    async def mute(reader: Any, writer: asyncio.StreamWriter, hello: Any) -> None:
+        heard.set()
+        await reader.read()  # never answers; returns when the join's socket goes away
+        gone.set()
+
+    heard, gone = asyncio.Event(), asyncio.Event()
+
+    async def main() -> None:
+        server, port = await fake_host(mute)
+        attempt = asyncio.create_task(connect("127.0.0.1", port, Hello(name="bob")))
+        await asyncio.wait_for(heard.wait(), WAIT)  # the hello has arrived; no answer will come
+        attempt.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await attempt
+        await asyncio.wait_for(gone.wait(), WAIT)
+        server.close()
+
+    run(main())
