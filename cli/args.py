@@ -8,12 +8,19 @@ importing asyncio, readline, colorama, game or net (issue 4 §10).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import dataclass
 from typing import NoReturn
 
 DEFAULT_PORT = 3580
 DEFAULT_ADDRESS = "127.0.0.1"
+#: How long the host keeps a dropped guest's seat (issue 5: "up to 5 minutes").
+DEFAULT_GRACE = 300.0
+#: How long the join keeps trying to reconnect after its connection was lost.
+DEFAULT_RETRY_FOR = 60.0
+# A code is sent in hello.code, which the protocol bounds at 256 characters.
+_MAX_CODE = 256
 _FALLBACK_NAME = "player"
 
 
@@ -25,6 +32,8 @@ class HostOptions:
     bind: str
     name: str
     color: bool
+    grace: float = DEFAULT_GRACE
+    code: str | None = None  # normalised (see net.admission.normalize_code); None: none given
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,30 @@ class JoinOptions:
     host: str
     name: str
     color: bool
+    code: str | None = None  # normalised; None: none given
+    retry_for: float = DEFAULT_RETRY_FOR
+
+
+def program_name(module: str, argv: list[str] | None = None) -> str:
+    """Return the name to show in --help, --version and error sentences.
+
+    ``python -m cli.join`` under ``-m`` (sys.argv[0] is then the module's ``.py`` file), the
+    basename of the console script otherwise (``tablechat-join``). When *argv* is given the
+    program is being embedded (tests call ``main([...])``), so the ``-m`` form is used.
+
+    Args:
+        module: the module path, e.g. ``"cli.join"``.
+        argv: the arguments passed to ``main`` (None: they come from sys.argv).
+    """
+    default = f"python -m {module}"
+    if argv is not None or not sys.argv:
+        return default
+    base = os.path.basename(sys.argv[0])
+    stem, ext = os.path.splitext(base)
+    if ext.lower() == ".py" or not stem or base.startswith("-"):
+        return default
+    # On Windows a console script is a launcher such as tablechat-join.exe.
+    return stem if ext.lower() == ".exe" else base
 
 
 def default_name() -> str:
@@ -107,6 +140,34 @@ def _port(allow_zero: bool) -> object:
     return parse
 
 
+def _seconds(text: str) -> float:
+    """An argparse ``type`` for a duration in seconds (0 or more, finite)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 1e9:  # also rejects nan and inf
+        raise argparse.ArgumentTypeError(f"bad duration {text!r}: give a number of seconds")
+    return value
+
+
+_seconds.__name__ = "seconds"
+
+
+def _code(text: str) -> str:
+    """An argparse ``type`` for a join code: normalised, non-empty, within the protocol limit."""
+    # Same rule as net.admission.normalize_code, without importing net (keeps --help cheap).
+    code = "".join(text.split()).replace("-", "").upper()
+    if not code or len(code) > _MAX_CODE:
+        raise argparse.ArgumentTypeError(
+            f"bad join code {text!r}: give the letters and digits the host printed"
+        )
+    return code
+
+
+_code.__name__ = "code"
+
+
 def _common(parser: argparse.ArgumentParser, *, allow_zero_port: bool) -> None:
     port_help = f"TCP port (default {DEFAULT_PORT})"
     if allow_zero_port:
@@ -134,10 +195,10 @@ def _common(parser: argparse.ArgumentParser, *, allow_zero_port: bool) -> None:
     parser.add_argument("--version", action=_VersionAction)
 
 
-def host_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of ``python -m cli.host``."""
+def host_parser(prog: str = "python -m cli.host") -> argparse.ArgumentParser:
+    """Return the argument parser of the host program, named *prog*."""
     parser = _Parser(
-        prog="python -m cli.host",
+        prog=prog,
         description="Open a table: chat with one other person and play ASCII games "
         "(tic-tac-toe, gomoku, hangman). Type /help once it runs.",
     )
@@ -147,15 +208,31 @@ def host_parser() -> argparse.ArgumentParser:
         metavar="ADDR",
         default=DEFAULT_ADDRESS,
         help=f"address to listen on (default {DEFAULT_ADDRESS}: this machine only; "
-        "0.0.0.0 or :: to play across a network)",
+        "0.0.0.0 or :: to play across a network; a join code is then printed)",
+    )
+    parser.add_argument(
+        "--code",
+        metavar="CODE",
+        type=_code,
+        default=None,
+        help="the join code people must give (default: a random one when --bind is not "
+        "loopback, none on loopback)",
+    )
+    parser.add_argument(
+        "--grace",
+        metavar="SECONDS",
+        type=_seconds,
+        default=DEFAULT_GRACE,
+        help=f"how long a guest whose connection dropped keeps their seat "
+        f"(default {DEFAULT_GRACE:g})",
     )
     return parser
 
 
-def join_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of ``python -m cli.join``."""
+def join_parser(prog: str = "python -m cli.join") -> argparse.ArgumentParser:
+    """Return the argument parser of the join program, named *prog*."""
     parser = _Parser(
-        prog="python -m cli.join",
+        prog=prog,
         description="Sit down at someone's table: chat and play ASCII games with them. "
         "Type /help once it runs.",
     )
@@ -166,27 +243,56 @@ def join_parser() -> argparse.ArgumentParser:
         default=DEFAULT_ADDRESS,
         help=f"address of the host's machine (default {DEFAULT_ADDRESS})",
     )
+    parser.add_argument(
+        "--code",
+        metavar="CODE",
+        type=_code,
+        default=None,
+        help="the join code the host printed (needed when the host is on a network)",
+    )
+    parser.add_argument(
+        "--retry-for",
+        metavar="SECONDS",
+        type=_seconds,
+        default=DEFAULT_RETRY_FOR,
+        help=f"how long to keep reconnecting after the connection drops "
+        f"(default {DEFAULT_RETRY_FOR:g})",
+    )
     return parser
 
 
-def parse_host(argv: list[str] | None = None) -> HostOptions:
+def parse_host(argv: list[str] | None = None, prog: str = "python -m cli.host") -> HostOptions:
     """Parse the host's command line (``sys.argv[1:]`` when *argv* is None).
 
     Raises:
         SystemExit: for --help, --version (status 0) and bad arguments (status 2).
     """
-    ns = host_parser().parse_args(sys.argv[1:] if argv is None else argv)
-    return HostOptions(port=ns.port, bind=ns.bind, name=_name(ns.name), color=bool(ns.color))
+    ns = host_parser(prog).parse_args(sys.argv[1:] if argv is None else argv)
+    return HostOptions(
+        port=ns.port,
+        bind=ns.bind,
+        name=_name(ns.name),
+        color=bool(ns.color),
+        grace=ns.grace,
+        code=ns.code,
+    )
 
 
-def parse_join(argv: list[str] | None = None) -> JoinOptions:
+def parse_join(argv: list[str] | None = None, prog: str = "python -m cli.join") -> JoinOptions:
     """Parse the join's command line (``sys.argv[1:]`` when *argv* is None).
 
     Raises:
         SystemExit: for --help, --version (status 0) and bad arguments (status 2).
     """
-    ns = join_parser().parse_args(sys.argv[1:] if argv is None else argv)
-    return JoinOptions(port=ns.port, host=ns.host, name=_name(ns.name), color=bool(ns.color))
+    ns = join_parser(prog).parse_args(sys.argv[1:] if argv is None else argv)
+    return JoinOptions(
+        port=ns.port,
+        host=ns.host,
+        name=_name(ns.name),
+        color=bool(ns.color),
+        code=ns.code,
+        retry_for=ns.retry_for,
+    )
 
 
 def _name(given: str | None) -> str:

@@ -11,9 +11,9 @@ of freeing it when a connection is lost.
 
 from __future__ import annotations
 
-from cli.args import HostOptions, parse_host
+from cli.args import HostOptions, parse_host, program_name
 
-PROG = "python -m cli.host"
+PROG_MODULE = "cli.host"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,11 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     Args:
         argv: the arguments after the program name (default ``sys.argv[1:]``).
     """
-    options = parse_host(argv)
+    # The name it was invoked as: tablechat-host as a console script (issue 5 item 5).
+    prog = program_name(PROG_MODULE, argv)
+    options = parse_host(argv, prog)
     # Heavy imports only now: --help and bad arguments never pay for asyncio, game or net.
     from cli.app import run  # noqa: PLC0415
 
-    return run(PROG, _serve(options))
+    return run(prog, _serve(options))
 
 
 async def _serve(options: HostOptions) -> int:

@@ -7,9 +7,9 @@ parsed so that ``--help`` never imports asyncio (issue 4 §10).
 
 from __future__ import annotations
 
-from cli.args import JoinOptions, parse_join
+from cli.args import JoinOptions, parse_join, program_name
 
-PROG = "python -m cli.join"
+PROG_MODULE = "cli.join"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,10 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     Args:
         argv: the arguments after the program name (default ``sys.argv[1:]``).
     """
-    options = parse_join(argv)
+    # The name it was invoked as: tablechat-join as a console script (issue 5 item 5).
+    prog = program_name(PROG_MODULE, argv)
+    options = parse_join(argv, prog)
     from cli.app import run  # noqa: PLC0415 (lazy: keeps --help cheap)
 
-    return run(PROG, _join(options))
+    return run(prog, _join(options))
 
 
 async def _join(options: JoinOptions) -> int:
