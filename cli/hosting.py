@@ -1,5 +1,10 @@
 """The host's event loop: one Table, one console, at most one guest connection at a time.
 
+Who may sit down (issue 5): a hello with a seat token resumes that seat (the token is rotated);
+without one it must pass the join code (when the table has one) and find the seat free. A guest
+whose connection is lost keeps the seat for the grace period; one who leaves — or is
+disconnected for flooding — frees it at once.
+
 Split from :mod:`cli.host` so that ``python -m cli.host --help`` imports none of this.
 """
 
@@ -9,99 +14,21 @@ import asyncio
 import contextlib
 import errno
 import random
-import secrets
 import socket
 
 from cli.app import Failure, log_to, make_console
 from cli.args import HostOptions
 from cli.console import Console
+from cli.guest_seat import GuestSeat
+from game.announce import duration
 from game.table import Delivery, Kind, Seat, Table
+from net.admission import JoinCodeGate, SeatTokens, format_code, new_join_code
 from net.connection import Connection, ConnectionClosed, PendingConnection, serve
 from net.messages import Say, Show, Welcome, validate_name
 
 # /q is about the connection, not the table: the programs intercept it (CONTRACT.md).
 QUIT_COMMANDS = frozenset({"/q"})
 _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
-
-
-class GuestSeat:
-    """The guest's place at the host's table, independent of any one connection.
-
-    Holds what must survive a dropped connection once resume exists (issue 5): the seat name,
-    the token that proves the seat, and the highest ``say.seq`` already applied so that a line
-    sent again after a reconnect is applied exactly once. Frames towards the guest go through an
-    outbox drained by one sender task, so a slow guest never blocks the host's console.
-    """
-
-    def __init__(self) -> None:
-        """An empty seat."""
-        self.name: str | None = None
-        self.token: str | None = None
-        self.last_seq = 0
-        self.connection: Connection | None = None
-        self._outbox: asyncio.Queue[Show] = asyncio.Queue()
-        self._sender: asyncio.Task[None] | None = None
-
-    @property
-    def connected(self) -> bool:
-        """True while a guest connection is attached."""
-        return self.connection is not None
-
-    def attach(self, connection: Connection, name: str, token: str) -> None:
-        """Seat a newly accepted connection and start sending to it."""
-        self.name, self.token, self.connection = name, token, connection
-        self.last_seq = 0
-        self._outbox = asyncio.Queue()
-        self._sender = asyncio.create_task(self._send_all(connection, self._outbox))
-
-    def send(self, show: Show) -> None:
-        """Queue *show* for the guest; silently dropped when nobody is connected."""
-        if self.connection is not None:
-            self._outbox.put_nowait(show)
-
-    def accept_seq(self, seq: int) -> bool:
-        """Return True if ``say.seq`` *seq* is new, and remember it as applied."""
-        if seq <= self.last_seq:
-            return False
-        self.last_seq = seq
-        return True
-
-    async def detach(self, reason: str | None) -> None:
-        """Forget the connection; with a *reason*, first say bye (after queued frames)."""
-        connection, sender = self.connection, self._sender
-        self.connection, self._sender = None, None
-        if connection is not None and reason is not None:
-            # Let the last result/notice reach the guest before bye; bounded like close().
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._outbox.join(), 1.0)
-        if sender is not None:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
-                await sender
-        if connection is not None:
-            with contextlib.suppress(ConnectionClosed, OSError):
-                await connection.close(reason or "left")
-
-    def free(self) -> None:
-        """Clear the seat for the next guest."""
-        self.name, self.token, self.last_seq = None, None, 0
-
-    @staticmethod
-    async def _send_all(connection: Connection, outbox: asyncio.Queue[Show]) -> None:
-        while True:
-            show = await outbox.get()
-            try:
-                await connection.send(show)
-            except ValueError:
-                pass  # net's LocalProtocolError: too big for a frame; nothing sensible to send
-            except ConnectionClosed:
-                # The receive side notices the loss and reports it; nothing more to send.
-                outbox.task_done()
-                while not outbox.empty():
-                    outbox.get_nowait()
-                    outbox.task_done()
-                return
-            outbox.task_done()
 
 
 class Host:
@@ -115,6 +42,12 @@ class Host:
         self.name = self.table.host_name
         self.console: Console = make_console(self.name, options.color)
         self.seat = GuestSeat()
+        self.tokens: SeatTokens[Seat] = SeatTokens()
+        # A table reachable beyond this machine needs a code; on loopback only if one is given.
+        code = options.code
+        if code is None and options.bind not in _LOOPBACK:
+            code = new_join_code()
+        self.gate = JoinCodeGate(code)
         self._leaving = asyncio.Event()
         self._guest_task: asyncio.Task[None] | None = None
 
@@ -160,13 +93,13 @@ class Host:
             raise Failure(f"cannot listen on {where}: {exc.strerror or exc}") from exc
 
     def _opening_line(self, port: int) -> str:
-        name, bind = self.name, self.options.bind
-        if bind in _LOOPBACK:
-            hint = f"python -m cli.join {port}"
-        else:
-            hint = f"python -m cli.join --host ADDRESS-OF-THIS-MACHINE {port}"
+        name, bind, code = self.name, self.options.bind, self.gate.code
+        where = "" if bind in _LOOPBACK else "--host ADDRESS-OF-THIS-MACHINE "
+        shown_code = "" if code is None else f"--code {format_code(code)} "
+        hint = f"python -m cli.join {where}{shown_code}{port}"
+        told = "" if code is None else f" — join code {format_code(code)}"
         return (
-            f"{name}'s table is open on {_address(bind, port)} — "
+            f"{name}'s table is open on {_address(bind, port)}{told} — "
             f"waiting for someone to join ({hint})"
         )
 
@@ -202,63 +135,160 @@ class Host:
 
     async def _on_connect(self, pending: PendingConnection) -> None:
         # net calls this once per connection whose hello is well-formed; one guest at a time.
-        if self.seat.connected or self.table.guest_name is not None or self._leaving.is_set():
-            who = self.table.guest_name or "someone"
-            await pending.refuse(
-                f"this table is full — {self.name} is already playing with {who}",
-                "full",
-            )
+        if self._leaving.is_set():
+            await pending.refuse(f"{self.name}'s table is closing", "full")
             return
+        if pending.hello.token is not None:
+            # The token is stronger than the code: it was issued to someone who had the code.
+            await self._resume(pending)
+            return
+        verdict = self.gate.check(
+            pending.peer[0], pending.hello.code, asyncio.get_running_loop().time()
+        )
+        if not verdict.ok:
+            await pending.refuse(self._refusal(verdict.code, verdict.reason), verdict.code or "")
+            return
+        if self.seat.taken or self.table.guest_name is not None:
+            await pending.refuse(self._full(), "full")
+            return
+        await self._sit(pending)
+
+    def _refusal(self, code: str | None, reason: str) -> str:
+        if code == "rate-limited":
+            # The gate's reason says how long to wait; say whose attempts are counted.
+            return reason.replace("join codes", "join codes from your address", 1)
+        if reason.startswith("this table needs"):
+            return f"this table needs a join code — ask {self.name} for it (--code CODE)"
+        return f"wrong join code — ask {self.name} for the code"
+
+    def _full(self) -> str:
+        guest = self.seat.name or self.table.guest_name or "someone"
+        if self.seat.connected or not self.seat.taken:
+            return f"this table is full — {self.name} is playing with {guest}"
+        left = duration(max(1, round(self.seat.grace_left())))
+        return f"this table is full — {self.name} is keeping {guest}'s seat for up to {left} more"
+
+    async def _sit(self, pending: PendingConnection) -> None:
         name, deliveries = self.table.sit(pending.hello.name)
-        token = secrets.token_urlsafe(16)
+        token = self.tokens.issue(Seat.GUEST)
         try:
             connection = await pending.accept(
                 Welcome(name=name, host=self.name, token=token, resumed=False, last_seq=0)
             )
         except (ConnectionClosed, OSError):
             # Gone during the welcome: nobody was told they sat down, so nobody is told more.
+            self.tokens.revoke(Seat.GUEST)
             self.table.leave(Seat.GUEST)
             return
-        self.seat.attach(connection, name, token)
+        self.seat.free()  # a new guest's say.seq starts again from 1
+        self.seat.attach(connection, name)
         self._deliver(deliveries)
+        await self._serve(connection)
+
+    async def _resume(self, pending: PendingConnection) -> None:
+        rotated = self.tokens.resume(pending.hello.token)
+        name = self.seat.name
+        if rotated is None or name is None:
+            await pending.refuse(
+                "that seat is no longer yours — the grace period is over, the guest left, "
+                "or a newer connection took it over",
+                "bad-token",
+            )
+            return
+        _, token = rotated  # the presented token is dead from here on
+        if self.seat.connected:
+            # The host has not noticed the old connection drop yet: the new one replaces it.
+            await self.seat.detach("replaced", drain=False)
+        self.seat.cancel_grace()
+        welcome = Welcome(
+            name=name, host=self.name, token=token, resumed=True, last_seq=self.seat.last_seq
+        )
+        try:
+            connection = await pending.accept(welcome)
+        except (ConnectionClosed, OSError):
+            # Gone again at once: keep waiting as for any lost connection.
+            self._dropped(name)
+            return
+        self.seat.attach(connection, name)
+        self._deliver(self.table.resume(Seat.GUEST))
+        await self._serve(connection)
+
+    async def _serve(self, connection: Connection) -> None:
         self._guest_task = asyncio.current_task()
         # Cancelled when the host leaves; _close_guest has said bye by then.
         with contextlib.suppress(asyncio.CancelledError):
-            await self._serve_guest(connection, name)
+            await self._serve_guest(connection)
 
-    async def _serve_guest(self, connection: Connection, name: str) -> None:
+    async def _serve_guest(self, connection: Connection) -> None:
         loop = asyncio.get_running_loop()
         try:
             while True:
                 message = await connection.recv()
+                if self.seat.connection is not connection:
+                    return  # replaced by a resumed connection: this one speaks no more
                 if not isinstance(message, Say) or not self.seat.accept_seq(message.seq):
                     continue  # a repeated line (after a resume) is applied once
                 if message.text.strip() in QUIT_COMMANDS:
                     # An older or foreign join may send /q as text: treat it as leaving.
-                    await self._guest_gone(name, left=True, reason="left")
+                    await self._free_seat("left")
                     return
                 self._handle(Seat.GUEST, message.text, loop.time())
+                if self.table.guest_name is None:
+                    # The table took the line as leaving (e.g. "/q now"): close the seat too.
+                    await self._free_seat("left")
+                    return
+                if self.table.is_flooding(Seat.GUEST):
+                    await self._free_seat("flooding")
+                    return
         except ConnectionClosed as closed:
-            await self._guest_gone(name, left=closed.left, reason=None)
+            if self._leaving.is_set() or self.seat.connection is not connection:
+                return  # we closed it ourselves: on the way out, or replaced by a resume
+            if closed.left:
+                await self._free_seat(None)
+            else:
+                await self.seat.detach(None)
+                self._dropped(self.seat.name or "the guest")
 
-    async def _guest_gone(self, name: str, *, left: bool, reason: str | None) -> None:
-        if self._leaving.is_set():
-            return  # we closed it ourselves on the way out
-        await self.seat.detach(reason)
+    def _dropped(self, name: str) -> None:
+        """The guest's connection was lost: keep the seat for the grace period."""
+        grace = self.options.grace
+        self._deliver(self.table.drop(Seat.GUEST, grace))
+        self.seat.start_grace(grace, lambda: self._grace_over(name))
+
+    def _grace_over(self, name: str) -> None:
+        if self._leaving.is_set() or self.seat.connected:
+            return
+        self.tokens.revoke(Seat.GUEST)
         self.seat.free()
         deliveries = self.table.leave(Seat.GUEST)
-        if not left:
-            # Lost is not leaving, so the table's "NAME left the table" notice would be wrong.
-            # Until resume exists (issue 5: Table.drop, a grace period, then leave) the seat is
-            # freed at once; what the table says beyond that notice (an abandoned game's
-            # result) is still shown.
-            self.console.notice(f"connection to {name} lost — the seat is free again")
+        # "NAME left the table" would be wrong: they never came back.
+        self.console.notice(
+            f"{name} did not come back within {duration(self.options.grace)} — "
+            "the seat is free again"
+        )
+        self._deliver([d for d in deliveries if d.shown.kind != Kind.NOTICE])
+
+    async def _free_seat(self, reason: str | None) -> None:
+        """End the guest's seat without a grace period.
+
+        Args:
+            reason: the bye to send — ``"left"`` (they typed /q as text), ``"flooding"`` (we
+                disconnect them) — or None when they already said bye themselves.
+        """
+        name = self.seat.name or "the guest"
+        await self.seat.detach(reason)
+        self.tokens.revoke(Seat.GUEST)
+        self.seat.free()
+        deliveries = self.table.leave(Seat.GUEST)
+        if reason == "flooding":
+            self.console.notice(f"disconnected {name}: flooding (too many chat lines too fast)")
             deliveries = [d for d in deliveries if d.shown.kind != Kind.NOTICE]
         self._deliver(deliveries)
         self._guest_task = None
 
     async def _close_guest(self) -> None:
         self._leaving.set()
+        self.seat.cancel_grace()
         # Bye first, so the guest hears "left" rather than a lost connection.
         await self.seat.detach("left")
         task = self._guest_task

@@ -1,8 +1,8 @@
 """The join's event loop: a connection loop (:class:`Link`) and a console wired to it.
 
-The link knows nothing of the console and the console nothing of the network, so the resume
-step (issue 5) can reconnect inside :class:`Link` — same ``say.seq`` counter, new token — while
-the person keeps typing.
+The link knows nothing of the console and the console nothing of the network, so a lost
+connection is resumed inside :class:`Link` — same ``say.seq`` counter, new token, the lines the
+host had not applied sent again — while the person keeps typing (issue 5).
 """
 
 from __future__ import annotations
@@ -10,76 +10,128 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+from collections import deque
 
 from cli.app import Failure, log_to, make_console
 from cli.args import JoinOptions
 from cli.console import Console
+from cli.seats_file import SeatEntry, SeatsFile
 from net.connection import Connection, ConnectionClosed, HandshakeError, Refused, connect
-from net.messages import Hello, Say, Show, validate_name
+from net.messages import Hello, Say, Show, Welcome, encode_message, validate_name
 
 QUIT_COMMANDS = frozenset({"/q"})
+# Lines kept for resending after a resume. The host applies at most a few lines a person
+# typed just before a drop, plus what was typed while reconnecting (bounded below).
+RECENT_LINES = 100
+# Lines a person may type while disconnected; more is refused ("not sent") rather than kept
+# without bound — and fewer than RECENT_LINES, so a waiting line is never forgotten.
+MAX_WAITING = 50
+FIRST_DELAY = 0.25  # seconds before the first reconnection attempt; doubles each time
+MAX_DELAY = 5.0
+# One bye reason the join explains itself: another connection resumed this seat.
+REPLACED = "replaced"
+
+
+class NotSent(ValueError):
+    """A line that cannot be sent (too long for a frame, or too many already waiting)."""
 
 
 class Link:
     """The join's side of the conversation with one host, across connections.
 
     ``seq`` numbers every ``say`` from 1 and is never reused, so the host can apply a line
-    exactly once even if it is sent again after a reconnect.
+    exactly once even if it is sent again after a reconnect. The last :data:`RECENT_LINES`
+    lines are kept; after a resume those above the host's ``welcome.last_seq`` are sent again.
     """
 
-    def __init__(self, host: str, port: int, name: str) -> None:
-        """Prepare a link to *host*:*port* for the person called *name*; nothing is opened."""
+    def __init__(
+        self, host: str, port: int, name: str, *, code: str | None = None, token: str | None = None
+    ) -> None:
+        """Prepare a link to *host*:*port* for the person called *name*; nothing is opened.
+
+        Args:
+            host: the host's address.
+            port: the host's port.
+            name: the seat name to ask for.
+            code: the join code (normalised), if the host needs one.
+            token: a seat token from an earlier welcome, to resume that seat.
+        """
         self.host, self.port, self.name = host, port, name
+        self.code, self.token = code, token
         self.seq = 0
-        self.token: str | None = None
         self.connection: Connection | None = None
+        self.recent: deque[tuple[int, str]] = deque(maxlen=RECENT_LINES)
+        self.waiting = 0  # lines typed since the connection was lost
+        # say() and the resend after a resume both send: one at a time, so seqs leave in order.
+        self._sending = asyncio.Lock()
 
     @property
     def address(self) -> str:
         """The host's address as people write it."""
         return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
-    async def open(self) -> Connection:
-        """Connect and say hello.
+    @property
+    def connected(self) -> bool:
+        """True while a connection is open."""
+        return self.connection is not None and self.connection.closed is None
+
+    async def open(self) -> Welcome:
+        """Connect and say hello; on a resume, send again what the host had not applied.
+
+        Returns:
+            The host's welcome.
 
         Raises:
-            Failure: nothing listening, an unknown address, a refused hello, or a peer that
-                does not speak the protocol — each as one sentence.
+            Refused: the host refused the hello.
+            HandshakeError: the peer did not answer like a tablechat host.
+            OSError: nothing listening, unknown address, unreachable.
+            ValueError: our own name breaks the protocol's rules.
         """
-        try:
-            validate_name("--name", self.name)
-        except ValueError as exc:  # net's LocalProtocolError: the name breaks the protocol rules
-            raise Failure(f"cannot use that name: {exc}", status=2) from None
-        hello = Hello(name=self.name, code=None, token=self.token)
-        try:
-            connection = await connect(self.host, self.port, hello)
-        except Refused as refused:
-            raise Failure(f"the table at {self.address} refused you: {refused.reason}") from None
-        except HandshakeError as exc:
-            raise Failure(
-                f"{self.address} did not answer like a tablechat table: {exc.reason}"
-            ) from None
-        except socket.gaierror:
-            raise Failure(f"cannot find the address {self.host!r}") from None
-        except ConnectionRefusedError:
-            raise Failure(f"no table at {self.address} — is the host running?") from None
-        except (TimeoutError, OSError) as exc:
-            raise Failure(
-                f"cannot reach {self.address}: {getattr(exc, 'strerror', None) or exc}"
-            ) from None
+        hello = Hello(name=self.name, code=self.code, token=self.token)
+        connection = await connect(self.host, self.port, hello)
         welcome = connection.welcome
-        if welcome is not None:
-            self.name, self.token = welcome.name, welcome.token
-        self.connection = connection
-        return connection
+        assert welcome is not None  # connect() returns only after a welcome
+        self.name, self.token = welcome.name, welcome.token
+        async with self._sending:
+            self.connection = connection
+            self.waiting = 0
+            if not welcome.resumed:
+                # A new seat: lines meant for the old one belong to another game.
+                self.recent.clear()
+            for seq, text in self.unapplied(0 if not welcome.resumed else welcome.last_seq):
+                with contextlib.suppress(ConnectionClosed):
+                    await connection.send(Say(seq=seq, text=text))
+        return welcome
 
-    async def say(self, text: str) -> None:
-        """Send one typed line. Raises ConnectionClosed when the connection is gone."""
-        if self.connection is None:
-            raise ConnectionClosed("connection lost")
-        say = Say(seq=self.seq + 1, text=text)  # ValueError (LocalProtocolError) if unsendable
-        self.seq += 1
-        await self.connection.send(say)
+    def unapplied(self, last_seq: int) -> list[tuple[int, str]]:
+        """The kept lines the host has not applied, given its ``welcome.last_seq``, in order."""
+        return [(seq, text) for seq, text in self.recent if seq > last_seq]
+
+    async def say(self, text: str) -> bool:
+        """Send one typed line, or keep it for after the reconnection.
+
+        Returns:
+            True when sent now, False when it waits for the connection to come back.
+
+        Raises:
+            NotSent: too long for a frame, or too many lines already waiting.
+        """
+        async with self._sending:
+            say = Say(seq=self.seq + 1, text=text)  # ValueError (LocalProtocolError) if unsendable
+            encode_message(say)  # too big for one frame: refuse now, not at every resend
+            connected = self.connected
+            if not connected and self.waiting >= MAX_WAITING:
+                raise NotSent(f"{MAX_WAITING} lines are already waiting for the connection")
+            self.seq += 1
+            self.recent.append((say.seq, text))
+            if connected and self.connection is not None:
+                try:
+                    await self.connection.send(say)
+                    return True
+                except ConnectionClosed:
+                    pass  # kept in recent: sent again after the resume
+            self.waiting += 1
+            return False
 
     async def receive(self) -> Show:
         """Wait for the next ``show``. Raises ConnectionClosed when the connection ends."""
@@ -98,34 +150,86 @@ class Link:
 
 
 class Guest:
-    """The join program: one link, one console, until either side leaves."""
+    """The join program: one link, one console, until either side leaves or the host is gone."""
 
-    def __init__(self, options: JoinOptions) -> None:
-        """Prepare the join for *options*."""
+    def __init__(self, options: JoinOptions, seats: SeatsFile | None = None) -> None:
+        """Prepare the join for *options*; *seats* is the state file (default: the user's)."""
         self.options = options
-        self.link = Link(options.host, options.port, options.name)
+        self.seats = SeatsFile() if seats is None else seats
+        self.link = Link(options.host, options.port, options.name, code=options.code)
+        self.key = self.link.address
         self.host_name = "the host"
+        self._early: list[str] = []  # notices from before the console started
 
     async def run(self) -> int:
         """Connect, then chat until someone leaves; returns the exit status.
 
-        0 when you or the host left deliberately, 1 when the connection was lost.
+        0 when you or the host left deliberately; 1 when the host disconnected you or was
+        gone for longer than ``--retry-for``.
         """
-        connection = await self.link.open()
-        welcome = connection.welcome
-        if welcome is not None:
-            self.host_name = welcome.host
+        welcome = await self._sit_down()
         console = make_console(self.link.name, self.options.color)
         console.start()
         log_to(console)
         try:
+            for notice in self._early:
+                console.notice(notice)
+            again = " again (your seat was kept)" if welcome.resumed else ""
             console.notice(
-                f"you joined {self.host_name}'s table at {self.link.address} as {self.link.name}"
+                f"you joined {self.host_name}'s table at {self.link.address} "
+                f"as {self.link.name}{again}"
             )
             return await self._converse(console)
         finally:
             await self.link.close()
             console.close()
+
+    async def _sit_down(self) -> Welcome:
+        """The first connection: resume a remembered seat, else sit down as a new guest."""
+        try:
+            validate_name("--name", self.options.name)
+        except ValueError as exc:  # net's LocalProtocolError: the name breaks the protocol rules
+            raise Failure(f"cannot use that name: {exc}", status=2) from None
+        stored = self.seats.get(self.key)
+        if stored is not None:
+            self.link.token, self.host_name = stored.token, stored.host_name
+        try:
+            try:
+                welcome = await self.link.open()
+            except Refused as refused:
+                if refused.code != "bad-token" or stored is None:
+                    raise
+                # The grace period is over or the host restarted: that seat is gone for good.
+                self.seats.remove(self.key)
+                self.link.token = None
+                self._early.append(
+                    f"your old seat at {stored.host_name}'s table is gone — "
+                    "sitting down as a new guest"
+                )
+                welcome = await self.link.open()
+        except Refused as refused:
+            raise Failure(
+                f"the table at {self.link.address} refused you: {refused.reason}"
+            ) from None
+        except HandshakeError as exc:
+            raise Failure(
+                f"{self.link.address} did not answer like a tablechat table: {exc.reason}"
+            ) from None
+        except socket.gaierror:
+            raise Failure(f"cannot find the address {self.link.host!r}") from None
+        except ConnectionRefusedError:
+            raise Failure(f"no table at {self.link.address} — is the host running?") from None
+        except (TimeoutError, OSError) as exc:
+            raise Failure(
+                f"cannot reach {self.link.address}: {getattr(exc, 'strerror', None) or exc}"
+            ) from None
+        self._remember(welcome)
+        return welcome
+
+    def _remember(self, welcome: Welcome) -> None:
+        # Written at every welcome: the token was rotated, the old one is dead.
+        self.host_name = welcome.host
+        self.seats.put(self.key, SeatEntry(welcome.token, welcome.name, welcome.host))
 
     async def _converse(self, console: Console) -> int:
         incoming = asyncio.create_task(self._show_incoming(console))
@@ -137,19 +241,83 @@ class Guest:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         finished = done.pop()
+        if finished is typed:
+            self.seats.remove(self.key)  # a deliberate leave: nothing to resume
         return finished.result()
 
     async def _show_incoming(self, console: Console) -> int:
-        try:
-            while True:
-                show = await self.link.receive()
-                console.show(show.kind, show.text, show.sender)
-        except ConnectionClosed as closed:
-            if closed.left:
-                console.notice(f"{self.host_name} left")
-                return 0
-            console.notice(f"connection to {self.host_name} lost")
+        while True:
+            try:
+                while True:
+                    show = await self.link.receive()
+                    console.show(show.kind, show.text, show.sender)
+            except ConnectionClosed as closed:
+                if closed.left:
+                    return self._host_ended(console, closed.reason)
+                console.notice(f"connection to {self.host_name} lost — reconnecting…")
+                status = await self._reconnect(console)
+                if status is not None:
+                    return status
+
+    def _host_ended(self, console: Console, reason: str) -> int:
+        """The host said bye: it left (0), or disconnected us on purpose (1). No reconnecting."""
+        if reason == REPLACED:
+            # A newer join resumed this seat and owns the state file entry now: leave it be.
+            console.notice(
+                f"your seat at {self.host_name}'s table was taken over by another connection"
+            )
             return 1
+        self.seats.remove(self.key)
+        if reason == "left":
+            console.notice(f"{self.host_name} left")
+            return 0
+        console.notice(f"{self.host_name}'s table disconnected you: {reason}")
+        return 1
+
+    async def _reconnect(self, console: Console) -> int | None:
+        """Try to resume with backoff until ``--retry-for`` runs out.
+
+        Returns:
+            None once connected again; an exit status when giving up or refused.
+        """
+        loop = asyncio.get_running_loop()
+        retry_for = self.options.retry_for
+        deadline = loop.time() + retry_for
+        delay = FIRST_DELAY
+        while True:
+            try:
+                # Bounded: an attempt towards a machine that vanished must not outlast the window.
+                welcome = await asyncio.wait_for(self.link.open(), max(1.0, deadline - loop.time()))
+            except Refused as refused:
+                if refused.code == "bad-token" and self.link.token is not None:
+                    self.seats.remove(self.key)
+                    self.link.token = None
+                    console.notice(
+                        f"your seat at {self.host_name}'s table is gone — "
+                        "sitting down as a new guest"
+                    )
+                    continue
+                console.notice(f"{self.host_name}'s table refused you: {refused.reason}")
+                return 1
+            except (HandshakeError, OSError, TimeoutError):
+                pass  # not back yet
+            else:
+                self._remember(welcome)
+                console.set_name(welcome.name)
+                if welcome.resumed:
+                    console.notice(f"reconnected to {self.host_name}'s table")
+                else:
+                    console.notice(f"sat down again at {self.host_name}'s table as a new guest")
+                return None
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                console.notice(
+                    f"{self.host_name}'s table at {self.link.address} is gone — "
+                    f"gave up reconnecting after {retry_for:g} s"
+                )
+                return 1
+            await asyncio.sleep(min(delay, remaining))
+            delay = min(delay * 2, MAX_DELAY)
 
     async def _send_typed(self, console: Console) -> int:
         while True:
@@ -157,9 +325,9 @@ class Guest:
             if line is None or line.strip() in QUIT_COMMANDS:
                 return 0  # run() says bye on the way out
             try:
-                await self.link.say(line)
-            except ValueError as exc:  # e.g. longer than a frame may be: tell, keep going
+                sent = await self.link.say(line)
+            except ValueError as exc:  # too long for a frame, too many waiting: tell, go on
                 console.show("error", f"not sent: {exc}")
-            except ConnectionClosed:
-                # The receiving task reports how the connection ended; wait for it.
-                await asyncio.Event().wait()
+                continue
+            if not sent:
+                console.notice("not connected — will send when reconnected")

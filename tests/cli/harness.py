@@ -33,10 +33,18 @@ class _Sink:
         pass
 
 
-def child_env(home: Path, *, no_color: bool = True, term: str = "xterm") -> dict[str, str]:
-    """The environment of a child program: a private HOME, the repo importable, UTF-8."""
+def child_env(
+    home: Path, *, no_color: bool = True, term: str = "xterm", state: str = "state"
+) -> dict[str, str]:
+    """The environment of a child program: a private HOME, the repo importable, UTF-8.
+
+    *state* names the program's own state directory (XDG_STATE_HOME, where the join keeps its
+    seat tokens): programs given the same *state* are the same person on the same machine.
+    """
     env = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "COLUMNS", "LINES"}}
     env["HOME"] = str(home)  # issue 5 adds a per-user state file: never touch the real one
+    # Set explicitly: an XDG_STATE_HOME inherited from the test runner would be the real one.
+    env["XDG_STATE_HOME"] = str(home / "xdg-state" / state)
     env["TERM"] = term
     env["PYTHONUTF8"] = "1"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
@@ -108,8 +116,18 @@ class Players:
         self.home = home
         self.started: list[Player] = []
 
-    def start(self, module: str, *args: str, no_color: bool = True, term: str = "xterm") -> Player:
-        env = child_env(self.home, no_color=no_color, term=term)
+    def start(
+        self,
+        module: str,
+        *args: str,
+        no_color: bool = True,
+        term: str = "xterm",
+        state: str | None = None,
+    ) -> Player:
+        """Start ``python -m MODULE ARGS``. Each program is a different person (its own state
+        directory, so one join never resumes another's seat) unless given the same *state*."""
+        state = state if state is not None else f"program-{len(self.started)}"
+        env = child_env(self.home, no_color=no_color, term=term, state=state)
         player = Player(sys.executable, ["-m", module, *args], env)
         self.started.append(player)
         return player
