@@ -19,18 +19,22 @@ from __future__ import annotations
 
 import contextlib
 import random
+import re
 import socket
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
+from game.commands import HELP
 from net.codec import encode
 from tests.cli.harness import Player
 
 from .conftest import Programs
 from .play import play_tictactoe_to_a_win
-from .wire import RawPeer, frame, hello, hello_body
+from .wire import WAIT, RawPeer, frame, hello, hello_body, say
 
 LIMIT = 65536
 # A guest whose connection is lost keeps the seat for --grace seconds (issue 5, resume); the
@@ -140,12 +144,12 @@ def shared_host(module_programs: Programs) -> tuple[Player, int]:
 
 
 @pytest.fixture
-def raw_peers() -> Iterator[Callable[[int], RawPeer]]:
+def raw_peers() -> Iterator[Callable[..., RawPeer]]:
     """Opens raw sockets for one test and closes every one of them at teardown."""
     opened: list[RawPeer] = []
 
-    def open_peer(port: int) -> RawPeer:
-        peer = RawPeer(port)
+    def open_peer(port: int, rcvbuf: int | None = None) -> RawPeer:
+        peer = RawPeer(port, rcvbuf=rcvbuf)
         opened.append(peer)
         return peer
 
@@ -182,7 +186,7 @@ def test_hostile_case_then_a_game(
     name: str,
     shared_host: tuple[Player, int],
     module_programs: Programs,
-    raw_peers: Callable[[int], RawPeer],
+    raw_peers: Callable[..., RawPeer],
 ) -> None:
     case = CASES[name]
     host, port = shared_host
@@ -219,3 +223,106 @@ def test_hostile_case_then_a_game(
         # Still silent, still open: the join played while this connection was in its hello
         # phase, so it never held the seat. The host has sent it nothing yet (deadline 10 s).
         assert peer.received == b""
+
+
+# --------------------------------------------------------------------- a peer that never reads
+
+DEAF_LOST = re.compile(rb"connection to (deaf\d?) lost|(deaf\d?)'s connection dropped")
+# What one /help costs the host to send: the whole help text in a show frame.
+HELP_FRAME = len(encode({"type": "show", "kind": "notice", "text": HELP, "from": None}))
+MAX_SEND_BUFFER = 1 << 20  # net.link.Limits.max_send_buffer, the host's default
+
+
+def _rss_kib(pid: int) -> int:
+    """The resident memory of process *pid* in KiB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS line")
+
+
+def _deaf_peer(port: int, host: Player, name: str, raw_peers: Callable[..., RawPeer]) -> RawPeer:
+    """A peer that completes a hello, then never reads again (and reads as little as it can)."""
+    peer = raw_peers(port, rcvbuf=4096)
+    peer.send(hello(name))
+    peer.read_until(lambda frames: any(f["type"] == "welcome" for f in frames))
+    host.expect(f"{name} sat down")
+    peer.sock.settimeout(0.5)
+    return peer
+
+
+def _ask_for_help(peer: RawPeer, first_seq: int, count: int) -> bool:
+    """Send *count* ``say /help`` frames; False once the host has cut the connection."""
+    batch = b"".join(say(seq, "/help") for seq in range(first_seq, first_seq + count))
+    try:
+        peer.sock.sendall(batch)
+    except TimeoutError:
+        return True  # the host is not reading us right now; that is allowed
+    except OSError:
+        return False  # reset or broken pipe: dropped
+    return True
+
+
+def _free_the_seat(peer: RawPeer, host: Player) -> None:
+    peer.close()
+    host.expect(FREED)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cli/guest_seat.py (cli/hosting.py at HEAD) GuestSeat: _outbox is an unbounded "
+    "asyncio.Queue and _send_all awaits Connection.send -> Link.drain, which drops a peer that "
+    "stopped reading only after Limits.dead_after (30 s); until then every show for it is "
+    "queued: a peer flooding 'say /help' while never reading grows the host by ~12 MB/s "
+    "(360 MB in 30 s measured) instead of being dropped at max_send_buffer (1 MiB)",
+)
+def test_a_peer_that_never_reads_is_dropped_before_the_host_grows(
+    shared_host: tuple[Player, int], raw_peers: Callable[..., RawPeer]
+) -> None:
+    """Issue 3: a bounded outgoing buffer — a peer that stops reading is dropped rather than
+    growing our memory. The peer asks for /help (about 2 KB of notice each) far beyond what the
+    1 MiB send buffer holds, reading nothing; the host must cut it promptly."""
+    host, port = shared_host
+    pid = host.child.pid
+    peer = _deaf_peer(port, host, "deaf", raw_peers)
+    before = _rss_kib(pid)
+    try:
+        owed, seq, connected = 0, 1, True
+        while connected and owed < 32 * MAX_SEND_BUFFER:
+            connected = _ask_for_help(peer, seq, 500)
+            seq, owed = seq + 500, owed + 500 * HELP_FRAME
+        # Owed 32 times the send buffer: a host that bounds what it queues has dropped us by
+        # now or does so at once. Keep asking (as a hostile peer would) while we wait.
+        deadline = time.monotonic() + WAIT
+        while connected and time.monotonic() < deadline:
+            connected = _ask_for_help(peer, seq, 500)
+            seq += 500
+        grown = (_rss_kib(pid) - before) // 1024
+        assert not connected, (
+            f"still connected after asking for {seq - 1} /help notices ({seq * HELP_FRAME >> 20}"
+            f" MiB) without reading a byte; the host grew by {grown} MiB meanwhile"
+        )
+        host.expect_re(DEAF_LOST)
+        assert grown < 64, f"dropped, but only after the host grew by {grown} MiB"
+    finally:
+        _assert_host_alive(host)
+        with contextlib.suppress(Exception):
+            _free_the_seat(peer, host)
+
+
+def test_after_a_peer_that_never_reads_a_join_still_plays(
+    shared_host: tuple[Player, int],
+    module_programs: Programs,
+    raw_peers: Callable[..., RawPeer],
+) -> None:
+    """Whatever the host does with a peer that never reads (drop it, or wait for it), once that
+    peer is gone the host is alive, its seat free, and a join sits down and plays a game."""
+    host, port = shared_host
+    peer = _deaf_peer(port, host, "deaf2", raw_peers)
+    owed, seq, connected = 0, 1, True
+    while connected and owed < 4 * MAX_SEND_BUFFER:  # well past what the send buffer holds
+        connected = _ask_for_help(peer, seq, 500)
+        seq, owed = seq + 500, owed + 500 * HELP_FRAME
+    _free_the_seat(peer, host)
+    _assert_host_alive(host)
+    _a_guest_still_plays(module_programs, host, port)
