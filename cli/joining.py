@@ -98,6 +98,9 @@ class Link:
             if not welcome.resumed:
                 # A new seat: lines meant for the old one belong to another game.
                 self.recent.clear()
+            # A new process resuming a seat starts counting where the host is: a seq at or
+            # below last_seq would be ignored as already applied.
+            self.seq = max(self.seq, welcome.last_seq)
             for seq, text in self.unapplied(0 if not welcome.resumed else welcome.last_seq):
                 with contextlib.suppress(ConnectionClosed):
                     await connection.send(Say(seq=seq, text=text))

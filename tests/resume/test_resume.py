@@ -1,0 +1,221 @@
+"""Resume after a dropped connection, with the real programs (issue 5 items 1 and 2).
+
+The join killed and started again, the join reconnecting by itself through a proxy that cuts
+its connection, a move in flight counted once, tokens that are wrong or stale, the seat held
+during the grace period and freed after it, the host gone or leaving.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+
+from tests.cli.harness import Player, Players
+from tests.resume.tools import Proxy, RawClients
+
+
+def _tictactoe_started(host: Player, join: Player) -> None:
+    """alice (X) against bob (O); alice played the centre b2, bob the corner a1: alice's move."""
+    host.say("/game tictactoe")
+    host.expect("your move (X)")
+    join.expect("waiting for alice (X)")
+    host.say("b2")
+    join.expect("alice played b2")
+    join.expect("your move (O)")
+    join.say("a1")
+    host.expect("bob played a1")
+    host.expect("your move (X)")
+
+
+def test_killed_join_started_again_resumes_the_game(players: Players) -> None:
+    host, port = players.host("alice")
+    join = players.join(port, "bob", state="bob")
+    host.expect("bob sat down")
+    _tictactoe_started(host, join)
+    host.say("good luck bob")
+    join.expect("<alice> good luck bob")
+    join.say("thanks, you too")
+    host.expect("<bob> thanks, you too")
+
+    join.child.kill(signal.SIGKILL)
+    host.expect("bob's connection dropped — waiting up to 5 minutes for them to come back")
+    host.say("c1")  # alice moves while bob is away: he sees it in the catch-up
+    host.expect("waiting for bob")
+
+    # The same person (the same state file) runs the join again.
+    again = players.start("cli.join", str(port), "--name", "bob", state="bob")
+    again.expect(f"you joined alice's table at 127.0.0.1:{port} as bob again (your seat was kept)")
+    again.expect("welcome back, bob — the last 2 chat lines:")
+    again.expect("<alice> good luck bob")
+    again.expect("<bob> thanks, you too")
+    again.expect("1  O | 2 | X")  # the same board, alice's move included
+    again.expect("2  4 | X | 6")
+    again.expect("your move (O)")  # the same turn
+    again.expect("<bob> ")  # the prompt is back: typing is safe
+    host.expect("bob is back")
+
+    again.say("c3")
+    host.expect("bob played c3")
+    host.say("a3")  # c1-b2-a3: alice wins
+    for player in (host, again):
+        player.expect("alice wins — 3 in a row")
+
+
+def test_join_reconnects_by_itself_and_the_game_goes_on(
+    players: Players, proxies: list[Proxy]
+) -> None:
+    host, port = players.host("alice")
+    proxy = Proxy(port)
+    proxies.append(proxy)
+    join = players.join(proxy.port, "bob")
+    host.expect("bob sat down")
+    _tictactoe_started(host, join)
+
+    proxy.cut()
+    join.expect("connection to alice lost — reconnecting…")
+    host.expect("bob's connection dropped")
+    join.expect("reconnected to alice's table")
+    join.expect("welcome back, bob")
+    host.expect("bob is back")
+    join.expect("waiting for alice (X)")
+
+    host.say("c1")
+    join.expect("alice played c1")
+    join.expect("your move (O)")
+    join.say("a3")  # bob blocks c1-b2-a3
+    host.expect("bob played a3")
+    host.say("/resign")
+    for player in (host, join):
+        player.expect("alice resigned — bob wins")
+
+
+def test_lines_typed_while_reconnecting_are_sent_after(
+    players: Players, proxies: list[Proxy]
+) -> None:
+    host, port = players.host("alice")
+    proxy = Proxy(port)
+    proxies.append(proxy)
+    join = players.join(proxy.port, "bob", "--retry-for", "30")
+    host.expect("bob sat down")
+    proxy.refusing.set()  # the network stays down: every reconnection attempt fails
+    proxy.cut()
+    join.expect("reconnecting…")
+    host.expect("bob's connection dropped")
+    join.say("typed while away")
+    join.expect("not connected — will send when reconnected")
+    proxy.refusing.clear()  # the network is back
+    join.expect("reconnected to alice's table", timeout=10)
+    host.expect("<bob> typed while away")
+    join.say("and after")
+    host.expect("<bob> and after")
+    assert host.raw.count(b"typed while away") == 1
+
+
+def test_a_move_in_flight_is_counted_once(players: Players, raw: RawClients) -> None:
+    host, port = players.host("alice")
+    guest = raw.join(port, "bob")
+    host.expect("bob sat down")
+    guest.say(1, "/game tictactoe")  # bob is X and moves first
+    host.expect("waiting for bob (X)")
+    guest.until_text("your move (X)")
+    token = guest.token
+
+    guest.say(2, "b2")  # the move, then the connection dies before any answer is read
+    guest.abort()
+    host.expect("bob's connection dropped")
+
+    back = raw.join(port, "bob", token=token)
+    welcome = back.connection.welcome
+    assert welcome is not None and welcome.resumed
+    assert welcome.last_seq in (1, 2)  # 2 if the move arrived before the cut
+    assert welcome.token != token  # rotated
+    back.say(2, "b2")  # sent again, as a join does after a resume: applied at most once
+    back.say(3, "hello after the resume")
+    host.expect("<bob> hello after the resume")
+    assert host.raw.count(b"bob played b2") == 1
+    assert b"taken" not in host.raw and not any("taken" in s.text for s in back.shows)
+    host.say("a1")
+    back.until_text("alice played a1")
+
+
+def test_a_wrong_or_stale_token_is_refused(players: Players, raw: RawClients) -> None:
+    host, port = players.host("alice")
+    first = raw.join(port, "bob")
+    host.expect("bob sat down")
+    old = first.token
+    first.abort()
+    host.expect("bob's connection dropped")
+
+    wrong = raw.refused(port, "bob", token="not-a-token-anyone-was-given")
+    assert wrong.code == "bad-token"
+    assert "that seat is no longer yours" in wrong.reason
+
+    second = raw.join(port, "bob", token=old)  # rotates: old is dead from now on
+    host.expect("bob is back")
+    stale = raw.refused(port, "bob", token=old)
+    assert stale.code == "bad-token"
+    second.say(1, "still my seat")
+    host.expect("<bob> still my seat")
+
+
+def test_a_second_socket_cannot_take_a_held_seat(players: Players, raw: RawClients) -> None:
+    host, port = players.host("alice")
+    join = players.join(port, "bob", state="bob")
+    host.expect("bob sat down")
+    _tictactoe_started(host, join)
+
+    while_connected = raw.refused(port, "bob")
+    assert while_connected.code == "full"
+    assert while_connected.reason == "this table is full — alice is playing with bob"
+
+    join.child.kill(signal.SIGKILL)
+    host.expect("bob's connection dropped")
+    in_grace = raw.refused(port, "bob")
+    assert in_grace.code == "full"
+    assert "alice is keeping bob's seat for up to" in in_grace.reason
+
+    again = players.start("cli.join", str(port), "--name", "bob", state="bob")
+    again.expect("welcome back, bob")
+    again.expect("1  O | 2 | 3")  # undisturbed: the board as it was
+    again.expect("waiting for alice (X)")
+    assert b"mallory" not in host.raw
+
+
+def test_the_seat_is_freed_when_the_grace_period_ends(players: Players) -> None:
+    host, port = players.host("alice", "--grace", "1")
+    join = players.join(port, "bob", state="bob")
+    host.expect("bob sat down")
+    _tictactoe_started(host, join)
+    join.child.kill(signal.SIGKILL)
+    host.expect("bob's connection dropped — waiting up to 1 second")
+    host.expect("bob did not come back within 1 second — the seat is free again")
+    host.expect("abandoned")
+
+    # bob's stored token was revoked: his join says so and sits down as a new guest.
+    again = players.start("cli.join", str(port), "--name", "bob", state="bob")
+    again.expect("your old seat at alice's table is gone — sitting down as a new guest")
+    again.expect("you joined alice's table")
+    host.expect("bob sat down")
+    carol_refused = players.start("cli.join", str(port), "--name", "carol")
+    assert carol_refused.wait_exit() == 1
+    assert b"this table is full" in carol_refused.raw
+
+
+def test_killed_host_the_join_gives_up_in_one_sentence(players: Players) -> None:
+    host, port = players.host("alice")
+    join = players.join(port, "bob", "--retry-for", "1")
+    host.expect("bob sat down")
+    start = time.monotonic()
+    host.child.kill(signal.SIGKILL)
+    join.expect("connection to alice lost — reconnecting…")
+    join.expect(f"alice's table at 127.0.0.1:{port} is gone — gave up reconnecting after 1 s")
+    assert join.wait_exit() == 1
+    assert time.monotonic() - start < 4.0  # the window, one attempt, no hang
+
+
+def test_host_leaving_ends_the_join_without_reconnecting(players: Players) -> None:
+    host, join, _ = players.pair()
+    host.say("/q")
+    join.expect("alice left")
+    assert join.wait_exit() == 0
+    assert b"reconnecting" not in join.raw

@@ -1,0 +1,208 @@
+"""Test tools for issue 5: a raw protocol guest, a TCP proxy that can cut connections, the
+join's state file.
+
+The raw guest speaks through :func:`net.connect` on an event loop running in a thread of its
+own, so the (synchronous, pexpect-driven) tests can use it step by step while its keep-alive
+keeps running. Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+import struct
+import threading
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+from net.connection import Connection, ConnectionClosed, Refused, connect
+from net.messages import Hello, Say, Show
+
+TIMEOUT = 5.0
+T = TypeVar("T")
+
+
+class RawGuest:
+    """One protocol-level guest connection, driven synchronously from a test."""
+
+    def __init__(self, clients: RawClients, connection: Connection) -> None:
+        self._clients = clients
+        self.connection = connection
+        self.shows: list[Show] = []  # every show received, in order
+
+    @property
+    def token(self) -> str:
+        """The seat token from this connection's welcome."""
+        assert self.connection.welcome is not None
+        return self.connection.welcome.token
+
+    def say(self, seq: int, text: str) -> None:
+        """Send ``say(seq, text)``."""
+        self._clients.run(self.connection.send(Say(seq=seq, text=text)))
+
+    def until(self, test: Callable[[Show], bool], timeout: float = TIMEOUT) -> Show:
+        """Read shows until one passes *test*; return it (all are kept in :attr:`shows`)."""
+
+        async def read() -> Show:
+            while True:
+                message = await self.connection.recv()
+                assert isinstance(message, Show)
+                self.shows.append(message)
+                if test(message):
+                    return message
+
+        return self._clients.run(asyncio.wait_for(read(), timeout))
+
+    def until_text(self, text: str, timeout: float = TIMEOUT) -> Show:
+        """Read shows until one contains *text*."""
+        return self.until(lambda show: text in show.text, timeout)
+
+    def closed_reason(self, timeout: float = TIMEOUT) -> ConnectionClosed:
+        """Read until the connection ends; return how it ended."""
+
+        async def read() -> ConnectionClosed:
+            while True:
+                try:
+                    message = await self.connection.recv()
+                except ConnectionClosed as closed:
+                    return closed
+                assert isinstance(message, Show)
+                self.shows.append(message)
+
+        return self._clients.run(asyncio.wait_for(read(), timeout))
+
+    def abort(self) -> None:
+        """Cut the socket at once, without bye: a connection lost, as far as the host knows."""
+
+        async def cut() -> None:
+            # net's Connection has no public "cut" (programs never need one): use the link's.
+            self.connection._link.abort("cut by the test")
+
+        self._clients.run(cut())
+
+    def leave(self) -> None:
+        """Say bye and close."""
+        self._clients.run(self.connection.close("left"))
+
+
+class RawClients:
+    """An event loop in a thread, and the raw guests made on it."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+        self._guests: list[RawGuest] = []
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = TIMEOUT + 1) -> T:
+        """Run *coro* on the loop thread and return its result (bounded)."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def join(
+        self, port: int, name: str = "mallory", *, token: str | None = None, code: str | None = None
+    ) -> RawGuest:
+        """Connect to 127.0.0.1:*port* and say hello; raises Refused when refused."""
+        hello = Hello(name=name, code=code, token=token)
+        connection = self.run(connect("127.0.0.1", port, hello))
+        guest = RawGuest(self, connection)
+        self._guests.append(guest)
+        return guest
+
+    def refused(
+        self, port: int, name: str = "mallory", *, token: str | None = None, code: str | None = None
+    ) -> Refused:
+        """Connect expecting a refusal; return it."""
+        try:
+            self.join(port, name, token=token, code=code)
+        except Refused as refused:
+            return refused
+        raise AssertionError("the host accepted a hello it should have refused")
+
+    def close(self) -> None:
+        """Close every guest, stop the loop and its thread."""
+        for guest in self._guests:
+            # Teardown: a connection already gone is fine.
+            with contextlib.suppress(Exception):
+                self.run(guest.connection.close("left"), timeout=3)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(3)
+        self.loop.close()
+
+
+class Proxy:
+    """A TCP proxy on 127.0.0.1 towards *port*: :meth:`cut` resets the connections it carries
+    and keeps listening, so a join behind it sees its connection lost and can come back."""
+
+    def __init__(self, port: int) -> None:
+        self.target = port
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.port = self._server.getsockname()[1]
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        # While set, new connections are closed at once: the network is down.
+        self.refusing = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._server.accept()
+            except OSError:
+                return  # stopped
+            if self.refusing.is_set():
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target), timeout=TIMEOUT)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                self._sockets += [client, upstream]
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+            target.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+
+    def cut(self) -> None:
+        """Reset every carried connection (both sides see a lost connection, no bye)."""
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            try:
+                # Linger 0: close sends RST, like a network that went away. shutdown() first
+                # wakes the pump thread blocked in recv() on this socket.
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+
+    def stop(self) -> None:
+        """Stop listening and cut everything."""
+        self._server.close()
+        self.cut()
+
+
+def seats_file(home: Path, state: str) -> Path:
+    """Where the join started with that *state* (see tests.cli.harness) keeps its seats."""
+    return home / "xdg-state" / state / "tablechat" / "seats.json"
+
+
+def stored_token(home: Path, state: str, port: int) -> str:
+    """The seat token the join with *state* keeps for 127.0.0.1:*port*."""
+    data = json.loads(seats_file(home, state).read_text(encoding="utf-8"))
+    token = data[f"127.0.0.1:{port}"]["token"]
+    assert isinstance(token, str)
+    return token
