@@ -1,0 +1,124 @@
+"""The hidden word, end to end: nothing the host sends the guesser gives the secret away.
+
+Issue 5 §6: with the real programs, every frame the host sends towards the guesser during a
+hangman game whose secret the other player set is free of the secret until the game ends.
+
+A recording TCP proxy sits between a real ``python -m cli.join`` and the real host and keeps
+every byte the host sends towards the join; the bytes are decoded with net's own
+:class:`net.codec.Decoder`. The host types ``/game hangman maple syrup``; the join guesses
+right letters, wrong letters and a wrong whole answer until the gallows is complete.
+
+Looking for the secret's text is the weak check (it would miss, say, the unguessed letters
+leaking one by one, or the answer's length leaking through a hint). The strong one: the same
+game is played a second time with a decoy secret of the same shape, with the same letters at the
+guessed positions but *different* letters everywhere else. If the frames depend on the secret
+only through what the guesser has legitimately uncovered, every ``show`` frame before the game
+ends is byte-for-byte the same in both runs. After the end, the answer is revealed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from .conftest import Programs
+from .wire import RecordingProxy, decode_all
+
+SECRET = "maple syrup"
+# Same shape (5 + 5 letters), "a" second and "e" fifth, every other letter different.
+DECOY = "waste blond"
+RIGHT = ("a", "e")
+WRONG_WORD = "zebra tulip"  # shaped like the blanks, wrong for both secrets: a miss
+# Letters in neither secret. With WRONG_WORD, six misses: the guesser loses and the answer is
+# revealed. The last one ends the game.
+WRONG = ("z", "q", "j", "x", "k")
+GUESSES = (RIGHT[0], WRONG[0], RIGHT[1], WRONG[1], WRONG_WORD, WRONG[2], WRONG[3])
+FINAL = WRONG[4]
+
+
+def _shape(text: str) -> str:
+    return "".join(c if c in RIGHT or not c.isalpha() else "_" for c in text)
+
+
+def test_the_decoy_is_a_fair_one() -> None:
+    """The comparison below only proves something if the decoy differs where it should."""
+    assert _shape(SECRET) == _shape(DECOY)
+    assert all(a != b for a, b in zip(SECRET, DECOY, strict=True) if a.isalpha() and a not in RIGHT)
+    assert not set("".join(WRONG)) & set(SECRET + DECOY)
+    assert WRONG_WORD not in (SECRET, DECOY)
+
+
+@pytest.fixture
+def proxies() -> Iterator[list[RecordingProxy]]:
+    """Proxies opened by a test, all closed at teardown."""
+    opened: list[RecordingProxy] = []
+    yield opened
+    for proxy in opened:
+        proxy.close()
+
+
+def _play(
+    programs: Programs, proxies: list[RecordingProxy], secret: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Play one game through a recording proxy.
+
+    Returns:
+        Every frame the host sent the join before the guess that ends the game, and the
+        ``show`` frames it sent after it.
+    """
+    host, port = programs.host("alice")
+    proxy = RecordingProxy(port)
+    proxies.append(proxy)
+    join = programs.join(proxy.port, "bob")
+    host.expect("bob sat down")
+    host.say(f"/game hangman {secret}")
+    host.expect("you set the secret; bob guesses")
+    join.expect("alice set the secret; you guess")
+    join.expect("your guess")
+    for guess in GUESSES:
+        join.say(guess)
+        host.expect(f"bob guessed {guess}")
+        # The prompt for the next guess is the last thing the host sends about this one, and
+        # the proxy records bytes before passing them on: everything about it is recorded.
+        join.expect("your guess")
+    before = proxy.downstream
+    join.say(FINAL)
+    for player in (host, join):
+        player.expect("alice wins — the gallows is complete")
+    frames, error = decode_all(before)
+    assert error is None, error
+    after = proxy.show_frames()[sum(f["type"] == "show" for f in frames) :]
+    return frames, after
+
+
+def _shows(frames: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
+    return [(f["kind"], f["text"], f["from"]) for f in frames if f["type"] == "show"]
+
+
+def test_no_frame_before_the_end_depends_on_the_unguessed_letters(
+    programs: Programs, proxies: list[RecordingProxy]
+) -> None:
+    frames, after = _play(programs, proxies, SECRET)
+    decoy_frames, decoy_after = _play(programs, proxies, DECOY)
+
+    # The proxy really recorded the game: the welcome, then per guess a board and a prompt.
+    shows = _shows(frames)
+    assert frames[0]["type"] == "welcome"
+    assert len(shows) >= 2 * len(GUESSES) + 3, shows
+    assert sum(kind == "board" for kind, _, _ in shows) == len(GUESSES) + 1
+
+    # Weak check: no text of the secret, nor any word of it, in any frame before the end.
+    for frame in frames:
+        wire = json.dumps(frame, ensure_ascii=False)
+        for word in [SECRET, *SECRET.split()]:
+            assert word not in wire, frame
+
+    # Strong check: the same game with a decoy secret looks exactly the same until it ends.
+    assert shows == _shows(decoy_frames)
+
+    # After the end, the guesser is told the answer — each their own.
+    assert any(f["kind"] == "result" and SECRET in f["text"] for f in after), after
+    assert any(f["kind"] == "result" and DECOY in f["text"] for f in decoy_after), decoy_after
