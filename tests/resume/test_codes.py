@@ -1,0 +1,74 @@
+"""Join codes with the real host (issue 5 item 3): wrong, right, rate-limited, printed."""
+
+from __future__ import annotations
+
+import re
+
+from tests.cli.harness import Players
+from tests.resume.tools import RawClients
+
+CODE = "K7QX3M"
+
+
+def test_a_wrong_code_is_refused_in_one_sentence(players: Players) -> None:
+    host, port = players.host("alice", "--code", CODE)
+    wrong = players.start("cli.join", str(port), "--name", "bob", "--code", "K7Q-XXX")
+    assert wrong.wait_exit() == 1
+    text = wrong.raw.decode()
+    assert "refused you: wrong join code — ask alice for the code" in text
+    assert text.strip().count("\n") == 0 and "Traceback" not in text
+    missing = players.start("cli.join", str(port), "--name", "bob")
+    assert missing.wait_exit() == 1
+    assert b"this table needs a join code" in missing.raw
+    assert b"bob sat down" not in host.raw
+
+
+def test_the_right_code_in_any_spelling_is_accepted(players: Players) -> None:
+    host, port = players.host("alice", "--code", CODE)
+    join = players.join(port, "bob", "--code", "k7q x3m")
+    host.expect("bob sat down")
+    join.say("in")
+    host.expect("<bob> in")
+
+
+def test_wrong_codes_are_rate_limited(players: Players, raw: RawClients) -> None:
+    _, port = players.host("alice", "--code", CODE)
+    for guess in range(5):
+        assert raw.refused(port, code=f"WRONG{guess}").code == "bad-code"
+    limited = raw.refused(port, code=CODE)  # even the right code, for a while
+    assert limited.code == "rate-limited"
+    join = players.start("cli.join", str(port), "--name", "bob", "--code", CODE)
+    assert join.wait_exit() == 1
+    assert re.search(
+        rb"too many wrong join codes from your address \xe2\x80\x94 try again in \d+ s", join.raw
+    )
+
+
+def test_a_seat_token_needs_no_code(players: Players, raw: RawClients) -> None:
+    host, port = players.host("alice", "--code", CODE)
+    first = raw.join(port, "bob", code=CODE)
+    host.expect("bob sat down")
+    token = first.token
+    first.abort()
+    host.expect("bob's connection dropped")
+    back = raw.join(port, "bob", token=token)  # no code: the token proves the seat
+    host.expect("bob is back")
+    back.say(1, "hi")
+    host.expect("<bob> hi")
+
+
+def test_a_host_on_the_network_prints_a_code(players: Players, raw: RawClients) -> None:
+    host = players.start("cli.host", "0", "--name", "alice", "--bind", "0.0.0.0")
+    opening = host.expect_re(
+        rb"table is open on 0\.0\.0\.0:(\d+) \xe2\x80\x94 join code ([2-9A-Z]{3}-[2-9A-Z]{3})"
+        rb" \xe2\x80\x94 waiting for someone to join \(python -m cli\.join --host "
+        rb"ADDRESS-OF-THIS-MACHINE --code ([2-9A-Z-]{7}) (\d+)\)"
+    )
+    port, code = int(opening.group(1)), opening.group(2).decode()
+    assert opening.group(3).decode() == code and int(opening.group(4)) == port
+    host.expect("<alice> ")
+    assert raw.refused(port).code == "bad-code"  # no code at all
+    join = players.join(port, "bob", "--code", code)  # via 127.0.0.1 only
+    host.expect("bob sat down")
+    join.say("found you")
+    host.expect("<bob> found you")
