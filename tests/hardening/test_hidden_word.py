@@ -6,7 +6,10 @@ hangman game whose secret the other player set is free of the secret until the g
 A recording TCP proxy sits between a real ``python -m cli.join`` and the real host and keeps
 every byte the host sends towards the join; the bytes are decoded with net's own
 :class:`net.codec.Decoder`. The host types ``/game hangman maple syrup``; the join guesses
-right letters, wrong letters and a wrong whole answer until the gallows is complete.
+right letters, wrong letters, a letter already guessed (an error frame) and a wrong whole
+answer until the gallows is complete. Half-way the proxy cuts the connection: the join
+reconnects through it by itself and the host sends the resume snapshot (welcome back, the recent
+chat, the board, whose turn) — which must not give the secret away either.
 
 Looking for the secret's text is the weak check (it would miss, say, the unguessed letters
 leaking one by one, or the answer's length leaking through a hint). The strong one: the same
@@ -25,7 +28,7 @@ from typing import Any
 import pytest
 
 from .conftest import Programs
-from .wire import RecordingProxy, decode_all
+from .wire import RecordingProxy
 
 SECRET = "maple syrup"
 # Same shape (5 + 5 letters), "a" second and "e" fifth, every other letter different.
@@ -35,7 +38,9 @@ WRONG_WORD = "zebra tulip"  # shaped like the blanks, wrong for both secrets: a 
 # Letters in neither secret. With WRONG_WORD, six misses: the guesser loses and the answer is
 # revealed. The last one ends the game.
 WRONG = ("z", "q", "j", "x", "k")
-GUESSES = (RIGHT[0], WRONG[0], RIGHT[1], WRONG[1], WRONG_WORD, WRONG[2], WRONG[3])
+BEFORE_CUT = (RIGHT[0], WRONG[0])
+AFTER_CUT = (RIGHT[1], WRONG[1], WRONG_WORD, WRONG[2], WRONG[3])
+GUESSES = BEFORE_CUT + AFTER_CUT
 FINAL = WRONG[4]
 
 
@@ -62,12 +67,12 @@ def proxies() -> Iterator[list[RecordingProxy]]:
 
 def _play(
     programs: Programs, proxies: list[RecordingProxy], secret: str
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Play one game through a recording proxy.
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+    """Play one game through a recording proxy, cutting the connection once half-way.
 
     Returns:
-        Every frame the host sent the join before the guess that ends the game, and the
-        ``show`` frames it sent after it.
+        Every frame the host sent the join before the guess that ends the game, the ``show``
+        frames it sent after it, and how many connections the join opened through the proxy.
     """
     host, port = programs.host("alice")
     proxy = RecordingProxy(port)
@@ -78,20 +83,30 @@ def _play(
     host.expect("you set the secret; bob guesses")
     join.expect("alice set the secret; you guess")
     join.expect("your guess")
-    for guess in GUESSES:
-        join.say(guess)
-        host.expect(f"bob guessed {guess}")
-        # The prompt for the next guess is the last thing the host sends about this one, and
-        # the proxy records bytes before passing them on: everything about it is recorded.
-        join.expect("your guess")
-    before = proxy.downstream
+    host.say("good luck")  # chat, so the resume snapshot has recent chat to replay
+    join.expect("<alice> good luck")
+
+    def guess(letters: tuple[str, ...]) -> None:
+        for letter in letters:
+            join.say(letter)
+            host.expect(f"bob guessed {letter}")
+            # The prompt for the next guess is the last thing the host sends about this one,
+            # and the proxy records bytes before passing them on: all of it is recorded.
+            join.expect("your guess")
+
+    guess(BEFORE_CUT)
+    proxy.cut()
+    join.expect("reconnected to alice's table")
+    join.expect("your guess")  # the end of the catch-up
+    join.say(RIGHT[0])  # again: an error for the guesser alone
+    join.expect(f"{RIGHT[0]} was already guessed")
+    guess(AFTER_CUT)
+    shows_before = len(proxy.show_frames())
+    frames = proxy.frames()
     join.say(FINAL)
     for player in (host, join):
         player.expect("alice wins — the gallows is complete")
-    frames, error = decode_all(before)
-    assert error is None, error
-    after = proxy.show_frames()[sum(f["type"] == "show" for f in frames) :]
-    return frames, after
+    return frames, proxy.show_frames()[shows_before:], proxy.connections
 
 
 def _shows(frames: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
@@ -101,14 +116,19 @@ def _shows(frames: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
 def test_no_frame_before_the_end_depends_on_the_unguessed_letters(
     programs: Programs, proxies: list[RecordingProxy]
 ) -> None:
-    frames, after = _play(programs, proxies, SECRET)
-    decoy_frames, decoy_after = _play(programs, proxies, DECOY)
+    frames, after, connections = _play(programs, proxies, SECRET)
+    decoy_frames, decoy_after, _ = _play(programs, proxies, DECOY)
 
-    # The proxy really recorded the game: the welcome, then per guess a board and a prompt.
+    # The proxy really recorded the game, over both connections: two welcomes (the second a
+    # resume), a board per guess plus the first and the catch-up's, the error, the chat line.
     shows = _shows(frames)
-    assert frames[0]["type"] == "welcome"
-    assert len(shows) >= 2 * len(GUESSES) + 3, shows
-    assert sum(kind == "board" for kind, _, _ in shows) == len(GUESSES) + 1
+    assert connections == 2
+    welcomes = [f for f in frames if f["type"] == "welcome"]
+    assert [w["resumed"] for w in welcomes] == [False, True]
+    assert sum(kind == "board" for kind, _, _ in shows) == len(GUESSES) + 2, shows
+    assert any(k == "error" and t.startswith(f"{RIGHT[0]} was already") for k, t, _ in shows)
+    assert ("chat", "good luck", "alice") in shows
+    assert any(kind == "notice" and text.startswith("welcome back") for kind, text, _ in shows)
 
     # Weak check: no text of the secret, nor any word of it, in any frame before the end.
     for frame in frames:
