@@ -219,3 +219,23 @@ def test_host_leaving_ends_the_join_without_reconnecting(players: Players) -> No
     join.expect("alice left")
     assert join.wait_exit() == 0
     assert b"reconnecting" not in join.raw
+
+
+def test_a_resume_replaces_a_connection_the_host_thinks_is_alive(
+    players: Players, raw: RawClients
+) -> None:
+    host, port = players.host("alice")
+    old = raw.join(port, "bob")
+    host.expect("bob sat down")
+    old.say(1, "before")
+    host.expect("<bob> before")
+    # The old connection is still open as far as the host knows (no drop noticed yet).
+    new = raw.join(port, "bob", token=old.token)
+    welcome = new.connection.welcome
+    assert welcome is not None and welcome.resumed and welcome.last_seq == 1
+    closed = old.closed_reason()
+    assert closed.left and closed.reason == "replaced"  # told quietly, with a bye
+    host.expect("bob is back")
+    new.say(2, "after")
+    host.expect("<bob> after")
+    assert b"dropped" not in host.raw and b"left the table" not in host.raw
