@@ -143,6 +143,19 @@ def shared_host(module_programs: Programs) -> tuple[Player, int]:
     return module_programs.host("alice", "--grace", "0")
 
 
+@pytest.fixture(scope="module")
+def silent_peers() -> Iterator[list[tuple[RawPeer, float]]]:
+    """Silent connections (and when they were opened), kept open until the module ends.
+
+    The last test of the module checks that the host cut them at its 10 s deadline; by then
+    that much time has usually passed anyway, so checking costs (almost) nothing.
+    """
+    kept: list[tuple[RawPeer, float]] = []
+    yield kept
+    for peer, _ in kept:
+        peer.close()
+
+
 @pytest.fixture
 def raw_peers() -> Iterator[Callable[..., RawPeer]]:
     """Opens raw sockets for one test and closes every one of them at teardown."""
@@ -187,11 +200,16 @@ def test_hostile_case_then_a_game(
     shared_host: tuple[Player, int],
     module_programs: Programs,
     raw_peers: Callable[..., RawPeer],
+    silent_peers: list[tuple[RawPeer, float]],
 ) -> None:
     case = CASES[name]
     host, port = shared_host
     _assert_host_alive(host)
-    peer = raw_peers(port)
+    if case.then == "silence":
+        peer = RawPeer(port)
+        silent_peers.append((peer, time.monotonic()))
+    else:
+        peer = raw_peers(port)
     _send_hostile(peer, case.payload)
     if case.seated is not None:
         peer.read_until(lambda frames: any(f["type"] == "welcome" for f in frames))
@@ -231,6 +249,7 @@ DEAF_LOST = re.compile(rb"connection to (deaf\d?) lost|(deaf\d?)'s connection dr
 # What one /help costs the host to send: the whole help text in a show frame.
 HELP_FRAME = len(encode({"type": "show", "kind": "notice", "text": HELP, "from": None}))
 MAX_SEND_BUFFER = 1 << 20  # net.link.Limits.max_send_buffer, the host's default
+HOST_DEADLINE = 10.0  # net.link.Limits.hello_timeout and frame_timeout, the host's defaults
 
 
 def _rss_kib(pid: int) -> int:
@@ -326,3 +345,18 @@ def test_after_a_peer_that_never_reads_a_join_still_plays(
     _free_the_seat(peer, host)
     _assert_host_alive(host)
     _a_guest_still_plays(module_programs, host, port)
+
+
+def test_silent_peers_are_cut_at_the_hosts_deadline(
+    shared_host: tuple[Player, int], silent_peers: list[tuple[RawPeer, float]]
+) -> None:
+    """The silent connections above did not hold the seat; they are not kept forever either:
+    the host's 10 s hello/frame deadline (PROTOCOL.md §4) sends an error and closes them."""
+    if not silent_peers:
+        pytest.skip("no silent case ran in this session")
+    for peer, opened in silent_peers:
+        left = max(opened + HOST_DEADLINE + WAIT - time.monotonic(), 0.1)
+        frames = peer.read_to_eof(timeout=left)
+        assert [f["type"] for f in frames] == ["error"], frames
+        assert f"within {HOST_DEADLINE:g} s" in frames[0]["reason"]
+    _assert_host_alive(shared_host[0])
