@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import ipaddress
 import random
 import socket
 
@@ -22,13 +23,22 @@ from cli.console import Console
 from cli.guest_seat import GuestSeat
 from game.announce import duration
 from game.table import Delivery, Kind, Seat, Table
-from net.admission import JoinCodeGate, SeatTokens, format_code, new_join_code
+from net.admission import JoinCodeGate, SeatTokens, Verdict, format_code, new_join_code
 from net.connection import Connection, ConnectionClosed, PendingConnection, serve
 from net.messages import Say, Show, Welcome, validate_name
 
 # /q is about the connection, not the table: the programs intercept it (CONTRACT.md).
 QUIT_COMMANDS = frozenset({"/q"})
-_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def is_loopback(bind: str) -> bool:
+    """True when listening on *bind* is reachable from this machine only (no code needed)."""
+    if bind == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(bind).is_loopback  # all of 127.0.0.0/8, and ::1
+    except ValueError:
+        return False  # a host name: it may resolve to anything, so ask for a code
 
 
 class Host:
@@ -45,7 +55,7 @@ class Host:
         self.tokens: SeatTokens[Seat] = SeatTokens()
         # A table reachable beyond this machine needs a code; on loopback only if one is given.
         code = options.code
-        if code is None and options.bind not in _LOOPBACK:
+        if code is None and not is_loopback(options.bind):
             code = new_join_code()
         self.gate = JoinCodeGate(code)
         self._leaving = asyncio.Event()
@@ -94,7 +104,7 @@ class Host:
 
     def _opening_line(self, port: int) -> str:
         name, bind, code = self.name, self.options.bind, self.gate.code
-        where = "" if bind in _LOOPBACK else "--host ADDRESS-OF-THIS-MACHINE "
+        where = "" if is_loopback(bind) else "--host ADDRESS-OF-THIS-MACHINE "
         shown_code = "" if code is None else f"--code {format_code(code)} "
         hint = f"python -m cli.join {where}{shown_code}{port}"
         told = "" if code is None else f" — join code {format_code(code)}"
@@ -146,18 +156,18 @@ class Host:
             pending.peer[0], pending.hello.code, asyncio.get_running_loop().time()
         )
         if not verdict.ok:
-            await pending.refuse(self._refusal(verdict.code, verdict.reason), verdict.code or "")
+            await pending.refuse(self._refusal(verdict, pending.hello.code), verdict.code or "")
             return
         if self.seat.taken or self.table.guest_name is not None:
             await pending.refuse(self._full(), "full")
             return
         await self._sit(pending)
 
-    def _refusal(self, code: str | None, reason: str) -> str:
-        if code == "rate-limited":
+    def _refusal(self, verdict: Verdict, presented: str | None) -> str:
+        if verdict.code == "rate-limited":
             # The gate's reason says how long to wait; say whose attempts are counted.
-            return reason.replace("join codes", "join codes from your address", 1)
-        if reason.startswith("this table needs"):
+            return verdict.reason.replace("join codes", "join codes from your address", 1)
+        if not presented:
             return f"this table needs a join code — ask {self.name} for it (--code CODE)"
         return f"wrong join code — ask {self.name} for the code"
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from cli.hosting import is_loopback
 from tests.cli.harness import Players
 from tests.resume.tools import RawClients
 
@@ -72,3 +75,20 @@ def test_a_host_on_the_network_prints_a_code(players: Players, raw: RawClients) 
     host.expect("bob sat down")
     join.say("found you")
     host.expect("<bob> found you")
+
+
+@pytest.mark.parametrize(
+    ("bind", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("::1", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.20", False),
+        ("myhost.example", False),  # a name may resolve to anything: ask for a code
+    ],
+)
+def test_which_addresses_need_a_code(bind: str, loopback: bool) -> None:
+    assert is_loopback(bind) is loopback
