@@ -12,6 +12,7 @@ than stalling it. Nothing sleeps.
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
 import threading
 import time
@@ -112,6 +113,11 @@ class RawPeer:
     def read_to_eof(self, timeout: float = WAIT) -> list[dict[str, Any]]:
         """Read until the host closes the connection (fail after *timeout* seconds)."""
         return self.read_until(lambda _frames: False, timeout) if not self.eof else self.frames()
+
+    def nothing_yet(self) -> bool:
+        """True if the host has neither sent anything nor closed: looked at without waiting."""
+        readable, _, _ = select.select([self.sock], [], [], 0)
+        return not readable  # readable: a byte waits, or the host closed (EOF)
 
     def close(self) -> None:
         """Close the socket (idempotent)."""
