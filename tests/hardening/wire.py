@@ -86,8 +86,10 @@ class RawPeer:
         self.sock.sendall(data)
 
     def frames(self) -> list[dict[str, Any]]:
-        """Every frame received so far (up to the first undecodable byte)."""
-        return decode_all(bytes(self.received))[0]
+        """Every frame received so far; the host must never send what net cannot decode."""
+        frames, error = decode_all(bytes(self.received))
+        assert error is None, f"the host sent a frame net's own decoder rejects: {error}"
+        return frames
 
     def read_until(
         self, done: Callable[[list[dict[str, Any]]], bool], timeout: float = WAIT
@@ -105,6 +107,8 @@ class RawPeer:
                 chunk = self.sock.recv(65536)
             except (ConnectionResetError, BrokenPipeError):
                 chunk = b""
+            finally:
+                self.sock.settimeout(WAIT)
             if not chunk:
                 self.eof = True
             self.received += chunk
