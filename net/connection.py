@@ -96,14 +96,33 @@ class Connection:
                 dropped).
             LocalProtocolError: Wrong message for this side, or too large for one frame.
         """
+        self.send_nowait(message)
+        link = self._link
+        if link.writing_paused:  # only then is there anything to wait for
+            await link.drain()
+
+    def send_nowait(self, message: Say | Show) -> None:
+        """Queue one message (one frame, one write) without waiting for the peer to catch up.
+
+        For a side that must never block on its peer, like the host answering its own console:
+        the transport's buffer is then the only outbox, and it is bounded — a peer that falls
+        more than ``max_send_buffer`` bytes behind is dropped at once, rather than left to grow
+        a queue in front of :meth:`send` until the keep-alive gives up on it. Frames queued
+        before :meth:`close` still reach the peer ahead of the ``bye``.
+
+        Args:
+            message: A ``Show`` on the host side, a ``Say`` on the join side.
+
+        Raises:
+            ConnectionClosed: The connection is over, or the peer stopped reading and was just
+                dropped for it.
+            LocalProtocolError: Wrong message for this side, or too large for one frame.
+        """
         if not isinstance(message, self._sends):
             raise LocalProtocolError(
                 f"this side sends {self._sends.TYPE} messages, not {type(message).__name__}"
             )
-        link = self._link
-        link.write(message)
-        if link.writing_paused:  # only then is there anything to wait for
-            await link.drain()
+        self._link.write(message)
 
     async def recv(self) -> Say | Show:
         """Wait for the next message from the peer.

@@ -266,6 +266,26 @@ def test_bye_is_left_and_everything_before_it_arrives() -> None:
     run(main())
 
 
+def test_frames_sent_without_waiting_arrive_before_the_bye() -> None:
+    async def main() -> None:
+        host, join, server = await pair()
+        for n in range(3):
+            host.send_nowait(Show(kind="notice", text=f"line {n}"))
+        await host.close("left")
+        got = [await asyncio.wait_for(join.recv(), WAIT) for _ in range(3)]
+        assert [m.text for m in got if isinstance(m, Show)] == ["line 0", "line 1", "line 2"]
+        with pytest.raises(ConnectionClosed) as info:
+            await asyncio.wait_for(join.recv(), WAIT)
+        assert info.value.left
+        with pytest.raises(ConnectionClosed):
+            host.send_nowait(Show(kind="notice", text="too late"))
+        with pytest.raises(LocalProtocolError):
+            join.send_nowait(Show(kind="notice", text="a join does not show"))
+        server.close()
+
+    run(main())
+
+
 def test_an_abrupt_close_is_connection_lost() -> None:
     async def main() -> None:
         host, join, server = await pair()

@@ -215,5 +215,41 @@ def test_a_peer_that_never_reads_is_dropped() -> None:
     run(main())
 
 
+@pytest.mark.usefixtures("no_errors_logged")
+def test_send_nowait_drops_a_peer_that_never_reads_at_once() -> None:
+    # dead_after is far beyond the test's bound: the drop must come from the send buffer limit
+    # alone, the moment it is passed, not from the keep-alive giving up on the peer later.
+    limits = dataclasses.replace(FAST, max_send_buffer=64 * 1024, dead_after=60.0)
+    dropped: asyncio.Queue[tuple[int, ConnectionClosed]] = asyncio.Queue()
+
+    async def flood(conn: Connection) -> None:
+        text = "x" * 30000
+        for sent in range(100_000):  # far more than the kernel's buffers plus ours can take
+            try:
+                conn.send_nowait(Show(kind="board", text=text))
+            except ConnectionClosed as closed:
+                dropped.put_nowait((sent, closed))
+                return
+
+    async def main() -> None:
+        host = await start_echo_host(limits, on_accept=flood)
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.setblocking(False)
+        await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", host.port))
+        sock.sendall(hello_frame())
+        try:
+            sent, closed = await asyncio.wait_for(dropped.get(), WAIT)
+        finally:
+            sock.close()
+        assert sent < 100_000
+        assert not closed.left
+        assert "not reading" in closed.reason
+        await well_behaved(host.port, limits)
+        await host.aclose()
+
+    run(main())
+
+
 def test_decode_frames_helper_tolerates_garbage() -> None:
     assert decode_frames(encode({"type": "x"}) + b"\x00\x00\x00\x00") == [{"type": "x"}]
