@@ -2,8 +2,8 @@
 
 A :class:`GuestSeat` holds what must survive a dropped connection — the seat name and the
 highest ``say.seq`` already applied (so a line sent again after a resume is applied exactly
-once) — plus the connection currently attached, the sender task that feeds it, and the grace
-timer that frees the seat if a dropped guest does not come back. The token that proves the seat
+once) — plus the connection currently attached and the grace timer that frees the seat if a
+dropped guest does not come back. The token that proves the seat
 lives in the host's :class:`net.admission.SeatTokens`; the table itself (game, chat history)
 lives in :class:`game.table.Table`.
 """
@@ -17,16 +17,13 @@ from collections.abc import Callable
 from net.connection import Connection, ConnectionClosed
 from net.messages import Show
 
-# How long a deliberate close waits for queued frames (the last result, "slow down") to reach
-# the guest before bye; the same bound as net's own close timeout.
-_DRAIN_SECONDS = 1.0
-
 
 class GuestSeat:
     """The guest's seat: a name, the last applied ``say.seq``, a connection or a grace timer.
 
-    Frames towards the guest go through an outbox drained by one sender task, so a slow guest
-    never blocks the host's console.
+    Frames towards the guest are written without waiting (``Connection.send_nowait``), so a
+    slow guest never blocks the host's console; the connection's send buffer is the outbox, and
+    net drops a guest that falls more than ``Limits.max_send_buffer`` bytes behind.
     """
 
     def __init__(self) -> None:
@@ -34,8 +31,6 @@ class GuestSeat:
         self.name: str | None = None
         self.last_seq = 0
         self.connection: Connection | None = None
-        self._outbox: asyncio.Queue[Show] = asyncio.Queue()
-        self._sender: asyncio.Task[None] | None = None
         self._grace: asyncio.TimerHandle | None = None
         self._grace_ends = 0.0
 
@@ -50,19 +45,25 @@ class GuestSeat:
         return self.name is not None
 
     def attach(self, connection: Connection, name: str) -> None:
-        """Attach a newly accepted connection and start sending to it.
+        """Attach a newly accepted connection.
 
         ``last_seq`` is kept: a resumed seat goes on from the lines it already had applied.
         """
         self.cancel_grace()
         self.name, self.connection = name, connection
-        self._outbox = asyncio.Queue()
-        self._sender = asyncio.create_task(self._send_all(connection, self._outbox))
 
     def send(self, show: Show) -> None:
-        """Queue *show* for the guest; silently dropped when nobody is connected."""
+        """Queue *show* for the guest without waiting; nothing happens when nobody is connected.
+
+        A connection that has just ended (or was just dropped for not reading) is left for the
+        receive side, which sees it end and reports it.
+
+        Raises:
+            ValueError: *show* does not fit in one frame (net's ``LocalProtocolError``).
+        """
         if self.connection is not None:
-            self._outbox.put_nowait(show)
+            with contextlib.suppress(ConnectionClosed):
+                self.connection.send_nowait(show)
 
     def accept_seq(self, seq: int) -> bool:
         """Return True if ``say.seq`` *seq* is new, and remember it as applied."""
@@ -71,25 +72,17 @@ class GuestSeat:
         self.last_seq = seq
         return True
 
-    async def detach(self, reason: str | None, *, drain: bool = True) -> None:
-        """Forget the connection; with a *reason*, say bye with it.
+    async def detach(self, reason: str | None) -> None:
+        """Forget the connection and close it, saying bye with *reason* if it is still open.
+
+        Frames already sent reach the guest ahead of the bye (net keeps them in order), so the
+        last result or "slow down" is not lost. Closing is bounded by net's close timeout.
 
         Args:
             reason: The bye reason (``"left"``, ``"flooding"``, ``"replaced"``), or None when
                 the connection is already over (lost).
-            drain: Let queued frames reach the guest first (bounded), so the last result or
-                "slow down" arrives before the bye. Not worth waiting for on a connection that
-                is being replaced: it is most likely dead.
         """
-        connection, sender = self.connection, self._sender
-        self.connection, self._sender = None, None
-        if connection is not None and reason is not None and drain:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._outbox.join(), _DRAIN_SECONDS)
-        if sender is not None:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
-                await sender
+        connection, self.connection = self.connection, None
         if connection is not None:
             with contextlib.suppress(ConnectionClosed, OSError):
                 await connection.close(reason or "left")
@@ -121,20 +114,3 @@ class GuestSeat:
         """Clear the seat for the next guest (a new guest starts from ``say.seq`` 0)."""
         self.cancel_grace()
         self.name, self.last_seq = None, 0
-
-    @staticmethod
-    async def _send_all(connection: Connection, outbox: asyncio.Queue[Show]) -> None:
-        while True:
-            show = await outbox.get()
-            try:
-                await connection.send(show)
-            except ValueError:
-                pass  # net's LocalProtocolError: too big for a frame; nothing sensible to send
-            except ConnectionClosed:
-                # The receive side notices the loss and reports it; nothing more to send.
-                outbox.task_done()
-                while not outbox.empty():
-                    outbox.get_nowait()
-                    outbox.task_done()
-                return
-            outbox.task_done()

@@ -139,7 +139,13 @@ class Host:
             if delivery.to == Seat.HOST:
                 self.console.show(str(shown.kind), shown.text, shown.sender)
             else:
-                self.seat.send(Show(kind=str(shown.kind), text=shown.text, sender=shown.sender))
+                show = Show(kind=str(shown.kind), text=shown.text, sender=shown.sender)
+                try:
+                    self.seat.send(show)
+                except ValueError:  # net's LocalProtocolError: more than one frame can hold
+                    self.console.show(
+                        "error", f"not sent to {self.seat.name}: too long for one message"
+                    )
 
     # ------------------------------------------------------------------- the guest side
 
@@ -208,7 +214,7 @@ class Host:
         _, token = rotated  # the presented token is dead from here on
         if self.seat.connected:
             # The host has not noticed the old connection drop yet: the new one replaces it.
-            await self.seat.detach("replaced", drain=False)
+            await self.seat.detach("replaced")
         self.seat.cancel_grace()
         welcome = Welcome(
             name=name, host=self.name, token=token, resumed=True, last_seq=self.seat.last_seq

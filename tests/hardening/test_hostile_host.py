@@ -288,14 +288,6 @@ def _free_the_seat(peer: RawPeer, host: Player) -> None:
     host.expect(FREED)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/guest_seat.py GuestSeat.send/_send_all: _outbox is an unbounded asyncio.Queue "
-    "and _send_all awaits Connection.send -> net Link.drain, which drops a peer that stopped "
-    "reading only after Limits.dead_after (30 s); until then every show for it is queued: a "
-    "peer flooding 'say /help' while never reading grows the host by ~12 MB/s (360 MB in 30 s "
-    "measured) instead of being dropped once max_send_buffer (1 MiB) is owed",
-)
 def test_a_peer_that_never_reads_is_dropped_before_the_host_grows(
     shared_host: tuple[Player, int], raw_peers: Callable[..., RawPeer]
 ) -> None:
