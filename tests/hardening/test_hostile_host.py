@@ -293,7 +293,9 @@ def test_a_peer_that_never_reads_is_dropped_before_the_host_grows(
 ) -> None:
     """Issue 3: a bounded outgoing buffer — a peer that stops reading is dropped rather than
     growing our memory. The peer asks for /help (about 2 KB of notice each) far beyond what the
-    1 MiB send buffer holds, reading nothing; the host must cut it promptly."""
+    1 MiB send buffer holds, reading nothing; the host must cut it promptly. (Before 21db83a
+    the host queued every show for such a peer without bound and grew by ~12 MB/s until net's
+    30 s dead_after cut it; this test was a strict xfail until then.)"""
     host, port = shared_host
     pid = host.child.pid
     peer = _deaf_peer(port, host, "deaf", raw_peers)
