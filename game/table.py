@@ -4,7 +4,8 @@ A pure state machine. :meth:`Table.handle` takes one typed line from a seat and 
 participant is to be shown; the terminal programs do the showing. Nothing here reads a clock
 (flood control gets ``now`` from the caller) and randomness is the injected ``random.Random``.
 
-How a line is read — the same line means the same thing whoever typed it:
+How a line is read — the same line means the same thing whoever typed it, and leading
+whitespace is ignored for the purpose:
 
 * ``//text`` is chat (``/text`` is said), whatever it looks like;
 * ``/word …`` is a command;
@@ -227,18 +228,21 @@ class Table:
         if seat is Seat.GUEST and self._guest_name is None:
             raise ValueError("no guest is seated")
         line = line.rstrip("\r\n")
-        if not line.strip():
+        # Leading whitespace never changes what a line is: " /game hangman SECRET" is a command
+        # (not chat carrying the secret), " //x" is chat, " b2" is a move.
+        text = line.lstrip()
+        if not text:
             return []
-        if line.startswith("//"):
-            return self._visible(self._chat(seat, line[1:], now))
-        if line.startswith("/"):
-            if seat is Seat.GUEST and split_command(line)[0] == "q":
+        if text.startswith("//"):
+            return self._visible(self._chat(seat, text[1:], now))
+        if text.startswith("/"):
+            if seat is Seat.GUEST and split_command(text)[0] == "q":
                 # leaving empties the seat, so the goodbye bypasses the visibility filter
                 return [say(seat, Kind.NOTICE, "you left the table"), *self.leave(seat)]
-            return self._visible(self._command(seat, line))
+            return self._visible(self._command(seat, text))
         match = self._match
-        if match is not None and match.in_progress and match.state.is_move_attempt(line):
-            return self._visible(self._move(seat, line))
+        if match is not None and match.in_progress and match.state.is_move_attempt(text):
+            return self._visible(self._move(seat, text))
         return self._visible(self._chat(seat, line, now))
 
     def _chat(self, seat: Seat, text: str, now: float) -> list[Delivery]:

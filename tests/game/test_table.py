@@ -399,3 +399,16 @@ def test_shown_rejects_multi_line_errors_and_chat() -> None:
     with pytest.raises(ValueError):
         Shown(Kind.CHAT, "no sender")
     Shown(Kind.BOARD, "a\nb")
+
+
+# -- leading whitespace ----------------------------------------------------------------------------
+def test_leading_whitespace_does_not_change_what_a_line_is(table: Table) -> None:
+    out = table.handle(HOST, " /game hangman elephant")
+    assert all("elephant" not in d.shown.text for d in out if d.to is GUEST)
+    assert not lines(out, kind=Kind.CHAT)
+    assert "you set the secret" in lines(out, HOST, Kind.NOTICE)[0]
+    out = table.handle(GUEST, "\t e")
+    assert lines(out, HOST, Kind.NOTICE)[0] == "bob guessed e"
+    assert table.handle(GUEST, "  //help") == [Delivery(HOST, Shown(Kind.CHAT, "/help", "bob"))]
+    out = table.handle(GUEST, " /q")
+    assert lines(out, GUEST) == ["you left the table"] and table.guest_name is None
