@@ -4,7 +4,8 @@ It picks the letter found in the most list words still consistent with the view 
 revealed letters in place, no guessed letter in a hidden place — which also rules out every
 missed letter). Phrases are handled word by word; a word the list has nothing for contributes
 nothing. When no list word fits anywhere it falls back to English letter frequency. When exactly
-one list word fits a single-word secret it guesses that word outright.
+one list word fits a single-word secret it guesses the whole answer outright (that word with
+the secret's separators kept, e.g. ``dogs'``).
 
 Taking the view rather than the state makes it impossible for the bot to peek at the secret.
 """
@@ -47,6 +48,14 @@ def consistent_words(
     return fits
 
 
+def _whole_answer(pattern: tuple[str | None, ...], word: str) -> str:
+    """The whole-answer guess for a pattern with one word in it: ``word`` in place of the
+    letters, the separators kept where they are (``dogs'``, ``-dogs``), so it has the answer's
+    shape."""
+    letters = iter(word)
+    return "".join(c if c is not None and c in SEPARATORS else next(letters) for c in pattern)
+
+
 def choose_guess(view: HangmanView, words: Sequence[str]) -> str:
     """The bot's next guess: a letter, or the whole word when only one list word fits.
 
@@ -62,8 +71,10 @@ def choose_guess(view: HangmanView, words: Sequence[str]) -> str:
         if None not in segment:
             continue
         fits = consistent_words(segment, guessed, words)
-        if len(segments) == 1 and len(fits) == 1 and fits[0] not in view.misses:
-            return fits[0]
+        if len(segments) == 1 and len(fits) == 1:
+            answer = _whole_answer(view.pattern, fits[0])
+            if answer not in view.misses:
+                return answer
         for word in fits:
             counts.update(set(word) - guessed)
     rank = {letter: i for i, letter in enumerate(ENGLISH_ORDER)}

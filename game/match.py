@@ -167,17 +167,27 @@ def play_typed(state: AnyState, text: str) -> tuple[AnyState, str]:
 def bot_move(state: AnyState, rng: random.Random, words: Sequence[str]) -> tuple[AnyState, str]:
     """Let the bot play for the player to move.
 
+    The bot's choice goes through the same parsing as a typed move; should a bot ever pick
+    something that does not parse or is not legal, it plays the first legal move instead, so a
+    bot's mistake can never raise out of the table.
+
     Returns:
         The new state and the text of the move the bot made.
     """
+    try:
+        return play_typed(state, _bot_choice(state, rng, words))
+    except ValueError:  # GameError is a ValueError
+        if isinstance(state, HangmanState):
+            return play_typed(state, state.move_text(state.legal_moves()[0]))
+        return play_typed(state, state.move_text(state.legal_moves()[0]))
+
+
+def _bot_choice(state: AnyState, rng: random.Random, words: Sequence[str]) -> str:
+    """The text of the move the bot wants to make."""
     if isinstance(state, HangmanState):
         turn = state.turn
         assert turn is not None
         # the bot sees only its own view: it cannot peek at the secret
-        guess = state.parse_move(choose_guess(state.view(turn), words))
-        return state.play(guess), state.move_text(guess)
-    if state.rules == TICTACTOE:
-        move = perfect_bot.choose_move(state, rng)
-    else:
-        move = gomoku_bot.choose_move(state, rng)
-    return state.play(move), state.move_text(move)
+        return choose_guess(state.view(turn), words)
+    bot = perfect_bot if state.rules == TICTACTOE else gomoku_bot
+    return state.move_text(bot.choose_move(state, rng))

@@ -15,6 +15,7 @@ from game.hangman import HangmanState
 from game.hangman_bot import choose_guess, consistent_words
 from game.mnk import GOMOKU, MnkRules, MnkState, completes_line
 from game.outcome import Termination
+from game.table import Kind, Seat, Table
 from game.words import shipped_words
 
 
@@ -184,3 +185,41 @@ def test_hangman_bot_only_makes_legal_guesses(secret: str) -> None:
         assert all(c in string.ascii_lowercase for c in guess)
         state = state.play(state.parse_move(guess))
     assert state.outcome.termination in {Termination.WORD_GUESSED, Termination.GALLOWS_COMPLETE}
+
+
+@pytest.mark.parametrize("secret", ["dogs'", "-dogs", "rock-", "'tis", "dogs -"])
+def test_hangman_bot_guesses_the_whole_answer_with_its_separators(secret: str) -> None:
+    word = secret.strip(" -'")
+    state = HangmanState.set_by(secret)
+    for letter in word[:-1]:
+        state = state.play(state.parse_move(letter))
+    guess = choose_guess(state.view(1), [word, "zzzzzz"])
+    assert guess == secret  # the separators kept, so it is a valid whole-answer guess
+    assert state.play(state.parse_move(guess)).outcome is not None
+
+
+@st.composite
+def edge_secrets(draw: st.DrawFn) -> str:
+    """Secrets from the shipped list, sometimes with a separator at either end or inside."""
+    words = draw(st.lists(st.sampled_from(shipped_words()[:200]), min_size=1, max_size=2))
+    text = draw(st.sampled_from(" -'")).join(words)
+    return draw(st.sampled_from(["", "-", "'"])) + text + draw(st.sampled_from(["", "-", "'"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(edge_secrets(), st.randoms(use_true_random=False))
+def test_bot_guessing_at_the_table_never_raises(secret: str, rnd: random.Random) -> None:
+    table = Table("alice", rng=rnd, words=shipped_words())
+    out = table.handle(Seat.HOST, f'/game hangman "{secret}"')  # alone: the bot guesses at once
+    assert [d.shown.kind for d in out].count(Kind.RESULT) == 1  # only the host is there to see it
+
+
+def test_a_bot_mistake_never_raises_out_of_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("game.match.choose_guess", lambda view, words: "not-a-guess!")
+    monkeypatch.setattr("game.match.perfect_bot.choose_move", lambda state, rng: 99)
+    table = Table("alice", rng=random.Random(0), words=["apple"])
+    out = table.handle(Seat.HOST, "/game hangman zebra")  # the bot guesses alone
+    assert [d.shown.kind for d in out].count(Kind.RESULT) == 1
+    table.handle(Seat.HOST, "/game tictactoe")
+    out = table.handle(Seat.HOST, "5")
+    assert "bot played a1" in [d.shown.text for d in out]

@@ -143,7 +143,10 @@ def secrets(draw: st.DrawFn) -> str:
     text = words[0]
     for joiner, word in zip(joiners, words[1:], strict=True):
         text += joiner + word
-    return text
+    # a hyphen or apostrophe may also open or close the secret ("'tis", "dogs'", "rock-")
+    before = draw(st.sampled_from(["", "-", "'"]))
+    after = draw(st.sampled_from(["", "-", "'"]))
+    return before + text + after
 
 
 def _decoy(state: HangmanState) -> HangmanState:

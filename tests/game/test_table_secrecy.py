@@ -31,7 +31,8 @@ def secrets(draw: st.DrawFn) -> str:
     text = parts[0]
     for part in parts[1:]:
         text += draw(st.sampled_from(" -'")) + part
-    return text
+    # a hyphen or apostrophe may also open or close the secret ("'tis", "dogs'", "rock-")
+    return draw(st.sampled_from(["", "-", "'"])) + text + draw(st.sampled_from(["", "-", "'"]))
 
 
 def _lines(secret: str) -> st.SearchStrategy[tuple[Seat, str]]:
