@@ -7,8 +7,18 @@ How it picks a move, in order:
 3. otherwise score the empty cells near the stones by the threats a stone there would make for
    itself (attack) and would take away from the opponent (defence) — five, open four (two ways to
    complete), four, open three (one stone from an open four) — and play the best, ties broken with
-   the injected ``random.Random``. Making an open four outranks stopping one; stopping the
-   opponent's open three (their next move would be an open four) outranks everything else.
+   the injected ``random.Random``. From the weights below, in falling order:
+
+   a. making an open four of one's own (it cannot be stopped);
+   b. an attack with two threats of which one is a four (four-three, double four): the four must
+      be answered at once, and the other threat then becomes an open four;
+   c. taking the cell where the opponent would make an open four, i.e. stopping their open three
+      (once it is an open four it cannot be stopped);
+   d. a double three of one's own — it must not outrank (c): the opponent's open four would come
+      first;
+   e. taking a cell where the opponent would make two threats at once;
+   f. single fours and open threes, one's own a little ahead of the opponent's;
+   g. a small positional score (open windows through the cell) to separate quiet moves.
 
 It answers within a budget: at most ``max_candidates`` cells are scored in step 3 (a deterministic
 budget, since game/ reads no clock), and optionally a caller-supplied ``clock`` callable with a
@@ -31,9 +41,12 @@ _EMPTY, _MINE, _BLOCKED = 0, 1, -1
 NONE, OPEN_THREE, FOUR, OPEN_FOUR, FIVE = range(5)
 _ATTACK = {NONE: 0, OPEN_THREE: 12_000, FOUR: 15_000, OPEN_FOUR: 10_000_000, FIVE: 10**12}
 _DEFENCE = {NONE: 0, OPEN_THREE: 9_000, FOUR: 11_000, OPEN_FOUR: 1_000_000, FIVE: 10**10}
-# Two threats in different directions at once (four-three, double four, double three) usually
-# win by force, so they rank just below an open four of one's own.
-_ATTACK_COMBO = 3_000_000
+# Two threats in different directions at once. With a four among them (four-three, double four)
+# they win by force even against an open three (the four must be answered first), so they rank
+# just below an open four of one's own and above stopping the opponent's open three
+# (_DEFENCE[OPEN_FOUR]). A double three is one tempo slower: it ranks below stopping an open three.
+_ATTACK_COMBO_WITH_FOUR = 3_000_000
+_ATTACK_DOUBLE_THREE = 800_000
 _DEFENCE_COMBO = 500_000
 
 
@@ -42,7 +55,9 @@ class Budget:
     """How much work one move may take.
 
     Attributes:
-        max_candidates: at most this many cells are scored (nearest the stones first).
+        max_candidates: at most this many cells are scored: the empty cells within two steps of
+            a stone, the most crowded first (most stones around them, adjacent ones counting
+            double), so on a crowded board the quietest cells are the ones left out.
         clock: optional monotonic clock (seconds); with it, scoring stops after ``time_limit``.
         time_limit: seconds allowed when ``clock`` is given.
     """
@@ -108,7 +123,7 @@ def _score(state: MnkState, mine: int, theirs: int, cell: int) -> int:
     defence = [_threat(state, theirs, mine, cell, d) for d in _DIRECTIONS]
     score = sum(_ATTACK[level] for level in attack) + sum(_DEFENCE[level] for level in defence)
     if sum(level >= OPEN_THREE for level in attack) >= 2:
-        score += _ATTACK_COMBO
+        score += _ATTACK_COMBO_WITH_FOUR if max(attack) >= FOUR else _ATTACK_DOUBLE_THREE
     if sum(level >= OPEN_THREE for level in defence) >= 2:
         score += _DEFENCE_COMBO
     return score + _shape(state, mine, theirs, cell) + _shape(state, theirs, mine, cell)

@@ -116,6 +116,24 @@ def test_gomoku_bot_makes_its_open_four_before_stopping_an_open_three() -> None:
     assert move in {state.parse_move("c4"), state.parse_move("g4")}
 
 
+def test_gomoku_bot_stops_an_open_three_rather_than_make_a_double_three() -> None:
+    # X to move could make a double three at l8 (j8 k8 l8 and l8 l9 l10), but O's open three
+    # d4 e4 f4 would become an open four first and win: X must stop it.
+    state = _place(GOMOKU, ["j8", "k8", "l9", "l10", "a15"], ["d4", "e4", "f4", "b14", "c13"])
+    assert state.turn == 0
+    for seed in range(5):
+        move = gomoku_bot.choose_move(state, random.Random(seed))
+        assert move in {state.parse_move("c4"), state.parse_move("g4")}, state.move_text(move)
+
+
+def test_gomoku_bot_makes_a_four_three_before_stopping_an_open_three() -> None:
+    # X to move: m8 makes a four (j8–m8, i8 is O's) and an open three (m8 m9 m10): O must answer
+    # the four, and X's three then becomes an open four — faster than O's open three d4 e4 f4.
+    state = _place(GOMOKU, ["j8", "k8", "l8", "m9", "m10"], ["d4", "e4", "f4", "i8", "a15"])
+    assert state.turn == 0
+    assert gomoku_bot.choose_move(state, random.Random(0)) == state.parse_move("m8")
+
+
 def test_gomoku_bot_opens_in_the_centre_and_honours_the_clock() -> None:
     assert gomoku_bot.choose_move(MnkState(GOMOKU), random.Random(1)) == 7 * 15 + 7
     ticks = iter(range(1000))
