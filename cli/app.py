@@ -13,6 +13,7 @@ from typing import Any
 
 from cli.colors import Palette, color_wanted
 from cli.console import Console
+from cli.visible import visible
 
 
 class Failure(Exception):
@@ -48,7 +49,9 @@ class ConsoleLogHandler(logging.Handler):
             text = record.getMessage()
             if record.exc_info and record.exc_info[1] is not None:
                 text += f" ({type(record.exc_info[1]).__name__})"
-            self.console.notice(f"{record.name}: {text}")
+            # One line, made visible: a log message may quote the peer (e.g. the version it
+            # sent), and a newline in it must not start a line that passes for the table's own.
+            self.console.notice(visible(f"{record.name}: {text}"))
         except Exception:
             self.handleError(record)
 
@@ -74,7 +77,9 @@ def run(prog: str, main: Coroutine[Any, Any, int]) -> int:
     try:
         return asyncio.run(main)
     except Failure as failure:
-        print(f"{prog}: {failure.sentence}", file=sys.stderr)
+        # The sentence may quote the host (a refusal, error or bye reason): made visible here,
+        # where every failure is printed, so no path can hand the terminal a raw escape.
+        print(f"{prog}: {visible(failure.sentence)}", file=sys.stderr)
         return failure.status
     except KeyboardInterrupt:
         # Ctrl-C while connecting or opening the port: nothing to say goodbye to.

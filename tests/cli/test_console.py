@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import os
 
+from cli.app import ConsoleLogHandler
 from cli.colors import Palette
 from cli.console import Console
 
@@ -71,3 +73,20 @@ def test_how_each_kind_is_shown() -> None:
         "** bob wins",
         "* a kind from a newer host",
     ]
+
+
+def test_a_library_warning_quoting_the_peer_stays_one_visible_line() -> None:
+    """net logs a refused hello with the version the peer sent; the peer chooses that text."""
+    out = io.StringIO()
+    console = Console("me", Palette(False), stdin=io.StringIO(), stdout=out)
+    record = logging.LogRecord(
+        "net",
+        logging.WARNING,
+        __file__,
+        1,
+        "you sent version %s",
+        ("x\n* bob sat down\x1b[2J",),
+        None,
+    )
+    ConsoleLogHandler(console).emit(record)
+    assert out.getvalue().splitlines() == ["* net: you sent version x^J* bob sat down^[[2J"]

@@ -163,3 +163,34 @@ def test_a_refused_or_mismatched_hello(
     line = _one_sentence(done.stderr)
     assert line.startswith("python -m cli.join: ")
     assert sentence in line
+
+
+# What a hostile host might put in any reason: a clipboard write (OSC 52), a screen clear (CSI),
+# a bidi override, a carriage return, a newline starting a forged line, and a C1 CSI.
+HOSTILE_REASON = "bad\x1b]52;c;SGVsbG8=\x07\x1b[2J\u202eevil\r\nFAKE: line\x9b31m"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"type": "refuse", "reason": HOSTILE_REASON, "code": "full"},
+        {"type": "error", "reason": HOSTILE_REASON},
+        {"type": "bye", "reason": HOSTILE_REASON},
+    ],
+    ids=["refuse", "error", "bye"],
+)
+def test_a_hostile_reason_is_shown_visibly_in_one_line(
+    answer: dict[str, object], tmp_path: Path
+) -> None:
+    """The join's failure sentence quotes the host's words; they must not drive the terminal."""
+    server, thread = _fake_host(answer)
+    with server:
+        port = server.getsockname()[1]
+        done = _run(tmp_path, "-m", "cli.join", str(port), "--name", "bob")
+        thread.join(timeout=10)
+    assert done.returncode == 1
+    line = _one_sentence(done.stderr)  # the newline and CR did not start a line of their own
+    for raw in ("\x1b", "\x07", "\x9b", "\u202e", "\r"):
+        assert raw not in done.stderr, f"{raw!r} reached the terminal"
+    assert "^[]52;c;SGVsbG8=^G^[[2J" in line
+    assert "\\u202e" in line
