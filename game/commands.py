@@ -36,16 +36,17 @@ commands:
   /resign               give up the game in progress
   /rematch              the same game again; the other player moves first
   /score                wins and draws so far
-  /move TEXT            play TEXT as a move even if it would read as chat (also /guess TEXT)
+  /guess WORD           hangman: guess the whole answer (/guess "a phrase" for several words)
+  /move TEXT            play TEXT as a move even if it would read as chat (same as /guess)
   /help                 this text
   /q                    leave the table
 The one who types /game moves first, as X. Alone at the table you play the bot; if someone sits
 down meanwhile, that game carries on and /game is free for the two of you once it ends.
 Cells: 1–9 on 3×3 (1 top-left, 9 bottom-right), or column letter + row number, e.g. b2;
 rows are numbered from 1 at the top. A line that is only a number or letter+number is a move.
-Hangman: a line of one character is a letter guess; a line shaped exactly like the blanks (same
-length, letters where the blanks are, the same spaces, hyphens and apostrophes) is a guess of
-the whole answer and costs a miss if wrong. Six misses and the gallows is complete.
+Hangman: a line of one character is a letter guess. The whole answer is guessed only with
+/guess WORD or /guess "a phrase" (same shape as the blanks: the same spaces, hyphens and
+apostrophes); a wrong one costs a miss. Six misses and the gallows is complete.
 In the picture a / stands for a space between words.
 Anything else is chat. Start a line with // to send it as chat whatever it looks like."""
 

@@ -1,5 +1,9 @@
 """Hangman: a secret word or short phrase, single-letter and whole-word guesses, six misses.
 
+Typed plainly, only a single character is a guess (:meth:`HangmanState.is_move_attempt`); the
+whole answer is guessed with ``/guess WORD`` or ``/guess "a phrase"``, whose text the table passes
+to :meth:`HangmanState.parse_move`. So chatting "hello" during a five-letter game is just chat.
+
 Two ways to play, one engine:
 
 * **duel** (``/game hangman``): the table picks the word; players 0 and 1 take turns guessing;
@@ -109,6 +113,14 @@ class HangmanView:
         return "\n".join(lines)
 
 
+def _unquote(text: str) -> str:
+    """``"ice cream"`` or ``“ice cream”`` → ``ice cream``; anything else unchanged. (Only double
+    quotes: an apostrophe may open or close a secret, as in ``'tis``.)"""
+    if len(text) >= 2 and text[0] in '"“' and text[-1] in '"”':
+        return text[1:-1].strip()
+    return text
+
+
 def gallows(misses: int) -> list[str]:
     """The gallows after ``misses`` wrong guesses (0–6), one string per line."""
     head, body, left_arm, right_arm, left_leg, right_leg = (
@@ -207,10 +219,11 @@ class HangmanState:
         return True
 
     def is_move_attempt(self, text: str) -> bool:
-        """Whether a typed line is a guess attempt: one non-space character (any, so that ``ß``
-        or ``7`` get an explanation), or a line shaped exactly like the secret."""
-        stripped = text.strip()
-        return len(stripped) == 1 or self.shape_matches(stripped)
+        """Whether a line typed plainly is a guess attempt: one non-space character (any, so that
+        ``ß`` or ``7`` get an explanation). A whole word or phrase is guessed only with
+        ``/guess`` (the table hands its text to :meth:`parse_move`), so a plain line of any other
+        shape — even one shaped like the blanks — is chat."""
+        return len(text.strip()) == 1
 
     def legal_moves(self) -> list[Guess]:
         """The letters not yet guessed (whole-word guesses are legal too but not enumerated)."""
@@ -225,11 +238,15 @@ class HangmanState:
     def parse_move(self, text: str) -> Guess:
         """Read a typed guess and check it can be made now.
 
+        Args:
+            text: one letter, or the whole answer with the secret's visible shape — optionally in
+                double quotes, as in ``/guess "a phrase"``.
+
         Raises:
             MoveSyntaxError: not one letter a–z and not a word of the secret's visible shape.
             IllegalMoveError: the letter or word was already guessed, or the game is over.
         """
-        stripped = text.strip()
+        stripped = _unquote(text.strip())
         if len(stripped) == 1:
             letter = stripped.lower()
             if not stripped.isascii() or letter not in _LETTERS:
@@ -243,7 +260,8 @@ class HangmanState:
             blanks = self.view(None).shown_word()
             raise MoveSyntaxError(
                 "guess one letter a–z, or the whole answer with the same shape as "
-                f"{blanks} ({sum(c not in SEPARATORS for c in self.secret)} letters)"
+                f"{blanks} ({sum(c not in SEPARATORS for c in self.secret)} letters), "
+                'e.g. /guess "two words"'
             )
         self.check_legal(guess)
         return guess

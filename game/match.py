@@ -100,7 +100,8 @@ class Match:
             return f"new game: hangman — you set the secret; {names[1]} guesses"
         return (
             f"new game: hangman — {names[0]} set the secret; you guess: one letter per line, "
-            "or the whole answer shaped like the blanks (/help explains)"
+            'or the whole answer with /guess, e.g. /guess "two words" (anything else you type '
+            "is chat)"
         )
 
     def result_text(self, name_of: NameOf) -> str:

@@ -11,8 +11,11 @@ whitespace is ignored for the purpose:
 * ``/word …`` is a command;
 * while a game is in progress, a line shaped like a move in that game's notation is a move
   attempt (m,n,k: a bare number or letter+number such as ``5`` or ``b22``; hangman: one
-  non-space character, or a line shaped exactly like the blanks). It is played if it is legal and
-  it is the typer's turn; otherwise the typer alone gets the reason;
+  non-space character). It is played if it is legal and it is the typer's turn; otherwise the
+  typer alone gets the reason;
+* a hangman guess of the whole answer is made only with ``/guess WORD`` or
+  ``/guess "a phrase"`` (``/move`` is the same command), so a plain word is never taken for a
+  guess — chatting "hello" during a five-letter game costs no miss;
 * anything else is chat, delivered to the other seat only.
 
 Alone at the table, ``/game`` plays the bot (perfect on 3×3, the heuristic on bigger boards, the

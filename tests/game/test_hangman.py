@@ -125,11 +125,16 @@ def test_bad_secrets_are_refused_without_repeating_them(bad: str) -> None:
 
 
 def test_move_attempt_shapes() -> None:
+    # typed plainly, only one character is a guess; a whole answer needs /guess (the table's
+    # business), so even a line shaped exactly like the blanks is not a move attempt
     state = HangmanState.set_by("don't stop")
-    for text in ("a", "7", "ß", " q ", "DON'T STOP", "abc'd efgh"):
+    for text in ("a", "7", "ß", " q "):
         assert state.is_move_attempt(text)
-    for text in ("hello", "dont stop", "don't stopp", "ab", "don't st0p"):
+    for text in ("DON'T STOP", "abc'd efgh", "hello", "dont stop", "ab", "don't st0p"):
         assert not state.is_move_attempt(text)
+    # what /guess hands over is read as a whole-answer guess, quoted or not
+    assert state.parse_move("DON'T STOP").text == "don't stop"
+    assert state.parse_move('"abc\'d efgh"').text == "abc'd efgh"
 
 
 @st.composite

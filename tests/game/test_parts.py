@@ -96,7 +96,7 @@ def test_parse_game_defaults_and_aliases() -> None:
 
 def test_help_is_documented() -> None:
     assert "rows are numbered from 1 at the top" in HELP
-    assert "shaped exactly like the blanks" in HELP
+    assert "/guess WORD" in HELP
     assert "//" in HELP
 
 

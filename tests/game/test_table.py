@@ -263,7 +263,7 @@ def test_secret_never_reaches_the_guesser(table: Table) -> None:
     assert "secret:  sea-horse  (only you see this)" in lines(out, HOST, Kind.BOARD)[0]
     assert lines(out, GUEST, Kind.NOTICE)[0] == (
         "new game: hangman — alice set the secret; you guess: one letter per line, or the whole "
-        "answer shaped like the blanks (/help explains)"
+        'answer with /guess, e.g. /guess "two words" (anything else you type is chat)'
     )
     assert "word:    _ _ _ - _ _ _ _ _" in lines(out, GUEST, Kind.BOARD)[0]
     # the setter may not guess, and is told how to chat instead
@@ -284,7 +284,10 @@ def test_secret_never_reaches_the_guesser(table: Table) -> None:
     assert table.handle(GUEST, "sounds fun") == [
         Delivery(HOST, Shown(Kind.CHAT, "sounds fun", "bob"))
     ]
-    out = table.handle(GUEST, "SEA-HORSE")
+    assert table.handle(GUEST, "SEA-HORSE") == [  # shaped like the blanks, but plain: chat
+        Delivery(HOST, Shown(Kind.CHAT, "SEA-HORSE", "bob"))
+    ]
+    out = table.handle(GUEST, "/guess SEA-HORSE")
     assert lines(out, kind=Kind.RESULT) == ["hangman: bob wins — guessed “sea-horse”"] * 2
     assert only_error(table.handle(GUEST, "/rematch"), GUEST) == (
         "hangman with a secret needs a new one: whoever sets it types /game hangman SECRET"
@@ -293,8 +296,31 @@ def test_secret_never_reaches_the_guesser(table: Table) -> None:
 
 def test_wrong_whole_word_costs_a_miss(table: Table) -> None:
     table.handle(HOST, "/game hangman ox")
-    out = table.handle(GUEST, "ab")  # shaped like the 2-letter secret: a guess
+    out = table.handle(GUEST, "/guess ab")
     assert "misses:  ab  (5 of 6 left)" in lines(out, GUEST, Kind.BOARD)[0]
+
+
+def test_plain_words_are_chat_during_hangman(table: Table) -> None:
+    table.handle(HOST, "/game hangman")  # a 5-letter word; alice guesses first
+    # a plain word shaped like the blanks is chat, in turn or not, and costs nothing
+    assert table.handle(HOST, "hello") == [Delivery(GUEST, Shown(Kind.CHAT, "hello", "alice"))]
+    assert table.handle(GUEST, "hello") == [Delivery(HOST, Shown(Kind.CHAT, "hello", "bob"))]
+    assert table.match is not None and table.match.state.view(None).misses == ()
+    # the whole answer is guessed with /guess (or /move), which costs a miss if wrong
+    out = table.handle(HOST, "/guess hello")
+    assert "misses:  hello  (5 of 6 left)" in lines(out, HOST, Kind.BOARD)[0]
+    assert only_error(table.handle(HOST, "/guess hello"), HOST) == "it's bob's turn"
+    out = table.handle(GUEST, "/move HELLO")
+    assert only_error(out, GUEST) == "hello was already guessed — no penalty, try another"
+
+
+def test_a_phrase_is_guessed_with_guess_and_quotes(table: Table) -> None:
+    table.handle(HOST, '/game hangman "ice cream"')
+    assert lines(table.handle(GUEST, "ice cream"), HOST, Kind.CHAT) == ["ice cream"]
+    out = table.handle(GUEST, '/guess "ice bream"')
+    assert "misses:  ice bream  (5 of 6 left)" in lines(out, GUEST, Kind.BOARD)[0]
+    out = table.handle(GUEST, "/guess “ICE CREAM”")
+    assert lines(out, kind=Kind.RESULT)[0].startswith("hangman: bob wins — guessed “ice cream”")
 
 
 def test_gallows_complete_is_the_setters_win(table: Table) -> None:

@@ -40,8 +40,9 @@ def _lines(secret: str) -> st.SearchStrategy[tuple[Seat, str]]:
     guesser = st.one_of(
         st.sampled_from(SEEN + SEEN.upper()),
         st.sampled_from(["7", "ß", "Ａ", "?", "hello there", "/board", "/score", "/guess zz"]),
-        st.just(shaped),
-        st.just(shaped.upper().replace("A", "B")),
+        st.just(shaped),  # plain: chat
+        st.just(f"/guess {shaped}"),
+        st.just(f'/guess "{shaped.upper().replace("A", "B")}"'),
     )
     setter = st.sampled_from(["hi", "e", "/board", "nice"])
     return st.one_of(st.tuples(st.just(GUEST), guesser), st.tuples(st.just(HOST), setter))
