@@ -7,9 +7,10 @@ A recording TCP proxy sits between a real ``python -m cli.join`` and the real ho
 every byte the host sends towards the join; the bytes are decoded with net's own
 :class:`net.codec.Decoder`. The host types ``/game hangman maple syrup``; the join guesses
 right letters, wrong letters, a letter already guessed (an error frame) and a wrong whole
-answer until the gallows is complete. Half-way the proxy cuts the connection: the join
-reconnects through it by itself and the host sends the resume snapshot (welcome back, the recent
-chat, the board, whose turn) — which must not give the secret away either.
+answer (``/guess "zebra tulip"``) until the gallows is complete. Half-way the proxy cuts the
+connection: the join reconnects through it by itself and the host sends the resume snapshot
+(welcome back, the recent chat, the board, whose turn) — which must not give the secret away
+either.
 
 Looking for the secret's text is the weak check (it would miss, say, the unguessed letters
 leaking one by one, or the answer's length leaking through a hint). The strong one: the same
@@ -35,11 +36,12 @@ SECRET = "maple syrup"
 DECOY = "waste blond"
 RIGHT = ("a", "e")
 WRONG_WORD = "zebra tulip"  # shaped like the blanks, wrong for both secrets: a miss
+GUESS_WORD = f'/guess "{WRONG_WORD}"'  # a whole answer is guessed with /guess, never plainly
 # Letters in neither secret. With WRONG_WORD, six misses: the guesser loses and the answer is
 # revealed. The last one ends the game.
 WRONG = ("z", "q", "j", "x", "k")
 BEFORE_CUT = (RIGHT[0], WRONG[0])
-AFTER_CUT = (RIGHT[1], WRONG[1], WRONG_WORD, WRONG[2], WRONG[3])
+AFTER_CUT = (RIGHT[1], WRONG[1], GUESS_WORD, WRONG[2], WRONG[3])
 GUESSES = BEFORE_CUT + AFTER_CUT
 FINAL = WRONG[4]
 
@@ -89,7 +91,7 @@ def _play(
     def guess(letters: tuple[str, ...]) -> None:
         for letter in letters:
             join.say(letter)
-            host.expect(f"bob guessed {letter}")
+            host.expect(f"bob guessed {WRONG_WORD if letter == GUESS_WORD else letter}")
             # The prompt for the next guess is the last thing the host sends about this one,
             # and the proxy records bytes before passing them on: all of it is recorded.
             join.expect("your guess")
