@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     Args:
         argv: the arguments after the program name (default ``sys.argv[1:]``).
     """
-    # The name it was invoked as: tablechat-host as a console script (issue 5 item 5).
+    # The name it was invoked as: tablechat-host as a console script, or python -m cli.host.
     prog = program_name(PROG_MODULE, argv)
     options = parse_host(argv, prog)
     # Heavy imports only now: --help and bad arguments never pay for asyncio, game or net.

@@ -17,7 +17,7 @@ import ipaddress
 import random
 import socket
 
-from cli.app import Failure, log_to, make_console
+from cli.app import QUIT_COMMANDS, Failure, log_to, make_console
 from cli.args import HostOptions
 from cli.console import Console
 from cli.guest_seat import GuestSeat
@@ -26,9 +26,6 @@ from game.table import Delivery, Kind, Seat, Table
 from net.admission import JoinCodeGate, SeatTokens, Verdict, format_code, new_join_code
 from net.connection import Connection, ConnectionClosed, PendingConnection, serve
 from net.messages import Say, Show, Welcome, validate_name
-
-# /q is about the connection, not the table: the programs intercept it (CONTRACT.md).
-QUIT_COMMANDS = frozenset({"/q"})
 
 
 def is_loopback(bind: str) -> bool:

@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     Args:
         argv: the arguments after the program name (default ``sys.argv[1:]``).
     """
-    # The name it was invoked as: tablechat-join as a console script (issue 5 item 5).
+    # The name it was invoked as: tablechat-join as a console script, or python -m cli.join.
     prog = program_name(PROG_MODULE, argv)
     options = parse_join(argv, prog)
     from cli.app import run  # noqa: PLC0415 (lazy: keeps --help cheap)

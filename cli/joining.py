@@ -12,14 +12,13 @@ import contextlib
 import socket
 from collections import deque
 
-from cli.app import Failure, log_to, make_console
+from cli.app import QUIT_COMMANDS, Failure, log_to, make_console
 from cli.args import JoinOptions
 from cli.console import Console
 from cli.seats_file import SeatEntry, SeatsFile
 from net.connection import Connection, ConnectionClosed, HandshakeError, Refused, connect
 from net.messages import Hello, Say, Show, Welcome, encode_message, validate_name
 
-QUIT_COMMANDS = frozenset({"/q"})
 # Lines kept for resending after a resume. The host applies at most a few lines a person
 # typed just before a drop, plus what was typed while reconnecting (bounded below).
 RECENT_LINES = 100

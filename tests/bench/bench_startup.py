@@ -33,7 +33,9 @@ TIMEOUT = 10.0
 
 def _env(home: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(HOME=home, TERM="xterm", NO_COLOR="1", PYTHONUTF8="1")
+    # Our own state directory too: an inherited XDG_STATE_HOME would let the join resume a real
+    # seat (or leave a token behind) instead of sitting down fresh.
+    env.update(HOME=home, XDG_STATE_HOME=home, TERM="xterm", NO_COLOR="1", PYTHONUTF8="1")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     return env
 
