@@ -37,8 +37,9 @@ from collections.abc import Sequence
 from game.announce import board_shown, duration, moves_shown, result_shown, say
 from game.commands import HELP, CommandError, GameSpec, parse_game, split_command
 from game.delivery import Delivery, Kind, Seat, Shown
-from game.errors import GameError, TableFullError
+from game.errors import GameError, MoveSyntaxError, TableFullError
 from game.flood import FloodControl, FloodVerdict
+from game.hangman import check_secret
 from game.match import Match, Participant, bot_move, new_state, play_typed
 from game.score import Score
 from game.untrusted import clean_name, quote
@@ -47,6 +48,21 @@ from game.words import shipped_words
 __all__ = ["Delivery", "Kind", "Seat", "Shown", "Table", "TableFullError"]
 
 HISTORY_LINES = 100  # chat lines kept for a guest's catch-up after a dropped connection
+
+
+def _checked_words(words: Sequence[str]) -> tuple[str, ...]:
+    """The hangman word list, each word checked as a secret and normalised (lower case)."""
+    if isinstance(words, str):
+        raise ValueError("words must be a list of words, not one string")
+    if not words:
+        raise ValueError("the hangman word list is empty")
+    checked = []
+    for word in words:
+        try:
+            checked.append(check_secret(word))
+        except MoveSyntaxError as error:
+            raise ValueError(f"{word!r} is not a usable hangman word: {error}") from None
+    return tuple(checked)
 
 
 class Table:
@@ -60,14 +76,20 @@ class Table:
         Args:
             host_name: the host's name (cleaned like a guest's; never empty).
             rng: all randomness (word choice, bot tie-breaks) comes from here.
-            words: hangman word list; ``None`` loads the shipped list on first use.
+            words: hangman word list; ``None`` loads the shipped list on first use. Each word
+                must be a valid secret (letters a–z, spaces, hyphens, apostrophes; it is
+                lower-cased).
+
+        Raises:
+            ValueError: ``words`` is empty or holds something that cannot be a secret — said
+                here, rather than when somebody types ``/game hangman``.
         """
         self._host_name = clean_name(host_name, fallback="host")
         self._bot_name = clean_name("bot", taken=[self._host_name])
         self._guest_name: str | None = None
         self._guest_connected = False
         self._rng = rng
-        self._words = words
+        self._words = None if words is None else _checked_words(words)
         self._match: Match | None = None
         self._score = Score()
         self._history: deque[tuple[str, str]] = deque(maxlen=HISTORY_LINES)

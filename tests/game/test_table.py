@@ -438,3 +438,24 @@ def test_leading_whitespace_does_not_change_what_a_line_is(table: Table) -> None
     assert table.handle(GUEST, "  //help") == [Delivery(HOST, Shown(Kind.CHAT, "/help", "bob"))]
     out = table.handle(GUEST, " /q")
     assert lines(out, GUEST) == ["you left the table"] and table.guest_name is None
+
+
+# -- the word list ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        ([], "the hangman word list is empty"),
+        (["apple", "ab1cd"], "'ab1cd' is not a usable hangman word: the secret may only hold"),
+        (["   "], "is not a usable hangman word: the secret needs at least one letter"),
+    ],
+)
+def test_a_bad_word_list_is_refused_when_the_table_opens(words: list[str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Table("alice", rng=random.Random(0), words=words)
+
+
+def test_the_word_list_is_normalised() -> None:
+    table = Table("alice", rng=random.Random(0), words=["  Apple "])
+    table.sit("bob")
+    out = table.handle(HOST, "/game hangman")
+    assert "a 5-letter word" in lines(out, HOST, Kind.NOTICE)[0]
