@@ -112,14 +112,18 @@ class Match:
 
 
 def describe(outcome: Outcome, match: Match, name_of: NameOf) -> str:
-    """``alice wins — three in a row`` and the like."""
+    """``alice wins — three in a row`` and the like. Every hangman result names the secret (the
+    game is over, so everyone may see it) — also when it ends by resigning or abandonment."""
     names = [name_of(seat) for seat in match.seats]
     why = outcome.termination
+    reveal = ""
+    if isinstance(match.state, HangmanState):
+        reveal = f" — the word was “{match.state.secret}”"
     if why is Termination.ABANDONED:
-        return "abandoned — nobody's loss"
+        return f"abandoned — nobody's loss{reveal}"
     if why is Termination.RESIGNED:
         assert outcome.winner is not None
-        return f"{names[1 - outcome.winner]} resigned — {names[outcome.winner]} wins"
+        return f"{names[1 - outcome.winner]} resigned — {names[outcome.winner]} wins{reveal}"
     if why is Termination.LINE_COMPLETED and isinstance(match.state, MnkState):
         assert outcome.winner is not None
         return f"{names[outcome.winner]} wins — {match.state.rules.k} in a row"

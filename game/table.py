@@ -423,7 +423,9 @@ class Table:
         if player is None:
             return self._error(seat, "you are not playing this game")
         match.state = match.state.resign(player)
-        return self._finish(match)
+        # each player sees the final board (in hangman: the whole answer) and then the result
+        boards = [say(s, Kind.BOARD, match.render_for(s)) for s in match.seats if s is not None]
+        return boards + self._finish(match)
 
     def _start(self, spec: GameSpec, seats: tuple[Participant, Participant]) -> list[Delivery]:
         match = Match(spec, new_state(spec, self._rng, self._word_list), seats)

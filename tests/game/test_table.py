@@ -459,3 +459,32 @@ def test_the_word_list_is_normalised() -> None:
     table.sit("bob")
     out = table.handle(HOST, "/game hangman")
     assert "a 5-letter word" in lines(out, HOST, Kind.NOTICE)[0]
+
+
+# -- the secret is revealed however hangman ends ---------------------------------------------------
+def test_resigning_hangman_reveals_the_secret_and_the_final_boards(table: Table) -> None:
+    table.handle(HOST, "/game hangman zebra")
+    table.handle(GUEST, "e")
+    out = table.handle(GUEST, "/resign")
+    result = "hangman: bob resigned — alice wins — the word was “zebra”"
+    assert lines(out, kind=Kind.RESULT) == [result] * 2
+    for seat in (HOST, GUEST):
+        (board,) = lines(out, seat, Kind.BOARD)
+        assert "word:    z e b r a" in board and "the answer was: zebra" in board
+    assert [d.shown.kind for d in out if d.to is GUEST] == [Kind.BOARD, Kind.RESULT]
+
+
+def test_abandoned_hangman_reveals_the_secret(table: Table) -> None:
+    table.handle(GUEST, '/game hangman "sea-horse"')
+    out = table.leave(GUEST)
+    assert lines(out, HOST, Kind.RESULT) == [
+        "hangman: abandoned — nobody's loss — the word was “sea-horse”"
+    ]
+
+
+def test_resigning_a_duel_reveals_the_listed_word(alone: Table) -> None:
+    alone.handle(HOST, "/game hangman")
+    out = alone.handle(HOST, "/resign")
+    (result,) = lines(out, HOST, Kind.RESULT)
+    assert result.startswith("hangman: alice resigned — bot wins — the word was “")
+    assert result.removesuffix("”").rsplit("“", 1)[1] in {"apple", "melon", "berry"}
