@@ -134,8 +134,10 @@ class Connection:
             A ``Say`` on the host side, a ``Show`` on the join side.
 
         Raises:
-            ConnectionClosed: ``left`` is True when the peer said bye; otherwise the connection
-                was lost or broke the protocol (we then sent an ``error`` frame and closed).
+            ConnectionClosed: Its ``cause`` says why: ``"left"`` when the peer said bye,
+                ``"lost"`` when the connection broke, ``"error"`` when the protocol was broken
+                (by the peer: we then sent an ``error`` frame and closed; or by us, as the
+                peer's ``error`` frame said), ``"closed"`` when we closed it ourselves.
         """
         obj = await self._link.next_frame()
         try:
@@ -145,7 +147,8 @@ class Connection:
                     f"expected {self._receives.TYPE} messages, received {message.TYPE}"
                 )
         except RemoteProtocolError as exc:
-            self._link.fail(exc)
+            # Frames queued behind the bad one are never returned (PROTOCOL.md §6).
+            self._link.fail(exc, discard_queued=True)
             assert self._link.closed is not None
             raise self._link.closed from exc
         return message
@@ -373,7 +376,7 @@ async def _handle(
         await on_connect(pending)
         if not pending.answered:
             log.warning("on_connect neither accepted nor refused %s:%d", *link.peer)
-            link.send_error("the host did not answer the hello", "not answered")
+            link.send_error("the host did not answer the hello", "not answered", cause="closed")
             await link.wait_closed()
     except (ConnectionClosed, RemoteProtocolError) as exc:
         # Expected ends: the join vanished or misbehaved; the link has already reacted.
@@ -382,7 +385,7 @@ async def _handle(
     except Exception:
         # A bug in on_connect (or here) ends this connection only; the server keeps serving.
         log.exception("error while serving %s:%d", *link.peer)
-        link.send_error("internal error on the host", "internal error")
+        link.send_error("internal error on the host", "internal error", cause="closed")
         await link.wait_closed()
     except asyncio.CancelledError:
         link.abort("server shutting down")

@@ -16,6 +16,8 @@ Connection-level outcomes (:class:`ConnectionClosed`, :class:`Refused`,
 
 from __future__ import annotations
 
+from typing import Literal
+
 
 class ProtocolError(Exception):
     """Abstract base: something about the framed-JSON protocol went wrong.
@@ -104,20 +106,51 @@ class UnexpectedMessage(RemoteProtocolError):
 # --- connection outcomes ----------------------------------------------------------------------
 
 
+Cause = Literal["left", "lost", "error", "closed"]
+"""Why a connection ended, for a program (``ConnectionClosed.cause``):
+
+* ``"left"`` — the peer said ``bye``: a deliberate leave.
+* ``"lost"`` — the connection broke: reset, EOF without ``bye``, silence past ``dead_after``,
+  or the peer stopped reading and was dropped.
+* ``"error"`` — the protocol was broken: the peer sent something invalid (we answered with an
+  ``error`` frame), or the peer's ``error`` frame says we did.
+* ``"closed"`` — our own side ended it (``close()``, a refusal, shutting down).
+"""
+
+
 class ConnectionClosed(Exception):
     """The connection is over; every later ``send``/``recv`` raises this again.
 
     Attributes:
         reason: For a person: ``"left"`` (or the peer's own bye reason), ``"connection lost"``,
             ``"protocol error: …"``, ``"peer reported a protocol error: …"``, ….
-        left: True iff the peer said ``bye`` — a deliberate leave, as opposed to a lost
-            connection or an error. (When *we* closed, ``left`` is False and ``reason`` is ours.)
+        cause: For a program (read-only): ``"left"``, ``"lost"``, ``"error"`` or ``"closed"``
+            (see :data:`Cause`); never parse ``reason`` for this.
+        left: True iff the peer said ``bye`` (``cause == "left"``) — a deliberate leave, as
+            opposed to a lost connection or an error.
     """
 
-    def __init__(self, reason: str, *, left: bool = False) -> None:
+    def __init__(self, reason: str, *, cause: Cause = "lost", left: bool = False) -> None:
+        """Create the outcome.
+
+        Args:
+            reason: For a person.
+            cause: For a program; see :data:`Cause`.
+            left: Shorthand for ``cause="left"`` (kept for older callers).
+        """
         super().__init__(reason)
         self.reason = reason
-        self.left = left
+        self._cause: Cause = "left" if left else cause
+
+    @property
+    def cause(self) -> Cause:
+        """Why the connection ended: ``"left"``, ``"lost"``, ``"error"`` or ``"closed"``."""
+        return self._cause
+
+    @property
+    def left(self) -> bool:
+        """True iff the peer said ``bye``."""
+        return self._cause == "left"
 
     def __str__(self) -> str:
         return self.reason

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from net.codec import DEFAULT_MAX_FRAME, Decoder
-from net.errors import ConnectionClosed, LocalProtocolError, RemoteProtocolError
+from net.errors import Cause, ConnectionClosed, LocalProtocolError, RemoteProtocolError
 from net.messages import Bye, Error, Message, Ping, Pong, encode_message, from_dict
 
 __all__ = ["CONNECTION_LOST", "DEFAULT_LIMITS", "Limits", "Link"]
@@ -168,25 +168,46 @@ class Link(asyncio.BufferedProtocol):
             log.exception("internal error handling data from %s:%d", *self.peer)
             self.abort("internal error")
             return
-        # Slowloris: a frame, once begun, must finish within frame_timeout.
-        if decoder.in_frame:
+        # Slowloris: a frame, once begun, must finish within frame_timeout — while we read.
+        # When our inbox is full we stop reading, and the peer cannot be blamed for the wait
+        # (_resume_reading re-arms the deadline).
+        if decoder.in_frame and not self._reading_paused:
             if completed or self._frame_timer is None:
-                self._cancel(self._frame_timer)
-                self._frame_timer = self.loop.call_later(
-                    self.limits.frame_timeout, self._frame_too_slow
-                )
+                self._arm_frame_timer()
         elif self._frame_timer is not None:
             self._frame_timer.cancel()
             self._frame_timer = None
 
+    def _arm_frame_timer(self) -> None:
+        """Start the slowloris deadline for the frame the decoder is in the middle of."""
+        self._cancel(self._frame_timer)
+        self._frame_timer = self.loop.call_later(self.limits.frame_timeout, self._frame_too_slow)
+
+    def _pause_reading(self) -> None:
+        """Our inbox is full: stop reading, and stop timing the peer — the wait is ours."""
+        self._reading_paused = True
+        self._cancel(self._frame_timer)
+        self._frame_timer = None
+        assert self.transport is not None
+        self.transport.pause_reading()
+
+    def _resume_reading(self) -> None:
+        """Read again; a frame that was half in when we paused gets a fresh deadline."""
+        self._reading_paused = False
+        self._last_rx = self.loop.time()  # we were not listening; do not count it as silence
+        if self._decoder.in_frame:
+            self._arm_frame_timer()
+        assert self.transport is not None
+        self.transport.resume_reading()
+
     def eof_received(self) -> bool:
         """The peer half-closed: after a bye that is expected, otherwise the link is lost."""
-        self._finish(ConnectionClosed(CONNECTION_LOST))
+        self._finish(ConnectionClosed(CONNECTION_LOST, cause="lost"))
         return False  # let the transport close our side too
 
     def connection_lost(self, exc: Exception | None) -> None:
         """Record the end and wake everyone waiting."""
-        self._finish(ConnectionClosed(CONNECTION_LOST))
+        self._finish(ConnectionClosed(CONNECTION_LOST, cause="lost"))
         for timer in (self._dead_timer, self._frame_timer, self._ping_timer, self._abort_timer):
             self._cancel(timer)
         if not self.lost.done():
@@ -214,22 +235,26 @@ class Link(asyncio.BufferedProtocol):
         if kind not in _CONTROL:
             self._inbox.append(obj)
             if len(self._inbox) >= _INBOX_HIGH and not self._reading_paused:
-                self._reading_paused = True
-                assert self.transport is not None
-                self.transport.pause_reading()
+                self._pause_reading()
             waiter = self._waiter
             if waiter is not None and not waiter.done():
                 waiter.set_result(None)
             return False
         message = from_dict(obj)  # RemoteProtocolError propagates to data_received
         if isinstance(message, Ping):
-            self.write(Pong(id=message.id))
+            # A peer that floods pings and never reads fills our send buffer: write() then
+            # drops it (the link is closed, and the receiving side reports it), which is not
+            # an internal error.
+            with contextlib.suppress(ConnectionClosed):
+                self.write(Pong(id=message.id))
         elif isinstance(message, Bye):
-            self._finish(ConnectionClosed(message.reason, left=True))
+            self._finish(ConnectionClosed(message.reason, cause="left"))
             self._shutdown()
         elif isinstance(message, Error):
             log.info("%s:%d reported a protocol error: %s", *self.peer, message.reason)
-            self._finish(ConnectionClosed(f"peer reported a protocol error: {message.reason}"))
+            self._finish(
+                ConnectionClosed(f"peer reported a protocol error: {message.reason}", cause="error")
+            )
             self._shutdown()
         # Pong: receiving anything already proved the peer alive (_last_rx).
         return self.closed is not None
@@ -258,10 +283,7 @@ class Link(asyncio.BufferedProtocol):
                 self._waiter = None
         obj = self._inbox.popleft()
         if self._reading_paused and len(self._inbox) <= _INBOX_LOW and self.closed is None:
-            self._reading_paused = False
-            self._last_rx = self.loop.time()  # we were not listening; do not count it as silence
-            assert self.transport is not None
-            self.transport.resume_reading()
+            self._resume_reading()
         return obj
 
     # ------------------------------------------------------------------ sending
@@ -284,7 +306,8 @@ class Link(asyncio.BufferedProtocol):
         transport.write(frame)
         if transport.get_write_buffer_size() > self.limits.max_send_buffer:
             self.abort(
-                f"peer is not reading (over {self.limits.max_send_buffer} bytes queued for it)"
+                f"peer is not reading (over {self.limits.max_send_buffer} bytes queued for it)",
+                cause="lost",
             )
             assert self.closed is not None
             raise self.closed
@@ -298,7 +321,7 @@ class Link(asyncio.BufferedProtocol):
         if self._writing_paused and self.closed is None:
             waiter = self.loop.create_future()
             self._drain_waiters.append(waiter)
-            stuck = self.loop.call_later(self.limits.dead_after, self.abort, "peer stopped reading")
+            stuck = self.loop.call_later(self.limits.dead_after, self._stopped_reading)
             try:
                 await waiter
             finally:
@@ -307,6 +330,9 @@ class Link(asyncio.BufferedProtocol):
                     self._drain_waiters.remove(waiter)
         if self.closed is not None:
             raise self.closed
+
+    def _stopped_reading(self) -> None:
+        self.abort("peer stopped reading", cause="lost")
 
     def _wake_drainers(self) -> None:
         for waiter in self._drain_waiters:
@@ -344,7 +370,9 @@ class Link(asyncio.BufferedProtocol):
             self._dead_timer = self.loop.call_later(wait, self._check_alive)
             return
         log.info("%s:%d silent for %.3g s: connection lost", *self.peer, idle)
-        self.abort(f"{CONNECTION_LOST}: nothing heard for {self.limits.dead_after:g} s")
+        self.abort(
+            f"{CONNECTION_LOST}: nothing heard for {self.limits.dead_after:g} s", cause="lost"
+        )
 
     def _frame_too_slow(self) -> None:
         self._frame_timer = None
@@ -369,32 +397,41 @@ class Link(asyncio.BufferedProtocol):
             waiter.set_result(None)
         self._wake_drainers()
 
-    def fail(self, exc: RemoteProtocolError) -> None:
+    def fail(self, exc: RemoteProtocolError, *, discard_queued: bool = False) -> None:
         """The peer broke the protocol: send an ``error`` frame with the reason, then close.
 
         Args:
             exc: What the peer did wrong.
+            discard_queued: Also drop the frames still waiting in the inbox. Right when the
+                error is in a frame already taken from the inbox (a message-level error): the
+                queued frames came after it, and nothing after the first error is read
+                (PROTOCOL.md §6). A decoder error is later than everything queued, so those
+                frames may stay.
         """
+        if discard_queued:
+            self._inbox.clear()
         if self.closed is None:
             log.info("protocol error from %s:%d: %s", *self.peer, exc.reason)
-            self.send_error(exc.reason, f"protocol error: {exc.reason}")
+            self.send_error(exc.reason, f"protocol error: {exc.reason}", cause="error")
 
-    def send_error(self, reason: str, closed_reason: str) -> None:
+    def send_error(self, reason: str, closed_reason: str, *, cause: Cause = "error") -> None:
         """Send an ``error`` frame, end the link and start closing it.
 
         Args:
             reason: What the peer is told.
             closed_reason: What our own side's ConnectionClosed says.
+            cause: Our side's ``ConnectionClosed.cause``: ``"error"`` when the peer broke the
+                protocol, ``"closed"`` when the fault is ours (e.g. an internal error).
         """
         if self.closed is None:
             with contextlib.suppress(ConnectionClosed, LocalProtocolError):
                 self.write(Error(reason=reason[:500]))
-            self._finish(ConnectionClosed(closed_reason))
+            self._finish(ConnectionClosed(closed_reason, cause=cause))
         self._shutdown()
 
     def end(self, reason: str) -> None:
         """End the link without a goodbye frame (after ``refuse``, say) and start closing it."""
-        self._finish(ConnectionClosed(reason))
+        self._finish(ConnectionClosed(reason, cause="closed"))
         self._shutdown()
 
     def say_bye(self, reason: str) -> None:
@@ -402,12 +439,18 @@ class Link(asyncio.BufferedProtocol):
         if self.closed is None:
             with contextlib.suppress(ConnectionClosed, LocalProtocolError):
                 self.write(Bye(reason=reason or "left"))
-            self._finish(ConnectionClosed(reason or "left"))
+            self._finish(ConnectionClosed(reason or "left", cause="closed"))
         self._shutdown()
 
-    def abort(self, reason: str) -> None:
-        """Cut the connection now, without a goodbye (the peer is unreachable or hostile)."""
-        self._finish(ConnectionClosed(reason))
+    def abort(self, reason: str, *, cause: Cause = "closed") -> None:
+        """Cut the connection now, without a goodbye (the peer is unreachable or hostile).
+
+        Args:
+            reason: What our own side's ConnectionClosed says.
+            cause: Its ``cause``: ``"lost"`` when the peer is unreachable or stuck,
+                ``"closed"`` (the default) when we end it for reasons of our own.
+        """
+        self._finish(ConnectionClosed(reason, cause=cause))
         if self.transport is not None:
             self.transport.abort()
 

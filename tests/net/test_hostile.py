@@ -251,5 +251,43 @@ def test_send_nowait_drops_a_peer_that_never_reads_at_once() -> None:
     run(main())
 
 
+@pytest.mark.usefixtures("no_errors_logged")
+def test_a_ping_flood_from_a_peer_that_never_reads_is_no_internal_error() -> None:
+    # Answering each ping fills the send buffer of a peer that never reads: the pong's write
+    # drops it, and that must end the link quietly, not as an "internal error".
+    limits = dataclasses.replace(FAST, max_send_buffer=4096, dead_after=5.0, ping_interval=1.0)
+    ended: asyncio.Queue[ConnectionClosed] = asyncio.Queue()
+
+    async def wait_for_end(conn: Connection) -> None:
+        try:
+            await conn.recv()
+        except ConnectionClosed as closed:
+            ended.put_nowait(closed)
+
+    async def main() -> None:
+        host = await start_echo_host(limits, on_accept=wait_for_end)
+        port = host.port
+        loop = asyncio.get_running_loop()
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.setblocking(False)
+        await loop.sock_connect(sock, ("127.0.0.1", port))
+        pings = encode({"type": "ping", "id": 1}) * 2000
+        try:
+            await loop.sock_sendall(sock, hello_frame())
+            for _ in range(200):
+                await loop.sock_sendall(sock, pings)
+        except OSError:
+            pass  # the host dropped us: expected
+        closed = await asyncio.wait_for(ended.get(), WAIT)
+        sock.close()
+        assert closed.cause == "lost"
+        assert "not reading" in closed.reason
+        await well_behaved(port, limits)
+        await host.aclose()
+
+    run(main())
+
+
 def test_decode_frames_helper_tolerates_garbage() -> None:
     assert decode_frames(encode({"type": "x"}) + b"\x00\x00\x00\x00") == [{"type": "x"}]

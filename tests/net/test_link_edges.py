@@ -1,0 +1,134 @@
+"""Edges of the link found in review: reading after an error, the slowloris deadline while
+we are the ones not reading, and why a connection ended (``ConnectionClosed.cause``)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import pytest
+
+from net.codec import encode
+from net.connection import ConnectionClosed, PendingConnection, connect, serve
+from net.messages import Hello, Show, Welcome
+
+from .harness import FAST, WAIT, hello_frame, run, start_echo_host
+
+
+def test_nothing_after_a_message_level_error_is_returned() -> None:
+    # The show is wrong for a host to receive; the says behind it were queued with it and must
+    # never be returned (PROTOCOL.md §6: nothing after the first error is read).
+    outcomes: asyncio.Queue[object] = asyncio.Queue()
+
+    async def on_connect(pending: PendingConnection) -> None:
+        conn = await pending.accept(Welcome(name="bob", host="ann", token="t"))
+        # Wait until everything is queued, so the later frames really are in the inbox.
+        while len(conn._link._inbox) < 3:
+            await asyncio.sleep(0.01)
+        for _ in range(3):
+            try:
+                outcomes.put_nowait(await conn.recv())
+            except ConnectionClosed as closed:
+                outcomes.put_nowait(closed)
+
+    async def main() -> None:
+        server = await serve(on_connect, "127.0.0.1", 0, limits=FAST)
+        port = server.sockets[0].getsockname()[1]
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(
+            hello_frame("bob")
+            + encode({"type": "show", "kind": "chat", "text": "x", "from": None})
+            + encode({"type": "say", "seq": 1, "text": "after the error"})
+            + encode({"type": "say", "seq": 2, "text": "and another"})
+        )
+        await writer.drain()
+        got = [await asyncio.wait_for(outcomes.get(), WAIT) for _ in range(3)]
+        writer.close()
+        server.close()
+        assert all(isinstance(o, ConnectionClosed) for o in got), got
+        first = got[0]
+        assert isinstance(first, ConnectionClosed)
+        assert first.cause == "error"
+        assert not first.left
+
+    run(main())
+
+
+def test_a_frame_split_while_we_pause_reading_is_not_slowloris() -> None:
+    # Our consumer is busy for longer than frame_timeout with the inbox full: reading pauses,
+    # possibly in the middle of a frame. The peer sent everything at once and must not be
+    # accused of a slow frame.
+    limits = dataclasses.replace(FAST, frame_timeout=0.2, ping_interval=5.0, dead_after=10.0)
+    count = 399
+    result: asyncio.Future[tuple[int, ConnectionClosed | None]]
+
+    async def on_connect(pending: PendingConnection) -> None:
+        conn = await pending.accept(Welcome(name="bob", host="ann", token="t"))
+        link = conn._link
+        for _ in range(500):  # until the inbox is full and reading paused (bounded)
+            if link._reading_paused:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(limits.frame_timeout * 3)  # busy, not reading
+        got = 0
+        try:
+            while got < count:
+                await conn.recv()
+                got += 1
+        except ConnectionClosed as closed:
+            result.set_result((got, closed))
+            return
+        result.set_result((got, None))
+
+    async def main() -> None:
+        nonlocal result
+        result = asyncio.get_running_loop().create_future()
+        server = await serve(on_connect, "127.0.0.1", 0, limits=limits)
+        port = server.sockets[0].getsockname()[1]
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        frames = b"".join(
+            encode({"type": "say", "seq": i, "text": "x" * 900}) for i in range(1, count + 1)
+        )
+        writer.write(hello_frame("bob") + frames)
+        await writer.drain()
+        got, closed = await asyncio.wait_for(result, WAIT)
+        writer.close()
+        server.close()
+        assert closed is None, closed.reason if closed else ""
+        assert got == count
+
+    run(main())
+
+
+def test_the_cause_of_an_end_is_readable_without_parsing_the_reason() -> None:
+    async def main() -> None:
+        host = await start_echo_host()
+        join = await connect("127.0.0.1", host.port, Hello(name="bob"), limits=FAST)
+        await join.close()
+        assert join.closed is not None and join.closed.cause == "closed"
+        left = await asyncio.wait_for(host.ended.get(), WAIT)
+        assert (left.cause, left.left) == ("left", True)
+        # lost
+        join = await connect("127.0.0.1", host.port, Hello(name="bob"), limits=FAST)
+        join._link.abort("test")
+        lost = await asyncio.wait_for(host.ended.get(), WAIT)
+        assert (lost.cause, lost.left) == ("lost", False)
+        # error: the join sends a frame the host must not receive
+        join = await connect("127.0.0.1", host.port, Hello(name="bob"), limits=FAST)
+        join._link.write(Show(kind="chat", text="a host never receives this"))
+        error = await asyncio.wait_for(host.ended.get(), WAIT)
+        assert (error.cause, error.left) == ("error", False)
+        with pytest.raises(ConnectionClosed) as reported:
+            await asyncio.wait_for(join.recv(), WAIT)
+        assert reported.value.cause == "error"
+        await host.aclose()
+
+    run(main())
+
+
+def test_connection_closed_keeps_its_old_constructor() -> None:
+    assert ConnectionClosed("bye", left=True).cause == "left"
+    assert ConnectionClosed("connection lost").cause == "lost"
+    closed = ConnectionClosed("x", cause="error")
+    with pytest.raises(AttributeError):
+        closed.cause = "left"  # type: ignore[misc]
