@@ -16,6 +16,7 @@ from game.mnk import GOMOKU, TICTACTOE, MnkRules
 from game.untrusted import quote
 
 COMMANDS = ("game", "help", "board", "resign", "rematch", "score", "move", "guess", "q")
+NO_ARGUMENTS = frozenset({"help", "board", "resign", "rematch", "score", "q"})
 _GAME_NAMES = {
     "tictactoe": "tictactoe",
     "tic-tac-toe": "tictactoe",

@@ -35,7 +35,14 @@ from collections import deque
 from collections.abc import Sequence
 
 from game.announce import board_shown, duration, moves_shown, result_shown, say
-from game.commands import HELP, CommandError, GameSpec, parse_game, split_command
+from game.commands import (
+    HELP,
+    NO_ARGUMENTS,
+    CommandError,
+    GameSpec,
+    parse_game,
+    split_command,
+)
 from game.delivery import Delivery, Kind, Seat, Shown
 from game.errors import GameError, MoveSyntaxError, TableFullError
 from game.flood import FloodControl, FloodVerdict
@@ -261,7 +268,7 @@ class Table:
         if text.startswith("//"):
             return self._visible(self._chat(seat, text[1:], now))
         if text.startswith("/"):
-            if seat is Seat.GUEST and split_command(text)[0] == "q":
+            if seat is Seat.GUEST and split_command(text) == ("q", ""):
                 # leaving empties the seat, so the goodbye bypasses the visibility filter
                 return [say(seat, Kind.NOTICE, "you left the table"), *self.leave(seat)]
             return self._visible(self._command(seat, text))
@@ -340,6 +347,9 @@ class Table:
     # -- commands ---------------------------------------------------------------------------------
     def _command(self, seat: Seat, line: str) -> list[Delivery]:
         word, args = split_command(line)
+        if word in NO_ARGUMENTS and args:
+            # "/resign please" must not resign, nor "/q now" leave: say what to type instead
+            return self._error(seat, f"/{word} takes no arguments — type just /{word}")
         if word == "game":
             return self._cmd_game(seat, args)
         if word == "help":

@@ -488,3 +488,18 @@ def test_resigning_a_duel_reveals_the_listed_word(alone: Table) -> None:
     (result,) = lines(out, HOST, Kind.RESULT)
     assert result.startswith("hangman: alice resigned — bot wins — the word was “")
     assert result.removesuffix("”").rsplit("“", 1)[1] in {"apple", "melon", "berry"}
+
+
+# -- commands that take no arguments ---------------------------------------------------------------
+@pytest.mark.parametrize("word", ["resign", "help", "board", "score", "rematch", "q", "Resign"])
+def test_commands_without_arguments_refuse_them(table: Table, word: str) -> None:
+    table.handle(HOST, "/game tictactoe")
+    error = only_error(table.handle(GUEST, f"/{word} please"), GUEST)
+    assert error == f"/{word.lower()} takes no arguments — type just /{word.lower()}"
+    assert table.guest_name == "bob"  # "/q please" did not leave
+    assert table.match is not None and table.match.in_progress  # "/resign please" did not resign
+
+
+def test_q_alone_still_leaves(table: Table) -> None:
+    out = table.handle(GUEST, "  /q  ")
+    assert lines(out, GUEST) == ["you left the table"] and table.guest_name is None
