@@ -147,6 +147,15 @@ class Table:
         resume; an empty guest seat has nobody to show it to)."""
         return [d for d in deliveries if self._reachable(d.to)]
 
+    def _spectating(self, match: Match) -> str:
+        """What the guest is told when they arrive during the host's bot game, and whenever they
+        try to play, start, rematch or resign it: only one text, so they are never told to do
+        something (like /resign) that would then fail."""
+        return (
+            f"{self._host_name} is playing {match.spec.title} against the bot — /board shows it; "
+            "/game is free for you two once it ends"
+        )
+
     def _error(self, seat: Seat, text: str) -> list[Delivery]:
         return [say(seat, Kind.ERROR, text)]
 
@@ -189,12 +198,7 @@ class Table:
                 )
             )
             out += [
-                say(
-                    Seat.GUEST,
-                    Kind.NOTICE,
-                    f"{self._host_name} is playing {match.spec.title} against the bot; "
-                    "/game is free for you two once it ends",
-                ),
+                say(Seat.GUEST, Kind.NOTICE, self._spectating(match)),
                 say(Seat.GUEST, Kind.BOARD, match.render_for(Seat.GUEST)),
             ]
         return given, out
@@ -295,11 +299,7 @@ class Table:
             return self._error(seat, "no game in progress — start one with /game (see /help)")
         player = match.player_of(seat)
         if player is None:
-            return self._error(
-                seat,
-                f"{self._host_name} is playing {match.spec.title} against the bot — "
-                "/board shows it; /game is free once it ends",
-            )
+            return self._error(seat, self._spectating(match))
         if not match.is_guesser(player):
             guesser = self._name(match.seats[1 - player])
             return self._error(
@@ -390,11 +390,7 @@ class Table:
                     seat,
                     f"a game of {match.spec.title} is on — finish it or /resign, then /game",
                 )
-            return self._error(
-                seat,
-                f"{self._host_name} is playing {match.spec.title} against the bot — "
-                "/game is free once that game ends",
-            )
+            return self._error(seat, self._spectating(match))
         try:
             spec = parse_game(args)
         except CommandError as error:
@@ -407,6 +403,8 @@ class Table:
         if match is None:
             return self._error(seat, "no game to rematch yet — start one with /game (see /help)")
         if match.in_progress:
+            if seat not in match.seats:
+                return self._error(seat, self._spectating(match))
             return self._error(seat, "a game is on — finish it or /resign first, then /rematch")
         if match.spec.secret is not None:
             return self._error(
@@ -431,7 +429,7 @@ class Table:
             return self._error(seat, "no game in progress — nothing to resign")
         player = match.player_of(seat)
         if player is None:
-            return self._error(seat, "you are not playing this game")
+            return self._error(seat, self._spectating(match))
         match.state = match.state.resign(player)
         # each player sees the final board (in hangman: the whole answer) and then the result
         boards = [say(s, Kind.BOARD, match.render_for(s)) for s in match.seats if s is not None]

@@ -217,17 +217,15 @@ def test_guest_arrives_during_a_bot_game(alone: Table) -> None:
         "bob sat down",
         "your gomoku game against the bot carries on; /resign it to play bob sooner",
     ]
-    assert lines(out, GUEST, Kind.NOTICE)[1] == (
-        "alice is playing gomoku against the bot; /game is free for you two once it ends"
+    spectating = (
+        "alice is playing gomoku against the bot — /board shows it; "
+        "/game is free for you two once it ends"
     )
+    assert lines(out, GUEST, Kind.NOTICE)[1] == spectating
     assert len(lines(out, GUEST, Kind.BOARD)) == 1
-    assert only_error(alone.handle(GUEST, "h8"), GUEST) == (
-        "alice is playing gomoku against the bot — /board shows it; /game is free once it ends"
-    )
-    assert only_error(alone.handle(GUEST, "/game tictactoe"), GUEST) == (
-        "alice is playing gomoku against the bot — /game is free once that game ends"
-    )
-    assert only_error(alone.handle(GUEST, "/resign"), GUEST) == "you are not playing this game"
+    # the spectator gets the same explanation whatever they try (not "finish it or /resign")
+    for line in ("h8", "/game tictactoe", "/rematch", "/resign", "/guess x"):
+        assert only_error(alone.handle(GUEST, line), GUEST) == spectating, line
     out = alone.handle(HOST, "h8")  # the bot answers; the spectator is not spammed with boards
     assert {d.to for d in out} == {HOST}
     out = alone.handle(HOST, "/resign")
