@@ -14,6 +14,7 @@ Typical use on the host, inside ``on_connect``::
     if pending.hello.token is not None:
         resumed = tokens.resume(pending.hello.token)     # (seat, new token) or None
         ...                                              # None -> refuse "bad-token"
+        # the presented token stays valid until the new one is presented (welcome lost?)
     else:
         token = tokens.issue(seat)
 """
@@ -249,8 +250,18 @@ K = TypeVar("K", bound=Hashable)
 class SeatTokens(Generic[K]):
     """The secret tokens that prove a seat: issue, verify, rotate on resume, revoke.
 
-    A seat is any hashable key the caller chooses (e.g. ``game.Seat.GUEST``). Each seat has at
-    most one live token; issuing a new one kills the old.
+    A seat is any hashable key the caller chooses (e.g. ``game.Seat.GUEST``). At most two
+    tokens are valid for a seat at a time:
+
+    * the *newest*, issued at the last :meth:`issue` or :meth:`resume`;
+    * the *older* one, presented at the last resume. The welcome carrying the newest token may
+      have been lost with the connection, and then the join still holds only this one; were it
+      dead, the join would be locked out of its own seat.
+
+    Presenting the newest proves it arrived, so the older one is retired (and the newest
+    becomes the older as it rotates). Presenting the older one rotates again — a new newest is
+    issued and the never-confirmed one dies — and the older stays valid. Anything else — a
+    token two rotations back, a revoked seat's, another seat's — is refused.
     """
 
     def __init__(self, source: Callable[[int], str] | None = None) -> None:
@@ -261,10 +272,11 @@ class SeatTokens(Generic[K]):
                 :func:`secrets.token_urlsafe`. Inject a deterministic one in tests.
         """
         self._source = source or secrets.token_urlsafe
-        self._tokens: dict[K, bytes] = {}
+        # seat -> (newest, older or None)
+        self._tokens: dict[K, tuple[bytes, bytes | None]] = {}
 
     def issue(self, seat: K) -> str:
-        """Give *seat* a fresh token, replacing (and so revoking) any earlier one.
+        """Give *seat* a fresh token, revoking any earlier one (both newest and older).
 
         Args:
             seat: The seat key.
@@ -273,14 +285,30 @@ class SeatTokens(Generic[K]):
             The token to send in ``welcome.token``.
         """
         token = self._source(TOKEN_BYTES)
-        self._tokens[seat] = token.encode("utf-8")
+        self._tokens[seat] = (token.encode("utf-8"), None)
         return token
 
-    def verify(self, token: str | None) -> K | None:
-        """Find the seat whose live token is *token*, in constant time.
+    def _find(self, token: str | None) -> tuple[K, bool] | None:
+        """The seat *token* is valid for and whether it is the newest, in constant time.
 
-        Every live token is compared, whether or not an earlier one matched, so timing tells
-        nothing about which seat (or how much of a token) was hit.
+        Every valid token of every seat is compared, whether or not an earlier one matched, so
+        timing tells nothing about which seat (or how much of a token) was hit.
+        """
+        if not isinstance(token, str) or not token:
+            return None
+        presented = token.encode("utf-8")
+        found: tuple[K, bool] | None = None
+        for seat, (newest, older) in self._tokens.items():
+            is_newest = hmac.compare_digest(presented, newest)
+            # Compare against a placeholder when there is no older token: same work either way.
+            is_older = hmac.compare_digest(presented, newest if older is None else older)
+            is_older = is_older and older is not None
+            if (is_newest or is_older) and found is None:
+                found = (seat, is_newest)
+        return found
+
+    def verify(self, token: str | None) -> K | None:
+        """Find the seat for which *token* is valid (newest or older), in constant time.
 
         Args:
             token: ``hello.token`` as received (None or not a string never matches).
@@ -288,17 +316,14 @@ class SeatTokens(Generic[K]):
         Returns:
             The seat, or None when the token is unknown, stale or revoked.
         """
-        if not isinstance(token, str) or not token:
-            return None
-        presented = token.encode("utf-8")
-        found: K | None = None
-        for seat, live in self._tokens.items():
-            if hmac.compare_digest(presented, live) and found is None:
-                found = seat
-        return found
+        found = self._find(token)
+        return None if found is None else found[0]
 
     def resume(self, token: str | None) -> tuple[K, str] | None:
-        """Verify *token* and rotate it: the presented token dies, a new one is returned.
+        """Verify *token* and rotate: a new newest token is returned (see the class docstring).
+
+        The presented token stays valid as the older one until the new token is presented,
+        so a join whose welcome is lost can still resume with what it holds.
 
         Args:
             token: ``hello.token`` as received.
@@ -307,13 +332,18 @@ class SeatTokens(Generic[K]):
             ``(seat, new_token)`` to send in the ``welcome`` (with ``resumed: true``), or None
             (refuse with ``bad-token``).
         """
-        seat = self.verify(token)
-        if seat is None:
+        found = self._find(token)
+        if found is None:
             return None
-        return seat, self.issue(seat)
+        seat, is_newest = found
+        newest, older = self._tokens[seat]
+        kept = newest if is_newest else older
+        fresh = self._source(TOKEN_BYTES)
+        self._tokens[seat] = (fresh.encode("utf-8"), kept)
+        return seat, fresh
 
     def revoke(self, seat: K) -> None:
-        """Kill *seat*'s token (the seat was freed). Harmless if it has none.
+        """Kill every token of *seat* (the seat was freed). Harmless if it has none.
 
         Args:
             seat: The seat key.
@@ -321,5 +351,5 @@ class SeatTokens(Generic[K]):
         self._tokens.pop(seat, None)
 
     def __contains__(self, seat: object) -> bool:
-        """True when *seat* has a live token."""
+        """True when *seat* has a valid token."""
         return seat in self._tokens

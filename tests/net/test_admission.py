@@ -182,9 +182,46 @@ def test_tokens_prove_a_seat_and_rotate_on_resume() -> None:
     assert resumed is not None
     seat, second = resumed
     assert seat == "guest" and second != first
-    assert tokens.verify(first) is None  # a stale token is dead
-    assert tokens.resume(first) is None
     assert tokens.verify(second) == "guest"
+    third = tokens.resume(second)  # the new token arrived: the one before it retires
+    assert third is not None and third[1] not in (first, second)
+    assert tokens.verify(first) is None  # two rotations back: dead
+    assert tokens.resume(first) is None
+    assert tokens.verify(second) == "guest"  # presented last, its welcome may be lost
+    assert tokens.verify(third[1]) == "guest"
+
+
+def test_a_join_whose_welcome_was_lost_can_resume_with_the_token_it_presented() -> None:
+    counter = itertools.count()
+    tokens: SeatTokens[str] = SeatTokens(lambda n: f"tok{next(counter)}")
+    held = tokens.issue("guest")
+    # The join resumes with `held`; the welcome carrying the new token never reaches it.
+    lost = tokens.resume(held)
+    assert lost == ("guest", "tok1")
+    # It tries again with the only token it has: still its seat, and a new token again.
+    again = tokens.resume(held)
+    assert again == ("guest", "tok2")
+    assert tokens.verify("tok1") is None  # never confirmed, superseded: dead
+    assert tokens.verify(held) == "guest"  # still the one it may be holding
+    # This welcome arrives; presenting the newest retires the old one for good.
+    assert tokens.resume("tok2") == ("guest", "tok3")
+    assert tokens.verify(held) is None
+    assert tokens.resume(held) is None
+    assert tokens.verify("tok2") == "guest" and tokens.verify("tok3") == "guest"
+
+
+def test_at_most_two_tokens_per_seat_and_none_after_revoke() -> None:
+    counter = itertools.count()
+    tokens: SeatTokens[str] = SeatTokens(lambda n: f"tok{next(counter)}")
+    tokens.issue("guest")
+    for _ in range(5):
+        tokens.resume("tok0")  # the lost-welcome case, repeated
+    valid = [t for t in (f"tok{i}" for i in range(7)) if tokens.verify(t) is not None]
+    assert valid == ["tok0", "tok5"]
+    tokens.revoke("guest")
+    assert all(tokens.verify(f"tok{i}") is None for i in range(7))
+    fresh = tokens.issue("guest")  # a new guest: nothing from before is valid
+    assert [t for t in (f"tok{i}" for i in range(8)) if tokens.verify(t)] == [fresh]
 
 
 def test_revoked_unknown_and_odd_tokens_fail() -> None:
@@ -221,4 +258,7 @@ def test_tokens_are_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -
     tokens.issue("b")
     monkeypatch.setattr(hmac, "compare_digest", spy)
     assert tokens.verify("t-a") == "a"
-    assert len(calls) == 2  # every live token compared, even after the first match
+    assert len(calls) == 4  # both slots of every seat compared, even after the first match
+    calls.clear()
+    assert tokens.verify("t-zz") is None
+    assert len(calls) == 4

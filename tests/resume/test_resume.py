@@ -150,11 +150,15 @@ def test_a_wrong_or_stale_token_is_refused(players: Players, raw: RawClients) ->
     assert wrong.code == "bad-token"
     assert "that seat is no longer yours" in wrong.reason
 
-    second = raw.join(port, "bob", token=old)  # rotates: old is dead from now on
+    second = raw.join(port, "bob", token=old)  # rotates; old stays valid (welcome may be lost)
     host.expect("bob is back")
-    stale = raw.refused(port, "bob", token=old)
+    second.abort()
+    host.expect("bob's connection dropped")
+    third = raw.join(port, "bob", token=second.token)  # the new token arrived: old retires
+    host.expect("bob is back")
+    stale = raw.refused(port, "bob", token=old)  # two rotations back: dead
     assert stale.code == "bad-token"
-    second.say(1, "still my seat")
+    third.say(1, "still my seat")
     host.expect("<bob> still my seat")
 
 
