@@ -24,8 +24,9 @@ _GAME_NAMES = {
     "gomoku": "gomoku",
     "hangman": "hangman",
 }
-_SIZE = re.compile(r"(\d{1,2})x(\d{1,2})", re.IGNORECASE)
-_K = re.compile(r"k=(\d{1,2})", re.IGNORECASE)
+# ASCII digits only: "４x４" is not a board size (int() would read it).
+_SIZE = re.compile(r"([0-9]{1,2})x([0-9]{1,2})", re.IGNORECASE | re.ASCII)
+_K = re.compile(r"k=([0-9]{1,2})", re.IGNORECASE | re.ASCII)
 
 HELP = """\
 commands:

@@ -20,6 +20,7 @@ Only the setter's view, and everybody's view once the game has ended, carries th
 from __future__ import annotations
 
 import string
+import unicodedata
 from dataclasses import dataclass, field, replace
 
 from game.errors import IllegalMoveError, MoveSyntaxError
@@ -111,6 +112,12 @@ class HangmanView:
         if self.outcome is not None and self.secret is not None:
             lines.append(f"the answer was: {self.secret}")
         return "\n".join(lines)
+
+
+def _typed(text: str) -> str:
+    """A typed guess, trimmed and composed (NFC), so that a decomposed ``é`` (``e`` + combining
+    accent) is one character and gets the same answer as ``é``."""
+    return unicodedata.normalize("NFC", text.strip())
 
 
 def _unquote(text: str) -> str:
@@ -223,7 +230,7 @@ class HangmanState:
         ``ß`` or ``7`` get an explanation). A whole word or phrase is guessed only with
         ``/guess`` (the table hands its text to :meth:`parse_move`), so a plain line of any other
         shape — even one shaped like the blanks — is chat."""
-        return len(text.strip()) == 1
+        return len(_typed(text)) == 1
 
     def legal_moves(self) -> list[Guess]:
         """The letters not yet guessed (whole-word guesses are legal too but not enumerated)."""
@@ -247,7 +254,8 @@ class HangmanState:
             IllegalMoveError: the letter or word was already guessed, or the game is over.
         """
         stripped = _unquote(text.strip())
-        if len(stripped) == 1:
+        if len(_typed(stripped)) == 1:
+            # judged on what was typed: the Kelvin sign composes to "K" but is not a letter a–z
             letter = stripped.lower()
             if not stripped.isascii() or letter not in _LETTERS:
                 raise MoveSyntaxError("guess one letter a–z (no digits, accents or symbols)")

@@ -31,7 +31,8 @@ _MAX_SIDE = 26  # one letter per column keeps coordinates typeable
 _DIRECTIONS = ((0, 1), (1, 0), (1, 1), (1, -1))  # (d_row, d_col): across, down, two diagonals
 # What counts as an attempt to type a cell: a bare number or letter+number. Used by the table to
 # tell moves from chat, so "b22" on 3×3 is answered "no such cell" rather than sent as chat.
-_MOVE_SHAPE = re.compile(r"\s*(?:(\d{1,3})|([A-Za-z])(\d{1,3}))\s*")
+# ASCII only: "５", "٣" or "b٢" are not cells (int() would happily read them).
+_MOVE_SHAPE = re.compile(r"\s*(?:([0-9]{1,3})|([A-Za-z])([0-9]{1,3}))\s*", re.ASCII)
 
 
 @dataclass(frozen=True)

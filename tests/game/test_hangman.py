@@ -70,9 +70,10 @@ def test_all_seven_gallows_stages_differ() -> None:
     )
 
 
-@pytest.mark.parametrize("text", ["7", "!", "ß", "Ａ", "é", " ", "\u212a"])
+@pytest.mark.parametrize("text", ["7", "!", "ß", "Ａ", "é", "e\u0301", " ", "\u212a", "٣"])
 def test_non_letters_are_rejected_free(text: str) -> None:
     state = HangmanState.duel("kelvin")
+    assert state.is_move_attempt(text) == bool(text.strip())  # decomposed é is one character
     with pytest.raises(MoveSyntaxError, match="one letter a–z"):
         state.parse_move(text)
     assert state.misses == ()

@@ -131,6 +131,14 @@ def test_move_attempt_shapes() -> None:
         assert not state.is_move_attempt(text)
 
 
+@pytest.mark.parametrize("text", ["５", "٣", "b٢", "ｂ2", "\u00a05", "b²"])
+def test_only_ascii_digits_and_letters_make_a_cell(text: str) -> None:
+    state = MnkState()
+    assert not state.is_move_attempt(text)  # so the table sends it as chat
+    with pytest.raises(MoveSyntaxError, match="not a cell"):
+        state.parse_move(text)
+
+
 def test_resign_and_abandon() -> None:
     state = MnkState().play(0)
     assert state.resign(1).outcome == Outcome(0, Termination.RESIGNED)

@@ -94,6 +94,12 @@ def test_parse_game_defaults_and_aliases() -> None:
         parse_game('hangman "open')
 
 
+@pytest.mark.parametrize("option", ["４x４", "4x４", "k=３", "٤x4"])
+def test_board_options_take_ascii_digits_only(option: str) -> None:
+    with pytest.raises(CommandError, match="unknown option"):
+        parse_game(f"tictactoe {option}")
+
+
 def test_help_is_documented() -> None:
     assert "rows are numbered from 1 at the top" in HELP
     assert "/guess WORD" in HELP
