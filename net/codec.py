@@ -30,6 +30,7 @@ Choices a peer in another language needs to know (also in PROTOCOL.md):
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -307,7 +308,8 @@ class Decoder:
 
     Memory stays bounded by ``max_frame + 4`` as long as the caller drains ``next_message``
     after each ``receive_data`` (the length is checked from the header alone, before a body is
-    waited for). After the first error every call raises that same error again (sticky).
+    waited for). After the first error every call raises that error again (sticky): a fresh
+    copy of it each time, so its traceback does not grow with every call.
     """
 
     __slots__ = ("_buf", "_error", "_max_frame", "_pos")
@@ -358,10 +360,10 @@ class Decoder:
             data: Any chunk of the stream (may be empty).
 
         Raises:
-            RemoteProtocolError: The decoder already failed (the same error again).
+            RemoteProtocolError: The decoder already failed (a copy of that error again).
         """
         if self._error is not None:
-            raise self._error
+            raise copy.copy(self._error)  # fresh: re-raising one object grows its traceback
         buf = self._buf
         if self._pos == len(buf):
             self._buf = data if type(data) is bytes else bytes(data)
@@ -385,7 +387,7 @@ class Decoder:
                 decoder then stays failed.
         """
         if self._error is not None:
-            raise self._error
+            raise copy.copy(self._error)  # fresh: re-raising one object grows its traceback
         buf = self._buf
         pos = self._pos
         have = len(buf)
