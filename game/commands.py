@@ -17,6 +17,8 @@ from game.untrusted import quote
 
 COMMANDS = ("game", "help", "board", "resign", "rematch", "score", "move", "guess", "q")
 NO_ARGUMENTS = frozenset({"help", "board", "resign", "rematch", "score", "q"})
+# Commands the other person sees the effect of (a game starts or ends): flood-limited like chat.
+FLOOD_LIMITED = frozenset({"game", "rematch", "resign"})
 _GAME_NAMES = {
     "tictactoe": "tictactoe",
     "tic-tac-toe": "tictactoe",

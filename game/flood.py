@@ -1,9 +1,13 @@
-"""Flood control for chat: refuse lines faster than a person types, and repeated lines.
+"""Flood control: refuse lines faster than a person types, and repeated chat lines.
 
-A pure class: time is passed in (seconds from any monotonic clock), nothing is read. Only chat
-goes through it — moves and commands are never refused for speed, so a fast player cannot lose a
-move to it. The table keeps one :class:`FloodControl` per seat; a seat whose lines keep being
-refused is *persistently* flooding, which the host may take as a reason to disconnect it.
+A pure class: time is passed in (seconds from a monotonic clock the caller reads), nothing is
+read here. Chat goes through :meth:`FloodControl.check`; the commands that start or end games
+(``/game``, ``/rematch``, ``/resign``: each one shows the other person something and may change
+the score) through :meth:`FloodControl.check_command`, against the same budget. Moves are never
+refused for speed, so a fast player cannot lose a move to it; ``/help``, ``/board`` and
+``/score`` answer only the one who asks, so they are not limited either. The table keeps one
+:class:`FloodControl` per seat; a seat whose lines keep being refused is *persistently*
+flooding, which the host may take as a reason to disconnect it.
 """
 
 from __future__ import annotations
@@ -71,15 +75,31 @@ class FloodControl:
             self._refused.append(now)
         return verdict
 
+    def check_command(self, now: float) -> FloodVerdict:
+        """Judge one game-starting or -ending command at time ``now``, against the same rate
+        budget as chat (repeats are fine: ``/rematch`` after ``/rematch`` is normal).
+
+        Returns:
+            ``FloodVerdict.OK`` to carry it out, else ``FloodVerdict.TOO_FAST``.
+        """
+        while self._accepted and self._accepted[0] <= now - self.window:
+            self._accepted.popleft()
+        if len(self._accepted) >= self.max_lines:
+            self._refused.append(now)
+            return FloodVerdict.TOO_FAST
+        self._accepted.append(now)
+        return FloodVerdict.OK
+
     def is_persistent(self, now: float) -> bool:
         """Whether so many lines were refused lately that the seat is flooding on purpose."""
         while self._refused and self._refused[0] <= now - self.persistent_window:
             self._refused.popleft()
         return len(self._refused) >= self.persistent_refusals
 
-    def message(self, verdict: FloodVerdict) -> str:
-        """The ERROR text for a refused line (shown to its author only)."""
+    def message(self, verdict: FloodVerdict, *, command: bool = False) -> str:
+        """The ERROR text for a refused line or command (shown to its author only)."""
         if verdict is FloodVerdict.REPEATED:
             return "slow down: the same line again was not sent — say something new"
         seconds = f"{self.window:g}"
-        return f"slow down: that line was not sent (more than {self.max_lines} in {seconds} s)"
+        what = "that command was not carried out" if command else "that line was not sent"
+        return f"slow down: {what} (more than {self.max_lines} in {seconds} s)"

@@ -23,9 +23,12 @@ guesser for hangman). Bot moves are made synchronously and returned with the hum
 guest sits down during a bot game, that game carries on (the guest is told and may /board to
 watch) and ``/game`` is free for the two of them once it ends.
 
-Flood control: chat only (never moves or commands). A refused line gets a "slow down" ERROR for
-its author and is not delivered; :meth:`Table.is_flooding` turns true when a seat keeps flooding,
-so the host program may disconnect it.
+Flood control: chat, and the commands that start or end games (``/game``, ``/rematch``,
+``/resign`` — each shows the other person something), count against one budget per seat; moves
+are never limited, nor are ``/help``, ``/board`` and ``/score`` (they answer only the asker). A
+refused line gets a "slow down" ERROR for its author and is not delivered or carried out;
+:meth:`Table.is_flooding` turns true when a seat keeps flooding, so the host program may
+disconnect it. ``now`` is always a monotonic time supplied by the caller.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from collections.abc import Sequence
 
 from game.announce import board_shown, duration, moves_shown, result_shown, say
 from game.commands import (
+    FLOOD_LIMITED,
     HELP,
     NO_ARGUMENTS,
     CommandError,
@@ -256,7 +260,10 @@ class Table:
         Args:
             seat: who typed it.
             line: the line (a trailing newline is ignored).
-            now: monotonic time in seconds, for flood control only.
+            now: the time the line arrived, in seconds, read by the caller from a monotonic
+                clock (e.g. ``time.monotonic()`` or the event loop's ``time()``); used for flood
+                control only. The default 0.0 makes every call the same instant, so it is only
+                for callers (tests) that never send more than a few lines.
 
         Raises:
             ValueError: ``seat`` is the guest seat and nobody sits there.
@@ -275,7 +282,7 @@ class Table:
             if seat is Seat.GUEST and split_command(text) == ("q", ""):
                 # leaving empties the seat, so the goodbye bypasses the visibility filter
                 return [say(seat, Kind.NOTICE, "you left the table"), *self.leave(seat)]
-            return self._visible(self._command(seat, text))
+            return self._visible(self._command(seat, text, now))
         match = self._match
         if match is not None and match.in_progress and match.state.is_move_attempt(text):
             return self._visible(self._move(seat, text))
@@ -345,11 +352,19 @@ class Table:
         return result_shown(match, self._name)
 
     # -- commands ---------------------------------------------------------------------------------
-    def _command(self, seat: Seat, line: str) -> list[Delivery]:
+    def _command(self, seat: Seat, line: str, now: float) -> list[Delivery]:
         word, args = split_command(line)
         if word in NO_ARGUMENTS and args:
             # "/resign please" must not resign, nor "/q now" leave: say what to type instead
             return self._error(seat, f"/{word} takes no arguments — type just /{word}")
+        if word in FLOOD_LIMITED:
+            # each of these shows the other person a game starting or ending (and may change the
+            # score): a loop of them would flood the other screen
+            flood = self._flood[seat]
+            verdict = flood.check_command(now)
+            self._flooding[seat] = flood.is_persistent(now)
+            if verdict is not FloodVerdict.OK:
+                return self._error(seat, flood.message(verdict, command=True))
         if word == "game":
             return self._cmd_game(seat, args)
         if word == "help":

@@ -394,10 +394,32 @@ def test_fast_chat_is_refused_but_moves_are_not(table: Table) -> None:
     for i in range(10):
         assert lines(table.handle(GUEST, f"msg {i}", now=1.0), HOST) == [f"msg {i}"]
     assert only_error(table.handle(GUEST, "one more", now=2.0), GUEST).startswith("slow down")
-    table.handle(GUEST, "/game tictactoe", now=2.0)
-    out = table.handle(GUEST, "5", now=2.0)
+    table.handle(HOST, "/game tictactoe", now=2.0)  # bob may not start one now (see below)
+    table.handle(HOST, "1", now=2.0)
+    out = table.handle(GUEST, "5", now=2.0)  # but his moves are never refused
     assert lines(out, HOST, Kind.NOTICE)[0] == "bob played b2"
     assert lines(table.handle(GUEST, "later", now=10.0), HOST) == ["later"]
+
+
+def test_starting_and_ending_games_counts_against_the_flood_budget(table: Table) -> None:
+    # a loop of /game and /resign would flood the other screen and inflate the score
+    refused = []
+    for i in range(10):
+        for line in ("/game tictactoe", "/resign"):
+            out = table.handle(GUEST, line, now=i * 0.1)
+            if any(d.shown.kind is Kind.ERROR and "slow down" in d.shown.text for d in out):
+                refused.append(line)
+                assert out == [d for d in out if d.to is GUEST]  # nothing reached alice
+    assert refused
+    # /help, /board and /score answer only the asker: never limited; nor are moves
+    for line in ("/help", "/board", "/score"):
+        assert "slow down" not in table.handle(GUEST, line, now=1.0)[0].shown.text
+    table.handle(HOST, "/game tictactoe", now=1.0)
+    assert lines(table.handle(HOST, "5", now=1.0), GUEST, Kind.NOTICE)[0] == "alice played b2"
+    assert lines(table.handle(GUEST, "1", now=1.0), HOST, Kind.NOTICE)[0] == "bob played a1"
+    # once the window has passed, the commands work again
+    out = table.handle(GUEST, "/resign", now=20.0)
+    assert lines(out, kind=Kind.RESULT) == ["tictactoe: bob resigned — alice wins"] * 2
 
 
 def test_repeats_are_refused(table: Table) -> None:
