@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import random
 import string
 
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 from game import gomoku_bot, perfect_bot
 from game.hangman import HangmanState
 from game.hangman_bot import choose_guess, consistent_words
-from game.mnk import GOMOKU, MnkRules, MnkState, completes_line
+from game.mnk import GOMOKU, TICTACTOE, MnkRules, MnkState, completes_line
 from game.outcome import Termination
 from game.table import Kind, Seat, Table
 from game.words import shipped_words
@@ -56,19 +55,19 @@ def test_perfect_bot_takes_the_fastest_win_and_blocks() -> None:
 
 
 def test_perfect_bot_prefers_the_slowest_loss() -> None:
-    @functools.cache
-    def plies_left(x: int, o: int) -> int:
-        return 9 - (x | o).bit_count()
-
-    # X a1 c1 b2? build a lost position for O: X has a fork (a1, c3, c1), O a2? Check by value.
-    state = MnkState()
-    for move in (0, 1, 4, 8):  # X a1, O b1, X b2, O c3: X to move, wins
-        state = state.play(move)
-    assert perfect_bot.position_value(state) > 0
-    reply = state.play(perfect_bot.best_moves(state)[0])
-    # whatever X did, O's value is a loss; O's best move must not lose immediately if avoidable
-    assert perfect_bot.position_value(reply) < 0
-    assert plies_left(reply.x, reply.o) == 4
+    # X a1 a2, O b1, O to move: lost (after the block at a3, X still forks), but a3 makes X
+    # wait; every other move lets X complete the a column at once. With every move a loss, only
+    # the preference for the slowest loss singles out a3.
+    state = MnkState(x=0b000_001_001, o=0b000_000_010)
+    assert state.turn == 1 and perfect_bot.position_value(state) < 0
+    for move in state.legal_moves():
+        after = state.play(move)
+        x_wins_at_once = any(
+            completes_line(TICTACTOE, after.x | 1 << c, c) for c in after.legal_moves()
+        )
+        assert x_wins_at_once == (move != state.parse_move("a3"))
+    assert perfect_bot.best_moves(state) == [state.parse_move("a3")]
+    assert perfect_bot.position_value(state.play(6)) > 0  # X still wins, just later
 
 
 def test_perfect_bot_ties_use_the_rng_and_refuse_other_boards() -> None:
@@ -169,7 +168,8 @@ def test_heuristic_bot_always_takes_a_win_and_blocks_a_loss(m, n, k, rnd) -> Non
             assert completes_line(rules, mine | 1 << move, move)
         elif any(completes_line(rules, theirs | 1 << c, c) for c in empties):
             assert completes_line(rules, theirs | 1 << move, move)
-        # the opponent half of the time plays randomly to create varied positions
+        # the bot plays one side (checked at each of its moves), a random player the other,
+        # which makes varied positions
         state = state.play(move)
         if state.outcome is None:
             state = state.play(rnd.choice(state.legal_moves()))

@@ -9,19 +9,44 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game.commands import HELP, CommandError, parse_game, split_command
+from game.errors import IllegalMoveError, MoveSyntaxError
 from game.flood import FloodControl, FloodVerdict
-from game.hangman import Guess, HangmanState
+from game.hangman import HangmanState
 from game.mnk import GOMOKU, MnkRules, MnkState
-from game.state import GameState
+from game.outcome import Outcome, Termination
+from game.state import GameState, MoveT
 from game.table import Kind, Table
 from game.untrusted import MAX_NAME, clean_name, quote
 from tests.game.conftest import GUEST, HOST, lines
 
 
+def _exercise(game: GameState[MoveT], first: str, bad: str) -> None:
+    """Play a game to its end through the protocol alone."""
+    assert game.turn == 0 and game.outcome is None
+    assert game.is_move_attempt(first) and not game.is_move_attempt("hello there")
+    with pytest.raises(MoveSyntaxError):
+        game.parse_move(bad)
+    move = game.parse_move(first)
+    assert move in game.legal_moves()
+    assert game.parse_move(game.move_text(move)) == move  # the text form reads back
+    picture = game.render(0)
+    game = game.play(move)
+    assert game.turn == 1 and game.render(0) != picture
+    with pytest.raises(IllegalMoveError):
+        game.parse_move(first)  # taken / already guessed
+    assert game.resign(1).outcome == Outcome(0, Termination.RESIGNED)
+    assert game.abandon().outcome == Outcome(None, Termination.ABANDONED)
+    while game.outcome is None:
+        game = game.play(game.legal_moves()[0])
+    assert game.turn is None and game.legal_moves() == []
+    with pytest.raises(IllegalMoveError):
+        game.resign(0)
+
+
 def test_engines_satisfy_the_common_api() -> None:
-    games: list[GameState[int] | GameState[Guess]] = [MnkState(), HangmanState.duel("word")]
-    for game in games:
-        assert game.turn == 0 and game.outcome is None
+    _exercise(MnkState(), "5", "zz")
+    _exercise(MnkState(GOMOKU), "h8", "8")
+    _exercise(HangmanState.duel("word"), "w", "7")
 
 
 @settings(max_examples=200, deadline=None)
