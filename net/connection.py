@@ -262,21 +262,28 @@ async def connect(
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limits.hello_timeout
     where = f"{host}:{port}"
-    async with asyncio.timeout_at(deadline):
-        _, link = await loop.create_connection(lambda: Link(limits), host, port)
+    link: Link | None = None
     try:
-        async with asyncio.timeout_at(deadline):
+        async with asyncio.timeout_at(deadline) as timer:
+            _, link = await loop.create_connection(lambda: Link(limits), host, port)
             link.write(hello)
             obj = await link.next_frame()
     except TimeoutError:
-        link.abort("no answer to hello")
-        await link.wait_closed()
+        if link is not None:
+            link.abort("no answer to hello")
+            await link.wait_closed()
+        if not timer.expired():
+            raise  # the system's own connect timeout: could not connect at all (OSError)
         raise HandshakeError(f"no answer from {where} within {limits.hello_timeout:g} s") from None
     except ConnectionClosed as closed:
+        assert link is not None
         await link.wait_closed()
         raise HandshakeError(f"{where} closed the connection: {closed.reason}") from None
-    except asyncio.CancelledError:
-        link.abort("cancelled")  # whoever cancelled us will never close this socket
+    except BaseException:
+        # Cancelled (whoever cancelled us will never close this socket), or the hello could
+        # not be sent (LocalProtocolError): leave no socket behind.
+        if link is not None:
+            link.abort("cancelled or failed while connecting")
         raise
 
     try:

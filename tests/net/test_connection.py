@@ -445,9 +445,13 @@ def test_a_host_that_is_not_reading_stops_reading_the_socket() -> None:
                 await join.send(Say(seq=seq, text=text))
 
         sender = asyncio.create_task(flood())
-        # Give the flood a bounded moment while the host reads nothing: its queue must stay
-        # small (reading from the socket pauses; the kernel and TCP hold the rest back).
-        await asyncio.wait({sender}, timeout=0.5)
+        # The host reads nothing: once its inbox is full it must stop reading the socket (the
+        # kernel and TCP hold the rest back), and its queue must stay small. Wait for that
+        # event itself, polled with a bound, rather than for a fixed time.
+        for _ in range(int(WAIT / 0.01)):
+            if host._link._reading_paused:
+                break
+            await asyncio.sleep(0.01)
         assert host._link._reading_paused
         assert len(host._link._inbox) <= 64 + 65536 // len(text)
         got = [await asyncio.wait_for(host.recv(), WAIT) for _ in range(count)]
@@ -474,6 +478,44 @@ def test_cancelling_connect_leaves_no_socket_behind() -> None:
         attempt.cancel()
         with pytest.raises(asyncio.CancelledError):
             await attempt
+        await asyncio.wait_for(gone.wait(), WAIT)
+        server.close()
+
+    run(main())
+
+
+def test_a_hello_deadline_passing_while_connecting_is_a_handshake_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    limits = dataclasses.replace(FAST, hello_timeout=0.1)
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+
+        async def slow_connect(*args: Any, **kwargs: Any) -> Any:
+            await asyncio.sleep(WAIT)  # a SYN nobody answers (cut short by the deadline)
+
+        monkeypatch.setattr(loop, "create_connection", slow_connect)
+        with pytest.raises(HandshakeError, match=r"no answer from 127\.0\.0\.1:9 within 0\.1 s"):
+            await connect("127.0.0.1", 9, Hello(name="bob"), limits=limits)
+
+    run(main())
+
+
+def test_a_hello_that_cannot_be_sent_leaves_no_socket_behind() -> None:
+    limits = dataclasses.replace(FAST, max_frame=20)  # no hello fits
+    gone = asyncio.Event()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # returns at EOF: when the join's socket is closed
+        gone.set()
+        writer.close()
+
+    async def main() -> None:
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        with pytest.raises(LocalProtocolError):
+            await connect("127.0.0.1", port, Hello(name="bob"), limits=limits)
         await asyncio.wait_for(gone.wait(), WAIT)
         server.close()
 
