@@ -12,6 +12,7 @@ The socket work — framing, deadlines, keep-alive, bounded buffers, graceful cl
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -345,10 +346,11 @@ async def serve(
     """
     loop = asyncio.get_running_loop()
     handlers: set[asyncio.Task[None]] = set()
+    notices = _NoticeLimiter()
 
     def make_link() -> Link:
         link = _ServerLink(limits)
-        task = loop.create_task(_handle(link, on_connect, limits))
+        task = loop.create_task(_handle(link, on_connect, limits, notices))
         handlers.add(task)
         task.add_done_callback(handlers.discard)
         return link
@@ -369,14 +371,45 @@ class _ServerLink(Link):
         self.made.set_result(None)
 
 
+class _NoticeLimiter:
+    """Says whether something from an address deserves a WARNING: once per address per window.
+
+    A WARNING is what the host program shows the person as a notice; a peer reconnecting in a
+    loop with the wrong version must not flood that screen. Bounded in size: past
+    ``max_addresses`` the address seen least recently is forgotten (at worst, it warns again).
+    """
+
+    def __init__(self, window: float = 60.0, max_addresses: int = 256) -> None:
+        self._window = window
+        self._max = max_addresses
+        self._last: collections.OrderedDict[str, float] = collections.OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._last)
+
+    def warn(self, address: str, now: float) -> bool:
+        """True (and remembered) unless *address* was warned about within the window."""
+        last = self._last.get(address)
+        if last is not None and now - last < self._window:
+            return False
+        self._last[address] = now
+        self._last.move_to_end(address)
+        while len(self._last) > self._max:
+            self._last.popitem(last=False)
+        return True
+
+
 async def _handle(
-    link: _ServerLink, on_connect: Callable[[PendingConnection], Awaitable[None]], limits: Limits
+    link: _ServerLink,
+    on_connect: Callable[[PendingConnection], Awaitable[None]],
+    limits: Limits,
+    notices: _NoticeLimiter,
 ) -> None:
     """Run one incoming connection: handshake, then hand it to *on_connect*; contain failures."""
     pending: PendingConnection | None = None
     try:
         await link.made
-        hello = await _read_hello(link, limits)
+        hello = await _read_hello(link, limits, notices)
         if hello is None:
             return
         pending = PendingConnection(link, hello)
@@ -399,7 +432,7 @@ async def _handle(
         raise
 
 
-async def _read_hello(link: Link, limits: Limits) -> Hello | None:
+async def _read_hello(link: Link, limits: Limits, notices: _NoticeLimiter) -> Hello | None:
     """Read and vet the first frame; return the hello, or None after refusing/failing."""
     try:
         async with asyncio.timeout(limits.hello_timeout):
@@ -414,8 +447,10 @@ async def _read_hello(link: Link, limits: Limits) -> Hello | None:
         return None
     mismatch = _version_mismatch(obj.get("protocol"), obj.get("version"))
     if mismatch is not None:
-        # WARNING: a person on the other side is running an incompatible program.
-        await _refuse(link, Refuse(reason=mismatch, code="version"), level=logging.WARNING)
+        # WARNING (shown to the host person): someone runs an incompatible program. Once a
+        # minute per address at most, so a join retrying in a loop cannot flood the screen.
+        level = logging.WARNING if notices.warn(link.peer[0], link.loop.time()) else logging.INFO
+        await _refuse(link, Refuse(reason=mismatch, code="version"), level=level)
         return None
     try:
         message = from_dict(obj)

@@ -20,6 +20,7 @@ from net.connection import (
     Limits,
     PendingConnection,
     Refused,
+    _NoticeLimiter,
     connect,
     serve,
 )
@@ -105,6 +106,36 @@ def test_version_mismatch_is_refused_with_both_versions_named(
     run(main())
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("version 1" in w and "version 2" in w for w in warnings)
+
+
+def test_a_join_retrying_with_the_wrong_version_is_a_warning_once_a_minute(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A WARNING is a notice on the host's screen: a join looping on version 2 must not flood it.
+    caplog.set_level(logging.INFO, logger="net")
+
+    async def main() -> None:
+        host = await start_echo_host()
+        for _ in range(5):
+            with pytest.raises(Refused):
+                await connect("127.0.0.1", host.port, Hello(name="bob", version=2), limits=FAST)
+        await host.aclose()
+
+    run(main())
+    refusals = [r for r in caplog.records if "refusing" in r.getMessage()]
+    assert len(refusals) == 5
+    assert [r.levelno for r in refusals] == [logging.WARNING] + [logging.INFO] * 4
+
+
+def test_the_version_notice_limiter_is_per_address_per_window_and_bounded() -> None:
+    notices = _NoticeLimiter(window=60.0, max_addresses=100)
+    assert notices.warn("10.0.0.1", now=0.0)
+    assert not notices.warn("10.0.0.1", now=59.0)
+    assert notices.warn("10.0.0.2", now=59.0)  # another address is told at once
+    assert notices.warn("10.0.0.1", now=60.0)  # a minute later, again
+    for i in range(1000):
+        notices.warn(f"10.1.{i // 256}.{i % 256}", now=61.0)
+    assert len(notices) == 100
 
 
 def test_join_refuses_a_host_of_another_version() -> None:
