@@ -7,6 +7,8 @@ guesser's view; only the result — sent once the game is over — may name the 
 
 from __future__ import annotations
 
+import math
+
 from game.delivery import Delivery, Kind, Seat, Shown
 from game.hangman import HangmanState
 from game.match import Match, NameOf, Participant
@@ -62,8 +64,15 @@ def board_shown(match: Match, seat: Seat, name_of: NameOf) -> list[Delivery]:
 
 
 def duration(seconds: float) -> str:
-    """``300`` → ``5 minutes``; ``45`` → ``45 seconds``."""
-    if seconds >= 60:
-        minutes = round(seconds / 60)
-        return f"{minutes} minute{'s' * (minutes != 1)}"
-    return f"{seconds:g} second{'s' * (seconds != 1)}"
+    """``300`` → ``5 minutes``; ``150`` → ``2 minutes 30 seconds``; ``45`` → ``45 seconds``.
+
+    A minute or more is said in whole seconds rounded up, so a grace period is never
+    understated (``150`` used to read "2 minutes").
+    """
+    if seconds < 60:
+        return f"{seconds:g} second{'s' * (seconds != 1)}"
+    minutes, rest = divmod(math.ceil(seconds), 60)
+    text = f"{minutes} minute{'s' * (minutes != 1)}"
+    if rest:
+        text += f" {rest} second{'s' * (rest != 1)}"
+    return text

@@ -76,8 +76,14 @@ class GameSpec:
 
     @property
     def title(self) -> str:
-        """How the game is named in notices (never mentions the secret)."""
-        return self.rules.name if self.rules is not None else "hangman"
+        """How the game is named in notices (never mentions the secret): as it could be typed
+        after ``/game`` — ``tictactoe``, ``gomoku``, ``gomoku 10x10 k=5``, ``hangman``."""
+        rules = self.rules
+        if rules is None:
+            return "hangman"
+        if rules in (TICTACTOE, GOMOKU):
+            return rules.name
+        return f"{self.name} {rules.m}x{rules.n} k={rules.k}"
 
 
 def split_command(line: str) -> tuple[str, str]:

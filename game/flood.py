@@ -50,6 +50,7 @@ class FloodControl:
     _last_line: str | None = field(default=None, repr=False)
     _last_time: float = field(default=0.0, repr=False)
     _repeats: int = field(default=0, repr=False)
+    _now: float = field(default=0.0, repr=False)  # the time of the latest line judged
 
     def check(self, line: str, now: float) -> FloodVerdict:
         """Judge one chat line typed at time ``now`` and remember it.
@@ -57,6 +58,7 @@ class FloodControl:
         Returns:
             ``FloodVerdict.OK`` to pass it on, otherwise why it is refused.
         """
+        self._now = now
         while self._accepted and self._accepted[0] <= now - self.window:
             self._accepted.popleft()
         if line == self._last_line and now - self._last_time <= self.repeat_window:
@@ -82,6 +84,7 @@ class FloodControl:
         Returns:
             ``FloodVerdict.OK`` to carry it out, else ``FloodVerdict.TOO_FAST``.
         """
+        self._now = now
         while self._accepted and self._accepted[0] <= now - self.window:
             self._accepted.popleft()
         if len(self._accepted) >= self.max_lines:
@@ -90,8 +93,11 @@ class FloodControl:
         self._accepted.append(now)
         return FloodVerdict.OK
 
-    def is_persistent(self, now: float) -> bool:
-        """Whether so many lines were refused lately that the seat is flooding on purpose."""
+    def is_persistent(self, now: float | None = None) -> bool:
+        """Whether so many lines were refused lately that the seat is flooding on purpose — as
+        of ``now``, or by default as of the latest line judged."""
+        if now is None:
+            now = self._now
         while self._refused and self._refused[0] <= now - self.persistent_window:
             self._refused.popleft()
         return len(self._refused) >= self.persistent_refusals

@@ -105,7 +105,6 @@ class Table:
         self._score = Score()
         self._history: deque[tuple[str, str]] = deque(maxlen=HISTORY_LINES)
         self._flood = {Seat.HOST: FloodControl(), Seat.GUEST: FloodControl()}
-        self._flooding = {Seat.HOST: False, Seat.GUEST: False}
 
     # -- who is here ------------------------------------------------------------------------------
     @property
@@ -131,7 +130,7 @@ class Table:
     def is_flooding(self, seat: Seat) -> bool:
         """Whether ``seat`` keeps sending chat faster than a person types (time as of the last
         line it sent). The host program may disconnect a guest for whom this is true."""
-        return self._flooding[seat]
+        return self._flood[seat].is_persistent()
 
     def _name(self, who: Participant) -> str:
         if who is None:
@@ -182,7 +181,7 @@ class Table:
         given = clean_name(name, taken=[self._host_name, self._bot_name])
         self._guest_name, self._guest_connected = given, True
         self._history.clear()  # a new guest does not get the previous guest's conversation
-        self._flood[Seat.GUEST], self._flooding[Seat.GUEST] = FloodControl(), False
+        self._flood[Seat.GUEST] = FloodControl()
         out = [
             say(Seat.HOST, Kind.NOTICE, f"{given} sat down"),
             say(
@@ -292,7 +291,6 @@ class Table:
         text = text.replace("\r", " ").replace("\n", " ")  # a chat line stays one line
         flood = self._flood[seat]
         verdict = flood.check(text, now)
-        self._flooding[seat] = flood.is_persistent(now)
         if verdict is not FloodVerdict.OK:
             return self._error(seat, flood.message(verdict))
         author = self._name(seat)
@@ -362,7 +360,6 @@ class Table:
             # score): a loop of them would flood the other screen
             flood = self._flood[seat]
             verdict = flood.check_command(now)
-            self._flooding[seat] = flood.is_persistent(now)
             if verdict is not FloodVerdict.OK:
                 return self._error(seat, flood.message(verdict, command=True))
         if word == "game":

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from game.announce import duration
 from game.commands import HELP, CommandError, parse_game, split_command
 from game.errors import IllegalMoveError, MoveSyntaxError
 from game.flood import FloodControl, FloodVerdict
@@ -143,3 +144,44 @@ def test_hangman_duel_between_people() -> None:
     table.handle(GUEST, "a")
     out = table.handle(HOST, "b")
     assert lines(out, kind=Kind.RESULT) == ["hangman: alice wins — guessed “abba”"] * 2
+
+
+@pytest.mark.parametrize(
+    ("args", "title"),
+    [
+        ("gomoku 10x10", "gomoku 10x10 k=5"),
+        ("gomoku", "gomoku"),
+        ("gomoku 15x15 k=5", "gomoku"),
+        ("tictactoe 4x4", "tictactoe 4x4 k=3"),
+        ("tictactoe 15x15 k=5", "gomoku"),
+        ("tictactoe", "tictactoe"),
+    ],
+)
+def test_game_titles_name_the_game_asked_for(args: str, title: str) -> None:
+    assert parse_game(args).title == title
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (300, "5 minutes"),
+        (150, "2 minutes 30 seconds"),
+        (90, "1 minute 30 seconds"),
+        (61, "1 minute 1 second"),
+        (60, "1 minute"),
+        (149.2, "2 minutes 30 seconds"),  # rounded up: a grace period is never understated
+        (45, "45 seconds"),
+        (1, "1 second"),
+    ],
+)
+def test_duration_never_understates(seconds: float, text: str) -> None:
+    assert duration(seconds) == text
+
+
+def test_flood_persistence_as_of_the_last_line() -> None:
+    flood = FloodControl(persistent_refusals=3, persistent_window=10)
+    for i in range(14):
+        flood.check(f"m{i}", 0.0)
+    assert flood.is_persistent()  # as of the last line it judged
+    flood.check("calm", 11.0)
+    assert not flood.is_persistent()
