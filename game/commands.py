@@ -15,7 +15,6 @@ from game.hangman import check_secret
 from game.mnk import GOMOKU, TICTACTOE, MnkRules
 from game.untrusted import quote
 
-COMMANDS = ("game", "help", "board", "resign", "rematch", "score", "move", "guess", "q")
 NO_ARGUMENTS = frozenset({"help", "board", "resign", "rematch", "score", "q"})
 # Commands the other person sees the effect of (a game starts or ends): flood-limited like chat.
 FLOOD_LIMITED = frozenset({"game", "rematch", "resign"})

@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from game.errors import IllegalMoveError, MoveSyntaxError
-from game.outcome import Outcome, Termination
+from game.outcome import Outcome, Termination, abandonment, resignation
 
 MAX_MISSES = 6
 SEPARATORS = " -'"  # shown from the start: they are not letters to guess
@@ -175,11 +175,6 @@ class HangmanState:
         return cls(check_secret(secret), 0)
 
     @property
-    def players(self) -> int:
-        """Number of players (always two: two guessers, or setter and guesser)."""
-        return 2
-
-    @property
     def guessers(self) -> tuple[int, ...]:
         """The players who guess."""
         return (0, 1) if self.setter is None else (1,)
@@ -310,12 +305,8 @@ class HangmanState:
 
     def resign(self, player: int) -> HangmanState:
         """Return the state ended by ``player`` resigning: the other player wins."""
-        if self.outcome is not None:
-            raise IllegalMoveError("the game is over")
-        return replace(self, outcome=Outcome(1 - player, Termination.RESIGNED))
+        return replace(self, outcome=resignation(self.outcome, player))
 
     def abandon(self) -> HangmanState:
         """Return the state ended as abandoned: nobody wins, nobody loses."""
-        if self.outcome is not None:
-            raise IllegalMoveError("the game is over")
-        return replace(self, outcome=Outcome(None, Termination.ABANDONED))
+        return replace(self, outcome=abandonment(self.outcome))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from game import gomoku_bot, perfect_bot
 from game.commands import GameSpec
@@ -18,9 +19,11 @@ from game.hangman import HangmanState
 from game.hangman_bot import choose_guess
 from game.mnk import SYMBOLS, TICTACTOE, MnkState
 from game.outcome import Outcome, Termination
+from game.state import GameState
 from game.words import pick_word
 
 AnyState = MnkState | HangmanState
+S = TypeVar("S", bound=GameState[Any])  # a game state, whichever game (keeps its type)
 Participant = Seat | None  # None: the bot
 NameOf = Callable[[Participant], str]
 
@@ -43,11 +46,6 @@ class Match:
     def in_progress(self) -> bool:
         """True until the state has an outcome."""
         return self.state.outcome is None
-
-    @property
-    def against_bot(self) -> bool:
-        """Whether the bot plays one side."""
-        return None in self.seats
 
     def player_of(self, seat: Seat) -> int | None:
         """The engine player ``seat`` plays, or ``None`` if it is not in this game."""
@@ -153,8 +151,9 @@ def new_state(spec: GameSpec, rng: random.Random, words: Callable[[], Sequence[s
     return HangmanState.duel(pick_word(rng, words()))
 
 
-def play_typed(state: AnyState, text: str) -> tuple[AnyState, str]:
-    """Parse ``text`` as a move of the player to move and play it.
+def play_typed(state: S, text: str) -> tuple[S, str]:
+    """Parse ``text`` as a move of the player to move and play it (any game: only the
+    :class:`~game.state.GameState` protocol is used).
 
     Returns:
         The new state and the move's canonical text.
@@ -162,11 +161,8 @@ def play_typed(state: AnyState, text: str) -> tuple[AnyState, str]:
     Raises:
         GameError: MoveSyntaxError / IllegalMoveError with the explanation for the typer.
     """
-    if isinstance(state, MnkState):
-        cell = state.parse_move(text)
-        return state.play(cell), state.move_text(cell)
-    guess = state.parse_move(text)
-    return state.play(guess), state.move_text(guess)
+    move = state.parse_move(text)
+    return state.play(move), state.move_text(move)
 
 
 def bot_move(state: AnyState, rng: random.Random, words: Sequence[str]) -> tuple[AnyState, str]:
@@ -182,9 +178,13 @@ def bot_move(state: AnyState, rng: random.Random, words: Sequence[str]) -> tuple
     try:
         return play_typed(state, _bot_choice(state, rng, words))
     except ValueError:  # GameError is a ValueError
-        if isinstance(state, HangmanState):
-            return play_typed(state, state.move_text(state.legal_moves()[0]))
-        return play_typed(state, state.move_text(state.legal_moves()[0]))
+        return _play_first_legal(state)
+
+
+def _play_first_legal(state: S) -> tuple[S, str]:
+    """Play the first legal move (the fallback should a bot ever choose badly)."""
+    move = state.legal_moves()[0]
+    return state.play(move), state.move_text(move)
 
 
 def _bot_choice(state: AnyState, rng: random.Random, words: Sequence[str]) -> str:

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from game.errors import IllegalMoveError, MoveSyntaxError
-from game.outcome import Outcome, Termination
+from game.outcome import Outcome, Termination, abandonment, resignation
 
 SYMBOLS = "XO"
 _MAX_SIDE = 26  # one letter per column keeps coordinates typeable
@@ -86,7 +86,6 @@ class MnkState:
     x: int = 0
     o: int = 0
     outcome: Outcome | None = None
-    last: int | None = field(default=None, compare=False)
 
     # -- whose turn -------------------------------------------------------------------------------
     @property
@@ -95,11 +94,6 @@ class MnkState:
         if self.outcome is not None:
             return None
         return 0 if self.x.bit_count() == self.o.bit_count() else 1
-
-    @property
-    def players(self) -> int:
-        """Number of players (always two)."""
-        return 2
 
     # -- moves ------------------------------------------------------------------------------------
     def legal_moves(self) -> list[int]:
@@ -187,19 +181,15 @@ class MnkState:
             outcome = Outcome(mover, Termination.LINE_COMPLETED)
         elif (x | o).bit_count() == self.rules.cells:
             outcome = Outcome(None, Termination.BOARD_FULL)
-        return MnkState(self.rules, x, o, outcome, move)
+        return MnkState(self.rules, x, o, outcome)
 
     def resign(self, player: int) -> MnkState:
         """Return the state ended by ``player`` resigning: the other player wins."""
-        if self.outcome is not None:
-            raise IllegalMoveError("the game is over")
-        return replace(self, outcome=Outcome(1 - player, Termination.RESIGNED))
+        return replace(self, outcome=resignation(self.outcome, player))
 
     def abandon(self) -> MnkState:
         """Return the state ended as abandoned: nobody wins, nobody loses."""
-        if self.outcome is not None:
-            raise IllegalMoveError("the game is over")
-        return replace(self, outcome=Outcome(None, Termination.ABANDONED))
+        return replace(self, outcome=abandonment(self.outcome))
 
     # -- reading the board ------------------------------------------------------------------------
     def at(self, move: int) -> int | None:

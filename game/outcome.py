@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from game.errors import IllegalMoveError
+
 
 class Termination(enum.Enum):
     """Why a game ended. Stored explicitly so the result line can say it."""
@@ -37,3 +39,26 @@ class Outcome:
     def is_draw(self) -> bool:
         """True for an ending nobody won that still counts as a played game (not abandoned)."""
         return self.winner is None and self.termination is not Termination.ABANDONED
+
+
+def resignation(current: Outcome | None, player: int) -> Outcome:
+    """The outcome of ``player`` resigning a game whose outcome so far is ``current``: the other
+    player wins.
+
+    Raises:
+        IllegalMoveError: the game is already over.
+    """
+    if current is not None:
+        raise IllegalMoveError("the game is over")
+    return Outcome(1 - player, Termination.RESIGNED)
+
+
+def abandonment(current: Outcome | None) -> Outcome:
+    """The outcome of abandoning a game whose outcome so far is ``current``: nobody's loss.
+
+    Raises:
+        IllegalMoveError: the game is already over.
+    """
+    if current is not None:
+        raise IllegalMoveError("the game is over")
+    return Outcome(None, Termination.ABANDONED)

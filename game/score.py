@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from game.outcome import Outcome, Termination
+from game.outcome import Outcome
 
 
 @dataclass
@@ -22,13 +22,13 @@ class Score:
         for name in players:
             if name not in self.names:
                 self.names.append(name)
-        if outcome.termination is Termination.ABANDONED:
-            self.abandoned += 1
-        elif outcome.winner is not None:
+        if outcome.winner is not None:
             self.wins[players[outcome.winner]] += 1
-        else:
+        elif outcome.is_draw:
             for name in set(players):
                 self.draws[name] += 1
+        else:  # abandoned: nobody's loss, nobody's draw
+            self.abandoned += 1
 
     def render(self) -> str:
         """The /score text."""
