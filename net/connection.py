@@ -178,7 +178,6 @@ class PendingConnection:
         self.hello = hello
         self.peer = link.peer
         self.answered = False
-        self.connection: Connection | None = None
 
     async def accept(self, welcome: Welcome) -> Connection:
         """Send ``welcome`` and return the open connection.
@@ -195,9 +194,9 @@ class PendingConnection:
         """
         self._answer()
         self._link.write(welcome)
-        self.connection = Connection(self._link, peer_hello=self.hello)
+        connection = Connection(self._link, peer_hello=self.hello)
         await self._link.drain()
-        return self.connection
+        return connection
 
     async def refuse(self, reason: str, code: str) -> None:
         """Send ``refuse`` and close (bounded by ``close_timeout``).
@@ -229,15 +228,21 @@ async def _refuse(link: Link, message: Refuse, *, level: int = logging.INFO) -> 
     await link.wait_closed()
 
 
+def _speaks_ours(protocol: object, version: object) -> bool:
+    """True for our protocol name and version (an int: ``1.0`` and ``true`` are not ``1``)."""
+    return protocol == PROTOCOL_NAME and version == PROTOCOL_VERSION and type(version) is int
+
+
 def _version_mismatch(protocol: object, version: object) -> str | None:
+    """What the host tells a join whose hello names another protocol or version, or None."""
+    if _speaks_ours(protocol, version):
+        return None
     if protocol != PROTOCOL_NAME:
         return f"this host speaks the {PROTOCOL_NAME} protocol, not {str(protocol)[:40]!r}"
-    if version != PROTOCOL_VERSION or type(version) is not int:
-        return (
-            f"this host speaks {PROTOCOL_NAME} protocol version {PROTOCOL_VERSION}; "
-            f"you sent version {str(version)[:20]}"
-        )
-    return None
+    return (
+        f"this host speaks {PROTOCOL_NAME} protocol version {PROTOCOL_VERSION}; "
+        f"you sent version {str(version)[:20]}"
+    )
 
 
 async def connect(
@@ -307,8 +312,9 @@ async def connect(
 
 
 def _welcome_mismatch(obj: dict[str, Any]) -> str | None:
+    """What the join reports about a welcome of another protocol or version, or None."""
     protocol, version = obj.get("protocol"), obj.get("version")
-    if protocol == PROTOCOL_NAME and version == PROTOCOL_VERSION and type(version) is int:
+    if _speaks_ours(protocol, version):
         return None
     return (
         f"the host speaks {str(protocol)[:40]} protocol version {str(version)[:20]}; "

@@ -359,32 +359,35 @@ class Error:
 
 Message: TypeAlias = Hello | Welcome | Refuse | Say | Show | Ping | Pong | Bye | Error
 
-# Per type: (class, required JSON fields, optional nullable JSON fields, JSON→attribute renames).
-_Fields: TypeAlias = tuple[Callable[..., Message], frozenset[str], frozenset[str], dict[str, str]]
-# ... plus every key of a complete object, "type" included, for a fast exact-match check.
+# Per type: (class, required JSON fields, optional nullable JSON fields, JSON→attribute renames,
+# every key of a complete object with "type" — for a fast exact-match check).
 _Spec: TypeAlias = tuple[
     Callable[..., Message], frozenset[str], frozenset[str], dict[str, str], frozenset[str]
 ]
 _NO: Final[frozenset[str]] = frozenset()
-_FIELDS: Final[dict[str, _Fields]] = {
-    "hello": (Hello, frozenset({"protocol", "version", "name"}), frozenset({"code", "token"}), {}),
-    "welcome": (
-        Welcome,
-        frozenset({"protocol", "version", "name", "host", "token", "resumed", "last_seq"}),
-        _NO,
-        {},
-    ),
-    "refuse": (Refuse, frozenset({"reason", "code"}), _NO, {}),
-    "say": (Say, frozenset({"seq", "text"}), _NO, {}),
-    "show": (Show, frozenset({"kind", "text"}), frozenset({"from"}), {"from": "sender"}),
-    "ping": (Ping, frozenset({"id"}), _NO, {}),
-    "pong": (Pong, frozenset({"id"}), _NO, {}),
-    "bye": (Bye, frozenset({"reason"}), _NO, {}),
-    "error": (Error, frozenset({"reason"}), _NO, {}),
-}
+
+
+def _spec(
+    cls: Callable[..., Message],
+    required: frozenset[str],
+    optional: frozenset[str] = _NO,
+    renames: dict[str, str] | None = None,
+) -> _Spec:
+    return cls, required, optional, renames or {}, required | optional | {"type"}
+
+
 _SPECS: Final[dict[str, _Spec]] = {
-    kind: (cls, required, optional, renames, required | optional | {"type"})
-    for kind, (cls, required, optional, renames) in _FIELDS.items()
+    "hello": _spec(Hello, frozenset({"protocol", "version", "name"}), frozenset({"code", "token"})),
+    "welcome": _spec(
+        Welcome, frozenset({"protocol", "version", "name", "host", "token", "resumed", "last_seq"})
+    ),
+    "refuse": _spec(Refuse, frozenset({"reason", "code"})),
+    "say": _spec(Say, frozenset({"seq", "text"})),
+    "show": _spec(Show, frozenset({"kind", "text"}), frozenset({"from"}), {"from": "sender"}),
+    "ping": _spec(Ping, frozenset({"id"})),
+    "pong": _spec(Pong, frozenset({"id"})),
+    "bye": _spec(Bye, frozenset({"reason"})),
+    "error": _spec(Error, frozenset({"reason"})),
 }
 
 
