@@ -49,12 +49,18 @@ class Limits:
 
     Attributes:
         max_frame: The largest frame body accepted or sent, in bytes.
-        hello_timeout: The whole handshake must finish within this.
+        hello_timeout: On the join side (``connect``), the whole handshake: connecting,
+            sending the hello and receiving the answer. On the host side (``serve``), only
+            receiving the hello, counted from the moment the connection opens: what
+            ``on_connect`` then takes to decide is not bounded by it, and ``accept``'s welcome
+            is a send like any other (``max_send_buffer``, then ``dead_after``).
         frame_timeout: A frame begun (first header byte) must be complete within this
             (slowloris).
         ping_interval: How often each side sends a ``ping`` once connected.
         dead_after: Nothing at all received for this long means the peer is lost.
-        max_send_buffer: Bytes queued towards a peer that is not reading before it is dropped.
+        max_send_buffer: Bytes queued towards a peer that is not reading before it is dropped
+            (at once, by any write). Separately, a ``send`` that has to wait for the peer to
+            catch up waits at most ``dead_after``, then drops it ("peer stopped reading").
         close_timeout: How long closing waits for the peer before cutting the connection.
     """
 
