@@ -3,11 +3,11 @@
 A pure class: time is passed in (seconds from a monotonic clock the caller reads), nothing is
 read here. Chat goes through :meth:`FloodControl.check`; the commands that start or end games
 (``/game``, ``/rematch``, ``/resign``: each one shows the other person something and may change
-the score) through :meth:`FloodControl.check_command`, against the same budget. Moves are never
-refused for speed, so a fast player cannot lose a move to it; ``/help``, ``/board`` and
-``/score`` answer only the one who asks, so they are not limited either. The table keeps one
-:class:`FloodControl` per seat; a seat whose lines keep being refused is *persistently*
-flooding, which the host may take as a reason to disconnect it.
+the score) through :meth:`FloodControl.check_command`, with a rate budget of the same size.
+Moves are never refused for speed, so a fast player cannot lose a move to it; ``/help``,
+``/board`` and ``/score`` answer only the one who asks, so they are not limited either. The
+table keeps one :class:`FloodControl` per seat; a seat whose lines or commands keep being
+refused is *persistently* flooding, which the host may take as a reason to disconnect it.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class FloodControl:
     persistent_refusals: int = 20
     persistent_window: float = 30.0
     _accepted: deque[float] = field(default_factory=deque, repr=False)
+    _commands: deque[float] = field(default_factory=deque, repr=False)
     _refused: deque[float] = field(default_factory=deque, repr=False)
     _last_line: str | None = field(default=None, repr=False)
     _last_time: float = field(default=0.0, repr=False)
@@ -78,19 +79,21 @@ class FloodControl:
         return verdict
 
     def check_command(self, now: float) -> FloodVerdict:
-        """Judge one game-starting or -ending command at time ``now``, against the same rate
-        budget as chat (repeats are fine: ``/rematch`` after ``/rematch`` is normal).
+        """Judge one game-starting or -ending command at time ``now``: at most ``max_lines`` of
+        them within ``window`` seconds, counted apart from chat (so starting a game does not
+        cost a chat line) but refused like it, and its refusals count towards
+        :meth:`is_persistent`. Repeats are fine: ``/rematch`` after ``/rematch`` is normal.
 
         Returns:
             ``FloodVerdict.OK`` to carry it out, else ``FloodVerdict.TOO_FAST``.
         """
         self._now = now
-        while self._accepted and self._accepted[0] <= now - self.window:
-            self._accepted.popleft()
-        if len(self._accepted) >= self.max_lines:
+        while self._commands and self._commands[0] <= now - self.window:
+            self._commands.popleft()
+        if len(self._commands) >= self.max_lines:
             self._refused.append(now)
             return FloodVerdict.TOO_FAST
-        self._accepted.append(now)
+        self._commands.append(now)
         return FloodVerdict.OK
 
     def is_persistent(self, now: float | None = None) -> bool:

@@ -24,7 +24,7 @@ guest sits down during a bot game, that game carries on (the guest is told and m
 watch) and ``/game`` is free for the two of them once it ends.
 
 Flood control: chat, and the commands that start or end games (``/game``, ``/rematch``,
-``/resign`` — each shows the other person something), count against one budget per seat; moves
+``/resign`` — each shows the other person something), are rate-limited per seat; moves
 are never limited, nor are ``/help``, ``/board`` and ``/score`` (they answer only the asker). A
 refused line gets a "slow down" ERROR for its author and is not delivered or carried out;
 :meth:`Table.is_flooding` turns true when a seat keeps flooding, so the host program may

@@ -185,3 +185,16 @@ def test_flood_persistence_as_of_the_last_line() -> None:
     assert flood.is_persistent()  # as of the last line it judged
     flood.check("calm", 11.0)
     assert not flood.is_persistent()
+
+
+def test_flood_commands_have_their_own_rate_budget() -> None:
+    flood = FloodControl(persistent_refusals=3)
+    assert all(flood.check(f"m{i}", 0.0) is FloodVerdict.OK for i in range(10))
+    assert flood.check_command(0.0) is FloodVerdict.OK  # chat did not use up the commands
+    assert all(flood.check_command(0.1) is FloodVerdict.OK for _ in range(9))
+    assert flood.check_command(0.2) is FloodVerdict.TOO_FAST
+    assert flood.check_command(0.3) is FloodVerdict.TOO_FAST
+    assert flood.check_command(0.3) is FloodVerdict.TOO_FAST
+    assert flood.is_persistent()  # refused commands count too
+    assert flood.check_command(5.2) is FloodVerdict.OK
+    assert "that command was not carried out" in flood.message(FloodVerdict.TOO_FAST, command=True)

@@ -394,7 +394,9 @@ def test_fast_chat_is_refused_but_moves_are_not(table: Table) -> None:
     for i in range(10):
         assert lines(table.handle(GUEST, f"msg {i}", now=1.0), HOST) == [f"msg {i}"]
     assert only_error(table.handle(GUEST, "one more", now=2.0), GUEST).startswith("slow down")
-    table.handle(HOST, "/game tictactoe", now=2.0)  # bob may not start one now (see below)
+    table.handle(GUEST, "/game tictactoe", now=2.0)  # commands have a budget of their own
+    table.handle(GUEST, "/resign", now=2.0)
+    table.handle(HOST, "/game tictactoe", now=2.0)
     table.handle(HOST, "1", now=2.0)
     out = table.handle(GUEST, "5", now=2.0)  # but his moves are never refused
     assert lines(out, HOST, Kind.NOTICE)[0] == "bob played b2"
