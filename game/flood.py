@@ -8,6 +8,11 @@ Moves are never refused for speed, so a fast player cannot lose a move to it; ``
 ``/board`` and ``/score`` answer only the one who asks, so they are not limited either. The
 table keeps one :class:`FloodControl` per seat; a seat whose lines or commands keep being
 refused is *persistently* flooding, which the host may take as a reason to disconnect it.
+
+Persistent means sustained, not merely many: the refusals must go on for ``persistent_span``
+seconds despite the "slow down" answers. A person who pastes forty lines at once gets ten
+through and thirty refused within a second or so — that is one burst, not a reason to throw
+them out of a game; a program that keeps sending after being told is.
 """
 
 from __future__ import annotations
@@ -34,9 +39,10 @@ class FloodControl:
         window: seconds of the rate window.
         max_repeats: the same line this many times in a row within ``repeat_window`` is refused.
         repeat_window: seconds within which a repeat counts as "in a row".
-        persistent_refusals: this many refusals within ``persistent_window`` seconds make
-            :meth:`is_persistent` true.
+        persistent_refusals: this many refusals within ``persistent_window`` seconds, spread
+            over at least ``persistent_span`` seconds, make :meth:`is_persistent` true.
         persistent_window: seconds of that window.
+        persistent_span: how long refusals must keep coming (first to latest in the window).
     """
 
     max_lines: int = 10
@@ -45,6 +51,7 @@ class FloodControl:
     repeat_window: float = 10.0
     persistent_refusals: int = 20
     persistent_window: float = 30.0
+    persistent_span: float = 10.0
     _accepted: deque[float] = field(default_factory=deque, repr=False)
     _commands: deque[float] = field(default_factory=deque, repr=False)
     _refused: deque[float] = field(default_factory=deque, repr=False)
@@ -97,13 +104,17 @@ class FloodControl:
         return FloodVerdict.OK
 
     def is_persistent(self, now: float | None = None) -> bool:
-        """Whether so many lines were refused lately that the seat is flooding on purpose — as
-        of ``now``, or by default as of the latest line judged."""
+        """Whether lines have been refused so often, for so long, that the seat is flooding on
+        purpose — as of ``now``, or by default as of the latest line judged."""
         if now is None:
             now = self._now
-        while self._refused and self._refused[0] <= now - self.persistent_window:
-            self._refused.popleft()
-        return len(self._refused) >= self.persistent_refusals
+        refused = self._refused
+        while refused and refused[0] <= now - self.persistent_window:
+            refused.popleft()
+        return (
+            len(refused) >= self.persistent_refusals
+            and refused[-1] - refused[0] >= self.persistent_span
+        )
 
     def message(self, verdict: FloodVerdict, *, command: bool = False) -> str:
         """The ERROR text for a refused line or command (shown to its author only)."""

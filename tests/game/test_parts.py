@@ -95,11 +95,34 @@ def test_flood_repeats_need_to_be_in_a_row_and_close() -> None:
 
 
 def test_flood_persistence_decays() -> None:
-    flood = FloodControl(persistent_refusals=3, persistent_window=10)
+    flood = FloodControl(persistent_refusals=3, persistent_window=10, persistent_span=0)
     for i in range(14):
         flood.check(f"m{i}", 0.0)
     assert flood.is_persistent(1.0)
     assert not flood.is_persistent(11.0)
+
+
+def test_one_burst_is_not_persistent_flooding() -> None:
+    # A paste: forty lines within a second. Thirty are refused, but it is over at once.
+    flood = FloodControl()
+    for i in range(40):
+        flood.check(f"pasted {i}", i * 0.025)
+    assert not flood.is_persistent()
+
+
+def test_flooding_that_goes_on_after_slow_down_is_persistent() -> None:
+    # Five lines a second, kept up: refused from the eleventh on, and still coming ten seconds
+    # after the first refusal — only then is it persistent.
+    flood = FloodControl()
+    first_refusal: float | None = None
+    for i in range(100):
+        now = i / 5
+        if flood.check(f"spam {i}", now) is not FloodVerdict.OK and first_refusal is None:
+            first_refusal = now
+        if first_refusal is None or now < first_refusal + flood.persistent_span:
+            assert not flood.is_persistent(), f"judged persistent already at {now:.1f} s"
+    assert first_refusal == 2.0
+    assert flood.is_persistent()
 
 
 def test_split_command() -> None:
@@ -179,7 +202,7 @@ def test_duration_never_understates(seconds: float, text: str) -> None:
 
 
 def test_flood_persistence_as_of_the_last_line() -> None:
-    flood = FloodControl(persistent_refusals=3, persistent_window=10)
+    flood = FloodControl(persistent_refusals=3, persistent_window=10, persistent_span=0)
     for i in range(14):
         flood.check(f"m{i}", 0.0)
     assert flood.is_persistent()  # as of the last line it judged
@@ -188,7 +211,7 @@ def test_flood_persistence_as_of_the_last_line() -> None:
 
 
 def test_flood_commands_have_their_own_rate_budget() -> None:
-    flood = FloodControl(persistent_refusals=3)
+    flood = FloodControl(persistent_refusals=3, persistent_span=0)
     assert all(flood.check(f"m{i}", 0.0) is FloodVerdict.OK for i in range(10))
     assert flood.check_command(0.0) is FloodVerdict.OK  # chat did not use up the commands
     assert all(flood.check_command(0.1) is FloodVerdict.OK for _ in range(9))

@@ -432,8 +432,11 @@ def test_repeats_are_refused(table: Table) -> None:
 
 def test_persistent_flooding_is_reported(table: Table) -> None:
     assert not table.is_flooding(GUEST)
-    for i in range(40):
+    for i in range(40):  # one burst: refused, but not yet a reason to disconnect
         table.handle(GUEST, f"x{i}", now=i * 0.1)
+    assert not table.is_flooding(GUEST)
+    for i in range(40, 100):  # still at it, three lines a second, long after "slow down"
+        table.handle(GUEST, f"x{i}", now=4.0 + (i - 40) / 3)
     assert table.is_flooding(GUEST)
     assert not table.is_flooding(HOST)
     table.handle(GUEST, "calm now", now=100.0)

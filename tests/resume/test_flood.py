@@ -1,14 +1,16 @@
-"""Flood control through the real programs (issue 5 item 5): refused, then disconnected; moves
-always land."""
+"""Flood control through the real programs (issue 5 item 5): a burst is refused but forgiven,
+flooding kept up after "slow down" disconnects, and moves always land."""
 
 from __future__ import annotations
 
-from tests.cli.harness import Players
+import time
+
+import pexpect
+
+from tests.cli.harness import Player, Players
 
 
-def test_sustained_flooding_disconnects_the_flooder_and_moves_still_land(
-    players: Players,
-) -> None:
+def _game_on(players: Players) -> tuple[Player, Player, int]:
     host, port = players.host("alice")
     join = players.join(port, "bob")
     host.expect("bob sat down")
@@ -17,18 +19,44 @@ def test_sustained_flooding_disconnects_the_flooder_and_moves_still_land(
     join.expect("waiting for alice (X)")
     host.say("b2")
     join.expect("your move (O)")
+    return host, join, port
 
-    # One burst, as a paste would arrive: 25 chat lines (the 11th on are refused), a move in the
-    # middle of the flood, then more chat until the host has seen enough.
+
+def test_a_pasted_burst_is_refused_but_the_seat_and_the_move_stay(players: Players) -> None:
+    host, join, _ = _game_on(players)
+    # One burst, as a paste arrives: 25 chat lines (the 11th on are refused), a move in the
+    # middle of it, then more chat.
     burst = [f"spam {n}" for n in range(25)] + ["a1"] + [f"more spam {n}" for n in range(15)]
     join.child.send("".join(f"{line}\r" for line in burst).encode())
     host.expect("bob played a1")  # the move was not dropped, flooding or not
-    host.expect("disconnected bob: flooding")
     join.expect("slow down: that line was not sent")
-    join.expect("alice's table disconnected you: flooding")
+    join.expect("more spam 14")  # the whole paste went through the console
+    host.say("still there?")
+    join.expect("<alice> still there?")  # still seated, still connected
+    host.say("c3")
+    join.expect("your move (O)")
+    assert host.raw.count(b"<bob> spam") == 10  # refused lines never reached alice
+    assert b"disconnected" not in host.raw
+    assert b"disconnected you" not in join.raw
+
+
+def test_flooding_kept_up_after_slow_down_disconnects_the_flooder(players: Players) -> None:
+    host, join, port = _game_on(players)
+    # Keep sending five lines at a time until the host gives up on us; each round waits (at
+    # most half a second) for that to happen, so the flood lasts as long as it must and no
+    # longer. The table wants refusals to go on for 10 s before it calls it persistent.
+    deadline = time.monotonic() + 40
+    sent = 0
+    while True:
+        join.child.send("".join(f"flood {sent + n}\r" for n in range(5)).encode())
+        sent += 5
+        got = join.child.expect([pexpect.TIMEOUT, b"disconnected you: flooding"], timeout=0.5)
+        if got == 1:
+            break
+        assert time.monotonic() < deadline, f"still connected after {sent} lines"
     assert join.wait_exit() == 1
     assert b"reconnecting" not in join.raw  # a deliberate disconnect: no reconnection
-    assert host.raw.count(b"<bob> spam") == 10  # refused lines never reached alice
+    host.expect("disconnected bob: flooding")
 
     # The host goes on, and the seat is free at once (no grace period after a disconnect).
     carol = players.join(port, "carol")
