@@ -21,6 +21,7 @@ from cli.app import QUIT_COMMANDS, Failure, log_to, make_console
 from cli.args import HostOptions
 from cli.console import Console
 from cli.guest_seat import GuestSeat
+from cli.visible import visible
 from game.announce import duration
 from game.table import Delivery, Kind, Seat, Table
 from net.admission import JoinCodeGate, SeatTokens, Verdict, format_code, new_join_code
@@ -208,7 +209,9 @@ class Host:
                 "bad-token",
             )
             return
-        _, token = rotated  # the presented token is dead from here on
+        # The presented token stays valid until the new one is presented: this welcome may be
+        # lost on the way, and the guest must still be able to come back (net.admission).
+        _, token = rotated
         if self.seat.connected:
             # The host has not noticed the old connection drop yet: the new one replaces it.
             await self.seat.detach("replaced")
@@ -246,18 +249,23 @@ class Host:
                     await self._free_seat("left")
                     return
                 self._handle(Seat.GUEST, message.text, loop.time())
-                if self.table.guest_name is None:
-                    # The table took the line as leaving (e.g. "/q now"): close the seat too.
-                    await self._free_seat("left")
-                    return
                 if self.table.is_flooding(Seat.GUEST):
-                    await self._free_seat("flooding")
+                    name = self.seat.name or "the guest"
+                    await self._free_seat(
+                        "flooding", f"disconnected {name}: flooding (too many chat lines too fast)"
+                    )
                     return
         except ConnectionClosed as closed:
             if self._leaving.is_set() or self.seat.connection is not connection:
                 return  # we closed it ourselves: on the way out, or replaced by a resume
-            if closed.left:
+            if closed.cause == "left":
                 await self._free_seat(None)
+            elif closed.cause == "error":
+                # A program that breaks the protocol is broken or hostile: it does not get the
+                # seat held for it (on loopback, with no join code, anyone could block the table
+                # that way). net already sent the error frame and closed.
+                name = self.seat.name or "the guest"
+                await self._free_seat(None, visible(f"disconnected {name}: {closed.reason}"))
             else:
                 await self.seat.detach(None)
                 self._dropped(self.seat.name or "the guest")
@@ -281,20 +289,22 @@ class Host:
         )
         self._deliver([d for d in deliveries if d.shown.kind != Kind.NOTICE])
 
-    async def _free_seat(self, reason: str | None) -> None:
+    async def _free_seat(self, bye: str | None, notice: str | None = None) -> None:
         """End the guest's seat without a grace period.
 
         Args:
-            reason: the bye to send — ``"left"`` (they typed /q as text), ``"flooding"`` (we
-                disconnect them) — or None when they already said bye themselves.
+            bye: the bye to send — ``"left"`` (they typed /q as text), ``"flooding"`` (we
+                disconnect them) — or None when the connection is already over (they said bye,
+                or broke the protocol).
+            notice: what the host is told instead of the table's "NAME left the table", when
+                the guest did not leave of their own accord.
         """
-        name = self.seat.name or "the guest"
-        await self.seat.detach(reason)
+        await self.seat.detach(bye)
         self.tokens.revoke(Seat.GUEST)
         self.seat.free()
         deliveries = self.table.leave(Seat.GUEST)
-        if reason == "flooding":
-            self.console.notice(f"disconnected {name}: flooding (too many chat lines too fast)")
+        if notice is not None:
+            self.console.notice(notice)
             deliveries = [d for d in deliveries if d.shown.kind != Kind.NOTICE]
         self._deliver(deliveries)
         self._guest_task = None

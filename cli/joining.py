@@ -16,6 +16,7 @@ from cli.app import QUIT_COMMANDS, Failure, log_to, make_console
 from cli.args import JoinOptions
 from cli.console import Console
 from cli.seats_file import SeatEntry, SeatsFile
+from cli.visible import visible
 from net.connection import Connection, ConnectionClosed, HandshakeError, Refused, connect
 from net.messages import Hello, Say, Show, Welcome, encode_message, validate_name
 
@@ -256,6 +257,16 @@ class Guest:
             except ConnectionClosed as closed:
                 if closed.left:
                     return self._host_ended(console, closed.reason)
+                if closed.cause == "error":
+                    # The host frees the seat of a connection that broke the protocol (either
+                    # side's fault): there is nothing to resume, so say why and stop.
+                    self.seats.remove(self.key)
+                    console.notice(
+                        visible(
+                            f"the connection to {self.host_name}'s table failed: {closed.reason}"
+                        )
+                    )
+                    return 1
                 console.notice(f"connection to {self.host_name} lost — reconnecting…")
                 status = await self._reconnect(console)
                 if status is not None:

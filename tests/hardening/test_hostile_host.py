@@ -38,9 +38,11 @@ from .wire import WAIT, RawPeer, frame, hello, hello_body, say
 
 LIMIT = 65536
 # A guest whose connection is lost keeps the seat for --grace seconds (issue 5, resume); the
-# shared host is started with --grace 0 so a peer that sat down and then misbehaved frees the
-# seat at once. What the host says then ends with this (also before resume existed).
+# shared host is started with --grace 0 so that a peer that sat down and then vanished (a
+# half-close, a silence) frees the seat at once. What the host says then ends with this.
 FREED = "the seat is free again"
+# A guest that broke the protocol is not waited for, whatever the grace period.
+DISCONNECTED = "disconnected odd: protocol error"
 
 
 def _hello_padded_to(size: int, name: str) -> bytes:
@@ -116,7 +118,7 @@ CASES: dict[str, Case] = {
         "unknown message type 'gimme'",
         after_welcome=encode({"type": "gimme", "x": 1}),
         seated="odd",
-        gone=FREED,
+        gone=DISCONNECTED,
     ),
     "half-close before hello": Case(b"", None, then="half-close"),
     "half-close after hello": Case(

@@ -1,0 +1,72 @@
+"""A guest whose program breaks the protocol loses the seat at once (no grace period), and a
+join whose connection ends in a protocol error stops instead of trying to resume."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from net.codec import Decoder, encode
+from net.messages import Hello, Welcome
+from tests.cli.harness import REPO, Players, child_env
+
+WAIT = 10.0
+
+
+def test_a_guest_that_breaks_the_protocol_frees_the_seat_at_once(players: Players) -> None:
+    # The default grace period (5 minutes) is in force: a lost guest would keep the seat, so the
+    # next join would be refused as "full" if a protocol error counted as a lost connection.
+    host, port = players.host("alice")
+    with socket.create_connection(("127.0.0.1", port), timeout=WAIT) as sock:
+        sock.sendall(encode(Hello(name="odd").to_dict()))
+        decoder = Decoder(1 << 20)
+        while not any(frame["type"] == "welcome" for frame in decoder.feed(sock.recv(65536))):
+            pass
+        host.expect("odd sat down")
+        sock.sendall(encode({"type": "gimme"}))
+        host.expect("disconnected odd: protocol error")
+    players.join(port, "bob")
+    host.expect("bob sat down")
+
+
+def test_the_join_stops_when_its_connection_ends_in_a_protocol_error(tmp_path: Path) -> None:
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        connection, _ = server.accept()
+        with connection:
+            connection.settimeout(WAIT)
+            connection.recv(65536)  # the hello
+            welcome = Welcome(name="bob", host="eve", token="t" * 22)
+            error = {"type": "error", "reason": "you sent nonsense\n* eve left"}
+            connection.sendall(encode(welcome.to_dict()) + encode(error))
+            connection.recv(65536)  # until the join closes
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    with server:
+        port = server.getsockname()[1]
+        # stdin stays open (a pipe nobody writes to): the join must end because of the error,
+        # not because its input ran out.
+        with subprocess.Popen(
+            [sys.executable, "-m", "cli.join", str(port), "--name", "bob", "--retry-for", "30"],
+            cwd=REPO,
+            env=child_env(tmp_path),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as join:
+            try:
+                out, err = join.communicate(timeout=WAIT)
+            finally:
+                join.kill()
+        thread.join(timeout=WAIT)
+    assert join.returncode == 1
+    assert "reconnecting" not in out
+    assert "the connection to eve's table failed: peer reported a protocol error: " in out
+    assert "you sent nonsense^J* eve left" in out  # one line: the peer cannot forge a notice
+    assert "Traceback" not in err
