@@ -21,9 +21,8 @@ from cli.app import QUIT_COMMANDS, Failure, log_to, make_console
 from cli.args import HostOptions
 from cli.console import Console
 from cli.guest_seat import GuestSeat
-from cli.visible import visible
 from game.announce import duration
-from game.table import Delivery, Kind, Seat, Table
+from game.table import Delivery, Seat, Table
 from net.admission import JoinCodeGate, SeatTokens, Verdict, format_code, new_join_code
 from net.connection import Connection, ConnectionClosed, PendingConnection, serve
 from net.messages import Say, Show, Welcome, validate_name
@@ -223,7 +222,7 @@ class Host:
             connection = await pending.accept(welcome)
         except (ConnectionClosed, OSError):
             # Gone again at once: keep waiting as for any lost connection.
-            self._dropped(name)
+            self._dropped()
             return
         self.seat.attach(connection, name)
         self._deliver(self.table.resume(Seat.GUEST))
@@ -250,10 +249,7 @@ class Host:
                     return
                 self._handle(Seat.GUEST, message.text, loop.time())
                 if self.table.is_flooding(Seat.GUEST):
-                    name = self.seat.name or "the guest"
-                    await self._free_seat(
-                        "flooding", f"disconnected {name}: flooding (too many chat lines too fast)"
-                    )
+                    await self._free_seat("flooding", "flooding (too many chat lines too fast)")
                     return
         except ConnectionClosed as closed:
             if self._leaving.is_set() or self.seat.connection is not connection:
@@ -264,49 +260,41 @@ class Host:
                 # A program that breaks the protocol is broken or hostile: it does not get the
                 # seat held for it (on loopback, with no join code, anyone could block the table
                 # that way). net already sent the error frame and closed.
-                name = self.seat.name or "the guest"
-                await self._free_seat(None, visible(f"disconnected {name}: {closed.reason}"))
+                await self._free_seat(None, closed.reason)
             else:
                 await self.seat.detach(None)
-                self._dropped(self.seat.name or "the guest")
+                self._dropped()
 
-    def _dropped(self, name: str) -> None:
+    def _dropped(self) -> None:
         """The guest's connection was lost: keep the seat for the grace period."""
         grace = self.options.grace
         self._deliver(self.table.drop(Seat.GUEST, grace))
-        self.seat.start_grace(grace, lambda: self._grace_over(name))
+        self.seat.start_grace(grace, self._grace_over)
 
-    def _grace_over(self, name: str) -> None:
+    def _grace_over(self) -> None:
         if self._leaving.is_set() or self.seat.connected:
             return
         self.tokens.revoke(Seat.GUEST)
         self.seat.free()
-        deliveries = self.table.leave(Seat.GUEST)
-        # "NAME left the table" would be wrong: they never came back.
-        self.console.notice(
-            f"{name} did not come back within {duration(self.options.grace)} — "
-            "the seat is free again"
-        )
-        self._deliver([d for d in deliveries if d.shown.kind != Kind.NOTICE])
+        self._deliver(self.table.expire(Seat.GUEST, self.options.grace))
 
-    async def _free_seat(self, bye: str | None, notice: str | None = None) -> None:
+    async def _free_seat(self, bye: str | None, why: str | None = None) -> None:
         """End the guest's seat without a grace period.
 
         Args:
             bye: the bye to send — ``"left"`` (they typed /q as text), ``"flooding"`` (we
                 disconnect them) — or None when the connection is already over (they said bye,
                 or broke the protocol).
-            notice: what the host is told instead of the table's "NAME left the table", when
-                the guest did not leave of their own accord.
+            why: why we put the guest out, when they did not leave of their own accord; the
+                table words the host's notice from it.
         """
         await self.seat.detach(bye)
         self.tokens.revoke(Seat.GUEST)
         self.seat.free()
-        deliveries = self.table.leave(Seat.GUEST)
-        if notice is not None:
-            self.console.notice(notice)
-            deliveries = [d for d in deliveries if d.shown.kind != Kind.NOTICE]
-        self._deliver(deliveries)
+        if why is None:
+            self._deliver(self.table.leave(Seat.GUEST))
+        else:
+            self._deliver(self.table.disconnect(Seat.GUEST, why))
         self._guest_task = None
 
     async def _close_guest(self) -> None:

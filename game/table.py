@@ -239,11 +239,33 @@ class Table:
         return out
 
     def leave(self, seat: Seat) -> list[Delivery]:
-        """The guest left (or never came back): free the seat; a game they were playing ends as
-        abandoned (nobody's loss); tell the host. The host cannot leave: returns nothing."""
+        """The guest left of their own accord (/q, Ctrl-D, Ctrl-C): free the seat; a game they
+        were playing ends as abandoned (nobody's loss); tell the host. The host cannot leave:
+        returns nothing."""
         if seat is Seat.HOST or self._guest_name is None:
             return []
-        out = [say(Seat.HOST, Kind.NOTICE, f"{self._guest_name} left the table")]
+        return self._unseat(f"{self._guest_name} left the table")
+
+    def expire(self, seat: Seat, grace_seconds: float) -> list[Delivery]:
+        """A dropped guest did not come back within the grace period given to :meth:`drop`:
+        free the seat as :meth:`leave` does, and tell the host why."""
+        if seat is Seat.HOST or self._guest_name is None:
+            return []
+        return self._unseat(
+            f"{self._guest_name} did not come back within {duration(grace_seconds)} — "
+            "the seat is free again"
+        )
+
+    def disconnect(self, seat: Seat, reason: str) -> list[Delivery]:
+        """The host program put the guest out (they kept flooding, their program broke the
+        protocol): free the seat as :meth:`leave` does, and tell the host ``reason``, kept on
+        one line."""
+        if seat is Seat.HOST or self._guest_name is None:
+            return []
+        return self._unseat(f"disconnected {self._guest_name}: {' '.join(reason.split())}")
+
+    def _unseat(self, notice: str) -> list[Delivery]:
+        out = [say(Seat.HOST, Kind.NOTICE, notice)]
         match = self._match
         if match is not None and match.in_progress and Seat.GUEST in match.seats:
             match.state = match.state.abandon()

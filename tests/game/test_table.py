@@ -385,8 +385,33 @@ def test_q(table: Table) -> None:
         table.handle(GUEST, "hello")
 
 
+def test_a_guest_who_never_comes_back_is_told_apart_from_one_who_left(table: Table) -> None:
+    table.handle(HOST, "/game tictactoe")
+    table.drop(GUEST, 150)
+    out = table.expire(GUEST, 150)
+    assert lines(out) == [
+        "bob did not come back within 2 minutes 30 seconds — the seat is free again",
+        "tictactoe: abandoned — nobody's loss",
+    ]
+    assert all(d.to is HOST for d in out)
+    assert table.guest_name is None
+
+
+def test_a_guest_put_out_by_the_host_gets_the_reason_on_one_line(table: Table) -> None:
+    table.handle(HOST, "/game tictactoe")
+    out = table.disconnect(GUEST, "protocol error:\nunknown message type 'x'\r\n* forged")
+    assert lines(out) == [
+        "disconnected bob: protocol error: unknown message type 'x' * forged",
+        "tictactoe: abandoned — nobody's loss",
+    ]
+    assert all(d.to is HOST for d in out)
+    assert table.guest_name is None
+    table.sit("carol")  # the seat is free at once
+
+
 def test_host_seat_cannot_drop_or_leave(table: Table) -> None:
     assert table.drop(HOST, 5) == [] and table.resume(HOST) == [] and table.leave(HOST) == []
+    assert table.expire(HOST, 5) == [] and table.disconnect(HOST, "flooding") == []
 
 
 # -- flood control ---------------------------------------------------------------------------------
