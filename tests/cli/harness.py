@@ -8,8 +8,10 @@ when the test failed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -103,10 +105,20 @@ class Player:
         return int(status)
 
     def stop(self) -> None:
-        """Terminate (then kill) the program if it still runs."""
-        if self.child.isalive():
-            self.child.terminate(force=True)
-        self.child.close(force=True)
+        """Terminate (then kill) the program if it still runs.
+
+        pexpect can raise while doing so (PtyProcessError, OSError): the program is then
+        killed by its process id all the same, and the error is raised afterwards.
+        """
+        try:
+            if self.child.isalive():
+                self.child.terminate(force=True)
+            self.child.close(force=True)
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                os.kill(self.child.pid, signal.SIGKILL)
+                os.waitpid(self.child.pid, 0)  # reap it: the kill is sure to be delivered
+            raise
 
 
 class Players:
@@ -160,5 +172,14 @@ class Players:
         return host, join, port
 
     def cleanup(self) -> None:
+        """Stop every program started, each guarded: one that fails to stop (and is killed by
+        its process id instead) never leaves the others running. The first error is raised
+        once all are stopped, so a teardown that went wrong is not silent."""
+        errors: list[Exception] = []
         for player in self.started:
-            player.stop()
+            try:
+                player.stop()
+            except Exception as exc:
+                errors.append(exc)
+        if errors:
+            raise errors[0]
