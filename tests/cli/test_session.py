@@ -15,6 +15,14 @@ import pexpect
 
 from tests.cli.harness import REPO, Players, child_env
 
+# Leaving "exits 0 within a second" (issue 4): measured from the keystroke being in the terminal
+# to the terminal closing (the program's exit), not including starting programs or pexpect's
+# own close. LOAD_MARGIN is for a loaded 2-core CI machine only — the test process or the
+# program descheduled, the interpreter's shutdown slowed. The bound (3 s) stays well under the
+# harness's 5 s wait for any output, so a program that hangs on leaving still fails here.
+LEAVE_SPEC = 1.0
+LOAD_MARGIN = 2.0
+
 # Our own terminal control, written with NO_COLOR set: the line clear before a message that
 # arrives while you type, and what readline itself writes (bracketed paste, meta key mode).
 OWN_SEQUENCES = (b"\r\x1b[2K", b"\x1b[?2004h", b"\x1b[?2004l", b"\x1b[?1034h", b"\x1b[?1h\x1b=")
@@ -71,15 +79,17 @@ def _leaves(players: Players, leaver: str, how: str) -> None:
     (quitter, stayer, quitter_name) = (
         (host, join, "alice") if leaver == "host" else (join, host, "bob")
     )
-    start = time.monotonic()
     if how == "/q":
         quitter.say("/q")
     elif how == "Ctrl-D":
         quitter.child.sendeof()
     else:
         quitter.child.sendintr()
+    pressed = time.monotonic()  # the keystroke is in the terminal: from here on it is the program
+    quitter.child.expect(pexpect.EOF)  # the terminal closed: the program has exited
+    took = time.monotonic() - pressed
     assert quitter.wait_exit() == 0
-    assert time.monotonic() - start < 2.0  # "within a second", with slack for a loaded CI
+    assert took < LEAVE_SPEC + LOAD_MARGIN, f"leaving took {took:.2f} s"
     stayer.expect(f"{quitter_name} left")
     if leaver == "host":
         assert join.wait_exit() == 0  # the join goes when the host goes
