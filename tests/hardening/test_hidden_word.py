@@ -23,13 +23,10 @@ ends is byte-for-byte the same in both runs. After the end, the answer is reveal
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
-from .conftest import Programs
-from .wire import RecordingProxy
+from tests.cli.harness import Players
+from tests.proxy import Proxy
 
 SECRET = "maple syrup"
 # Same shape (5 + 5 letters), "a" second and "e" fifth, every other letter different.
@@ -58,17 +55,8 @@ def test_the_decoy_is_a_fair_one() -> None:
     assert WRONG_WORD not in (SECRET, DECOY)
 
 
-@pytest.fixture
-def proxies() -> Iterator[list[RecordingProxy]]:
-    """Proxies opened by a test, all closed at teardown."""
-    opened: list[RecordingProxy] = []
-    yield opened
-    for proxy in opened:
-        proxy.close()
-
-
 def _play(
-    programs: Programs, proxies: list[RecordingProxy], secret: str
+    players: Players, proxies: list[Proxy], secret: str
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
     """Play one game through a recording proxy, cutting the connection once half-way.
 
@@ -76,10 +64,10 @@ def _play(
         Every frame the host sent the join before the guess that ends the game, the ``show``
         frames it sent after it, and how many connections the join opened through the proxy.
     """
-    host, port = programs.host("alice")
-    proxy = RecordingProxy(port)
+    host, port = players.host("alice")
+    proxy = Proxy(port)
     proxies.append(proxy)
-    join = programs.join(proxy.port, "bob")
+    join = players.join(proxy.port, "bob")
     host.expect("bob sat down")
     host.say(f"/game hangman {secret}")
     host.expect("you set the secret; bob guesses")
@@ -116,10 +104,10 @@ def _shows(frames: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
 
 
 def test_no_frame_before_the_end_depends_on_the_unguessed_letters(
-    programs: Programs, proxies: list[RecordingProxy]
+    players: Players, proxies: list[Proxy]
 ) -> None:
-    frames, after, connections = _play(programs, proxies, SECRET)
-    decoy_frames, decoy_after, _ = _play(programs, proxies, DECOY)
+    frames, after, connections = _play(players, proxies, SECRET)
+    decoy_frames, decoy_after, _ = _play(players, proxies, DECOY)
 
     # The proxy really recorded the game, over both connections: two welcomes (the second a
     # resume), a board per guess plus the first and the catch-up's, the error, the chat line.

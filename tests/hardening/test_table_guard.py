@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 
 from game.flood import FloodControl, FloodVerdict
+from tests.cli.harness import Players
 
-from .conftest import Programs
 from .play import start_tictactoe
 
 # What game/flood.py says for a line refused for speed (the text is the table's, not ours).
@@ -26,16 +26,16 @@ MAX_LINES = _FLOOD.max_lines
 BOARD_AFTER_A2 = re.compile(rb"1  X \| O \| 3\s+---\+---\+---\s+2  X \| 5 \| 6")
 
 
-def test_a_third_connection_is_refused_and_the_game_goes_on(programs: Programs) -> None:
-    host, port = programs.host("alice")
-    join = programs.join(port, "bob")
+def test_a_third_connection_is_refused_and_the_game_goes_on(players: Players) -> None:
+    host, port = players.host("alice")
+    join = players.join(port, "bob")
     host.expect("bob sat down")
     start_tictactoe(host, join)
     join.say("a1")
     host.expect("bob played a1")
     host.expect("your move (O)")
 
-    third = programs.start("cli.join", str(port), "--name", "carol")
+    third = players.start("cli.join", str(port), "--name", "carol")
     status = third.wait_exit()
     said = third.raw.decode(errors="replace")
     assert status != 0, said
@@ -61,9 +61,9 @@ def test_a_third_connection_is_refused_and_the_game_goes_on(programs: Programs) 
         assert b"Traceback" not in player.raw
 
 
-def test_chat_flood_is_refused_but_moves_land(programs: Programs) -> None:
-    host, port = programs.host("alice")
-    join = programs.join(port, "bob")
+def test_chat_flood_is_refused_but_moves_land(players: Players) -> None:
+    host, port = players.host("alice")
+    join = players.join(port, "bob")
     host.expect("bob sat down")
     start_tictactoe(host, join)
     join.say("a1")

@@ -1,24 +1,15 @@
-"""Fixtures for the issue 5 tests: programs, raw protocol clients and proxies, all cleaned up."""
+"""Fixtures for the issue 5 tests: raw protocol clients, all closed at teardown.
+
+Programs (``players``) and proxies (``proxies``) come from tests/conftest.py.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.cli.harness import Players
-from tests.resume.tools import Proxy, RawClients
-
-
-@pytest.fixture
-def players(tmp_path: Path) -> Iterator[Players]:
-    """Programs for one test (private HOME and XDG_STATE_HOME under tmp_path), all stopped."""
-    group = Players(tmp_path)
-    try:
-        yield group
-    finally:
-        group.cleanup()
+from tests.resume.tools import RawClients
 
 
 @pytest.fixture
@@ -29,14 +20,3 @@ def raw() -> Iterator[RawClients]:
         yield clients
     finally:
         clients.close()
-
-
-@pytest.fixture
-def proxies() -> Iterator[list[Proxy]]:
-    """TCP proxies a test starts; each is stopped at teardown."""
-    started: list[Proxy] = []
-    try:
-        yield started
-    finally:
-        for proxy in started:
-            proxy.stop()

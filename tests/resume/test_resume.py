@@ -1,7 +1,8 @@
 """Resume after a dropped connection, with the real programs (issue 5 items 1 and 2).
 
 The join killed and started again, the join reconnecting by itself through a proxy that cuts
-its connection, a move in flight counted once, tokens that are wrong or stale, the seat held
+its connection, a move in flight counted once (whether or not the host got it before the
+drop), tokens that are wrong or stale, the seat held
 during the grace period and freed after it, the host gone or leaving.
 """
 
@@ -11,7 +12,8 @@ import signal
 import time
 
 from tests.cli.harness import Player, Players
-from tests.resume.tools import Proxy, RawClients
+from tests.proxy import Proxy
+from tests.resume.tools import RawClients, RawGuest
 
 
 def _tictactoe_started(host: Player, join: Player) -> None:
@@ -111,31 +113,70 @@ def test_lines_typed_while_reconnecting_are_sent_after(
     assert host.raw.count(b"typed while away") == 1
 
 
-def test_a_move_in_flight_is_counted_once(players: Players, raw: RawClients) -> None:
-    host, port = players.host("alice")
+def _guest_to_move(host: Player, raw: RawClients, port: int) -> RawGuest:
+    """A raw guest bob at the host's table in a tic-tac-toe game he started: X, his move."""
     guest = raw.join(port, "bob")
     host.expect("bob sat down")
     guest.say(1, "/game tictactoe")  # bob is X and moves first
     host.expect("waiting for bob (X)")
     guest.until_text("your move (X)")
-    token = guest.token
+    return guest
 
-    guest.say(2, "b2")  # the move, then the connection dies before any answer is read
-    guest.abort()
-    host.expect("bob's connection dropped")
 
+def _resend_after_resume(host: Player, raw: RawClients, port: int, token: str, seq: int) -> None:
+    """bob resumes with *token*; the host has applied up to *seq*; he sends say 2 "b2" again
+    (as a join does with what it had not seen confirmed), then chat, and alice answers a1.
+    The move is on the board exactly once."""
     back = raw.join(port, "bob", token=token)
     welcome = back.connection.welcome
     assert welcome is not None and welcome.resumed
-    assert welcome.last_seq in (1, 2)  # 2 if the move arrived before the cut
+    assert welcome.last_seq == seq
     assert welcome.token != token  # rotated
-    back.say(2, "b2")  # sent again, as a join does after a resume: applied at most once
+    back.say(2, "b2")
     back.say(3, "hello after the resume")
     host.expect("<bob> hello after the resume")
-    assert host.raw.count(b"bob played b2") == 1
-    assert b"taken" not in host.raw and not any("taken" in s.text for s in back.shows)
     host.say("a1")
     back.until_text("alice played a1")
+    assert host.raw.count(b"bob played b2") == 1
+    assert b"taken" not in host.raw and not any("taken" in s.text for s in back.shows)
+    host.expect("1  O | 2 | 3")  # the board: alice's a1, bob's b2 once, nothing else
+    host.expect("2  4 | X | 6")
+    host.expect("3  7 | 8 | 9")
+
+
+def test_a_move_applied_before_the_drop_is_not_applied_again(
+    players: Players, raw: RawClients
+) -> None:
+    """The host certainly applied say 2 before the connection died: the welcome's last_seq
+    covers it, and the same say sent again after the resume is ignored as a duplicate."""
+    host, port = players.host("alice")
+    guest = _guest_to_move(host, raw, port)
+    token = guest.token
+    guest.say(2, "b2")
+    host.expect("bob played b2")  # applied: the host said so
+    guest.abort()  # before bob read any answer: he cannot know it was applied
+    host.expect("bob's connection dropped")
+    _resend_after_resume(host, raw, port, token, seq=2)
+
+
+def test_a_move_lost_before_the_drop_is_applied_once_after_the_resume(
+    players: Players, raw: RawClients, proxies: list[Proxy]
+) -> None:
+    """say 2 certainly never reached the host (the proxy swallowed it) before the connection
+    died: the welcome's last_seq does not cover it, and sent again it is applied, once."""
+    host, port = players.host("alice")
+    proxy = Proxy(port)
+    proxies.append(proxy)
+    guest = _guest_to_move(host, raw, proxy.port)
+    token = guest.token
+    proxy.holding.set()  # from now on, what bob sends is lost in the network
+    guest.say(2, "b2")
+    proxy.wait_held(b'"b2"')  # it left bob and reached the proxy, which kept it
+    guest.abort()
+    proxy.cut()  # the host's side of the connection goes too (no bye)
+    host.expect("bob's connection dropped")
+    assert b"bob played" not in host.raw
+    _resend_after_resume(host, raw, port, token, seq=1)
 
 
 def test_a_wrong_or_stale_token_is_refused(players: Players, raw: RawClients) -> None:

@@ -1,5 +1,5 @@
-"""Test tools for issue 5: a raw protocol guest, a TCP proxy that can cut connections, the
-join's state file.
+"""Test tools for issue 5: a raw protocol guest and the join's state file (the TCP proxy that
+cuts connections is tests/proxy.py).
 
 The raw guest speaks through :func:`net.connect` on an event loop running in a thread of its
 own, so the (synchronous, pexpect-driven) tests can use it step by step while its keep-alive
@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
-import struct
 import threading
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -130,69 +128,6 @@ class RawClients:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(3)
         self.loop.close()
-
-
-class Proxy:
-    """A TCP proxy on 127.0.0.1 towards *port*: :meth:`cut` resets the connections it carries
-    and keeps listening, so a join behind it sees its connection lost and can come back."""
-
-    def __init__(self, port: int) -> None:
-        self.target = port
-        self._server = socket.create_server(("127.0.0.1", 0))
-        self.port = self._server.getsockname()[1]
-        self._lock = threading.Lock()
-        self._sockets: list[socket.socket] = []
-        # While set, new connections are closed at once: the network is down.
-        self.refusing = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self._server.accept()
-            except OSError:
-                return  # stopped
-            if self.refusing.is_set():
-                client.close()
-                continue
-            try:
-                upstream = socket.create_connection(("127.0.0.1", self.target), timeout=TIMEOUT)
-            except OSError:
-                client.close()
-                continue
-            upstream.settimeout(None)
-            with self._lock:
-                self._sockets += [client, upstream]
-            for source, target in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
-
-    @staticmethod
-    def _pump(source: socket.socket, target: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                target.sendall(data)
-            target.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
-
-    def cut(self) -> None:
-        """Reset every carried connection (both sides see a lost connection, no bye)."""
-        with self._lock:
-            sockets, self._sockets = self._sockets, []
-        for sock in sockets:
-            try:
-                # Linger 0: close sends RST, like a network that went away. shutdown() first
-                # wakes the pump thread blocked in recv() on this socket.
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            sock.close()
-
-    def stop(self) -> None:
-        """Stop listening and cut everything."""
-        self._server.close()
-        self.cut()
 
 
 def seats_file(home: Path, state: str) -> Path:
