@@ -6,10 +6,14 @@ Both people may type at any time, so input and output are independent:
   of the file descriptor otherwise — and handed to the event loop through a queue. Reading in a
   thread instead of ``select()`` on stdin is what works on Windows too (websockets' cli.py does
   the same).
-* Output is written from the event loop. In a terminal, a line arriving while you type first
-  clears the input line, writes the message above it, then redraws the prompt and your partial
-  input (``readline.get_line_buffer()``), so nothing you typed is garbled or lost. A lock keeps
-  those writes whole.
+* Output is written from the event loop — except while readline owns the input line. readline
+  is not thread-safe: reading its buffer or redrawing it from the event loop while the reader
+  thread is inside ``input()`` handling a keystroke corrupts it (seen as "embedded null byte"
+  errors and glibc assertions when lines arrived during a paste). So lines arriving then are
+  queued, and drawn *on the reader thread* from ``PyOS_InputHook``, which CPython's readline
+  calls between keystrokes (at least every 0.1 s while it waits): clear the input line, write
+  the messages above it, and let readline redraw the prompt and your partial input, so nothing
+  you typed is garbled or lost. A lock keeps those writes whole.
 * In script mode (stdin or stdout not a terminal) no prompt and no escape code is written, and
   lines are read until EOF.
 
@@ -70,6 +74,10 @@ class Console:
         self._hook_holds_lock = False
         # readline's rl_forced_update_display via ctypes: None = not looked up, False = absent.
         self._rl_redraw: Any = None
+        # Lines waiting for the reader thread to draw them (see the module docstring), and the
+        # installed PyOS_InputHook that does it (None where it could not be installed).
+        self._pending: list[str] = []
+        self._input_hook: _InputHook | None = None
         self._saved_tty: Any = None
         self._queue: asyncio.Queue[str | None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -103,6 +111,7 @@ class Console:
                 # Called by readline once the prompt is written and its buffer is fresh: from
                 # then on get_line_buffer() is the partial line and may be redrawn.
                 self._readline.set_pre_input_hook(self._input_started)
+                self._input_hook = _InputHook.install(self._readline, self._draw_pending)
         thread = threading.Thread(target=self._read_lines, name="console-input", daemon=True)
         thread.start()
 
@@ -132,12 +141,20 @@ class Console:
         if self._closed:
             return
         self._closed = True
+        if self._input_hook is not None:
+            # First: the hook must never run once this console (or the interpreter) is gone.
+            self._input_hook.uninstall()
+            self._input_hook = None
         with self._lock:
             if self.interactive:
                 # The prompt (and any half line) is still on screen; remove it so the shell's
-                # prompt starts on a clean line.
-                partial = self._readline.get_line_buffer() if self._readline else ""
-                self._write(self._clear_line(partial))
+                # prompt starts on a clean line. Only a dumb terminal needs the line's length,
+                # read from readline here on the wrong thread — at exit, once.
+                partial = ""
+                if self._dumb and self._reading and self._readline is not None:
+                    partial = self._readline.get_line_buffer()
+                self._write(self._clear_line(partial) + "".join(self._pending))
+                self._pending.clear()
                 self._reading = False
             _restore_tty(self._in, self._saved_tty)
             self._flush()
@@ -209,6 +226,12 @@ class Console:
                     self._lock.release()
                 with self._lock:
                     self._reading = False
+                    # Lines that came after the input hook last ran: the typed line stays on
+                    # screen as sent, and they go below it.
+                    if self._pending:
+                        self._write("".join(self._pending))
+                        self._pending.clear()
+                        self._flush()
             self._deliver(line)
 
     def _read_stream(self) -> None:
@@ -257,21 +280,43 @@ class Console:
         self.show("notice", text)
 
     def _emit(self, lines: list[str]) -> None:
+        text = "\n".join(lines) + "\n"
         with self._lock:
-            if self.interactive and not self._closed:
-                partial = ""
-                if self._reading and self._readline is not None:
-                    partial = self._readline.get_line_buffer()
-                self._write(self._clear_line(partial) + "\n".join(lines) + "\n")
-                if self._reading:
-                    self._flush()
-                    # Best: readline redraws prompt and line itself, cursor where it was (the
-                    # person may be editing mid-line). Else write them; the cursor ends last.
-                    if not self._forced_redisplay():
-                        self._write(self._plain_prompt + partial)
+            if not (self.interactive and self._reading and not self._closed):
+                self._write(text)
+            elif self._input_hook is not None:
+                self._pending.append(text)  # the reader thread draws it, between keystrokes
+                return
             else:
-                self._write("\n".join(lines) + "\n")
+                # No input hook (libedit, Windows, an unusual build): draw from here, and accept
+                # that a keystroke handled at this very moment may be drawn oddly.
+                self._write_above_input(text)
             self._flush()
+
+    def _draw_pending(self) -> None:
+        """Draw queued lines above the input line; runs on the reader thread, from readline."""
+        # Never wait for the lock here: the reader thread itself holds it from just before
+        # input() until the pre-input hook; the next call (0.1 s on) will do.
+        if not self._pending or not self._lock.acquire(blocking=False):
+            return
+        try:
+            if self._reading and self._pending and not self._closed:
+                text = "".join(self._pending)
+                self._pending.clear()
+                self._write_above_input(text)
+                self._flush()
+        finally:
+            self._lock.release()
+
+    def _write_above_input(self, text: str) -> None:
+        # Clear the input line, write text, then put the prompt and the partial line back.
+        partial = self._readline.get_line_buffer() if self._readline is not None else ""
+        self._write(self._clear_line(partial) + text)
+        self._flush()
+        # Best: readline redraws prompt and line itself, cursor where it was (the person may
+        # be editing mid-line). Else write them; the cursor ends last.
+        if not self._forced_redisplay():
+            self._write(self._plain_prompt + partial)
 
     def _forced_redisplay(self) -> bool:
         """Ask GNU readline to redraw its prompt and line from scratch on the current line.
@@ -308,6 +353,47 @@ class Console:
     def _flush(self) -> None:
         with contextlib.suppress(OSError, ValueError):
             self._out.flush()
+
+
+class _InputHook:
+    """A Python function installed as CPython's ``PyOS_InputHook``.
+
+    CPython's readline module calls that hook from the thread blocked in ``input()``, between
+    keystrokes (every 0.1 s while no key comes): the one moment another party may safely use
+    readline. Tkinter installs its event loop there the same way. Installed only over an empty
+    slot, with GNU readline, and removed by :meth:`uninstall`.
+    """
+
+    def __init__(self, slot: Any, callback: Any) -> None:
+        self._slot, self._callback = slot, callback  # the ctypes callback must stay alive
+
+    @classmethod
+    def install(cls, readline: ModuleType, draw: Callable[[], None]) -> _InputHook | None:
+        """Install *draw* as the input hook; None where that is not possible or not ours."""
+        if "libedit" in (readline.__doc__ or ""):
+            return None
+        try:
+            import ctypes  # noqa: PLC0415 (lazy: interactive sessions only)
+
+            slot = ctypes.c_void_p.in_dll(ctypes.pythonapi, "PyOS_InputHook")
+        except (ImportError, AttributeError, ValueError, OSError):
+            return None
+        if slot.value:  # someone else's hook (a GUI toolkit): leave it alone
+            return None
+
+        def hook() -> int:
+            # An exception escaping a ctypes callback would be printed into the terminal.
+            with contextlib.suppress(Exception):
+                draw()
+            return 0
+
+        callback = ctypes.CFUNCTYPE(ctypes.c_int)(hook)
+        slot.value = ctypes.cast(callback, ctypes.c_void_p).value
+        return cls(slot, callback)
+
+    def uninstall(self) -> None:
+        """Empty the slot again."""
+        self._slot.value = None
 
 
 def _prefixed(lines: list[str], mark: str, paint: Callable[[str], str]) -> list[str]:
