@@ -61,9 +61,13 @@ def test_the_join_stops_when_its_connection_ends_in_a_protocol_error(tmp_path: P
             text=True,
         ) as join:
             try:
-                out, err = join.communicate(timeout=WAIT)
+                # Not communicate(): it would close stdin at once, and the join would leave on
+                # end of input before the error arrived. Output is a few lines: pipes hold it.
+                join.wait(timeout=WAIT)
             finally:
                 join.kill()
+            assert join.stdout is not None and join.stderr is not None
+            out, err = join.stdout.read(), join.stderr.read()
         thread.join(timeout=WAIT)
     assert join.returncode == 1
     assert "reconnecting" not in out
