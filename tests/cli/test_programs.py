@@ -128,6 +128,15 @@ def _fake_host(answer: dict[str, object]) -> tuple[socket.socket, threading.Thre
     return server, thread
 
 
+def _join_a_fake_host(answer: dict[str, object], home: Path) -> subprocess.CompletedProcess[str]:
+    """Run the join against a one-shot host that answers its hello with *answer*."""
+    server, thread = _fake_host(answer)
+    with server:
+        done = _run(home, "-m", "cli.join", str(server.getsockname()[1]), "--name", "bob")
+        thread.join(timeout=10)
+    return done
+
+
 @pytest.mark.parametrize(
     ("answer", "sentence"),
     [
@@ -154,11 +163,7 @@ def _fake_host(answer: dict[str, object]) -> tuple[socket.socket, threading.Thre
 def test_a_refused_or_mismatched_hello(
     answer: dict[str, object], sentence: str, tmp_path: Path
 ) -> None:
-    server, thread = _fake_host(answer)
-    with server:
-        port = server.getsockname()[1]
-        done = _run(tmp_path, "-m", "cli.join", str(port), "--name", "bob")
-        thread.join(timeout=10)
+    done = _join_a_fake_host(answer, tmp_path)
     assert done.returncode == 1
     line = _one_sentence(done.stderr)
     assert line.startswith("python -m cli.join: ")
@@ -183,11 +188,7 @@ def test_a_hostile_reason_is_shown_visibly_in_one_line(
     answer: dict[str, object], tmp_path: Path
 ) -> None:
     """The join's failure sentence quotes the host's words; they must not drive the terminal."""
-    server, thread = _fake_host(answer)
-    with server:
-        port = server.getsockname()[1]
-        done = _run(tmp_path, "-m", "cli.join", str(port), "--name", "bob")
-        thread.join(timeout=10)
+    done = _join_a_fake_host(answer, tmp_path)
     assert done.returncode == 1
     line = _one_sentence(done.stderr)  # the newline and CR did not start a line of their own
     for raw in ("\x1b", "\x07", "\x9b", "\u202e", "\r"):

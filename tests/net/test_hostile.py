@@ -199,6 +199,16 @@ def test_silence_before_hello_is_cut_at_the_hello_deadline() -> None:
     run(main())
 
 
+async def _deaf_peer(port: int) -> socket.socket:
+    """A peer that says hello, then never reads: a tiny receive buffer fills at once."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.setblocking(False)
+    await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
+    sock.sendall(hello_frame())
+    return sock
+
+
 @pytest.mark.usefixtures("no_errors_logged")
 def test_a_peer_that_never_reads_is_dropped() -> None:
     limits = dataclasses.replace(FAST, max_send_buffer=64 * 1024, dead_after=2.0)
@@ -214,11 +224,7 @@ def test_a_peer_that_never_reads_is_dropped() -> None:
 
     async def main() -> None:
         host = await start_echo_host(limits, on_accept=flood)
-        sock = socket.socket()
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        sock.setblocking(False)
-        await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", host.port))
-        sock.sendall(hello_frame())
+        sock = await _deaf_peer(host.port)
         try:
             closed = await asyncio.wait_for(dropped.get(), WAIT)
         finally:
@@ -249,11 +255,7 @@ def test_send_nowait_drops_a_peer_that_never_reads_at_once() -> None:
 
     async def main() -> None:
         host = await start_echo_host(limits, on_accept=flood)
-        sock = socket.socket()
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        sock.setblocking(False)
-        await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", host.port))
-        sock.sendall(hello_frame())
+        sock = await _deaf_peer(host.port)
         try:
             sent, closed = await asyncio.wait_for(dropped.get(), WAIT)
         finally:
