@@ -160,15 +160,16 @@ HOSTILE = {
 }
 
 
-def test_escape_sequences_from_the_join_are_shown_not_obeyed(players: Players) -> None:
-    host, port = players.host()
-    before = len(host.raw)
-    # A script-mode join sends exactly the bytes we give it, including those a terminal would
-    # act on; the name carries controls too.
-    lines = "".join(attack + "\n" for attack, _shown in HOSTILE.values()) + "/q\n"
+def _attack_from_a_script_join(players: Players, port: int) -> None:
+    """Send every HOSTILE line from a join named mallory, then /q.
+
+    A script-mode join sends exactly the bytes we give it, including those a terminal would act
+    on, so the peer's text arrives at the host as an attacker would send it.
+    """
+    attacks = "".join(attack + "\n" for attack, _shown in HOSTILE.values()) + "/q\n"
     done = subprocess.run(
         [sys.executable, "-m", "cli.join", str(port), "--name", "mallory"],
-        input=lines.encode(),
+        input=attacks.encode(),
         cwd=REPO,
         env=child_env(players.home),
         capture_output=True,
@@ -176,6 +177,12 @@ def test_escape_sequences_from_the_join_are_shown_not_obeyed(players: Players) -
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_escape_sequences_from_the_join_are_shown_not_obeyed(players: Players) -> None:
+    host, port = players.host()
+    before = len(host.raw)
+    _attack_from_a_script_join(players, port)
     for _attack, shown in HOSTILE.values():
         host.expect(shown)
     host.expect("left")
@@ -314,17 +321,7 @@ def test_on_a_dumb_terminal_no_escape_byte_is_written_at_all(players: Players) -
     host, port = players.host("alice", term="dumb")
     host.type("half")
     host.expect("half")
-    attacks = "".join(attack + "\n" for attack, _shown in HOSTILE.values()) + "/q\n"
-    done = subprocess.run(
-        [sys.executable, "-m", "cli.join", str(port), "--name", "mallory"],
-        input=attacks.encode(),
-        cwd=REPO,
-        env=child_env(players.home),
-        capture_output=True,
-        timeout=20,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    _attack_from_a_script_join(players, port)
     for _attack, shown in HOSTILE.values():
         host.expect(shown)
     host.expect("mallory left")
