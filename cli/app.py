@@ -15,10 +15,6 @@ from cli.colors import Palette, color_wanted
 from cli.console import Console
 from cli.visible import visible
 
-# Leaving is about the connection, not the table, so both programs act on /q themselves
-# (CONTRACT.md): it must work even when the other side has stopped answering.
-QUIT_COMMANDS = frozenset({"/q"})
-
 
 class Failure(Exception):
     """An expected failure: one clear sentence for stderr and a non-zero exit status."""

@@ -17,11 +17,12 @@ import ipaddress
 import random
 import socket
 
-from cli.app import QUIT_COMMANDS, Failure, log_to, make_console
+from cli.app import Failure, log_to, make_console
 from cli.args import HostOptions
 from cli.console import Console
 from cli.guest_seat import GuestSeat
 from game.announce import duration
+from game.commands import is_quit
 from game.table import Delivery, Seat, Table
 from net.admission import JoinCodeGate, SeatTokens, Verdict, format_code, new_join_code
 from net.connection import Connection, ConnectionClosed, PendingConnection, serve
@@ -116,7 +117,7 @@ class Host:
         loop = asyncio.get_running_loop()
         while True:
             line = await self.console.read_line()
-            if line is None or line.strip() in QUIT_COMMANDS:
+            if line is None or is_quit(line):
                 return
             self._handle(Seat.HOST, line, loop.time())
 
@@ -243,7 +244,7 @@ class Host:
                     return  # replaced by a resumed connection: this one speaks no more
                 if not isinstance(message, Say) or not self.seat.accept_seq(message.seq):
                     continue  # a repeated line (after a resume) is applied once
-                if message.text.strip() in QUIT_COMMANDS:
+                if is_quit(message.text):
                     # An older or foreign join may send /q as text: treat it as leaving.
                     await self._free_seat("left")
                     return

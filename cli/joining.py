@@ -12,11 +12,12 @@ import contextlib
 import socket
 from collections import deque
 
-from cli.app import QUIT_COMMANDS, Failure, log_to, make_console
+from cli.app import Failure, log_to, make_console
 from cli.args import JoinOptions
 from cli.console import Console
 from cli.seats_file import SeatEntry, SeatsFile
 from cli.visible import visible
+from game.commands import is_quit
 from net.connection import Connection, ConnectionClosed, HandshakeError, Refused, connect
 from net.messages import Hello, Say, Show, Welcome, encode_message, validate_name
 
@@ -335,7 +336,7 @@ class Guest:
     async def _send_typed(self, console: Console) -> int:
         while True:
             line = await console.read_line()
-            if line is None or line.strip() in QUIT_COMMANDS:
+            if line is None or is_quit(line):
                 return 0  # run() says bye on the way out
             try:
                 sent = await self.link.say(line)

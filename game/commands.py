@@ -15,7 +15,9 @@ from game.hangman import check_secret
 from game.mnk import GOMOKU, TICTACTOE, MnkRules
 from game.untrusted import quote
 
-NO_ARGUMENTS = frozenset({"help", "board", "resign", "rematch", "score", "q"})
+#: The words that leave the table: ``/q``, ``/quit``, ``/exit`` (any case, see :func:`is_quit`).
+QUIT_WORDS = frozenset({"q", "quit", "exit"})
+NO_ARGUMENTS = frozenset({"help", "board", "resign", "rematch", "score"}) | QUIT_WORDS
 # Commands the other person sees the effect of (a game starts or ends): flood-limited like chat.
 FLOOD_LIMITED = frozenset({"game", "rematch", "resign"})
 _GAME_NAMES = {
@@ -89,6 +91,22 @@ def split_command(line: str) -> tuple[str, str]:
     """``"/Game  hangman x"`` → ``("game", "hangman x")``: the lower-case word and the rest."""
     word, _, rest = line[1:].strip().partition(" ")
     return word.lower(), rest.strip()
+
+
+def is_quit(line: str) -> bool:
+    """Whether *line* is the command to leave the table: ``/q``, ``/quit`` or ``/exit``.
+
+    The one quit rule, used by the table and by both programs (which act on it themselves, so
+    that leaving works even when the other side has stopped answering). It reads the line as the
+    table does — any case, spaces around the word (``/Q``, ``/ quit``) — so the programs and the
+    table can never disagree about whether someone left. ``/q now`` is not leaving: the table
+    answers that /q takes no arguments.
+    """
+    text = line.strip()
+    if not text.startswith("/") or text.startswith("//"):
+        return False
+    word, args = split_command(text)
+    return word in QUIT_WORDS and not args
 
 
 def parse_game(args: str) -> GameSpec:

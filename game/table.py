@@ -42,8 +42,10 @@ from game.commands import (
     FLOOD_LIMITED,
     HELP,
     NO_ARGUMENTS,
+    QUIT_WORDS,
     CommandError,
     GameSpec,
+    is_quit,
     parse_game,
     split_command,
 )
@@ -300,7 +302,7 @@ class Table:
         if text.startswith("//"):
             return self._visible(self._chat(seat, text[1:], now))
         if text.startswith("/"):
-            if seat is Seat.GUEST and split_command(text) == ("q", ""):
+            if seat is Seat.GUEST and is_quit(text):
                 # leaving empties the seat, so the goodbye bypasses the visibility filter
                 return [say(seat, Kind.NOTICE, "you left the table"), *self.leave(seat)]
             return self._visible(self._command(seat, text, now))
@@ -402,7 +404,7 @@ class Table:
             if not args:
                 return self._error(seat, f"usage: /{word} TEXT, e.g. /move b2 or /guess e")
             return self._move(seat, args)
-        if word == "q":
+        if word in QUIT_WORDS:
             if seat is Seat.HOST:
                 return [
                     say(

@@ -12,6 +12,7 @@ import sys
 import time
 
 import pexpect
+import pytest
 
 from tests.cli.harness import REPO, Players, child_env
 
@@ -79,8 +80,8 @@ def _leaves(players: Players, leaver: str, how: str) -> None:
     (quitter, stayer, quitter_name) = (
         (host, join, "alice") if leaver == "host" else (join, host, "bob")
     )
-    if how == "/q":
-        quitter.say("/q")
+    if how.startswith("/"):
+        quitter.say(how)
     elif how == "Ctrl-D":
         quitter.child.sendeof()
     else:
@@ -103,6 +104,17 @@ def test_q_from_host(players: Players) -> None:
 
 def test_q_from_join(players: Players) -> None:
     _leaves(players, "join", "/q")
+
+
+@pytest.mark.parametrize("how", ["/Q", "/ quit", "/EXIT"])
+def test_every_spelling_of_quit_leaves(players: Players, how: str) -> None:
+    # Issue 8 §1: the table read "/Q" as leaving while the programs did not, leaving a zombie
+    # join holding the seat. One rule now serves both programs and the table.
+    _leaves(players, "join", how)
+
+
+def test_host_leaves_with_quit_spelled_out(players: Players) -> None:
+    _leaves(players, "host", "/quit")
 
 
 def test_ctrl_c_on_join(players: Players) -> None:

@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from game.commands import is_quit
 from game.table import Delivery, Kind, Seat, Shown, Table, TableFullError
 from tests.game.conftest import GUEST, HOST, lines, only_error
 
@@ -548,6 +549,22 @@ def test_commands_without_arguments_refuse_them(table: Table, word: str) -> None
     assert error == f"/{word.lower()} takes no arguments — type just /{word.lower()}"
     assert table.guest_name == "bob"  # "/q please" did not leave
     assert table.match is not None and table.match.in_progress  # "/resign please" did not resign
+
+
+@pytest.mark.parametrize("line", ["/q", "/Q", "/ q", "/quit", "/QUIT", "/exit", " /Exit "])
+def test_every_spelling_of_quit_is_quit(line: str) -> None:
+    assert is_quit(line)
+
+
+@pytest.mark.parametrize("line", ["q", "//q", "/q now", "/quiet", "/exits", "quit", ""])
+def test_other_lines_are_not_quit(line: str) -> None:
+    assert not is_quit(line)
+
+
+@pytest.mark.parametrize("line", ["/Q", "/quit", "/exit"])
+def test_the_table_unseats_on_every_spelling_of_quit(table: Table, line: str) -> None:
+    out = table.handle(GUEST, line)
+    assert lines(out, GUEST) == ["you left the table"] and table.guest_name is None
 
 
 def test_q_alone_still_leaves(table: Table) -> None:
