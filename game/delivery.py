@@ -25,6 +25,15 @@ class Kind(enum.StrEnum):
 
 _MULTILINE = frozenset({Kind.BOARD, Kind.NOTICE, Kind.RESULT})
 
+# How the notice telling a player it is their turn begins (game.match.Match.turn_text): the
+# terminal makes it stand out (and may ring the bell) without knowing any game's rules.
+_YOUR_TURN = ("your move", "your guess")
+
+
+def is_your_turn(kind: str, text: str) -> bool:
+    """Whether a shown (kind, text) tells its reader it is their turn to play."""
+    return kind == Kind.NOTICE and text.startswith(_YOUR_TURN)
+
 
 @dataclass(frozen=True)
 class Shown:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from game.announce import duration
 from game.commands import HELP, CommandError, parse_game, split_command
+from game.delivery import Seat, is_your_turn
 from game.errors import IllegalMoveError, MoveSyntaxError
 from game.flood import FloodControl, FloodVerdict
 from game.hangman import HangmanState
@@ -221,3 +222,15 @@ def test_flood_commands_have_their_own_rate_budget() -> None:
     assert flood.is_persistent()  # refused commands count too
     assert flood.check_command(5.2) is FloodVerdict.OK
     assert "that command was not carried out" in flood.message(FloodVerdict.TOO_FAST, command=True)
+
+
+def test_the_turn_notice_is_recognised_for_the_terminal() -> None:
+    table = Table("alice", rng=random.Random(0))
+    table.sit("bob")
+    out = table.handle(Seat.HOST, "/game tictactoe")
+    told = {
+        d.to: d.shown for d in out if d.shown.kind is Kind.NOTICE and "game" not in d.shown.text
+    }
+    assert is_your_turn(told[Seat.HOST].kind, told[Seat.HOST].text)
+    assert not is_your_turn(told[Seat.GUEST].kind, told[Seat.GUEST].text)  # "waiting for alice"
+    assert not is_your_turn("chat", "your move (X)")  # a peer's chat line never counts
