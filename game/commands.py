@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from game.errors import GameError, MoveSyntaxError
 from game.hangman import check_secret
 from game.mnk import GOMOKU, TICTACTOE, MnkRules
-from game.untrusted import quote
+from game.untrusted import classified_text, quote
 
 #: The words that leave the table: ``/q``, ``/quit``, ``/exit`` (any case, see :func:`is_quit`).
 QUIT_WORDS = frozenset({"q", "quit", "exit"})
@@ -100,9 +100,10 @@ def is_quit(line: str) -> bool:
     that leaving works even when the other side has stopped answering). It reads the line as the
     table does — any case, spaces around the word (``/Q``, ``/ quit``) — so the programs and the
     table can never disagree about whether someone left. ``/q now`` is not leaving: the table
-    answers that /q takes no arguments.
+    answers that /q takes no arguments. Like the table, it reads
+    :func:`~game.untrusted.classified_text`: ``"\u200b/q"`` leaves too.
     """
-    text = line.strip()
+    text = classified_text(line).strip()
     if not text.startswith("/") or text.startswith("//"):
         return False
     word, args = split_command(text)

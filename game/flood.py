@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 class FloodVerdict(enum.Enum):
@@ -52,13 +52,18 @@ class FloodControl:
     persistent_refusals: int = 20
     persistent_window: float = 30.0
     persistent_span: float = 10.0
-    _accepted: deque[float] = field(default_factory=deque, repr=False)
-    _commands: deque[float] = field(default_factory=deque, repr=False)
-    _refused: deque[float] = field(default_factory=deque, repr=False)
-    _last_line: str | None = field(default=None, repr=False)
-    _last_time: float = field(default=0.0, repr=False)
-    _repeats: int = field(default=0, repr=False)
-    _now: float = field(default=0.0, repr=False)  # the time of the latest line judged
+    _accepted: deque[float] = field(default_factory=deque, init=False, repr=False)
+    _commands: deque[float] = field(default_factory=deque, init=False, repr=False)
+    _refused: deque[float] = field(default_factory=deque, init=False, repr=False)
+    _last_line: str | None = field(default=None, init=False, repr=False)
+    _last_time: float = field(default=0.0, init=False, repr=False)
+    _repeats: int = field(default=0, init=False, repr=False)
+    _now: float = field(default=0.0, init=False, repr=False)  # the time of the latest line judged
+
+    def fresh(self) -> FloodControl:
+        """A new control with these limits and nothing remembered: how the table makes one per
+        seat (and a new one for each new guest) from the rules it was given."""
+        return replace(self)
 
     def check(self, line: str, now: float) -> FloodVerdict:
         """Judge one chat line typed at time ``now`` and remember it.

@@ -34,7 +34,6 @@ disconnect it. ``now`` is always a monotonic time supplied by the caller.
 from __future__ import annotations
 
 import random
-from collections import deque
 from collections.abc import Sequence
 
 from game.announce import board_shown, duration, moves_shown, result_shown, say
@@ -53,14 +52,13 @@ from game.delivery import Delivery, Kind, Seat, Shown
 from game.errors import GameError, MoveSyntaxError, TableFullError
 from game.flood import FloodControl, FloodVerdict
 from game.hangman import check_secret
+from game.history import ChatHistory
 from game.match import Match, Participant, bot_move, new_state, play_typed
 from game.score import Score
-from game.untrusted import clean_name, quote
+from game.untrusted import classified_text, clean_name, quote, typed_after_slash
 from game.words import shipped_words
 
 __all__ = ["Delivery", "Kind", "Seat", "Shown", "Table", "TableFullError"]
-
-HISTORY_LINES = 100  # chat lines kept for a guest's catch-up after a dropped connection
 
 
 def _checked_words(words: Sequence[str]) -> tuple[str, ...]:
@@ -82,7 +80,12 @@ class Table:
     """One table. See the module docstring for how lines are read."""
 
     def __init__(
-        self, host_name: str, *, rng: random.Random, words: Sequence[str] | None = None
+        self,
+        host_name: str,
+        *,
+        rng: random.Random,
+        words: Sequence[str] | None = None,
+        flood: FloodControl | None = None,
     ) -> None:
         """Open a table.
 
@@ -92,6 +95,10 @@ class Table:
             words: hangman word list; ``None`` loads the shipped list on first use. Each word
                 must be a valid secret (letters a–z, spaces, hyphens, apostrophes; it is
                 lower-cased).
+            flood: the flood rules, as a :class:`~game.flood.FloodControl` whose limits every
+                seat gets (each seat, and each new guest, a fresh one from
+                :meth:`~game.flood.FloodControl.fresh`); ``None`` is ``FloodControl()``, the
+                defaults (10 lines in 5 s, …). Tests of the real programs pass shorter spans.
 
         Raises:
             ValueError: ``words`` is empty or holds something that cannot be a secret — said
@@ -105,8 +112,9 @@ class Table:
         self._words = None if words is None else _checked_words(words)
         self._match: Match | None = None
         self._score = Score()
-        self._history: deque[tuple[str, str]] = deque(maxlen=HISTORY_LINES)
-        self._flood = {Seat.HOST: FloodControl(), Seat.GUEST: FloodControl()}
+        self._history = ChatHistory()
+        self._flood_rules = FloodControl() if flood is None else flood.fresh()
+        self._flood = {Seat.HOST: self._flood_rules.fresh(), Seat.GUEST: self._flood_rules.fresh()}
 
     # -- who is here ------------------------------------------------------------------------------
     @property
@@ -183,7 +191,7 @@ class Table:
         given = clean_name(name, taken=[self._host_name, self._bot_name])
         self._guest_name, self._guest_connected = given, True
         self._history.clear()  # a new guest does not get the previous guest's conversation
-        self._flood[Seat.GUEST] = FloodControl()
+        self._flood[Seat.GUEST] = self._flood_rules.fresh()
         out = [
             say(Seat.HOST, Kind.NOTICE, f"{given} sat down"),
             say(
@@ -231,9 +239,14 @@ class Table:
         guest = self._guest_name
         out = [say(Seat.HOST, Kind.NOTICE, f"{guest} is back")]
         count = len(self._history)
-        header = f"welcome back, {guest}" + (
-            f" — the last {count} chat line{'s' * (count != 1)}:" if count else ""
-        )
+        header = f"welcome back, {guest}"
+        if count:
+            header += f" — the last {count} chat line{'s' * (count != 1)}"
+            header += (
+                " (earlier ones were too long to keep):" if self._history.cut_for_size else ":"
+            )
+        elif self._history.cut_for_size:
+            header += " — the recent chat was too long to keep"
         out.append(say(Seat.GUEST, Kind.NOTICE, header))
         out += [Delivery(Seat.GUEST, Shown(Kind.CHAT, text, who)) for who, text in self._history]
         if self._match is not None and self._match.in_progress:
@@ -294,13 +307,15 @@ class Table:
         if seat is Seat.GUEST and self._guest_name is None:
             raise ValueError("no guest is seated")
         line = line.rstrip("\r\n")
-        # Leading whitespace never changes what a line is: " /game hangman SECRET" is a command
-        # (not chat carrying the secret), " //x" is chat, " b2" is a move.
-        text = line.lstrip()
+        # Neither leading whitespace nor characters that draw nothing change what a line is:
+        # " /game hangman SECRET" and "\u200b/game hangman SECRET" are commands (not chat
+        # carrying the secret), " //x" is chat, " b2" is a move. Commands and moves are read from
+        # this cleaned text; chat is delivered as typed.
+        text = classified_text(line).strip()
         if not text:
             return []
         if text.startswith("//"):
-            return self._visible(self._chat(seat, text[1:], now))
+            return self._visible(self._chat(seat, typed_after_slash(line), now))
         if text.startswith("/"):
             if seat is Seat.GUEST and is_quit(text):
                 # leaving empties the seat, so the goodbye bypasses the visibility filter
@@ -314,11 +329,12 @@ class Table:
     def _chat(self, seat: Seat, text: str, now: float) -> list[Delivery]:
         text = text.replace("\r", " ").replace("\n", " ")  # a chat line stays one line
         flood = self._flood[seat]
-        verdict = flood.check(text, now)
+        # a zero-width space does not make a repeated line new
+        verdict = flood.check(classified_text(text), now)
         if verdict is not FloodVerdict.OK:
             return self._error(seat, flood.message(verdict))
         author = self._name(seat)
-        self._history.append((author, text))
+        self._history.add(author, text)
         return [Delivery(self._other(seat), Shown(Kind.CHAT, text, author))]
 
     # -- moves ------------------------------------------------------------------------------------

@@ -109,7 +109,10 @@ def _check_bool(where: str, value: object) -> None:
 
 
 def validate_name(where: str, value: object) -> None:
-    """Check a person's name: 1–32 characters, not blank, no control characters.
+    """Check a person's name: 1–32 characters, not blank, no control characters, no ``<``/``>``.
+
+    ``<`` and ``>`` frame the author of a chat line (``<alice> hi``): a name holding one could
+    pass for the end of one line and the start of another (``alice> I resign <x``).
 
     Args:
         where: How to refer to the field in the error, e.g. ``"hello.name"``.
@@ -125,6 +128,8 @@ def validate_name(where: str, value: object) -> None:
     if bad is not None:
         found = ord(bad.group())
         raise _fail(where, f"must not contain control characters (found U+{found:04X})")
+    if "<" in name or ">" in name:
+        raise _fail(where, "must not contain < or > (they would make it look like a chat line)")
 
 
 # The same two names label every chat line: remember the ones already checked (bounded).

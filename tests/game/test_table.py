@@ -111,7 +111,8 @@ def test_game_while_a_game_is_on(table: Table) -> None:
             "the secret may only hold letters a–z, spaces, hyphens and apostrophes",
         ),
         ("/dance", 'unknown command "/dance" — /help lists the commands'),
-        ("/\x1b[2J", 'unknown command "/\\x1b[2j" — /help lists the commands'),
+        # control characters draw nothing: the command is read without them (never echoed raw)
+        ("/\x1b[2J", 'unknown command "/[2j" — /help lists the commands'),
         ("/board", "no game yet — start one with /game tictactoe (see /help)"),
         ("/resign", "no game in progress — nothing to resign"),
         ("/rematch", "no game to rematch yet — start one with /game (see /help)"),

@@ -29,9 +29,9 @@ from net.messages import (
     from_dict,
 )
 
-# Names: 1–32 printable characters, not blank.
+# Names: 1–32 printable characters, not blank, no "<" or ">".
 names = st.text(
-    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\u202e"),
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\u202e<>"),
     min_size=1,
     max_size=32,
 ).filter(str.strip)
@@ -117,6 +117,10 @@ def test_nullable_fields_may_be_omitted() -> None:
         lambda: Hello(name="bob\n"),
         lambda: Hello(name="evil\u202etxt"),
         lambda: Hello(name="a\u2028b"),
+        lambda: Hello(name="alice> I resign <x"),
+        lambda: Hello(name="<alice>"),
+        lambda: Welcome(name="bob>", host="ann", token="t"),
+        lambda: Show(kind="chat", text="x", sender="a<b"),
         lambda: Hello(name=3),  # type: ignore[arg-type]
         lambda: Hello(name="bob", version=0),
         lambda: Hello(name="bob", protocol=""),
@@ -152,6 +156,8 @@ def test_a_readable_reason_names_the_field_and_problem() -> None:
         Hello(name="x" * 40)
     with pytest.raises(LocalProtocolError, match=r"control characters \(found U\+001B\)"):
         Hello(name="a\x1bb")
+    with pytest.raises(LocalProtocolError, match=r"hello\.name must not contain < or >"):
+        Hello(name="alice> I resign <x")
 
 
 @pytest.mark.parametrize(
