@@ -56,11 +56,17 @@ def say(seq: int, text: str) -> bytes:
 class RawPeer:
     """One plain TCP socket towards the host, with bounded reads decoded as frames."""
 
-    def __init__(self, port: int, *, rcvbuf: int | None = None) -> None:
-        """Connect to 127.0.0.1:*port*; *rcvbuf* shrinks our receive buffer (set pre-connect)."""
+    def __init__(self, port: int, *, rcvbuf: int | None = None, mss: int | None = None) -> None:
+        """Connect to 127.0.0.1:*port*; *rcvbuf* shrinks our receive buffer and *mss* the TCP
+        segment size we announce (both set pre-connect). A small *mss* makes the host's kernel
+        size its send buffer for a slow link (~50 KB, not the ~3 MB loopback gets), so what
+        the host queues for us shows in its own send buffer, as it would over a real slow link.
+        """
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if rcvbuf is not None:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        if mss is not None:
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, mss)
         self.sock.settimeout(WAIT)
         self.sock.connect((LOOPBACK, port))
         self.received = bytearray()

@@ -1,0 +1,84 @@
+"""Issue 8 §6: a resume catch-up never outgrows the host's send buffer.
+
+The whole catch-up (recent chat, board, notices) is queued for the resuming guest at once; a
+peer with more than net's ``Limits.max_send_buffer`` (1 MiB) queued is dropped as "not
+reading". With a hundred chat lines of up to 64 KiB kept, a guest on a slow link was dropped on
+every attempt to come back, until the game was abandoned. Against the real host process.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from net.messages import Hello, encode_message
+from tests.cli.harness import Player, Players
+from tests.hardening.wire import RawPeer, hello, say
+
+LONG = 64_000  # a chat line close to the 64 KiB frame limit
+LINES = 20  # 20 of them: 1.3 MB, more than the 1 MiB send buffer and a slow link's kernel buffer
+FLOOD_LINES, FLOOD_WINDOW = 10, 5.0  # game.flood.FloodControl's defaults, used by the host
+SLOW_MSS = 536  # the TCP segment size of a slow link (see RawPeer)
+
+
+def _shows(frames: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [f for f in frames if f["type"] == "show"]
+
+
+def _chat_long_lines(host: Player, peer: RawPeer, first_seq: int) -> int:
+    """Say :data:`LINES` long lines as the guest, each one seen on the host's screen (which
+    also keeps the host's terminal drained); return the next free sequence number.
+
+    Flood control takes 10 lines per 5 s. The host shows a line only after taking it, at a
+    time no later than when we see it; so once 5 s have passed since we saw the last one of a
+    batch, every line of that batch is out of the host's window and the next batch is taken.
+    That is the rule, not a guess: no line is refused (a refusal would fail the expect).
+    """
+    seq, last_seen = first_seq, 0.0
+    for number in range(LINES):
+        if number and number % FLOOD_LINES == 0:
+            time.sleep(max(0.0, last_seen + FLOOD_WINDOW + 0.2 - time.monotonic()))
+        peer.send(say(seq, f"{number:03} " + "x" * LONG))
+        host.expect(f"<bob> {number:03} ")
+        last_seen = time.monotonic()
+        seq += 1
+    return seq
+
+
+def test_a_guest_comes_back_after_many_long_lines_and_plays_on(players: Players) -> None:
+    host, port = players.host("alice")
+    first = RawPeer(port)
+    resumed: RawPeer | None = None
+    try:
+        first.send(hello("bob"))
+        frames = first.read_until(lambda fs: any(f["type"] == "welcome" for f in fs))
+        token = next(f["token"] for f in frames if f["type"] == "welcome")
+        host.expect("bob sat down")
+        first.send(say(1, "/game gomoku"))
+        first.read_until(lambda fs: any(s["text"] == "your move (X)" for s in _shows(fs)))
+        _chat_long_lines(host, first, 2)
+        first.close()  # no bye: the connection is lost, the seat is kept
+        host.expect("bob's connection dropped")
+
+        resumed = RawPeer(port, rcvbuf=4096, mss=SLOW_MSS)
+        resumed.send(encode_message(Hello(name="bob", token=token)))
+        frames = resumed.read_until(
+            lambda fs: any(s["text"] == "your move (X)" for s in _shows(fs)), timeout=20
+        )
+        seen = [str(f.get("text", f["type"]))[:50] for f in frames]
+        assert any(s["text"] == "your move (X)" for s in _shows(frames)), (
+            f"the host dropped the resuming guest (eof={resumed.eof}); it got: {seen}"
+        )
+        header = next(s["text"] for s in _shows(frames) if s["text"].startswith("welcome back"))
+        assert header.startswith("welcome back, bob — the last ")
+        assert header.endswith("(earlier ones were too long to keep):")
+        welcome = next(f for f in frames if f["type"] == "welcome")
+        host.expect("bob is back")
+        resumed.send(say(welcome["last_seq"] + 1, "h8"))
+        host.expect("bob played h8")
+        resumed.read_until(lambda fs: any(s["text"] == "waiting for alice (O)" for s in _shows(fs)))
+        assert not resumed.eof, "the host dropped the guest after the catch-up"
+    finally:
+        first.close()
+        if resumed is not None:
+            resumed.close()
