@@ -43,9 +43,9 @@ def moves_shown(
 
 
 def result_shown(match: Match, name_of: NameOf) -> list[Delivery]:
-    """The RESULT line, for both seats (the table drops what nobody can receive)."""
-    text = match.result_text(name_of)
-    return [say(seat, Kind.RESULT, text) for seat in SEATS]
+    """The RESULT line, for both seats, each in its own words — the winner reads "you win",
+    the loser "you lose" (the table drops what nobody can receive)."""
+    return [say(seat, Kind.RESULT, match.result_text(name_of, seat)) for seat in SEATS]
 
 
 def board_shown(match: Match, seat: Seat, name_of: NameOf) -> list[Delivery]:
@@ -53,7 +53,7 @@ def board_shown(match: Match, seat: Seat, name_of: NameOf) -> list[Delivery]:
     whose turn it is, who is playing, or how the last game ended."""
     out = [say(seat, Kind.BOARD, match.render_for(seat))]
     if not match.in_progress:
-        text = f"last game — {match.result_text(name_of)}"
+        text = f"last game — {match.result_text(name_of, seat)}"
     elif seat in match.seats:
         text = match.turn_text(seat, name_of)
     else:

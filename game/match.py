@@ -102,11 +102,21 @@ class Match:
             "is chat)"
         )
 
-    def result_text(self, name_of: NameOf) -> str:
-        """One line saying who won and why (or that nobody did)."""
+    def result_text(self, name_of: NameOf, viewer: Seat | None = None) -> str:
+        """One line saying who won and why (or that nobody did), for ``viewer``.
+
+        A player of a game someone won reads what it means for them at the end — ``… — you
+        win`` or ``… — you lose`` — after the same words everyone reads (``alice wins — 3 in a
+        row``); anyone else (``viewer`` ``None`` or not playing) reads just those words. Draws
+        and abandoned games read the same for all.
+        """
         outcome = self.state.outcome
         assert outcome is not None, "result_text of a game in progress"
-        return f"{self.spec.title}: {describe(outcome, self, name_of)}"
+        text = f"{self.spec.title}: {describe(outcome, self, name_of)}"
+        player = None if viewer is None else self.player_of(viewer)
+        if player is not None and outcome.winner is not None:
+            text += " — you win" if outcome.winner == player else " — you lose"
+        return text
 
 
 def describe(outcome: Outcome, match: Match, name_of: NameOf) -> str:

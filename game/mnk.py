@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from game.errors import IllegalMoveError, MoveSyntaxError
 from game.outcome import Outcome, Termination, abandonment, resignation
@@ -80,12 +80,17 @@ GOMOKU = MnkRules(15, 15, 5)
 
 @dataclass(frozen=True, slots=True)
 class MnkState:
-    """A position of an m,n,k game: the stones of X and O and, once it ended, the outcome."""
+    """A position of an m,n,k game: the stones of X and O and, once it ended, the outcome.
+
+    ``last`` is the cell of the latest move, for the picture only: two states with the same
+    stones and outcome are equal (and hash alike) whatever order the stones came in.
+    """
 
     rules: MnkRules = TICTACTOE
     x: int = 0
     o: int = 0
     outcome: Outcome | None = None
+    last: int | None = field(default=None, compare=False)
 
     # -- whose turn -------------------------------------------------------------------------------
     @property
@@ -181,7 +186,7 @@ class MnkState:
             outcome = Outcome(mover, Termination.LINE_COMPLETED)
         elif (x | o).bit_count() == self.rules.cells:
             outcome = Outcome(None, Termination.BOARD_FULL)
-        return MnkState(self.rules, x, o, outcome)
+        return MnkState(self.rules, x, o, outcome, move)
 
     def resign(self, player: int) -> MnkState:
         """Return the state ended by ``player`` resigning: the other player wins."""
@@ -200,35 +205,86 @@ class MnkState:
             return 1
         return None
 
+    def winning_cells(self) -> frozenset[int]:
+        """The cells of the line(s) that won the game — every run of ``k`` or more through the
+        last move — or nothing when the game was not won by a line."""
+        outcome, last = self.outcome, self.last
+        if outcome is None or outcome.termination is not Termination.LINE_COMPLETED:
+            return frozenset()
+        if last is None or outcome.winner is None:
+            return frozenset()
+        stones = self.o if outcome.winner else self.x
+        m, n, k = self.rules.m, self.rules.n, self.rules.k
+        row, col = divmod(last, m)
+        cells: set[int] = set()
+        for dr, dc in _DIRECTIONS:
+            run = [last]
+            for sign in (1, -1):
+                r, c = row + sign * dr, col + sign * dc
+                while 0 <= r < n and 0 <= c < m and stones >> (r * m + c) & 1:
+                    run.append(r * m + c)
+                    r, c = r + sign * dr, c + sign * dc
+            if len(run) >= k:
+                cells.update(run)
+        return frozenset(cells)
+
     def render(self, viewer: int | None = None) -> str:
         """ASCII picture of the board; the same for every viewer (nothing is hidden here).
 
         Boards of at most 9 cells show each empty cell's number; larger boards show ``.`` with
         column letters along the top and bottom and row numbers down both sides.
+
+        Marks legible without color (a terminal may color them too): the last move's stone is
+        wrapped in parentheses and the stones of a winning line in square brackets, which take
+        the place of the blanks around the stone — ``" X "`` becomes ``"(X)"`` on 3×3 and
+        ``". X ."`` becomes ``".(X)."`` on larger boards, where horizontally adjacent winning
+        stones share one pair of brackets (``"[X X X X X]"``). A winning stone is bracketed
+        even when it is also the last move.
         """
         del viewer  # m,n,k games have no hidden information
-        return "\n".join(self._small_lines() if self.rules.numbered else self._large_lines())
+        won = self.winning_cells()
+        marks = dict.fromkeys(won, "[]")
+        if self.last is not None and self.last not in won:
+            marks[self.last] = "()"
+        lines = self._small_lines(marks) if self.rules.numbered else self._large_lines(marks)
+        return "\n".join(lines)
 
     def _symbol(self, move: int, empty: str) -> str:
         owner = self.at(move)
         return empty if owner is None else SYMBOLS[owner]
 
-    def _small_lines(self) -> Iterator[str]:
+    def _small_lines(self, marks: dict[int, str]) -> Iterator[str]:
         m, n = self.rules.m, self.rules.n
         yield "   " + "   ".join(chr(ord("a") + c) for c in range(m))
         for r in range(n):
             if r:
                 yield "  " + "+".join(["---"] * m)
-            cells = (self._symbol(r * m + c, str(r * m + c + 1)) for c in range(m))
-            yield f"{r + 1} " + "|".join(f" {s} " for s in cells).rstrip()
+            cells = []
+            for c in range(m):
+                cell = r * m + c
+                mark = marks.get(cell, "  ")
+                cells.append(f"{mark[0]}{self._symbol(cell, str(cell + 1))}{mark[1]}")
+            yield f"{r + 1} " + "|".join(cells).rstrip()
 
-    def _large_lines(self) -> Iterator[str]:
+    def _large_lines(self, marks: dict[int, str]) -> Iterator[str]:
         m, n = self.rules.m, self.rules.n
         letters = "    " + " ".join(chr(ord("a") + c) for c in range(m))
         yield letters
         for r in range(n):
-            cells = " ".join(self._symbol(r * m + c, ".") for c in range(m))
-            yield f"{r + 1:>2}  {cells}  {r + 1}"
+            # gaps[c] is the blank before column c (gaps[m] the one after the last column):
+            # a mark's opening and closing characters replace the gaps around its stone
+            gaps = [" "] * (m + 1)
+            for c in range(m):
+                mark = marks.get(r * m + c)
+                if mark is None:
+                    continue
+                if mark == "[]" and c and marks.get(r * m + c - 1) == "[]":
+                    gaps[c] = " "  # inside a run of winning stones: one pair of brackets
+                else:
+                    gaps[c] = mark[0]
+                gaps[c + 1] = mark[1]
+            cells = "".join(gaps[c] + self._symbol(r * m + c, ".") for c in range(m)) + gaps[m]
+            yield f"{r + 1:>2} {cells} {r + 1}"
         yield letters
 
 

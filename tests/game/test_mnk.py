@@ -57,7 +57,7 @@ def test_board_with_stones() -> None:
           ---+---+---
         2  4 | X | 6
           ---+---+---
-        3  7 | 8 | X"""
+        3  7 | 8 |(X)"""
     )
     assert state.turn == 1
 
@@ -69,7 +69,7 @@ def test_gomoku_picture_has_letters_and_numbers_on_the_edges() -> None:
     assert lines[0] == "    a b c d e f g h i j k l m n o"
     assert lines[1] == " 1  . . . . . . . . . . . . . . .  1"
     assert lines[8] == " 8  . . . . . . . X . . . . . . .  8"
-    assert lines[15] == "15  . . . . . . . . . . . . . . O  15"
+    assert lines[15] == "15  . . . . . . . . . . . . . .(O) 15"  # the last move
     assert lines[16] == lines[0]
     assert len(lines) == 17
 

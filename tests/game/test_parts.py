@@ -167,7 +167,8 @@ def test_hangman_duel_between_people() -> None:
     assert lines(table.handle(HOST, "a"), HOST) == ["it's bob's turn"]
     table.handle(GUEST, "a")
     out = table.handle(HOST, "b")
-    assert lines(out, kind=Kind.RESULT) == ["hangman: alice wins — guessed “abba”"] * 2
+    assert lines(out, HOST, Kind.RESULT) == ["hangman: alice wins — guessed “abba” — you win"]
+    assert lines(out, GUEST, Kind.RESULT) == ["hangman: alice wins — guessed “abba” — you lose"]
 
 
 @pytest.mark.parametrize(

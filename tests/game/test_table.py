@@ -77,7 +77,8 @@ def test_game_between_two_people(table: Table) -> None:
 def test_win_draw_and_score(table: Table) -> None:
     table.handle(HOST, "/game tictactoe")
     out = play(table, (HOST, "1"), (GUEST, "4"), (HOST, "2"), (GUEST, "5"), (HOST, "3"))
-    assert lines(out, kind=Kind.RESULT) == ["tictactoe: alice wins — 3 in a row"] * 2
+    assert lines(out, HOST, Kind.RESULT) == ["tictactoe: alice wins — 3 in a row — you win"]
+    assert lines(out, GUEST, Kind.RESULT) == ["tictactoe: alice wins — 3 in a row — you lose"]
     assert lines(out, HOST, Kind.NOTICE) == []  # no "your move" after the end
     table.handle(GUEST, "/rematch")  # alice moved first, so bob does now
     out = play(
@@ -155,9 +156,12 @@ def test_board_and_resign(table: Table) -> None:
     assert [d.shown.kind for d in out] == [Kind.BOARD, Kind.NOTICE]
     assert lines(out, GUEST, Kind.NOTICE) == ["waiting for alice (X)"]
     out = table.handle(GUEST, "/resign")
-    assert lines(out, kind=Kind.RESULT) == ["tictactoe: bob resigned — alice wins"] * 2
+    assert lines(out, HOST, Kind.RESULT) == ["tictactoe: bob resigned — alice wins — you win"]
+    assert lines(out, GUEST, Kind.RESULT) == ["tictactoe: bob resigned — alice wins — you lose"]
     out = table.handle(GUEST, "/board")
-    assert lines(out, GUEST, Kind.NOTICE) == ["last game — tictactoe: bob resigned — alice wins"]
+    assert lines(out, GUEST, Kind.NOTICE) == [
+        "last game — tictactoe: bob resigned — alice wins — you lose"
+    ]
     assert lines(table.handle(HOST, "/score"), HOST) == [
         "score:\n  alice  1 win, 0 draws\n  bob    0 wins, 0 draws"
     ]
@@ -288,7 +292,8 @@ def test_secret_never_reaches_the_guesser(table: Table) -> None:
         Delivery(HOST, Shown(Kind.CHAT, "SEA-HORSE", "bob"))
     ]
     out = table.handle(GUEST, "/guess SEA-HORSE")
-    assert lines(out, kind=Kind.RESULT) == ["hangman: bob wins — guessed “sea-horse”"] * 2
+    assert lines(out, HOST, Kind.RESULT) == ["hangman: bob wins — guessed “sea-horse” — you lose"]
+    assert lines(out, GUEST, Kind.RESULT) == ["hangman: bob wins — guessed “sea-horse” — you win"]
     assert only_error(table.handle(GUEST, "/rematch"), GUEST) == (
         "hangman with a secret needs a new one: whoever sets it types /game hangman SECRET"
     )
@@ -326,10 +331,9 @@ def test_a_phrase_is_guessed_with_guess_and_quotes(table: Table) -> None:
 def test_gallows_complete_is_the_setters_win(table: Table) -> None:
     table.handle(GUEST, "/game hangman quiz")
     out = play(table, *[(HOST, c) for c in "abcdef"])
-    assert (
-        lines(out, kind=Kind.RESULT)
-        == ["hangman: bob wins — the gallows is complete; it was “quiz”"] * 2
-    )
+    result = "hangman: bob wins — the gallows is complete; it was “quiz”"
+    assert lines(out, HOST, Kind.RESULT) == [f"{result} — you lose"]
+    assert lines(out, GUEST, Kind.RESULT) == [f"{result} — you win"]
 
 
 # -- leaving and coming back -----------------------------------------------------------------------
@@ -448,7 +452,8 @@ def test_starting_and_ending_games_counts_against_the_flood_budget(table: Table)
     assert lines(table.handle(GUEST, "1", now=1.0), HOST, Kind.NOTICE)[0] == "bob played a1"
     # once the window has passed, the commands work again
     out = table.handle(GUEST, "/resign", now=20.0)
-    assert lines(out, kind=Kind.RESULT) == ["tictactoe: bob resigned — alice wins"] * 2
+    assert lines(out, HOST, Kind.RESULT) == ["tictactoe: bob resigned — alice wins — you win"]
+    assert lines(out, GUEST, Kind.RESULT) == ["tictactoe: bob resigned — alice wins — you lose"]
 
 
 def test_repeats_are_refused(table: Table) -> None:
@@ -519,7 +524,8 @@ def test_resigning_hangman_reveals_the_secret_and_the_final_boards(table: Table)
     table.handle(GUEST, "e")
     out = table.handle(GUEST, "/resign")
     result = "hangman: bob resigned — alice wins — the word was “zebra”"
-    assert lines(out, kind=Kind.RESULT) == [result] * 2
+    assert lines(out, HOST, Kind.RESULT) == [f"{result} — you win"]
+    assert lines(out, GUEST, Kind.RESULT) == [f"{result} — you lose"]
     for seat in (HOST, GUEST):
         (board,) = lines(out, seat, Kind.BOARD)
         assert "word:    z e b r a" in board and "the answer was: zebra" in board
@@ -539,7 +545,8 @@ def test_resigning_a_duel_reveals_the_listed_word(alone: Table) -> None:
     out = alone.handle(HOST, "/resign")
     (result,) = lines(out, HOST, Kind.RESULT)
     assert result.startswith("hangman: alice resigned — bot wins — the word was “")
-    assert result.removesuffix("”").rsplit("“", 1)[1] in {"apple", "melon", "berry"}
+    assert result.endswith("” — you lose")
+    assert result.removesuffix("” — you lose").rsplit("“", 1)[1] in {"apple", "melon", "berry"}
 
 
 # -- commands that take no arguments ---------------------------------------------------------------

@@ -50,7 +50,7 @@ def test_killed_join_started_again_resumes_the_game(players: Players) -> None:
     again.expect("welcome back, bob — the last 2 chat lines:")
     again.expect("<alice> good luck bob")
     again.expect("<bob> thanks, you too")
-    again.expect("1  O | 2 | X")  # the same board, alice's move included
+    again.expect("1  O | 2 |(X)")  # the same board, alice's move included (the last: marked)
     again.expect("2  4 | X | 6")
     again.expect("your move (O)")  # the same turn
     again.expect("<bob> ")  # the prompt is back: typing is safe
@@ -139,7 +139,7 @@ def _resend_after_resume(host: Player, raw: RawClients, port: int, token: str, s
     back.until_text("alice played a1")
     assert host.raw.count(b"bob played b2") == 1
     assert b"taken" not in host.raw and not any("taken" in s.text for s in back.shows)
-    host.expect("1  O | 2 | 3")  # the board: alice's a1, bob's b2 once, nothing else
+    host.expect("1 (O)| 2 | 3")  # the board: alice's a1 (the last move), bob's b2 once
     host.expect("2  4 | X | 6")
     host.expect("3  7 | 8 | 9")
 
@@ -221,7 +221,7 @@ def test_a_second_socket_cannot_take_a_held_seat(players: Players, raw: RawClien
 
     again = players.start("cli.join", str(port), "--name", "bob", state="bob")
     again.expect("welcome back, bob")
-    again.expect("1  O | 2 | 3")  # undisturbed: the board as it was
+    again.expect("1 (O)| 2 | 3")  # undisturbed: the board as it was, bob's a1 the last move
     again.expect("waiting for alice (X)")
     assert b"mallory" not in host.raw
 
