@@ -1,4 +1,5 @@
-"""Reading slash commands: the command word, and the options of ``/game``; and the /help text.
+"""Reading slash commands: the command word, and the options of ``/game`` (the /help text is in
+:mod:`game.help`).
 
 Parsing only — what a command *does* is the table's business. Every malformed command raises
 :class:`CommandError` with the explanation for the one who typed it; user text repeated in it is
@@ -17,7 +18,9 @@ from game.untrusted import classified_text, quote
 
 #: The words that leave the table: ``/q``, ``/quit``, ``/exit`` (any case, see :func:`is_quit`).
 QUIT_WORDS = frozenset({"q", "quit", "exit"})
-NO_ARGUMENTS = frozenset({"help", "board", "resign", "rematch", "score"}) | QUIT_WORDS
+NO_ARGUMENTS = frozenset({"board", "resign", "rematch", "score", "who"}) | QUIT_WORDS
+#: Every command word the table knows (an unknown one is answered with the nearest of these).
+COMMAND_WORDS = NO_ARGUMENTS | {"game", "help", "guess", "move"}
 # Commands the other person sees the effect of (a game starts or ends): flood-limited like chat.
 FLOOD_LIMITED = frozenset({"game", "rematch", "resign"})
 _GAME_NAMES = {
@@ -30,30 +33,6 @@ _GAME_NAMES = {
 # ASCII digits only: "４x４" is not a board size (int() would read it).
 _SIZE = re.compile(r"([0-9]{1,2})x([0-9]{1,2})", re.IGNORECASE | re.ASCII)
 _K = re.compile(r"k=([0-9]{1,2})", re.IGNORECASE | re.ASCII)
-
-HELP = """\
-commands:
-  /game tictactoe       3×3 tic-tac-toe; any board: /game tictactoe 4x4 k=3 (columns x rows)
-  /game gomoku          15×15, five in a row
-  /game hangman         guess a word from the built-in list, taking turns
-  /game hangman SECRET  set a word or "a short phrase" yourself; the other player guesses
-  /board                show the board again
-  /resign               give up the game in progress
-  /rematch              the same game again; the other player moves first
-  /score                wins and draws so far
-  /guess WORD           hangman: guess the whole answer (/guess "a phrase" for several words)
-  /move TEXT            play TEXT as a move even if it would read as chat (same as /guess)
-  /help                 this text
-  /q                    leave the table
-The one who types /game moves first, as X. Alone at the table you play the bot; if someone sits
-down meanwhile, that game carries on and /game is free for the two of you once it ends.
-Cells: 1–9 on 3×3 (1 top-left, 9 bottom-right), or column letter + row number, e.g. b2;
-rows are numbered from 1 at the top. A line that is only a number or letter+number is a move.
-Hangman: a line of one character is a letter guess. The whole answer is guessed only with
-/guess WORD or /guess "a phrase" (same shape as the blanks: the same spaces, hyphens and
-apostrophes); a wrong one costs a miss. Six misses and the gallows is complete.
-In the picture a / stands for a space between words.
-Anything else is chat. Start a line with // to send it as chat whatever it looks like."""
 
 
 class CommandError(GameError):

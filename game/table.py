@@ -25,7 +25,8 @@ watch) and ``/game`` is free for the two of them once it ends.
 
 Flood control: chat, and the commands that start or end games (``/game``, ``/rematch``,
 ``/resign`` — each shows the other person something), are rate-limited per seat; moves
-are never limited, nor are ``/help``, ``/board`` and ``/score`` (they answer only the asker). A
+are never limited, nor are ``/help``, ``/board``, ``/score`` and ``/who`` (they answer only the
+asker). A
 refused line gets a "slow down" ERROR for its author and is not delivered or carried out;
 :meth:`Table.is_flooding` turns true when a seat keeps flooding, so the host program may
 disconnect it. ``now`` is always a monotonic time supplied by the caller.
@@ -38,8 +39,8 @@ from collections.abc import Sequence
 
 from game.announce import board_shown, duration, moves_shown, result_shown, say
 from game.commands import (
+    COMMAND_WORDS,
     FLOOD_LIMITED,
-    HELP,
     NO_ARGUMENTS,
     QUIT_WORDS,
     CommandError,
@@ -52,6 +53,7 @@ from game.delivery import Delivery, Kind, Seat, Shown
 from game.errors import GameError, MoveSyntaxError, TableFullError
 from game.flood import FloodControl, FloodVerdict
 from game.hangman import check_secret
+from game.help import HELP, help_topic, nearest, topic_names
 from game.history import ChatHistory
 from game.match import Match, Participant, bot_move, new_state, play_typed
 from game.score import Score
@@ -405,7 +407,9 @@ class Table:
         if word == "game":
             return self._cmd_game(seat, args)
         if word == "help":
-            return [say(seat, Kind.NOTICE, HELP)]
+            return self._cmd_help(seat, args)
+        if word == "who":
+            return [say(seat, Kind.NOTICE, self._who(seat))]
         if word == "board":
             if self._match is None:
                 return self._error(seat, "no game yet — start one with /game tictactoe (see /help)")
@@ -430,9 +434,43 @@ class Table:
                     )
                 ]
             return self.leave(seat)  # unreachable in practice: handle() answers the guest's /q
+        guess = nearest(word, sorted(COMMAND_WORDS))
+        hint = f"did you mean /{guess}? (/help lists the commands)" if guess else ""
         return self._error(
-            seat, f"unknown command {quote('/' + word, 24)} — /help lists the commands"
+            seat,
+            f"unknown command {quote('/' + word, 24)} — {hint or '/help lists the commands'}",
         )
+
+    def _cmd_help(self, seat: Seat, args: str) -> list[Delivery]:
+        if not args:
+            return [say(seat, Kind.NOTICE, HELP)]
+        text = help_topic(args)
+        if text is not None:
+            return [say(seat, Kind.NOTICE, text)]
+        guess = nearest(args.strip().lstrip("/"), topic_names())
+        hint = f"did you mean /help {guess}?" if guess else "try /help tictactoe, gomoku, hangman"
+        return self._error(seat, f"no help on {quote(args, 24)} — {hint}")
+
+    def _who(self, seat: Seat) -> str:
+        """Who is at the table, for ``seat``: host, guest (and whether their connection
+        dropped), and the bot while it plays."""
+        rows = [(self._host_name, "host" + " (you)" * (seat is Seat.HOST))]
+        if self._guest_name is not None:
+            state = " (you)" if seat is Seat.GUEST else ""
+            if not self._guest_connected:
+                state = " — connection dropped, the seat is kept for now"
+            rows.append((self._guest_name, "guest" + state))
+        match = self._match
+        if match is not None and match.in_progress and None in match.seats:
+            opponent = next(self._name(s) for s in match.seats if s is not None)
+            rows.append(
+                (self._bot_name, f"computer, playing {match.spec.title} against {opponent}")
+            )
+        width = max(len(name) for name, _ in rows)
+        lines = [f"  {name.ljust(width)}  {what}" for name, what in rows]
+        if self._guest_name is None:
+            lines.append("  (no guest yet)")
+        return "\n".join(["at the table:", *lines])
 
     def _cmd_game(self, seat: Seat, args: str) -> list[Delivery]:
         match = self._match

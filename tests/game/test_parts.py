@@ -9,11 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game.announce import duration
-from game.commands import HELP, CommandError, parse_game, split_command
+from game.commands import CommandError, parse_game, split_command
 from game.delivery import Seat, is_your_turn
 from game.errors import IllegalMoveError, MoveSyntaxError
 from game.flood import FloodControl, FloodVerdict
 from game.hangman import HangmanState
+from game.help import HELP
 from game.mnk import GOMOKU, MnkRules, MnkState
 from game.outcome import Outcome, Termination
 from game.state import GameState, MoveT
@@ -151,7 +152,6 @@ def test_board_options_take_ascii_digits_only(option: str) -> None:
 
 
 def test_help_is_documented() -> None:
-    assert "rows are numbered from 1 at the top" in HELP
     assert "/guess WORD" in HELP
     assert "//" in HELP
 

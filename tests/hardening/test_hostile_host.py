@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from game.commands import HELP
+from game.help import HELP
 from net.codec import encode
 from tests.cli.harness import Player, Players
 from tests.proxy import WAIT
