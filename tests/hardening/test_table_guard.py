@@ -22,8 +22,9 @@ from .play import start_tictactoe
 _FLOOD = FloodControl()
 SLOW_DOWN = _FLOOD.message(FloodVerdict.TOO_FAST)
 MAX_LINES = _FLOOD.max_lines
-# Rows 1 and 2 of the tic-tac-toe picture once X has a1 and a2 and O has b1.
-BOARD_AFTER_A2 = re.compile(rb"1  X \| O \| 3\s+---\+---\+---\s+2  X \| 5 \| 6")
+# Rows 1 and 2 of the tic-tac-toe picture once X has a1 and a2 and O has b1; a2, the last
+# move, is marked "(X)".
+BOARD_AFTER_A2 = re.compile(rb"1  X \| O \| 3\s+---\+---\+---\s+2 \(X\)\| 5 \| 6")
 
 
 def test_a_third_connection_is_refused_and_the_game_goes_on(players: Players) -> None:
