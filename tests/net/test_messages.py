@@ -172,6 +172,10 @@ def test_a_readable_reason_names_the_field_and_problem() -> None:
         ({"type": "welcome", "name": "b"}, "lacks"),
         ({"type": "ping", "id": None}, "ping.id"),
         ({"type": "refuse", "reason": "r", "code": ["full"]}, "refuse.code"),
+        (  # the host answers this hello with refuse code bad-hello, naming the rule
+            {"type": "hello", "protocol": "tablechat", "version": 1, "name": "alice> hi <x"},
+            "hello.name must not contain < or >",
+        ),
     ],
 )
 def test_invalid_fields_from_the_wire_raise_invalid_field(obj: dict[str, Any], match: str) -> None:
