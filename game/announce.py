@@ -76,3 +76,24 @@ def duration(seconds: float) -> str:
     if rest:
         text += f" {rest} second{'s' * (rest != 1)}"
     return text
+
+
+def who_text(
+    viewer: Seat, guest: str | None, guest_connected: bool, match: Match | None, name_of: NameOf
+) -> str:
+    """/who for ``viewer``: the host, the guest (and whether their connection dropped), and
+    the bot while it plays, one per line."""
+    rows = [(name_of(Seat.HOST), "host" + " (you)" * (viewer is Seat.HOST))]
+    if guest is not None:
+        state = " (you)" if viewer is Seat.GUEST else ""
+        if not guest_connected:
+            state = " — connection dropped, the seat is kept for now"
+        rows.append((guest, "guest" + state))
+    if match is not None and match.in_progress and None in match.seats:
+        opponent = next(name_of(s) for s in match.seats if s is not None)
+        rows.append((name_of(None), f"computer, playing {match.spec.title} against {opponent}"))
+    width = max(len(name) for name, _ in rows)
+    lines = [f"  {name.ljust(width)}  {what}" for name, what in rows]
+    if guest is None:
+        lines.append("  (no guest yet)")
+    return "\n".join(["at the table:", *lines])

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import difflib
 
+from game.commands import CommandError
+from game.untrusted import quote
+
 HELP_LINES = 20
 HELP_WIDTH = 78
 
@@ -117,3 +120,19 @@ def nearest(word: str, choices: list[str]) -> str | None:
     none is close: only a near miss is worth suggesting."""
     close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.7)
     return close[0] if close else None
+
+
+def help_for(args: str) -> str:
+    """What ``/help`` followed by ``args`` answers: the command list, or the text on a name.
+
+    Raises:
+        CommandError: there is no help on ``args`` (suggesting the nearest name when close).
+    """
+    if not args.strip():
+        return HELP
+    text = help_topic(args)
+    if text is not None:
+        return text
+    guess = nearest(args.strip().lstrip("/"), topic_names())
+    hint = f"did you mean /help {guess}?" if guess else "try /help tictactoe, gomoku, hangman"
+    raise CommandError(f"no help on {quote(args, 24)} — {hint}")

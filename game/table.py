@@ -37,7 +37,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from game.announce import board_shown, duration, moves_shown, result_shown, say
+from game.announce import board_shown, duration, moves_shown, result_shown, say, who_text
 from game.commands import (
     COMMAND_WORDS,
     FLOOD_LIMITED,
@@ -53,7 +53,7 @@ from game.delivery import Delivery, Kind, Seat, Shown
 from game.errors import GameError, MoveSyntaxError, TableFullError
 from game.flood import FloodControl, FloodVerdict
 from game.hangman import check_secret
-from game.help import HELP, help_topic, nearest, topic_names
+from game.help import help_for, nearest
 from game.history import ChatHistory
 from game.match import Match, Participant, bot_move, new_state, play_typed
 from game.score import Score
@@ -407,9 +407,15 @@ class Table:
         if word == "game":
             return self._cmd_game(seat, args)
         if word == "help":
-            return self._cmd_help(seat, args)
+            try:
+                return [say(seat, Kind.NOTICE, help_for(args))]
+            except CommandError as error:
+                return self._error(seat, str(error))
         if word == "who":
-            return [say(seat, Kind.NOTICE, self._who(seat))]
+            guest, connected = self._guest_name, self._guest_connected
+            return [
+                say(seat, Kind.NOTICE, who_text(seat, guest, connected, self._match, self._name))
+            ]
         if word == "board":
             if self._match is None:
                 return self._error(seat, "no game yet — start one with /game tictactoe (see /help)")
@@ -440,37 +446,6 @@ class Table:
             seat,
             f"unknown command {quote('/' + word, 24)} — {hint or '/help lists the commands'}",
         )
-
-    def _cmd_help(self, seat: Seat, args: str) -> list[Delivery]:
-        if not args:
-            return [say(seat, Kind.NOTICE, HELP)]
-        text = help_topic(args)
-        if text is not None:
-            return [say(seat, Kind.NOTICE, text)]
-        guess = nearest(args.strip().lstrip("/"), topic_names())
-        hint = f"did you mean /help {guess}?" if guess else "try /help tictactoe, gomoku, hangman"
-        return self._error(seat, f"no help on {quote(args, 24)} — {hint}")
-
-    def _who(self, seat: Seat) -> str:
-        """Who is at the table, for ``seat``: host, guest (and whether their connection
-        dropped), and the bot while it plays."""
-        rows = [(self._host_name, "host" + " (you)" * (seat is Seat.HOST))]
-        if self._guest_name is not None:
-            state = " (you)" if seat is Seat.GUEST else ""
-            if not self._guest_connected:
-                state = " — connection dropped, the seat is kept for now"
-            rows.append((self._guest_name, "guest" + state))
-        match = self._match
-        if match is not None and match.in_progress and None in match.seats:
-            opponent = next(self._name(s) for s in match.seats if s is not None)
-            rows.append(
-                (self._bot_name, f"computer, playing {match.spec.title} against {opponent}")
-            )
-        width = max(len(name) for name, _ in rows)
-        lines = [f"  {name.ljust(width)}  {what}" for name, what in rows]
-        if self._guest_name is None:
-            lines.append("  (no guest yet)")
-        return "\n".join(["at the table:", *lines])
 
     def _cmd_game(self, seat: Seat, args: str) -> list[Delivery]:
         match = self._match
