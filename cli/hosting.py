@@ -183,8 +183,8 @@ class Host:
 
     def _refusal(self, verdict: Verdict, presented: str | None) -> str:
         if verdict.code == "rate-limited":
-            # The gate's reason says how long to wait; say whose attempts are counted.
-            return verdict.reason.replace("join codes", "join codes from your address", 1)
+            # The gate's sentence says whose attempts were counted and how long to wait.
+            return verdict.reason
         if not presented:
             return f"this table needs a join code — ask {self.name} for it (--code CODE)"
         return f"wrong join code — ask {self.name} for the code"
