@@ -155,8 +155,7 @@ class Host:
         if self._leaving.is_set():
             await pending.refuse(f"{self.name}'s table is closing", "full")
             return
-        hello = pending.hello
-        if hello.token is not None and not self._is_other_guest(pending):
+        if pending.hello.token is not None and not self._is_other_guest(pending):
             # The token is stronger than the code: it was issued to someone who had the code.
             await self._resume(pending)
             return
@@ -280,8 +279,10 @@ class Host:
                 # that way). net already sent the error frame and closed.
                 await self._free_seat(None, closed.reason)
             else:
-                await self.seat.detach(None)
+                # Seat kept before the await: a resume arriving while the connection closes
+                # then finds a dropped seat to take over, not one about to be marked dropped.
                 self._dropped()
+                await self.seat.detach(None)
 
     def _in_order(self, say: Say) -> bool:
         """True when *say* is the next line to apply; a repeat (resent after a resume) is
@@ -315,8 +316,9 @@ class Host:
             why: why we put the guest out, when they did not leave of their own accord; the
                 table words the host's notice from it.
         """
-        await self.seat.detach(bye)
+        # Revoked before the await: no resume may claim a seat that is being freed.
         self.tokens.revoke(Seat.GUEST)
+        await self.seat.detach(bye)
         self.seat.free()
         if why is None:
             self._deliver(self.table.leave(Seat.GUEST))
