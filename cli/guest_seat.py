@@ -1,21 +1,59 @@
 """The guest's place at the host's table: it outlives any one connection (issue 5).
 
-A :class:`GuestSeat` holds what must survive a dropped connection — the seat name and the
-highest ``say.seq`` already applied (so a line sent again after a resume is applied exactly
-once) — plus the connection currently attached and the grace timer that frees the seat if a
-dropped guest does not come back. The token that proves the seat
+A :class:`GuestSeat` holds what must survive a dropped connection — the seat name, the name
+first asked for, and the highest ``say.seq`` already applied (so a line sent again after a
+resume is applied exactly once) — plus the one connection that owns the seat and the grace
+timer that frees the seat if a dropped guest does not come back. The token that proves the seat
 lives in the host's :class:`net.admission.SeatTokens`; the table itself (game, chat history)
 lives in :class:`game.table.Table`.
+
+Ownership is decided here and nowhere else (issue 8 §2): :meth:`GuestSeat.take_over` makes a
+connection being admitted the seat's only claimant, replacing — ``bye`` "replaced", then
+closed — whatever owned the seat or was being admitted for it before. A connection that is not
+the owner is never served and never kept.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 from collections.abc import Callable
 
-from net.connection import Connection, ConnectionClosed
-from net.messages import Show
+from game.untrusted import clean_name
+from net.connection import Connection, ConnectionClosed, PendingConnection
+from net.errors import RemoteProtocolError
+from net.messages import Show, Welcome
+
+REPLACED = "replaced"
+"""The ``bye`` reason a connection gets when another one takes its seat over."""
+
+
+class SeqVerdict(enum.Enum):
+    """What to do with one ``say``, judged by its ``seq`` alone."""
+
+    APPLY = "apply"  # exactly the next one
+    REPEAT = "repeat"  # already applied (sent again after a resume): ignore it
+
+
+def seq_error(seq: int, last: int) -> str | None:
+    """Why ``say.seq`` *seq* breaks the protocol after *last*, or None when it does not.
+
+    Args:
+        seq: The ``seq`` received.
+        last: The highest ``seq`` already applied for this seat.
+
+    Returns:
+        A reason for the ``error`` frame (0 is never a seq; above ``last + 1`` skips lines),
+        or None for the next one or a repeat.
+    """
+    expected = last + 1
+    if seq == 0:
+        return f"say.seq 0 is not a sequence number (they start at 1): expected {expected}"
+    if seq <= expected:
+        return None
+    skipped = str(expected) if seq == expected + 1 else f"{expected}–{seq - 1}"
+    return f"say.seq {seq} skips {skipped}: expected {expected}"
 
 
 class GuestSeat:
@@ -29,8 +67,10 @@ class GuestSeat:
     def __init__(self) -> None:
         """An empty seat."""
         self.name: str | None = None
+        self.asked: str | None = None  # the name the guest asked for, as the table reads it
         self.last_seq = 0
         self.connection: Connection | None = None
+        self._claimant: PendingConnection | None = None
         self._grace: asyncio.TimerHandle | None = None
         self._grace_ends = 0.0
 
@@ -44,13 +84,68 @@ class GuestSeat:
         """True while someone holds the seat: connected, or dropped and within the grace period."""
         return self.name is not None
 
-    def attach(self, connection: Connection, name: str) -> None:
-        """Attach a newly accepted connection.
+    def sit(self, name: str, asked: str) -> None:
+        """Give the seat to a new guest: called *name* at the table, having asked for *asked*.
 
-        ``last_seq`` is kept: a resumed seat goes on from the lines it already had applied.
+        A new guest's ``say.seq`` starts again from 1.
         """
         self.cancel_grace()
-        self.name, self.connection = name, connection
+        self.name, self.asked, self.last_seq = name, clean_name(asked), 0
+
+    def is_named(self, name: str) -> bool:
+        """True when a hello's *name* is this seat's, as the table names people.
+
+        The table trims and cleans names and tells them apart ignoring case (``Bob`` is
+        ``bob``). A join that reconnects asks for the seat name it was given (``alice-2``),
+        one started again for the name on its command line (``alice``): both are this seat.
+        """
+        wanted = clean_name(name).casefold()
+        return any(
+            known is not None and known.casefold() == wanted for known in (self.name, self.asked)
+        )
+
+    async def take_over(self, pending: PendingConnection, welcome: Welcome) -> Connection | None:
+        """Admit *pending* as the seat's one connection, replacing every other.
+
+        The connection that owned the seat, and one still being admitted for it, get ``bye``
+        "replaced" and are closed. *pending* is welcomed either way (its hello was valid when it
+        came), but if yet another connection claims the seat while the welcome is on its way,
+        *pending* is replaced in turn and None is returned.
+
+        Args:
+            pending: The connection whose hello earned the seat (a valid token, or a free seat).
+            welcome: What it is told.
+
+        Returns:
+            The connection, now the seat's owner; or None when it was replaced meanwhile.
+
+        Raises:
+            ConnectionClosed: *pending* went away during the welcome (:meth:`give_up_claim` says
+                whether it was still the claimant).
+            OSError: Likewise, at the socket level.
+        """
+        self.cancel_grace()
+        replaced, self.connection = self.connection, None
+        self._claimant = pending  # an earlier claimant sees this when its welcome is sent
+        if replaced is not None:
+            await _close(replaced, REPLACED)
+        connection = await pending.accept(welcome)
+        if self._claimant is not pending:
+            await _close(connection, REPLACED)
+            return None
+        self._claimant, self.connection = None, connection
+        return connection
+
+    def give_up_claim(self, pending: PendingConnection) -> bool:
+        """Forget *pending* as the claimant (it went away while being welcomed).
+
+        Returns:
+            True if it was the claimant — the seat then has no connection at all.
+        """
+        if self._claimant is not pending:
+            return False
+        self._claimant = None
+        return True
 
     def send(self, show: Show) -> None:
         """Queue *show* for the guest without waiting; nothing happens when nobody is connected.
@@ -65,12 +160,35 @@ class GuestSeat:
             with contextlib.suppress(ConnectionClosed):
                 self.connection.send_nowait(show)
 
-    def accept_seq(self, seq: int) -> bool:
-        """Return True if ``say.seq`` *seq* is new, and remember it as applied."""
+    def accept_seq(self, seq: int) -> SeqVerdict:
+        """Judge ``say.seq`` *seq*; the next one is remembered as applied.
+
+        Returns:
+            ``APPLY`` for exactly ``last_seq + 1``, ``REPEAT`` for one already applied.
+
+        Raises:
+            RemoteProtocolError: *seq* is 0 or skips lines (:func:`seq_error` says how).
+        """
+        reason = seq_error(seq, self.last_seq)
+        if reason is not None:
+            raise RemoteProtocolError(reason)
         if seq <= self.last_seq:
-            return False
+            return SeqVerdict.REPEAT
         self.last_seq = seq
-        return True
+        return SeqVerdict.APPLY
+
+    def fail(self, error: RemoteProtocolError) -> None:
+        """The owner broke the protocol: send it an ``error`` frame with the reason and close.
+
+        Its next ``recv`` raises ConnectionClosed with cause ``"error"``, as for any protocol
+        error net finds itself; nothing it sent after the bad frame is applied.
+        """
+        connection = self.connection
+        if connection is not None:
+            # net.connection has no public call to fail a connection on a rule of the
+            # program's own (say.seq order is not net's to know); the link's is the one
+            # net uses for its own rules, so both kinds of error end the same way.
+            connection._link.fail(error, discard_queued=True)
 
     async def detach(self, reason: str | None) -> None:
         """Forget the connection and close it, saying bye with *reason* if it is still open.
@@ -84,8 +202,7 @@ class GuestSeat:
         """
         connection, self.connection = self.connection, None
         if connection is not None:
-            with contextlib.suppress(ConnectionClosed, OSError):
-                await connection.close(reason or "left")
+            await _close(connection, reason or "left")
 
     def start_grace(self, seconds: float, on_expiry: Callable[[], None]) -> None:
         """Keep the (dropped) seat for *seconds*, then call *on_expiry*."""
@@ -113,4 +230,11 @@ class GuestSeat:
     def free(self) -> None:
         """Clear the seat for the next guest (a new guest starts from ``say.seq`` 0)."""
         self.cancel_grace()
-        self.name, self.last_seq = None, 0
+        self.name, self.asked, self.last_seq = None, None, 0
+        self._claimant = None
+
+
+async def _close(connection: Connection, reason: str) -> None:
+    """Say bye with *reason* and close; a connection already over is fine."""
+    with contextlib.suppress(ConnectionClosed, OSError):
+        await connection.close(reason)

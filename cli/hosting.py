@@ -1,9 +1,11 @@
 """The host's event loop: one Table, one console, at most one guest connection at a time.
 
-Who may sit down (issue 5): a hello with a seat token resumes that seat (the token is rotated);
-without one it must pass the join code (when the table has one) and find the seat free. A guest
-whose connection is lost keeps the seat for the grace period; one who leaves — or is
-disconnected for flooding — frees it at once.
+Who may sit down (issue 5): a hello with a seat token, under the seat's name, resumes that seat
+(the token is rotated); any other hello must pass the join code (when the table has one) and
+find the seat free. Exactly one connection owns the seat (:class:`cli.guest_seat.GuestSeat`):
+a resume replaces the one before. A guest whose connection is lost keeps the seat for the grace
+period; one who leaves — or is disconnected for flooding or for breaking the protocol — frees
+it at once.
 
 Split from :mod:`cli.host` so that ``python -m cli.host --help`` imports none of this.
 """
@@ -20,12 +22,13 @@ import socket
 from cli.app import Failure, log_to, make_console
 from cli.args import HostOptions
 from cli.console import Console
-from cli.guest_seat import GuestSeat
+from cli.guest_seat import GuestSeat, SeqVerdict
 from game.announce import duration
 from game.commands import is_quit
 from game.table import Delivery, Seat, Table
 from net.admission import JoinCodeGate, SeatTokens, Verdict, format_code, new_join_code
 from net.connection import Connection, ConnectionClosed, PendingConnection, serve
+from net.errors import RemoteProtocolError
 from net.messages import Say, Show, Welcome, validate_name
 
 
@@ -152,7 +155,7 @@ class Host:
         if self._leaving.is_set():
             await pending.refuse(f"{self.name}'s table is closing", "full")
             return
-        if pending.hello.token is not None:
+        if pending.hello.token is not None and not self._is_other_guest(pending):
             # The token is stronger than the code: it was issued to someone who had the code.
             await self._resume(pending)
             return
@@ -167,10 +170,20 @@ class Host:
             return
         await self._sit(pending)
 
+    def _is_other_guest(self, pending: PendingConnection) -> bool:
+        """True when *pending* holds the seat's valid token under a name that is not the seat's.
+
+        A token belongs to a name (issue 8 §3): ``--name carol`` run from the account that
+        holds bob's token is carol, a new guest, and must never take bob's seat. The token is
+        only verified here, not rotated: bob's stays as it was.
+        """
+        token = pending.hello.token
+        return self.tokens.verify(token) is not None and not self.seat.is_named(pending.hello.name)
+
     def _refusal(self, verdict: Verdict, presented: str | None) -> str:
         if verdict.code == "rate-limited":
-            # The gate's reason says how long to wait; say whose attempts are counted.
-            return verdict.reason.replace("join codes", "join codes from your address", 1)
+            # The gate's sentence says whose attempts were counted and how long to wait.
+            return verdict.reason
         if not presented:
             return f"this table needs a join code — ask {self.name} for it (--code CODE)"
         return f"wrong join code — ask {self.name} for the code"
@@ -185,19 +198,23 @@ class Host:
     async def _sit(self, pending: PendingConnection) -> None:
         name, deliveries = self.table.sit(pending.hello.name)
         token = self.tokens.issue(Seat.GUEST)
+        self.seat.sit(name, pending.hello.name)
+        welcome = Welcome(name=name, host=self.name, token=token, resumed=False, last_seq=0)
         try:
-            connection = await pending.accept(
-                Welcome(name=name, host=self.name, token=token, resumed=False, last_seq=0)
-            )
+            connection = await self.seat.take_over(pending, welcome)
         except (ConnectionClosed, OSError):
-            # Gone during the welcome: nobody was told they sat down, so nobody is told more.
-            self.tokens.revoke(Seat.GUEST)
-            self.table.leave(Seat.GUEST)
+            if self.seat.give_up_claim(pending):
+                # Gone during the welcome: nobody was told they sat down, so nobody is told
+                # more.
+                self.tokens.revoke(Seat.GUEST)
+                self.seat.free()
+                self.table.leave(Seat.GUEST)
             return
-        self.seat.free()  # a new guest's say.seq starts again from 1
-        self.seat.attach(connection, name)
+        # The host sees the arrival even if a resume with the new token (a fast join's second
+        # connection) took the seat over meanwhile: the table did seat this guest.
         self._deliver(deliveries)
-        await self._serve(connection)
+        if connection is not None:
+            await self._serve(connection)
 
     async def _resume(self, pending: PendingConnection) -> None:
         rotated = self.tokens.resume(pending.hello.token)
@@ -212,20 +229,19 @@ class Host:
         # The presented token stays valid until the new one is presented: this welcome may be
         # lost on the way, and the guest must still be able to come back (net.admission).
         _, token = rotated
-        if self.seat.connected:
-            # The host has not noticed the old connection drop yet: the new one replaces it.
-            await self.seat.detach("replaced")
-        self.seat.cancel_grace()
         welcome = Welcome(
             name=name, host=self.name, token=token, resumed=True, last_seq=self.seat.last_seq
         )
         try:
-            connection = await pending.accept(welcome)
+            # Replaces the old connection (the host may not have noticed it drop yet) and any
+            # resume still being welcomed: only the latest claim is served.
+            connection = await self.seat.take_over(pending, welcome)
         except (ConnectionClosed, OSError):
-            # Gone again at once: keep waiting as for any lost connection.
-            self._dropped()
+            if self.seat.give_up_claim(pending):
+                self._dropped()  # gone again at once: keep waiting as for any lost connection
             return
-        self.seat.attach(connection, name)
+        if connection is None:
+            return
         self._deliver(self.table.resume(Seat.GUEST))
         await self._serve(connection)
 
@@ -242,8 +258,8 @@ class Host:
                 message = await connection.recv()
                 if self.seat.connection is not connection:
                     return  # replaced by a resumed connection: this one speaks no more
-                if not isinstance(message, Say) or not self.seat.accept_seq(message.seq):
-                    continue  # a repeated line (after a resume) is applied once
+                if not isinstance(message, Say) or not self._in_order(message):
+                    continue
                 if is_quit(message.text):
                     # An older or foreign join may send /q as text: treat it as leaving.
                     await self._free_seat("left")
@@ -263,8 +279,19 @@ class Host:
                 # that way). net already sent the error frame and closed.
                 await self._free_seat(None, closed.reason)
             else:
-                await self.seat.detach(None)
+                # Seat kept before the await: a resume arriving while the connection closes
+                # then finds a dropped seat to take over, not one about to be marked dropped.
                 self._dropped()
+                await self.seat.detach(None)
+
+    def _in_order(self, say: Say) -> bool:
+        """True when *say* is the next line to apply; a repeat (resent after a resume) is
+        skipped; a seq that is 0 or skips lines fails the connection (its recv then ends it)."""
+        try:
+            return self.seat.accept_seq(say.seq) is SeqVerdict.APPLY
+        except RemoteProtocolError as error:
+            self.seat.fail(error)
+            return False
 
     def _dropped(self) -> None:
         """The guest's connection was lost: keep the seat for the grace period."""
@@ -289,8 +316,9 @@ class Host:
             why: why we put the guest out, when they did not leave of their own accord; the
                 table words the host's notice from it.
         """
-        await self.seat.detach(bye)
+        # Revoked before the await: no resume may claim a seat that is being freed.
         self.tokens.revoke(Seat.GUEST)
+        await self.seat.detach(bye)
         self.seat.free()
         if why is None:
             self._deliver(self.table.leave(Seat.GUEST))

@@ -26,12 +26,13 @@ import secrets
 from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Final, Generic, Protocol, TypeVar
+from typing import Final, Generic, Literal, Protocol, TypeVar
 
 __all__ = [
     "ADMIT",
     "CODE_ALPHABET",
     "CODE_LENGTH",
+    "Cap",
     "JoinCodeGate",
     "SeatTokens",
     "Verdict",
@@ -112,6 +113,15 @@ def format_code(code: str) -> str:
     return "-".join(plain[i : i + 3] for i in range(0, len(plain), 3))
 
 
+Cap = Literal["address", "everyone"]
+"""Which rate limit refused an attempt: the one per address, or the global one."""
+
+_CAP_WORDS: Final[dict[Cap, str]] = {
+    "address": "from your address",
+    "everyone": "from everyone together (someone may be guessing)",
+}
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The outcome of an admission check.
@@ -120,11 +130,15 @@ class Verdict:
         ok: True to let the join in.
         code: When refused: the ``refuse.code`` to send (``bad-code`` or ``rate-limited``).
         reason: When refused: one sentence for the person.
+        cap: When rate-limited: which limit was reached — ``"address"`` (this address made too
+            many wrong guesses) or ``"everyone"`` (all addresses together did); the reason
+            says the same in words.
     """
 
     ok: bool
     code: str | None = None
     reason: str = ""
+    cap: Cap | None = None
 
 
 ADMIT: Final = Verdict(ok=True)
@@ -198,12 +212,17 @@ class JoinCodeGate:
         if self._code is None:
             return ADMIT
         self._expire(now)
-        wait = self._blocked_for(address, now)
-        if wait > 0:
+        blocked = self._blocked_for(address, now)
+        if blocked is not None:
+            cap, wait = blocked
             return Verdict(
                 ok=False,
                 code="rate-limited",
-                reason=f"too many wrong join codes — try again in {max(1, round(wait))} s",
+                reason=(
+                    f"too many wrong join codes {_CAP_WORDS[cap]} — "
+                    f"try again in {max(1, round(wait))} s"
+                ),
+                cap=cap,
             )
         given = normalize_code(presented) if isinstance(presented, str) else ""
         # compare_digest: the time taken does not depend on how many characters match.
@@ -215,14 +234,19 @@ class JoinCodeGate:
             return Verdict(ok=False, code="bad-code", reason="this table needs a join code")
         return Verdict(ok=False, code="bad-code", reason="wrong join code")
 
-    def _blocked_for(self, address: str, now: float) -> float:
-        """Seconds until *address* may try again (0 if it may now)."""
+    def _blocked_for(self, address: str, now: float) -> tuple[Cap, float] | None:
+        """Which cap keeps *address* out and for how many seconds, or None if it may try now.
+
+        The global cap is named first: while it holds, nobody gets in, whatever their own
+        record, and telling a guesser that their own address is blocked would mislead them
+        about when they may try again.
+        """
         if len(self._all_failures) >= self._global_max:
-            return self._all_failures[0][0] + self._window - now
+            return "everyone", self._all_failures[0][0] + self._window - now
         mine = self._failures.get(address)
         if mine is not None and len(mine) >= self._max:
-            return mine[0] + self._window - now
-        return 0.0
+            return "address", mine[0] + self._window - now
+        return None
 
     def _record(self, address: str, now: float) -> None:
         self._failures.setdefault(address, deque()).append(now)

@@ -81,8 +81,8 @@ def test_five_failures_in_a_minute_rate_limit_that_address_even_with_the_right_c
     for second in range(5):
         assert gate.check("1.2.3.4", "WRONG1", float(second)).code == "bad-code"
     limited = gate.check("1.2.3.4", "ABCDEF", 10.0)
-    assert limited.code == "rate-limited"
-    assert "try again in 50 s" in limited.reason
+    assert (limited.code, limited.cap) == ("rate-limited", "address")
+    assert limited.reason == "too many wrong join codes from your address — try again in 50 s"
     assert gate.check("5.6.7.8", "ABCDEF", 10.0).ok  # other addresses are unaffected
     assert gate.check("1.2.3.4", "ABCDEF", 59.9).code == "rate-limited"
     assert gate.check("1.2.3.4", "ABCDEF", 60.0).ok  # the first failure has aged out
@@ -112,8 +112,23 @@ def test_global_cap_stops_a_guesser_with_many_addresses() -> None:
     gate = JoinCodeGate("ABCDEF", global_max_failures=50)
     for i in range(50):
         assert gate.check(f"10.0.{i}.1", "WRONG1", 1.0).code == "bad-code"
-    assert gate.check("192.168.1.1", "ABCDEF", 2.0).code == "rate-limited"
+    limited = gate.check("192.168.1.1", "ABCDEF", 2.0)
+    assert (limited.code, limited.cap) == ("rate-limited", "everyone")
+    # Not "from your address": this address never guessed at all.
+    assert limited.reason == (
+        "too many wrong join codes from everyone together (someone may be guessing) — "
+        "try again in 59 s"
+    )
     assert gate.check("192.168.1.1", "ABCDEF", 61.0).ok
+
+
+def test_the_global_cap_is_named_even_for_an_address_also_over_its_own() -> None:
+    gate = JoinCodeGate("ABCDEF", max_failures=2, global_max_failures=3)
+    gate.check("b", "x", 0.0)
+    gate.check("a", "x", 1.0)
+    gate.check("a", "x", 2.0)
+    assert gate.check("a", "ABCDEF", 3.0).cap == "everyone"
+    assert gate.check("a", "ABCDEF", 60.5).cap == "address"  # the global window moved on
 
 
 def test_memory_is_bounded_by_the_global_cap() -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.resume.tools import RawClients
+from tests.resume.tools import RawClients, WireGuests
 
 
 @pytest.fixture
@@ -20,3 +20,13 @@ def raw() -> Iterator[RawClients]:
         yield clients
     finally:
         clients.close()
+
+
+@pytest.fixture
+def wire() -> Iterator[WireGuests]:
+    """Wire-level guests (plain sockets), all closed at teardown."""
+    guests = WireGuests()
+    try:
+        yield guests
+    finally:
+        guests.close()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import socket
 
 import pytest
 
 from cli.hosting import is_loopback
+from net.codec import encode
+from net.messages import Hello
 from tests.cli.harness import Players
+from tests.proxy import WAIT, decode_all
 from tests.resume.tools import RawClients
 
 CODE = "K7QX3M"
@@ -44,6 +48,35 @@ def test_wrong_codes_are_rate_limited(players: Players, raw: RawClients) -> None
     assert join.wait_exit() == 1
     assert re.search(
         rb"too many wrong join codes from your address \xe2\x80\x94 try again in \d+ s", join.raw
+    )
+
+
+def _refusal_from(source: str, port: int, code: str) -> dict[str, object]:
+    """Say hello from the loopback address *source* with *code*; return the host's refusal."""
+    with socket.create_connection(("127.0.0.1", port), WAIT, (source, 0)) as sock:
+        sock.sendall(encode(Hello(name="guesser", code=code).to_dict()))
+        received = b""
+        while chunk := sock.recv(65536):  # the host refuses, then closes
+            received += chunk
+    frames, error = decode_all(received)
+    assert error is None and frames and frames[0]["type"] == "refuse", frames
+    return frames[0]
+
+
+def test_the_global_cap_does_not_blame_your_address(players: Players) -> None:
+    """50 wrong codes from ten addresses (all of 127.0.0.0/8 is this machine) close the table
+    to everyone for a while; a newcomer is told so, not that their own address guessed."""
+    _, port = players.host("alice", "--code", CODE)
+    for guesser in range(10):
+        for guess in range(5):
+            refusal = _refusal_from(f"127.0.0.{guesser + 10}", port, f"WRONG{guess}")
+            assert refusal["code"] == "bad-code"
+    refusal = _refusal_from("127.0.0.99", port, CODE)  # never guessed, has the right code
+    assert refusal["code"] == "rate-limited"
+    assert re.fullmatch(
+        r"too many wrong join codes from everyone together \(someone may be guessing\) — "
+        r"try again in \d+ s",
+        str(refusal["reason"]),
     )
 
 

@@ -9,25 +9,26 @@ import sys
 import threading
 from pathlib import Path
 
-from net.codec import Decoder, encode
-from net.messages import Hello, Welcome
+from net.codec import encode
+from net.messages import Welcome
 from tests.cli.harness import REPO, Players, child_env
+from tests.resume.tools import WireGuests
 
 WAIT = 10.0
 
 
-def test_a_guest_that_breaks_the_protocol_frees_the_seat_at_once(players: Players) -> None:
+def test_a_guest_that_breaks_the_protocol_frees_the_seat_at_once(
+    players: Players, wire: WireGuests
+) -> None:
     # The default grace period (5 minutes) is in force: a lost guest would keep the seat, so the
     # next join would be refused as "full" if a protocol error counted as a lost connection.
     host, port = players.host("alice")
-    with socket.create_connection(("127.0.0.1", port), timeout=WAIT) as sock:
-        sock.sendall(encode(Hello(name="odd").to_dict()))
-        decoder = Decoder(1 << 20)
-        while not any(frame["type"] == "welcome" for frame in decoder.feed(sock.recv(65536))):
-            pass
-        host.expect("odd sat down")
-        sock.sendall(encode({"type": "gimme"}))
-        host.expect("disconnected odd: protocol error")
+    odd = wire(port, "odd")
+    assert odd.answer()["type"] == "welcome"
+    host.expect("odd sat down")
+    odd.peer.send(encode({"type": "gimme"}))
+    host.expect("disconnected odd: protocol error")
+    assert odd.last_frames() == [{"type": "error", "reason": "unknown message type 'gimme'"}]
     players.join(port, "bob")
     host.expect("bob sat down")
 

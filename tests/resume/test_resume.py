@@ -15,6 +15,8 @@ from tests.cli.harness import Player, Players
 from tests.proxy import Proxy
 from tests.resume.tools import RawClients, RawGuest
 
+LOAD_MARGIN = 5.0  # seconds a busy machine may add to a bound measured in real time
+
 
 def _tictactoe_started(host: Player, join: Player) -> None:
     """alice (X) against bob (O); alice played the centre b2, bob the corner a1: alice's move."""
@@ -255,7 +257,9 @@ def test_killed_host_the_join_gives_up_in_one_sentence(players: Players) -> None
     join.expect("connection to alice lost — reconnecting…")
     join.expect(f"alice's table at 127.0.0.1:{port} is gone — gave up reconnecting after 1 s")
     assert join.wait_exit() == 1
-    assert time.monotonic() - start < 4.0  # the window, one attempt, no hang
+    # The 1 s window and one last attempt, plus a margin for a loaded 2-core machine: what this
+    # rules out is the join ignoring --retry-for (the default window is 60 s) or hanging.
+    assert time.monotonic() - start < 1.0 + LOAD_MARGIN
 
 
 def test_host_leaving_ends_the_join_without_reconnecting(players: Players) -> None:

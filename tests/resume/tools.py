@@ -1,9 +1,11 @@
-"""Test tools for issue 5: a raw protocol guest and the join's state file (the TCP proxy that
-cuts connections is tests/proxy.py).
+"""Test tools for issue 5: a raw protocol guest, a wire-level guest, and the join's state file
+(the TCP proxy that cuts connections is tests/proxy.py).
 
 The raw guest speaks through :func:`net.connect` on an event loop running in a thread of its
 own, so the (synchronous, pexpect-driven) tests can use it step by step while its keep-alive
-keeps running. Every wait is bounded.
+keeps running. The wire guest is a plain socket (tests/hardening/wire.py): it can send what
+net would never send (a ``say.seq`` out of order, lines after a ``bye``) and it does not close
+when told to, as a broken or hostile program might. Every wait is bounded.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
+from net.codec import encode
 from net.connection import Connection, ConnectionClosed, Refused, connect
 from net.messages import Hello, Say, Show
+from tests.hardening.wire import RawPeer, say
 
 TIMEOUT = 5.0
 T = TypeVar("T")
@@ -128,6 +132,66 @@ class RawClients:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(3)
         self.loop.close()
+
+
+class WireGuest:
+    """A guest on a plain socket: says hello (with a token to resume), then what the test says.
+
+    It never answers pings and never closes by itself: only :meth:`close` does.
+    """
+
+    def __init__(self, port: int, name: str, *, token: str | None = None) -> None:
+        """Connect to 127.0.0.1:*port* and send a hello for *name* (resuming with *token*)."""
+        self.peer = RawPeer(port)
+        self.peer.send(encode(Hello(name=name, token=token).to_dict()))
+
+    def answer(self) -> dict[str, Any]:
+        """Wait for the host's answer to the hello (welcome or refuse) and return it."""
+        frames = self.peer.read_until(bool)
+        assert frames, "the host closed without answering the hello"
+        return frames[0]
+
+    @property
+    def token(self) -> str:
+        """The seat token of this connection's welcome."""
+        answer = self.answer()
+        assert answer["type"] == "welcome", answer
+        token = answer["token"]
+        assert isinstance(token, str)
+        return token
+
+    def say(self, seq: int, text: str) -> None:
+        """Send ``say(seq, text)``; a host that already closed is not an error here."""
+        with contextlib.suppress(OSError):
+            self.peer.send(say(seq, text))
+
+    def last_frames(self, timeout: float = TIMEOUT) -> list[dict[str, Any]]:
+        """Read until the host closes; return every frame after the answer to the hello."""
+        frames = self.peer.read_to_eof(timeout)
+        assert self.peer.eof, "the host did not close the connection"
+        return [f for f in frames[1:] if f["type"] not in {"ping", "pong", "show"}]
+
+    def close(self) -> None:
+        """Close the socket (idempotent)."""
+        self.peer.close()
+
+
+class WireGuests:
+    """Opens wire guests for one test and closes every one of them."""
+
+    def __init__(self) -> None:
+        self._opened: list[WireGuest] = []
+
+    def __call__(self, port: int, name: str = "bob", *, token: str | None = None) -> WireGuest:
+        """Connect a :class:`WireGuest`; it is closed at teardown."""
+        guest = WireGuest(port, name, token=token)
+        self._opened.append(guest)
+        return guest
+
+    def close(self) -> None:
+        """Close every guest opened."""
+        for guest in self._opened:
+            guest.close()
 
 
 def seats_file(home: Path, state: str) -> Path:
