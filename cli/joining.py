@@ -34,6 +34,8 @@ REPLACED = "replaced"
 # A host that has not welcomed us by then gets a "connecting to …" line, so a newcomer is not
 # left looking at a silent terminal (issue 9 §5).
 CONNECTING_NOTICE_AFTER = 0.3
+# Script mode, leaving: how long the host may take to answer the lines sent before our bye.
+ANSWERS_TIMEOUT = 5.0
 
 
 class NotSent(ValueError):
@@ -154,6 +156,13 @@ class Link:
             if isinstance(message, Show):
                 return message
 
+    def end_sending(self) -> bool:
+        """Say bye but keep receiving the host's answers; False when not connected."""
+        if not self.connected or self.connection is None:
+            return False
+        self.connection.end_sending("left")
+        return True
+
     async def close(self) -> None:
         """Say bye and close (bounded); harmless when already closed."""
         if self.connection is not None:
@@ -173,6 +182,7 @@ class Guest:
         self.table, self.asked = self.link.address, options.name
         self.host_name = "the host"
         self._early: list[str] = []  # notices from before the console started
+        self._leaving = False  # said bye; the connection ending now is no reason to reconnect
 
     async def run(self) -> int:
         """Connect, then chat until someone leaves; returns the exit status.
@@ -269,6 +279,13 @@ class Guest:
         incoming = asyncio.create_task(self._show_incoming(console))
         typed = asyncio.create_task(self._send_typed(console))
         done, _ = await asyncio.wait({incoming, typed}, return_when=asyncio.FIRST_COMPLETED)
+        if typed in done and incoming not in done and not console.interactive:
+            # Script mode: show the answers to every line sent. The host answers each say
+            # before it reads our bye and closes only then (PROTOCOL.md §6, "Leaving"), so
+            # reading until it closes is the barrier; bounded for a host that never closes.
+            self._leaving = self.link.end_sending()
+            if self._leaving:
+                await asyncio.wait({incoming}, timeout=ANSWERS_TIMEOUT)
         for task in (incoming, typed):
             if task not in done:
                 task.cancel()
@@ -286,6 +303,8 @@ class Guest:
                     show = await self.link.receive()
                     console.show(show.kind, show.text, show.sender)
             except ConnectionClosed as closed:
+                if self._leaving:
+                    return 0
                 if closed.left:
                     return self._host_ended(console, closed.reason)
                 if closed.cause == "error":
