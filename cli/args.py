@@ -34,6 +34,7 @@ class HostOptions:
     color: bool
     grace: float = DEFAULT_GRACE
     code: str | None = None  # normalised (see net.admission.normalize_code); None: none given
+    bell: bool = False  # ring the terminal bell when it is your turn
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class JoinOptions:
     color: bool
     code: str | None = None  # normalised; None: none given
     retry_for: float = DEFAULT_RETRY_FOR
+    bell: bool = False  # ring the terminal bell when it is your turn
 
 
 def program_name(module: str, argv: list[str] | None = None) -> str:
@@ -176,9 +178,18 @@ def _common(parser: argparse.ArgumentParser, *, allow_zero_port: bool) -> None:
         "port",
         nargs="?",
         type=_port(allow_zero_port),  # type: ignore[arg-type]
-        default=DEFAULT_PORT,
+        default=None,
         metavar="PORT",
         help=port_help,
+    )
+    # The same port as an option too: people try --port first (issue 9 §5).
+    parser.add_argument(
+        "--port",
+        dest="port_option",
+        type=_port(allow_zero_port),  # type: ignore[arg-type]
+        default=None,
+        metavar="PORT",
+        help="the same as the PORT argument",
     )
     parser.add_argument(
         "--name",
@@ -192,7 +203,20 @@ def _common(parser: argparse.ArgumentParser, *, allow_zero_port: bool) -> None:
         action="store_false",
         help="plain text only (also when NO_COLOR is set or output is not a terminal)",
     )
+    parser.add_argument(
+        "--bell",
+        action="store_true",
+        help="ring the terminal bell when it is your turn",
+    )
     parser.add_argument("--version", action=_VersionAction)
+
+
+def _the_port(parser: argparse.ArgumentParser, ns: argparse.Namespace) -> int:
+    """The port from PORT or --port; both given and different is an error (status 2)."""
+    given = {p for p in (ns.port, ns.port_option) if p is not None}
+    if len(given) > 1:
+        parser.error(f"two different ports given: {ns.port} and --port {ns.port_option} — give one")
+    return given.pop() if given else DEFAULT_PORT
 
 
 def host_parser(prog: str = "python -m cli.host") -> argparse.ArgumentParser:
@@ -267,14 +291,16 @@ def parse_host(argv: list[str] | None = None, prog: str = "python -m cli.host") 
     Raises:
         SystemExit: for --help, --version (status 0) and bad arguments (status 2).
     """
-    ns = host_parser(prog).parse_args(sys.argv[1:] if argv is None else argv)
+    parser = host_parser(prog)
+    ns = parser.parse_args(sys.argv[1:] if argv is None else argv)
     return HostOptions(
-        port=ns.port,
+        port=_the_port(parser, ns),
         bind=ns.bind,
         name=_name(ns.name),
         color=bool(ns.color),
         grace=ns.grace,
         code=ns.code,
+        bell=bool(ns.bell),
     )
 
 
@@ -284,14 +310,16 @@ def parse_join(argv: list[str] | None = None, prog: str = "python -m cli.join") 
     Raises:
         SystemExit: for --help, --version (status 0) and bad arguments (status 2).
     """
-    ns = join_parser(prog).parse_args(sys.argv[1:] if argv is None else argv)
+    parser = join_parser(prog)
+    ns = parser.parse_args(sys.argv[1:] if argv is None else argv)
     return JoinOptions(
-        port=ns.port,
+        port=_the_port(parser, ns),
         host=ns.host,
         name=_name(ns.name),
         color=bool(ns.color),
         code=ns.code,
         retry_for=ns.retry_for,
+        bell=bool(ns.bell),
     )
 
 

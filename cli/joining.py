@@ -31,6 +31,11 @@ FIRST_DELAY = 0.25  # seconds before the first reconnection attempt; doubles eac
 MAX_DELAY = 5.0
 # One bye reason the join explains itself: another connection resumed this seat.
 REPLACED = "replaced"
+# A host that has not welcomed us by then gets a "connecting to …" line, so a newcomer is not
+# left looking at a silent terminal (issue 9 §5).
+CONNECTING_NOTICE_AFTER = 0.3
+# Script mode, leaving: how long the host may take to answer the lines sent before our bye.
+ANSWERS_TIMEOUT = 5.0
 
 
 class NotSent(ValueError):
@@ -63,6 +68,9 @@ class Link:
         self.connection: Connection | None = None
         self.recent: deque[tuple[int, str]] = deque(maxlen=RECENT_LINES)
         self.waiting = 0  # lines typed since the connection was lost
+        # Lines typed while disconnected that a new seat (not a resume) made pointless: the
+        # person is told how many (issue 8 §8).
+        self.unsent = 0
         # say() and the resend after a resume both send: one at a time, so seqs leave in order.
         self._sending = asyncio.Lock()
 
@@ -95,13 +103,15 @@ class Link:
         self.name, self.token = welcome.name, welcome.token
         async with self._sending:
             self.connection = connection
+            self.unsent = 0 if welcome.resumed else self.waiting
             self.waiting = 0
             if not welcome.resumed:
                 # A new seat: lines meant for the old one belong to another game.
                 self.recent.clear()
             # A new process resuming a seat starts counting where the host is: a seq at or
-            # below last_seq would be ignored as already applied.
-            self.seq = max(self.seq, welcome.last_seq)
+            # below last_seq would be ignored as already applied. A new seat counts from 1
+            # again: the host expects exactly the next seq, and a gap is a protocol error.
+            self.seq = max(self.seq, welcome.last_seq) if welcome.resumed else welcome.last_seq
             for seq, text in self.unapplied(0 if not welcome.resumed else welcome.last_seq):
                 with contextlib.suppress(ConnectionClosed):
                     await connection.send(Say(seq=seq, text=text))
@@ -146,6 +156,13 @@ class Link:
             if isinstance(message, Show):
                 return message
 
+    def end_sending(self) -> bool:
+        """Say bye but keep receiving the host's answers; False when not connected."""
+        if not self.connected or self.connection is None:
+            return False
+        self.connection.end_sending("left")
+        return True
+
     async def close(self) -> None:
         """Say bye and close (bounded); harmless when already closed."""
         if self.connection is not None:
@@ -161,9 +178,11 @@ class Guest:
         self.options = options
         self.seats = SeatsFile() if seats is None else seats
         self.link = Link(options.host, options.port, options.name, code=options.code)
-        self.key = self.link.address
+        # A token belongs to the name it was asked for: another --name never presents it.
+        self.table, self.asked = self.link.address, options.name
         self.host_name = "the host"
         self._early: list[str] = []  # notices from before the console started
+        self._leaving = False  # said bye; the connection ending now is no reason to reconnect
 
     async def run(self) -> int:
         """Connect, then chat until someone leaves; returns the exit status.
@@ -171,8 +190,9 @@ class Guest:
         0 when you or the host left deliberately; 1 when the host disconnected you or was
         gone for longer than ``--retry-for``.
         """
-        welcome = await self._sit_down()
-        console = make_console(self.link.name, self.options.color)
+        console = make_console(self.options.name, self.options.color)
+        welcome = await self._sit_down(console)
+        console.set_name(self.link.name)
         console.start()
         log_to(console)
         try:
@@ -188,29 +208,30 @@ class Guest:
             await self.link.close()
             console.close()
 
-    async def _sit_down(self) -> Welcome:
+    async def _sit_down(self, console: Console) -> Welcome:
         """The first connection: resume a remembered seat, else sit down as a new guest."""
         try:
             validate_name("--name", self.options.name)
         except ValueError as exc:  # net's LocalProtocolError: the name breaks the protocol rules
             raise Failure(f"cannot use that name: {exc}", status=2) from None
-        stored = self.seats.get(self.key)
+        stored = self.seats.get(self.table, self.asked)
+        self._warn_about_seats_file()
         if stored is not None:
             self.link.token, self.host_name = stored.token, stored.host_name
         try:
             try:
-                welcome = await self.link.open()
+                welcome = await self._open_telling(console)
             except Refused as refused:
                 if refused.code != "bad-token" or stored is None:
                     raise
                 # The grace period is over or the host restarted: that seat is gone for good.
-                self.seats.remove(self.key)
+                self.seats.remove(self.table, self.asked)
                 self.link.token = None
                 self._early.append(
                     f"your old seat at {stored.host_name}'s table is gone — "
                     "sitting down as a new guest"
                 )
-                welcome = await self.link.open()
+                welcome = await self._open_telling(console)
         except Refused as refused:
             raise Failure(
                 f"the table at {self.link.address} refused you: {refused.reason}"
@@ -228,17 +249,43 @@ class Guest:
                 f"cannot reach {self.link.address}: {getattr(exc, 'strerror', None) or exc}"
             ) from None
         self._remember(welcome)
+        self._warn_about_seats_file()
         return welcome
+
+    async def _open_telling(self, console: Console) -> Welcome:
+        """``link.open()``, saying "connecting to …" if the welcome is slow to come."""
+        opening = asyncio.ensure_future(self.link.open())
+        try:
+            done, _ = await asyncio.wait({opening}, timeout=CONNECTING_NOTICE_AFTER)
+            if not done:
+                console.notice(f"connecting to {self.link.address}…")
+            return await opening
+        finally:
+            opening.cancel()  # only matters when we are cancelled (Ctrl-C) while waiting
+
+    def _warn_about_seats_file(self) -> None:
+        # One line, however many times the damaged file is read or written in this run.
+        warning = self.seats.take_warning()
+        if warning is not None:
+            self._early.append(visible(warning))
 
     def _remember(self, welcome: Welcome) -> None:
         # Written at every welcome: the token was rotated, the old one is dead.
         self.host_name = welcome.host
-        self.seats.put(self.key, SeatEntry(welcome.token, welcome.name, welcome.host))
+        entry = SeatEntry(welcome.token, welcome.name, welcome.host)
+        self.seats.put(self.table, self.asked, entry)
 
     async def _converse(self, console: Console) -> int:
         incoming = asyncio.create_task(self._show_incoming(console))
         typed = asyncio.create_task(self._send_typed(console))
         done, _ = await asyncio.wait({incoming, typed}, return_when=asyncio.FIRST_COMPLETED)
+        if typed in done and incoming not in done and not console.interactive:
+            # Script mode: show the answers to every line sent. The host answers each say
+            # before it reads our bye and closes only then (PROTOCOL.md §6, "Leaving"), so
+            # reading until it closes is the barrier; bounded for a host that never closes.
+            self._leaving = self.link.end_sending()
+            if self._leaving:
+                await asyncio.wait({incoming}, timeout=ANSWERS_TIMEOUT)
         for task in (incoming, typed):
             if task not in done:
                 task.cancel()
@@ -246,7 +293,7 @@ class Guest:
                     await task
         finished = done.pop()
         if finished is typed:
-            self.seats.remove(self.key)  # a deliberate leave: nothing to resume
+            self.seats.remove(self.table, self.asked)  # a deliberate leave: nothing to resume
         return finished.result()
 
     async def _show_incoming(self, console: Console) -> int:
@@ -256,12 +303,14 @@ class Guest:
                     show = await self.link.receive()
                     console.show(show.kind, show.text, show.sender)
             except ConnectionClosed as closed:
+                if self._leaving:
+                    return 0
                 if closed.left:
                     return self._host_ended(console, closed.reason)
                 if closed.cause == "error":
                     # The host frees the seat of a connection that broke the protocol (either
                     # side's fault): there is nothing to resume, so say why and stop.
-                    self.seats.remove(self.key)
+                    self.seats.remove(self.table, self.asked)
                     console.notice(
                         visible(
                             f"the connection to {self.host_name}'s table failed: {closed.reason}"
@@ -281,7 +330,7 @@ class Guest:
                 f"your seat at {self.host_name}'s table was taken over by another connection"
             )
             return 1
-        self.seats.remove(self.key)
+        self.seats.remove(self.table, self.asked)
         if reason == "left":
             console.notice(f"{self.host_name} left")
             return 0
@@ -304,7 +353,7 @@ class Guest:
                 welcome = await asyncio.wait_for(self.link.open(), max(1.0, deadline - loop.time()))
             except Refused as refused:
                 if refused.code == "bad-token" and self.link.token is not None:
-                    self.seats.remove(self.key)
+                    self.seats.remove(self.table, self.asked)
                     self.link.token = None
                     console.notice(
                         f"your seat at {self.host_name}'s table is gone — "
@@ -317,11 +366,16 @@ class Guest:
                 pass  # not back yet
             else:
                 self._remember(welcome)
+                warning = self.seats.take_warning()
+                if warning is not None:
+                    console.notice(visible(warning))
                 console.set_name(welcome.name)
                 if welcome.resumed:
                     console.notice(f"reconnected to {self.host_name}'s table")
                 else:
                     console.notice(f"sat down again at {self.host_name}'s table as a new guest")
+                    if self.link.unsent:
+                        console.notice(_unsent_sentence(self.link.unsent))
                 return None
             remaining = deadline - loop.time()
             if remaining <= 0:
@@ -345,3 +399,10 @@ class Guest:
                 continue
             if not sent:
                 console.notice("not connected — will send when reconnected")
+
+
+def _unsent_sentence(count: int) -> str:
+    """Tell how many lines typed while disconnected a new seat made pointless (issue 8 §8)."""
+    lines = "1 line" if count == 1 else f"{count} lines"
+    was = "was" if count == 1 else "were"
+    return f"{lines} typed while disconnected {was} not sent: your seat was gone"

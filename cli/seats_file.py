@@ -1,29 +1,50 @@
-"""The join's small private state file: which seat token belongs to which table (issue 5).
+"""The join's small private state file: which seat token belongs to which name at which table.
 
 ``$XDG_STATE_HOME/tablechat/seats.json`` (default ``~/.local/state/tablechat/seats.json``; on
-Windows ``%LOCALAPPDATA%\\tablechat\\seats.json``) maps ``host:port`` to the seat token, the
-seat name and the host's name, so that running ``python -m cli.join`` again after a crash
-resumes the seat. A token is a secret: the directory is 0700 and the file 0600, created with
-those modes (never widened, then narrowed) and replaced atomically, so a reader never sees half
-a file. A missing, unreadable or corrupt file counts as empty: losing it costs a resume, never
-a crash.
+Windows ``%LOCALAPPDATA%\\tablechat\\seats.json``) remembers, for each table (``host:port``)
+and each name asked for there (``--name``), the seat token, the seat name the host gave and the
+host's name, so that running ``python -m cli.join`` again after a crash resumes the seat — and
+a join run with another ``--name`` never presents that token (issue 8 §3).
+
+A token is a secret: the directory is 0700 and the file 0600, created with those modes (never
+widened, then narrowed) and replaced atomically, so a reader never sees half a file. The file
+is opened without following symlinks and without blocking, and only a regular file of a sane
+size is read; a directory that is a symlink or belongs to someone else is not used at all
+(issue 8 §7). Every entry must pass the rules the protocol itself applies to a welcome. A
+missing file counts as empty; a damaged one too, and :meth:`SeatsFile.take_warning` then has
+one sentence for the person: losing the file costs a resume, never a crash or a hang.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import secrets
+import stat
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
+
+from net.messages import Welcome
 
 FILE_NAME: Final = "seats.json"
 # A handful of tables fit in a few hundred bytes; anything far larger is not ours to parse.
 _MAX_BYTES: Final = 1 << 20
+# Version 1 files map "host:port" to one entry; version 2 keys entries by table and name.
+_VERSION: Final = 2
+# Flags that are 0 where the platform lacks them (Windows): the checks then rely on lstat.
+_NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
+_DIRECTORY: Final = getattr(os, "O_DIRECTORY", 0)
+_CLOEXEC: Final = getattr(os, "O_CLOEXEC", 0)
+# POSIX: work relative to a descriptor of the directory, so nothing is followed in between.
+_USE_DIR_FD: Final = bool(_DIRECTORY) and os.open in os.supports_dir_fd
+
+Key = tuple[str, str]  # (table address "host:port", the name asked for)
 
 
 @dataclass(frozen=True)
@@ -41,12 +62,23 @@ class SeatEntry:
     host_name: str
 
 
+class _Damaged(Exception):
+    """The file (or its directory) cannot be trusted; the message says why, for the person."""
+
+
+class _Unusable(_Damaged):
+    """The directory itself must not be used: nothing is read from it or written into it."""
+
+
 def default_path(environ: Mapping[str, str] | None = None, platform: str | None = None) -> Path:
     """Return where the state file lives for this user.
 
     Args:
         environ: the environment (default ``os.environ``).
         platform: ``sys.platform`` (default the running one).
+
+    Returns:
+        The path of ``seats.json``.
     """
     env = os.environ if environ is None else environ
     plat = sys.platform if platform is None else platform
@@ -60,82 +92,260 @@ def default_path(environ: Mapping[str, str] | None = None, platform: str | None 
     return Path(home) / ".local" / "state" / "tablechat" / FILE_NAME
 
 
+def is_valid(entry: SeatEntry) -> bool:
+    """True when *entry* holds what a host's welcome could have held (net.messages rules)."""
+    try:
+        Welcome(name=entry.name, host=entry.host_name, token=entry.token)
+    except ValueError:  # LocalProtocolError: too long, a lone surrogate, a control character…
+        return False
+    return True
+
+
 class SeatsFile:
-    """Reads and writes the state file; every method tolerates a missing or corrupt file."""
+    """Reads and writes the state file; no method raises or blocks on a damaged file."""
 
     def __init__(self, path: Path | None = None) -> None:
         """Use the file at *path* (default :func:`default_path`)."""
         self.path = default_path() if path is None else path
+        self._warning: str | None = None
+        self._warned = False
 
-    def get(self, key: str) -> SeatEntry | None:
-        """Return the seat remembered for *key* (``host:port``), or None."""
-        return self._load().get(key)
+    def take_warning(self) -> str | None:
+        """Return the one sentence about a damaged file or directory, once; then None.
 
-    def put(self, key: str, entry: SeatEntry) -> bool:
-        """Remember *entry* for *key*; returns False if the file could not be written."""
+        Returns:
+            The first problem met so far, or None (none met, or already taken).
+        """
+        if self._warned or self._warning is None:
+            return None
+        self._warned = True
+        return self._warning
+
+    def get(self, table: str, name: str) -> SeatEntry | None:
+        """Return the seat remembered for *name* at *table* (``host:port``), or None."""
+        return self._load().get((table, name))
+
+    def put(self, table: str, name: str, entry: SeatEntry) -> bool:
+        """Remember *entry* for *name* at *table*; returns False if it could not be written."""
         seats = self._load()
-        seats[key] = entry
+        seats[(table, name)] = entry
         return self._save(seats)
 
-    def remove(self, key: str) -> bool:
-        """Forget *key*; returns False if the file could not be written."""
+    def remove(self, table: str, name: str) -> bool:
+        """Forget *name*'s seat at *table*; returns False if the file could not be written."""
         seats = self._load()
-        if seats.pop(key, None) is None:
+        if seats.pop((table, name), None) is None:
             return True
         return self._save(seats)
 
-    def _load(self) -> dict[str, SeatEntry]:
+    # ------------------------------------------------------------------ reading
+
+    def _note(self, problem: str) -> None:
+        if self._warning is None:
+            self._warning = problem
+
+    def _damaged(self, why: str) -> str:
+        return f"the seats file {self.path} is damaged ({why}) — no seat to resume from it"
+
+    def _unusable(self, why: str) -> str:
+        return (
+            f"not using {self.path.parent} for seat tokens: {why} — "
+            "seats are neither resumed nor remembered"
+        )
+
+    def _load(self) -> dict[Key, SeatEntry]:
         try:
-            with open(self.path, "rb") as file:
-                raw = file.read(_MAX_BYTES + 1)
-        except OSError:
+            raw = self._read()
+        except _Damaged as exc:
+            self._note(str(exc))
             return {}
-        if len(raw) > _MAX_BYTES:
+        except OSError as exc:
+            self._note(self._damaged(exc.strerror or str(exc)))
+            return {}
+        if raw is None:
             return {}
         try:
             data = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
+            self._note(self._damaged("not JSON text"))
             return {}
-        seats: dict[str, SeatEntry] = {}
         if not isinstance(data, dict):
-            return seats
-        for key, value in data.items():
+            self._note(self._damaged("not a JSON object"))
+            return {}
+        seats: dict[Key, SeatEntry] = {}
+        bad = 0
+        for key, entry in _entries(data):
             # Keep each well-formed entry, skip the rest: one bad entry must not cost the others.
-            if not isinstance(value, dict):
-                continue
-            fields = (value.get("token"), value.get("name"), value.get("host"))
-            if all(isinstance(f, str) and f for f in fields):
-                token, name, host_name = (str(f) for f in fields)
-                seats[key] = SeatEntry(token, name, host_name)
+            if entry is None or not is_valid(entry):
+                bad += 1
+            else:
+                seats[key] = entry
+        if bad:
+            self._note(self._damaged(f"{bad} unusable {'entry' if bad == 1 else 'entries'}"))
         return seats
 
-    def _save(self, seats: Mapping[str, SeatEntry]) -> bool:
-        data = {
-            key: {"token": e.token, "name": e.name, "host": e.host_name}
-            for key, e in sorted(seats.items())
-        }
-        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-        directory = self.path.parent
-        temp = directory / f".{FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-        try:
-            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            # The directory is ours alone (it holds nothing but this file): make sure of 0700
-            # even if something created it wider.
-            with contextlib.suppress(OSError):
-                os.chmod(directory, 0o700)
-            # O_EXCL + 0o600: the secret is never readable by others, not even for a moment.
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    def _read(self) -> bytes | None:
+        """The file's bytes, or None when there is no file (or no directory) yet.
+
+        Raises:
+            _Damaged: not a regular file, too large, or the directory is not usable.
+            OSError: it could not be read.
+        """
+        flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC
+        with self._directory(create=False) as dir_fd:
+            if dir_fd is None:
+                return None
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as file:
-                    file.write(text)
-                    file.flush()
-                    os.fsync(file.fileno())
-                # Same directory, so the rename is atomic: readers see the old or the new file.
-                os.replace(temp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
+                if _USE_DIR_FD:
+                    fd = os.open(self.path.name, flags, dir_fd=dir_fd)
+                else:
+                    if self.path.is_symlink():
+                        raise _Damaged(self._damaged("it is a symbolic link"))
+                    fd = os.open(self.path, flags)
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symlink
+                    raise _Damaged(self._damaged("it is a symbolic link")) from None
                 raise
+        with os.fdopen(fd, "rb") as file:
+            info = os.fstat(file.fileno())
+            # A FIFO or a device would block or never end: only a regular file is read.
+            if not stat.S_ISREG(info.st_mode):
+                raise _Damaged(self._damaged("not a regular file"))
+            if info.st_size > _MAX_BYTES:
+                raise _Damaged(self._damaged(f"larger than {_MAX_BYTES} bytes"))
+            raw = file.read(_MAX_BYTES + 1)
+        if len(raw) > _MAX_BYTES:
+            raise _Damaged(self._damaged(f"larger than {_MAX_BYTES} bytes"))
+        return raw
+
+    @contextlib.contextmanager
+    def _directory(self, *, create: bool) -> Iterator[int | None]:
+        """Yield a descriptor of the state directory (POSIX; -1 elsewhere), None if missing.
+
+        The directory is opened without following a symlink and must be ours: one that is a
+        symlink could make us write (and chmod) wherever it points; one owned by another user
+        could be read or swapped by them.
+
+        Raises:
+            _Unusable: a symlink, not a directory, or owned by someone else.
+            OSError: it could not be created or opened.
+        """
+        directory = self.path.parent
+        if create:
+            directory.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(directory, 0o700)
+        if not _USE_DIR_FD:
+            try:
+                info = os.lstat(directory)
+            except FileNotFoundError:
+                yield None
+                return
+            self._check_directory(info)
+            yield -1
+            return
+        try:
+            fd = os.open(directory, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC)
+        except FileNotFoundError:
+            yield None
+            return
+        except OSError as exc:
+            # Linux says ENOTDIR for a symlink under O_DIRECTORY | O_NOFOLLOW, others ELOOP.
+            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                self._check_directory(os.lstat(directory))
+            raise
+        try:
+            self._check_directory(os.fstat(fd))
+            yield fd
+        finally:
+            os.close(fd)
+
+    def _check_directory(self, info: os.stat_result) -> None:
+        if stat.S_ISLNK(info.st_mode):
+            raise _Unusable(self._unusable("it is a symbolic link"))
+        if not stat.S_ISDIR(info.st_mode):
+            raise _Unusable(self._unusable("it is not a directory"))
+        geteuid = getattr(os, "geteuid", None)
+        if geteuid is not None and info.st_uid != geteuid():
+            raise _Unusable(self._unusable("it belongs to another user"))
+
+    # ------------------------------------------------------------------ writing
+
+    def _save(self, seats: Mapping[Key, SeatEntry]) -> bool:
+        records = [
+            {"table": table, "asked": asked, "token": e.token, "name": e.name, "host": e.host_name}
+            for (table, asked), e in sorted(seats.items())
+        ]
+        text = json.dumps({"version": _VERSION, "seats": records}, ensure_ascii=False, indent=1)
+        try:
+            with self._directory(create=True) as dir_fd:
+                assert dir_fd is not None  # just created
+                self._write(dir_fd, (text + "\n").encode("utf-8"))
+        except _Damaged as exc:
+            self._note(str(exc))
+            return False
         except OSError:
             return False
         return True
+
+    def _write(self, dir_fd: int, data: bytes) -> None:
+        temp = f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        at: dict[str, Any] = {"dir_fd": dir_fd} if dir_fd >= 0 else {}
+        if dir_fd >= 0:
+            # The directory holds nothing but this file: make sure of 0700 even if something
+            # created it wider — through the descriptor, so never through a symlink.
+            if stat.S_IMODE(os.fstat(dir_fd).st_mode) != 0o700:
+                os.fchmod(dir_fd, 0o700)
+            where = temp
+        else:
+            where = str(self.path.parent / temp)
+        # O_EXCL + 0o600: the secret is never readable by others, not even for a moment.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
+        fd = os.open(where, flags, 0o600, **at)
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            # Same directory, so the rename is atomic: readers see the old or the new file.
+            if dir_fd >= 0:
+                os.replace(temp, self.path.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+            else:
+                os.replace(where, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(where, **at)
+            raise
+
+
+def _entries(data: dict[str, Any]) -> Iterator[tuple[Key, SeatEntry | None]]:
+    """The entries of a version 1 or 2 file; None for one whose fields are missing or wrong."""
+    if "version" not in data:
+        # Version 1: "host:port" → one entry, which counts only for the name stored in it.
+        for table, value in data.items():
+            entry = _entry(value)
+            yield (table, entry.name if entry else ""), entry
+        return
+    records = data.get("seats") if data.get("version") == _VERSION else None
+    if not isinstance(records, list):
+        yield ("", ""), None
+        return
+    for value in records:
+        entry = _entry(value)
+        keys = (value.get("table"), value.get("asked")) if isinstance(value, dict) else ()
+        if len(keys) == 2 and all(isinstance(k, str) and k for k in keys):
+            yield (str(keys[0]), str(keys[1])), entry
+        else:
+            yield ("", ""), None
+
+
+def _entry(value: object) -> SeatEntry | None:
+    if not isinstance(value, dict):
+        return None
+    fields = (value.get("token"), value.get("name"), value.get("host"))
+    if not all(isinstance(f, str) for f in fields):
+        return None
+    token, name, host_name = (str(f) for f in fields)
+    return SeatEntry(token, name, host_name)

@@ -154,6 +154,15 @@ class Connection:
             raise self._link.closed from exc
         return message
 
+    def end_sending(self, reason: str = "left") -> None:
+        """Say ``bye`` with *reason* and half-close, but keep receiving.
+
+        The peer answers everything sent before the bye, then closes (PROTOCOL.md §6, "Leaving"):
+        :meth:`recv` still returns those answers, then raises ConnectionClosed. Bound the wait
+        yourself, then call :meth:`close`.
+        """
+        self._link.end_sending(reason)
+
     async def close(self, reason: str = "left") -> None:
         """Say ``bye`` with *reason* and close. Idempotent; returns within ``close_timeout``.
 

@@ -127,6 +127,11 @@ class Link(asyncio.BufferedProtocol):
         self._frame_timer: asyncio.TimerHandle | None = None
         self._ping_timer: asyncio.TimerHandle | None = None
         self._abort_timer: asyncio.TimerHandle | None = None
+        # A bye that arrived behind frames still unread: the link ends when they have been
+        # read, so what they ask for can still be answered (PROTOCOL.md §6, "Leaving").
+        self._peer_bye: ConnectionClosed | None = None
+        self._bye_sent = False  # end_sending(): we said bye and keep reading the answers
+        self._peer_eof = False  # the peer half-closed after its bye; we kept our side open
 
     # ------------------------------------------------------------------ asyncio callbacks
 
@@ -156,7 +161,7 @@ class Link(asyncio.BufferedProtocol):
 
     def data_received(self, data: bytes) -> None:
         """Feed the decoder and dispatch every complete frame."""
-        if self.closed is not None:
+        if self.closed is not None or self._peer_bye is not None:
             return  # closing: discard until the peer closes too (or the abort timer fires)
         self._last_rx = self.loop.time()
         decoder = self._decoder
@@ -208,12 +213,18 @@ class Link(asyncio.BufferedProtocol):
 
     def eof_received(self) -> bool:
         """The peer half-closed: after a bye that is expected, otherwise the link is lost."""
+        if self._peer_bye is not None and self.closed is None:
+            self._peer_eof = True
+            return True  # keep our sending side open: the frames before its bye get answers
+        if self._bye_sent:
+            self._finish(ConnectionClosed("left", cause="closed"))  # the answer to our bye
         self._finish(ConnectionClosed(CONNECTION_LOST, cause="lost"))
         return False  # let the transport close our side too
 
     def connection_lost(self, exc: Exception | None) -> None:
         """Record the end and wake everyone waiting."""
-        self._finish(ConnectionClosed(CONNECTION_LOST, cause="lost"))
+        # After the peer's bye, its going away is its leaving, whatever happens to the socket.
+        self._finish(self._peer_bye or ConnectionClosed(CONNECTION_LOST, cause="lost"))
         for timer in (self._dead_timer, self._frame_timer, self._ping_timer, self._abort_timer):
             self._cancel(timer)
         if not self.lost.done():
@@ -254,7 +265,13 @@ class Link(asyncio.BufferedProtocol):
             with contextlib.suppress(ConnectionClosed):
                 self.write(Pong(id=message.id))
         elif isinstance(message, Bye):
-            self._finish(ConnectionClosed(message.reason, cause="left"))
+            closed = ConnectionClosed(message.reason, cause="left")
+            if self._inbox and not self._bye_sent:
+                # Frames before the bye are still to be read (and answered): end the link
+                # once they have been (next_frame); nothing after the bye is read.
+                self._peer_bye = closed
+                return True
+            self._finish(closed)
             self._shutdown()
         elif isinstance(message, Error):
             log.info("%s:%d reported a protocol error: %s", *self.peer, message.reason)
@@ -278,6 +295,12 @@ class Link(asyncio.BufferedProtocol):
             RuntimeError: Another coroutine is already waiting on this link.
         """
         while not self._inbox:
+            if self._peer_bye is not None and self.closed is None:
+                self._finish(self._peer_bye)
+                if self._peer_eof and self.transport is not None:
+                    self.transport.close()  # both sides are done: flush our answers, close
+                else:
+                    self._shutdown()
             if self.closed is not None:
                 raise self.closed
             if self._waiter is not None:
@@ -306,6 +329,8 @@ class Link(asyncio.BufferedProtocol):
         """
         if self.closed is not None:
             raise self.closed
+        if self._bye_sent:
+            raise ConnectionClosed("left", cause="closed")  # nothing may follow our bye
         frame = encode_message(message, max_frame=self.limits.max_frame)
         transport = self.transport
         assert transport is not None
@@ -367,8 +392,8 @@ class Link(asyncio.BufferedProtocol):
             self._ping_timer = self.loop.call_later(self.limits.ping_interval, self._ping)
 
     def _check_alive(self) -> None:
-        if self.closed is not None:
-            return
+        if self.closed is not None or self._peer_bye is not None:
+            return  # over, or the peer said bye: its silence now is expected
         idle = self.loop.time() - self._last_rx
         if self._reading_paused or idle < self.limits.dead_after:
             # Still alive (or we are the ones not reading): check again when it could expire.
@@ -440,11 +465,28 @@ class Link(asyncio.BufferedProtocol):
         self._finish(ConnectionClosed(reason, cause="closed"))
         self._shutdown()
 
+    def end_sending(self, reason: str) -> None:
+        """Send ``bye`` and half-close, but keep receiving until the peer closes.
+
+        The peer answers what we sent before the bye, then closes (PROTOCOL.md §6); those
+        answers are still returned by :meth:`next_frame`. Use :meth:`wait_closed` or
+        :meth:`say_bye` afterwards to bound the wait.
+        """
+        if self.closed is None and not self._bye_sent:
+            with contextlib.suppress(ConnectionClosed, LocalProtocolError):
+                self.write(Bye(reason=reason or "left"))
+            self._bye_sent = True
+            transport = self.transport
+            if transport is not None and transport.can_write_eof():
+                with contextlib.suppress(OSError, RuntimeError):
+                    transport.write_eof()
+
     def say_bye(self, reason: str) -> None:
         """Send ``bye`` (if still possible), end the link and start closing it."""
         if self.closed is None:
-            with contextlib.suppress(ConnectionClosed, LocalProtocolError):
-                self.write(Bye(reason=reason or "left"))
+            if not self._bye_sent:
+                with contextlib.suppress(ConnectionClosed, LocalProtocolError):
+                    self.write(Bye(reason=reason or "left"))
             self._finish(ConnectionClosed(reason or "left", cause="closed"))
         self._shutdown()
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from cli.args import DEFAULT_PORT, parse_host, parse_join
+from cli.args import DEFAULT_PORT, HostOptions, JoinOptions, parse_host, parse_join
 
 
 def test_defaults() -> None:
@@ -41,3 +43,36 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         parse_host(["--version"])
     assert exc.value.code == 0
     assert "0.1.0" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("parse", [parse_host, parse_join])
+def test_port_as_an_option_too(parse: Callable[[list[str]], HostOptions | JoinOptions]) -> None:
+    assert parse(["--port", "4000"]).port == 4000
+    assert parse(["4000", "--port", "4000"]).port == 4000  # the same twice: fine
+    assert parse([]).port == DEFAULT_PORT
+
+
+@pytest.mark.parametrize("parse", [parse_host, parse_join])
+def test_two_different_ports_is_one_clear_sentence(
+    parse: Callable[[list[str]], HostOptions | JoinOptions], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        parse(["4000", "--port", "4001"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "two different ports given: 4000 and --port 4001" in err
+
+
+def test_a_bad_port_option_is_checked_like_the_argument(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        parse_join(["--port", "0"])  # the join needs a real port; only the host may pick one
+    assert "bad port '0'" in capsys.readouterr().err
+    assert parse_host(["--port", "0"]).port == 0
+
+
+def test_bell() -> None:
+    assert not parse_host([]).bell and not parse_join([]).bell
+    assert parse_host(["--bell"]).bell and parse_join(["--bell"]).bell

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from net.codec import encode
-from tests.cli.harness import REPO, child_env
+from tests.cli.harness import REPO, Players, child_env
 
 
 def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -52,10 +52,11 @@ def test_help_does_not_import_asyncio(module: str, tmp_path: Path) -> None:
 def test_help_describes_the_options(tmp_path: Path) -> None:
     host = _run(tmp_path, "-m", "cli.host", "--help").stdout
     join = _run(tmp_path, "-m", "cli.join", "--help").stdout
-    for option in ("PORT", "--name", "--no-color", "--version", "--bind"):
+    for option in ("PORT", "--port", "--name", "--no-color", "--bell", "--version", "--bind"):
         assert option in host
-    for option in ("PORT", "--name", "--no-color", "--version", "--host"):
+    for option in ("PORT", "--port", "--name", "--no-color", "--bell", "--version", "--host"):
         assert option in join
+    assert "ring the terminal bell when it is your turn" in join
 
 
 @pytest.mark.parametrize("module", ["cli.join", "cli.host"])
@@ -195,3 +196,43 @@ def test_a_hostile_reason_is_shown_visibly_in_one_line(
         assert raw not in done.stderr, f"{raw!r} reached the terminal"
     assert "^[]52;c;SGVsbG8=^G^[[2J" in line
     assert "\\u202e" in line
+
+
+def test_a_slow_host_gets_a_connecting_line_at_once(players: Players) -> None:
+    """Issue 9 §5: a newcomer is not left staring at nothing while the welcome is slow."""
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    may_welcome = threading.Event()
+
+    def serve() -> None:
+        connection, _ = server.accept()
+        with connection:
+            connection.settimeout(10)
+            connection.recv(65536)  # the hello
+            # The welcome waits for the test to have seen the line, however slow the machine.
+            if may_welcome.wait(10):
+                connection.sendall(encode(_WELCOME))
+                connection.recv(65536)  # until the join leaves (its bye, or EOF)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    with server:
+        join = players.start("cli.join", str(port), "--name", "bob")
+        join.expect(f"* connecting to 127.0.0.1:{port}…")
+        may_welcome.set()
+        join.expect("you joined eve's table")
+        join.say("/q")
+        assert join.wait_exit() == 0
+        thread.join(timeout=10)
+
+
+_WELCOME = {
+    "type": "welcome",
+    "protocol": "tablechat",
+    "version": 1,
+    "name": "bob",
+    "host": "eve",
+    "token": "t",
+    "resumed": False,
+    "last_seq": 0,
+}

@@ -81,12 +81,15 @@ async def _scenario() -> None:
         fake.connections[1]._link.abort("cut")
         with pytest.raises(ConnectionClosed):
             await link.receive()
+        assert not await link.say("typed while away, again")
         fake.says.clear()
         fake.resumed, fake.last_seq = False, 0
         await link.open()
+        assert link.unsent == 1  # counted for the person, not silently dropped (issue 8 §8)
         assert await link.say("fresh")
         await fake.wait_for(1)
-        assert fake.says == [(6, "fresh")]
+        # A new seat counts from 1: the host takes exactly the next seq (issue 8 §12).
+        assert fake.says == [(1, "fresh")]
         await link.close()
     finally:
         server.close()

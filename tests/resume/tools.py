@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import threading
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
+from cli.seats_file import SeatsFile
 from net.codec import encode
 from net.connection import Connection, ConnectionClosed, Refused, connect
 from net.messages import Hello, Say, Show
@@ -199,9 +199,9 @@ def seats_file(home: Path, state: str) -> Path:
     return home / "xdg-state" / state / "tablechat" / "seats.json"
 
 
-def stored_token(home: Path, state: str, port: int) -> str:
-    """The seat token the join with *state* keeps for 127.0.0.1:*port*."""
-    data = json.loads(seats_file(home, state).read_text(encoding="utf-8"))
-    token = data[f"127.0.0.1:{port}"]["token"]
-    assert isinstance(token, str)
-    return token
+def stored_token(home: Path, state: str, port: int, name: str = "bob") -> str:
+    """The seat token the join with *state* keeps for *name* at 127.0.0.1:*port*."""
+    # Read as the join reads it: the file keys tokens by table and --name (issue 8 §3).
+    entry = SeatsFile(seats_file(home, state)).get(f"127.0.0.1:{port}", name)
+    assert entry is not None
+    return entry.token
