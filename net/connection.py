@@ -16,8 +16,9 @@ import collections
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Final
 
+from net.accept_log import quiet_accept_errors
 from net.errors import (
     ConnectionClosed,
     HandshakeError,
@@ -37,9 +38,11 @@ from net.messages import (
     Welcome,
     from_dict,
 )
+from net.waiting import WaitingRoom, address_key
 
 __all__ = [
     "CONNECTION_LOST",
+    "CROWDED",
     "Connection",
     "ConnectionClosed",
     "HandshakeError",
@@ -51,6 +54,10 @@ __all__ = [
 ]
 
 log = logging.getLogger("net")
+
+#: What a connection turned away from a full waiting room is told, in an ``error`` frame
+#: (PROTOCOL.md §4). A join meets it as a failed handshake and may try again.
+CROWDED: Final = "too many connections are waiting to say hello — try again in a moment"
 
 
 class Connection:
@@ -336,6 +343,12 @@ async def serve(
     malformed hello too (code ``bad-hello``), and garbage gets an ``error`` frame. Any exception
     from one connection, *on_connect* included, is logged (logger ``"net"``) and contained.
 
+    Connections that have not said hello yet are capped (``max_pending``, and
+    ``max_pending_per_address``): past the cap the one waiting longest gets an ``error`` frame
+    (:data:`CROWDED`) and is closed at once. And since a process out of file descriptors makes
+    asyncio log a failed accept() a hundred times a second, this installs
+    :func:`net.accept_log.quiet_accept_errors` (one line a minute) on the ``"asyncio"`` logger.
+
     Args:
         on_connect: Called with a :class:`PendingConnection`; it should ``accept`` or
             ``refuse`` it, and may keep using the connection for as long as it likes. If it
@@ -353,10 +366,12 @@ async def serve(
     loop = asyncio.get_running_loop()
     handlers: set[asyncio.Task[None]] = set()
     notices = _NoticeLimiter()
+    doorway = _Doorway(limits)
+    quiet_accept_errors()
 
     def make_link() -> Link:
-        link = _ServerLink(limits)
-        task = loop.create_task(_handle(link, on_connect, limits, notices))
+        link = _ServerLink(limits, doorway)
+        task = loop.create_task(_handle(link, on_connect, limits, notices, doorway))
         handlers.add(task)
         task.add_done_callback(handlers.discard)
         return link
@@ -366,15 +381,48 @@ async def serve(
 
 
 class _ServerLink(Link):
-    """A link created by ``serve``: its handler task waits until the socket is attached."""
+    """A link created by ``serve``: it waits in the doorway until it says hello, and its
+    handler task waits until the socket is attached."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, doorway: _Doorway) -> None:
         super().__init__(limits)
         self.made: asyncio.Future[None] = self.loop.create_future()
+        self._doorway = doorway
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
+        # At once, not in the handler task: a flood must not get a loop step ahead of the cap.
+        self._doorway.enter(self)
         self.made.set_result(None)
+
+
+class _Doorway:
+    """One server's connections that have not said hello yet (see :mod:`net.waiting`)."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.room: WaitingRoom[Link] = WaitingRoom(
+            limits.max_pending, limits.max_pending_per_address
+        )
+        self._notices = _NoticeLimiter(max_addresses=1)
+
+    def enter(self, link: Link) -> None:
+        """Let *link* wait for its hello, turning away whoever must leave to make room."""
+        gone = self.room.enter(link, address_key(link.peer[0]))
+        for old in gone:
+            log.info("turning away %s:%d: %s", *old.peer, CROWDED)
+            old.turn_away(CROWDED)
+        # A WARNING is a notice on the host's screen: one a minute, whatever the flood's size.
+        if gone and self._notices.warn("", link.loop.time()):
+            log.warning(
+                "more than %d connections (or %d from one address) have not said hello: closing "
+                "the ones waiting longest — is someone flooding this host? (said once a minute)",
+                self.room.capacity,
+                self.room.per_address,
+            )
+
+    def leave(self, link: Link) -> None:
+        """*link* said hello, or ended: it no longer counts."""
+        self.room.leave(link)
 
 
 class _NoticeLimiter:
@@ -410,12 +458,16 @@ async def _handle(
     on_connect: Callable[[PendingConnection], Awaitable[None]],
     limits: Limits,
     notices: _NoticeLimiter,
+    doorway: _Doorway,
 ) -> None:
     """Run one incoming connection: handshake, then hand it to *on_connect*; contain failures."""
     pending: PendingConnection | None = None
     try:
         await link.made
-        hello = await _read_hello(link, limits, notices)
+        try:
+            hello = await _read_hello(link, limits, notices)
+        finally:
+            doorway.leave(link)
         if hello is None:
             return
         pending = PendingConnection(link, hello)

@@ -62,6 +62,9 @@ class Limits:
             (at once, by any write). Separately, a ``send`` that has to wait for the peer to
             catch up waits at most ``dead_after``, then drops it ("peer stopped reading").
         close_timeout: How long closing waits for the peer before cutting the connection.
+        max_pending: Host only (``serve``): the most connections that have not said hello yet;
+            past it the one waiting longest is turned away (see :mod:`net.waiting`).
+        max_pending_per_address: Host only: the same, per address (per /64 for IPv6).
     """
 
     max_frame: int = DEFAULT_MAX_FRAME
@@ -71,6 +74,11 @@ class Limits:
     dead_after: float = 30.0
     max_send_buffer: int = 1 << 20
     close_timeout: float = 1.0
+    #: A real join says hello within a round trip, so a handful wait at any moment; 64 leaves
+    #: room for a burst of reconnects while bounding a flood to 64 descriptors and their
+    #: buffers. 16 per address: several people behind one NAT can still join at once.
+    max_pending: int = 64
+    max_pending_per_address: int = 16
 
     def __post_init__(self) -> None:
         for name in (
@@ -85,8 +93,10 @@ class Limits:
                 raise ValueError(f"Limits.{name} must be positive, not {value!r}")
         if not 1 <= self.max_frame <= 0xFFFFFFFF:
             raise ValueError(f"Limits.max_frame must be 1..{0xFFFFFFFF}, not {self.max_frame}")
-        if self.max_send_buffer < 1:
-            raise ValueError(f"Limits.max_send_buffer must be positive, not {self.max_send_buffer}")
+        for name in ("max_send_buffer", "max_pending", "max_pending_per_address"):
+            value = getattr(self, name)
+            if value < 1:
+                raise ValueError(f"Limits.{name} must be positive, not {value}")
 
 
 DEFAULT_LIMITS: Final = Limits()
@@ -434,6 +444,28 @@ class Link(asyncio.BufferedProtocol):
                 self.write(Error(reason=reason[:500]))
             self._finish(ConnectionClosed(closed_reason, cause=cause))
         self._shutdown()
+
+    def turn_away(self, reason: str) -> None:
+        """Send an ``error`` frame with *reason* and close now, without waiting for the peer.
+
+        For a connection the host cannot afford to keep (too many are waiting to say hello):
+        unlike :meth:`send_error`, it does not wait up to ``close_timeout`` for the peer to
+        close too, so the file descriptor is free at once. The frame is one small write into
+        an empty socket buffer; if it could not go out whole, the connection is cut instead.
+
+        Args:
+            reason: What the peer is told, and what our own side's ConnectionClosed says.
+        """
+        if self.closed is None:
+            with contextlib.suppress(ConnectionClosed, LocalProtocolError):
+                self.write(Error(reason=reason[:500]))
+            self._finish(ConnectionClosed(reason, cause="closed"))
+        transport = self.transport
+        if transport is not None and not transport.is_closing():
+            if transport.get_write_buffer_size():
+                transport.abort()
+            else:
+                transport.close()
 
     def end(self, reason: str) -> None:
         """End the link without a goodbye frame (after ``refuse``, say) and start closing it."""
