@@ -102,8 +102,14 @@ class Limits:
 DEFAULT_LIMITS: Final = Limits()
 
 
-#: Size of the receive buffer the transport reads into (see Link.get_buffer).
-_READ_SIZE: Final = 64 * 1024
+#: The receive buffer the transport reads into (see Link.get_buffer) starts this small: a
+#: hello, a chat line or a tic-tac-toe board fits, and a connection that never says anything —
+#: thousands of them, in a flood — costs a kilobyte each instead of 64 (issue 8 §5).
+_FIRST_READ_SIZE: Final = 1024
+#: It grows, by doubling, up to this: when a frame declares more than fits, or when a read
+#: fills it (more is waiting: a burst, a resume catch-up). It never shrinks: only connections
+#: that really sent that much pay for it.
+_MAX_READ_SIZE: Final = 64 * 1024
 
 
 class Link(asyncio.BufferedProtocol):
@@ -125,7 +131,8 @@ class Link(asyncio.BufferedProtocol):
         # A BufferedProtocol: the transport recv_into()s this one buffer. With a plain Protocol
         # asyncio allocates a fresh 256 KiB bytes per read (mmap + mremap + munmap on Linux),
         # three system calls per message that cost more than all our JSON work.
-        self._read_view = memoryview(bytearray(_READ_SIZE))
+        self._read_view = memoryview(bytearray(_FIRST_READ_SIZE))
+        self._read_filled = False  # the last read filled the buffer: more is probably waiting
         self._inbox: collections.deque[dict[str, Any]] = collections.deque()
         self._waiter: asyncio.Future[None] | None = None
         self._reading_paused = False
@@ -157,11 +164,21 @@ class Link(asyncio.BufferedProtocol):
         self._last_rx = self.loop.time()
 
     def get_buffer(self, sizehint: int) -> memoryview:
-        """Where the transport should put the next bytes it reads."""
+        """Where the transport should put the next bytes it reads (grown when needed)."""
+        size = len(self._read_view)
+        if size < _MAX_READ_SIZE and (self._read_filled or self._decoder.frame_remaining > size):
+            wanted = max(size * 2, self._decoder.frame_remaining)
+            self._read_view = memoryview(bytearray(min(wanted, _MAX_READ_SIZE)))
         return self._read_view
+
+    @property
+    def receive_buffer_size(self) -> int:
+        """Bytes the transport can read at once into this link's receive buffer."""
+        return len(self._read_view)
 
     def buffer_updated(self, nbytes: int) -> None:
         """The transport put *nbytes* into our buffer."""
+        self._read_filled = nbytes == len(self._read_view)
         self.data_received(self._read_view[:nbytes].tobytes())
 
     def data_received(self, data: bytes) -> None:

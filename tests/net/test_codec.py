@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from net import codec
-from net.codec import DEFAULT_MAX_FRAME, MAX_DEPTH, Decoder, decode_body, encode
+from net.codec import DEFAULT_MAX_FRAME, HEADER_SIZE, MAX_DEPTH, Decoder, decode_body, encode
 from net.errors import (
     DuplicateKey,
     EmptyFrame,
@@ -31,6 +31,8 @@ from net.errors import (
     ProtocolError,
     RemoteProtocolError,
 )
+
+from .harness import BOUNDED_WORK
 
 
 def frame(body: bytes) -> bytes:
@@ -107,6 +109,48 @@ def test_one_byte_at_a_time(msg: dict[str, Any]) -> None:
     for i in range(len(stream)):
         out.extend(decoder.feed(stream[i : i + 1]))
     assert out == [msg, msg]
+
+
+@given(st.lists(messages, min_size=1, max_size=5))
+@settings(BOUNDED_WORK, max_examples=100)
+def test_reading_what_frame_remaining_asks_for_ends_exactly_at_each_frame(
+    msgs: list[dict[str, Any]],
+) -> None:
+    # What Link.get_buffer relies on to size its reads: never past the frame in progress.
+    stream = b"".join(encode(m) for m in msgs)
+    decoder = Decoder()
+    out: list[dict[str, Any]] = []
+    pos = 0
+    while pos < len(stream):
+        wanted = decoder.frame_remaining or HEADER_SIZE  # between frames: the next header
+        decoder.receive_data(stream[pos : pos + wanted])
+        pos += wanted
+        message = decoder.next_message()
+        if message is None:
+            assert decoder.frame_remaining > 0
+        else:
+            out.append(message)
+            assert decoder.frame_remaining == 0
+    assert out == msgs
+
+
+def test_frame_remaining_counts_the_header_then_the_declared_body() -> None:
+    body = b'{"type":"abcde"}'
+    data = frame(body)
+    decoder = Decoder()
+    assert decoder.frame_remaining == 0
+    decoder.receive_data(data[:2])
+    assert decoder.frame_remaining == 2
+    decoder.receive_data(data[2:5])
+    assert decoder.next_message() is None
+    assert decoder.frame_remaining == len(body) - 1
+    decoder.receive_data(data[5:])
+    assert decoder.next_message() == {"type": "abcde"}
+    assert decoder.frame_remaining == 0
+    decoder.receive_data(b"\x00\x00\x00\x00")
+    with pytest.raises(EmptyFrame):
+        decoder.next_message()
+    assert decoder.frame_remaining == 0  # a failed decoder waits for nothing
 
 
 def test_frame_is_header_then_compact_utf8_json() -> None:

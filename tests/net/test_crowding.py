@@ -1,8 +1,8 @@
 """A host under a flood of connections that never say hello (issue 8 §4, §5), in-process.
 
 The waiting room caps them (in total and per address) by turning away the ones waiting
-longest, so a real join still gets in. The real program out of file descriptors is in
-test_descriptors.py.
+longest, so a real join still gets in; each one that waits costs a small receive buffer, not
+64 KiB. The real program out of file descriptors is in test_descriptors.py.
 """
 
 from __future__ import annotations
@@ -10,10 +10,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import tracemalloc
 
 import pytest
 
-from net.connection import CROWDED
+from net.codec import encode
+from net.connection import CROWDED, PendingConnection, serve
+from net.link import Link
+from net.messages import Welcome
 
 from .harness import FAST, WAIT, decode_frames, hello_frame, run, start_echo_host, well_behaved
 
@@ -107,3 +111,85 @@ def test_a_real_join_gets_in_during_a_flood_of_silent_connections() -> None:
             await host.aclose()
 
     run(main(), timeout=60.0)
+
+
+def test_a_silent_connection_costs_the_host_a_few_kilobytes() -> None:
+    # It used to cost a 64 KiB receive buffer from the start: 5,383 of them took a host from
+    # 27 MB to 415 MB (issue 8 §5).
+    count = 150
+    limits = dataclasses.replace(PATIENT, max_pending=1000, max_pending_per_address=1000)
+    last_hello: asyncio.Future[None]
+
+    async def on_connect(pending: PendingConnection) -> None:
+        last_hello.set_result(None)
+        await pending.accept(Welcome(name="bob", host="ann", token="t"))
+
+    async def main() -> None:
+        nonlocal last_hello
+        last_hello = asyncio.get_running_loop().create_future()
+        server = await serve(on_connect, "127.0.0.1", 0, limits=limits)
+        port = server.sockets[0].getsockname()[1]
+        streams: list[Stream] = []
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for _ in range(count):
+                streams.append(await open_from(port, "127.0.0.2"))
+            # One more says hello: the host reads it after it accepted every earlier one.
+            streams.append(await open_from(port, "127.0.0.2"))
+            streams[-1][1].write(hello_frame("bob"))
+            await asyncio.wait_for(last_hello, WAIT)
+            per_connection = (tracemalloc.get_traced_memory()[0] - before) / count
+        finally:
+            tracemalloc.stop()
+            close_all(streams)
+            server.close()
+        # Both ends of each connection are in this process: the client's stream counts too.
+        assert per_connection < 16 * 1024, f"{per_connection / 1024:.1f} KiB per connection"
+
+    run(main(), timeout=60.0)
+
+
+class _CountingLink(Link):
+    """A link that reports itself once connected, and counts the reads it took."""
+
+    def __init__(self, made: asyncio.Future[_CountingLink]) -> None:
+        super().__init__(FAST)
+        self.made = made
+        self.reads = 0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self.made.set_result(self)
+
+    def buffer_updated(self, nbytes: int) -> None:
+        self.reads += 1
+        super().buffer_updated(nbytes)
+
+
+def test_the_receive_buffer_stays_small_until_a_frame_needs_more() -> None:
+    async def main() -> None:
+        made: asyncio.Future[_CountingLink] = asyncio.get_running_loop().create_future()
+        server = await asyncio.get_running_loop().create_server(
+            lambda: _CountingLink(made), "127.0.0.1", 0
+        )
+        port = server.sockets[0].getsockname()[1]
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            link = await asyncio.wait_for(made, WAIT)
+            assert link.receive_buffer_size <= 1024  # silent: small
+            writer.write(hello_frame("bob"))
+            assert (await asyncio.wait_for(link.next_frame(), WAIT))["type"] == "hello"
+            assert link.receive_buffer_size <= 1024  # a hello fits
+            big = encode({"type": "say", "seq": 1, "text": "x" * 60_000})
+            reads_before = link.reads
+            writer.write(big)
+            assert (await asyncio.wait_for(link.next_frame(), WAIT))["text"] == "x" * 60_000
+            # The header declared 60 KB: the buffer grew to take it in a few reads, not 59.
+            assert link.receive_buffer_size > 32 * 1024
+            assert link.reads - reads_before <= 8
+        finally:
+            writer.close()
+            server.close()
+
+    run(main())
