@@ -18,6 +18,7 @@ import resource
 import selectors
 import socket
 import time
+from collections.abc import Callable
 
 from net.codec import Decoder
 from net.errors import RemoteProtocolError
@@ -41,13 +42,21 @@ class SilentCrowd:
     """*count* connections to 127.0.0.1:*port* from *addresses* loopback addresses, all mute."""
 
     def __init__(
-        self, port: int, count: int, addresses: int = 8, *, batch: int = 50, timeout: float = 20.0
+        self,
+        port: int,
+        count: int,
+        addresses: int = 8,
+        *,
+        batch: int = 50,
+        timeout: float = 20.0,
+        settle: Callable[[], None] | None = None,
     ) -> None:
         """Connect every socket, *batch* at a time (each batch within *timeout* seconds).
 
         A batch is connected once the kernel has completed its handshakes (they may still wait
         in the host's accept queue). Batches keep that queue — 100 places at the host — from
-        overflowing, which would make the kernel drop handshakes and retry them seconds later.
+        overflowing, which would make the kernel drop handshakes and retry them a second later;
+        *settle*, called after each batch, may also wait for the host to empty it.
 
         Raises:
             OSError: A connection failed.
@@ -63,6 +72,8 @@ class SilentCrowd:
                     for i in range(start, min(start + batch, count))
                 ]
                 _wait_connected(opened, timeout)
+                if settle is not None:
+                    settle()
         except BaseException:
             self.close()
             raise
