@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from net import codec
@@ -79,7 +79,7 @@ def chunked(data: bytes, cuts: list[int]) -> list[bytes]:
 
 
 @given(st.lists(messages, min_size=1, max_size=5), st.lists(st.integers(min_value=0), max_size=20))
-@settings(suppress_health_check=[HealthCheck.too_slow])
+@BOUNDED_WORK
 def test_any_chunking_round_trips(msgs: list[dict[str, Any]], cuts: list[int]) -> None:
     stream = b"".join(encode(m) for m in msgs)
     decoder = Decoder()
@@ -91,7 +91,7 @@ def test_any_chunking_round_trips(msgs: list[dict[str, Any]], cuts: list[int]) -
 
 
 @given(st.lists(messages, min_size=1, max_size=3))
-@settings(max_examples=40)
+@settings(BOUNDED_WORK, max_examples=40)
 def test_split_at_every_byte_offset(msgs: list[dict[str, Any]]) -> None:
     stream = b"".join(encode(m) for m in msgs)
     for offset in range(len(stream) + 1):
@@ -101,7 +101,7 @@ def test_split_at_every_byte_offset(msgs: list[dict[str, Any]]) -> None:
 
 
 @given(messages)
-@settings(max_examples=30)
+@settings(BOUNDED_WORK, max_examples=30)
 def test_one_byte_at_a_time(msg: dict[str, Any]) -> None:
     decoder = Decoder()
     stream = encode(msg) * 2
@@ -332,7 +332,7 @@ def test_a_sticky_error_does_not_grow_its_traceback() -> None:
 
 
 @given(st.binary(max_size=3000), st.lists(st.integers(min_value=0), max_size=10))
-@settings(max_examples=300)
+@settings(BOUNDED_WORK, max_examples=300)
 def test_arbitrary_bytes_yield_messages_or_our_error(data: bytes, cuts: list[int]) -> None:
     decoder = Decoder(max_frame=256)
     try:
@@ -345,7 +345,7 @@ def test_arbitrary_bytes_yield_messages_or_our_error(data: bytes, cuts: list[int
 
 
 @given(st.lists(messages, max_size=3), st.binary(max_size=200))
-@settings(max_examples=100)
+@settings(BOUNDED_WORK, max_examples=100)
 def test_valid_frames_then_garbage(msgs: list[dict[str, Any]], junk: bytes) -> None:
     decoder = Decoder()
     decoder.receive_data(b"".join(encode(m) for m in msgs) + junk)

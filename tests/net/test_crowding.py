@@ -19,10 +19,10 @@ from net.connection import CROWDED, PendingConnection, serve
 from net.link import Link
 from net.messages import Welcome
 
-from .harness import FAST, WAIT, decode_frames, hello_frame, run, start_echo_host, well_behaved
+from .harness import STEADY, WAIT, decode_frames, hello_frame, run, start_echo_host, well_behaved
 
 # Silent connections must outlive the test's checks: only the caps may end them.
-PATIENT = dataclasses.replace(FAST, hello_timeout=60.0)
+PATIENT = dataclasses.replace(STEADY, hello_timeout=60.0)
 
 Stream = tuple[asyncio.StreamReader, asyncio.StreamWriter]
 
@@ -154,7 +154,7 @@ class _CountingLink(Link):
     """A link that reports itself once connected, and counts the reads it took."""
 
     def __init__(self, made: asyncio.Future[_CountingLink]) -> None:
-        super().__init__(FAST)
+        super().__init__(STEADY)
         self.made = made
         self.reads = 0
 
