@@ -45,7 +45,7 @@ from net.connection import (  # noqa: E402 - after the sys.path line, so no inst
     serve,
 )
 from net.messages import Hello, Welcome  # noqa: E402
-from tests.net.crowd import SilentCrowd, raise_descriptor_limit  # noqa: E402
+from tests.net.crowd import SilentCrowd, raise_descriptor_limit, wait_accepted  # noqa: E402
 
 TIMEOUT = 30.0
 PROGRAM = "cli.host (caps: 64, 16 per address)"
@@ -94,23 +94,6 @@ def say_hello(port: int) -> None:
     asyncio.run(asyncio.wait_for(once(), TIMEOUT))
 
 
-def accept_queue(port: int) -> int:
-    """Connections waiting in the accept queue of the socket listening on 127.0.0.1:*port*."""
-    local = f"0100007F:{port:04X}"
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        if fields[1] == local and fields[3] == "0A":  # 0A: LISTEN, whose rx_queue is that
-            return int(fields[4].split(":")[1], 16)
-    return 0
-
-
-def wait_accepted(port: int) -> None:
-    """Wait (bounded) until the host has accepted everything that connected so far."""
-    deadline = time.monotonic() + TIMEOUT
-    while accept_queue(port) and time.monotonic() < deadline:
-        time.sleep(0.005)  # polling /proc: nothing else tells us
-
-
 def wait_descriptors(pid: int, at_most: int) -> None:
     """Wait (bounded) until the host holds at most *at_most* descriptors again."""
     deadline = time.monotonic() + TIMEOUT
@@ -136,7 +119,7 @@ def measure(label: str, command: list[str], count: int, home: str) -> Figures:
         baseline = descriptors(host.pid)
         figures = Figures(idle=rss_mb(host.pid))
         for _ in range(2):  # the second flood shows whether what the first took is reused
-            crowd = SilentCrowd(port, count, settle=lambda: wait_accepted(port))
+            crowd = SilentCrowd(port, count, settle=lambda: wait_accepted(port, TIMEOUT))
             try:
                 say_hello(port)
                 figures.flooded.append(rss_mb(host.pid))

@@ -19,6 +19,7 @@ import selectors
 import socket
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from net.codec import Decoder
 from net.errors import RemoteProtocolError
@@ -36,6 +37,32 @@ def raise_descriptor_limit(wanted: int) -> int:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
         soft = target
     return soft
+
+
+def accept_queue(port: int) -> int:
+    """Connections waiting in the accept queue of the socket listening on 127.0.0.1:*port*.
+
+    Linux only: read from /proc/net/tcp, where a listening socket's rx_queue is that count.
+    """
+    local = f"0100007F:{port:04X}"
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == local and fields[3] == "0A":  # 0A: LISTEN
+            return int(fields[4].split(":")[1], 16)
+    return 0
+
+
+def wait_accepted(port: int, timeout: float) -> None:
+    """Wait until the host on *port* has accepted every connection made so far.
+
+    Raises:
+        TimeoutError: It has not within *timeout* seconds.
+    """
+    deadline = time.monotonic() + timeout
+    while (waiting := accept_queue(port)) > 0:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{waiting} connections still wait for the host to accept them")
+        time.sleep(0.005)  # the kernel has no way to say when a listener's queue empties
 
 
 class SilentCrowd:

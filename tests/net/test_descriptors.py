@@ -21,7 +21,7 @@ from net.connection import CROWDED
 from net.link import DEFAULT_LIMITS
 from tests.cli.harness import OPEN_LINE, TIMEOUT, Players
 
-from .crowd import SilentCrowd
+from .crowd import SilentCrowd, wait_accepted
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux: /proc, lo")
 
@@ -70,7 +70,10 @@ def test_a_flood_of_silent_connections_is_capped_and_a_join_still_gets_in(
     before = open_descriptors(pid)
     cap = DEFAULT_LIMITS.max_pending
     count = 3 * cap
-    crowd = SilentCrowd(port, count)  # from eight addresses: the total cap is what bites
+    # From eight addresses: the total cap is what bites. Batch by batch, once the host has
+    # emptied its accept queue: an overflowing queue would make the kernel retry handshakes
+    # seconds later, and the turned-away count below would wait for them.
+    crowd = SilentCrowd(port, count, settle=lambda: wait_accepted(port, TIMEOUT))
     try:
         crowd.wait_ended(count - cap, timeout=TIMEOUT)
         told = crowd.told()
