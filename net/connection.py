@@ -16,7 +16,7 @@ import collections
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Final
+from typing import Any
 
 from net.accept_log import quiet_accept_errors
 from net.errors import (
@@ -38,7 +38,7 @@ from net.messages import (
     Welcome,
     from_dict,
 )
-from net.waiting import WaitingRoom, address_key
+from net.waiting import CROWDED, Doorway
 
 __all__ = [
     "CONNECTION_LOST",
@@ -54,10 +54,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("net")
-
-#: What a connection turned away from a full waiting room is told, in an ``error`` frame
-#: (PROTOCOL.md §4). A join meets it as a failed handshake and may try again.
-CROWDED: Final = "too many connections are waiting to say hello — try again in a moment"
 
 
 class Connection:
@@ -366,7 +362,7 @@ async def serve(
     loop = asyncio.get_running_loop()
     handlers: set[asyncio.Task[None]] = set()
     notices = _NoticeLimiter()
-    doorway = _Doorway(limits)
+    doorway: Doorway[Link] = Doorway(limits.max_pending, limits.max_pending_per_address)
     quiet_accept_errors()
 
     def make_link() -> Link:
@@ -384,7 +380,7 @@ class _ServerLink(Link):
     """A link created by ``serve``: it waits in the doorway until it says hello, and its
     handler task waits until the socket is attached."""
 
-    def __init__(self, limits: Limits, doorway: _Doorway) -> None:
+    def __init__(self, limits: Limits, doorway: Doorway[Link]) -> None:
         super().__init__(limits)
         self.made: asyncio.Future[None] = self.loop.create_future()
         self._doorway = doorway
@@ -392,37 +388,8 @@ class _ServerLink(Link):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
         # At once, not in the handler task: a flood must not get a loop step ahead of the cap.
-        self._doorway.enter(self)
+        self._doorway.enter(self, self.loop.time())
         self.made.set_result(None)
-
-
-class _Doorway:
-    """One server's connections that have not said hello yet (see :mod:`net.waiting`)."""
-
-    def __init__(self, limits: Limits) -> None:
-        self.room: WaitingRoom[Link] = WaitingRoom(
-            limits.max_pending, limits.max_pending_per_address
-        )
-        self._notices = _NoticeLimiter(max_addresses=1)
-
-    def enter(self, link: Link) -> None:
-        """Let *link* wait for its hello, turning away whoever must leave to make room."""
-        gone = self.room.enter(link, address_key(link.peer[0]))
-        for old in gone:
-            log.info("turning away %s:%d: %s", *old.peer, CROWDED)
-            old.turn_away(CROWDED)
-        # A WARNING is a notice on the host's screen: one a minute, whatever the flood's size.
-        if gone and self._notices.warn("", link.loop.time()):
-            log.warning(
-                "more than %d connections (or %d from one address) have not said hello: closing "
-                "the ones waiting longest — is someone flooding this host? (said once a minute)",
-                self.room.capacity,
-                self.room.per_address,
-            )
-
-    def leave(self, link: Link) -> None:
-        """*link* said hello, or ended: it no longer counts."""
-        self.room.leave(link)
 
 
 class _NoticeLimiter:
@@ -458,7 +425,7 @@ async def _handle(
     on_connect: Callable[[PendingConnection], Awaitable[None]],
     limits: Limits,
     notices: _NoticeLimiter,
-    doorway: _Doorway,
+    doorway: Doorway[Link],
 ) -> None:
     """Run one incoming connection: handshake, then hand it to *on_connect*; contain failures."""
     pending: PendingConnection | None = None

@@ -11,18 +11,29 @@ one. Turning newcomers away instead would let anyone who holds the room full wit
 connections — 64 sockets, reopened every 10 s — lock every real join out for good; this way
 a flood has to outpace a join's own round trip to keep it out.
 
-Pure logic (no sockets, no clock, no asyncio): ``net.connection.serve`` says who entered and
-who left, and closes the connections :meth:`WaitingRoom.enter` names.
+No sockets, no clock, no asyncio: ``net.connection.serve`` tells its :class:`Doorway` who
+came in (and when) and who said hello; the doorway turns away, through the connection's own
+``turn_away``, whoever :meth:`WaitingRoom.enter` names.
 """
 
 from __future__ import annotations
 
 import collections
 import ipaddress
+import logging
 from collections.abc import Hashable
-from typing import Generic, TypeVar
+from typing import Final, Generic, Protocol, TypeVar
 
-__all__ = ["WaitingRoom", "address_key"]
+__all__ = ["CROWDED", "Doorway", "WaitingRoom", "address_key"]
+
+log = logging.getLogger("net")
+
+#: What a connection turned away from a full waiting room is told, in an ``error`` frame
+#: (PROTOCOL.md §4). A join meets it as a failed handshake and may try again.
+CROWDED: Final = "too many connections are waiting to say hello — try again in a moment"
+#: The host person hears about a flood at most this often (a WARNING is a notice on the
+#: host's screen).
+WARN_EVERY: Final = 60.0
 
 T = TypeVar("T", bound=Hashable)
 
@@ -131,3 +142,53 @@ class WaitingRoom(Generic[T]):
         if not group:
             del self._by_address[key]  # an address seen once must not stay in memory forever
         return item
+
+
+class Waiter(Hashable, Protocol):
+    """What the doorway needs of a connection: who it is, and how to send it away."""
+
+    @property
+    def peer(self) -> tuple[str, int]:
+        """The peer's (address, port)."""
+        ...
+
+    def turn_away(self, reason: str) -> None:
+        """Tell the peer *reason* and close at once."""
+        ...
+
+
+W = TypeVar("W", bound=Waiter)
+
+
+class Doorway(Generic[W]):
+    """A server's connections that have not said hello yet: a :class:`WaitingRoom` that turns
+    away, with :data:`CROWDED`, whoever must leave to make room, and says so once a minute."""
+
+    def __init__(self, capacity: int, per_address: int) -> None:
+        """Create an empty doorway (bounds as for :class:`WaitingRoom`)."""
+        self.room: WaitingRoom[W] = WaitingRoom(capacity, per_address)
+        self._warned: float | None = None
+
+    def enter(self, link: W, now: float) -> None:
+        """Let *link* wait for its hello, turning away whoever must leave to make room.
+
+        Args:
+            link: A connection that has just been accepted.
+            now: Monotonic seconds (when to say it again is counted from this).
+        """
+        gone = self.room.enter(link, address_key(link.peer[0]))
+        for old in gone:
+            log.info("turning away %s:%d: %s", *old.peer, CROWDED)
+            old.turn_away(CROWDED)
+        if gone and (self._warned is None or now - self._warned >= WARN_EVERY):
+            self._warned = now
+            log.warning(
+                "more than %d connections (or %d from one address) have not said hello: closing "
+                "the ones waiting longest — is someone flooding this host? (said once a minute)",
+                self.room.capacity,
+                self.room.per_address,
+            )
+
+    def leave(self, link: W) -> None:
+        """*link* said hello, or ended: it no longer counts."""
+        self.room.leave(link)

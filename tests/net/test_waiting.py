@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from net.waiting import WaitingRoom, address_key
+from net.waiting import CROWDED, Doorway, WaitingRoom, address_key
 
 from .harness import BOUNDED_WORK
 
@@ -110,3 +112,30 @@ def test_the_room_keeps_its_bounds_and_turns_away_the_longest_waiting(
 )
 def test_address_keys(address: str, key: str) -> None:
     assert address_key(address) == key
+
+
+class FakeLink:
+    def __init__(self, address: str) -> None:
+        self.peer = (address, 4242)
+        self.told: list[str] = []
+
+    def turn_away(self, reason: str) -> None:
+        self.told.append(reason)
+
+
+def test_the_doorway_turns_away_with_the_reason_and_warns_once_a_minute(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="net")
+    doorway: Doorway[FakeLink] = Doorway(capacity=2, per_address=2)
+    links = [FakeLink(f"10.0.0.{i}") for i in range(6)]
+    for i, link in enumerate(links[:4]):
+        doorway.enter(link, now=float(i))  # the 3rd and 4th each turn one away
+    assert [link.told for link in links[:4]] == [[CROWDED], [CROWDED], [], []]
+    doorway.leave(links[2])
+    doorway.enter(links[4], now=30.0)  # room for it: nobody leaves
+    doorway.enter(links[5], now=62.5)  # links[3] leaves; a minute after the first warning
+    assert links[3].told == [CROWDED]
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2 and "is someone flooding this host?" in warnings[0].getMessage()
+    assert sum(r.getMessage().startswith("turning away 10.0.0.") for r in caplog.records) == 3
