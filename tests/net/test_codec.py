@@ -425,13 +425,14 @@ def imports_of(module: str) -> set[str]:
     return imported
 
 
-@pytest.mark.parametrize("module", ["codec", "errors", "messages", "admission"])
+@pytest.mark.parametrize("module", ["codec", "errors", "messages", "admission", "waiting"])
 def test_sans_io_modules_import_no_io(module: str) -> None:
     assert not imports_of(module) & {"asyncio", "socket", "selectors", "threading", "time"}
 
 
 @pytest.mark.parametrize(
-    "module", ["codec", "errors", "messages", "admission", "link", "connection"]
+    "module",
+    ["codec", "errors", "messages", "admission", "link", "connection", "waiting", "accept_log"],
 )
 def test_net_imports_nothing_from_game_or_cli(module: str) -> None:
     assert not imports_of(module) & {"game", "cli"}
