@@ -349,6 +349,22 @@ class Decoder:
         return len(self._buf) - self._pos
 
     @property
+    def frame_remaining(self) -> int:
+        """Bytes still to come before the frame in progress is complete; 0 between frames.
+
+        Before its 4 header bytes are in, that is the rest of the header; after, the rest of
+        the body the header declares (a reader can size its next read to it). Meaningful once
+        :meth:`next_message` has returned None: a complete frame still buffered counts as 0.
+        """
+        have = len(self._buf) - self._pos
+        if have == 0:
+            return 0
+        if have < HEADER_SIZE:
+            return HEADER_SIZE - have
+        size: int = _unpack_header(self._buf, self._pos)[0]
+        return max(HEADER_SIZE + size - have, 0)
+
+    @property
     def error(self) -> RemoteProtocolError | None:
         """The error that failed this decoder, or None while it is healthy."""
         return self._error

@@ -18,6 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from net.accept_log import quiet_accept_errors
 from net.errors import (
     ConnectionClosed,
     HandshakeError,
@@ -37,9 +38,11 @@ from net.messages import (
     Welcome,
     from_dict,
 )
+from net.waiting import CROWDED, Doorway
 
 __all__ = [
     "CONNECTION_LOST",
+    "CROWDED",
     "Connection",
     "ConnectionClosed",
     "HandshakeError",
@@ -345,6 +348,12 @@ async def serve(
     malformed hello too (code ``bad-hello``), and garbage gets an ``error`` frame. Any exception
     from one connection, *on_connect* included, is logged (logger ``"net"``) and contained.
 
+    Connections that have not said hello yet are capped (``max_pending``, and
+    ``max_pending_per_address``): past the cap the one waiting longest gets an ``error`` frame
+    (:data:`CROWDED`) and is closed at once. And since a process out of file descriptors makes
+    asyncio log a failed accept() a hundred times a second, this installs
+    :func:`net.accept_log.quiet_accept_errors` (one line a minute) on the ``"asyncio"`` logger.
+
     Args:
         on_connect: Called with a :class:`PendingConnection`; it should ``accept`` or
             ``refuse`` it, and may keep using the connection for as long as it likes. If it
@@ -362,10 +371,12 @@ async def serve(
     loop = asyncio.get_running_loop()
     handlers: set[asyncio.Task[None]] = set()
     notices = _NoticeLimiter()
+    doorway: Doorway[Link] = Doorway(limits.max_pending, limits.max_pending_per_address)
+    quiet_accept_errors()
 
     def make_link() -> Link:
-        link = _ServerLink(limits)
-        task = loop.create_task(_handle(link, on_connect, limits, notices))
+        link = _ServerLink(limits, doorway)
+        task = loop.create_task(_handle(link, on_connect, limits, notices, doorway))
         handlers.add(task)
         task.add_done_callback(handlers.discard)
         return link
@@ -375,14 +386,18 @@ async def serve(
 
 
 class _ServerLink(Link):
-    """A link created by ``serve``: its handler task waits until the socket is attached."""
+    """A link created by ``serve``: it waits in the doorway until it says hello, and its
+    handler task waits until the socket is attached."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, doorway: Doorway[Link]) -> None:
         super().__init__(limits)
         self.made: asyncio.Future[None] = self.loop.create_future()
+        self._doorway = doorway
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
+        # At once, not in the handler task: a flood must not get a loop step ahead of the cap.
+        self._doorway.enter(self, self.loop.time())
         self.made.set_result(None)
 
 
@@ -419,12 +434,16 @@ async def _handle(
     on_connect: Callable[[PendingConnection], Awaitable[None]],
     limits: Limits,
     notices: _NoticeLimiter,
+    doorway: Doorway[Link],
 ) -> None:
     """Run one incoming connection: handshake, then hand it to *on_connect*; contain failures."""
     pending: PendingConnection | None = None
     try:
         await link.made
-        hello = await _read_hello(link, limits, notices)
+        try:
+            hello = await _read_hello(link, limits, notices)
+        finally:
+            doorway.leave(link)
         if hello is None:
             return
         pending = PendingConnection(link, hello)

@@ -62,6 +62,9 @@ class Limits:
             (at once, by any write). Separately, a ``send`` that has to wait for the peer to
             catch up waits at most ``dead_after``, then drops it ("peer stopped reading").
         close_timeout: How long closing waits for the peer before cutting the connection.
+        max_pending: Host only (``serve``): the most connections that have not said hello yet;
+            past it the one waiting longest is turned away (see :mod:`net.waiting`).
+        max_pending_per_address: Host only: the same, per address (per /64 for IPv6).
     """
 
     max_frame: int = DEFAULT_MAX_FRAME
@@ -71,6 +74,11 @@ class Limits:
     dead_after: float = 30.0
     max_send_buffer: int = 1 << 20
     close_timeout: float = 1.0
+    #: A real join says hello within a round trip, so a handful wait at any moment; 64 leaves
+    #: room for a burst of reconnects while bounding a flood to 64 descriptors and their
+    #: buffers. 16 per address: several people behind one NAT can still join at once.
+    max_pending: int = 64
+    max_pending_per_address: int = 16
 
     def __post_init__(self) -> None:
         for name in (
@@ -85,15 +93,23 @@ class Limits:
                 raise ValueError(f"Limits.{name} must be positive, not {value!r}")
         if not 1 <= self.max_frame <= 0xFFFFFFFF:
             raise ValueError(f"Limits.max_frame must be 1..{0xFFFFFFFF}, not {self.max_frame}")
-        if self.max_send_buffer < 1:
-            raise ValueError(f"Limits.max_send_buffer must be positive, not {self.max_send_buffer}")
+        for name in ("max_send_buffer", "max_pending", "max_pending_per_address"):
+            value = getattr(self, name)
+            if value < 1:
+                raise ValueError(f"Limits.{name} must be positive, not {value}")
 
 
 DEFAULT_LIMITS: Final = Limits()
 
 
-#: Size of the receive buffer the transport reads into (see Link.get_buffer).
-_READ_SIZE: Final = 64 * 1024
+#: The receive buffer the transport reads into (see Link.get_buffer) starts this small: a
+#: hello, a chat line or a tic-tac-toe board fits, and a connection that never says anything —
+#: thousands of them, in a flood — costs a kilobyte each instead of 64 (issue 8 §5).
+_FIRST_READ_SIZE: Final = 1024
+#: It grows, by doubling, up to this: when a frame declares more than fits, or when a read
+#: fills it (more is waiting: a burst, a resume catch-up). It never shrinks: only connections
+#: that really sent that much pay for it.
+_MAX_READ_SIZE: Final = 64 * 1024
 
 
 class Link(asyncio.BufferedProtocol):
@@ -115,7 +131,8 @@ class Link(asyncio.BufferedProtocol):
         # A BufferedProtocol: the transport recv_into()s this one buffer. With a plain Protocol
         # asyncio allocates a fresh 256 KiB bytes per read (mmap + mremap + munmap on Linux),
         # three system calls per message that cost more than all our JSON work.
-        self._read_view = memoryview(bytearray(_READ_SIZE))
+        self._read_view = memoryview(bytearray(_FIRST_READ_SIZE))
+        self._read_filled = False  # the last read filled the buffer: more is probably waiting
         self._inbox: collections.deque[dict[str, Any]] = collections.deque()
         self._waiter: asyncio.Future[None] | None = None
         self._reading_paused = False
@@ -152,11 +169,21 @@ class Link(asyncio.BufferedProtocol):
         self._last_rx = self.loop.time()
 
     def get_buffer(self, sizehint: int) -> memoryview:
-        """Where the transport should put the next bytes it reads."""
+        """Where the transport should put the next bytes it reads (grown when needed)."""
+        size = len(self._read_view)
+        if size < _MAX_READ_SIZE and (self._read_filled or self._decoder.frame_remaining > size):
+            wanted = max(size * 2, self._decoder.frame_remaining)
+            self._read_view = memoryview(bytearray(min(wanted, _MAX_READ_SIZE)))
         return self._read_view
+
+    @property
+    def receive_buffer_size(self) -> int:
+        """Bytes the transport can read at once into this link's receive buffer."""
+        return len(self._read_view)
 
     def buffer_updated(self, nbytes: int) -> None:
         """The transport put *nbytes* into our buffer."""
+        self._read_filled = nbytes == len(self._read_view)
         self.data_received(self._read_view[:nbytes].tobytes())
 
     def data_received(self, data: bytes) -> None:
@@ -459,6 +486,28 @@ class Link(asyncio.BufferedProtocol):
                 self.write(Error(reason=reason[:500]))
             self._finish(ConnectionClosed(closed_reason, cause=cause))
         self._shutdown()
+
+    def turn_away(self, reason: str) -> None:
+        """Send an ``error`` frame with *reason* and close now, without waiting for the peer.
+
+        For a connection the host cannot afford to keep (too many are waiting to say hello):
+        unlike :meth:`send_error`, it does not wait up to ``close_timeout`` for the peer to
+        close too, so the file descriptor is free at once. The frame is one small write into
+        an empty socket buffer; if it could not go out whole, the connection is cut instead.
+
+        Args:
+            reason: What the peer is told, and what our own side's ConnectionClosed says.
+        """
+        if self.closed is None:
+            with contextlib.suppress(ConnectionClosed, LocalProtocolError):
+                self.write(Error(reason=reason[:500]))
+            self._finish(ConnectionClosed(reason, cause="closed"))
+        transport = self.transport
+        if transport is not None and not transport.is_closing():
+            if transport.get_write_buffer_size():
+                transport.abort()
+            else:
+                transport.close()
 
     def end(self, reason: str) -> None:
         """End the link without a goodbye frame (after ``refuse``, say) and start closing it."""

@@ -12,6 +12,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from hypothesis import HealthCheck, settings
+
 from net.codec import Decoder, encode
 from net.connection import (
     Connection,
@@ -27,12 +29,27 @@ from net.messages import Hello, Say, Show, Welcome
 T = TypeVar("T")
 WAIT = 5.0  # generous bound for anything that should happen "at once"
 
-FAST = Limits(
-    hello_timeout=2.0,
-    frame_timeout=0.2,
+#: For property tests whose work per example is bounded by the sizes they draw: no per-example
+#: deadline and no "too slow" health check. How long an example takes on a loaded 2-core
+#: machine is not the property under test (issue 9 §8); pytest-timeout still catches a hang.
+BOUNDED_WORK = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+#: How much later than its deadline something may happen on a loaded 2-core machine and still
+#: count as on time. A test's upper bound is a deadline plus this, kept below the next deadline
+#: that could also end the wait, so that a deadline that is not kept still fails the test.
+LOAD_MARGIN = 2.0
+
+#: Limits for connections meant to stay healthy. Both ends of a test share one event loop, so
+#: a stall of the machine looks to each like silence from the other: every deadline a healthy
+#: connection could hit is far beyond such stalls (issue 9 §8), while pings still go out every
+#: 50 ms so that every test exercises them. A test about one deadline sets that one short (with
+#: dataclasses.replace) and says why its margin holds.
+STEADY = Limits(
+    hello_timeout=WAIT,
+    frame_timeout=WAIT,
     ping_interval=0.05,
-    dead_after=0.3,
-    close_timeout=0.5,
+    dead_after=WAIT,
+    close_timeout=1.0,
     max_send_buffer=256 * 1024,
 )
 
@@ -62,7 +79,7 @@ class EchoHost:
 
 
 async def start_echo_host(
-    limits: Limits = FAST,
+    limits: Limits = STEADY,
     on_accept: Callable[[Connection], Awaitable[None]] | None = None,
 ) -> EchoHost:
     """Start an echo host on 127.0.0.1, port 0 (*on_accept* replaces echo for "mallory")."""
@@ -96,7 +113,7 @@ async def echo(host: EchoHost, conn: Connection) -> None:
         host.ended.put_nowait(closed)
 
 
-async def well_behaved(port: int, limits: Limits = FAST, name: str = "carol") -> None:
+async def well_behaved(port: int, limits: Limits = STEADY, name: str = "carol") -> None:
     """Connect, exchange two lines, leave: proves the host still serves."""
     conn = await asyncio.wait_for(connect("127.0.0.1", port, Hello(name=name), limits=limits), WAIT)
     for seq, text in enumerate(["hello", "b2"], start=1):

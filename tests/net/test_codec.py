@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from net import codec
-from net.codec import DEFAULT_MAX_FRAME, MAX_DEPTH, Decoder, decode_body, encode
+from net.codec import DEFAULT_MAX_FRAME, HEADER_SIZE, MAX_DEPTH, Decoder, decode_body, encode
 from net.errors import (
     DuplicateKey,
     EmptyFrame,
@@ -31,6 +31,8 @@ from net.errors import (
     ProtocolError,
     RemoteProtocolError,
 )
+
+from .harness import BOUNDED_WORK
 
 
 def frame(body: bytes) -> bytes:
@@ -77,7 +79,7 @@ def chunked(data: bytes, cuts: list[int]) -> list[bytes]:
 
 
 @given(st.lists(messages, min_size=1, max_size=5), st.lists(st.integers(min_value=0), max_size=20))
-@settings(suppress_health_check=[HealthCheck.too_slow])
+@BOUNDED_WORK
 def test_any_chunking_round_trips(msgs: list[dict[str, Any]], cuts: list[int]) -> None:
     stream = b"".join(encode(m) for m in msgs)
     decoder = Decoder()
@@ -89,7 +91,7 @@ def test_any_chunking_round_trips(msgs: list[dict[str, Any]], cuts: list[int]) -
 
 
 @given(st.lists(messages, min_size=1, max_size=3))
-@settings(max_examples=40)
+@settings(BOUNDED_WORK, max_examples=40)
 def test_split_at_every_byte_offset(msgs: list[dict[str, Any]]) -> None:
     stream = b"".join(encode(m) for m in msgs)
     for offset in range(len(stream) + 1):
@@ -99,7 +101,7 @@ def test_split_at_every_byte_offset(msgs: list[dict[str, Any]]) -> None:
 
 
 @given(messages)
-@settings(max_examples=30)
+@settings(BOUNDED_WORK, max_examples=30)
 def test_one_byte_at_a_time(msg: dict[str, Any]) -> None:
     decoder = Decoder()
     stream = encode(msg) * 2
@@ -107,6 +109,48 @@ def test_one_byte_at_a_time(msg: dict[str, Any]) -> None:
     for i in range(len(stream)):
         out.extend(decoder.feed(stream[i : i + 1]))
     assert out == [msg, msg]
+
+
+@given(st.lists(messages, min_size=1, max_size=5))
+@settings(BOUNDED_WORK, max_examples=100)
+def test_reading_what_frame_remaining_asks_for_ends_exactly_at_each_frame(
+    msgs: list[dict[str, Any]],
+) -> None:
+    # What Link.get_buffer relies on to size its reads: never past the frame in progress.
+    stream = b"".join(encode(m) for m in msgs)
+    decoder = Decoder()
+    out: list[dict[str, Any]] = []
+    pos = 0
+    while pos < len(stream):
+        wanted = decoder.frame_remaining or HEADER_SIZE  # between frames: the next header
+        decoder.receive_data(stream[pos : pos + wanted])
+        pos += wanted
+        message = decoder.next_message()
+        if message is None:
+            assert decoder.frame_remaining > 0
+        else:
+            out.append(message)
+            assert decoder.frame_remaining == 0
+    assert out == msgs
+
+
+def test_frame_remaining_counts_the_header_then_the_declared_body() -> None:
+    body = b'{"type":"abcde"}'
+    data = frame(body)
+    decoder = Decoder()
+    assert decoder.frame_remaining == 0
+    decoder.receive_data(data[:2])
+    assert decoder.frame_remaining == 2
+    decoder.receive_data(data[2:5])
+    assert decoder.next_message() is None
+    assert decoder.frame_remaining == len(body) - 1
+    decoder.receive_data(data[5:])
+    assert decoder.next_message() == {"type": "abcde"}
+    assert decoder.frame_remaining == 0
+    decoder.receive_data(b"\x00\x00\x00\x00")
+    with pytest.raises(EmptyFrame):
+        decoder.next_message()
+    assert decoder.frame_remaining == 0  # a failed decoder waits for nothing
 
 
 def test_frame_is_header_then_compact_utf8_json() -> None:
@@ -288,7 +332,7 @@ def test_a_sticky_error_does_not_grow_its_traceback() -> None:
 
 
 @given(st.binary(max_size=3000), st.lists(st.integers(min_value=0), max_size=10))
-@settings(max_examples=300)
+@settings(BOUNDED_WORK, max_examples=300)
 def test_arbitrary_bytes_yield_messages_or_our_error(data: bytes, cuts: list[int]) -> None:
     decoder = Decoder(max_frame=256)
     try:
@@ -301,7 +345,7 @@ def test_arbitrary_bytes_yield_messages_or_our_error(data: bytes, cuts: list[int
 
 
 @given(st.lists(messages, max_size=3), st.binary(max_size=200))
-@settings(max_examples=100)
+@settings(BOUNDED_WORK, max_examples=100)
 def test_valid_frames_then_garbage(msgs: list[dict[str, Any]], junk: bytes) -> None:
     decoder = Decoder()
     decoder.receive_data(b"".join(encode(m) for m in msgs) + junk)
@@ -381,13 +425,14 @@ def imports_of(module: str) -> set[str]:
     return imported
 
 
-@pytest.mark.parametrize("module", ["codec", "errors", "messages", "admission"])
+@pytest.mark.parametrize("module", ["codec", "errors", "messages", "admission", "waiting"])
 def test_sans_io_modules_import_no_io(module: str) -> None:
     assert not imports_of(module) & {"asyncio", "socket", "selectors", "threading", "time"}
 
 
 @pytest.mark.parametrize(
-    "module", ["codec", "errors", "messages", "admission", "link", "connection"]
+    "module",
+    ["codec", "errors", "messages", "admission", "link", "connection", "waiting", "accept_log"],
 )
 def test_net_imports_nothing_from_game_or_cli(module: str) -> None:
     assert not imports_of(module) & {"game", "cli"}

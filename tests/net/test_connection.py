@@ -27,7 +27,15 @@ from net.connection import (
 from net.errors import LocalProtocolError
 from net.messages import Hello, Say, Show, Welcome
 
-from .harness import FAST, WAIT, hello_frame, run, start_echo_host, well_behaved
+from .harness import (
+    LOAD_MARGIN,
+    STEADY,
+    WAIT,
+    hello_frame,
+    run,
+    start_echo_host,
+    well_behaved,
+)
 
 
 async def fake_host(answer: Callable_t) -> tuple[asyncio.Server, int]:
@@ -51,7 +59,7 @@ async def fake_host(answer: Callable_t) -> tuple[asyncio.Server, int]:
 Callable_t = Any
 
 
-async def pair(limits: Limits = FAST) -> tuple[Connection, Connection, asyncio.Server]:
+async def pair(limits: Limits = STEADY) -> tuple[Connection, Connection, asyncio.Server]:
     """A host-side and a join-side Connection talking to each other."""
     accepted: asyncio.Queue[Connection] = asyncio.Queue()
 
@@ -94,7 +102,7 @@ def test_version_mismatch_is_refused_with_both_versions_named(
     async def main() -> None:
         host = await start_echo_host()
         with pytest.raises(Refused) as info:
-            await connect("127.0.0.1", host.port, Hello(name="bob", version=2), limits=FAST)
+            await connect("127.0.0.1", host.port, Hello(name="bob", version=2), limits=STEADY)
         assert info.value.code == "version"
         assert "version 1" in info.value.reason and "version 2" in info.value.reason
         with pytest.raises(Refused, match="not 'chess'") as info:
@@ -118,7 +126,7 @@ def test_a_join_retrying_with_the_wrong_version_is_a_warning_once_a_minute(
         host = await start_echo_host()
         for _ in range(5):
             with pytest.raises(Refused):
-                await connect("127.0.0.1", host.port, Hello(name="bob", version=2), limits=FAST)
+                await connect("127.0.0.1", host.port, Hello(name="bob", version=2), limits=STEADY)
         await host.aclose()
 
     run(main())
@@ -151,7 +159,7 @@ def test_join_refuses_a_host_of_another_version() -> None:
     async def main() -> None:
         server, port = await fake_host(answer)
         with pytest.raises(HandshakeError) as info:
-            await connect("127.0.0.1", port, Hello(name="bob"), limits=FAST)
+            await connect("127.0.0.1", port, Hello(name="bob"), limits=STEADY)
         reason = info.value.reason
         assert "version 2" in reason and "version 1" in reason
         server.close()
@@ -168,10 +176,10 @@ def test_a_refusal_from_on_connect_reaches_the_join() -> None:
             await pending.refuse("again", "full")
 
     async def main() -> None:
-        server = await serve(on_connect, "127.0.0.1", 0, limits=FAST)
+        server = await serve(on_connect, "127.0.0.1", 0, limits=STEADY)
         port = server.sockets[0].getsockname()[1]
         with pytest.raises(Refused) as info:
-            await connect("127.0.0.1", port, Hello(name="bob"), limits=FAST)
+            await connect("127.0.0.1", port, Hello(name="bob"), limits=STEADY)
         assert (info.value.code, info.value.reason) == ("full", "this table is full")
         server.close()
 
@@ -221,7 +229,7 @@ def test_connect_to_something_else_is_a_handshake_error(reply: bytes) -> None:
 
     async def main() -> None:
         server, port = await fake_host(answer)
-        limits = dataclasses.replace(FAST, hello_timeout=0.3)
+        limits = dataclasses.replace(STEADY, hello_timeout=0.3)
         with pytest.raises(HandshakeError):
             await connect("127.0.0.1", port, Hello(name="bob"), limits=limits)
         server.close()
@@ -245,12 +253,12 @@ def test_on_connect_failures_are_contained_and_logged(caplog: pytest.LogCaptureF
             await conn.recv()
 
     async def main() -> None:
-        server = await serve(on_connect, "127.0.0.1", 0, limits=FAST)
+        server = await serve(on_connect, "127.0.0.1", 0, limits=STEADY)
         port = server.sockets[0].getsockname()[1]
         for _ in range(2):
             with pytest.raises(HandshakeError):
-                await connect("127.0.0.1", port, Hello(name="bob"), limits=FAST)
-        conn = await connect("127.0.0.1", port, Hello(name="bob"), limits=FAST)
+                await connect("127.0.0.1", port, Hello(name="bob"), limits=STEADY)
+        conn = await connect("127.0.0.1", port, Hello(name="bob"), limits=STEADY)
         await conn.send(Say(seq=1, text="still here"))
         assert (await asyncio.wait_for(conn.recv(), WAIT)).text == "still here"
         await conn.close()
@@ -330,21 +338,24 @@ def test_an_abrupt_close_is_connection_lost() -> None:
 
 
 def test_keepalive_notices_a_silent_peer_on_both_sides() -> None:
+    limits = dataclasses.replace(STEADY, dead_after=0.3)
+
     async def silent_host(reader: Any, writer: asyncio.StreamWriter, hello: Any) -> None:
         writer.write(encode(Welcome(name="bob", host="ann", token="t").to_dict()))
         await reader.read()  # read (and ignore pings) but never answer
 
     async def main() -> None:
         server, port = await fake_host(silent_host)
-        join = await connect("127.0.0.1", port, Hello(name="bob"), limits=FAST)
+        join = await connect("127.0.0.1", port, Hello(name="bob"), limits=limits)
         start = time.monotonic()
         with pytest.raises(ConnectionClosed) as info:
             await asyncio.wait_for(join.recv(), WAIT)
         assert not info.value.left and info.value.reason.startswith("connection lost")
-        assert 0.25 < time.monotonic() - start < 2.0
+        # Not before dead_after (a stall only makes it later), and not much after.
+        assert 0.25 < time.monotonic() - start < limits.dead_after + LOAD_MARGIN
         server.close()
 
-        echo = await start_echo_host()
+        echo = await start_echo_host(limits)
         sock = socket.create_connection(("127.0.0.1", echo.port))
         sock.sendall(hello_frame())  # then silence, though the socket stays open
         closed = await asyncio.wait_for(echo.ended.get(), WAIT)
@@ -356,11 +367,15 @@ def test_keepalive_notices_a_silent_peer_on_both_sides() -> None:
 
 
 def test_keepalive_keeps_a_quiet_connection_open() -> None:
+    # Pings every 50 ms against a 1 s dead_after: only a stall of the whole loop for most of a
+    # second (both ends are in it) could look like silence.
+    limits = dataclasses.replace(STEADY, dead_after=1.0)
+
     async def main() -> None:
-        host, join, server = await pair()
-        # Five dead_after periods with no application traffic: pings keep both ends alive.
+        host, join, server = await pair(limits)
+        # Three dead_after periods with no application traffic: pings keep both ends alive.
         with pytest.raises(TimeoutError):
-            await asyncio.wait_for(host.recv(), 1.5)
+            await asyncio.wait_for(host.recv(), 3 * limits.dead_after)
         assert host.closed is None and join.closed is None
         await join.send(Say(seq=1, text="still here"))
         assert await asyncio.wait_for(host.recv(), WAIT) == Say(seq=1, text="still here")
@@ -372,7 +387,7 @@ def test_keepalive_keeps_a_quiet_connection_open() -> None:
 
 def test_slowloris_after_the_handshake() -> None:
     async def main() -> None:
-        echo = await start_echo_host(dataclasses.replace(FAST, dead_after=5.0))
+        echo = await start_echo_host(dataclasses.replace(STEADY, frame_timeout=0.2))
         _reader, writer = await asyncio.open_connection("127.0.0.1", echo.port)
         writer.write(hello_frame() + b"\x00\x00\x00\x10{")
         closed = await asyncio.wait_for(echo.ended.get(), WAIT)
@@ -387,13 +402,17 @@ def test_slowloris_after_the_handshake() -> None:
 
 
 def test_close_is_idempotent_and_bounded() -> None:
+    # The bound is close_timeout plus the load margin, below dead_after: a close that waited
+    # for the keep-alive to give up on the peer instead would still fail it.
+    assert STEADY.close_timeout + LOAD_MARGIN < STEADY.dead_after
+
     async def main() -> None:
         host, join, server = await pair()
         start = time.monotonic()
         await asyncio.gather(join.close(), join.close())
         await join.close()
         await host.close()  # after the peer already left
-        assert time.monotonic() - start < FAST.close_timeout * 2
+        assert time.monotonic() - start < STEADY.close_timeout + LOAD_MARGIN
         assert join.closed is not None and host.closed is not None
         server.close()
 
@@ -407,10 +426,12 @@ def test_close_is_bounded_when_the_peer_never_closes() -> None:
 
     async def main() -> None:
         server, port = await fake_host(stubborn)
-        join = await connect("127.0.0.1", port, Hello(name="bob"), limits=FAST)
+        join = await connect("127.0.0.1", port, Hello(name="bob"), limits=STEADY)
         start = time.monotonic()
         await join.close()
-        assert time.monotonic() - start < FAST.close_timeout + 0.5
+        # The stubborn host does not answer pings either: below dead_after, only close_timeout
+        # can have ended the wait.
+        assert time.monotonic() - start < STEADY.close_timeout + LOAD_MARGIN < STEADY.dead_after
         server.close()
 
     run(main())
@@ -465,7 +486,7 @@ def test_limits_are_validated() -> None:
 
 
 def test_a_host_that_is_not_reading_stops_reading_the_socket() -> None:
-    limits = dataclasses.replace(FAST, dead_after=5.0, ping_interval=1.0)
+    limits = dataclasses.replace(STEADY, dead_after=5.0, ping_interval=1.0)
 
     async def main() -> None:
         host, join, server = await pair(limits)
@@ -518,7 +539,7 @@ def test_cancelling_connect_leaves_no_socket_behind() -> None:
 def test_a_hello_deadline_passing_while_connecting_is_a_handshake_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    limits = dataclasses.replace(FAST, hello_timeout=0.1)
+    limits = dataclasses.replace(STEADY, hello_timeout=0.1)
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
@@ -534,7 +555,7 @@ def test_a_hello_deadline_passing_while_connecting_is_a_handshake_error(
 
 
 def test_a_hello_that_cannot_be_sent_leaves_no_socket_behind() -> None:
-    limits = dataclasses.replace(FAST, max_frame=20)  # no hello fits
+    limits = dataclasses.replace(STEADY, max_frame=20)  # no hello fits
     gone = asyncio.Event()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -17,7 +17,7 @@ from net.connection import Connection, ConnectionClosed, Limits
 from net.messages import Show
 
 from .harness import (
-    FAST,
+    STEADY,
     WAIT,
     decode_frames,
     hello_frame,
@@ -38,47 +38,49 @@ def exact_limit_hello(limit: int) -> bytes:
 
 
 HELLO_HEAD = b'{"type":"hello","protocol":"tablechat","version":1,"name":"m"'
-BIG = dataclasses.replace(FAST, max_frame=1 << 18)
+BIG = dataclasses.replace(STEADY, max_frame=1 << 18)
+# A frame begun and left unfinished is cut after this; a stall only makes it later.
+SLOWLORIS = dataclasses.replace(STEADY, frame_timeout=0.2)
 
 # (id, payload, expected substring of the error frame's reason, limits)
 ERROR_CASES = [
-    ("header ff ff ff ff", b"\xff\xff\xff\xff", "4294967295 bytes, over the 65536", FAST),
-    ("length 0", b"\x00\x00\x00\x00", "empty body", FAST),
-    ("one over the limit", frame(b" " * 65537), "65537 bytes, over the 65536-byte limit", FAST),
-    ("half a header then silence", b"\x00\x00", "not finished within 0.2 s", FAST),
-    ("half a body then silence", b"\x00\x00\x00\x64" + b"{" * 50, "not finished within", FAST),
-    ("invalid utf-8", frame(HELLO_HEAD[:-1] + b'\xff"}'), "not valid UTF-8", FAST),
-    ("brackets (size)", frame(b"[" * 100000 + b"]" * 100000), "200000 bytes, over", FAST),
+    ("header ff ff ff ff", b"\xff\xff\xff\xff", "4294967295 bytes, over the 65536", STEADY),
+    ("length 0", b"\x00\x00\x00\x00", "empty body", STEADY),
+    ("one over the limit", frame(b" " * 65537), "65537 bytes, over the 65536-byte limit", STEADY),
+    ("half a header then silence", b"\x00\x00", "not finished within 0.2 s", SLOWLORIS),
+    ("half a body then silence", b"\x00\x00\x00\x64" + b"{" * 50, "not finished", SLOWLORIS),
+    ("invalid utf-8", frame(HELLO_HEAD[:-1] + b'\xff"}'), "not valid UTF-8", STEADY),
+    ("brackets (size)", frame(b"[" * 100000 + b"]" * 100000), "200000 bytes, over", STEADY),
     ("brackets (depth)", frame(b"[" * 100000 + b"]" * 100000), "deeper than 32", BIG),
     (
         "5000-digit integer",
         frame(b'{"type":"hello","version":' + b"9" * 5000 + b"}"),
         "integer of 5000 digits",
-        FAST,
+        STEADY,
     ),
-    ("duplicate type", frame(HELLO_HEAD + b',"type":"hello"}'), "duplicate key 'type'", FAST),
-    ("json array", frame(b'["hello"]'), "JSON array, not an object", FAST),
-    ("unknown type first", encode({"type": "gimme"}), "expected hello, received 'gimme'", FAST),
-    ("http request line", b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", "1195725856 bytes", FAST),
+    ("duplicate type", frame(HELLO_HEAD + b',"type":"hello"}'), "duplicate key 'type'", STEADY),
+    ("json array", frame(b'["hello"]'), "JSON array, not an object", STEADY),
+    ("unknown type first", encode({"type": "gimme"}), "expected hello, received 'gimme'", STEADY),
+    ("http request line", b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", "1195725856 bytes", STEADY),
     (
         "unknown type after hello",
         hello_frame() + encode({"type": "gimme", "x": 1}),
         "unknown message type 'gimme'",
-        FAST,
+        STEADY,
     ),
     (
         "say with bad seq",
         hello_frame() + encode({"type": "say", "seq": -1, "text": ""}),
         "say.seq",
-        FAST,
+        STEADY,
     ),
     (
         "show from the join",
         hello_frame() + encode({"type": "show", "kind": "chat", "text": "x"}),
         "expected say",
-        FAST,
+        STEADY,
     ),
-    ("nan", frame(HELLO_HEAD + b',"code":NaN}'), "NaN is not allowed", FAST),
+    ("nan", frame(HELLO_HEAD + b',"code":NaN}'), "NaN is not allowed", STEADY),
 ]
 
 
@@ -189,10 +191,12 @@ def test_a_mebibyte_of_random_bytes() -> None:
 
 @pytest.mark.usefixtures("no_errors_logged")
 def test_silence_before_hello_is_cut_at_the_hello_deadline() -> None:
+    # Short enough for a quick test, long enough that the well-behaved join afterwards (whose
+    # hello leaves in the same loop step as its connect completes) is not cut by a stall.
     async def main() -> None:
-        host = await start_echo_host(dataclasses.replace(FAST, hello_timeout=0.2))
+        host = await start_echo_host(dataclasses.replace(STEADY, hello_timeout=0.5))
         frames, _ = await raw_exchange(host.port, b"")
-        assert "no hello within 0.2 s" in frames[-1]["reason"]
+        assert "no hello within 0.5 s" in frames[-1]["reason"]
         await well_behaved(host.port)
         await host.aclose()
 
@@ -211,7 +215,9 @@ async def _deaf_peer(port: int) -> socket.socket:
 
 @pytest.mark.usefixtures("no_errors_logged")
 def test_a_peer_that_never_reads_is_dropped() -> None:
-    limits = dataclasses.replace(FAST, max_send_buffer=64 * 1024, dead_after=2.0)
+    # The deaf peer never answers a ping either: dead_after is far beyond the test's bound, so
+    # the keep-alive cannot get there first with another reason.
+    limits = dataclasses.replace(STEADY, max_send_buffer=64 * 1024, dead_after=60.0)
     dropped: asyncio.Queue[ConnectionClosed] = asyncio.Queue()
 
     async def flood(conn: Connection) -> None:
@@ -241,7 +247,7 @@ def test_a_peer_that_never_reads_is_dropped() -> None:
 def test_send_nowait_drops_a_peer_that_never_reads_at_once() -> None:
     # dead_after is far beyond the test's bound: the drop must come from the send buffer limit
     # alone, the moment it is passed, not from the keep-alive giving up on the peer later.
-    limits = dataclasses.replace(FAST, max_send_buffer=64 * 1024, dead_after=60.0)
+    limits = dataclasses.replace(STEADY, max_send_buffer=64 * 1024, dead_after=60.0)
     dropped: asyncio.Queue[tuple[int, ConnectionClosed]] = asyncio.Queue()
 
     async def flood(conn: Connection) -> None:
@@ -273,7 +279,7 @@ def test_send_nowait_drops_a_peer_that_never_reads_at_once() -> None:
 def test_a_ping_flood_from_a_peer_that_never_reads_is_no_internal_error() -> None:
     # Answering each ping fills the send buffer of a peer that never reads: the pong's write
     # drops it, and that must end the link quietly, not as an "internal error".
-    limits = dataclasses.replace(FAST, max_send_buffer=4096, dead_after=5.0, ping_interval=1.0)
+    limits = dataclasses.replace(STEADY, max_send_buffer=4096, dead_after=5.0, ping_interval=1.0)
     ended: asyncio.Queue[ConnectionClosed] = asyncio.Queue()
 
     async def wait_for_end(conn: Connection) -> None:

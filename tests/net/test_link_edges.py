@@ -12,7 +12,7 @@ from net.codec import encode
 from net.connection import ConnectionClosed, PendingConnection, connect, serve
 from net.messages import Hello, Show, Welcome
 
-from .harness import FAST, WAIT, hello_frame, run, start_echo_host
+from .harness import STEADY, WAIT, hello_frame, run, start_echo_host
 
 
 def test_nothing_after_a_message_level_error_is_returned() -> None:
@@ -32,7 +32,7 @@ def test_nothing_after_a_message_level_error_is_returned() -> None:
                 outcomes.put_nowait(closed)
 
     async def main() -> None:
-        server = await serve(on_connect, "127.0.0.1", 0, limits=FAST)
+        server = await serve(on_connect, "127.0.0.1", 0, limits=STEADY)
         port = server.sockets[0].getsockname()[1]
         _, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(
@@ -57,8 +57,11 @@ def test_nothing_after_a_message_level_error_is_returned() -> None:
 def test_a_frame_split_while_we_pause_reading_is_not_slowloris() -> None:
     # Our consumer is busy for longer than frame_timeout with the inbox full: reading pauses,
     # possibly in the middle of a frame. The peer sent everything at once and must not be
-    # accused of a slow frame.
-    limits = dataclasses.replace(FAST, frame_timeout=0.2, ping_interval=5.0, dead_after=10.0)
+    # accused of a slow frame. A deadline wrongly left running would be due before the pause
+    # ends, and timers run in order however late, so a stall cannot hide it; after the pause
+    # a stall of up to frame_timeout cannot fake it.
+    limits = dataclasses.replace(STEADY, frame_timeout=1.0, ping_interval=5.0, dead_after=10.0)
+    pause = 1.5 * limits.frame_timeout
     count = 399
     result: asyncio.Future[tuple[int, ConnectionClosed | None]]
 
@@ -69,7 +72,7 @@ def test_a_frame_split_while_we_pause_reading_is_not_slowloris() -> None:
             if link._reading_paused:
                 break
             await asyncio.sleep(0.01)
-        await asyncio.sleep(limits.frame_timeout * 3)  # busy, not reading
+        await asyncio.sleep(pause)  # busy, not reading
         got = 0
         try:
             while got < count:
@@ -103,18 +106,18 @@ def test_a_frame_split_while_we_pause_reading_is_not_slowloris() -> None:
 def test_the_cause_of_an_end_is_readable_without_parsing_the_reason() -> None:
     async def main() -> None:
         host = await start_echo_host()
-        join = await connect("127.0.0.1", host.port, Hello(name="bob"), limits=FAST)
+        join = await connect("127.0.0.1", host.port, Hello(name="bob"), limits=STEADY)
         await join.close()
         assert join.closed is not None and join.closed.cause == "closed"
         left = await asyncio.wait_for(host.ended.get(), WAIT)
         assert (left.cause, left.left) == ("left", True)
         # lost
-        join = await connect("127.0.0.1", host.port, Hello(name="bob"), limits=FAST)
+        join = await connect("127.0.0.1", host.port, Hello(name="bob"), limits=STEADY)
         join._link.abort("test")
         lost = await asyncio.wait_for(host.ended.get(), WAIT)
         assert (lost.cause, lost.left) == ("lost", False)
         # error: the join sends a frame the host must not receive
-        join = await connect("127.0.0.1", host.port, Hello(name="bob"), limits=FAST)
+        join = await connect("127.0.0.1", host.port, Hello(name="bob"), limits=STEADY)
         join._link.write(Show(kind="chat", text="a host never receives this"))
         error = await asyncio.wait_for(host.ended.get(), WAIT)
         assert (error.cause, error.left) == ("error", False)
