@@ -185,10 +185,7 @@ class GuestSeat:
         """
         connection = self.connection
         if connection is not None:
-            # net.connection has no public call to fail a connection on a rule of the
-            # program's own (say.seq order is not net's to know); the link's is the one
-            # net uses for its own rules, so both kinds of error end the same way.
-            connection._link.fail(error, discard_queued=True)
+            connection.fail(error)
 
     async def detach(self, reason: str | None) -> None:
         """Forget the connection and close it, saying bye with *reason* if it is still open.

@@ -157,6 +157,16 @@ class Connection:
             raise self._link.closed from exc
         return message
 
+    def fail(self, error: RemoteProtocolError) -> None:
+        """The peer broke a rule of the program's own (one net cannot know, such as the order of
+        ``say.seq``): send an ``error`` frame with *error*'s reason and close.
+
+        Ends the connection exactly as a protocol error net finds itself: frames the peer sent
+        after the bad one are not returned, and the next :meth:`recv` raises ConnectionClosed
+        with cause ``"error"``.
+        """
+        self._link.fail(error, discard_queued=True)
+
     def end_sending(self, reason: str = "left") -> None:
         """Say ``bye`` with *reason* and half-close, but keep receiving.
 

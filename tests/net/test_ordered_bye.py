@@ -15,7 +15,7 @@ import pytest
 from net.connection import Connection, ConnectionClosed, PendingConnection, connect, serve
 from net.messages import Hello, Say, Show, Welcome
 
-from .harness import FAST, WAIT, run
+from .harness import STEADY, WAIT, run
 
 
 async def _answering_host(
@@ -26,7 +26,7 @@ async def _answering_host(
     async def on_connect(pending: PendingConnection) -> None:
         connection = await pending.accept(Welcome(name="bob", host="ann", token="tok"))
         # Let every say and the bye arrive before the first is read: the worst case.
-        await asyncio.sleep(FAST.ping_interval)
+        await asyncio.sleep(STEADY.ping_interval)
         try:
             while True:
                 message = await connection.recv()
@@ -35,7 +35,7 @@ async def _answering_host(
         except ConnectionClosed as closed:
             answered.put_nowait(closed)
 
-    return await serve(on_connect, "127.0.0.1", 0, limits=FAST)
+    return await serve(on_connect, "127.0.0.1", 0, limits=STEADY)
 
 
 async def _read_to_the_end(join: Connection) -> tuple[list[str], ConnectionClosed]:
@@ -55,7 +55,7 @@ def test_every_line_before_the_bye_is_answered(lines: int) -> None:
         ended: asyncio.Queue[ConnectionClosed] = asyncio.Queue()
         server = await _answering_host(ended)
         port = server.sockets[0].getsockname()[1]
-        join = await connect("127.0.0.1", port, Hello(name="bob"), limits=FAST)
+        join = await connect("127.0.0.1", port, Hello(name="bob"), limits=STEADY)
         for seq in range(1, lines + 1):
             await join.send(Say(seq=seq, text=f"line {seq}"))
         join.end_sending("left")
@@ -75,7 +75,7 @@ def test_nothing_may_be_sent_after_the_bye() -> None:
         ended: asyncio.Queue[ConnectionClosed] = asyncio.Queue()
         server = await _answering_host(ended)
         port = server.sockets[0].getsockname()[1]
-        join = await connect("127.0.0.1", port, Hello(name="bob"), limits=FAST)
+        join = await connect("127.0.0.1", port, Hello(name="bob"), limits=STEADY)
         join.end_sending("left")
         with pytest.raises(ConnectionClosed):
             await join.send(Say(seq=1, text="too late"))
