@@ -13,6 +13,7 @@ import functools
 import cli.hosting
 from cli.host import main
 from game.flood import FloodControl
+from game.table import Table
 
 SPAN = 1.0
 """Seconds that refusals must keep coming before the seat counts as flooding (real: 10)."""
@@ -22,7 +23,7 @@ def run() -> int:
     """Run the host program with a table whose flood rules have the short span; its status."""
     # Table(flood=...) is the engine's injection point; the host builds its table from the
     # name in cli.hosting, so that name gets the table with the short span.
-    quick = functools.partial(cli.hosting.Table, flood=FloodControl(persistent_span=SPAN))
+    quick = functools.partial(Table, flood=FloodControl(persistent_span=SPAN))
     setattr(cli.hosting, "Table", quick)  # noqa: B010
     return main()
 
