@@ -30,7 +30,7 @@ def test_a_piped_script_shows_the_answers_to_all_its_lines(players: Players, end
     )
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "  2  4 | X | 6" in out  # the board after the move in the middle square
+    assert "  2  4 |(X)| 6" in out  # the board after the move in the middle square
     assert "* waiting for alice (O)" in out
     assert out.rstrip().endswith("* score: no games finished yet")  # the last line's answer
     host.expect("bob left")
