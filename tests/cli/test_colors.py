@@ -27,12 +27,12 @@ def test_disabled_palette_is_plain() -> None:
 
 def test_enabled_palette_tells_things_apart() -> None:
     color = Palette(True)
-    assert color.board(" X | O ") != " X | O "
-    x_colored = color.board("X")
-    o_colored = color.board("O")
+    assert color.board("1  X | O") != "1  X | O"
+    x_colored = color.board("1  X")
+    o_colored = color.board("1  O")
     assert x_colored.replace("X", "") != o_colored.replace("O", "")  # X and O differ
     assert color.me("a") != color.other("a")
     assert len({color.notice("a"), color.error("a"), color.result("a")}) == 3
-    assert color.board("OK, Xavier") == "OK, Xavier"  # only lone marks are colored
+    assert color.board("1  OK, Xavier") == "1  OK, Xavier"  # only lone marks are colored
     prompt = color.readline_prompt("<bob> ")
     assert strip_readline_markers(prompt) == color.me("<bob> ")

@@ -25,8 +25,18 @@ LEAVE_SPEC = 1.0
 LOAD_MARGIN = 2.0
 
 # Our own terminal control, written with NO_COLOR set: the line clear before a message that
-# arrives while you type, and what readline itself writes (bracketed paste, meta key mode).
-OWN_SEQUENCES = (b"\r\x1b[2K", b"\x1b[?2004h", b"\x1b[?2004l", b"\x1b[?1034h", b"\x1b[?1h\x1b=")
+# arrives while you type (readline's rl_clear_visible_line writes "\r", erase to the end of
+# the row, "\r"; ours "\r" + CSI 2 K), and what readline itself writes (bracketed paste, meta
+# key mode).
+OWN_SEQUENCES = (
+    b"\r\x1b[K\r",
+    b"\r\x1b[K",
+    b"\r\x1b[2K",
+    b"\x1b[?2004h",
+    b"\x1b[?2004l",
+    b"\x1b[?1034h",
+    b"\x1b[?1h\x1b=",
+)
 
 
 def _without_own_sequences(raw: bytes) -> bytes:
