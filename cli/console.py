@@ -98,6 +98,7 @@ class Console:
         self._reader_id: int | None = None
         self._loop_thread_id: int | None = None
         self._rewake: asyncio.TimerHandle | None = None
+        self._winch_blocked = False
         self._saved_tty: Any = None
         self._queue: asyncio.Queue[str | None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -138,6 +139,13 @@ class Console:
         thread = threading.Thread(target=self._read_lines, name="console-input", daemon=True)
         thread.start()
         self._reader_id = thread.ident
+        if self._readline is not None:
+            # A resize (SIGWINCH) goes to any thread not blocking it. readline only notices it
+            # when its select() returns, so unless that is the reader thread the new width is
+            # taken late — after the next key or incoming line has been drawn for the old one.
+            # Blocking it on this thread (threads started from here later inherit that) sends
+            # it to the reader, which resizes at once, as readline does in a single thread.
+            self._winch_blocked = _block_winch()
 
     def install_signal_handlers(self) -> None:
         """Make Ctrl-C (SIGINT), SIGTERM and SIGHUP mean "leave": the reader gets EOF.
@@ -187,6 +195,9 @@ class Console:
                 self._pending.clear()
                 self._reading = False
             _restore_tty(self._in, self._saved_tty)
+            if self._winch_blocked:
+                _block_winch(unblock=True)
+                self._winch_blocked = False
             self._flush()
 
     # ---------------------------------------------------------------------------- input
@@ -440,6 +451,18 @@ def _import_readline() -> ModuleType | None:
     except ImportError:  # Windows, or a Python built without it: input() still works
         return None
     return readline
+
+
+def _block_winch(*, unblock: bool = False) -> bool:
+    """Block (or unblock) SIGWINCH on the calling thread; False where there is no such thing."""
+    signum = getattr(signal, "SIGWINCH", None)
+    if signum is None or not hasattr(signal, "pthread_sigmask"):
+        return False
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK if unblock else signal.SIG_BLOCK, {signum})
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _save_tty(stream: TextIO) -> Any:

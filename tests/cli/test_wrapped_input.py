@@ -95,3 +95,32 @@ def test_wrapped_half_line_is_redrawn_whole(
     join.say("")
     at = _back(partial, cursor_back)
     host.expect("<bob> " + (partial[:at] + "Q" + partial[at:]).rstrip())
+
+
+def test_after_the_window_narrows_the_half_line_is_still_redrawn_whole(players: Players) -> None:
+    host, port = players.host()
+    join = players.join(port, "bob", columns=80)
+    host.expect("bob")
+    partial = PARTIAL["ascii"] + END
+    join.type(partial)
+    join.expect(END)
+    resized_at = len(join.raw)
+    join.child.setwinsize(ROWS, 40)  # SIGWINCH: readline re-reads the width and redraws
+    join.expect(END)
+    host.say("an incoming line from alice")
+    join.expect("<alice> an incoming line from alice")
+    join.expect(END)
+
+    screen = pyte.Screen(80, ROWS)
+    stream = pyte.ByteStream(screen)
+    stream.feed(join.raw[:resized_at])
+    screen.resize(ROWS, 40)  # like xterm: rows are cut, not re-flowed
+    stream.feed(join.raw[resized_at:])
+    rows = list(screen.display)
+    below = _input_rows(rows, "<alice> an incoming line from alice")
+    assert _squeezed("".join(below)) == _squeezed("<bob> " + partial), rows
+    # Above the incoming line, a terminal that cuts rows (xterm; pyte here) may keep pieces
+    # of the line as it was drawn before the resize: readline's own redraw after SIGWINCH
+    # leaves them (bash does the same). Ours starts from readline's new idea of the rows.
+    join.say("")
+    host.expect("<bob> " + partial.rstrip())
