@@ -6,8 +6,11 @@ import asyncio
 import io
 import logging
 import os
+import sys
 
-from cli.app import ConsoleLogHandler
+import pytest
+
+from cli.app import ConsoleLogHandler, make_console
 from cli.colors import Palette
 from cli.console import Console
 
@@ -90,3 +93,40 @@ def test_a_library_warning_quoting_the_peer_stays_one_visible_line() -> None:
     )
     ConsoleLogHandler(console).emit(record)
     assert out.getvalue().splitlines() == ["* net: you sent version x^J* bob sat down^[[2J"]
+
+
+class _Terminal(io.StringIO):
+    """A stream that says it is a terminal (the console is interactive with it)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_bell_rings_with_your_turn_only_when_asked_and_a_person_is_there() -> None:
+    out = _Terminal()
+    console = Console("me", Palette(False), stdin=_Terminal(), stdout=out, bell=True)
+    assert console.interactive
+    console.show("notice", "waiting for bob (O)")
+    assert "\a" not in out.getvalue()
+    console.show("notice", "your move (X)")
+    assert out.getvalue().endswith("* your move (X)\n\a")
+    console.show("chat", "your move", "bob")  # a peer cannot ring it
+    assert out.getvalue().count("\a") == 1
+
+    quiet = _Terminal()
+    Console("me", Palette(False), stdin=_Terminal(), stdout=quiet).show("notice", "your guess")
+    assert "\a" not in quiet.getvalue()
+    scripted = io.StringIO()
+    Console("me", Palette(False), stdin=io.StringIO(), stdout=scripted, bell=True).show(
+        "notice", "your guess"
+    )
+    assert "\a" not in scripted.getvalue()
+
+
+def test_make_console_passes_the_bell_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = _Terminal()
+    monkeypatch.setattr(sys, "stdin", _Terminal())
+    monkeypatch.setattr(sys, "stdout", out)
+    make_console("me", False, bell=True).show("notice", "your move (O)")
+    make_console("me", False).show("notice", "your move (O)")
+    assert out.getvalue().count("\a") == 1
