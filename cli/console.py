@@ -38,18 +38,14 @@ from types import ModuleType
 from typing import Any, TextIO
 
 from cli.colors import Palette
-from cli.readline_hook import REWAKE_AFTER, InputHook, ReadlineCalls, Waker
+from cli.input_redraw import CLEAR_LINE, InputRedraw
+from cli.readline_hook import REWAKE_AFTER, InputHook, Waker
 from cli.shown_lines import shown_rows
-from cli.terminal_layout import (
-    display_width,
-    erase_from_row_above,
-    rows_above_cursor,
-    terminal_columns,
-)
+from cli.terminal_layout import terminal_columns
+from cli.terminal_modes import block_winch, import_readline, isatty, restore_tty, save_tty
 from cli.visible import visible
 from game.delivery import is_your_turn
 
-_CLEAR_LINE = "\r\x1b[2K"  # carriage return, then erase the whole line (CSI 2 K)
 _READ_CHUNK = 65536
 
 
@@ -78,7 +74,7 @@ class Console:
         self._in = stdin if stdin is not None else sys.stdin
         self._out = stdout if stdout is not None else sys.stdout
         self._palette = palette
-        self.interactive = _isatty(self._in) and _isatty(self._out)
+        self.interactive = isatty(self._in) and isatty(self._out)
         self._bell = bell and self.interactive
         self._dumb = os.environ.get("TERM", "") in {"dumb", ""}
         self._lock = threading.Lock()
@@ -88,7 +84,7 @@ class Console:
         # previous line has been handled, so its answer (e.g. the board) is printed above it.
         self._want_line = threading.Event()
         self._hook_holds_lock = False
-        self._rl_calls: ReadlineCalls | None = None  # looked up on first use
+        self._redraw = InputRedraw(self._out, None, dumb=self._dumb)
         # Lines waiting for the reader thread to draw them (see the module docstring), the
         # PyOS_InputHook that does it (None where it could not be made), the signal that wakes
         # that thread, and the re-sent wake-up in case one was lost (cli.readline_hook).
@@ -127,8 +123,9 @@ class Console:
         self._queue = asyncio.Queue()
         self.install_signal_handlers()
         if self.interactive:
-            self._saved_tty = _save_tty(self._in)
-            self._readline = _import_readline()
+            self._saved_tty = save_tty(self._in)
+            self._readline = import_readline()
+            self._redraw = InputRedraw(self._out, self._readline, dumb=self._dumb)
             if self._readline is not None and hasattr(self._readline, "set_pre_input_hook"):
                 # Called by readline once the prompt is written and its buffer is fresh: from
                 # then on get_line_buffer() is the partial line and may be redrawn.
@@ -145,7 +142,7 @@ class Console:
             # taken late — after the next key or incoming line has been drawn for the old one.
             # Blocking it on this thread (threads started from here later inherit that) sends
             # it to the reader, which resizes at once, as readline does in a single thread.
-            self._winch_blocked = _block_winch()
+            self._winch_blocked = block_winch()
 
     def install_signal_handlers(self) -> None:
         """Make Ctrl-C (SIGINT), SIGTERM and SIGHUP mean "leave": the reader gets EOF.
@@ -190,13 +187,14 @@ class Console:
                 partial = ""
                 if self._dumb and self._reading and self._readline is not None:
                     partial = self._readline.get_line_buffer()
-                clear = self._clear_dumb(partial) if self._dumb else _CLEAR_LINE
+                shown = self._prompt + partial if self._reading else ""
+                clear = InputRedraw.clear_dumb(shown) if self._dumb else CLEAR_LINE
                 self._write(clear + "".join(self._pending))
                 self._pending.clear()
                 self._reading = False
-            _restore_tty(self._in, self._saved_tty)
+            restore_tty(self._in, self._saved_tty)
             if self._winch_blocked:
-                _block_winch(unblock=True)
+                block_winch(unblock=True)
                 self._winch_blocked = False
             self._flush()
 
@@ -326,7 +324,7 @@ class Console:
             else:
                 # No input hook (no readline, an unusual build): draw from here, and accept
                 # that a keystroke handled at this very moment may be drawn oddly.
-                self._write_above_input(text)
+                self._redraw.draw_above(text, self._prompt, self._plain_prompt)
             self._flush()
 
     def _wake_reader(self) -> None:
@@ -359,74 +357,12 @@ class Console:
             if self._reading and self._pending and not self._closed:
                 text = "".join(self._pending)
                 self._pending.clear()
-                self._write_above_input(text)
+                self._redraw.draw_above(text, self._prompt, self._plain_prompt)
                 self._flush()
             if not self._pending and self._input_hook is not None:
                 self._input_hook.disarm()  # nothing left: readline's select() blocks again
         finally:
             self._lock.release()
-
-    @property
-    def _rl(self) -> ReadlineCalls:
-        if self._rl_calls is None:
-            self._rl_calls = ReadlineCalls(self._readline)
-        return self._rl_calls
-
-    def _write_above_input(self, text: str) -> None:
-        # Erase the prompt and partial line (all the rows they wrap over), write text, then put
-        # the prompt and the partial line back.
-        partial = self._readline.get_line_buffer() if self._readline is not None else ""
-        if self._dumb:
-            self._write(self._clear_dumb(partial) + text)
-        elif self._rl.clear_visible_line is not None:
-            self._rl.clear_visible_line()
-            self._rl.flush_c_stdout()  # readline wrote the erase through C stdio
-            self._write(text)
-        elif self._readline is not None:
-            self._write(self._erase_input(partial) + text)
-        else:
-            self._write(_CLEAR_LINE + text)
-        self._flush()
-        # Best: readline redraws prompt and line itself, cursor where it was (the person may
-        # be editing mid-line). Else write them; the cursor ends last.
-        if not self._forced_redisplay():
-            self._write(self._plain_prompt + partial)
-
-    def _forced_redisplay(self) -> bool:
-        """Ask GNU readline to redraw its prompt and line from scratch on the current row.
-
-        ``rl_forced_update_display`` is what readline's own callers use after printing above
-        the input line; Python's readline module does not expose it (its ``redisplay()`` only
-        redraws what readline believes changed, which is nothing). Returns False when it is
-        not there (libedit, no ctypes, an unusual build): the caller then redraws by hand.
-        """
-        redraw = self._rl.forced_update_display
-        if redraw is None:
-            return False
-        try:
-            redraw()
-        except Exception:  # never let a redraw take the program down
-            self._rl.forced_update_display = None
-            return False
-        return True
-
-    def _erase_input(self, partial: str) -> str:
-        """Escape codes erasing the prompt and *partial* where readline cannot do it (libedit):
-        up from the cursor's row to the prompt's first row, then to the end of the screen."""
-        columns = terminal_columns(self._out)
-        if columns is None:
-            return _CLEAR_LINE
-        point = self._rl.point()
-        encoded = partial.encode()
-        before = partial if point is None else encoded[:point].decode(errors="ignore")
-        used = display_width(self._prompt) + display_width(before)
-        return erase_from_row_above(rows_above_cursor(used, columns))
-
-    def _clear_dumb(self, partial: str) -> str:
-        # A dumb terminal knows no escape codes: overwrite the prompt and partial line with
-        # spaces instead (wide characters may leave a little behind; nothing is garbled).
-        width = display_width(self._prompt) + display_width(partial) if self._reading else 0
-        return "\r" + " " * width + "\r"
 
     def _write(self, text: str) -> None:
         with contextlib.suppress(OSError, ValueError):  # a closed terminal must not crash us
@@ -435,53 +371,3 @@ class Console:
     def _flush(self) -> None:
         with contextlib.suppress(OSError, ValueError):
             self._out.flush()
-
-
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _import_readline() -> ModuleType | None:
-    # Imported only in interactive mode: it is slow to load and may print escape codes at import.
-    try:
-        import readline  # noqa: PLC0415 (lazy: keeps start-up cheap)
-    except ImportError:  # Windows, or a Python built without it: input() still works
-        return None
-    return readline
-
-
-def _block_winch(*, unblock: bool = False) -> bool:
-    """Block (or unblock) SIGWINCH on the calling thread; False where there is no such thing."""
-    signum = getattr(signal, "SIGWINCH", None)
-    if signum is None or not hasattr(signal, "pthread_sigmask"):
-        return False
-    try:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK if unblock else signal.SIG_BLOCK, {signum})
-    except (OSError, ValueError):
-        return False
-    return True
-
-
-def _save_tty(stream: TextIO) -> Any:
-    try:
-        import termios  # noqa: PLC0415 (lazy: keeps start-up cheap)
-
-        return termios.tcgetattr(stream.fileno())
-    except (ImportError, OSError, ValueError, AttributeError):
-        return None
-
-
-def _restore_tty(stream: TextIO, saved: Any) -> None:
-    # readline puts the terminal in its own mode while it waits for a line; we may exit while
-    # the reader thread is still waiting, so put back the modes we found.
-    if saved is None:
-        return
-    try:
-        import termios  # noqa: PLC0415 (lazy: keeps start-up cheap)
-
-        termios.tcsetattr(stream.fileno(), termios.TCSADRAIN, saved)
-    except (ImportError, OSError, ValueError, AttributeError):
-        pass
