@@ -318,8 +318,13 @@ class Console:
                 self._write(text)
             elif self._input_hook is not None:
                 self._pending.append(text)  # the reader thread draws it, woken right away
-                self._input_hook.arm()
-                self._wake_reader()
+                if not self._input_hook.armed:
+                    # One wake-up per batch: lines coming before the draw join it. A signal
+                    # per line would flood asyncio's wakeup pipe when a burst comes (CPython
+                    # writes every caught signal there and complains, on the terminal, when
+                    # it is full; a SIGINT could then be lost).
+                    self._input_hook.arm()
+                    self._wake_reader()
                 return
             else:
                 # No input hook (no readline, an unusual build): draw from here, and accept

@@ -130,3 +130,38 @@ def test_make_console_passes_the_bell_on(monkeypatch: pytest.MonkeyPatch) -> Non
     make_console("me", False, bell=True).show("notice", "your move (O)")
     make_console("me", False).show("notice", "your move (O)")
     assert out.getvalue().count("\a") == 1
+
+
+class _FakeHook:
+    armed = False
+
+    def arm(self) -> None:
+        self.armed = True
+
+    def disarm(self) -> None:
+        self.armed = False
+
+
+class _CountingWaker:
+    wakes = 0
+
+    def wake(self, thread_id: int) -> None:
+        self.wakes += 1
+
+
+def test_a_burst_of_lines_wakes_the_reader_once() -> None:
+    """One signal per batch: a signal per line filled asyncio's wakeup pipe in a burst (seen
+    as "Exception ignored when trying to write to the signal wakeup fd" on the terminal)."""
+    console = Console("me", Palette(False), stdin=_Terminal(), stdout=_Terminal())
+    hook, waker = _FakeHook(), _CountingWaker()
+    # As start() leaves it while the prompt is on screen and readline waits for a key.
+    console._input_hook, console._waker, console._reader_id = hook, waker, 1  # type: ignore[assignment]
+    console._reading = True
+    for number in range(500):
+        console.notice(f"line {number}")
+    armed_by_the_burst = hook.armed
+    assert waker.wakes == 1 and armed_by_the_burst
+    console._draw_pending()  # the reader thread, called by readline: draws all, disarms
+    assert hook.armed is not armed_by_the_burst and not console._pending
+    console.notice("one more")
+    assert waker.wakes == 2
