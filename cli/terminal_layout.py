@@ -92,10 +92,11 @@ def wrap_words(text: str, width: int) -> list[str]:
         if row.strip() and row_width + word_width > width:
             rows.append(row.rstrip(" "))
             row, row_width = "", 0
-        while row_width + word_width > width:  # a word longer than the whole row
-            head, word = _cut(word, width - row_width)
-            rows.append(row + head)
-            row, row_width = "", 0
+        if row_width + word_width > width:
+            row, row_width = "", 0  # only an indent was there: the word needs the whole row
+        while word_width > width:  # a word longer than the whole row
+            head, word = _cut(word, width)
+            rows.append(head)
             word_width = display_width(word)
         row, row_width = row + word, row_width + word_width
     rows.append(row.rstrip(" "))
