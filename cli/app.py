@@ -26,9 +26,20 @@ class Failure(Exception):
         self.status = status
 
 
-def make_console(name: str, color: bool) -> Console:
-    """Build the console for *name*, colored only when wanted and possible."""
-    return Console(name, Palette(color_wanted(color, sys.stdout)))
+def make_console(name: str, color: bool, bell: bool = False) -> Console:
+    """Build the console for *name*.
+
+    Args:
+        name: your name, shown in the prompt.
+        color: whether colors are wanted (--no-color says no); they are used only when
+            possible too (a terminal, no NO_COLOR, colorama importable).
+        bell: ring the terminal bell with the notice that it is your turn (--bell); only in
+            a terminal.
+
+    Returns:
+        The console, not started.
+    """
+    return Console(name, Palette(color_wanted(color, sys.stdout)), bell=bell)
 
 
 class ConsoleLogHandler(logging.Handler):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from typing import TextIO
 
 # ANSI SGR codes. They are what colorama's Fore/Style constants hold too; keeping them here means
@@ -17,15 +16,26 @@ from typing import TextIO
 _RESET = "\x1b[0m"
 _DIM = "\x1b[2m"
 _BOLD = "\x1b[1m"
+_UNDERLINE = "\x1b[4m"
+_REVERSE = "\x1b[7m"
 _RED = "\x1b[31m"
 _GREEN = "\x1b[32m"
 _YELLOW = "\x1b[33m"
 _BLUE = "\x1b[34m"
 _MAGENTA = "\x1b[35m"
 _CYAN = "\x1b[36m"
+_BRIGHT_GREEN = "\x1b[92m"
 
-# An X or O standing alone in a board picture (not inside a word such as "XO-game" or "OK").
-_MARK = re.compile(r"(?<![A-Za-z])([XO])(?![A-Za-z])")
+# What a board row may hold that is painted: a mark standing alone (not inside a word such as
+# "XO-game" or "OK"), and the brackets the game puts around the winning cells ("[X]", one pair
+# around a horizontal run "[X X X X X]") and parentheses around the last move ("(X)").
+_BOARD_TOKEN = re.compile(r"(?<![A-Za-z])[XO](?![A-Za-z])|[\[\]()]")
+# Only rows of an m,n,k grid start with a row number; the hangman picture and words never do,
+# so its gallows head "O" is never painted as a piece.
+_GRID_ROW = re.compile(r"\s*\d+\s")
+_MARK_COLOR = {"X": _CYAN, "O": _BLUE}
+_LAST_MOVE = _REVERSE
+_WINNING = _BOLD + _UNDERLINE
 
 
 def color_wanted(flag: bool, stream: TextIO, environ: dict[str, str] | None = None) -> bool:
@@ -72,8 +82,12 @@ class Palette:
         return self._paint(_BOLD + _MAGENTA, text)
 
     def notice(self, text: str) -> str:
-        """Table information: joins, leaves, whose turn (dim)."""
+        """Table information: joins, leaves, waiting for the other (dim)."""
         return self._paint(_DIM, text)
+
+    def turn(self, text: str) -> str:
+        """The notice that it is your turn: bright, in your own color, never dim."""
+        return self._paint(_BOLD + _BRIGHT_GREEN, text)
 
     def error(self, text: str) -> str:
         """An explanation for the one who erred (red)."""
@@ -84,13 +98,30 @@ class Palette:
         return self._paint(_BOLD + _YELLOW, text)
 
     def board(self, line: str) -> str:
-        """One line of a board picture with X and O marks in two distinct colors."""
-        if not self.enabled:
+        """One row of a board picture, painted only if it is a grid row (it starts with a row
+        number): X and O in two colors, the last move "(X)" in reverse video, the winning
+        cells "[X]" bold and underlined (brackets included); marks keep their colors."""
+        if not self.enabled or not _GRID_ROW.match(line):
             return line
-        paint: Callable[[re.Match[str]], str] = lambda m: self._paint(  # noqa: E731
-            _BOLD + (_CYAN if m.group(1) == "X" else _BLUE), m.group(1)
-        )
-        return _MARK.sub(paint, line)
+        parts: list[str] = []
+        winning = last = False
+        end = 0
+        for token in _BOARD_TOKEN.finditer(line):
+            parts.append(line[end : token.start()])
+            end = token.end()
+            char = token.group()
+            if char in "[]":
+                winning = char == "["
+                parts.append(self._paint(_BOLD + _YELLOW, char))
+            elif char in "()":
+                last = char == "("
+                parts.append(self._paint(_LAST_MOVE, char))
+            else:
+                style = _BOLD + _MARK_COLOR[char]
+                style += (_WINNING if winning else "") + (_LAST_MOVE if last else "")
+                parts.append(self._paint(style, char))
+        parts.append(line[end:])
+        return "".join(parts)
 
     def readline_prompt(self, text: str) -> str:
         """The prompt as readline wants it: escapes wrapped in \\x01…\\x02 so readline does not

@@ -2,23 +2,27 @@
 
 Both people may type at any time, so input and output are independent:
 
-* Lines are read by a worker thread — ``input()`` with GNU readline in a terminal, plain reads
-  of the file descriptor otherwise — and handed to the event loop through a queue. Reading in a
-  thread instead of ``select()`` on stdin is what works on Windows too (websockets' cli.py does
-  the same).
+* Lines are read by a worker thread — ``input()`` with GNU readline (or libedit) in a terminal,
+  plain reads of the file descriptor otherwise — and handed to the event loop through a queue.
+  Reading in a thread instead of ``select()`` on stdin is what works on Windows too
+  (websockets' cli.py does the same).
 * Output is written from the event loop — except while readline owns the input line. readline
   is not thread-safe: reading its buffer or redrawing it from the event loop while the reader
   thread is inside ``input()`` handling a keystroke corrupts it (seen as "embedded null byte"
   errors and glibc assertions when lines arrived during a paste). So lines arriving then are
-  queued, and drawn *on the reader thread* from ``PyOS_InputHook``, which CPython's readline
-  calls between keystrokes (at least every 0.1 s while it waits): clear the input line, write
-  the messages above it, and let readline redraw the prompt and your partial input, so nothing
-  you typed is garbled or lost. A lock keeps those writes whole.
+  queued and drawn *on the reader thread*, from CPython's ``PyOS_InputHook``, which is armed
+  and the reader woken by a signal only when something waits (cli.readline_hook: within a
+  millisecond or so, and no polling while idle). Drawing erases every row the prompt and your
+  partial input occupy (a long line wraps over several), writes the messages, and has readline
+  redraw prompt and input with the cursor where it was, so nothing typed is garbled or lost.
+  A lock keeps those writes whole.
+* Without readline (Windows, a Python built without it) incoming lines are written from the
+  event loop over the prompt line, and the prompt is written again after them.
 * In script mode (stdin or stdout not a terminal) no prompt and no escape code is written, and
   lines are read until EOF.
 
-Every piece of text from the other side goes through :func:`cli.visible.visible` here, at
-display time, before any color is added.
+Every piece of text from the other side goes through :func:`cli.visible.visible` (in
+cli.shown_lines), at display time, before any color is added.
 """
 
 from __future__ import annotations
@@ -30,14 +34,18 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
 from types import ModuleType
 from typing import Any, TextIO
 
 from cli.colors import Palette
-from cli.visible import visible, visible_lines
+from cli.input_redraw import CLEAR_LINE, InputRedraw
+from cli.readline_hook import REWAKE_AFTER, InputHook, Waker
+from cli.shown_lines import shown_rows
+from cli.terminal_layout import terminal_columns
+from cli.terminal_modes import block_winch, import_readline, isatty, restore_tty, save_tty
+from cli.visible import visible
+from game.delivery import is_your_turn
 
-_CLEAR_LINE = "\r\x1b[2K"  # carriage return, then erase the whole line (CSI 2 K)
 _READ_CHUNK = 65536
 
 
@@ -51,6 +59,7 @@ class Console:
         *,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
+        bell: bool = False,
     ) -> None:
         """Prepare a console for the person called *me*; nothing is read before :meth:`start`.
 
@@ -59,11 +68,14 @@ class Console:
             palette: colors (possibly disabled).
             stdin: where lines are read from (default sys.stdin).
             stdout: where everything is written (default sys.stdout).
+            bell: ring the terminal bell with the notice that it is your turn (only when
+                a person is there: interactive mode).
         """
         self._in = stdin if stdin is not None else sys.stdin
         self._out = stdout if stdout is not None else sys.stdout
         self._palette = palette
-        self.interactive = _isatty(self._in) and _isatty(self._out)
+        self.interactive = isatty(self._in) and isatty(self._out)
+        self._bell = bell and self.interactive
         self._dumb = os.environ.get("TERM", "") in {"dumb", ""}
         self._lock = threading.Lock()
         self._readline: ModuleType | None = None
@@ -72,12 +84,17 @@ class Console:
         # previous line has been handled, so its answer (e.g. the board) is printed above it.
         self._want_line = threading.Event()
         self._hook_holds_lock = False
-        # readline's rl_forced_update_display via ctypes: None = not looked up, False = absent.
-        self._rl_redraw: Any = None
-        # Lines waiting for the reader thread to draw them (see the module docstring), and the
-        # installed PyOS_InputHook that does it (None where it could not be installed).
+        self._redraw = InputRedraw(self._out, None, dumb=self._dumb)
+        # Lines waiting for the reader thread to draw them (see the module docstring), the
+        # PyOS_InputHook that does it (None where it could not be made), the signal that wakes
+        # that thread, and the re-sent wake-up in case one was lost (cli.readline_hook).
         self._pending: list[str] = []
-        self._input_hook: _InputHook | None = None
+        self._input_hook: InputHook | None = None
+        self._waker: Waker | None = None
+        self._reader_id: int | None = None
+        self._loop_thread_id: int | None = None
+        self._rewake: asyncio.TimerHandle | None = None
+        self._winch_blocked = False
         self._saved_tty: Any = None
         self._queue: asyncio.Queue[str | None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -102,18 +119,30 @@ class Console:
         is never a KeyboardInterrupt.
         """
         self._loop = asyncio.get_running_loop()
+        self._loop_thread_id = threading.get_ident()
         self._queue = asyncio.Queue()
         self.install_signal_handlers()
         if self.interactive:
-            self._saved_tty = _save_tty(self._in)
-            self._readline = _import_readline()
+            self._saved_tty = save_tty(self._in)
+            self._readline = import_readline()
+            self._redraw = InputRedraw(self._out, self._readline, dumb=self._dumb)
             if self._readline is not None and hasattr(self._readline, "set_pre_input_hook"):
                 # Called by readline once the prompt is written and its buffer is fresh: from
                 # then on get_line_buffer() is the partial line and may be redrawn.
                 self._readline.set_pre_input_hook(self._input_started)
-                self._input_hook = _InputHook.install(self._readline, self._draw_pending)
+                self._input_hook = InputHook.create(self._draw_pending)
+                if self._input_hook is not None:
+                    self._waker = Waker.install()
         thread = threading.Thread(target=self._read_lines, name="console-input", daemon=True)
         thread.start()
+        self._reader_id = thread.ident
+        if self._readline is not None:
+            # A resize (SIGWINCH) goes to any thread not blocking it. readline only notices it
+            # when its select() returns, so unless that is the reader thread the new width is
+            # taken late — after the next key or incoming line has been drawn for the old one.
+            # Blocking it on this thread (threads started from here later inherit that) sends
+            # it to the reader, which resizes at once, as readline does in a single thread.
+            self._winch_blocked = block_winch()
 
     def install_signal_handlers(self) -> None:
         """Make Ctrl-C (SIGINT), SIGTERM and SIGHUP mean "leave": the reader gets EOF.
@@ -143,8 +172,13 @@ class Console:
         self._closed = True
         if self._input_hook is not None:
             # First: the hook must never run once this console (or the interpreter) is gone.
-            self._input_hook.uninstall()
+            self._input_hook.disarm()
             self._input_hook = None
+        if self._rewake is not None:
+            self._rewake.cancel()
+        if self._waker is not None:
+            self._waker.close()
+            self._waker = None
         with self._lock:
             if self.interactive:
                 # The prompt (and any half line) is still on screen; remove it so the shell's
@@ -153,10 +187,15 @@ class Console:
                 partial = ""
                 if self._dumb and self._reading and self._readline is not None:
                     partial = self._readline.get_line_buffer()
-                self._write(self._clear_line(partial) + "".join(self._pending))
+                shown = self._prompt + partial if self._reading else ""
+                clear = InputRedraw.clear_dumb(shown) if self._dumb else CLEAR_LINE
+                self._write(clear + "".join(self._pending))
                 self._pending.clear()
                 self._reading = False
-            _restore_tty(self._in, self._saved_tty)
+            restore_tty(self._in, self._saved_tty)
+            if self._winch_blocked:
+                block_winch(unblock=True)
+                self._winch_blocked = False
             self._flush()
 
     # ---------------------------------------------------------------------------- input
@@ -232,6 +271,8 @@ class Console:
                         self._write("".join(self._pending))
                         self._pending.clear()
                         self._flush()
+                    if self._input_hook is not None:
+                        self._input_hook.disarm()
             self._deliver(line)
 
     def _read_stream(self) -> None:
@@ -261,90 +302,72 @@ class Console:
             text: the text; only board/notice/result texts may span lines.
             sender: the author of a chat line.
         """
-        p = self._palette
-        if kind == "chat":
-            # "<name> text": a peer's text never starts a line, so it cannot pass for a notice.
-            name = visible(sender if sender is not None else "?")
-            self._emit([f"{p.other('<' + name + '>')} {visible(text)}"])
-        elif kind == "error":
-            self._emit(_prefixed(visible_lines(text), "! ", p.error))
-        elif kind == "board":
-            self._emit(["  " + p.board(line) for line in visible_lines(text)])
-        elif kind == "result":
-            self._emit(_prefixed(visible_lines(text), "** ", p.result))
-        else:  # notice, and anything a newer host may invent: shown, never interpreted
-            self._emit(_prefixed(visible_lines(text), "* ", p.notice))
+        # The width is read now, not at start: the window may have been resized since.
+        width = terminal_columns(self._out) if self.interactive else None
+        rows = shown_rows(kind, text, sender, self._palette, width)
+        self._emit(rows, bell=self._bell and is_your_turn(kind, text))
 
     def notice(self, text: str) -> None:
         """Show a notice of this program's own (joined, left, connection lost)."""
         self.show("notice", text)
 
-    def _emit(self, lines: list[str]) -> None:
-        text = "\n".join(lines) + "\n"
+    def _emit(self, lines: list[str], *, bell: bool = False) -> None:
+        text = "\n".join(lines) + "\n" + ("\a" if bell else "")
         with self._lock:
             if not (self.interactive and self._reading and not self._closed):
                 self._write(text)
             elif self._input_hook is not None:
-                self._pending.append(text)  # the reader thread draws it, between keystrokes
+                self._pending.append(text)  # the reader thread draws it, woken right away
+                if not self._input_hook.armed:
+                    # One wake-up per batch: lines coming before the draw join it. A signal
+                    # per line would flood asyncio's wakeup pipe when a burst comes (CPython
+                    # writes every caught signal there and complains, on the terminal, when
+                    # it is full; a SIGINT could then be lost).
+                    self._input_hook.arm()
+                    self._wake_reader()
                 return
             else:
-                # No input hook (libedit, Windows, an unusual build): draw from here, and accept
+                # No input hook (no readline, an unusual build): draw from here, and accept
                 # that a keystroke handled at this very moment may be drawn oddly.
-                self._write_above_input(text)
+                self._redraw.draw_above(text, self._prompt, self._plain_prompt)
             self._flush()
+
+    def _wake_reader(self) -> None:
+        """Interrupt the reader's select() so readline calls the armed hook now (lock held)."""
+        if self._waker is None or self._reader_id is None:
+            return  # the armed slot's 0.1 s poll draws it
+        self._waker.wake(self._reader_id)
+        loop = self._loop
+        if self._rewake is None and loop is not None and self._on_loop_thread():
+            self._rewake = loop.call_later(REWAKE_AFTER, self._wake_again)
+
+    def _wake_again(self) -> None:
+        # A wake-up lost in the instant before readline entered select() (cli.readline_hook).
+        self._rewake = None
+        with self._lock:
+            if self._pending and self._reading and not self._closed:
+                self._wake_reader()
+
+    def _on_loop_thread(self) -> bool:
+        return threading.get_ident() == self._loop_thread_id
 
     def _draw_pending(self) -> None:
         """Draw queued lines above the input line; runs on the reader thread, from readline."""
         # Never wait for the lock here: the reader thread itself holds it from just before
-        # input() until the pre-input hook; the next call (0.1 s on) will do.
-        if not self._pending or not self._lock.acquire(blocking=False):
+        # input() until the pre-input hook. The slot stays armed, so readline calls again
+        # within 0.1 s.
+        if not self._lock.acquire(blocking=False):
             return
         try:
             if self._reading and self._pending and not self._closed:
                 text = "".join(self._pending)
                 self._pending.clear()
-                self._write_above_input(text)
+                self._redraw.draw_above(text, self._prompt, self._plain_prompt)
                 self._flush()
+            if not self._pending and self._input_hook is not None:
+                self._input_hook.disarm()  # nothing left: readline's select() blocks again
         finally:
             self._lock.release()
-
-    def _write_above_input(self, text: str) -> None:
-        # Clear the input line, write text, then put the prompt and the partial line back.
-        partial = self._readline.get_line_buffer() if self._readline is not None else ""
-        self._write(self._clear_line(partial) + text)
-        self._flush()
-        # Best: readline redraws prompt and line itself, cursor where it was (the person may
-        # be editing mid-line). Else write them; the cursor ends last.
-        if not self._forced_redisplay():
-            self._write(self._plain_prompt + partial)
-
-    def _forced_redisplay(self) -> bool:
-        """Ask GNU readline to redraw its prompt and line from scratch on the current line.
-
-        ``rl_forced_update_display`` is what readline's own callers use after printing above
-        the input line; Python's readline module does not expose it (its ``redisplay()`` only
-        redraws what readline believes changed, which is nothing), so it is looked up with
-        ctypes, once, on first use. Returns False when that is not possible (libedit, no
-        ctypes, an unusual build): the caller then redraws by hand.
-        """
-        if self._rl_redraw is None:
-            self._rl_redraw = _find_forced_redisplay(self._readline)
-        if self._rl_redraw is False:
-            return False
-        try:
-            self._rl_redraw()
-        except Exception:  # never let a redraw take the program down
-            self._rl_redraw = False
-            return False
-        return True
-
-    def _clear_line(self, partial: str) -> str:
-        if not self._dumb:
-            return _CLEAR_LINE
-        # A dumb terminal knows no escape codes: overwrite the prompt and partial line with
-        # spaces instead (wide characters may leave a little behind; nothing is garbled).
-        width = len(self._prompt) + len(partial) if self._reading else 0
-        return "\r" + " " * width + "\r"
 
     def _write(self, text: str) -> None:
         with contextlib.suppress(OSError, ValueError):  # a closed terminal must not crash us
@@ -353,101 +376,3 @@ class Console:
     def _flush(self) -> None:
         with contextlib.suppress(OSError, ValueError):
             self._out.flush()
-
-
-class _InputHook:
-    """A Python function installed as CPython's ``PyOS_InputHook``.
-
-    CPython's readline module calls that hook from the thread blocked in ``input()``, between
-    keystrokes (every 0.1 s while no key comes): the one moment another party may safely use
-    readline. Tkinter installs its event loop there the same way. Installed only over an empty
-    slot, with GNU readline, and removed by :meth:`uninstall`.
-    """
-
-    def __init__(self, slot: Any, callback: Any) -> None:
-        self._slot, self._callback = slot, callback  # the ctypes callback must stay alive
-
-    @classmethod
-    def install(cls, readline: ModuleType, draw: Callable[[], None]) -> _InputHook | None:
-        """Install *draw* as the input hook; None where that is not possible or not ours."""
-        if "libedit" in (readline.__doc__ or ""):
-            return None
-        try:
-            import ctypes  # noqa: PLC0415 (lazy: interactive sessions only)
-
-            slot = ctypes.c_void_p.in_dll(ctypes.pythonapi, "PyOS_InputHook")
-        except (ImportError, AttributeError, ValueError, OSError):
-            return None
-        if slot.value:  # someone else's hook (a GUI toolkit): leave it alone
-            return None
-
-        def hook() -> int:
-            # An exception escaping a ctypes callback would be printed into the terminal.
-            with contextlib.suppress(Exception):
-                draw()
-            return 0
-
-        callback = ctypes.CFUNCTYPE(ctypes.c_int)(hook)
-        slot.value = ctypes.cast(callback, ctypes.c_void_p).value
-        return cls(slot, callback)
-
-    def uninstall(self) -> None:
-        """Empty the slot again."""
-        self._slot.value = None
-
-
-def _prefixed(lines: list[str], mark: str, paint: Callable[[str], str]) -> list[str]:
-    indent = " " * len(mark)
-    return [paint((mark if i == 0 else indent) + line) for i, line in enumerate(lines)]
-
-
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _import_readline() -> ModuleType | None:
-    # Imported only in interactive mode: it is slow to load and may print escape codes at import.
-    try:
-        import readline  # noqa: PLC0415 (lazy: keeps start-up cheap)
-    except ImportError:  # Windows, or a Python built without it: input() still works
-        return None
-    return readline
-
-
-def _find_forced_redisplay(readline: ModuleType | None) -> Any:
-    if readline is None or "libedit" in (readline.__doc__ or ""):
-        return False
-    try:
-        import ctypes  # noqa: PLC0415 (lazy: only needed once a line arrives while typing)
-
-        function = ctypes.CDLL(readline.__file__).rl_forced_update_display
-    except (ImportError, OSError, AttributeError, TypeError):
-        return False
-    function.restype = ctypes.c_int
-    function.argtypes = []
-    return function
-
-
-def _save_tty(stream: TextIO) -> Any:
-    try:
-        import termios  # noqa: PLC0415 (lazy: keeps start-up cheap)
-
-        return termios.tcgetattr(stream.fileno())
-    except (ImportError, OSError, ValueError, AttributeError):
-        return None
-
-
-def _restore_tty(stream: TextIO, saved: Any) -> None:
-    # readline puts the terminal in its own mode while it waits for a line; we may exit while
-    # the reader thread is still waiting, so put back the modes we found.
-    if saved is None:
-        return
-    try:
-        import termios  # noqa: PLC0415 (lazy: keeps start-up cheap)
-
-        termios.tcsetattr(stream.fileno(), termios.TCSADRAIN, saved)
-    except (ImportError, OSError, ValueError, AttributeError):
-        pass

@@ -51,7 +51,7 @@ class Host:
         self.table = Table(options.name, rng=random.Random())
         # The table cleans the name (trims, cuts to 32 characters); show the one it uses.
         self.name = self.table.host_name
-        self.console: Console = make_console(self.name, options.color)
+        self.console: Console = make_console(self.name, options.color, bell=options.bell)
         self.seat = GuestSeat()
         self.tokens: SeatTokens[Seat] = SeatTokens()
         # A table reachable beyond this machine needs a code; on loopback only if one is given.

@@ -190,7 +190,7 @@ class Guest:
         0 when you or the host left deliberately; 1 when the host disconnected you or was
         gone for longer than ``--retry-for``.
         """
-        console = make_console(self.options.name, self.options.color)
+        console = make_console(self.options.name, self.options.color, bell=self.options.bell)
         welcome = await self._sit_down(console)
         console.set_name(self.link.name)
         console.start()

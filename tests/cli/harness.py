@@ -19,6 +19,7 @@ import pexpect
 
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 5.0  # seconds for any one expected output; generous for a loaded 2-core CI machine
+ROWS = 60
 OPEN_LINE = re.compile(rb"table is open on 127\.0\.0\.1:(\d+)")
 
 
@@ -58,7 +59,9 @@ def child_env(
 class Player:
     """One running program in a pseudo-terminal."""
 
-    def __init__(self, program: str, args: list[str], env: dict[str, str]) -> None:
+    def __init__(
+        self, program: str, args: list[str], env: dict[str, str], columns: int = 220
+    ) -> None:
         self.sink = _Sink()
         self.child = pexpect.spawn(
             program,
@@ -66,7 +69,7 @@ class Player:
             env=env,
             cwd=str(REPO),
             timeout=TIMEOUT,
-            dimensions=(60, 220),  # wide: no line of ours wraps
+            dimensions=(ROWS, columns),  # default wide: no line of ours wraps
         )
         self.child.logfile_read = self.sink
 
@@ -135,12 +138,14 @@ class Players:
         no_color: bool = True,
         term: str = "xterm",
         state: str | None = None,
+        columns: int = 220,
     ) -> Player:
         """Start ``python -m MODULE ARGS``. Each program is a different person (its own state
-        directory, so one join never resumes another's seat) unless given the same *state*."""
+        directory, so one join never resumes another's seat) unless given the same *state*.
+        Its terminal has :data:`ROWS` rows and *columns* columns."""
         state = state if state is not None else f"program-{len(self.started)}"
         env = child_env(self.home, no_color=no_color, term=term, state=state)
-        player = Player(sys.executable, ["-m", module, *args], env)
+        player = Player(sys.executable, ["-m", module, *args], env, columns)
         self.started.append(player)
         return player
 

@@ -6,8 +6,11 @@ import asyncio
 import io
 import logging
 import os
+import sys
 
-from cli.app import ConsoleLogHandler
+import pytest
+
+from cli.app import ConsoleLogHandler, make_console
 from cli.colors import Palette
 from cli.console import Console
 
@@ -90,3 +93,75 @@ def test_a_library_warning_quoting_the_peer_stays_one_visible_line() -> None:
     )
     ConsoleLogHandler(console).emit(record)
     assert out.getvalue().splitlines() == ["* net: you sent version x^J* bob sat down^[[2J"]
+
+
+class _Terminal(io.StringIO):
+    """A stream that says it is a terminal (the console is interactive with it)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_bell_rings_with_your_turn_only_when_asked_and_a_person_is_there() -> None:
+    out = _Terminal()
+    console = Console("me", Palette(False), stdin=_Terminal(), stdout=out, bell=True)
+    assert console.interactive
+    console.show("notice", "waiting for bob (O)")
+    assert "\a" not in out.getvalue()
+    console.show("notice", "your move (X)")
+    assert out.getvalue().endswith("* your move (X)\n\a")
+    console.show("chat", "your move", "bob")  # a peer cannot ring it
+    assert out.getvalue().count("\a") == 1
+
+    quiet = _Terminal()
+    Console("me", Palette(False), stdin=_Terminal(), stdout=quiet).show("notice", "your guess")
+    assert "\a" not in quiet.getvalue()
+    scripted = io.StringIO()
+    Console("me", Palette(False), stdin=io.StringIO(), stdout=scripted, bell=True).show(
+        "notice", "your guess"
+    )
+    assert "\a" not in scripted.getvalue()
+
+
+def test_make_console_passes_the_bell_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = _Terminal()
+    monkeypatch.setattr(sys, "stdin", _Terminal())
+    monkeypatch.setattr(sys, "stdout", out)
+    make_console("me", False, bell=True).show("notice", "your move (O)")
+    make_console("me", False).show("notice", "your move (O)")
+    assert out.getvalue().count("\a") == 1
+
+
+class _FakeHook:
+    armed = False
+
+    def arm(self) -> None:
+        self.armed = True
+
+    def disarm(self) -> None:
+        self.armed = False
+
+
+class _CountingWaker:
+    wakes = 0
+
+    def wake(self, thread_id: int) -> None:
+        self.wakes += 1
+
+
+def test_a_burst_of_lines_wakes_the_reader_once() -> None:
+    """One signal per batch: a signal per line filled asyncio's wakeup pipe in a burst (seen
+    as "Exception ignored when trying to write to the signal wakeup fd" on the terminal)."""
+    console = Console("me", Palette(False), stdin=_Terminal(), stdout=_Terminal())
+    hook, waker = _FakeHook(), _CountingWaker()
+    # As start() leaves it while the prompt is on screen and readline waits for a key.
+    console._input_hook, console._waker, console._reader_id = hook, waker, 1  # type: ignore[assignment]
+    console._reading = True
+    for number in range(500):
+        console.notice(f"line {number}")
+    armed_by_the_burst = hook.armed
+    assert waker.wakes == 1 and armed_by_the_burst
+    console._draw_pending()  # the reader thread, called by readline: draws all, disarms
+    assert hook.armed is not armed_by_the_burst and not console._pending
+    console.notice("one more")
+    assert waker.wakes == 2

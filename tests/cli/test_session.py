@@ -14,6 +14,7 @@ import time
 import pexpect
 import pytest
 
+from cli.colors import Palette
 from tests.cli.harness import REPO, Players, child_env
 
 # Leaving "exits 0 within a second" (issue 4): measured from the keystroke being in the terminal
@@ -25,8 +26,18 @@ LEAVE_SPEC = 1.0
 LOAD_MARGIN = 2.0
 
 # Our own terminal control, written with NO_COLOR set: the line clear before a message that
-# arrives while you type, and what readline itself writes (bracketed paste, meta key mode).
-OWN_SEQUENCES = (b"\r\x1b[2K", b"\x1b[?2004h", b"\x1b[?2004l", b"\x1b[?1034h", b"\x1b[?1h\x1b=")
+# arrives while you type (readline's rl_clear_visible_line writes "\r", erase to the end of
+# the row, "\r"; ours "\r" + CSI 2 K), and what readline itself writes (bracketed paste, meta
+# key mode).
+OWN_SEQUENCES = (
+    b"\r\x1b[K\r",
+    b"\r\x1b[K",
+    b"\r\x1b[2K",
+    b"\x1b[?2004h",
+    b"\x1b[?2004l",
+    b"\x1b[?1034h",
+    b"\x1b[?1h\x1b=",
+)
 
 
 def _without_own_sequences(raw: bytes) -> bytes:
@@ -296,6 +307,20 @@ def test_colors_only_when_wanted(players: Players) -> None:
     join_text = _without_own_sequences(join.raw)
     assert b"\x1b[" not in join_text
     _ = pexpect  # pexpect is the harness's; imported here for type checkers of .child
+
+
+def test_your_turn_stands_out_in_color(players: Players) -> None:
+    # Issue 9 §3: "your move" is bright, "waiting for" stays dim. Alone, alice plays the bot.
+    host, _port = players.host("alice", no_color=False)
+    host.say("/game tictactoe")
+    host.expect("your move (X)")
+    color = Palette(True)
+    assert color.turn("* your move (X)").encode() in host.raw
+    host.say("b2")
+    host.expect("bot played")  # the bot answered: the board after two moves is on screen
+    host.expect("your move (X)")
+    # X painted as a piece (in reverse video too, once the board marks the last move "(X)").
+    assert re.search(rb"\x1b\[1m\x1b\[36m(\x1b\[7m)?X", host.raw)
 
 
 def test_terminal_modes_are_restored_when_the_other_side_leaves(players: Players) -> None:

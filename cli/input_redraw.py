@@ -1,0 +1,128 @@
+"""Writing above the input line: erase the prompt and half-typed line, write, redraw them.
+
+readline owns the bottom of the screen while you type: a prompt and your partial input, which
+wrap over several rows when long. Anything written there must first erase all those rows
+(from the cursor's row up to the prompt's first row), then leave readline to draw them again,
+with the cursor where it was. Every way of doing so, best first:
+
+* GNU readline >= 7: ``rl_clear_visible_line`` erases from readline's own record of the rows
+  and of the cursor (so it is right after a resize too), and ``rl_forced_update_display``
+  redraws — both through ctypes, as Python's readline module does not offer them;
+* libedit or an older readline: the rows are worked out here from the prompt's and the input's
+  display widths, the cursor's position in the line (``rl_point`` where it can be read) and
+  the terminal's width now; the prompt and input are then written back by hand;
+* a dumb terminal (no escape codes): the one row is overwritten with spaces;
+* no readline at all (Windows): the row is cleared and the prompt written again.
+
+Called with the console's lock held, on the reader thread when readline is there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from types import ModuleType
+from typing import TextIO
+
+from cli.readline_hook import ReadlineCalls
+from cli.terminal_layout import (
+    display_width,
+    erase_from_row_above,
+    rows_above_cursor,
+    terminal_columns,
+)
+
+CLEAR_LINE = "\r\x1b[2K"  # carriage return, then erase the whole line (CSI 2 K)
+
+
+class InputRedraw:
+    """Draws text above the prompt and partial input on one terminal."""
+
+    def __init__(self, out: TextIO, readline: ModuleType | None, *, dumb: bool) -> None:
+        """Draw on *out*, where *readline* (None: plain input()) shows the input line.
+
+        Args:
+            out: the terminal's stream.
+            readline: the readline module in use, or None.
+            dumb: the terminal knows no escape codes (TERM=dumb or unset).
+        """
+        self._out = out
+        self._readline = readline
+        self._dumb = dumb
+        self._calls: ReadlineCalls | None = None  # looked up on first use: start-up stays cheap
+
+    @property
+    def _rl(self) -> ReadlineCalls:
+        if self._calls is None:
+            self._calls = ReadlineCalls(self._readline)
+        return self._calls
+
+    def draw_above(self, text: str, prompt: str, painted_prompt: str) -> None:
+        """Erase prompt and input, write *text* (whole rows), and put prompt and input back.
+
+        Args:
+            text: what to show, ending with a newline.
+            prompt: the prompt as shown, without escape codes (for its width).
+            painted_prompt: the prompt with its colors, for redrawing it by hand.
+        """
+        partial = self._readline.get_line_buffer() if self._readline is not None else ""
+        if self._dumb:
+            self._write(self.clear_dumb(prompt + partial) + text)
+        elif self._rl.clear_visible_line is not None:
+            self._rl.clear_visible_line()
+            self._rl.flush_c_stdout()  # readline wrote the erase through C stdio
+            self._write(text)
+        elif self._readline is not None:
+            self._write(self._erase_input(prompt, partial) + text)
+        else:
+            self._write(CLEAR_LINE + text)
+        self._flush()
+        # Best: readline redraws prompt and line itself, cursor where it was (the person may
+        # be editing mid-line). Else write them; the cursor ends last.
+        if not self._forced_redisplay():
+            self._write(painted_prompt + partial)
+            self._flush()
+
+    @staticmethod
+    def clear_dumb(shown: str) -> str:
+        """Overwrite *shown* (on one row) with spaces, for a terminal without escape codes.
+
+        Wide characters may leave a little behind; nothing is garbled.
+        """
+        return "\r" + " " * display_width(shown) + "\r"
+
+    def _forced_redisplay(self) -> bool:
+        """Ask GNU readline to redraw its prompt and line from scratch on the current row.
+
+        ``rl_forced_update_display`` is what readline's own callers use after printing above
+        the input line; Python's readline module does not expose it (its ``redisplay()`` only
+        redraws what readline believes changed, which is nothing). Returns False when it is
+        not there (libedit, no ctypes, an unusual build): the caller then redraws by hand.
+        """
+        redraw = self._rl.forced_update_display
+        if redraw is None:
+            return False
+        try:
+            redraw()
+        except Exception:  # never let a redraw take the program down
+            self._rl.forced_update_display = None
+            return False
+        return True
+
+    def _erase_input(self, prompt: str, partial: str) -> str:
+        """Escape codes going up from the cursor's row to the prompt's first row, then erasing
+        to the end of the screen, for when readline cannot erase itself (libedit)."""
+        columns = terminal_columns(self._out)
+        if columns is None:
+            return CLEAR_LINE
+        point = self._rl.point()  # bytes of readline's UTF-8 buffer
+        before = partial if point is None else partial.encode()[:point].decode(errors="ignore")
+        used = display_width(prompt) + display_width(before)
+        return erase_from_row_above(rows_above_cursor(used, columns))
+
+    def _write(self, text: str) -> None:
+        with contextlib.suppress(OSError, ValueError):  # a closed terminal must not crash us
+            self._out.write(text)
+
+    def _flush(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._out.flush()

@@ -1,0 +1,65 @@
+"""The terminal as the console finds and leaves it: is it one, readline, its modes, SIGWINCH.
+
+Each helper degrades to "nothing to do" where the platform lacks the feature (Windows has no
+termios, no readline module, no SIGWINCH), so the console needs no platform checks of its own.
+"""
+
+from __future__ import annotations
+
+import signal
+from types import ModuleType
+from typing import Any, TextIO
+
+
+def isatty(stream: TextIO) -> bool:
+    """Whether *stream* is a terminal (False for closed or fake streams)."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def import_readline() -> ModuleType | None:
+    """The readline module, or None where Python has none (Windows, a minimal build)."""
+    # Imported only in interactive mode: it is slow to load and may print escape codes at import.
+    try:
+        import readline  # noqa: PLC0415 (lazy: keeps start-up cheap)
+    except ImportError:  # Windows, or a Python built without it: input() still works
+        return None
+    return readline
+
+
+def block_winch(*, unblock: bool = False) -> bool:
+    """Block (or unblock) SIGWINCH on the calling thread; False where there is no such thing."""
+    signum = getattr(signal, "SIGWINCH", None)
+    if signum is None or not hasattr(signal, "pthread_sigmask"):
+        return False
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK if unblock else signal.SIG_BLOCK, {signum})
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def save_tty(stream: TextIO) -> Any:
+    """The terminal modes of *stream*, for :func:`restore_tty`; None where there are none."""
+    try:
+        import termios  # noqa: PLC0415 (lazy: keeps start-up cheap)
+
+        return termios.tcgetattr(stream.fileno())
+    except (ImportError, OSError, ValueError, AttributeError):
+        return None
+
+
+def restore_tty(stream: TextIO, saved: Any) -> None:
+    """Put back the modes :func:`save_tty` returned (nothing for None)."""
+    # readline puts the terminal in its own mode while it waits for a line; we may exit while
+    # the reader thread is still waiting, so put back the modes we found.
+    if saved is None:
+        return
+    try:
+        import termios  # noqa: PLC0415 (lazy: keeps start-up cheap)
+
+        termios.tcsetattr(stream.fileno(), termios.TCSADRAIN, saved)
+    except (ImportError, OSError, ValueError, AttributeError):
+        pass

@@ -1,0 +1,63 @@
+"""cli.shown_lines: what each kind of shown thing looks like (issue 9 §3, §4)."""
+
+from __future__ import annotations
+
+from cli.colors import Palette
+from cli.shown_lines import shown_rows
+from cli.terminal_layout import display_width
+
+PLAIN = Palette(False)
+COLOR = Palette(True)
+LONG = "new game: gomoku 15x15 k=5 — alice (X) against bob (O); X moves first, type a cell"
+
+
+def test_long_notices_wrap_at_words_with_the_mark_indent() -> None:
+    rows = shown_rows("notice", LONG, None, PLAIN, 40)
+    assert rows == [
+        "* new game: gomoku 15x15 k=5 — alice (X)",
+        "  against bob (O); X moves first, type a",
+        "  cell",
+    ]
+    assert all(display_width(row) <= 40 for row in rows)
+
+
+def test_errors_and_results_wrap_too_with_their_own_marks() -> None:
+    assert shown_rows("result", LONG, None, PLAIN, 40)[:2] == [
+        "** new game: gomoku 15x15 k=5 — alice",
+        "   (X) against bob (O); X moves first,",
+    ]
+    assert shown_rows("error", LONG, None, PLAIN, 40)[1].startswith("  against")
+
+
+def test_without_a_terminal_nothing_wraps() -> None:
+    assert shown_rows("notice", LONG, None, PLAIN, None) == ["* " + LONG]
+
+
+def test_boards_and_chat_never_wrap() -> None:
+    board = " 1  . . . . . . . . . . . . . . .  1"
+    assert shown_rows("board", board, None, PLAIN, 20) == ["  " + board]
+    assert shown_rows("chat", LONG, "bob", PLAIN, 20) == ["<bob> " + LONG]
+
+
+def test_multi_line_notices_keep_their_lines_and_indent() -> None:
+    rows = shown_rows("notice", "score:\n    bob    1 win, 0 draws", None, PLAIN, 80)
+    assert rows == ["* score:", "      bob    1 win, 0 draws"]
+
+
+def test_your_turn_is_bright_and_other_notices_dim() -> None:
+    turn = shown_rows("notice", "your move (X)", None, COLOR)[0]
+    guess = shown_rows("notice", "your guess", None, COLOR)[0]
+    waiting = shown_rows("notice", "waiting for alice (O)", None, COLOR)[0]
+    assert turn == COLOR.turn("* your move (X)")
+    assert guess == COLOR.turn("* your guess")
+    assert waiting == COLOR.notice("* waiting for alice (O)")
+    assert "\x1b[2m" not in turn  # not dim
+    assert "\x1b[1m" in turn  # bold
+
+
+def test_peer_text_is_made_visible_before_painting() -> None:
+    rows = shown_rows("chat", "hi\x1b[2J", "bo\u202eb", COLOR)
+    assert "\x1b[2J" not in rows[0]
+    assert "^[[2J" in rows[0] and "\\u202e" in rows[0]
+    # A notice that merely starts like the turn notice is still made visible.
+    assert "^[" in shown_rows("notice", "your move\x1b[31m", None, PLAIN)[0]
