@@ -154,3 +154,20 @@ def test_against_the_bot_while_alone(players: Players) -> None:
     else:
         host.expect("** ")
     host.expect_re(rb"bot wins|draw")
+
+
+def test_bell_rings_on_your_turn_only_for_the_one_who_asked(players: Players) -> None:
+    # Issue 9 §3: --bell rings with the turn notice; a program started without it never rings.
+    host, port = players.host("alice")
+    join = players.join(port, "bob", "--bell")
+    host.expect("bob sat down")
+    host.say("/game tictactoe")
+    host.expect("your move (X)")
+    join.expect("waiting for alice (X)")
+    host.say("b2")
+    join.expect("your move (O)")
+    turn = join.raw.rindex(b"your move (O)")
+    assert b"\x07" in join.raw[turn - 40 : turn + 40]  # the BEL goes out with that notice
+    join.say("a1")
+    host.expect("your move (X)")
+    assert b"\x07" not in host.raw  # alice did not ask for a bell
