@@ -42,7 +42,14 @@ from cli.input_redraw import CLEAR_LINE, InputRedraw
 from cli.readline_hook import REWAKE_AFTER, InputHook, Waker
 from cli.shown_lines import shown_rows
 from cli.terminal_layout import terminal_columns
-from cli.terminal_modes import block_winch, import_readline, isatty, restore_tty, save_tty
+from cli.terminal_modes import (
+    block_winch,
+    import_readline,
+    isatty,
+    restore_tty,
+    save_tty,
+    write_quietly,
+)
 from cli.visible import visible
 from game.delivery import is_your_turn
 
@@ -370,9 +377,7 @@ class Console:
             self._lock.release()
 
     def _write(self, text: str) -> None:
-        with contextlib.suppress(OSError, ValueError):  # a closed terminal must not crash us
-            self._out.write(text)
+        write_quietly(self._out, text)
 
     def _flush(self) -> None:
-        with contextlib.suppress(OSError, ValueError):
-            self._out.flush()
+        write_quietly(self._out, "", flush=True)

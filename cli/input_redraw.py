@@ -19,7 +19,6 @@ Called with the console's lock held, on the reader thread when readline is there
 
 from __future__ import annotations
 
-import contextlib
 from types import ModuleType
 from typing import TextIO
 
@@ -30,6 +29,7 @@ from cli.terminal_layout import (
     rows_above_cursor,
     terminal_columns,
 )
+from cli.terminal_modes import write_quietly
 
 CLEAR_LINE = "\r\x1b[2K"  # carriage return, then erase the whole line (CSI 2 K)
 
@@ -120,9 +120,7 @@ class InputRedraw:
         return erase_from_row_above(rows_above_cursor(used, columns))
 
     def _write(self, text: str) -> None:
-        with contextlib.suppress(OSError, ValueError):  # a closed terminal must not crash us
-            self._out.write(text)
+        write_quietly(self._out, text)
 
     def _flush(self) -> None:
-        with contextlib.suppress(OSError, ValueError):
-            self._out.flush()
+        write_quietly(self._out, "", flush=True)

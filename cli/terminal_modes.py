@@ -6,6 +6,7 @@ termios, no readline module, no SIGWINCH), so the console needs no platform chec
 
 from __future__ import annotations
 
+import contextlib
 import signal
 from types import ModuleType
 from typing import Any, TextIO
@@ -17,6 +18,19 @@ def isatty(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def write_quietly(stream: TextIO, text: str, *, flush: bool = False) -> None:
+    """Write *text* (then flush, if asked) to a terminal that may already be gone.
+
+    A closed terminal (the window was shut, stdout is a dead pipe) must not crash the program
+    or interrupt its goodbye to the other side, so the errors that means are swallowed.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        if text:
+            stream.write(text)
+        if flush:
+            stream.flush()
 
 
 def import_readline() -> ModuleType | None:
