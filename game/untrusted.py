@@ -29,9 +29,15 @@ MAX_NAME = 32
 # Control, format (bidi overrides, zero-width joiners), surrogate, private-use, unassigned, and
 # line/paragraph separators: none of them belongs in a name shown to someone else.
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-# Characters that draw nothing but are not in category Cf: the variation selectors (Mn) and the
-# Hangul fillers (Lo). A line or a name is read as if they were not there.
-_DRAWS_NOTHING = re.compile("[\u115f\u1160\u3164\uffa0\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+# Characters that draw nothing but are not in category Cf: the rest of Unicode's
+# Default_Ignorable_Code_Point set (combining grapheme joiner, Hangul and Khmer fillers,
+# Mongolian and other variation selectors, reserved ignorables up to U+E0FFF), which Python's
+# unicodedata cannot query, plus the braille blank U+2800, which renders as an empty cell.
+# A line or a name is read as if they were not there.
+_DRAWS_NOTHING = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2065\u2800\u3164"
+    "\ufe00-\ufe0f\uffa0\ufff0-\ufff8\U000e0000-\U000e0fff]"
+)
 # "<" and ">" frame a chat line's author ("<alice> hi"): a name holding one could forge a line.
 _NAME_FORBIDDEN = frozenset("<>")
 

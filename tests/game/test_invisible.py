@@ -19,6 +19,9 @@ from tests.game.conftest import GUEST, HOST, lines
 
 # Format characters (Cf), a variation selector and a Hangul filler: none of them draws anything.
 INVISIBLE = ["\u200b", "\ufeff", "\u2060", "\u200c", "\u200d", "\u200e", "\u00ad", "\ufe0f"]
+# Draw nothing yet are not format characters (Default_Ignorable_Code_Point outside Cf, and the
+# braille blank): found in review to still send "/game hangman SECRET" out as chat.
+IGNORABLE_NOT_CF = ["\u034f", "\u2800", "\u180b", "\u180f", "\u17b4", "\u3164", "\U000e01f0"]
 INVISIBLE += ["\u3164", "\U000e0041"]
 
 
@@ -47,6 +50,15 @@ def test_a_hidden_prefix_does_not_turn_a_secret_into_chat(line: str) -> None:
     assert all("zebra" not in d.shown.text for d in out if d.to is GUEST), out
     assert lines(out, HOST, Kind.NOTICE)[0].startswith("new game: hangman — you set the secret")
     assert table.match is not None and table.match.in_progress
+
+
+@pytest.mark.parametrize("char", IGNORABLE_NOT_CF)
+def test_ignorables_that_are_not_format_characters_do_not_make_a_command_chat(char: str) -> None:
+    table = _table()
+    out = table.handle(HOST, f"{char}/game hangman zebra")
+    assert all("zebra" not in d.shown.text for d in out if d.to is GUEST)
+    assert all(d.shown.kind is not Kind.CHAT for d in out)
+    assert is_quit(f"{char}/q")
 
 
 @pytest.mark.parametrize(
