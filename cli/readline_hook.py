@@ -49,6 +49,12 @@ from typing import Any
 REWAKE_AFTER = 0.05
 
 
+# Every ctypes callback ever put in the slot, kept for the life of the process: the reader
+# thread may be inside one while the console closes, and freeing it then would return through
+# freed memory. One small object per console is the whole cost.
+_KEPT_ALIVE: list[Any] = []
+
+
 def _ignore(signum: int, frame: FrameType | None) -> None:
     """The wake-up signal's Python handler: its only job is to exist (see the docstring)."""
 
@@ -63,7 +69,8 @@ class InputHook:
     def __init__(self, slot: Any, callback: Any) -> None:
         """Wrap *slot* (the ctypes view of ``PyOS_InputHook``) and our ctypes *callback*."""
         self._slot = slot
-        self._callback = callback  # the ctypes function must stay alive while it may be called
+        self._callback = callback
+        _KEPT_ALIVE.append(callback)  # never freed: see _KEPT_ALIVE
         self._address = _address_of(callback)
 
     @classmethod
@@ -133,6 +140,10 @@ class Waker:
             if previous not in (signal.SIG_DFL, signal.SIG_IGN):
                 return None
             signal.signal(signum, _ignore)
+            # Restart the system calls it interrupts (SA_RESTART): a wake-up landing while
+            # readline writes to a slow terminal must not cut that write short. select() is
+            # never restarted after a handler, SA_RESTART or not, so the wake-up still works.
+            signal.siginterrupt(signum, False)
         except (ValueError, OSError):  # not the main thread, or an unusual platform
             return None
         return cls(signum, previous)
