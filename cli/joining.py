@@ -225,7 +225,7 @@ class Guest:
                 if refused.code != "bad-token" or stored is None:
                     raise
                 # The grace period is over or the host restarted: that seat is gone for good.
-                self.seats.remove(self.table, self.asked)
+                self.seats.remove(self.table, self.asked, token=stored.token)
                 self.link.token = None
                 self._early.append(
                     f"your old seat at {stored.host_name}'s table is gone — "
@@ -293,7 +293,9 @@ class Guest:
                     await task
         finished = done.pop()
         if finished is typed:
-            self.seats.remove(self.table, self.asked)  # a deliberate leave: nothing to resume
+            self.seats.remove(
+                self.table, self.asked, token=self.link.token
+            )  # a deliberate leave: nothing to resume
         return finished.result()
 
     async def _show_incoming(self, console: Console) -> int:
@@ -310,7 +312,7 @@ class Guest:
                 if closed.cause == "error":
                     # The host frees the seat of a connection that broke the protocol (either
                     # side's fault): there is nothing to resume, so say why and stop.
-                    self.seats.remove(self.table, self.asked)
+                    self.seats.remove(self.table, self.asked, token=self.link.token)
                     console.notice(
                         visible(
                             f"the connection to {self.host_name}'s table failed: {closed.reason}"
@@ -330,12 +332,23 @@ class Guest:
                 f"your seat at {self.host_name}'s table was taken over by another connection"
             )
             return 1
-        self.seats.remove(self.table, self.asked)
+        self.seats.remove(self.table, self.asked, token=self.link.token)
         if reason == "left":
             console.notice(f"{self.host_name} left")
             return 0
         console.notice(f"{self.host_name}'s table disconnected you: {reason}")
         return 1
+
+    def _taken_over(self) -> bool:
+        """Whether another join of this person has resumed the seat since we last held it.
+
+        That join wrote the seat's newer token to the seats file. Our older token may still be
+        accepted by the host (it stays valid until the newer one is used), and resuming with it
+        would take the seat back from the newer join — so we stop instead.
+        """
+        stored = self.seats.get(self.table, self.asked)
+        held = self.link.token
+        return stored is not None and held is not None and stored.token != held
 
     async def _reconnect(self, console: Console) -> int | None:
         """Try to resume with backoff until ``--retry-for`` runs out.
@@ -348,12 +361,17 @@ class Guest:
         deadline = loop.time() + retry_for
         delay = FIRST_DELAY
         while True:
+            if self._taken_over():
+                console.notice(
+                    f"your seat at {self.host_name}'s table was taken over by another connection"
+                )
+                return 1
             try:
                 # Bounded: an attempt towards a machine that vanished must not outlast the window.
                 welcome = await asyncio.wait_for(self.link.open(), max(1.0, deadline - loop.time()))
             except Refused as refused:
                 if refused.code == "bad-token" and self.link.token is not None:
-                    self.seats.remove(self.table, self.asked)
+                    self.seats.remove(self.table, self.asked, token=self.link.token)
                     self.link.token = None
                     console.notice(
                         f"your seat at {self.host_name}'s table is gone — "

@@ -131,11 +131,21 @@ class SeatsFile:
         seats[(table, name)] = entry
         return self._save(seats)
 
-    def remove(self, table: str, name: str) -> bool:
-        """Forget *name*'s seat at *table*; returns False if the file could not be written."""
+    def remove(self, table: str, name: str, *, token: str | None = None) -> bool:
+        """Forget *name*'s seat at *table*; returns False if the file could not be written.
+
+        Args:
+            table: ``host:port``.
+            name: the ``--name`` the seat was asked for.
+            token: forget the entry only while it still holds this token. A join whose stale
+                token was refused must not delete the entry a newer join of the same person
+                has just written with the seat's current token.
+        """
         seats = self._load()
-        if seats.pop((table, name), None) is None:
+        entry = seats.get((table, name))
+        if entry is None or (token is not None and entry.token != token):
             return True
+        del seats[(table, name)]
         return self._save(seats)
 
     # ------------------------------------------------------------------ reading
