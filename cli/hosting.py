@@ -210,6 +210,8 @@ class Host:
                 self.seat.free()
                 self.table.leave(Seat.GUEST)
             return
+        if await self._closed_meanwhile():
+            return
         # The host sees the arrival even if a resume with the new token (a fast join's second
         # connection) took the seat over meanwhile: the table did seat this guest.
         self._deliver(deliveries)
@@ -240,10 +242,22 @@ class Host:
             if self.seat.give_up_claim(pending):
                 self._dropped()  # gone again at once: keep waiting as for any lost connection
             return
-        if connection is None:
+        if connection is None or await self._closed_meanwhile():
             return
         self._deliver(self.table.resume(Seat.GUEST))
         await self._serve(connection)
+
+    async def _closed_meanwhile(self) -> bool:
+        """Whether the host left while a guest was being welcomed; if so, say bye to it.
+
+        Leaving says bye to the connection the seat had then; one admitted during that goodbye
+        must hear "left" too, or its join would reconnect for a minute and report the table
+        gone instead of "alice left".
+        """
+        if not self._leaving.is_set():
+            return False
+        await self.seat.detach("left")
+        return True
 
     async def _serve(self, connection: Connection) -> None:
         self._guest_task = asyncio.current_task()
