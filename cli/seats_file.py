@@ -127,9 +127,10 @@ class SeatsFile:
 
     def put(self, table: str, name: str, entry: SeatEntry) -> bool:
         """Remember *entry* for *name* at *table*; returns False if it could not be written."""
-        seats = self._load()
-        seats[(table, name)] = entry
-        return self._save(seats)
+        with self._changing():
+            seats = self._load()
+            seats[(table, name)] = entry
+            return self._save(seats)
 
     def remove(self, table: str, name: str, *, token: str | None = None) -> bool:
         """Forget *name*'s seat at *table*; returns False if the file could not be written.
@@ -141,12 +142,13 @@ class SeatsFile:
                 token was refused must not delete the entry a newer join of the same person
                 has just written with the seat's current token.
         """
-        seats = self._load()
-        entry = seats.get((table, name))
-        if entry is None or (token is not None and entry.token != token):
-            return True
-        del seats[(table, name)]
-        return self._save(seats)
+        with self._changing():
+            seats = self._load()
+            entry = seats.get((table, name))
+            if entry is None or (token is not None and entry.token != token):
+                return True
+            del seats[(table, name)]
+            return self._save(seats)
 
     # ------------------------------------------------------------------ reading
 
@@ -229,6 +231,29 @@ class SeatsFile:
         if len(raw) > _MAX_BYTES:
             raise _Damaged(self._damaged(f"larger than {_MAX_BYTES} bytes"))
         return raw
+
+    @contextlib.contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Hold the state directory's lock for one read-change-write of the file.
+
+        Two joins of one person (two tables, or the same one run again) each read the whole
+        file, change their entry and replace the file: without the lock the slower would write
+        back the other's old token. Where there is no flock (Windows) or the directory cannot
+        be used, the change goes ahead unlocked and the usual warning says what is wrong.
+        """
+        try:
+            import fcntl  # noqa: PLC0415 (POSIX only; lazy like the rest of this file's I/O)
+        except ImportError:
+            yield
+            return
+        with contextlib.ExitStack() as held:
+            try:
+                dir_fd = held.enter_context(self._directory(create=True))
+                if dir_fd is not None and dir_fd >= 0:
+                    fcntl.flock(dir_fd, fcntl.LOCK_EX)  # released when the descriptor closes
+            except (_Damaged, OSError):
+                pass  # unlocked: the write itself reports what is wrong with the directory
+            yield
 
     @contextlib.contextmanager
     def _directory(self, *, create: bool) -> Iterator[int | None]:

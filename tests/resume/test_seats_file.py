@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from cli.seats_file import SeatEntry, SeatsFile, default_path
+from tests.cli.harness import REPO
 
 ENTRY = SeatEntry(token="tok-1", name="bob", host_name="alice")
 
@@ -267,3 +269,27 @@ def test_a_state_directory_owned_by_someone_else_is_not_used(
     assert seats.get("h:1", "bob") is None
     assert not seats.put("h:1", "bob", ENTRY)
     assert "belongs to another user" in (seats.take_warning() or "")
+
+
+def test_changes_from_two_processes_at_once_are_never_lost(tmp_path: Path) -> None:
+    # Found in review: put() reads, changes and replaces the whole file; two joins doing it at
+    # once wrote back each other's old entries. Each child process writes its own entries.
+    path = tmp_path / "state" / "tablechat" / "seats.json"
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from cli.seats_file import SeatEntry, SeatsFile\n"
+        "seats = SeatsFile(Path(sys.argv[1]))\n"
+        "for n in range(40):\n"
+        "    assert seats.put(f'h:{sys.argv[2]}', f'p{n}', SeatEntry(f'tok-{n}', 'bob', 'ann'))\n"
+    )
+    children = [
+        subprocess.Popen([sys.executable, "-c", script, str(path), str(port)], cwd=REPO)
+        for port in (1, 2, 3)
+    ]
+    for child in children:
+        assert child.wait(timeout=60) == 0
+    seats = SeatsFile(path)
+    for port in (1, 2, 3):
+        for n in range(40):
+            assert seats.get(f"h:{port}", f"p{n}") == SeatEntry(f"tok-{n}", "bob", "ann")
