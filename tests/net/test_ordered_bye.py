@@ -19,14 +19,14 @@ from .harness import STEADY, WAIT, run
 
 
 async def _answering_host(
-    answered: asyncio.Queue[ConnectionClosed],
+    answered: asyncio.Queue[ConnectionClosed], said_bye: asyncio.Event
 ) -> asyncio.Server:
-    """A host that answers each say with one show — after a delay, as a busy host would."""
+    """A host that answers each say with one show, but reads nothing before the join has said
+    bye — as a busy host would: the worst case, every say and the bye already sent."""
 
     async def on_connect(pending: PendingConnection) -> None:
         connection = await pending.accept(Welcome(name="bob", host="ann", token="tok"))
-        # Let every say and the bye arrive before the first is read: the worst case.
-        await asyncio.sleep(STEADY.ping_interval)
+        await asyncio.wait_for(said_bye.wait(), WAIT)
         try:
             while True:
                 message = await connection.recv()
@@ -53,12 +53,14 @@ async def _read_to_the_end(join: Connection) -> tuple[list[str], ConnectionClose
 def test_every_line_before_the_bye_is_answered(lines: int) -> None:
     async def main() -> None:
         ended: asyncio.Queue[ConnectionClosed] = asyncio.Queue()
-        server = await _answering_host(ended)
+        said_bye = asyncio.Event()
+        server = await _answering_host(ended, said_bye)
         port = server.sockets[0].getsockname()[1]
         join = await connect("127.0.0.1", port, Hello(name="bob"), limits=STEADY)
         for seq in range(1, lines + 1):
             await join.send(Say(seq=seq, text=f"line {seq}"))
         join.end_sending("left")
+        said_bye.set()
         texts, closed = await _read_to_the_end(join)
         assert texts == [f"answer {seq}" for seq in range(1, lines + 1)]
         assert closed.cause != "error"
@@ -73,10 +75,12 @@ def test_every_line_before_the_bye_is_answered(lines: int) -> None:
 def test_nothing_may_be_sent_after_the_bye() -> None:
     async def main() -> None:
         ended: asyncio.Queue[ConnectionClosed] = asyncio.Queue()
-        server = await _answering_host(ended)
+        said_bye = asyncio.Event()
+        server = await _answering_host(ended, said_bye)
         port = server.sockets[0].getsockname()[1]
         join = await connect("127.0.0.1", port, Hello(name="bob"), limits=STEADY)
         join.end_sending("left")
+        said_bye.set()
         with pytest.raises(ConnectionClosed):
             await join.send(Say(seq=1, text="too late"))
         _, closed = await _read_to_the_end(join)
