@@ -188,3 +188,14 @@ class Players:
                 errors.append(exc)
         if errors:
             raise errors[0]
+
+
+def tictactoe_started(host: Player, join: Player) -> None:
+    """With bob seated at alice's table: alice starts tic-tac-toe and plays b2; bob (O) is to
+    move, and both screens have said so."""
+    host.expect("bob sat down")
+    host.say("/game tictactoe")
+    host.expect("your move (X)")
+    join.expect("waiting for alice (X)")
+    host.say("b2")
+    join.expect("your move (O)")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.harness import Player, Players
+from tests.cli.harness import Player, Players, tictactoe_started
 
 
 @pytest.fixture(scope="module")
@@ -160,12 +160,7 @@ def test_bell_rings_on_your_turn_only_for_the_one_who_asked(players: Players) ->
     # Issue 9 §3: --bell rings with the turn notice; a program started without it never rings.
     host, port = players.host("alice")
     join = players.join(port, "bob", "--bell")
-    host.expect("bob sat down")
-    host.say("/game tictactoe")
-    host.expect("your move (X)")
-    join.expect("waiting for alice (X)")
-    host.say("b2")
-    join.expect("your move (O)")
+    tictactoe_started(host, join)
     turn = join.raw.rindex(b"your move (O)")
     assert b"\x07" in join.raw[turn - 40 : turn + 40]  # the BEL goes out with that notice
     join.say("a1")

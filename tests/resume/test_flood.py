@@ -7,7 +7,7 @@ import time
 
 import pexpect
 
-from tests.cli.harness import OPEN_LINE, Player, Players
+from tests.cli.harness import OPEN_LINE, Player, Players, tictactoe_started
 from tests.resume.quick_flood_host import SPAN
 
 
@@ -23,12 +23,7 @@ def _quick_flood_host(players: Players) -> tuple[Player, int]:
 def _game_on(players: Players, *, quick: bool = False) -> tuple[Player, Player, int]:
     host, port = _quick_flood_host(players) if quick else players.host("alice")
     join = players.join(port, "bob")
-    host.expect("bob sat down")
-    host.say("/game tictactoe")
-    host.expect("your move (X)")
-    join.expect("waiting for alice (X)")
-    host.say("b2")
-    join.expect("your move (O)")
+    tictactoe_started(host, join)
     return host, join, port
 
 
