@@ -12,10 +12,7 @@ from tests.resume.tools import WireGuests
 def test_a_repeated_seq_is_ignored_and_the_next_one_applied(
     players: Players, wire: WireGuests
 ) -> None:
-    host, port = players.host("alice")
-    bob = wire(port, "bob")
-    assert bob.answer()["type"] == "welcome"
-    host.expect("bob sat down")
+    host, _port, bob = wire.bob_at_alices_table(players)
     bob.say(1, "first")
     bob.say(1, "first, sent again")
     bob.say(2, "second")
@@ -40,10 +37,7 @@ def test_a_seq_that_is_zero_or_skips_lines_ends_the_seat(
 ) -> None:
     # The default grace period (5 minutes) is in force: were this a lost connection, the next
     # join would be refused as "full".
-    host, port = players.host("alice")
-    bob = wire(port, "bob")
-    assert bob.answer()["type"] == "welcome"
-    host.expect("bob sat down")
+    host, port, bob = wire.bob_at_alices_table(players)
     bob.say(1, "first")
     host.expect("<bob> first")
     bob.say(seq, "out of order")

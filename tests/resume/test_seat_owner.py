@@ -17,10 +17,8 @@ REPLACED = [{"type": "bye", "reason": "replaced"}]
 
 
 def test_simultaneous_resumes_leave_exactly_one_owner(players: Players, wire: WireGuests) -> None:
-    host, port = players.host("alice")
-    old = wire(port, "bob")
+    host, port, old = wire.bob_at_alices_table(players)
     token = old.token
-    host.expect("bob sat down")
     old.say(1, "before")
     host.expect("<bob> before")
 
@@ -50,10 +48,8 @@ def test_simultaneous_resumes_leave_exactly_one_owner(players: Players, wire: Wi
 def test_a_resume_replaces_the_old_connection_and_its_later_lines_are_dropped(
     players: Players, wire: WireGuests
 ) -> None:
-    host, port = players.host("alice")
-    old = wire(port, "bob")
+    host, port, old = wire.bob_at_alices_table(players)
     token = old.token
-    host.expect("bob sat down")
     old.say(1, "before")
     host.expect("<bob> before")
 

@@ -21,6 +21,7 @@ from cli.seats_file import SeatsFile
 from net.codec import encode
 from net.connection import Connection, ConnectionClosed, Refused, connect
 from net.messages import Hello, Say, Show
+from tests.cli.harness import Player, Players
 from tests.hardening.wire import RawPeer, say
 
 TIMEOUT = 5.0
@@ -187,6 +188,18 @@ class WireGuests:
         guest = WireGuest(port, name, token=token)
         self._opened.append(guest)
         return guest
+
+    def bob_at_alices_table(self, players: Players) -> tuple[Player, int, WireGuest]:
+        """Start the host alice and seat a wire guest bob (welcomed; alice saw him sit down).
+
+        Returns:
+            The host, its port and bob.
+        """
+        host, port = players.host("alice")
+        bob = self(port, "bob")
+        assert bob.answer()["type"] == "welcome"
+        host.expect("bob sat down")
+        return host, port, bob
 
     def close(self) -> None:
         """Close every guest opened."""
