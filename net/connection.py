@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -31,6 +32,7 @@ from net.link import CONNECTION_LOST, DEFAULT_LIMITS, Limits, Link
 from net.messages import (
     PROTOCOL_NAME,
     PROTOCOL_VERSION,
+    SUPPORTED_VERSIONS,
     Hello,
     Refuse,
     Say,
@@ -79,6 +81,9 @@ class Connection:
         self.peer_hello = peer_hello
         self.welcome = welcome
         self.peer = link.peer
+        agreed = peer_hello or welcome
+        #: The protocol version of this connection: the join's, which the host answers in.
+        self.version = agreed.version if agreed is not None else PROTOCOL_VERSION
         # The host receives what the join says, and shows things to the join.
         self._receives: type[Say] | type[Show] = Say if peer_hello is not None else Show
         self._sends: type[Say] | type[Show] = Show if peer_hello is not None else Say
@@ -126,6 +131,8 @@ class Connection:
             raise LocalProtocolError(
                 f"this side sends {self._sends.TYPE} messages, not {type(message).__name__}"
             )
+        if self.version < 2 and isinstance(message, Show) and message.seq is not None:
+            message = dataclasses.replace(message, seq=None)  # version 1 has no show.seq
         self._link.write(message)
 
     async def recv(self) -> Say | Show:
@@ -215,6 +222,8 @@ class PendingConnection:
             RuntimeError: Already accepted or refused.
         """
         self._answer()
+        # The welcome speaks the join's version: a version 1 join rejects any other.
+        welcome = dataclasses.replace(welcome, version=self.hello.version)
         self._link.write(welcome)
         connection = Connection(self._link, peer_hello=self.hello)
         await self._link.drain()
@@ -251,8 +260,9 @@ async def _refuse(link: Link, message: Refuse, *, level: int = logging.INFO) -> 
 
 
 def _speaks_ours(protocol: object, version: object) -> bool:
-    """True for our protocol name and version (an int: ``1.0`` and ``true`` are not ``1``)."""
-    return protocol == PROTOCOL_NAME and version == PROTOCOL_VERSION and type(version) is int
+    """True for our protocol name and a version we speak (an int: ``1.0`` and ``true`` are not
+    ``1``)."""
+    return protocol == PROTOCOL_NAME and type(version) is int and version in SUPPORTED_VERSIONS
 
 
 def _version_mismatch(protocol: object, version: object) -> str | None:
@@ -262,7 +272,7 @@ def _version_mismatch(protocol: object, version: object) -> str | None:
     if protocol != PROTOCOL_NAME:
         return f"this host speaks the {PROTOCOL_NAME} protocol, not {str(protocol)[:40]!r}"
     return (
-        f"this host speaks {PROTOCOL_NAME} protocol version {PROTOCOL_VERSION}; "
+        f"this host speaks {PROTOCOL_NAME} protocol versions {_versions()}; "
         f"you sent version {str(version)[:20]}"
     )
 
@@ -340,8 +350,12 @@ def _welcome_mismatch(obj: dict[str, Any]) -> str | None:
         return None
     return (
         f"the host speaks {str(protocol)[:40]} protocol version {str(version)[:20]}; "
-        f"we speak {PROTOCOL_NAME} protocol version {PROTOCOL_VERSION}"
+        f"we speak {PROTOCOL_NAME} protocol versions {_versions()}"
     )
+
+
+def _versions() -> str:
+    return " and ".join(str(v) for v in sorted(SUPPORTED_VERSIONS))
 
 
 async def serve(

@@ -9,8 +9,9 @@ raises a :class:`~net.errors.RemoteProtocolError` subclass (``UnknownMessageType
 Wire rules (PROTOCOL.md is the reference for other languages):
 
 * every field listed is required, except those that may be ``null`` (``hello.code``,
-  ``hello.token``, ``show.from``), which may also be left out;
-* unknown fields are rejected: version 1 is exact, a change means a new version;
+  ``hello.token``, ``show.from``, and version 2's ``hello.seen``, ``show.seq``, ``bye.code``),
+  which may also be left out;
+* unknown fields are rejected: each version is exact, a change means a new version;
 * integers are JSON integers (``true`` is not ``1``), ``0 <= n <= 2**53 - 1`` so that every
   language's JSON numbers hold them exactly.
 """
@@ -26,6 +27,7 @@ from net.codec import DEFAULT_MAX_FRAME, encode
 from net.errors import InvalidField, LocalProtocolError, UnknownMessageType
 
 __all__ = [
+    "BYE_CODES",
     "MAX_INT",
     "MAX_NAME",
     "MAX_SECRET",
@@ -33,6 +35,7 @@ __all__ = [
     "PROTOCOL_VERSION",
     "REFUSE_CODES",
     "SHOW_KINDS",
+    "SUPPORTED_VERSIONS",
     "Bye",
     "Error",
     "Hello",
@@ -49,7 +52,11 @@ __all__ = [
 ]
 
 PROTOCOL_NAME: Final = "tablechat"
-PROTOCOL_VERSION: Final = 1
+PROTOCOL_VERSION: Final = 2
+#: Versions a host serves and a join can fall back to. Version 2 adds three optional fields
+#: (``hello.seen``, ``show.seq``, ``bye.code``); a version 1 peer never sends them and is never
+#: sent them, so programs of both versions play together (PROTOCOL.md §3).
+SUPPORTED_VERSIONS: Final = frozenset({1, 2})
 #: Names are shown on one line beside every chat line; 32 characters is plenty.
 MAX_NAME: Final = 32
 #: Join codes and seat tokens are short; 256 bounds what a peer can make us compare.
@@ -60,6 +67,10 @@ SHOW_KINDS: Final = frozenset({"chat", "notice", "error", "board", "result"})
 REFUSE_CODES: Final = frozenset(
     {"version", "full", "bad-code", "bad-token", "rate-limited", "bad-hello"}
 )
+#: Why a side said bye (version 2): ``left`` the person left (or the host closed the table),
+#: ``flooding`` the guest was put out for flooding, ``replaced`` another connection resumed the
+#: seat, ``closing`` the host program is stopping but keeps the table (it may come back).
+BYE_CODES: Final = frozenset({"left", "flooding", "replaced", "closing"})
 
 # Characters that could rewrite a terminal line or reorder text around a name: the Unicode
 # categories Cc (C0, DEL, C1), Cs (surrogates), Zl, Zp, and the bidi embeddings, overrides and
@@ -166,8 +177,10 @@ class Hello:
     """join → host, first frame: who is asking, in which protocol, with which secrets.
 
     ``code`` is the host's join code when it requires one; ``token`` is the seat token from an
-    earlier ``welcome`` when resuming. Any protocol name and version ≥ 1 can be *represented*
-    (so a mismatch can be refused with a reason); only ``tablechat``/1 is accepted by a host.
+    earlier ``welcome`` when resuming; ``seen`` (version 2) is the highest ``show.seq`` of that
+    seat this join has displayed, so the host resends exactly what it missed. Any protocol name
+    and version ≥ 1 can be *represented* (so a mismatch can be refused with a reason); a host
+    accepts ``tablechat`` in the :data:`SUPPORTED_VERSIONS`.
     """
 
     TYPE: ClassVar[str] = "hello"
@@ -176,6 +189,7 @@ class Hello:
     token: str | None = None
     protocol: str = PROTOCOL_NAME
     version: int = PROTOCOL_VERSION
+    seen: int | None = None
 
     def __post_init__(self) -> None:
         _check_str("hello.protocol", self.protocol, nonempty=True, limit=64)
@@ -183,10 +197,12 @@ class Hello:
         validate_name("hello.name", self.name)
         _check_optional_str("hello.code", self.code, limit=MAX_SECRET)
         _check_optional_str("hello.token", self.token, limit=MAX_SECRET)
+        if self.seen is not None:
+            _check_int("hello.seen", self.seen)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON object for this message."""
-        return {
+        obj: dict[str, Any] = {
             "type": "hello",
             "protocol": self.protocol,
             "version": self.version,
@@ -194,6 +210,9 @@ class Hello:
             "code": self.code,
             "token": self.token,
         }
+        if self.seen is not None:
+            obj["seen"] = self.seen
+        return obj
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,15 +298,22 @@ class Say:
 
 @dataclass(frozen=True, slots=True)
 class Show:
-    """host → join: something to display. ``sender`` is the JSON field ``from``."""
+    """host → join: something to display. ``sender`` is the JSON field ``from``.
+
+    ``seq`` (version 2) numbers the shows sent to one seat 1, 2, 3, … across connections and
+    resumes, so a resuming join can say which it has seen (``hello.seen``).
+    """
 
     TYPE: ClassVar[str] = "show"
     kind: str
     text: str
     sender: str | None = None
+    seq: int | None = None
 
     def __post_init__(self) -> None:
-        kind, text, sender = self.kind, self.text, self.sender
+        kind, text, sender, seq = self.kind, self.text, self.sender, self.seq
+        if seq is not None and (type(seq) is not int or not 1 <= seq <= MAX_INT):
+            _check_int("show.seq", seq, low=1)
         if not isinstance(kind, str) or kind not in SHOW_KINDS:
             raise _fail("show.kind", f"must be one of {', '.join(sorted(SHOW_KINDS))}")
         if type(text) is not str or not text.isascii():
@@ -299,7 +325,15 @@ class Show:
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON object for this message."""
         # str(): a StrEnum kind (game.Kind) goes out as its plain value.
-        return {"type": "show", "kind": str(self.kind), "text": self.text, "from": self.sender}
+        obj: dict[str, Any] = {
+            "type": "show",
+            "kind": str(self.kind),
+            "text": self.text,
+            "from": self.sender,
+        }
+        if self.seq is not None:
+            obj["seq"] = self.seq
+        return obj
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,17 +368,27 @@ class Pong:
 
 @dataclass(frozen=True, slots=True)
 class Bye:
-    """either way: the sender is closing deliberately (``"left"`` when a person left)."""
+    """either way: the sender is closing deliberately (``"left"`` when a person left).
+
+    ``code`` (version 2) is one of :data:`BYE_CODES`, for programs; ``reason`` is then a
+    sentence for people. A version 1 bye has only ``reason``, which is then the code itself.
+    """
 
     TYPE: ClassVar[str] = "bye"
     reason: str = "left"
+    code: str | None = None
 
     def __post_init__(self) -> None:
         _check_str("bye.reason", self.reason, nonempty=True)
+        if self.code is not None and (not isinstance(self.code, str) or self.code not in BYE_CODES):
+            raise _fail("bye.code", f"must be one of {', '.join(sorted(BYE_CODES))}")
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON object for this message."""
-        return {"type": "bye", "reason": self.reason}
+        obj: dict[str, Any] = {"type": "bye", "reason": self.reason}
+        if self.code is not None:
+            obj["code"] = self.code
+        return obj
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,16 +426,20 @@ def _spec(
 
 
 _SPECS: Final[dict[str, _Spec]] = {
-    "hello": _spec(Hello, frozenset({"protocol", "version", "name"}), frozenset({"code", "token"})),
+    "hello": _spec(
+        Hello, frozenset({"protocol", "version", "name"}), frozenset({"code", "token", "seen"})
+    ),
     "welcome": _spec(
         Welcome, frozenset({"protocol", "version", "name", "host", "token", "resumed", "last_seq"})
     ),
     "refuse": _spec(Refuse, frozenset({"reason", "code"})),
     "say": _spec(Say, frozenset({"seq", "text"})),
-    "show": _spec(Show, frozenset({"kind", "text"}), frozenset({"from"}), {"from": "sender"}),
+    "show": _spec(
+        Show, frozenset({"kind", "text"}), frozenset({"from", "seq"}), {"from": "sender"}
+    ),
     "ping": _spec(Ping, frozenset({"id"})),
     "pong": _spec(Pong, frozenset({"id"})),
-    "bye": _spec(Bye, frozenset({"reason"})),
+    "bye": _spec(Bye, frozenset({"reason"}), frozenset({"code"})),
     "error": _spec(Error, frozenset({"reason"})),
 }
 
@@ -418,6 +466,8 @@ def from_dict(obj: dict[str, Any]) -> Message:
     try:
         if kind == "say" and len(obj) == 3:  # the hot path: skip the generic field mapping
             return Say(obj["seq"], obj["text"])
+        if kind == "show" and len(obj) == 5:
+            return Show(obj["kind"], obj["text"], obj["from"], obj["seq"])
         if kind == "show" and len(obj) == 4:
             return Show(obj["kind"], obj["text"], obj["from"])
     except KeyError:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from net.codec import Decoder
 from net.errors import InvalidField, LocalProtocolError, UnknownMessageType
 from net.messages import (
+    BYE_CODES,
     MAX_INT,
     REFUSE_CODES,
     SHOW_KINDS,
@@ -41,16 +42,28 @@ ints = st.integers(min_value=0, max_value=MAX_INT)
 reasons = st.text(min_size=1, max_size=80)
 
 all_messages: st.SearchStrategy[Message] = st.one_of(
-    st.builds(Hello, name=names, code=st.none() | secrets_, token=st.none() | secrets_),
+    st.builds(
+        Hello,
+        name=names,
+        code=st.none() | secrets_,
+        token=st.none() | secrets_,
+        seen=st.none() | ints,
+    ),
     st.builds(
         Welcome, name=names, host=names, token=secrets_, resumed=st.booleans(), last_seq=ints
     ),
     st.builds(Refuse, reason=reasons, code=st.sampled_from(sorted(REFUSE_CODES))),
     st.builds(Say, seq=ints, text=texts),
-    st.builds(Show, kind=st.sampled_from(sorted(SHOW_KINDS)), text=texts, sender=st.none() | names),
+    st.builds(
+        Show,
+        kind=st.sampled_from(sorted(SHOW_KINDS)),
+        text=texts,
+        sender=st.none() | names,
+        seq=st.none() | st.integers(min_value=1, max_value=MAX_INT),
+    ),
     st.builds(Ping, id=ints),
     st.builds(Pong, id=ints),
-    st.builds(Bye, reason=reasons),
+    st.builds(Bye, reason=reasons, code=st.none() | st.sampled_from(sorted(BYE_CODES))),
     st.builds(Error, reason=reasons),
 )
 
@@ -79,7 +92,7 @@ def test_wire_shapes_match_the_contract() -> None:
     assert Hello(name="bob").to_dict() == {
         "type": "hello",
         "protocol": "tablechat",
-        "version": 1,
+        "version": 2,
         "name": "bob",
         "code": None,
         "token": None,
@@ -102,7 +115,7 @@ def test_show_accepts_a_str_enum_kind_and_sends_its_value() -> None:
 
 def test_nullable_fields_may_be_omitted() -> None:
     assert from_dict({"type": "hello", "protocol": "tablechat", "version": 1, "name": "b"}) == (
-        Hello(name="b")
+        Hello(name="b", version=1)
     )
     assert from_dict({"type": "show", "kind": "notice", "text": ""}) == Show("notice", "")
 
@@ -193,3 +206,27 @@ def test_unknown_type_is_typed(kind: str) -> None:
 def test_oversized_text_cannot_be_sent() -> None:
     with pytest.raises(LocalProtocolError, match="frame limit"):
         encode_message(Say(seq=1, text="x" * 70000))
+
+
+def test_version_2_fields_are_left_out_when_unset_so_a_version_1_peer_never_sees_them() -> None:
+    assert "seen" not in Hello(name="bob").to_dict()
+    assert "seq" not in Show(kind="chat", text="hi").to_dict()
+    assert "code" not in Bye().to_dict()
+    assert Show(kind="chat", text="hi", seq=3).to_dict()["seq"] == 3
+    assert from_dict({"type": "bye", "reason": "bob was put out", "code": "flooding"}) == Bye(
+        "bob was put out", "flooding"
+    )
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Show(kind="chat", text="x", seq=0),  # show.seq starts at 1
+        lambda: Show(kind="chat", text="x", seq=True),
+        lambda: Hello(name="bob", seen=-1),
+        lambda: Bye(reason="x", code="kicked"),
+    ],
+)
+def test_version_2_fields_are_checked(make: Any) -> None:
+    with pytest.raises(LocalProtocolError):
+        make()
