@@ -30,6 +30,7 @@ from net.errors import (
 )
 from net.link import CONNECTION_LOST, DEFAULT_LIMITS, Limits, Link
 from net.messages import (
+    BYE_CODES,
     PROTOCOL_NAME,
     PROTOCOL_VERSION,
     SUPPORTED_VERSIONS,
@@ -174,23 +175,32 @@ class Connection:
         """
         self._link.fail(error, discard_queued=True)
 
-    def end_sending(self, reason: str = "left") -> None:
-        """Say ``bye`` with *reason* and half-close, but keep receiving.
+    def end_sending(self, reason: str = "left", *, code: str | None = None) -> None:
+        """Say ``bye`` with *reason* (and *code*) and half-close, but keep receiving.
 
         The peer answers everything sent before the bye, then closes (PROTOCOL.md §6, "Leaving"):
         :meth:`recv` still returns those answers, then raises ConnectionClosed. Bound the wait
         yourself, then call :meth:`close`.
         """
-        self._link.end_sending(reason)
+        self._link.end_sending(*self._bye(reason, code))
 
-    async def close(self, reason: str = "left") -> None:
+    async def close(self, reason: str = "left", *, code: str | None = None) -> None:
         """Say ``bye`` with *reason* and close. Idempotent; returns within ``close_timeout``.
 
         Args:
             reason: For the other person; ``"left"`` when someone quit deliberately.
+            code: One of :data:`~net.messages.BYE_CODES` (version 2); a version 1 peer is sent
+                the code as its reason, as version 1 programs expect.
         """
-        self._link.say_bye(reason)
+        self._link.say_bye(*self._bye(reason, code))
         await self._link.wait_closed()
+
+    def _bye(self, reason: str, code: str | None) -> tuple[str, str | None]:
+        if code is not None and code not in BYE_CODES:
+            raise LocalProtocolError(f"bye.code must be one of {', '.join(sorted(BYE_CODES))}")
+        if self.version < 2:
+            return code or reason, None
+        return reason, code
 
 
 class PendingConnection:

@@ -128,18 +128,25 @@ class ConnectionClosed(Exception):
             (see :data:`Cause`); never parse ``reason`` for this.
         left: True iff the peer said ``bye`` (``cause == "left"``) — a deliberate leave, as
             opposed to a lost connection or an error.
+        code: After the peer's ``bye``: its machine-readable code (``left``, ``flooding``,
+            ``replaced``, ``closing``) — ``bye.code`` from a version 2 peer, or a version 1
+            peer's reason when it is one of those words; None otherwise.
     """
 
-    def __init__(self, reason: str, *, cause: Cause = "lost", left: bool = False) -> None:
+    def __init__(
+        self, reason: str, *, cause: Cause = "lost", left: bool = False, code: str | None = None
+    ) -> None:
         """Create the outcome.
 
         Args:
             reason: For a person.
             cause: For a program; see :data:`Cause`.
             left: Shorthand for ``cause="left"`` (kept for older callers).
+            code: The peer's bye code, when it said bye.
         """
         super().__init__(reason)
         self.reason = reason
+        self.code = code
         self._cause: Cause = "left" if left else cause
 
     @property

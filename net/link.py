@@ -28,7 +28,7 @@ from typing import Any, Final
 
 from net.codec import DEFAULT_MAX_FRAME, Decoder
 from net.errors import Cause, ConnectionClosed, LocalProtocolError, RemoteProtocolError
-from net.messages import Bye, Error, Message, Ping, Pong, encode_message, from_dict
+from net.messages import BYE_CODES, Bye, Error, Message, Ping, Pong, encode_message, from_dict
 
 __all__ = ["CONNECTION_LOST", "DEFAULT_LIMITS", "Limits", "Link"]
 
@@ -292,7 +292,9 @@ class Link(asyncio.BufferedProtocol):
             with contextlib.suppress(ConnectionClosed):
                 self.write(Pong(id=message.id))
         elif isinstance(message, Bye):
-            closed = ConnectionClosed(message.reason, cause="left")
+            # A version 1 bye's reason is its code when it is one ("left", "replaced", …).
+            code = message.code or (message.reason if message.reason in BYE_CODES else None)
+            closed = ConnectionClosed(message.reason, cause="left", code=code)
             if self._inbox and not self._bye_sent:
                 # Frames before the bye are still to be read (and answered): end the link
                 # once they have been (next_frame); nothing after the bye is read.
@@ -514,7 +516,7 @@ class Link(asyncio.BufferedProtocol):
         self._finish(ConnectionClosed(reason, cause="closed"))
         self._shutdown()
 
-    def end_sending(self, reason: str) -> None:
+    def end_sending(self, reason: str, code: str | None = None) -> None:
         """Send ``bye`` and half-close, but keep receiving until the peer closes.
 
         The peer answers what we sent before the bye, then closes (PROTOCOL.md §6); those
@@ -523,19 +525,19 @@ class Link(asyncio.BufferedProtocol):
         """
         if self.closed is None and not self._bye_sent:
             with contextlib.suppress(ConnectionClosed, LocalProtocolError):
-                self.write(Bye(reason=reason or "left"))
+                self.write(Bye(reason=reason or "left", code=code))
             self._bye_sent = True
             transport = self.transport
             if transport is not None and transport.can_write_eof():
                 with contextlib.suppress(OSError, RuntimeError):
                     transport.write_eof()
 
-    def say_bye(self, reason: str) -> None:
+    def say_bye(self, reason: str, code: str | None = None) -> None:
         """Send ``bye`` (if still possible), end the link and start closing it."""
         if self.closed is None:
             if not self._bye_sent:
                 with contextlib.suppress(ConnectionClosed, LocalProtocolError):
-                    self.write(Bye(reason=reason or "left"))
+                    self.write(Bye(reason=reason or "left", code=code))
             self._finish(ConnectionClosed(reason or "left", cause="closed"))
         self._shutdown()
 

@@ -591,3 +591,24 @@ def test_a_version_1_join_is_answered_in_version_1_without_version_2_fields() ->
         await host.aclose()
 
     run(main())
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_bye_code_reaches_either_version_as_a_code(version: int) -> None:
+    # Version 2 sends the code beside a sentence; version 1 sends the code as the reason.
+    async def main() -> None:
+        host = await start_echo_host()
+        join = await connect(
+            "127.0.0.1", host.port, Hello(name="bob", version=version), limits=STEADY
+        )
+        served = await asyncio.wait_for(host.connections.get(), WAIT)
+        await served.close("bob was put out for flooding", code="flooding")
+        with pytest.raises(ConnectionClosed) as info:
+            await asyncio.wait_for(join.recv(), WAIT)
+        assert info.value.left and info.value.code == "flooding"
+        expected = "bob was put out for flooding" if version == 2 else "flooding"
+        assert info.value.reason == expected
+        await join.close()
+        await host.aclose()
+
+    run(main())
