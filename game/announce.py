@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 
 from game.delivery import Delivery, Kind, Seat, Shown
-from game.hangman import HangmanState
 from game.match import Match, NameOf, Participant
 
 SEATS = (Seat.HOST, Seat.GUEST)
@@ -27,7 +26,7 @@ def moves_shown(
     """After ``moves`` (who, move text): each player is told the others' moves, shown their own
     view of the board, and told whose turn it is. Spectators are not sent every move (they may
     ask with /board); the result goes to everyone (see :func:`result_shown`)."""
-    verb = "guessed" if isinstance(match.state, HangmanState) else "played"
+    verb = match.spec.moved_word
     out = []
     for seat in SEATS:
         if seat not in match.seats:

@@ -1,69 +1,27 @@
-"""Reading slash commands: the command word, and the options of ``/game`` (the /help text is in
-:mod:`game.help`).
+"""Slash commands: how a command line is split, the one quit rule, and the shape of a command
+table — name, arguments, flood budget, help text and handler for each command.
 
-Parsing only — what a command *does* is the table's business. Every malformed command raises
-:class:`CommandError` with the explanation for the one who typed it; user text repeated in it is
-passed through :func:`game.untrusted.quote`. A hangman secret is never repeated in any message.
+The table's own commands are listed in :mod:`game.table_commands`; ``/help`` is generated from
+that list (:mod:`game.help`). Parsing only here — what a command *does* is its handler's
+business. A handler gets the rest of the line and answers with deliveries; every malformed
+command is answered with an explanation for the one who typed it.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+import difflib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from game.errors import GameError, MoveSyntaxError
-from game.hangman import check_secret
-from game.mnk import GOMOKU, TICTACTOE, MnkRules
-from game.untrusted import classified_text, quote
+from game.delivery import Delivery, Seat
+from game.untrusted import classified_text
 
 #: The words that leave the table: ``/q``, ``/quit``, ``/exit`` (any case, see :func:`is_quit`).
 QUIT_WORDS = frozenset({"q", "quit", "exit"})
-NO_ARGUMENTS = frozenset({"board", "resign", "rematch", "score", "who"}) | QUIT_WORDS
-#: Every command word the table knows (an unknown one is answered with the nearest of these).
-COMMAND_WORDS = NO_ARGUMENTS | {"game", "help", "guess", "move"}
-# Commands the other person sees the effect of (a game starts or ends): flood-limited like chat.
-FLOOD_LIMITED = frozenset({"game", "rematch", "resign"})
-_GAME_NAMES = {
-    "tictactoe": "tictactoe",
-    "tic-tac-toe": "tictactoe",
-    "ttt": "tictactoe",
-    "gomoku": "gomoku",
-    "hangman": "hangman",
-}
-# ASCII digits only: "４x４" is not a board size (int() would read it).
-_SIZE = re.compile(r"([0-9]{1,2})x([0-9]{1,2})", re.IGNORECASE | re.ASCII)
-_K = re.compile(r"k=([0-9]{1,2})", re.IGNORECASE | re.ASCII)
 
-
-class CommandError(GameError):
-    """A command that cannot be carried out as typed; the message says why and what to type."""
-
-
-@dataclass(frozen=True)
-class GameSpec:
-    """A game as asked for by ``/game``.
-
-    Attributes:
-        name: ``tictactoe``, ``gomoku`` or ``hangman``.
-        rules: board geometry for the m,n,k games, else ``None``.
-        secret: the hangman secret set by the player, or ``None`` (table picks a word). Kept out
-            of ``repr`` so it cannot end up in a log or message by accident.
-    """
-
-    name: str
-    rules: MnkRules | None = None
-    secret: str | None = field(default=None, repr=False)
-
-    @property
-    def title(self) -> str:
-        """How the game is named in notices (never mentions the secret): as it could be typed
-        after ``/game`` — ``tictactoe``, ``gomoku``, ``gomoku 10x10 k=5``, ``hangman``."""
-        rules = self.rules
-        if rules is None:
-            return "hangman"
-        if rules in (TICTACTOE, GOMOKU):
-            return rules.name
-        return f"{self.name} {rules.m}x{rules.n} k={rules.k}"
+HelpRow = tuple[str, str]  # (usage, what it does): one line of the /help list
+T = TypeVar("T")  # what a handler acts on (the table)
 
 
 def split_command(line: str) -> tuple[str, str]:
@@ -89,58 +47,80 @@ def is_quit(line: str) -> bool:
     return word in QUIT_WORDS and not args
 
 
-def parse_game(args: str) -> GameSpec:
-    """Read the arguments of ``/game``.
+def nearest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice ``word`` was most likely a typo of (``gmae`` → ``game``), or ``None`` when
+    none is close: only a near miss is worth suggesting."""
+    close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.7)
+    return close[0] if close else None
 
-    Raises:
-        CommandError: unknown game, bad board option, or a malformed secret (the message never
-            repeats the secret).
+
+@dataclass(frozen=True)
+class Command(Generic[T]):
+    """One slash command.
+
+    Attributes:
+        name: the word after the slash (lower case).
+        handler: ``handler(target, seat, args)`` carries it out for ``seat``; ``args`` is the
+            rest of the line, stripped (empty for a command that takes none).
+        summary: what it does, for its line of ``/help``.
+        usage: its arguments as ``/help`` shows them (``WORD``, ``[NAME]``), or nothing.
+        aliases: other words for the same command (``quit``, ``exit``).
+        takes_args: whether anything may follow it; if not, ``/resign please`` is refused
+            rather than carried out.
+        flood_limited: whether it counts against the seat's command budget — the commands
+            whose effect the other person sees (a game starts or ends), so a loop of them
+            cannot flood the other screen. Commands that answer only the asker are free.
+        listing: the ``/help`` rows shown instead of the usage line (``/game``: one per game),
+            asked for each time, so a game registered later is listed.
     """
-    name_text, _, rest = args.strip().partition(" ")
-    if not name_text:
-        raise CommandError("which game? /game tictactoe, /game gomoku or /game hangman")
-    name = _GAME_NAMES.get(name_text.lower())
-    if name is None:
-        raise CommandError(
-            f"no game called {quote(name_text, 20)} — try tictactoe, gomoku or hangman"
-        )
-    if name == "hangman":
-        return GameSpec("hangman", None, _parse_secret(rest))
-    return GameSpec(name, _parse_board(name, rest.split()))
+
+    name: str
+    handler: Callable[[T, Seat, str], list[Delivery]]
+    summary: str
+    usage: str = ""
+    aliases: tuple[str, ...] = ()
+    takes_args: bool = False
+    flood_limited: bool = False
+    listing: Callable[[], Sequence[HelpRow]] | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name and the aliases."""
+        return (self.name, *self.aliases)
+
+    def help_rows(self) -> Sequence[HelpRow]:
+        """Its lines of ``/help``: ``("/q, /quit, /exit", "leave the table …")``."""
+        if self.listing is not None:
+            return self.listing()
+        words = ", ".join(f"/{name}" for name in self.names)
+        return ((f"{words} {self.usage}".rstrip(), self.summary),)
 
 
-def _parse_secret(text: str) -> str | None:
-    text = text.strip()
-    if not text:
-        return None
-    if text[0] in '"“':
-        closing = "”" if text[0] == "“" else '"'
-        if len(text) < 2 or text[-1] not in (closing, '"'):
-            raise CommandError('the phrase needs a closing quote: /game hangman "a short phrase"')
-        text = text[1:-1]
-    try:
-        return check_secret(text)
-    except MoveSyntaxError as error:
-        raise CommandError(str(error)) from None
+class CommandTable(Generic[T]):
+    """The commands a table answers, in the order ``/help`` lists them."""
 
+    def __init__(self, commands: Sequence[Command[T]]) -> None:
+        """Args:
+            commands: in ``/help`` order.
 
-def _parse_board(name: str, options: list[str]) -> MnkRules:
-    base = GOMOKU if name == "gomoku" else TICTACTOE
-    m, n, k = base.m, base.n, base.k
-    size_given = False
-    for option in options:
-        if size := _SIZE.fullmatch(option):
-            m, n = int(size[1]), int(size[2])
-            size_given = True
-        elif k_option := _K.fullmatch(option):
-            k = int(k_option[1])
-        else:
-            raise CommandError(
-                f"unknown option {quote(option, 20)} for {name} — e.g. /game {name} 4x4 k=3"
-            )
-    if size_given and not any(_K.fullmatch(o) for o in options):
-        k = min(k, max(m, n))
-    try:
-        return MnkRules(m, n, k)
-    except ValueError as error:
-        raise CommandError(f"{error} — e.g. /game {name} 4x4 k=3") from None
+        Raises:
+            ValueError: two commands share a word, or a word is not lower case.
+        """
+        self._commands = tuple(commands)
+        self._by_word: dict[str, Command[T]] = {}
+        for command in self._commands:
+            for word in command.names:
+                if word != word.lower() or word in self._by_word:
+                    raise ValueError(f"command word {word!r} is not lower case or is taken")
+                self._by_word[word] = command
+
+    def __iter__(self) -> Iterator[Command[T]]:
+        return iter(self._commands)
+
+    def find(self, word: str) -> Command[T] | None:
+        """The command called ``word`` (lower case, without the slash), or ``None``."""
+        return self._by_word.get(word)
+
+    def words(self) -> list[str]:
+        """Every word that names a command, sorted (for "did you mean")."""
+        return sorted(self._by_word)

@@ -25,9 +25,12 @@ class Kind(enum.StrEnum):
 
 _MULTILINE = frozenset({Kind.BOARD, Kind.NOTICE, Kind.RESULT})
 
-# How the notice telling a player it is their turn begins (game.match.Match.turn_text): the
-# terminal makes it stand out (and may ring the bell) without knowing any game's rules.
-_YOUR_TURN = ("your move", "your guess")
+#: What a turn may be called (``GameSpec.move_word``). The notice telling a player it is their
+#: turn begins "your move" or "your guess" (game.match.Match.turn_text): the terminal makes it
+#: stand out (and may ring the bell) without knowing any game's rules — nor which games a host
+#: has, so the words are fixed here rather than taken from the registry.
+TURN_VERBS = ("move", "guess")
+_YOUR_TURN = tuple(f"your {verb}" for verb in TURN_VERBS)
 
 
 def is_your_turn(kind: str, text: str) -> bool:

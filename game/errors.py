@@ -26,5 +26,10 @@ class IllegalMoveError(GameError):
     """A well-formed move that cannot be played now (cell taken or off the board, game over)."""
 
 
+class CommandError(GameError):
+    """A command that cannot be carried out as typed (``/game chess``, ``/resign now``); the
+    message says why and what to type."""
+
+
 class TableFullError(GameError):
     """``Table.sit`` was called while a guest is already seated."""

@@ -1,28 +1,23 @@
-"""One game being played at the table: the engine state and who plays each side.
+"""One game being played at the table: the engine state, the game as asked for, and who plays
+each side.
 
-A :class:`Match` maps engine players (0 moves first, as X) to seats; ``None`` stands for the bot.
-It also knows how to let the bot move and how to word the lines about the game (whose turn it is,
-the result) — always from what the viewer may see.
+A :class:`Match` maps engine players (0 moves first) to seats; ``None`` stands for the bot. It
+words the lines about the game (whose turn it is, the opening, the result) from what the viewer
+may see, asking the game's :class:`~game.registry.GameSpec` for everything a game decides: it
+knows no game by name.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from game import gomoku_bot, perfect_bot
-from game.commands import GameSpec
 from game.delivery import Seat
-from game.hangman import HangmanState
-from game.hangman_bot import choose_guess
-from game.mnk import SYMBOLS, TICTACTOE, MnkState
-from game.outcome import Outcome, Termination
+from game.registry import GameSpec, WordSource
 from game.state import GameState
-from game.words import pick_word
 
-AnyState = MnkState | HangmanState
 S = TypeVar("S", bound=GameState[Any])  # a game state, whichever game (keeps its type)
 Participant = Seat | None  # None: the bot
 NameOf = Callable[[Participant], str]
@@ -33,13 +28,13 @@ class Match:
     """A game in progress (or just finished) and its players.
 
     Attributes:
-        spec: what was asked for with ``/game`` (replayed by ``/rematch``).
-        state: the engine state.
+        spec: what was asked for with ``/game`` (replayed by ``/rematch``); it words the game.
+        state: the engine state (whichever game: the table uses only the common API).
         seats: who plays engine player 0 and 1; ``None`` is the bot.
     """
 
-    spec: GameSpec
-    state: AnyState
+    spec: GameSpec[Any]
+    state: GameState[Any]
     seats: tuple[Participant, Participant]
 
     @property
@@ -51,11 +46,13 @@ class Match:
         """The engine player ``seat`` plays, or ``None`` if it is not in this game."""
         return self.seats.index(seat) if seat in self.seats else None
 
-    def is_guesser(self, player: int) -> bool:
-        """Whether engine ``player`` makes moves at all (a hangman setter does not)."""
-        if isinstance(self.state, HangmanState):
-            return player in self.state.guessers
-        return True
+    def names(self, name_of: NameOf) -> list[str]:
+        """The players' names, by engine player index."""
+        return [name_of(seat) for seat in self.seats]
+
+    def idle_reason(self, player: int, name_of: NameOf) -> str | None:
+        """Why engine ``player`` makes no moves at all (a hangman setter), or ``None``."""
+        return self.spec.idle_reason(self.state, player, self.names(name_of))
 
     def bot_to_move(self) -> bool:
         """Whether it is the bot's turn."""
@@ -66,41 +63,19 @@ class Match:
         """The board as ``seat`` may see it (a spectator sees what a guesser sees)."""
         return self.state.render(self.player_of(seat))
 
-    def mark(self, player: int) -> str:
-        """How a player is labelled: X / O in m,n,k games, nothing in hangman."""
-        return f" ({SYMBOLS[player]})" if isinstance(self.state, MnkState) else ""
-
     def turn_text(self, seat: Seat, name_of: NameOf) -> str:
         """``your move (X)`` / ``waiting for bob (O)`` — for ``seat``; empty when over."""
         turn = self.state.turn
         if turn is None:
             return ""
-        verb = "guess" if isinstance(self.state, HangmanState) else "move"
+        mark = self.spec.mark(turn)
         if self.seats[turn] == seat:
-            return f"your {verb}{self.mark(turn)}"
-        return f"waiting for {name_of(self.seats[turn])}{self.mark(turn)}"
+            return f"your {self.spec.move_word}{mark}"
+        return f"waiting for {name_of(self.seats[turn])}{mark}"
 
     def intro_text(self, player: int, name_of: NameOf) -> str:
         """The notice that opens the game for ``player``; a guesser's never holds the secret."""
-        state, names = self.state, [name_of(seat) for seat in self.seats]
-        if isinstance(state, MnkState):
-            return (
-                f"new game: {self.spec.title} — {names[0]} (X) against {names[1]} (O); "
-                "X moves first"
-            )
-        if state.setter is None:
-            letters = sum(c.isalpha() for c in state.secret)  # as many as the blanks show
-            return (
-                f"new game: hangman — a {letters}-letter word from the list; "
-                f"{names[0]} and {names[1]} take turns guessing, {names[0]} first"
-            )
-        if player == state.setter:
-            return f"new game: hangman — you set the secret; {names[1]} guesses"
-        return (
-            f"new game: hangman — {names[0]} set the secret; you guess: one letter per line, "
-            'or the whole answer with /guess, e.g. /guess "two words" (anything else you type '
-            "is chat)"
-        )
+        return self.spec.intro_text(self.state, player, self.names(name_of))
 
     def result_text(self, name_of: NameOf, viewer: Seat | None = None) -> str:
         """One line saying who won and why (or that nobody did), for ``viewer``.
@@ -112,53 +87,12 @@ class Match:
         """
         outcome = self.state.outcome
         assert outcome is not None, "result_text of a game in progress"
-        text = f"{self.spec.title}: {describe(outcome, self, name_of)}"
+        said = self.spec.result_text(self.state, outcome, self.names(name_of))
+        text = f"{self.spec.title}: {said}"
         player = None if viewer is None else self.player_of(viewer)
         if player is not None and outcome.winner is not None:
             text += " — you win" if outcome.winner == player else " — you lose"
         return text
-
-
-def describe(outcome: Outcome, match: Match, name_of: NameOf) -> str:
-    """``alice wins — three in a row`` and the like. Every hangman result names the secret (the
-    game is over, so everyone may see it) — also when it ends by resigning or abandonment."""
-    names = [name_of(seat) for seat in match.seats]
-    why = outcome.termination
-    reveal = ""
-    if isinstance(match.state, HangmanState):
-        reveal = f" — the word was “{match.state.secret}”"
-    if why is Termination.ABANDONED:
-        return f"abandoned — nobody's loss{reveal}"
-    if why is Termination.RESIGNED:
-        assert outcome.winner is not None
-        return f"{names[1 - outcome.winner]} resigned — {names[outcome.winner]} wins{reveal}"
-    if why is Termination.LINE_COMPLETED and isinstance(match.state, MnkState):
-        assert outcome.winner is not None
-        return f"{names[outcome.winner]} wins — {match.state.rules.k} in a row"
-    if why is Termination.BOARD_FULL:
-        return "draw — the board is full"
-    secret = match.state.secret if isinstance(match.state, HangmanState) else ""
-    if why is Termination.WORD_GUESSED:
-        assert outcome.winner is not None
-        return f"{names[outcome.winner]} wins — guessed “{secret}”"
-    if outcome.winner is not None:  # gallows complete with a setter
-        return f"{names[outcome.winner]} wins — the gallows is complete; it was “{secret}”"
-    return f"nobody wins — the gallows is complete; it was “{secret}”"
-
-
-def new_state(spec: GameSpec, rng: random.Random, words: Callable[[], Sequence[str]]) -> AnyState:
-    """The opening state of the game ``spec`` asks for.
-
-    Args:
-        spec: the game.
-        rng: picks the hangman word when the table chooses it.
-        words: returns the word list; only called when it is needed (it may load a file).
-    """
-    if spec.rules is not None:
-        return MnkState(spec.rules)
-    if spec.secret is not None:
-        return HangmanState.set_by(spec.secret)
-    return HangmanState.duel(pick_word(rng, words()))
 
 
 def play_typed(state: S, text: str) -> tuple[S, str]:
@@ -175,8 +109,8 @@ def play_typed(state: S, text: str) -> tuple[S, str]:
     return state.play(move), state.move_text(move)
 
 
-def bot_move(state: AnyState, rng: random.Random, words: Sequence[str]) -> tuple[AnyState, str]:
-    """Let the bot play for the player to move.
+def bot_move(match: Match, rng: random.Random, words: WordSource) -> tuple[GameState[Any], str]:
+    """Let the bot play for the player to move in ``match``.
 
     The bot's choice goes through the same parsing as a typed move; should a bot ever pick
     something that does not parse or is not legal, it plays the first legal move instead, so a
@@ -185,8 +119,9 @@ def bot_move(state: AnyState, rng: random.Random, words: Sequence[str]) -> tuple
     Returns:
         The new state and the text of the move the bot made.
     """
+    state = match.state
     try:
-        return play_typed(state, _bot_choice(state, rng, words))
+        return play_typed(state, match.spec.bot_move(state, rng, words))
     except ValueError:  # GameError is a ValueError
         return _play_first_legal(state)
 
@@ -195,14 +130,3 @@ def _play_first_legal(state: S) -> tuple[S, str]:
     """Play the first legal move (the fallback should a bot ever choose badly)."""
     move = state.legal_moves()[0]
     return state.play(move), state.move_text(move)
-
-
-def _bot_choice(state: AnyState, rng: random.Random, words: Sequence[str]) -> str:
-    """The text of the move the bot wants to make."""
-    if isinstance(state, HangmanState):
-        turn = state.turn
-        assert turn is not None
-        # the bot sees only its own view: it cannot peek at the secret
-        return choose_guess(state.view(turn), words)
-    bot = perfect_bot if state.rules == TICTACTOE else gomoku_bot
-    return state.move_text(bot.choose_move(state, rng))

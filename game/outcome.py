@@ -7,13 +7,19 @@ stored a second time as a flag that could disagree with it.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from game.errors import IllegalMoveError
 
 
 class Termination(enum.Enum):
-    """Why a game ended. Stored explicitly so the result line can say it."""
+    """Why a game ended. Stored explicitly so the result line can say it.
+
+    ``RESIGNED`` and ``ABANDONED`` are the table's endings, the same in every game; the others
+    are the built-in games' own. A new game may end for reasons of its own enum (the game words
+    its results itself, see :meth:`game.registry.GameSpec.result_text`).
+    """
 
     LINE_COMPLETED = "line completed"
     BOARD_FULL = "board full"
@@ -29,11 +35,12 @@ class Outcome:
 
     Attributes:
         winner: index of the winning player (0 moved first, "X"), or ``None`` for nobody.
-        termination: why the game ended.
+        termination: why the game ended: a :class:`Termination`, or a member of a game's own
+            enum.
     """
 
     winner: int | None
-    termination: Termination
+    termination: enum.Enum
 
     @property
     def is_draw(self) -> bool:
@@ -62,3 +69,18 @@ def abandonment(current: Outcome | None) -> Outcome:
     if current is not None:
         raise IllegalMoveError("the game is over")
     return Outcome(None, Termination.ABANDONED)
+
+
+def table_ending(outcome: Outcome, names: Sequence[str]) -> str | None:
+    """How every game words the table's own endings — ``bob resigned — alice wins``,
+    ``abandoned — nobody's loss`` — or ``None`` for an ending of the game's own.
+
+    Args:
+        outcome: how the game ended.
+        names: the players' names, by engine player index.
+    """
+    if outcome.termination is Termination.ABANDONED:
+        return "abandoned — nobody's loss"
+    if outcome.termination is Termination.RESIGNED and outcome.winner is not None:
+        return f"{names[1 - outcome.winner]} resigned — {names[outcome.winner]} wins"
+    return None

@@ -37,27 +37,17 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from game.announce import board_shown, duration, moves_shown, result_shown, say, who_text
-from game.commands import (
-    COMMAND_WORDS,
-    FLOOD_LIMITED,
-    NO_ARGUMENTS,
-    QUIT_WORDS,
-    CommandError,
-    GameSpec,
-    is_quit,
-    parse_game,
-    split_command,
-)
+from game.announce import board_shown, duration, say
+from game.commands import is_quit, split_command
 from game.delivery import Delivery, Kind, Seat, Shown
-from game.errors import GameError, MoveSyntaxError, TableFullError
+from game.errors import MoveSyntaxError, TableFullError
 from game.flood import FloodControl, FloodVerdict
 from game.hangman import check_secret
-from game.help import help_for, nearest
 from game.history import ChatHistory
-from game.match import Match, Participant, bot_move, new_state, play_typed
-from game.score import Score
-from game.untrusted import classified_text, clean_name, quote, typed_after_slash
+from game.match import Match, Participant
+from game.play import Play
+from game.table_commands import COMMANDS, unknown_command
+from game.untrusted import classified_text, clean_name, typed_after_slash
 from game.words import shipped_words
 
 __all__ = ["Delivery", "Kind", "Seat", "Shown", "Table", "TableFullError"]
@@ -112,8 +102,7 @@ class Table:
         self._guest_connected = False
         self._rng = rng
         self._words = None if words is None else _checked_words(words)
-        self._match: Match | None = None
-        self._score = Score()
+        self._play = Play(rng, self._word_list, self._name)
         self._history = ChatHistory()
         self._flood_rules = FloodControl() if flood is None else flood.fresh()
         self._flood = {Seat.HOST: self._flood_rules.fresh(), Seat.GUEST: self._flood_rules.fresh()}
@@ -135,14 +124,39 @@ class Table:
         return self._bot_name
 
     @property
+    def guest_connected(self) -> bool:
+        """Whether the seated guest's connection is up (``False`` while dropped or unseated)."""
+        return self._guest_name is not None and self._guest_connected
+
+    @property
     def match(self) -> Match | None:
         """The game in progress, or the last one played, or ``None`` before any game."""
-        return self._match
+        return self._play.match
+
+    @property
+    def play(self) -> Play:
+        """The games half of the table — the match, the score, starting and moving — as the
+        command handlers (:mod:`game.table_commands`) use it."""
+        return self._play
+
+    @property
+    def _match(self) -> Match | None:
+        return self._play.match
 
     def is_flooding(self, seat: Seat) -> bool:
         """Whether ``seat`` keeps sending chat faster than a person types (time as of the last
         line it sent). The host program may disconnect a guest for whom this is true."""
         return self._flood[seat].is_persistent()
+
+    def forget_flood(self) -> None:
+        """Give both seats a fresh flood state, as if no line had been judged yet.
+
+        For a journal replay: lines replayed with their recorded times fill the flood windows
+        with times from the previous process's clock, which the restarted process's monotonic
+        clock does not continue — so after replaying, forget them rather than judge new lines
+        against them.
+        """
+        self._flood = {seat: self._flood_rules.fresh() for seat in Seat}
 
     def _name(self, who: Participant) -> str:
         if who is None:
@@ -163,13 +177,13 @@ class Table:
         return [d for d in deliveries if self._reachable(d.to)]
 
     def _spectating(self, match: Match) -> str:
-        """What the guest is told when they arrive during the host's bot game, and whenever they
-        try to play, start, rematch or resign it: only one text, so they are never told to do
-        something (like /resign) that would then fail."""
-        return (
-            f"{self._host_name} is playing {match.spec.title} against the bot — /board shows it; "
-            "/game is free for you two once it ends"
-        )
+        """What the guest is told when they arrive during the host's bot game (see
+        :meth:`Play.spectating <game.play.Play.spectating>`)."""
+        return self._play.spectating(match)
+
+    def _finish(self, match: Match) -> list[Delivery]:
+        """Score a game that just ended and tell everyone at the table."""
+        return self._play.finish(match)
 
     def _error(self, seat: Seat, text: str) -> list[Delivery]:
         return [say(seat, Kind.ERROR, text)]
@@ -325,7 +339,7 @@ class Table:
             return self._visible(self._command(seat, text, now))
         match = self._match
         if match is not None and match.in_progress and match.state.is_move_attempt(text):
-            return self._visible(self._move(seat, text))
+            return self._visible(self._play.move(seat, text))
         return self._visible(self._chat(seat, line, now))
 
     def _chat(self, seat: Seat, text: str, now: float) -> list[Delivery]:
@@ -339,173 +353,21 @@ class Table:
         self._history.add(author, text)
         return [Delivery(self._other(seat), Shown(Kind.CHAT, text, author))]
 
-    # -- moves ------------------------------------------------------------------------------------
-    def _move(self, seat: Seat, text: str) -> list[Delivery]:
-        match = self._match
-        if match is None or not match.in_progress:
-            return self._error(seat, "no game in progress — start one with /game (see /help)")
-        player = match.player_of(seat)
-        if player is None:
-            return self._error(seat, self._spectating(match))
-        if not match.is_guesser(player):
-            guesser = self._name(match.seats[1 - player])
-            return self._error(
-                seat,
-                f"you set the secret — only {guesser} guesses "
-                "(start a line with // to send it as chat)",
-            )
-        turn = match.state.turn
-        if turn != player:
-            assert turn is not None
-            return self._error(seat, f"it's {self._name(match.seats[turn])}'s turn")
-        try:
-            match.state, move_text = play_typed(match.state, text)
-        except GameError as error:
-            return self._error(seat, str(error))
-        return self._after_moves(match, [(seat, move_text)])
-
-    def _bot_moves(self, match: Match) -> list[tuple[Participant, str]]:
-        made: list[tuple[Participant, str]] = []
-        while match.in_progress and match.bot_to_move():
-            match.state, text = bot_move(match.state, self._rng, self._word_list())
-            made.append((None, text))
-        return made
-
-    def _after_moves(
-        self,
-        match: Match,
-        moves: list[tuple[Participant, str]],
-        intro: Sequence[Delivery] = (),
-    ) -> list[Delivery]:
-        """Let the bot answer, then show each player the moves, the board and whose turn it is
-        — or score the game and show the result."""
-        moves = moves + self._bot_moves(match)
-        out = [*intro, *moves_shown(match, moves, self._name)]
-        if not match.in_progress:
-            out += self._finish(match)
-        return out
-
-    def _finish(self, match: Match) -> list[Delivery]:
-        """Score a game that just ended and tell everyone at the table."""
-        assert match.state.outcome is not None
-        self._score.record(match.state.outcome, [self._name(s) for s in match.seats])
-        return result_shown(match, self._name)
-
-    # -- commands ---------------------------------------------------------------------------------
     def _command(self, seat: Seat, line: str, now: float) -> list[Delivery]:
+        """Carry out a slash command as its row of :data:`~game.table_commands.COMMANDS`
+        says."""
         word, args = split_command(line)
-        if word in NO_ARGUMENTS and args:
+        command = COMMANDS.find(word)
+        if command is None:
+            return self._error(seat, unknown_command(word))
+        if args and not command.takes_args:
             # "/resign please" must not resign, nor "/q now" leave: say what to type instead
             return self._error(seat, f"/{word} takes no arguments — type just /{word}")
-        if word in FLOOD_LIMITED:
+        if command.flood_limited:
             # each of these shows the other person a game starting or ending (and may change the
             # score): a loop of them would flood the other screen
             flood = self._flood[seat]
             verdict = flood.check_command(now)
             if verdict is not FloodVerdict.OK:
                 return self._error(seat, flood.message(verdict, command=True))
-        if word == "game":
-            return self._cmd_game(seat, args)
-        if word == "help":
-            try:
-                return [say(seat, Kind.NOTICE, help_for(args))]
-            except CommandError as error:
-                return self._error(seat, str(error))
-        if word == "who":
-            guest, connected = self._guest_name, self._guest_connected
-            return [
-                say(seat, Kind.NOTICE, who_text(seat, guest, connected, self._match, self._name))
-            ]
-        if word == "board":
-            if self._match is None:
-                return self._error(seat, "no game yet — start one with /game tictactoe (see /help)")
-            return board_shown(self._match, seat, self._name)
-        if word == "resign":
-            return self._cmd_resign(seat)
-        if word == "rematch":
-            return self._cmd_rematch(seat)
-        if word == "score":
-            return [say(seat, Kind.NOTICE, self._score.render())]
-        if word in ("move", "guess"):
-            if not args:
-                return self._error(seat, f"usage: /{word} TEXT, e.g. /move b2 or /guess e")
-            return self._move(seat, args)
-        if word in QUIT_WORDS:
-            if seat is Seat.HOST:
-                return [
-                    say(
-                        seat,
-                        Kind.NOTICE,
-                        "you are the host: /q in your terminal closes the table for everyone",
-                    )
-                ]
-            return self.leave(seat)  # unreachable in practice: handle() answers the guest's /q
-        guess = nearest(word, sorted(COMMAND_WORDS))
-        hint = f"did you mean /{guess}? (/help lists the commands)" if guess else ""
-        return self._error(
-            seat,
-            f"unknown command {quote('/' + word, 24)} — {hint or '/help lists the commands'}",
-        )
-
-    def _cmd_game(self, seat: Seat, args: str) -> list[Delivery]:
-        match = self._match
-        if match is not None and match.in_progress:
-            if seat in match.seats:
-                return self._error(
-                    seat,
-                    f"a game of {match.spec.title} is on — finish it or /resign, then /game",
-                )
-            return self._error(seat, self._spectating(match))
-        try:
-            spec = parse_game(args)
-        except CommandError as error:
-            return self._error(seat, str(error))
-        opponent: Participant = self._other(seat) if self._guest_name is not None else None
-        return self._start(spec, (seat, opponent))
-
-    def _cmd_rematch(self, seat: Seat) -> list[Delivery]:
-        match = self._match
-        if match is None:
-            return self._error(seat, "no game to rematch yet — start one with /game (see /help)")
-        if match.in_progress:
-            if seat not in match.seats:
-                return self._error(seat, self._spectating(match))
-            return self._error(seat, "a game is on — finish it or /resign first, then /rematch")
-        if match.spec.secret is not None:
-            return self._error(
-                seat,
-                "hangman with a secret needs a new one: whoever sets it types /game hangman SECRET",
-            )
-        pair: tuple[Participant, Participant] = (
-            (Seat.HOST, Seat.GUEST) if self._guest_name is not None else (Seat.HOST, None)
-        )
-        last_first = match.seats[0]
-        # The other one moves first this time; if the last game's first player is gone (the bot
-        # when a guest has sat down since), the one asking moves first.
-        first: Participant = seat
-        if last_first in pair:
-            first = pair[1] if pair[0] == last_first else pair[0]
-        second = pair[1] if pair[0] == first else pair[0]
-        return self._start(match.spec, (first, second))
-
-    def _cmd_resign(self, seat: Seat) -> list[Delivery]:
-        match = self._match
-        if match is None or not match.in_progress:
-            return self._error(seat, "no game in progress — nothing to resign")
-        player = match.player_of(seat)
-        if player is None:
-            return self._error(seat, self._spectating(match))
-        match.state = match.state.resign(player)
-        # each player sees the final board (in hangman: the whole answer) and then the result
-        boards = [say(s, Kind.BOARD, match.render_for(s)) for s in match.seats if s is not None]
-        return boards + self._finish(match)
-
-    def _start(self, spec: GameSpec, seats: tuple[Participant, Participant]) -> list[Delivery]:
-        match = Match(spec, new_state(spec, self._rng, self._word_list), seats)
-        self._match = match
-        intro = [
-            say(seat, Kind.NOTICE, match.intro_text(player, self._name))
-            for player, seat in enumerate(seats)
-            if seat is not None
-        ]
-        return self._after_moves(match, [], intro)
+        return command.handler(self, seat, args)

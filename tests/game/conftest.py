@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
+from game import registry
 from game.table import Delivery, Kind, Seat, Table
 
 HOST, GUEST = Seat.HOST, Seat.GUEST
@@ -27,6 +29,12 @@ def only_error(deliveries: list[Delivery], to: Seat) -> str:
     assert len(deliveries) == 1, deliveries
     assert deliveries[0].to is to and deliveries[0].shown.kind is Kind.ERROR, deliveries
     return deliveries[0].shown.text
+
+
+def parse_game(args: str) -> Any:
+    """:func:`game.registry.parse_game`, typed ``Any``: each game's spec has fields of its own
+    (``rules``, ``secret``) that the tests read."""
+    return registry.parse_game(args)
 
 
 @pytest.fixture

@@ -233,8 +233,8 @@ def test_bot_guessing_at_the_table_never_raises(secret: str, rnd: random.Random)
 
 
 def test_a_bot_mistake_never_raises_out_of_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("game.match.choose_guess", lambda view, words: "not-a-guess!")
-    monkeypatch.setattr("game.match.perfect_bot.choose_move", lambda state, rng: 99)
+    monkeypatch.setattr("game.hangman_game.choose_guess", lambda view, words: "not-a-guess!")
+    monkeypatch.setattr("game.mnk_game.perfect_bot.choose_move", lambda state, rng: 99)
     table = Table("alice", rng=random.Random(0), words=["apple"])
     out = table.handle(Seat.HOST, "/game hangman zebra")  # the bot guesses alone
     assert [d.shown.kind for d in out].count(Kind.RESULT) == 1

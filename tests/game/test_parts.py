@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game.announce import duration
-from game.commands import CommandError, parse_game, split_command
+from game.commands import split_command
 from game.delivery import Seat, is_your_turn
-from game.errors import IllegalMoveError, MoveSyntaxError
+from game.errors import CommandError, IllegalMoveError, MoveSyntaxError
 from game.flood import FloodControl, FloodVerdict
 from game.hangman import HangmanState
 from game.help import HELP
@@ -20,7 +20,7 @@ from game.outcome import Outcome, Termination
 from game.state import GameState, MoveT
 from game.table import Kind, Table
 from game.untrusted import MAX_NAME, clean_name, quote
-from tests.game.conftest import GUEST, HOST, lines
+from tests.game.conftest import GUEST, HOST, lines, parse_game
 
 
 def _exercise(game: GameState[MoveT], first: str, bad: str) -> None:

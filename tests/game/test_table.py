@@ -203,7 +203,7 @@ def test_the_perfect_bot_never_lets_you_win(alone: Table) -> None:
     for _ in range(5):
         alone.handle(HOST, "/game tictactoe")
         while alone.match is not None and alone.match.in_progress:
-            alone.handle(HOST, str(rng.choice(alone.match.state.legal_moves()) + 1))  # type: ignore[operator]
+            alone.handle(HOST, str(rng.choice(alone.match.state.legal_moves()) + 1))
         assert "alice wins" not in lines(alone.handle(HOST, "/board"), HOST)[-1]
 
 

@@ -1,0 +1,138 @@
+"""The table's slash commands: one row each — name, arguments, flood budget, help text and
+handler — in the order ``/help`` lists them.
+
+Adding a command is adding a row (and its handler) here: :meth:`Table.handle
+<game.table.Table.handle>` finds it by word, refuses arguments it does not take, charges its
+flood budget, and ``/help`` and ``/help NAME`` describe it. Games are not commands: ``/game``
+lists and starts whatever the registry holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from game import registry
+from game.announce import say, who_text
+from game.commands import Command, CommandTable, HelpRow, nearest
+from game.delivery import Delivery, Kind, Seat
+from game.errors import CommandError
+from game.untrusted import quote
+
+if TYPE_CHECKING:
+    from game.table import Table
+
+
+def _game(table: Table, seat: Seat, args: str) -> list[Delivery]:
+    opponent = (
+        (Seat.GUEST if seat is Seat.HOST else Seat.HOST) if table.guest_name is not None else None
+    )
+    return table.play.new_game(seat, args, opponent)
+
+
+def _game_rows() -> list[HelpRow]:
+    return [row for game in registry.games() for row in game.help_rows]
+
+
+def _board(table: Table, seat: Seat, args: str) -> list[Delivery]:
+    return table.play.board(seat)
+
+
+def _resign(table: Table, seat: Seat, args: str) -> list[Delivery]:
+    return table.play.resign(seat)
+
+
+def _rematch(table: Table, seat: Seat, args: str) -> list[Delivery]:
+    return table.play.rematch(seat, guest_seated=table.guest_name is not None)
+
+
+def _score(table: Table, seat: Seat, args: str) -> list[Delivery]:
+    return [say(seat, Kind.NOTICE, table.play.score.render())]
+
+
+def _played(word: str) -> Callable[[Table, Seat, str], list[Delivery]]:
+    """The handler of ``/move TEXT`` and ``/guess TEXT``: ``TEXT`` is a move, whatever it looks
+    like (a whole hangman answer can only be guessed this way)."""
+
+    def handler(table: Table, seat: Seat, args: str) -> list[Delivery]:
+        if not args:
+            return [say(seat, Kind.ERROR, f"usage: /{word} TEXT, e.g. /move b2 or /guess e")]
+        return table.play.move(seat, args)
+
+    return handler
+
+
+def _who(table: Table, seat: Seat, args: str) -> list[Delivery]:
+    play = table.play
+    text = who_text(seat, table.guest_name, table.guest_connected, play.match, play.name_of)
+    return [say(seat, Kind.NOTICE, text)]
+
+
+def _help(table: Table, seat: Seat, args: str) -> list[Delivery]:
+    # imported here: game.help builds its list from COMMANDS below
+    from game.help import help_for  # noqa: PLC0415
+
+    try:
+        return [say(seat, Kind.NOTICE, help_for(args))]
+    except CommandError as error:
+        return [say(seat, Kind.ERROR, str(error))]
+
+
+def _quit(table: Table, seat: Seat, args: str) -> list[Delivery]:
+    if seat is Seat.HOST:
+        text = "you are the host: /q in your terminal closes the table for everyone"
+        return [say(seat, Kind.NOTICE, text)]
+    return table.leave(seat)  # unreachable in practice: Table.handle answers the guest's /q
+
+
+COMMANDS: CommandTable[Table] = CommandTable(
+    [
+        Command(
+            "game",
+            _game,
+            "start a game",
+            usage="NAME",
+            takes_args=True,
+            flood_limited=True,
+            listing=_game_rows,
+        ),
+        Command("board", _board, "show the board again"),
+        Command("resign", _resign, "give up the game in progress", flood_limited=True),
+        Command(
+            "rematch",
+            _rematch,
+            "the same game again; the other player moves first",
+            flood_limited=True,
+        ),
+        Command("score", _score, "wins and draws so far"),
+        Command(
+            "guess",
+            _played("guess"),
+            'hangman: guess the whole answer (/guess "a phrase")',
+            usage="WORD",
+            takes_args=True,
+        ),
+        Command(
+            "move",
+            _played("move"),
+            "play TEXT as a move even if it would read as chat",
+            usage="TEXT",
+            takes_args=True,
+        ),
+        Command("who", _who, "who is at the table"),
+        Command("help", _help, "this list, or more about NAME", usage="[NAME]", takes_args=True),
+        Command(
+            "q",
+            _quit,
+            "leave the table (also Ctrl-D or Ctrl-C)",
+            aliases=("quit", "exit"),
+        ),
+    ]
+)
+
+
+def unknown_command(word: str) -> str:
+    """The error for ``/word`` when no command is called ``word``, suggesting a near miss."""
+    guess = nearest(word, COMMANDS.words())
+    hint = f"did you mean /{guess}? (/help lists the commands)" if guess else ""
+    return f"unknown command {quote('/' + word, 24)} — {hint or '/help lists the commands'}"
