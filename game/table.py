@@ -8,7 +8,8 @@ How a line is read — the same line means the same thing whoever typed it, and 
 whitespace is ignored for the purpose:
 
 * ``//text`` is chat (``/text`` is said), whatever it looks like;
-* ``/word …`` is a command;
+* ``/word …`` is a command: its row in :data:`game.table_commands.COMMANDS` says what it
+  takes, whether it counts against the flood budget, and what it does;
 * while a game is in progress, a line shaped like a move in that game's notation is a move
   attempt (m,n,k: a bare number or letter+number such as ``5`` or ``b22``; hangman: one
   non-space character). It is played if it is legal and it is the typer's turn; otherwise the
@@ -18,16 +19,17 @@ whitespace is ignored for the purpose:
   guess — chatting "hello" during a five-letter game costs no miss;
 * anything else is chat, delivered to the other seat only.
 
-Alone at the table, ``/game`` plays the bot (perfect on 3×3, the heuristic on bigger boards, the
-guesser for hangman). Bot moves are made synchronously and returned with the human's move. If a
-guest sits down during a bot game, that game carries on (the guest is told and may /board to
-watch) and ``/game`` is free for the two of them once it ends.
+The games are whatever :mod:`game.registry` holds; the table knows none by name (the games
+half of the table is :class:`~game.play.Play`). Alone at the table, ``/game`` plays the bot
+(perfect on 3×3, the heuristic on bigger boards, the guesser for hangman). Bot moves are made
+synchronously and returned with the human's move. If a guest sits down during a bot game, that
+game carries on (the guest is told and may /board to watch) and ``/game`` is free for the two of
+them once it ends.
 
 Flood control: chat, and the commands that start or end games (``/game``, ``/rematch``,
 ``/resign`` — each shows the other person something), are rate-limited per seat; moves
 are never limited, nor are ``/help``, ``/board``, ``/score`` and ``/who`` (they answer only the
-asker). A
-refused line gets a "slow down" ERROR for its author and is not delivered or carried out;
+asker). A refused line gets a "slow down" ERROR for its author and is not delivered or carried out;
 :meth:`Table.is_flooding` turns true when a seat keeps flooding, so the host program may
 disconnect it. ``now`` is always a monotonic time supplied by the caller.
 """
@@ -100,7 +102,6 @@ class Table:
         self._bot_name = clean_name("bot", taken=[self._host_name])
         self._guest_name: str | None = None
         self._guest_connected = False
-        self._rng = rng
         self._words = None if words is None else _checked_words(words)
         self._play = Play(rng, self._word_list, self._name)
         self._history = ChatHistory()
