@@ -17,7 +17,7 @@ from game.errors import CommandError, MoveSyntaxError
 from game.hangman import HangmanState, check_secret
 from game.hangman_bot import choose_guess
 from game.outcome import Outcome, Termination, table_ending
-from game.registry import Game, WordSource, register
+from game.registry import Game, WordSource
 from game.words import pick_word
 
 
@@ -138,16 +138,17 @@ with /guess WORD or /guess "a phrase" (the same spaces, hyphens and
 apostrophes as the blanks); a wrong one costs a miss. Six misses and the
 gallows is complete. In the picture a / stands for a space between words."""
 
-HANGMAN_GAME = register(
-    Game(
-        "hangman",
-        (),
-        parse=HangmanSpec.parse,
-        help_rows=(
-            ("/game hangman", "guess a word from the built-in list, taking turns"),
-            ("/game hangman SECRET", 'set the word (or "a phrase"); the other one guesses'),
-        ),
-        topic=_HANGMAN_HELP,
-        topic_words=("guess",),
-    )
+HANGMAN_GAME = Game(
+    "hangman",
+    (),
+    parse=HangmanSpec.parse,
+    help_rows=(
+        ("/game hangman", "guess a word from the built-in list, taking turns"),
+        ("/game hangman SECRET", 'set the word (or "a phrase"); the other one guesses'),
+    ),
+    topic=_HANGMAN_HELP,
+    topic_words=("guess",),
 )
+
+#: Registered by :mod:`game.registry` (see ``BUILT_IN``).
+GAMES = (HANGMAN_GAME,)

@@ -17,7 +17,7 @@ from game import gomoku_bot, perfect_bot
 from game.errors import CommandError
 from game.mnk import GOMOKU, SYMBOLS, TICTACTOE, MnkRules, MnkState
 from game.outcome import Outcome, Termination, table_ending
-from game.registry import Game, WordSource, register
+from game.registry import Game, WordSource
 from game.untrusted import quote
 
 # ASCII digits only: "４x４" is not a board size (int() would read it).
@@ -127,21 +127,20 @@ another board). Cells are column letter + row number: a1 (top-left) … o15
 (bottom-right). The one who types /game moves first, as X. The last move is
 shown (X), the five that won [X X X X X]."""
 
-TICTACTOE_GAME = register(
-    Game(
-        "tictactoe",
-        ("tic-tac-toe", "ttt"),
-        parse=lambda text: _board("tictactoe", TICTACTOE, text),
-        help_rows=(("/game tictactoe", "3×3 tic-tac-toe; other boards: /game tictactoe 4x4 k=3"),),
-        topic=_TICTACTOE_HELP,
-    )
+TICTACTOE_GAME = Game(
+    "tictactoe",
+    ("tic-tac-toe", "ttt"),
+    parse=lambda text: _board("tictactoe", TICTACTOE, text),
+    help_rows=(("/game tictactoe", "3×3 tic-tac-toe; other boards: /game tictactoe 4x4 k=3"),),
+    topic=_TICTACTOE_HELP,
 )
-GOMOKU_GAME = register(
-    Game(
-        "gomoku",
-        (),
-        parse=lambda text: _board("gomoku", GOMOKU, text),
-        help_rows=(("/game gomoku", "15×15, five in a row"),),
-        topic=_GOMOKU_HELP,
-    )
+GOMOKU_GAME = Game(
+    "gomoku",
+    (),
+    parse=lambda text: _board("gomoku", GOMOKU, text),
+    help_rows=(("/game gomoku", "15×15, five in a row"),),
+    topic=_GOMOKU_HELP,
 )
+
+#: Registered by :mod:`game.registry` (see ``BUILT_IN``).
+GAMES = (TICTACTOE_GAME, GOMOKU_GAME)

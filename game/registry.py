@@ -1,11 +1,12 @@
-"""The games a table knows, each described by one module that registers it here.
+"""The games a table knows, each described by one module.
 
 A game is one module. It holds (or imports) its engine — a :class:`~game.state.GameState` — and
-registers a :class:`Game`: its name and aliases, how ``/game NAME OPTIONS`` reads the options,
-and its lines of ``/help``. Reading the options gives a :class:`GameSpec`: the game as asked
-for, which knows how to set it up, let the bot play and word it for the people at the table
-(marks, whose turn, the opening notice, the result). The table, the match, the announcements and
-``/help`` consult only these two shapes and the state's own API, never a particular game::
+describes itself with a :class:`Game`: its name and aliases, how ``/game NAME OPTIONS`` reads
+the options, and its lines of ``/help``. Reading the options gives a :class:`GameSpec`: the game
+as asked for, which knows how to set it up, let the bot play and word it for the people at the
+table (marks, whose turn, the opening notice, the result). The table, the match, the
+announcements and ``/help`` consult only these two shapes and the state's own API, never a
+particular game::
 
     register(Game("nim", ("pile",), parse=NimSpec.parse, topic="nim: …",
                   help_rows=(("/game nim", "take 1–3 stones; the last one wins"),)))
@@ -14,9 +15,11 @@ Hidden information stays with the engine: ``state.render(viewer)`` draws what on
 see (a hangman guesser never gets the secret), and a spec's words never hold more than the
 viewer's render does.
 
-The built-in games (:data:`BUILT_IN`) register themselves when the registry is first consulted,
-so ``import game.table`` stays cheap and a game added by a test (or a plug-in) is found the same
-way.
+The built-in games are registered, in the order of :data:`BUILT_IN`, when the registry is first
+consulted, so ``import game.table`` stays cheap (no bot or word list is loaded before a game is
+asked for). Each of those modules lists its games in ``GAMES``; importing one does not register
+anything, so the order — and ``/help`` — never depends on which module was imported first. A game
+from anywhere else (a test's toy game, a plug-in) calls :func:`register`.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ from game.outcome import Outcome
 from game.state import GameState
 from game.untrusted import quote
 
-#: The modules of the games that ship with tablechat, imported (and so registered) on first use.
+#: The modules of the games that ship with tablechat, each with a ``GAMES`` tuple: registered in
+#: this order on first use. A new built-in game is a module and its name here.
 BUILT_IN = ("game.mnk_game", "game.hangman_game")
 
 #: Returns the hangman word list; called only by a game that needs it (it may load a file).
@@ -121,9 +125,11 @@ _built_ins_loaded = False
 def _registry() -> dict[str, Game]:
     global _built_ins_loaded  # noqa: PLW0603 -- loaded once per process, like codecs' registry
     if not _built_ins_loaded:
-        _built_ins_loaded = True  # first: the modules call register() while importing
+        _built_ins_loaded = True  # first: register() below consults the registry too
         for module in BUILT_IN:
-            importlib.import_module(module)
+            built_in: tuple[Game, ...] = importlib.import_module(module).GAMES
+            for game in built_in:
+                register(game)
     return _games
 
 
