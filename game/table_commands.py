@@ -17,6 +17,7 @@ from game.announce import say, who_text
 from game.commands import Command, CommandTable, HelpRow, nearest
 from game.delivery import Delivery, Kind, Seat
 from game.errors import CommandError
+from game.match import Participant
 from game.untrusted import quote
 
 if TYPE_CHECKING:
@@ -24,9 +25,9 @@ if TYPE_CHECKING:
 
 
 def _game(table: Table, seat: Seat, args: str) -> list[Delivery]:
-    opponent = (
-        (Seat.GUEST if seat is Seat.HOST else Seat.HOST) if table.guest_name is not None else None
-    )
+    opponent: Participant = None  # alone at the table: the bot
+    if table.guest_name is not None:
+        opponent = Seat.GUEST if seat is Seat.HOST else Seat.HOST
     return table.play.new_game(seat, args, opponent)
 
 
