@@ -415,7 +415,11 @@ def test_a_guest_put_out_by_the_host_gets_the_reason_on_one_line(table: Table) -
 
 
 def test_host_seat_cannot_drop_or_leave(table: Table) -> None:
-    assert table.drop(HOST, 5) == [] and table.resume(HOST, caught_up=True) == [] and table.leave(HOST) == []
+    assert (
+        table.drop(HOST, 5) == []
+        and table.resume(HOST, caught_up=True) == []
+        and table.leave(HOST) == []
+    )
     assert table.expire(HOST, 5) == [] and table.disconnect(HOST, "flooding") == []
 
 

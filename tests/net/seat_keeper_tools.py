@@ -46,9 +46,8 @@ class Seating:
             self.keeper.show(Show("notice", f"welcome to the table, {event.asked}"))
         elif isinstance(event, Resumed):
             self.keeper.show(Show("notice", "welcome back"))
-        elif isinstance(event, Line):
-            if event.seat == "host":
-                self.keeper.show(Show("chat", event.text, "alice"))
+        elif isinstance(event, Line) and event.seat == "host":
+            self.keeper.show(Show("chat", event.text, "alice"))
         self._do(self.keeper.to_send())
 
     def decide(self, decision: Decision[str]) -> Decision[str]:
