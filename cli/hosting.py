@@ -257,7 +257,9 @@ class Host:
     async def _on_connect(self, pending: PendingConnection) -> None:
         # net calls this once per connection whose hello is well-formed.
         keeper = self.keeper
-        decision = keeper.admit(pending, pending.hello, pending.peer[0], self._clock())
+        now = self._clock()
+        self._decide(keeper.handle_timeout(now))  # a grace period over by now ends first
+        decision = keeper.admit(pending, pending.hello, pending.peer[0], now)
         self._decide(decision)
         if decision.refusal is not None:
             await pending.refuse(decision.refusal.reason, decision.refusal.code)

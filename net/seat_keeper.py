@@ -121,6 +121,13 @@ class Decision(Generic[C]):
     refusal: Refusal | None = None
 
 
+_SEAT_GONE: Final = Refusal(
+    "bad-token",
+    "that seat is no longer yours — the grace period is over, the guest left, "
+    "or a newer connection took it over",
+)
+
+
 class _Stage(enum.Enum):
     WELCOMING = "welcoming"  # the welcome is on its way; nothing is sent to it yet
     LIVE = "live"
@@ -213,15 +220,23 @@ class SeatKeeper(Generic[C]):
         :meth:`welcome`, and :meth:`welcomed` finishes the resume); otherwise the join code
         must pass and the seat must be free, and the decision's events seat a new guest. Either
         way *key* becomes the seat's owner at once and whatever owned or claimed it before is
-        replaced. A dropped seat whose grace is over at *now* is freed first: at the same
-        instant, expiry wins.
+        replaced.
+
+        Call :meth:`handle_timeout` with the same *now* first and apply what it decides: a
+        dropped seat whose grace is over at *now* is freed before a hello is judged, so at the
+        same instant expiry wins. Until it is applied, such a seat is neither resumed nor given
+        away.
 
         Returns:
             The decision; its ``refusal`` is set when *key* is turned away.
         """
-        decision = self.handle_timeout(now)
+        decision: Decision[C] = Decision()
         if self.closing:
             decision.refusal = Refusal("full", f"{self.host_name}'s table is closing")
+            return decision
+        if self.handle_timeout(now).events:
+            gone = hello.token is not None
+            decision.refusal = _SEAT_GONE if gone else Refusal("full", self._full(now))
             return decision
         token = hello.token
         if token is not None and not self._is_other_guest(token, hello.name):
@@ -246,11 +261,7 @@ class SeatKeeper(Generic[C]):
     def _claim_resume(self, key: C, hello: Hello, decision: Decision[C]) -> None:
         rotated = self.tokens.resume(hello.token)
         if rotated is None or self.name is None:
-            decision.refusal = Refusal(
-                "bad-token",
-                "that seat is no longer yours — the grace period is over, the guest left, "
-                "or a newer connection took it over",
-            )
+            decision.refusal = _SEAT_GONE
             return
         # The presented token stays valid until the new one is presented: this welcome may be
         # lost on the way, and the guest must still be able to come back.

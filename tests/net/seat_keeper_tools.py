@@ -78,6 +78,7 @@ class Seating:
     ) -> Decision[str]:
         """A hello from *key*, decided (its events applied); the welcome is not out yet."""
         hello = Hello(name=name, token=token, seen=seen, version=version, code=code)
+        self.decide(self.keeper.handle_timeout(self.now))  # as the host does, first
         return self.decide(self.keeper.admit(key, hello, ADDRESS, self.now))
 
     def welcomed(self, key: str) -> Decision[str]:
@@ -93,6 +94,10 @@ class Seating:
         token = self.keeper.welcome(key).token
         self.welcomed(key)
         return token
+
+    def close(self) -> None:
+        """The host leaves."""
+        self._do(self.keeper.close())
 
     def host_says(self, text: str) -> None:
         """The host types a chat line (one show for the guest)."""
