@@ -6,6 +6,9 @@ and exact catch-up, tokens kept hashed, and rebuilding the keeper from its event
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from cli.table_events import Dropped, Freed, Line, Resumed, Sat
 from net.admission import token_hash
 from net.messages import Hello
@@ -315,3 +318,46 @@ def test_replaying_the_events_gives_the_same_shows_and_numbers() -> None:
     assert list(replay.keeper.outbox.after(0)) == list(seats.keeper.outbox.after(0))
     assert replay.keeper.last_say == 1 and replay.keeper.name == "bob"
     assert replay.sent == {}  # no connection: nothing sent
+
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["hello", "resume", "welcomed", "lost", "say", "host", "tick"]),
+        st.integers(min_value=0, max_value=3),
+    ),
+    max_size=40,
+)
+
+
+@given(ops=OPS)
+def test_any_interleaving_keeps_one_owner_and_exact_numbering(ops: list[tuple[str, int]]) -> None:
+    seats = seating()
+    token: str | None = None
+    claims: list[str] = []
+    for number, (op, pick) in enumerate(ops):
+        key = f"c{number}"
+        if op in ("hello", "resume"):
+            decision = seats.hello(key, token=token if op == "resume" else None, seen=pick)
+            if decision.refusal is None:
+                token = seats.keeper.welcome(key).token
+                claims.append(key)
+        elif op == "welcomed" and claims:
+            seats.welcomed(claims.pop(pick % len(claims)))
+        elif op in ("lost", "say") and seats.keeper.owner is not None:
+            owner = seats.keeper.owner
+            if op == "lost":
+                seats.lost(owner, ("lost", "left", "error")[pick % 3])
+            else:
+                seats.decide(seats.keeper.said(owner, seats.keeper.last_say + 1, "x", seats.now))
+        elif op == "host":
+            seats.host_says(f"line {number}")
+        elif op == "tick":
+            seats.at(seats.now + pick * 30.0)
+    # Every connection was sent each seq at most once, in rising order.
+    for shows in seats.sent.values():
+        seqs = [show.seq for show in shows]
+        assert seqs == sorted(set(seqs))
+    # Whoever is the owner is the only connection told nothing, and a freed seat has no owner.
+    owner = seats.keeper.owner
+    assert owner not in seats.byes and owner not in seats.failed
+    assert seats.keeper.taken or owner is None
