@@ -77,7 +77,9 @@ class Host:
             duration=duration,
         )
         self.table = Table(options.name, rng=random.Random())
-        self.apply(Opened(options.name, random.SystemRandom().randrange(2**63)), replaying=True)
+        #: The event that opened this table: the first record of a new journal.
+        self.opened = Opened(options.name, random.SystemRandom().randrange(2**63))
+        self.apply(self.opened, replaying=True)
         # The table cleans the name (trims, cuts to 32 characters); show the one it uses.
         self.name = self.table.host_name
         self.console: Console = make_console(self.name, options.color, bell=options.bell)
@@ -97,6 +99,7 @@ class Host:
         port = server.sockets[0].getsockname()[1]
         self.console.start()
         log_to(self.console)
+        self._arm_timer()  # a seat dropped before (a journal replay) has its grace period
         try:
             self.console.notice(self._opening_line(port))
             await self._read_typed_lines()
@@ -165,6 +168,12 @@ class Host:
             self.keeper.assume_delivered()
             return
         self._carry_out([*actions, *self.keeper.to_send()])
+
+    def finish_replay(self) -> None:
+        """After a journal replay: a guest seated when the host stopped has lost its
+        connection with it, so their seat is dropped now and the grace period runs."""
+        if self.keeper.taken and not self.keeper.dropped:
+            self.apply(Dropped(self.options.grace))
 
     def _change_table(self, event: TableEvent) -> list[Delivery]:
         table = self.table
@@ -235,9 +244,13 @@ class Host:
             self._timer.cancel()
             self._timer = None
         deadline = self.keeper.next_deadline()
-        if deadline is not None and not self._leaving:
+        if deadline is None or self._leaving:
+            return
+        try:
             loop = asyncio.get_running_loop()
-            self._timer = loop.call_at(deadline, self._on_deadline)
+        except RuntimeError:
+            return  # not serving yet (a replay before run): run() arms it
+        self._timer = loop.call_at(deadline, self._on_deadline)
 
     def _on_deadline(self) -> None:
         self._timer = None
