@@ -30,15 +30,17 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
-from typing import Final, Generic, Literal, TypeVar
+from dataclasses import dataclass
+from typing import Final, Generic, TypeVar
 
 from cli.table_events import Dropped, Freed, Line, Opened, Resumed, Sat, TableEvent
 from net.admission import JoinCodeGate, SeatTokens, Verdict, token_hash
 from net.messages import Hello, Show, Welcome
 from net.outbox import Outbox
+from net.seat_decisions import Action, ByeCode, Decision, Fail, Refusal, SayBye, Send, seq_error
 
 __all__ = [
+    "Action",
     "Decision",
     "Fail",
     "Refusal",
@@ -51,74 +53,7 @@ __all__ = [
 C = TypeVar("C", bound=Hashable)
 
 GUEST: Final = "guest"
-ByeCode = Literal["left", "flooding", "replaced"]
 _BYE_FOR: Final[dict[str, ByeCode]] = {"left": "left", "flooding": "flooding"}
-
-
-def seq_error(seq: int, last: int) -> str | None:
-    """Why ``say.seq`` *seq* breaks the protocol after *last*, or None when it does not.
-
-    Args:
-        seq: The ``seq`` received.
-        last: The highest ``seq`` already applied for this seat.
-
-    Returns:
-        A reason for the ``error`` frame (0 is never a seq; above ``last + 1`` skips lines),
-        or None for the next one or a repeat.
-    """
-    expected = last + 1
-    if seq == 0:
-        return f"say.seq 0 is not a sequence number (they start at 1): expected {expected}"
-    if seq <= expected:
-        return None
-    skipped = str(expected) if seq == expected + 1 else f"{expected}–{seq - 1}"
-    return f"say.seq {seq} skips {skipped}: expected {expected}"
-
-
-@dataclass(frozen=True, slots=True)
-class Send(Generic[C]):
-    """Write *show* to connection *key* (without waiting)."""
-
-    key: C
-    show: Show
-
-
-@dataclass(frozen=True, slots=True)
-class SayBye(Generic[C]):
-    """Say ``bye`` with *code* to *key* and close it; *reason* is for the person."""
-
-    key: C
-    code: ByeCode
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Fail(Generic[C]):
-    """*key* broke the protocol: send it an ``error`` frame with *reason* and close it."""
-
-    key: C
-    reason: str
-
-
-Action = Send[C] | SayBye[C] | Fail[C]
-
-
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    """Answer a hello with ``refuse``: *code* for programs, *reason* for people."""
-
-    code: str
-    reason: str
-
-
-@dataclass(slots=True)
-class Decision(Generic[C]):
-    """What to do: apply *events* (in order, through the host's one apply method), carry out
-    *actions*; for a hello, *refusal* when it is turned away."""
-
-    events: list[TableEvent] = field(default_factory=list)
-    actions: list[Action[C]] = field(default_factory=list)
-    refusal: Refusal | None = None
 
 
 _SEAT_GONE: Final = Refusal(
