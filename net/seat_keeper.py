@@ -16,7 +16,7 @@ decides everything about the guest seat that does not depend on the game:
 
 Connections are opaque hashable keys. Methods that react to the network return
 :class:`Decision` s: *events* — :mod:`cli.table_events` records, which the host applies to its
-table and then to this keeper (:meth:`SeatKeeper.apply`) and its journal writes down — and
+keeper (:meth:`SeatKeeper.apply`) and its table, and its journal writes down — and
 *actions* for the connections (send, bye, fail). Events alone change the seat, so replaying
 them rebuilds it, ``show.seq`` numbers included; which connection owns the seat is not an event
 (a restarted host has no connections).
