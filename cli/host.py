@@ -4,9 +4,9 @@ The host owns the :class:`game.table.Table`. Lines typed here and ``say`` frames
 go into the table; what the table decides (its deliveries) goes to the local console or, as
 ``show`` frames, to the guest. No game rule lives here and no byte is handled here.
 
-The guest's place is a :class:`GuestSeat` that outlives one connection: the resume step
-(issue 5) attaches a new connection to the same seat (token, last applied ``say.seq``) instead
-of freeing it when a connection is lost.
+The guest's seat outlives one connection: :class:`net.seat_keeper.SeatKeeper` attaches a
+resuming connection to the same seat (token, last applied ``say.seq``, the shows it missed)
+instead of freeing it when a connection is lost.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-"""The host's event loop: one Table, one console, at most one guest connection at a time.
+"""The host's event loop: one Table, one console, and the guest seat's connections.
 
-Who may sit down (issue 5): a hello with a seat token, under the seat's name, resumes that seat
-(the token is rotated); any other hello must pass the join code (when the table has one) and
-find the seat free. Exactly one connection owns the seat (:class:`cli.guest_seat.GuestSeat`):
-a resume replaces the one before. A guest whose connection is lost keeps the seat for the grace
-period; one who leaves — or is disconnected for flooding or for breaking the protocol — frees
-it at once.
+Every rule about the guest seat — who may sit down, which connection owns it, ``say.seq``, the
+grace period, ``show.seq`` and catch-up — is :class:`net.seat_keeper.SeatKeeper`'s; every game
+rule is :class:`game.table.Table`'s. This module wires them to the console and the network, and
+changes both only through :meth:`Host.apply`, one :mod:`cli.table_events` event at a time:
+what the guest is shown comes from applying events alone, so applying the same events again
+(a journal replay, with sending off) rebuilds the same table and the same ``show.seq`` numbers.
 
 Split from :mod:`cli.host` so that ``python -m cli.host --help`` imports none of this.
 """
@@ -18,18 +18,26 @@ import errno
 import ipaddress
 import random
 import socket
+import time
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 from cli.app import Failure, log_to, make_console
 from cli.args import HostOptions
 from cli.console import Console
-from cli.guest_seat import GuestSeat, SeqVerdict
+from cli.table_events import Dropped, Freed, Line, Opened, Resumed, Sat, TableEvent
 from game.announce import duration
 from game.commands import is_quit
 from game.table import Delivery, Seat, Table
-from net.admission import JoinCodeGate, SeatTokens, Verdict, format_code, new_join_code
+from game.untrusted import clean_name
+from net.admission import JoinCodeGate, format_code, new_join_code
 from net.connection import Connection, ConnectionClosed, PendingConnection, serve
 from net.errors import RemoteProtocolError
-from net.messages import Say, Show, Welcome, validate_name
+from net.messages import Say, Show, validate_name
+from net.seat_keeper import Action, Decision, Fail, SayBye, SeatKeeper, Send
+
+FLOODING = "flooding (too many chat lines too fast)"
+"""What the host is told, and the guest's bye says, when a guest is put out for flooding."""
 
 
 def is_loopback(bind: str) -> bool:
@@ -43,24 +51,42 @@ def is_loopback(bind: str) -> bool:
 
 
 class Host:
-    """The host program's state: options, the table, the console and the guest seat."""
+    """The host program's state: options, the table, the console and the seat keeper."""
 
-    def __init__(self, options: HostOptions) -> None:
-        """Prepare a host for *options*; nothing is opened before :meth:`run`."""
+    def __init__(
+        self, options: HostOptions, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """Prepare a host for *options*; nothing is opened before :meth:`run`.
+
+        Args:
+            options: The command line.
+            clock: Monotonic seconds (asyncio's loop reads the same clock).
+        """
         self.options = options
-        self.table = Table(options.name, rng=random.Random())
-        # The table cleans the name (trims, cuts to 32 characters); show the one it uses.
-        self.name = self.table.host_name
-        self.console: Console = make_console(self.name, options.color, bell=options.bell)
-        self.seat = GuestSeat()
-        self.tokens: SeatTokens[Seat] = SeatTokens()
+        self._clock = clock
         # A table reachable beyond this machine needs a code; on loopback only if one is given.
         code = options.code
         if code is None and not is_loopback(options.bind):
             code = new_join_code()
         self.gate = JoinCodeGate(code)
-        self._leaving = asyncio.Event()
-        self._guest_task: asyncio.Task[None] | None = None
+        self.keeper: SeatKeeper[PendingConnection] = SeatKeeper(
+            options.name,
+            self.gate,
+            grace=options.grace,
+            name_key=lambda name: clean_name(name).casefold(),
+            duration=duration,
+        )
+        self.table = Table(options.name, rng=random.Random())
+        #: The event that opened this table: the first record of a new journal.
+        self.opened = Opened(options.name, random.SystemRandom().randrange(2**63))
+        self.apply(self.opened, replaying=True)
+        # The table cleans the name (trims, cuts to 32 characters); show the one it uses.
+        self.name = self.table.host_name
+        self.console: Console = make_console(self.name, options.color, bell=options.bell)
+        self._connections: dict[PendingConnection, Connection] = {}
+        self._tasks: set[asyncio.Task[None]] = set()  # guests being served, byes being said
+        self._timer: asyncio.TimerHandle | None = None
+        self._leaving = False
 
     async def run(self) -> int:
         """Open the table, then handle typed lines until the host leaves; returns 0."""
@@ -73,12 +99,13 @@ class Host:
         port = server.sockets[0].getsockname()[1]
         self.console.start()
         log_to(self.console)
+        self._arm_timer()  # a seat dropped before (a journal replay) has its grace period
         try:
             self.console.notice(self._opening_line(port))
             await self._read_typed_lines()
         finally:
             server.close()
-            await self._close_guest()
+            await self._close_guests()
             self.console.close()
         return 0
 
@@ -114,242 +141,204 @@ class Host:
             f"waiting for someone to join ({hint})"
         )
 
+    # ------------------------------------------------------------------ applying events
+
+    def apply(self, event: TableEvent, *, replaying: bool = False) -> None:
+        """Apply one change to the table and the seat keeper, then show and send what it gives.
+
+        The one way the table or the guest seat changes (the journal records here, then
+        applies). Shows meant for the guest are numbered and kept by the keeper whether or not
+        anything is sent, so replaying the same events gives the same ``show.seq`` numbers.
+
+        Args:
+            event: The change.
+            replaying: True to rebuild state only (a journal replay before serving): nothing is
+                shown on the console, nothing is sent, no bye is said, and every show counts as
+                delivered (a version 1 join cannot say what it saw).
+        """
+        actions = self.keeper.apply(event, self._clock())
+        deliveries = self._change_table(event)
+        for delivery in deliveries:
+            shown = delivery.shown
+            if delivery.to == Seat.GUEST:
+                self.keeper.show(Show(kind=str(shown.kind), text=shown.text, sender=shown.sender))
+            elif not replaying:
+                self.console.show(str(shown.kind), shown.text, shown.sender)
+        if replaying:
+            self.keeper.assume_delivered()
+            return
+        self._carry_out([*actions, *self.keeper.to_send()])
+
+    def finish_replay(self) -> None:
+        """After a journal replay: a guest seated when the host stopped has lost its
+        connection with it, so their seat is dropped now and the grace period runs."""
+        if self.keeper.taken and not self.keeper.dropped:
+            self.apply(Dropped(self.options.grace))
+
+    def _change_table(self, event: TableEvent) -> list[Delivery]:
+        table = self.table
+        try:
+            if isinstance(event, Opened):
+                self.table = Table(event.host_name, rng=random.Random(event.seed))
+                self.keeper.host_name = self.table.host_name  # cleaned, as the table names it
+                return []
+            if isinstance(event, Sat):
+                name, deliveries = table.sit(event.asked)
+                self.keeper.seated(name)
+                return deliveries
+            if isinstance(event, Resumed):
+                return table.resume(Seat.GUEST, caught_up=event.caught_up)
+            if isinstance(event, Line):
+                seat = Seat.GUEST if event.seat == "guest" else Seat.HOST
+                return table.handle(seat, event.text, now=event.now)
+            if isinstance(event, Dropped):
+                return table.drop(Seat.GUEST, event.grace)
+            if event.why == "left":
+                return table.leave(Seat.GUEST)
+            if event.why == "expired":
+                return table.expire(Seat.GUEST, self.keeper.grace)
+            return table.disconnect(Seat.GUEST, event.detail or event.why)
+        except Exception as exc:
+            # A bug in the table must not end the conversation (or leave the seat stuck):
+            # report it on the host's screen, drop the change, carry on.
+            self.console.show("error", f"the table could not handle that ({exc!r})")
+            return []
+
+    def _decide(self, decision: Decision[PendingConnection]) -> None:
+        """Apply a keeper decision's events in order, then carry out its actions."""
+        for event in decision.events:
+            self.apply(event)
+        self._carry_out(decision.actions)
+
+    def _carry_out(self, actions: Sequence[Action[PendingConnection]]) -> None:
+        for action in actions:
+            connection = self._connections.get(action.key)
+            if connection is None:
+                continue  # not welcomed yet: the keeper tells it when its welcome is out
+            if isinstance(action, Send):
+                self._send(connection, action.show)
+            elif isinstance(action, SayBye):
+                self._connections.pop(action.key, None)
+                self._spawn(_close(connection, action.reason, action.code))
+            elif isinstance(action, Fail):
+                connection.fail(RemoteProtocolError(action.reason))
+        self._arm_timer()
+
+    def _send(self, connection: Connection, show: Show) -> None:
+        try:
+            connection.send_nowait(show)
+        except ConnectionClosed:
+            pass  # its receive side sees the end and reports it
+        except ValueError:  # net's LocalProtocolError: more than one frame can hold
+            guest = self.keeper.name or "the guest"
+            self.console.show("error", f"not sent to {guest}: too long for one message")
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _arm_timer(self) -> None:
+        """One timer, at the keeper's next deadline (the end of a grace period)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        deadline = self.keeper.next_deadline()
+        if deadline is None or self._leaving:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # not serving yet (a replay before run): run() arms it
+        self._timer = loop.call_at(deadline, self._on_deadline)
+
+    def _on_deadline(self) -> None:
+        self._timer = None
+        self._decide(self.keeper.handle_timeout(self._clock()))
+
     # ------------------------------------------------------------------- the local side
 
     async def _read_typed_lines(self) -> None:
-        loop = asyncio.get_running_loop()
         while True:
             line = await self.console.read_line()
             if line is None or is_quit(line):
                 return
-            self._handle(Seat.HOST, line, loop.time())
-
-    def _handle(self, seat: Seat, line: str, now: float) -> None:
-        try:
-            deliveries = self.table.handle(seat, line, now=now)
-        except Exception as exc:
-            # A bug in the table must not end the conversation (or leave the seat stuck):
-            # report it on the host's screen, drop the line, carry on.
-            self.console.show("error", f"the table could not handle that line ({exc!r})")
-            return
-        self._deliver(deliveries)
-
-    def _deliver(self, deliveries: list[Delivery]) -> None:
-        for delivery in deliveries:
-            shown = delivery.shown
-            if delivery.to == Seat.HOST:
-                self.console.show(str(shown.kind), shown.text, shown.sender)
-            else:
-                show = Show(kind=str(shown.kind), text=shown.text, sender=shown.sender)
-                try:
-                    self.seat.send(show)
-                except ValueError:  # net's LocalProtocolError: more than one frame can hold
-                    self.console.show(
-                        "error", f"not sent to {self.seat.name}: too long for one message"
-                    )
+            self.apply(Line("host", line, self._clock()))
 
     # ------------------------------------------------------------------- the guest side
 
     async def _on_connect(self, pending: PendingConnection) -> None:
-        # net calls this once per connection whose hello is well-formed; one guest at a time.
-        if self._leaving.is_set():
-            await pending.refuse(f"{self.name}'s table is closing", "full")
+        # net calls this once per connection whose hello is well-formed.
+        keeper = self.keeper
+        now = self._clock()
+        self._decide(keeper.handle_timeout(now))  # a grace period over by now ends first
+        decision = keeper.admit(pending, pending.hello, pending.peer[0], now)
+        self._decide(decision)
+        if decision.refusal is not None:
+            await pending.refuse(decision.refusal.reason, decision.refusal.code)
             return
-        if pending.hello.token is not None and not self._is_other_guest(pending):
-            # The token is stronger than the code: it was issued to someone who had the code.
-            await self._resume(pending)
-            return
-        verdict = self.gate.check(
-            pending.peer[0], pending.hello.code, asyncio.get_running_loop().time()
-        )
-        if not verdict.ok:
-            await pending.refuse(self._refusal(verdict, pending.hello.code), verdict.code or "")
-            return
-        if self.seat.taken or self.table.guest_name is not None:
-            await pending.refuse(self._full(), "full")
-            return
-        await self._sit(pending)
-
-    def _is_other_guest(self, pending: PendingConnection) -> bool:
-        """True when *pending* holds the seat's valid token under a name that is not the seat's.
-
-        A token belongs to a name (issue 8 §3): ``--name carol`` run from the account that
-        holds bob's token is carol, a new guest, and must never take bob's seat. The token is
-        only verified here, not rotated: bob's stays as it was.
-        """
-        token = pending.hello.token
-        return self.tokens.verify(token) is not None and not self.seat.is_named(pending.hello.name)
-
-    def _refusal(self, verdict: Verdict, presented: str | None) -> str:
-        if verdict.code == "rate-limited":
-            # The gate's sentence says whose attempts were counted and how long to wait.
-            return verdict.reason
-        if not presented:
-            return f"this table needs a join code — ask {self.name} for it (--code CODE)"
-        return f"wrong join code — ask {self.name} for the code"
-
-    def _full(self) -> str:
-        guest = self.seat.name or self.table.guest_name or "someone"
-        if self.seat.connected or not self.seat.taken:
-            return f"this table is full — {self.name} is playing with {guest}"
-        left = duration(max(1, round(self.seat.grace_left())))
-        return f"this table is full — {self.name} is keeping {guest}'s seat for up to {left} more"
-
-    async def _sit(self, pending: PendingConnection) -> None:
-        name, deliveries = self.table.sit(pending.hello.name)
-        token = self.tokens.issue(Seat.GUEST)
-        self.seat.sit(name, pending.hello.name)
-        welcome = Welcome(name=name, host=self.name, token=token, resumed=False, last_seq=0)
         try:
-            connection = await self.seat.take_over(pending, welcome)
+            connection = await pending.accept(keeper.welcome(pending))
         except (ConnectionClosed, OSError):
-            if self.seat.give_up_claim(pending):
-                # Gone during the welcome: nobody was told they sat down, so nobody is told
-                # more.
-                self.tokens.revoke(Seat.GUEST)
-                self.seat.free()
-                self.table.leave(Seat.GUEST)
+            self._decide(keeper.lost(pending, "lost", "gone during the welcome"))
             return
-        if await self._closed_meanwhile():
-            return
-        # The host sees the arrival even if a resume with the new token (a fast join's second
-        # connection) took the seat over meanwhile: the table did seat this guest.
-        self._deliver(deliveries)
-        if connection is not None:
-            await self._serve(connection)
-
-    async def _resume(self, pending: PendingConnection) -> None:
-        rotated = self.tokens.resume(pending.hello.token)
-        name = self.seat.name
-        if rotated is None or name is None:
-            await pending.refuse(
-                "that seat is no longer yours — the grace period is over, the guest left, "
-                "or a newer connection took it over",
-                "bad-token",
-            )
-            return
-        # The presented token stays valid until the new one is presented: this welcome may be
-        # lost on the way, and the guest must still be able to come back (net.admission).
-        _, token = rotated
-        welcome = Welcome(
-            name=name, host=self.name, token=token, resumed=True, last_seq=self.seat.last_seq
-        )
+        self._connections[pending] = connection
+        self._decide(keeper.welcomed(pending))
+        if keeper.owner is not pending:
+            return  # replaced, or the host is leaving, while the welcome was on its way
+        self._carry_out(keeper.to_send())
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
         try:
-            # Replaces the old connection (the host may not have noticed it drop yet) and any
-            # resume still being welcomed: only the latest claim is served.
-            connection = await self.seat.take_over(pending, welcome)
-        except (ConnectionClosed, OSError):
-            if self.seat.give_up_claim(pending):
-                self._dropped()  # gone again at once: keep waiting as for any lost connection
-            return
-        if connection is None or await self._closed_meanwhile():
-            return
-        self._deliver(self.table.resume(Seat.GUEST))
-        await self._serve(connection)
+            await self._serve(pending, connection)
+        except asyncio.CancelledError:
+            pass  # the host is leaving; the bye was said
+        finally:
+            self._tasks.discard(task)
+            self._connections.pop(pending, None)
 
-    async def _closed_meanwhile(self) -> bool:
-        """Whether the host left while a guest was being welcomed; if so, say bye to it.
-
-        Leaving says bye to the connection the seat had then; one admitted during that goodbye
-        must hear "left" too, or its join would reconnect for a minute and report the table
-        gone instead of "alice left".
-        """
-        if not self._leaving.is_set():
-            return False
-        await self.seat.detach("left")
-        return True
-
-    async def _serve(self, connection: Connection) -> None:
-        self._guest_task = asyncio.current_task()
-        # Cancelled when the host leaves; _close_guest has said bye by then.
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._serve_guest(connection)
-
-    async def _serve_guest(self, connection: Connection) -> None:
-        loop = asyncio.get_running_loop()
+    async def _serve(self, key: PendingConnection, connection: Connection) -> None:
+        keeper = self.keeper
         try:
-            while True:
+            while keeper.owner is key:
                 message = await connection.recv()
-                if self.seat.connection is not connection:
-                    return  # replaced by a resumed connection: this one speaks no more
-                if not isinstance(message, Say) or not self._in_order(message):
+                if not isinstance(message, Say):
                     continue
-                if is_quit(message.text):
-                    # An older or foreign join may send /q as text: treat it as leaving.
-                    await self._free_seat("left")
-                    return
-                self._handle(Seat.GUEST, message.text, loop.time())
-                if self.table.is_flooding(Seat.GUEST):
-                    await self._free_seat("flooding", "flooding (too many chat lines too fast)")
-                    return
+                decision = keeper.said(key, message.seq, message.text, self._clock())
+                if decision.events and _is_quit_line(decision.events[0]):
+                    # An older or foreign join may send /q as text: that is leaving.
+                    decision.events = [Freed("left")]
+                self._decide(decision)
+                if keeper.owner is key and self.table.is_flooding(Seat.GUEST):
+                    self.apply(Freed("flooding", FLOODING))
         except ConnectionClosed as closed:
-            if self._leaving.is_set() or self.seat.connection is not connection:
-                return  # we closed it ourselves: on the way out, or replaced by a resume
-            if closed.cause == "left":
-                await self._free_seat(None)
-            elif closed.cause == "error":
-                # A program that breaks the protocol is broken or hostile: it does not get the
-                # seat held for it (on loopback, with no join code, anyone could block the table
-                # that way). net already sent the error frame and closed.
-                await self._free_seat(None, closed.reason)
-            else:
-                # Seat kept before the await: a resume arriving while the connection closes
-                # then finds a dropped seat to take over, not one about to be marked dropped.
-                self._dropped()
-                await self.seat.detach(None)
+            self._decide(keeper.lost(key, closed.cause, closed.reason))
 
-    def _in_order(self, say: Say) -> bool:
-        """True when *say* is the next line to apply; a repeat (resent after a resume) is
-        skipped; a seq that is 0 or skips lines fails the connection (its recv then ends it)."""
-        try:
-            return self.seat.accept_seq(say.seq) is SeqVerdict.APPLY
-        except RemoteProtocolError as error:
-            self.seat.fail(error)
-            return False
-
-    def _dropped(self) -> None:
-        """The guest's connection was lost: keep the seat for the grace period."""
-        grace = self.options.grace
-        self._deliver(self.table.drop(Seat.GUEST, grace))
-        self.seat.start_grace(grace, self._grace_over)
-
-    def _grace_over(self) -> None:
-        if self._leaving.is_set() or self.seat.connected:
-            return
-        self.tokens.revoke(Seat.GUEST)
-        self.seat.free()
-        self._deliver(self.table.expire(Seat.GUEST, self.options.grace))
-
-    async def _free_seat(self, bye: str | None, why: str | None = None) -> None:
-        """End the guest's seat without a grace period.
-
-        Args:
-            bye: the bye to send — ``"left"`` (they typed /q as text), ``"flooding"`` (we
-                disconnect them) — or None when the connection is already over (they said bye,
-                or broke the protocol).
-            why: why we put the guest out, when they did not leave of their own accord; the
-                table words the host's notice from it.
-        """
-        # Revoked before the await: no resume may claim a seat that is being freed.
-        self.tokens.revoke(Seat.GUEST)
-        await self.seat.detach(bye)
-        self.seat.free()
-        if why is None:
-            self._deliver(self.table.leave(Seat.GUEST))
-        else:
-            self._deliver(self.table.disconnect(Seat.GUEST, why))
-        self._guest_task = None
-
-    async def _close_guest(self) -> None:
-        self._leaving.set()
-        self.seat.cancel_grace()
-        # Bye first, so the guest hears "left" rather than a lost connection.
-        await self.seat.detach("left")
-        task = self._guest_task
-        if task is not None and not task.done():
+    async def _close_guests(self) -> None:
+        """The host is leaving: bye "left" to the guest, then wait for the goodbyes (bounded by
+        net's close timeout) and stop serving."""
+        self._leaving = True
+        self._carry_out(self.keeper.close())
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=_CLOSE_WAIT)
+        for task in list(self._tasks):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+_CLOSE_WAIT = 5.0  # seconds; net bounds each close well within this
+
+
+def _is_quit_line(event: TableEvent) -> bool:
+    return isinstance(event, Line) and is_quit(event.text)
+
+
+async def _close(connection: Connection, reason: str, code: str) -> None:
+    """Say bye with *reason* and *code*, and close; a connection already over is fine."""
+    with contextlib.suppress(ConnectionClosed, OSError):
+        await connection.close(reason, code=code)
 
 
 def _address(bind: str, port: int) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections import deque
 
 from cli.app import Failure, log_to, make_console
 from cli.args import JoinOptions
@@ -19,14 +18,11 @@ from cli.seats_file import SeatEntry, SeatsFile
 from cli.visible import visible
 from game.commands import is_quit
 from net.connection import Connection, ConnectionClosed, HandshakeError, Refused, connect
-from net.messages import Hello, Say, Show, Welcome, encode_message, validate_name
+from net.join_keeper import MAX_WAITING, RECENT_LINES, JoinKeeper, NotSent
+from net.messages import Show, Welcome, validate_name
 
-# Lines kept for resending after a resume. The host applies at most a few lines a person
-# typed just before a drop, plus what was typed while reconnecting (bounded below).
-RECENT_LINES = 100
-# Lines a person may type while disconnected; more is refused ("not sent") rather than kept
-# without bound — and fewer than RECENT_LINES, so a waiting line is never forgotten.
-MAX_WAITING = 50
+__all__ = ["MAX_WAITING", "RECENT_LINES", "Guest", "Link", "NotSent"]
+
 FIRST_DELAY = 0.25  # seconds before the first reconnection attempt; doubles each time
 MAX_DELAY = 5.0
 # One bye reason the join explains itself: another connection resumed this seat.
@@ -38,16 +34,11 @@ CONNECTING_NOTICE_AFTER = 0.3
 ANSWERS_TIMEOUT = 5.0
 
 
-class NotSent(ValueError):
-    """A line that cannot be sent (too long for a frame, or too many already waiting)."""
-
-
 class Link:
     """The join's side of the conversation with one host, across connections.
 
-    ``seq`` numbers every ``say`` from 1 and is never reused, so the host can apply a line
-    exactly once even if it is sent again after a reconnect. The last :data:`RECENT_LINES`
-    lines are kept; after a resume those above the host's ``welcome.last_seq`` are sent again.
+    What survives a connection — ``say.seq``, the lines kept for resending, the shows seen —
+    is :class:`net.join_keeper.JoinKeeper`'s; this is the asyncio around it.
     """
 
     def __init__(
@@ -63,14 +54,9 @@ class Link:
             token: a seat token from an earlier welcome, to resume that seat.
         """
         self.host, self.port, self.name = host, port, name
-        self.code, self.token = code, token
-        self.seq = 0
+        self.code = code
+        self.keeper = JoinKeeper(token)
         self.connection: Connection | None = None
-        self.recent: deque[tuple[int, str]] = deque(maxlen=RECENT_LINES)
-        self.waiting = 0  # lines typed since the connection was lost
-        # Lines typed while disconnected that a new seat (not a resume) made pointless: the
-        # person is told how many (issue 8 §8).
-        self.unsent = 0
         # say() and the resend after a resume both send: one at a time, so seqs leave in order.
         self._sending = asyncio.Lock()
 
@@ -78,6 +64,25 @@ class Link:
     def address(self) -> str:
         """The host's address as people write it."""
         return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+    @property
+    def token(self) -> str | None:
+        """The seat token to resume with (None: sit down as a new guest)."""
+        return self.keeper.token
+
+    @token.setter
+    def token(self, token: str | None) -> None:
+        self.keeper.use_token(token)
+
+    @property
+    def seq(self) -> int:
+        """The ``say.seq`` of the last line typed."""
+        return self.keeper.seq
+
+    @property
+    def unsent(self) -> int:
+        """Lines typed while disconnected that the new seat made pointless."""
+        return self.keeper.unsent
 
     @property
     def connected(self) -> bool:
@@ -96,30 +101,16 @@ class Link:
             OSError: nothing listening, unknown address, unreachable.
             ValueError: our own name breaks the protocol's rules.
         """
-        hello = Hello(name=self.name, code=self.code, token=self.token)
-        connection = await connect(self.host, self.port, hello)
+        connection = await connect(self.host, self.port, self.keeper.hello(self.name, self.code))
         welcome = connection.welcome
         assert welcome is not None  # connect() returns only after a welcome
-        self.name, self.token = welcome.name, welcome.token
+        self.name = welcome.name
         async with self._sending:
             self.connection = connection
-            self.unsent = 0 if welcome.resumed else self.waiting
-            self.waiting = 0
-            if not welcome.resumed:
-                # A new seat: lines meant for the old one belong to another game.
-                self.recent.clear()
-            # A new process resuming a seat starts counting where the host is: a seq at or
-            # below last_seq would be ignored as already applied. A new seat counts from 1
-            # again: the host expects exactly the next seq, and a gap is a protocol error.
-            self.seq = max(self.seq, welcome.last_seq) if welcome.resumed else welcome.last_seq
-            for seq, text in self.unapplied(0 if not welcome.resumed else welcome.last_seq):
+            for say in self.keeper.welcomed(welcome):
                 with contextlib.suppress(ConnectionClosed):
-                    await connection.send(Say(seq=seq, text=text))
+                    await connection.send(say)
         return welcome
-
-    def unapplied(self, last_seq: int) -> list[tuple[int, str]]:
-        """The kept lines the host has not applied, given its ``welcome.last_seq``, in order."""
-        return [(seq, text) for seq, text in self.recent if seq > last_seq]
 
     async def say(self, text: str) -> bool:
         """Send one typed line, or keep it for after the reconnection.
@@ -131,29 +122,25 @@ class Link:
             NotSent: too long for a frame, or too many lines already waiting.
         """
         async with self._sending:
-            say = Say(seq=self.seq + 1, text=text)  # ValueError (LocalProtocolError) if unsendable
-            encode_message(say)  # too big for one frame: refuse now, not at every resend
             connected = self.connected
-            if not connected and self.waiting >= MAX_WAITING:
-                raise NotSent(f"{MAX_WAITING} lines are already waiting for the connection")
-            self.seq += 1
-            self.recent.append((say.seq, text))
+            say = self.keeper.say(text, connected=connected)
             if connected and self.connection is not None:
                 try:
                     await self.connection.send(say)
                     return True
                 except ConnectionClosed:
-                    pass  # kept in recent: sent again after the resume
-            self.waiting += 1
+                    pass  # kept: sent again after the resume
+            self.keeper.not_sent()
             return False
 
     async def receive(self) -> Show:
-        """Wait for the next ``show``. Raises ConnectionClosed when the connection ends."""
+        """Wait for the next ``show`` not displayed yet (one resent after a resume whose
+        ``seq`` was displayed is skipped). Raises ConnectionClosed when the connection ends."""
         if self.connection is None:
             raise ConnectionClosed("connection lost")
         while True:
             message = await self.connection.recv()
-            if isinstance(message, Show):
+            if isinstance(message, Show) and self.keeper.displays(message):
                 return message
 
     def end_sending(self) -> bool:
@@ -308,7 +295,7 @@ class Guest:
                 if self._leaving:
                     return 0
                 if closed.left:
-                    return self._host_ended(console, closed.reason)
+                    return self._host_ended(console, closed)
                 if closed.cause == "error":
                     # The host frees the seat of a connection that broke the protocol (either
                     # side's fault): there is nothing to resume, so say why and stop.
@@ -324,19 +311,24 @@ class Guest:
                 if status is not None:
                     return status
 
-    def _host_ended(self, console: Console, reason: str) -> int:
-        """The host said bye: it left (0), or disconnected us on purpose (1). No reconnecting."""
-        if reason == REPLACED:
+    def _host_ended(self, console: Console, closed: ConnectionClosed) -> int:
+        """The host said bye: it left (0), or disconnected us on purpose (1). No reconnecting.
+
+        The bye's code says which (a version 2 host's ``bye.code``, or a version 1 host's
+        reason); its reason is then for people.
+        """
+        code, reason = closed.code, closed.reason
+        if code == REPLACED:
             # A newer join resumed this seat and owns the state file entry now: leave it be.
             console.notice(
                 f"your seat at {self.host_name}'s table was taken over by another connection"
             )
             return 1
         self.seats.remove(self.table, self.asked, token=self.link.token)
-        if reason == "left":
+        if code == "left" or (code is None and reason == "left"):
             console.notice(f"{self.host_name} left")
             return 0
-        console.notice(f"{self.host_name}'s table disconnected you: {reason}")
+        console.notice(visible(f"{self.host_name}'s table disconnected you: {reason}"))
         return 1
 
     def _taken_over(self) -> bool:

@@ -45,7 +45,6 @@ from game.delivery import Delivery, Kind, Seat, Shown
 from game.errors import MoveSyntaxError, TableFullError
 from game.flood import FloodControl, FloodVerdict
 from game.hangman import check_secret
-from game.history import ChatHistory
 from game.match import Match, Participant
 from game.play import Play
 from game.table_commands import COMMANDS, unknown_command
@@ -104,7 +103,6 @@ class Table:
         self._guest_connected = False
         self._words = None if words is None else _checked_words(words)
         self._play = Play(rng, self._word_list, self._name)
-        self._history = ChatHistory()
         self._flood_rules = FloodControl() if flood is None else flood.fresh()
         self._flood = {Seat.HOST: self._flood_rules.fresh(), Seat.GUEST: self._flood_rules.fresh()}
 
@@ -170,11 +168,11 @@ class Table:
         return Seat.GUEST if seat is Seat.HOST else Seat.HOST
 
     def _reachable(self, seat: Seat) -> bool:
-        return seat is Seat.HOST or (self._guest_name is not None and self._guest_connected)
+        return seat is Seat.HOST or self._guest_name is not None
 
     def _visible(self, deliveries: list[Delivery]) -> list[Delivery]:
-        """Drop what is addressed to a seat nobody can read now (a dropped guest catches up on
-        resume; an empty guest seat has nobody to show it to)."""
+        """Drop what is addressed to an empty guest seat: nobody is there to show it to. A
+        dropped guest's shows are kept for it by the host program, and resent on resume."""
         return [d for d in deliveries if self._reachable(d.to)]
 
     def _spectating(self, match: Match) -> str:
@@ -207,7 +205,6 @@ class Table:
             raise TableFullError(f"{self._guest_name} is already at this table")
         given = clean_name(name, taken=[self._host_name, self._bot_name])
         self._guest_name, self._guest_connected = given, True
-        self._history.clear()  # a new guest does not get the previous guest's conversation
         self._flood[Seat.GUEST] = self._flood_rules.fresh()
         out = [
             say(Seat.HOST, Kind.NOTICE, f"{given} sat down"),
@@ -247,26 +244,22 @@ class Table:
         )
         return [say(Seat.HOST, Kind.NOTICE, text)]
 
-    def resume(self, seat: Seat) -> list[Delivery]:
-        """The dropped guest is back: tell the host, and catch the guest up (recent chat, the
-        board and whose turn it is)."""
+    def resume(self, seat: Seat, *, caught_up: bool) -> list[Delivery]:
+        """The dropped guest is back: tell the host, greet the guest.
+
+        What the guest missed while away is resent by the host program, which keeps the shows
+        meant for the seat; *caught_up* False says some were no longer kept (or the guest's
+        program cannot say what it saw), so the guest is shown the board and whose turn it is.
+        """
         if seat is Seat.HOST or self._guest_name is None:
             return []
         self._guest_connected = True
         guest = self._guest_name
-        out = [say(Seat.HOST, Kind.NOTICE, f"{guest} is back")]
-        count = len(self._history)
-        header = f"welcome back, {guest}"
-        if count:
-            header += f" — the last {count} chat line{'s' * (count != 1)}"
-            header += (
-                " (earlier ones were too long to keep):" if self._history.cut_for_size else ":"
-            )
-        elif self._history.cut_for_size:
-            header += " — the recent chat was too long to keep"
-        out.append(say(Seat.GUEST, Kind.NOTICE, header))
-        out += [Delivery(Seat.GUEST, Shown(Kind.CHAT, text, who)) for who, text in self._history]
-        if self._match is not None and self._match.in_progress:
+        out = [
+            say(Seat.HOST, Kind.NOTICE, f"{guest} is back"),
+            say(Seat.GUEST, Kind.NOTICE, f"welcome back, {guest}"),
+        ]
+        if not caught_up and self._match is not None and self._match.in_progress:
             out += board_shown(self._match, Seat.GUEST, self._name)
         return out
 
@@ -303,7 +296,6 @@ class Table:
             match.state = match.state.abandon()
             out += self._finish(match)
         self._guest_name, self._guest_connected = None, False
-        self._history.clear()
         return self._visible(out)
 
     # -- one typed line ---------------------------------------------------------------------------
@@ -351,7 +343,6 @@ class Table:
         if verdict is not FloodVerdict.OK:
             return self._error(seat, flood.message(verdict))
         author = self._name(seat)
-        self._history.add(author, text)
         return [Delivery(self._other(seat), Shown(Kind.CHAT, text, author))]
 
     def _command(self, seat: Seat, line: str, now: float) -> list[Delivery]:

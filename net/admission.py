@@ -21,6 +21,7 @@ Typical use on the host, inside ``on_connect``::
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from collections import deque
@@ -39,6 +40,7 @@ __all__ = [
     "format_code",
     "new_join_code",
     "normalize_code",
+    "token_hash",
 ]
 
 #: Upper-case letters and digits without the look-alikes 0/O, 1/I/L: easy to read aloud.
@@ -271,6 +273,28 @@ class JoinCodeGate:
 K = TypeVar("K", bound=Hashable)
 
 
+def token_hash(token: str) -> str:
+    """The SHA-256 of *token* (UTF-8), in hex: what is kept and written down instead of it.
+
+    Args:
+        token: A seat token as sent in ``welcome.token``.
+
+    Returns:
+        64 lower-case hex digits.
+    """
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _digest(hex_hash: str) -> bytes:
+    try:
+        digest = bytes.fromhex(hex_hash)
+    except ValueError:
+        digest = b""
+    if len(digest) != hashlib.sha256().digest_size:
+        raise ValueError(f"not a SHA-256 token hash: {hex_hash[:70]!r}")
+    return digest
+
+
 class SeatTokens(Generic[K]):
     """The secret tokens that prove a seat: issue, verify, rotate on resume, revoke.
 
@@ -286,6 +310,10 @@ class SeatTokens(Generic[K]):
     becomes the older as it rotates). Presenting the older one rotates again — a new newest is
     issued and the never-confirmed one dies — and the older stays valid. Anything else — a
     token two rotations back, a revoked seat's, another seat's — is refused.
+
+    Only SHA-256 digests are kept (:func:`token_hash`): a dump of this object, or of a journal
+    that records :meth:`hashes`, holds no usable token. :meth:`restore` puts a seat's tokens
+    back from those hashes.
     """
 
     def __init__(self, source: Callable[[int], str] | None = None) -> None:
@@ -296,7 +324,7 @@ class SeatTokens(Generic[K]):
                 :func:`secrets.token_urlsafe`. Inject a deterministic one in tests.
         """
         self._source = source or secrets.token_urlsafe
-        # seat -> (newest, older or None)
+        # seat -> (digest of newest, digest of older or None)
         self._tokens: dict[K, tuple[bytes, bytes | None]] = {}
 
     def issue(self, seat: K) -> str:
@@ -309,8 +337,29 @@ class SeatTokens(Generic[K]):
             The token to send in ``welcome.token``.
         """
         token = self._source(TOKEN_BYTES)
-        self._tokens[seat] = (token.encode("utf-8"), None)
+        self._tokens[seat] = (_digest(token_hash(token)), None)
         return token
+
+    def hashes(self, seat: K) -> tuple[str, str | None] | None:
+        """*seat*'s valid tokens as hex hashes ``(newest, older)``, or None when it has none."""
+        held = self._tokens.get(seat)
+        if held is None:
+            return None
+        newest, older = held
+        return newest.hex(), None if older is None else older.hex()
+
+    def restore(self, seat: K, newest: str, older: str | None = None) -> None:
+        """Make *seat*'s valid tokens the ones hashed as *newest* and *older* (journal replay).
+
+        Args:
+            seat: The seat key.
+            newest: The newest token's :func:`token_hash`.
+            older: The older one's, or None.
+
+        Raises:
+            ValueError: A hash is not 64 hex digits.
+        """
+        self._tokens[seat] = (_digest(newest), None if older is None else _digest(older))
 
     def _find(self, token: str | None) -> tuple[K, bool] | None:
         """The seat *token* is valid for and whether it is the newest, in constant time.
@@ -320,7 +369,7 @@ class SeatTokens(Generic[K]):
         """
         if not isinstance(token, str) or not token:
             return None
-        presented = token.encode("utf-8")
+        presented = _digest(token_hash(token))
         found: tuple[K, bool] | None = None
         for seat, (newest, older) in self._tokens.items():
             is_newest = hmac.compare_digest(presented, newest)
@@ -363,7 +412,7 @@ class SeatTokens(Generic[K]):
         newest, older = self._tokens[seat]
         kept = newest if is_newest else older
         fresh = self._source(TOKEN_BYTES)
-        self._tokens[seat] = (fresh.encode("utf-8"), kept)
+        self._tokens[seat] = (_digest(token_hash(fresh)), kept)
         return seat, fresh
 
     def revoke(self, seat: K) -> None:

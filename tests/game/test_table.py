@@ -337,32 +337,31 @@ def test_gallows_complete_is_the_setters_win(table: Table) -> None:
 
 
 # -- leaving and coming back -----------------------------------------------------------------------
-def test_drop_resume_with_catch_up(table: Table) -> None:
+def test_a_dropped_guest_is_still_shown_everything_and_greeted_on_resume(table: Table) -> None:
     table.handle(HOST, "/game tictactoe")
     table.handle(GUEST, "hello")
     assert lines(table.drop(GUEST, 300), HOST) == [
         "bob's connection dropped — waiting up to 5 minutes for them to come back"
     ]
-    out = table.handle(HOST, "5")  # nothing is sent to the dropped seat
-    assert {d.to for d in out} == {HOST}
-    table.handle(HOST, "are you there?")
-    out = table.resume(GUEST)
+    # The host program keeps what a dropped guest is shown, and resends it on resume.
+    out = table.handle(HOST, "5")
+    assert lines(out, GUEST, Kind.NOTICE)[-1] == "your move (O)"
+    assert lines(table.handle(HOST, "are you there?"), GUEST, Kind.CHAT) == ["are you there?"]
+    out = table.resume(GUEST, caught_up=True)
     assert lines(out, HOST) == ["bob is back"]
-    assert [(d.shown.kind, d.shown.text) for d in out if d.to is GUEST][:3] == [
-        (Kind.NOTICE, "welcome back, bob — the last 2 chat lines:"),
-        (Kind.CHAT, "hello"),
-        (Kind.CHAT, "are you there?"),
+    assert [(d.to, d.shown.kind, d.shown.text) for d in out if d.to is GUEST] == [
+        (GUEST, Kind.NOTICE, "welcome back, bob")
     ]
+
+
+def test_a_guest_that_missed_shows_gets_the_board_on_resume(table: Table) -> None:
+    table.handle(HOST, "/game tictactoe")
+    table.handle(HOST, "5")
+    table.drop(GUEST, 30)
+    out = table.resume(GUEST, caught_up=False)
+    assert lines(out, GUEST, Kind.NOTICE)[0] == "welcome back, bob"
     assert lines(out, GUEST, Kind.NOTICE)[-1] == "your move (O)"
     assert len(lines(out, GUEST, Kind.BOARD)) == 1
-
-
-def test_history_keeps_the_last_100_lines(table: Table) -> None:
-    for i in range(150):
-        table.handle(HOST, f"line {i}", now=i * 10.0)
-    table.drop(GUEST, 30)
-    chat = lines(table.resume(GUEST), GUEST, Kind.CHAT)
-    assert chat == [f"line {i}" for i in range(50, 150)]
 
 
 def test_leave_abandons_the_game(table: Table) -> None:
@@ -374,9 +373,9 @@ def test_leave_abandons_the_game(table: Table) -> None:
     assert lines(table.handle(HOST, "/score"), HOST) == [
         "score:\n  alice  0 wins, 0 draws\n  bob    0 wins, 0 draws\n  abandoned: 1"
     ]
-    table.sit("carol")  # the seat is free again; no old chat for the newcomer
+    table.sit("carol")  # the seat is free again
     table.drop(GUEST, 30)
-    assert lines(table.resume(GUEST), GUEST, Kind.CHAT) == []
+    assert lines(table.resume(GUEST, caught_up=True), GUEST, Kind.CHAT) == []
 
 
 def test_q(table: Table) -> None:
@@ -416,7 +415,11 @@ def test_a_guest_put_out_by_the_host_gets_the_reason_on_one_line(table: Table) -
 
 
 def test_host_seat_cannot_drop_or_leave(table: Table) -> None:
-    assert table.drop(HOST, 5) == [] and table.resume(HOST) == [] and table.leave(HOST) == []
+    assert (
+        table.drop(HOST, 5) == []
+        and table.resume(HOST, caught_up=True) == []
+        and table.leave(HOST) == []
+    )
     assert table.expire(HOST, 5) == [] and table.disconnect(HOST, "flooding") == []
 
 

@@ -8,9 +8,9 @@ every byte the host sends towards the join; the bytes are decoded with net's own
 :class:`net.codec.Decoder`. The host types ``/game hangman maple syrup``; the join guesses
 right letters, wrong letters, a letter already guessed (an error frame) and a wrong whole
 answer (``/guess "zebra tulip"``) until the gallows is complete. Half-way the proxy cuts the
-connection: the join reconnects through it by itself and the host sends the resume snapshot
-(welcome back, the recent chat, the board, whose turn) — which must not give the secret away
-either.
+connection: the join reconnects through it by itself and the host sends the catch-up (the
+shows the join had not displayed, by ``show.seq``, and "welcome back") — which must not give
+the secret away either.
 
 Looking for the secret's text is the weak check (it would miss, say, the unguessed letters
 leaking one by one, or the answer's length leaking through a hint). The strong one: the same
@@ -73,7 +73,7 @@ def _play(
     host.expect("you set the secret; bob guesses")
     join.expect("alice set the secret; you guess")
     join.expect("your guess")
-    host.say("good luck")  # chat, so the resume snapshot has recent chat to replay
+    host.say("good luck")  # chat among the game's shows
     join.expect("<alice> good luck")
 
     def guess(letters: tuple[str, ...]) -> None:
@@ -87,7 +87,7 @@ def _play(
     guess(BEFORE_CUT)
     proxy.cut()
     join.expect("reconnected to alice's table")
-    join.expect("your guess")  # the end of the catch-up
+    join.expect("welcome back, bob")  # the end of the catch-up: it had displayed the rest
     join.say(RIGHT[0])  # again: an error for the guesser alone
     join.expect(f"{RIGHT[0]} was already guessed")
     guess(AFTER_CUT)
@@ -110,12 +110,12 @@ def test_no_frame_before_the_end_depends_on_the_unguessed_letters(
     decoy_frames, decoy_after, _ = _play(players, proxies, DECOY)
 
     # The proxy really recorded the game, over both connections: two welcomes (the second a
-    # resume), a board per guess plus the first and the catch-up's, the error, the chat line.
+    # resume), a board per guess plus the first, the error, the chat line.
     shows = _shows(frames)
     assert connections == 2
     welcomes = [f for f in frames if f["type"] == "welcome"]
     assert [w["resumed"] for w in welcomes] == [False, True]
-    assert sum(kind == "board" for kind, _, _ in shows) == len(GUESSES) + 2, shows
+    assert sum(kind == "board" for kind, _, _ in shows) == len(GUESSES) + 1, shows
     assert any(k == "error" and t.startswith(f"{RIGHT[0]} was already") for k, t, _ in shows)
     assert ("chat", "good luck", "alice") in shows
     assert any(kind == "notice" and text.startswith("welcome back") for kind, text, _ in shows)

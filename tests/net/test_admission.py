@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import itertools
 import random
@@ -21,6 +22,7 @@ from net.admission import (
     format_code,
     new_join_code,
     normalize_code,
+    token_hash,
 )
 
 # --- codes ---------------------------------------------------------------------------------------
@@ -277,3 +279,32 @@ def test_tokens_are_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -
     calls.clear()
     assert tokens.verify("t-zz") is None
     assert len(calls) == 4
+
+
+def test_only_hashes_of_tokens_are_kept() -> None:
+    tokens: SeatTokens[str] = SeatTokens(lambda n: "secret-token")
+    token = tokens.issue("guest")
+    assert token_hash(token) == hashlib.sha256(b"secret-token").hexdigest()
+    assert tokens.hashes("guest") == (token_hash(token), None)
+    assert token.encode() not in repr(vars(tokens)).encode()
+    assert tokens.hashes("nobody") is None
+
+
+def test_tokens_are_restored_from_their_hashes() -> None:
+    source = iter(["t1", "t2", "t3"])
+    tokens: SeatTokens[str] = SeatTokens(lambda n: next(source))
+    tokens.issue("guest")
+    assert tokens.resume("t1") == ("guest", "t2")
+    hashes = tokens.hashes("guest")
+    assert hashes == (token_hash("t2"), token_hash("t1"))
+    restored: SeatTokens[str] = SeatTokens(lambda n: "t9")
+    restored.restore("guest", *hashes)
+    assert restored.verify("t2") == "guest" and restored.verify("t1") == "guest"
+    assert restored.resume("t2") == ("guest", "t9") and restored.verify("t1") is None
+
+
+def test_a_hash_that_is_not_sha256_is_refused() -> None:
+    tokens: SeatTokens[str] = SeatTokens()
+    for bad in ("", "zz" * 32, "ab" * 31):
+        with pytest.raises(ValueError, match="SHA-256"):
+            tokens.restore("guest", bad)

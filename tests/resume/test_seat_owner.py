@@ -13,7 +13,7 @@ import signal
 from tests.cli.harness import Players
 from tests.resume.tools import WireGuests
 
-REPLACED = [{"type": "bye", "reason": "replaced"}]
+REPLACED = [{"type": "bye", "reason": "another connection took this seat over", "code": "replaced"}]
 
 
 def test_simultaneous_resumes_leave_exactly_one_owner(players: Players, wire: WireGuests) -> None:

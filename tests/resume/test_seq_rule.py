@@ -1,4 +1,4 @@
-"""The ``say.seq`` rule on its own (cli.guest_seat): next applied, repeat ignored, else error."""
+"""The ``say.seq`` rule on its own (net.seat_keeper): next applied, repeat ignored, else error."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cli.guest_seat import GuestSeat, SeqVerdict, seq_error
-from net.errors import RemoteProtocolError
+from cli.table_events import Line
+from net.seat_keeper import seq_error
+from tests.net.seat_keeper_tools import seated_keeper
 
 SEQS = st.integers(min_value=0, max_value=2**53 - 1)
 
@@ -19,18 +20,19 @@ def test_only_zero_and_skips_are_errors(last: int, seq: int) -> None:
 
 @given(seqs=st.lists(SEQS, max_size=30))
 def test_the_seat_applies_each_line_once_in_order(seqs: list[int]) -> None:
-    seat = GuestSeat()
+    keeper, key = seated_keeper()
     applied: list[int] = []
     for seq in seqs:
-        try:
-            verdict = seat.accept_seq(seq)
-        except RemoteProtocolError as error:
-            assert error.reason == seq_error(seq, seat.last_seq)
+        decision = keeper.said(key, seq, "x", now=0.0)
+        if decision.actions:  # a Fail: the seat is freed, nothing more is applied
+            assert decision.actions[0].reason == seq_error(seq, keeper.last_say)  # type: ignore[union-attr]
             break
-        if verdict is SeqVerdict.APPLY:
-            applied.append(seq)
+        for event in decision.events:
+            assert isinstance(event, Line)
+            applied.append(event.seq)
+            keeper.apply(event, now=0.0)
     assert applied == list(range(1, len(applied) + 1))
-    assert seat.last_seq == len(applied)
+    assert keeper.last_say == len(applied)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,87 @@
+"""What the seat keeper decides: events to apply, actions for connections, refusals.
+
+:class:`net.seat_keeper.SeatKeeper` returns these; the host program carries them out. A
+connection is whatever hashable key the host chooses. Also the ``say.seq`` rule's wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Generic, Literal, TypeVar
+
+from cli.table_events import TableEvent
+from net.messages import Show
+
+__all__ = ["Action", "ByeCode", "Decision", "Fail", "Refusal", "SayBye", "Send", "seq_error"]
+
+C = TypeVar("C", bound=Hashable)
+
+ByeCode = Literal["left", "flooding", "replaced"]
+"""The ``bye.code`` s the host sends a guest."""
+
+
+def seq_error(seq: int, last: int) -> str | None:
+    """Why ``say.seq`` *seq* breaks the protocol after *last*, or None when it does not.
+
+    Args:
+        seq: The ``seq`` received.
+        last: The highest ``seq`` already applied for this seat.
+
+    Returns:
+        A reason for the ``error`` frame (0 is never a seq; above ``last + 1`` skips lines),
+        or None for the next one or a repeat.
+    """
+    expected = last + 1
+    if seq == 0:
+        return f"say.seq 0 is not a sequence number (they start at 1): expected {expected}"
+    if seq <= expected:
+        return None
+    skipped = str(expected) if seq == expected + 1 else f"{expected}–{seq - 1}"
+    return f"say.seq {seq} skips {skipped}: expected {expected}"
+
+
+@dataclass(frozen=True, slots=True)
+class Send(Generic[C]):
+    """Write *show* to connection *key* (without waiting)."""
+
+    key: C
+    show: Show
+
+
+@dataclass(frozen=True, slots=True)
+class SayBye(Generic[C]):
+    """Say ``bye`` with *code* to *key* and close it; *reason* is for the person."""
+
+    key: C
+    code: ByeCode
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fail(Generic[C]):
+    """*key* broke the protocol: send it an ``error`` frame with *reason* and close it."""
+
+    key: C
+    reason: str
+
+
+Action = Send[C] | SayBye[C] | Fail[C]
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Answer a hello with ``refuse``: *code* for programs, *reason* for people."""
+
+    code: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Decision(Generic[C]):
+    """What to do: apply *events* (in order, through the host's one apply method), carry out
+    *actions*; for a hello, *refusal* when it is turned away."""
+
+    events: list[TableEvent] = field(default_factory=list)
+    actions: list[Action[C]] = field(default_factory=list)
+    refusal: Refusal | None = None

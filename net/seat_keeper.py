@@ -1,0 +1,415 @@
+"""The host's seat keeper: who may sit, which connection owns the guest seat, and what it missed.
+
+One pure object (no asyncio, no sockets, no clock reads: ``now`` is passed in, the grace
+period is a deadline, :meth:`SeatKeeper.next_deadline` / :meth:`SeatKeeper.handle_timeout`)
+decides everything about the guest seat that does not depend on the game:
+
+* admission — the join code (:class:`~net.admission.JoinCodeGate`), the seat token
+  (:class:`~net.admission.SeatTokens`, kept hashed), a full table, a table that is closing;
+* ownership — the newest claim on the seat wins; every connection it replaces, even one still
+  being welcomed, is told ``bye`` with code ``replaced``;
+* ``say.seq`` — the next line is applied, a repeat (resent after a resume) ignored, 0 or a gap
+  is a protocol error;
+* the grace period of a dropped guest, as a deadline;
+* ``show.seq`` and a bounded :class:`~net.outbox.Outbox`, so that a resume resends exactly the
+  shows above ``hello.seen`` and says whether any were lost (``Resumed.caught_up``).
+
+Connections are opaque hashable keys. Methods that react to the network return
+:class:`Decision` s: *events* — :mod:`cli.table_events` records, which the host applies to its
+keeper (:meth:`SeatKeeper.apply`) and its table, and its journal writes down — and
+*actions* for the connections (send, bye, fail). Events alone change the seat, so replaying
+them rebuilds it, ``show.seq`` numbers included; which connection owns the seat is not an event
+(a restarted host has no connections).
+
+The rules for a version 1 join, which sends no ``hello.seen``, and for a join that does not
+know what it displayed (``seen`` null): a resume resends the shows the seat got while no
+connection was there to take them, and counts as not caught up, so the table shows the board.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Final, Generic, TypeVar
+
+from cli.table_events import Dropped, Freed, Line, Opened, Resumed, Sat, TableEvent
+from net.admission import JoinCodeGate, SeatTokens, Verdict, token_hash
+from net.messages import Hello, Show, Welcome
+from net.outbox import Outbox
+from net.seat_decisions import Action, ByeCode, Decision, Fail, Refusal, SayBye, Send, seq_error
+
+__all__ = [
+    "Action",
+    "Decision",
+    "Fail",
+    "Refusal",
+    "SayBye",
+    "SeatKeeper",
+    "Send",
+    "seq_error",
+]
+
+C = TypeVar("C", bound=Hashable)
+
+GUEST: Final = "guest"
+_BYE_FOR: Final[dict[str, ByeCode]] = {"left": "left", "flooding": "flooding"}
+
+
+_SEAT_GONE: Final = Refusal(
+    "bad-token",
+    "that seat is no longer yours — the grace period is over, the guest left, "
+    "or a newer connection took it over",
+)
+
+
+class _Stage(enum.Enum):
+    WELCOMING = "welcoming"  # the welcome is on its way; nothing is sent to it yet
+    LIVE = "live"
+
+
+@dataclass(slots=True)
+class _Owner(Generic[C]):
+    key: C
+    stage: _Stage
+    token: str  # sent in the welcome; only its hash is kept once it is out
+    resumed: bool
+    seen: int | None  # hello.seen as the keeper reads it (None: unknown)
+    sent: int = 0  # the highest show.seq written to this connection
+
+
+class SeatKeeper(Generic[C]):
+    """The guest seat of one host, across connections (see the module docstring)."""
+
+    def __init__(
+        self,
+        host_name: str,
+        gate: JoinCodeGate,
+        *,
+        tokens: SeatTokens[str] | None = None,
+        outbox: Outbox | None = None,
+        grace: float = 60.0,
+        name_key: Callable[[str], str] = str.casefold,
+        duration: Callable[[float], str] = lambda seconds: f"{seconds:g} s",
+    ) -> None:
+        """A keeper with an empty seat.
+
+        Args:
+            host_name: The host's name, as the table uses it (in welcomes and refusals).
+            gate: The join code check.
+            tokens: Where seat tokens are kept (inject one with a fixed source in tests).
+            outbox: The outbox of the seat (its bounds); a fresh default one if None.
+            grace: Seconds a dropped seat is kept (the :class:`Dropped` events it decides).
+            name_key: Makes names comparable the way the table tells people apart (a hello for
+                ``Bob`` is bob's); the default ignores case only.
+            duration: Words a number of seconds for people ("2 minutes").
+        """
+        self.host_name = host_name
+        self.gate = gate
+        self.tokens: SeatTokens[str] = SeatTokens() if tokens is None else tokens
+        self.outbox = Outbox() if outbox is None else outbox
+        self._name_key, self._duration = name_key, duration
+        self.name: str | None = None  # the seat name the table gave
+        self.asked: str | None = None  # the name the guest asked for
+        self.last_say = 0  # the highest say.seq applied
+        self.dropped = False
+        self.grace = grace
+        self._grace_ends = 0.0
+        self._owner: _Owner[C] | None = None
+        self._delivered = 0  # the highest show.seq written to any connection of this seat
+        self.closing = False
+
+    # ------------------------------------------------------------------------- looking
+    @property
+    def taken(self) -> bool:
+        """True while a guest holds the seat (connected, being welcomed, or dropped)."""
+        return self.name is not None
+
+    @property
+    def owner(self) -> C | None:
+        """The connection that owns the seat (live or being welcomed), or None."""
+        return None if self._owner is None else self._owner.key
+
+    @property
+    def connected(self) -> bool:
+        """True while the seat's owner is welcomed and live."""
+        return self._owner is not None and self._owner.stage is _Stage.LIVE
+
+    def grace_left(self, now: float) -> float:
+        """Seconds until a dropped seat is freed (0 when it is not dropped)."""
+        return max(0.0, self._grace_ends - now) if self.dropped else 0.0
+
+    def is_named(self, name: str) -> bool:
+        """True when a hello's *name* is this seat's: its seat name or the name it asked for."""
+        wanted = self._name_key(name)
+        return any(
+            known is not None and self._name_key(known) == wanted
+            for known in (self.name, self.asked)
+        )
+
+    # ------------------------------------------------------------------------- admission
+    def admit(self, key: C, hello: Hello, address: str, now: float) -> Decision[C]:
+        """Decide what a well-formed *hello* from *key* (at *address*) gets.
+
+        A valid token under the seat's name resumes the seat (the token rotates; the welcome is
+        :meth:`welcome`, and :meth:`welcomed` finishes the resume); otherwise the join code
+        must pass and the seat must be free, and the decision's events seat a new guest. Either
+        way *key* becomes the seat's owner at once and whatever owned or claimed it before is
+        replaced.
+
+        Call :meth:`handle_timeout` with the same *now* first and apply what it decides: a
+        dropped seat whose grace is over at *now* is freed before a hello is judged, so at the
+        same instant expiry wins. Until it is applied, such a seat is neither resumed nor given
+        away.
+
+        Returns:
+            The decision; its ``refusal`` is set when *key* is turned away.
+        """
+        decision: Decision[C] = Decision()
+        if self.closing:
+            decision.refusal = Refusal("full", f"{self.host_name}'s table is closing")
+            return decision
+        if self.handle_timeout(now).events:
+            gone = hello.token is not None
+            decision.refusal = _SEAT_GONE if gone else Refusal("full", self._full(now))
+            return decision
+        token = hello.token
+        if token is not None and not self._is_other_guest(token, hello.name):
+            self._claim_resume(key, hello, decision)
+            return decision
+        verdict = self.gate.check(address, hello.code, now)
+        if not verdict.ok:
+            decision.refusal = Refusal(verdict.code or "bad-code", self._refusal(verdict, hello))
+            return decision
+        if self.taken:
+            decision.refusal = Refusal("full", self._full(now))
+            return decision
+        fresh = self.tokens.issue(GUEST)
+        decision.actions += self._replace(_Owner(key, _Stage.WELCOMING, fresh, False, 0))
+        decision.events.append(Sat(asked=hello.name, token_hash=token_hash(fresh)))
+        return decision
+
+    def _is_other_guest(self, token: str, name: str) -> bool:
+        # A token belongs to a name (issue 8 §3): carol holding bob's token is a new guest.
+        return self.tokens.verify(token) is not None and not self.is_named(name)
+
+    def _claim_resume(self, key: C, hello: Hello, decision: Decision[C]) -> None:
+        rotated = self.tokens.resume(hello.token)
+        if rotated is None or self.name is None:
+            decision.refusal = _SEAT_GONE
+            return
+        # The presented token stays valid until the new one is presented: this welcome may be
+        # lost on the way, and the guest must still be able to come back.
+        seen = hello.seen if hello.version >= 2 else None
+        if seen is not None:
+            seen = min(seen, self.outbox.last_seq)  # it cannot have seen what was never sent
+        decision.actions += self._replace(_Owner(key, _Stage.WELCOMING, rotated[1], True, seen))
+
+    def _replace(self, owner: _Owner[C]) -> list[Action[C]]:
+        """Make *owner* the seat's only claimant; a live owner before it is told "replaced".
+
+        One still being welcomed hears it when its welcome is out (:meth:`welcomed`).
+        """
+        old, self._owner = self._owner, owner
+        if old is not None and old.stage is _Stage.LIVE:
+            self._delivered = max(self._delivered, old.sent)
+            return [SayBye(old.key, "replaced", "another connection took this seat over")]
+        return []
+
+    def _refusal(self, verdict: Verdict, hello: Hello) -> str:
+        if verdict.code == "rate-limited":
+            return verdict.reason  # the gate says whose attempts were counted and how long to wait
+        if not hello.code:
+            return f"this table needs a join code — ask {self.host_name} for it (--code CODE)"
+        return f"wrong join code — ask {self.host_name} for the code"
+
+    def _full(self, now: float) -> str:
+        guest = self.name or "someone"
+        if not self.dropped or self._owner is not None:
+            return f"this table is full — {self.host_name} is playing with {guest}"
+        left = self._duration(max(1, round(self.grace_left(now))))
+        host = self.host_name
+        return f"this table is full — {host} is keeping {guest}'s seat for up to {left} more"
+
+    def welcome(self, key: C) -> Welcome:
+        """The welcome to send *key*, which :meth:`admit` let in (after its events are applied).
+
+        Raises:
+            KeyError: *key* is not the seat's claimant.
+        """
+        owner = self._owner
+        if owner is None or owner.key != key or self.name is None:
+            raise KeyError(key)
+        return Welcome(
+            name=self.name,
+            host=self.host_name,
+            token=owner.token,
+            resumed=owner.resumed,
+            last_seq=self.last_say if owner.resumed else 0,
+        )
+
+    def welcomed(self, key: C) -> Decision[C]:
+        """*key*'s welcome is out: it owns the seat now, unless replaced (or closing) meanwhile.
+
+        Returns:
+            For a resume, the :class:`Resumed` event to apply; then :meth:`to_send` gives the
+            shows it missed and the greeting. A connection replaced meanwhile gets a bye.
+        """
+        owner = self._owner
+        if owner is None or owner.key != key:
+            code: ByeCode = "left" if self.closing else "replaced"
+            why = "the table is closing" if self.closing else "another connection took it over"
+            return Decision(actions=[SayBye(key, code, why)])
+        if self.closing:
+            self._owner = None
+            return Decision(actions=[SayBye(key, "left", f"{self.host_name} left")])
+        owner.stage = _Stage.LIVE
+        if not owner.resumed:
+            return Decision()
+        # Exact when the join says what it displayed; otherwise what no connection took.
+        base = self._delivered if owner.seen is None else owner.seen
+        owner.sent = base
+        caught_up = owner.seen is not None and self.outbox.holds_all_after(base)
+        hashes = self.tokens.hashes(GUEST)
+        assert hashes is not None  # rotated at admission; only a Freed event revokes
+        newest, older = hashes
+        return Decision(events=[Resumed(newest=newest, older=older, caught_up=caught_up)])
+
+    # ------------------------------------------------------------------------- the connection
+    def lost(self, key: C, cause: str, reason: str) -> Decision[C]:
+        """Connection *key* ended: *cause* as :class:`~net.errors.ConnectionClosed` says.
+
+        Only the owner's end matters. A peer that said bye left; one that broke the protocol
+        loses the seat at once (a hostile program must not hold it); a lost connection keeps
+        the seat for the grace period. A claim lost during its welcome frees a new seat (nobody
+        was told they sat down) and leaves a resumed one as it was.
+        """
+        owner = self._owner
+        if owner is None or owner.key != key:
+            return Decision()
+        self._owner = None
+        self._delivered = max(self._delivered, owner.sent)
+        if owner.stage is _Stage.WELCOMING:
+            if not owner.resumed:
+                return Decision(events=[Freed("left")])
+            return Decision() if self.dropped else Decision(events=[Dropped(self.grace)])
+        if cause == "left":
+            return Decision(events=[Freed("left")])
+        if cause == "error":
+            return Decision(events=[Freed("protocol", reason)])
+        return Decision(events=[Dropped(self.grace)])
+
+    def said(self, key: C, seq: int, text: str, now: float) -> Decision[C]:
+        """``say`` number *seq* with *text* arrived on *key*.
+
+        Returns:
+            Nothing for a connection that does not own the seat or a repeat; a :class:`Line`
+            for the next line (the host turns a quit command sent as text into
+            ``Freed("left")`` instead); a :class:`Fail` and :class:`Freed` for 0 or a gap.
+        """
+        owner = self._owner
+        if owner is None or owner.key != key or owner.stage is not _Stage.LIVE:
+            return Decision()
+        reason = seq_error(seq, self.last_say)
+        if reason is not None:
+            self._owner = None
+            self._delivered = max(self._delivered, owner.sent)
+            return Decision(
+                events=[Freed("protocol", f"protocol error: {reason}")],
+                actions=[Fail(key, reason)],
+            )
+        if seq <= self.last_say:
+            return Decision()
+        return Decision(events=[Line(GUEST, text, now, seq)])
+
+    def close(self) -> list[Action[C]]:
+        """The host is leaving: bye to the owner; later hellos are refused, claims told bye."""
+        self.closing = True
+        owner, self._owner = self._owner, None
+        if owner is None:
+            return []
+        if owner.stage is _Stage.WELCOMING:
+            self._owner = owner  # told when its welcome is out (welcomed)
+            return []
+        return [SayBye(owner.key, "left", f"{self.host_name} left")]
+
+    # ------------------------------------------------------------------------- time
+    def next_deadline(self) -> float | None:
+        """When :meth:`handle_timeout` has something to do: the end of the grace period."""
+        if self.dropped and self._owner is None and self.name is not None:
+            return self._grace_ends
+        return None
+
+    def handle_timeout(self, now: float) -> Decision[C]:
+        """Free a dropped seat whose grace period is over at *now* (a claim suspends it)."""
+        deadline = self.next_deadline()
+        if deadline is None or now < deadline:
+            return Decision()
+        return Decision(events=[Freed("expired")])
+
+    # ------------------------------------------------------------------------- events
+    def apply(self, event: TableEvent, now: float) -> list[Action[C]]:
+        """Change the seat as *event* says (the host applies it to its table too).
+
+        Args:
+            event: The event, from a decision of this keeper or from the journal.
+            now: The host's monotonic clock (the grace deadline of :class:`Dropped`).
+
+        Returns:
+            A bye for the owner when *event* frees a seat it still holds (a quit sent as text,
+            flooding).
+        """
+        if isinstance(event, Opened):
+            self._free(Freed("left"))  # a table opens empty
+            self.outbox.clear()
+        elif isinstance(event, Sat):
+            self.tokens.restore(GUEST, event.token_hash)
+            self.asked, self.last_say, self.dropped = event.asked, 0, False
+            self.outbox.clear()
+            self._delivered = 0
+        elif isinstance(event, Resumed):
+            self.tokens.restore(GUEST, event.newest, event.older)
+            self.dropped = False
+        elif isinstance(event, Line):
+            if event.seat == GUEST:
+                self.last_say = max(self.last_say, event.seq)
+        elif isinstance(event, Dropped):
+            self.dropped, self.grace = True, event.grace
+            self._grace_ends = now + event.grace
+        elif isinstance(event, Freed):
+            return self._free(event)
+        return []
+
+    def seated(self, name: str) -> None:
+        """The table gave the new guest of the last :class:`Sat` the seat name *name*."""
+        self.name = name
+
+    def _free(self, event: Freed) -> list[Action[C]]:
+        self.tokens.revoke(GUEST)
+        self.name = self.asked = None
+        self.last_say, self.dropped = 0, False
+        owner, self._owner = self._owner, None
+        code = _BYE_FOR.get(event.why)
+        if owner is None or code is None:
+            return []
+        reason = {"left": f"{self.host_name} left", "flooding": event.detail or "flooding"}[code]
+        return [SayBye(owner.key, code, reason)]
+
+    # ------------------------------------------------------------------------- shows
+    def show(self, show: Show) -> Show:
+        """Number *show* for the guest and keep it for catch-up (send with :meth:`to_send`)."""
+        return self.outbox.add(show)
+
+    def to_send(self) -> list[Send[C]]:
+        """The kept shows the live owner has not been sent yet, oldest first (now sent)."""
+        owner = self._owner
+        if owner is None or owner.stage is not _Stage.LIVE:
+            return []
+        sends = [Send(owner.key, show) for show in self.outbox.after(owner.sent)]
+        owner.sent = self.outbox.last_seq
+        return sends
+
+    def assume_delivered(self) -> None:
+        """Count every show as delivered (after a journal replay: what a version 1 join saw
+        before the restart cannot be known, and resending it all would repeat it)."""
+        self._delivered = self.outbox.last_seq

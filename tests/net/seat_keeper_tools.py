@@ -1,0 +1,145 @@
+"""A seat keeper driven the way the host drives it, with a fake clock and fake connections.
+
+:class:`Seating` plays the host program's part: it applies every event a decision holds (to
+the keeper alone: the table's part is replaced by a few shows per event, enough to number), and
+records the actions per connection, so a test reads what each connection was sent.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from cli.table_events import Dropped, Freed, Line, Resumed, Sat, TableEvent
+from net.admission import JoinCodeGate, SeatTokens
+from net.messages import Hello, Show
+from net.outbox import Outbox
+from net.seat_keeper import Action, Decision, Fail, SayBye, SeatKeeper, Send
+
+ADDRESS = "127.0.0.1"
+GRACE = 60.0
+
+
+def token_source() -> Iterator[str]:
+    """Tokens t1, t2, … so tests can name them."""
+    return (f"t{n}" for n in itertools.count(1))
+
+
+@dataclass
+class Seating:
+    """A keeper and what its decisions did: events applied, frames per connection."""
+
+    keeper: SeatKeeper[str]
+    now: float = 0.0
+    events: list[TableEvent] = field(default_factory=list)
+    sent: dict[str, list[Show]] = field(default_factory=dict)
+    byes: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def apply(self, event: TableEvent) -> None:
+        """Apply *event* as the host does: keeper first, then the table's shows, then send."""
+        self.events.append(event)
+        self._do(self.keeper.apply(event, self.now))
+        if isinstance(event, Sat):
+            self.keeper.seated(event.asked)
+            self.keeper.show(Show("notice", f"welcome to the table, {event.asked}"))
+        elif isinstance(event, Resumed):
+            self.keeper.show(Show("notice", "welcome back"))
+        elif isinstance(event, Line) and event.seat == "host":
+            self.keeper.show(Show("chat", event.text, "alice"))
+        self._do(self.keeper.to_send())
+
+    def decide(self, decision: Decision[str]) -> Decision[str]:
+        """Apply *decision*'s events, carry out its actions; returns it."""
+        for event in decision.events:
+            self.apply(event)
+        self._do(decision.actions)
+        return decision
+
+    def _do(self, actions: list[Action[str]] | list[Send[str]]) -> None:
+        for action in actions:
+            if isinstance(action, Send):
+                self.sent.setdefault(action.key, []).append(action.show)
+            elif isinstance(action, SayBye):
+                self.byes[action.key] = action.code
+            elif isinstance(action, Fail):
+                self.failed[action.key] = action.reason
+
+    def hello(
+        self,
+        key: str,
+        name: str = "bob",
+        *,
+        token: str | None = None,
+        seen: int | None = None,
+        version: int = 2,
+        code: str | None = None,
+    ) -> Decision[str]:
+        """A hello from *key*, decided (its events applied); the welcome is not out yet."""
+        hello = Hello(name=name, token=token, seen=seen, version=version, code=code)
+        self.decide(self.keeper.handle_timeout(self.now))  # as the host does, first
+        return self.decide(self.keeper.admit(key, hello, ADDRESS, self.now))
+
+    def welcomed(self, key: str) -> Decision[str]:
+        """*key*'s welcome went out."""
+        decision = self.decide(self.keeper.welcomed(key))
+        self._do(self.keeper.to_send())
+        return decision
+
+    def join(self, key: str, name: str = "bob", **hello: object) -> str:
+        """Hello and welcome; returns the token *key* was given."""
+        decision = self.hello(key, name, **hello)  # type: ignore[arg-type]
+        assert decision.refusal is None, decision.refusal
+        token = self.keeper.welcome(key).token
+        self.welcomed(key)
+        return token
+
+    def close(self) -> None:
+        """The host leaves."""
+        self._do(self.keeper.close())
+
+    def host_says(self, text: str) -> None:
+        """The host types a chat line (one show for the guest)."""
+        self.apply(Line("host", text, self.now))
+
+    def lost(self, key: str, cause: str = "lost") -> Decision[str]:
+        """*key*'s connection ended."""
+        return self.decide(self.keeper.lost(key, cause, "connection lost"))
+
+    def at(self, now: float) -> Decision[str]:
+        """Move the clock to *now* and let deadlines pass."""
+        self.now = now
+        return self.decide(self.keeper.handle_timeout(now))
+
+    def texts(self, key: str) -> list[tuple[int | None, str]]:
+        """``(seq, text)`` of every show *key* was sent."""
+        return [(show.seq, show.text) for show in self.sent.get(key, [])]
+
+    def freed(self) -> list[str]:
+        """The ``why`` of every Freed event so far."""
+        return [event.why for event in self.events if isinstance(event, Freed)]
+
+    def drops(self) -> int:
+        """How many Dropped events so far."""
+        return sum(isinstance(event, Dropped) for event in self.events)
+
+
+def seating(*, code: str | None = None, outbox: Outbox | None = None) -> Seating:
+    """A keeper for alice's table with tokens t1, t2, … and a 60 s grace period."""
+    source = token_source()
+    keeper: SeatKeeper[str] = SeatKeeper(
+        "alice",
+        JoinCodeGate(code),
+        tokens=SeatTokens(lambda _: next(source)),
+        outbox=outbox,
+        grace=GRACE,
+    )
+    return Seating(keeper)
+
+
+def seated_keeper() -> tuple[SeatKeeper[str], str]:
+    """A keeper with bob seated and welcomed on connection ``"c1"``."""
+    seats = seating()
+    seats.join("c1")
+    return seats.keeper, "c1"

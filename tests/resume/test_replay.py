@@ -1,0 +1,52 @@
+"""The host's one apply method, with sending off: the same events give the same table and the
+same ``show.seq`` numbers (the seam the restart journal replays through; issue 10 §2, §3)."""
+
+from __future__ import annotations
+
+from cli.args import HostOptions
+from cli.hosting import Host
+from cli.table_events import Dropped, Line, Opened, Resumed, Sat, TableEvent
+from net.admission import token_hash
+
+EVENTS: list[TableEvent] = [
+    Opened("alice", 7),
+    Sat("bob", token_hash("t1")),
+    Line("host", "/game tictactoe", 1.0),
+    Line("host", "b2", 2.0),
+    Line("guest", "a1", 3.0, seq=1),
+    Line("host", "good luck", 4.0),
+    Dropped(300.0),
+    Line("host", "c1", 5.0),
+    Resumed(token_hash("t2"), token_hash("t1"), caught_up=True),
+]
+
+
+def _host() -> Host:
+    return Host(HostOptions(port=0, bind="127.0.0.1", name="alice", color=False), clock=lambda: 0.0)
+
+
+def _replayed() -> Host:
+    host = _host()
+    for event in EVENTS:
+        host.apply(event, replaying=True)
+    return host
+
+
+def test_replaying_twice_gives_the_same_table_and_shows() -> None:
+    first, second = _replayed(), _replayed()
+    shows = list(first.keeper.outbox.after(0))
+    assert shows == list(second.keeper.outbox.after(0))
+    assert [show.seq for show in shows] == list(range(1, len(shows) + 1))
+    assert first.table.match is not None and second.table.match is not None
+    assert first.table.match.state == second.table.match.state
+    assert (first.keeper.name, first.keeper.last_say) == ("bob", 1)
+    assert ("chat", "good luck", "alice") in [(s.kind, s.text, s.sender) for s in shows]
+    assert shows[-1].text == "welcome back, bob"
+
+
+def test_a_replayed_seat_takes_its_token_back_and_drops_once_served() -> None:
+    host = _replayed()
+    assert host.keeper.tokens.verify("t2") == "guest" and host.keeper.tokens.verify("t1")
+    assert host.keeper.next_deadline() is None  # as seated as when the old process stopped
+    host.finish_replay()  # bob's connection ended with the old process
+    assert host.keeper.next_deadline() == 300.0 and host.keeper.grace_left(0.0) == 300.0
