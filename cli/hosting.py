@@ -3,7 +3,7 @@
 Every rule about the guest seat — who may sit down, which connection owns it, ``say.seq``, the
 grace period, ``show.seq`` and catch-up — is :class:`net.seat_keeper.SeatKeeper`'s; every game
 rule is :class:`game.table.Table`'s. This module wires them to the console and the network, and
-changes both only through :meth:`Host.apply`, one :mod:`cli.table_events` event at a time:
+changes both only through :meth:`Host.apply`, one :mod:`net.table_events` event at a time:
 what the guest is shown comes from applying events alone, so applying the same events again
 (a journal replay, with sending off) rebuilds the same table and the same ``show.seq`` numbers.
 
@@ -25,7 +25,6 @@ from typing import Any
 from cli.app import Failure, log_to, make_console
 from cli.args import HostOptions
 from cli.console import Console
-from cli.table_events import Dropped, Freed, Line, Opened, Resumed, Sat, TableEvent
 from game.announce import duration
 from game.commands import is_quit
 from game.table import Delivery, Seat, Table
@@ -35,6 +34,7 @@ from net.connection import Connection, ConnectionClosed, PendingConnection, serv
 from net.errors import RemoteProtocolError
 from net.messages import Say, Show, validate_name
 from net.seat_keeper import Action, Decision, Fail, SayBye, SeatKeeper, Send
+from net.table_events import Dropped, Freed, Line, Opened, Resumed, Sat, TableEvent
 
 FLOODING = "flooding (too many chat lines too fast)"
 """What the host is told, and the guest's bye says, when a guest is put out for flooding."""

@@ -10,8 +10,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
-from cli.table_events import TableEvent
 from net.messages import Show
+from net.table_events import TableEvent
 
 __all__ = ["Action", "ByeCode", "Decision", "Fail", "Refusal", "SayBye", "Send", "seq_error"]
 

@@ -15,7 +15,7 @@ decides everything about the guest seat that does not depend on the game:
   shows above ``hello.seen`` and says whether any were lost (``Resumed.caught_up``).
 
 Connections are opaque hashable keys. Methods that react to the network return
-:class:`Decision` s: *events* — :mod:`cli.table_events` records, which the host applies to its
+:class:`Decision` s: *events* — :mod:`net.table_events` records, which the host applies to its
 keeper (:meth:`SeatKeeper.apply`) and its table, and its journal writes down — and
 *actions* for the connections (send, bye, fail). Events alone change the seat, so replaying
 them rebuilds it, ``show.seq`` numbers included; which connection owns the seat is not an event
@@ -33,11 +33,11 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
 
-from cli.table_events import Dropped, Freed, Line, Opened, Resumed, Sat, TableEvent
 from net.admission import JoinCodeGate, SeatTokens, Verdict, token_hash
 from net.messages import Hello, Show, Welcome
 from net.outbox import Outbox
 from net.seat_decisions import Action, ByeCode, Decision, Fail, Refusal, SayBye, Send, seq_error
+from net.table_events import Dropped, Freed, Line, Opened, Resumed, Sat, TableEvent
 
 __all__ = [
     "Action",

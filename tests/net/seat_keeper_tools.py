@@ -11,11 +11,11 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from cli.table_events import Dropped, Freed, Line, Resumed, Sat, TableEvent
 from net.admission import JoinCodeGate, SeatTokens
 from net.messages import Hello, Show
 from net.outbox import Outbox
 from net.seat_keeper import Action, Decision, Fail, SayBye, SeatKeeper, Send
+from net.table_events import Dropped, Freed, Line, Resumed, Sat, TableEvent
 
 ADDRESS = "127.0.0.1"
 GRACE = 60.0

@@ -9,10 +9,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cli.table_events import Dropped, Freed, Line, Resumed, Sat
 from net.admission import token_hash
 from net.messages import Hello
 from net.outbox import Outbox
+from net.table_events import Dropped, Freed, Line, Resumed, Sat
 from tests.net.seat_keeper_tools import ADDRESS, GRACE, seating
 
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cli.table_events import Line
 from net.seat_keeper import seq_error
+from net.table_events import Line
 from tests.net.seat_keeper_tools import seated_keeper
 
 SEQS = st.integers(min_value=0, max_value=2**53 - 1)

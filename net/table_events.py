@@ -1,5 +1,8 @@
 """What changes a host's table: one plain record per change, in the order it happened.
 
+In net because the seat keeper (net.seat_keeper) decides most of them; they name seats and
+lines, never games, so net stays ignorant of what is played.
+
 The host applies every change of its table and its guest seat through one of these events, and
 the journal writes each event down (fsync'd) before it is applied; after a crash the host
 replays them into a fresh :class:`~game.table.Table` and seat keeper and is where it was. So
