@@ -155,6 +155,9 @@ class Journal:
                 assert tables is not None
                 state_dir.make_private(tables)
                 fd = _open_locked(path, tables)
+                if tables >= 0:
+                    # A new file's name must survive a power cut too, not only its lines.
+                    os.fsync(tables)
                 # Kept for the journal's life: removing the file must not look the path up
                 # again (and a closing journal needs nothing it could fail to open).
                 dir_fd = os.dup(tables) if tables >= 0 else -1

@@ -231,13 +231,16 @@ class TableJournal:
             journal.close()
 
 
-def restored_notice(replayed: Replayed, guest_name: str | None, grace: float) -> str:
+def restored_notice(
+    replayed: Replayed, guest_name: str | None, grace: float, *, playing: bool
+) -> str:
     """The host's notice after a restore.
 
     Args:
         replayed: what was rebuilt.
         guest_name: the guest the table seats, if any.
         grace: the grace period, in seconds, the seat is kept.
+        playing: a game is in progress (``/board`` shows it).
     """
     from game.announce import duration  # noqa: PLC0415 (game is heavy; only a restore needs it)
 
@@ -245,6 +248,8 @@ def restored_notice(replayed: Replayed, guest_name: str | None, grace: float) ->
         f"restored {replayed.opened.host_name}'s table after a restart "
         f"({replayed.count} recorded changes): game, score and chat are as they were"
     )
+    if playing:
+        head += " (/board shows the game)"
     if guest_name is None or replayed.guest == "free":
         return head
     return (

@@ -248,16 +248,18 @@ def test_port_zero_keeps_no_journal(tmp_path: Path) -> None:
     assert not (tmp_path / "tables").exists()
 
 
-def test_a_second_host_on_the_port_keeps_none_and_says_so(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fresh", [False, True])
+def test_a_second_host_on_the_port_keeps_none_and_says_so(tmp_path: Path, fresh: bool) -> None:
     first = _journal(tmp_path)
-    second = _journal(tmp_path)
+    assert first.record(OPENED) is None
+    second = _journal(tmp_path, fresh=fresh)  # --fresh empties only a journal nobody holds
     assert first.keeping and not second.keeping
     assert "another table on this port is keeping the journal" in (second.take_warning() or "")
-    assert second.record(OPENED) is None  # writes nothing
+    assert second.record(Line("host", "not mine", 1.0)) is None  # writes nothing
     second.close(deliberate=True)  # and removes nothing: it is not its journal
-    assert first.record(OPENED) is None
+    assert first.record(Line("host", "mine", 2.0)) is None
     first.close(deliberate=False)
-    assert _replayed_in_a_new_host(tmp_path) == [OPENED]
+    assert _replayed_in_a_new_host(tmp_path) == [OPENED, Line("host", "mine", 2.0)]
 
 
 def test_a_failed_write_stops_the_journal_with_one_sentence(
@@ -283,12 +285,13 @@ def test_a_failed_write_stops_the_journal_with_one_sentence(
 
 def test_the_notice_after_a_restore() -> None:
     replayed = Replayed(OPENED, 8, "connected")
-    assert restored_notice(replayed, None, 300.0) == (
+    assert restored_notice(replayed, None, 300.0, playing=False) == (
         "restored alice's table after a restart (8 recorded changes): "
         "game, score and chat are as they were"
     )
-    assert restored_notice(replayed, "bob", 300.0).endswith(
-        "— bob's seat is kept for up to 5 minutes for them to come back"
+    assert restored_notice(replayed, "bob", 300.0, playing=True).endswith(
+        "as they were (/board shows the game) — bob's seat is kept for up to 5 minutes for "
+        "them to come back"
     )
 
 
