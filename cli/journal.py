@@ -142,33 +142,38 @@ class Journal:
             JournalError: the directory or the file must not be used, or cannot be opened.
         """
         path = journal_path(port, root)
+        where = path.parent.parent
         with contextlib.ExitStack() as stack:
             try:
-                base = stack.enter_context(
-                    state_dir.private_directory(path.parent.parent, create=True)
-                )
+                base = stack.enter_context(state_dir.private_directory(where, create=True))
                 assert base is not None  # just created
                 state_dir.make_private(base)
+                where = path.parent
                 tables = stack.enter_context(
-                    state_dir.private_directory(path.parent, create=True, parent_fd=base)
+                    state_dir.private_directory(where, create=True, parent_fd=base)
                 )
                 assert tables is not None
                 state_dir.make_private(tables)
                 fd = _open_locked(path, tables)
-                if tables >= 0:
-                    # A new file's name must survive a power cut too, not only its lines.
-                    os.fsync(tables)
-                # Kept for the journal's life: removing the file must not look the path up
-                # again (and a closing journal needs nothing it could fail to open).
-                dir_fd = os.dup(tables) if tables >= 0 else -1
             except state_dir.UnusableDirectory as exc:
-                raise JournalError(f"not keeping a journal in {path.parent}: {exc.why}") from None
+                raise JournalError(f"not keeping a journal in {where}: {exc.why}") from None
             except OSError as exc:
                 raise JournalError(
                     f"cannot open the journal {path}: {exc.strerror or exc}"
                 ) from None
+            try:
+                # Kept for the journal's life: removing the file must not look the path up
+                # again.
+                dir_fd = os.dup(tables) if tables >= 0 else -1
+            except OSError as exc:
+                os.close(fd)
+                raise JournalError(f"cannot open the journal {path}: {exc.strerror}") from None
+        journal = cls(path, fd, dir_fd)
         journal = cls(path, fd, dir_fd)
         try:
+            if dir_fd >= 0:
+                # A new file's name must survive a power cut too, not only its lines.
+                os.fsync(dir_fd)
             if fresh:
                 os.ftruncate(fd, 0)
                 os.fsync(fd)
