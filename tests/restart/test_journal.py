@@ -312,3 +312,15 @@ def test_the_lock_holds_across_processes(tmp_path: Path) -> None:
     )
     assert child.returncode == 3
     first.remove()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX symlinks")
+def test_a_symlinked_state_directory_is_not_used(tmp_path: Path) -> None:
+    target = tmp_path / "shared"
+    target.mkdir(mode=0o755)
+    root = tmp_path / "tablechat"
+    root.symlink_to(target)
+    with pytest.raises(JournalError) as raised:
+        _open(root)
+    assert str(raised.value) == f"not keeping a journal in {root}: it is a symbolic link"
+    assert list(target.iterdir()) == []
