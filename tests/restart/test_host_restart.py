@@ -2,8 +2,9 @@
 
 The host is killed with SIGKILL mid-game — nothing of it runs afterwards, no bye, no cleanup —
 and started again on the same port with the same state directory. The join, still
-reconnecting by itself, resumes: the same board, the same turn, the same score, the recent
-chat; a hangman secret set by the host never reaches the guesser's terminal. A torn journal
+reconnecting by itself, resumes: the same board, the same turn, the same score, and the chat
+it missed (typed while it was away, before the crash); a hangman secret set by the host never
+reaches the guesser's terminal. A torn journal
 tail costs one warning; ``--fresh`` and a deliberate ``/q`` start an empty table.
 
 A test cannot ask for a fixed port, and a host on port 0 keeps no journal (it could not be
@@ -21,11 +22,12 @@ import pexpect
 import pytest
 
 from tests.cli.harness import OPEN_LINE, Player, Players
+from tests.proxy import Proxy
 
 # Waits for the journal to be wired into the host: cli/hosting.py must record each event
 # before applying it, replay the journal at start and remove it on a deliberate close (see
-# cli.table_replay). Remove this mark once it is. (All five pass against a throwaway wiring
-# of the issue 9 host; test_fresh_starts_an_empty_table also passes unwired, the others fail.)
+# cli.table_replay). Remove this mark once it is. All six pass with that wiring on the session
+# helper's host (h-session at acef8e6); unwired, all but test_fresh_starts_an_empty_table fail.
 pytestmark = pytest.mark.skip(
     reason="WAITING FOR WIRING: the journal is not wired into cli/hosting.py yet (issue 10 §3)"
 )
@@ -111,14 +113,43 @@ def test_tictactoe_comes_back_after_kill_9(players: Players) -> None:
     again.expect("bob played a3")
     again.expect("your move (X)")
 
-    # The recent chat came back too: bob's join started afresh has displayed nothing, so the
-    # host sends it what it keeps — rebuilt from the journal.
-    join.child.kill(signal.SIGKILL)
-    again.expect("bob's connection dropped")
-    fresh_join = players.start("cli.join", str(port), "--name", "bob", state=JOIN_STATE)
-    fresh_join.expect("as bob again (your seat was kept)")
-    fresh_join.expect("<alice> hold on, my machine is acting up")
+    join.say("thanks for waiting")  # say.seq goes on where it was: no protocol error
+    again.expect("<bob> thanks for waiting")
+
+
+def test_chat_the_guest_missed_comes_back_with_the_table(
+    players: Players, proxies: list[Proxy]
+) -> None:
+    port = free_port()
+    host = start_host(players, port)
+    proxy = Proxy(port)
+    proxies.append(proxy)
+    join = players.join(proxy.port, "bob", state=JOIN_STATE)
+    host.expect("bob sat down")
+    host.say("/game tictactoe")
+    host.say("b2")
+    join.expect("your move (O)")
+    host.say("before the storm")
+    join.expect("<alice> before the storm")
+
+    proxy.refusing.set()  # bob's network goes down and stays down
+    proxy.cut()
+    join.expect("connection to alice lost — reconnecting…")
+    host.expect("bob's connection dropped")
+    host.say("are you still there?")  # kept for bob, never sent: he is away
+    host.say("/who")  # answered once the line before it was applied (and journaled)
+    host.expect("connection dropped, the seat is kept for now")
+    crash(host)
+
+    again = start_host(players, port, says=(RESTORED, "bob's seat is kept"))
+    proxy.refusing.clear()  # bob's network is back: his join finds the restarted host
+    join.expect("reconnected to alice's table", timeout=RESTART_TIMEOUT)
+    join.expect("<alice> are you still there?")  # caught up from the journal, exactly
     again.expect("bob is back")
+    join.say("c3")
+    again.expect("bob played c3")
+    assert join.raw.count(b"are you still there?") == 1
+    assert join.raw.count(b"before the storm") == 1  # already seen: not shown again
 
 
 def test_hangman_with_a_secret_comes_back_and_the_secret_stays_hidden(players: Players) -> None:
