@@ -166,15 +166,19 @@ class TableJournal:
         warning, self._warning = self._warning, None
         return warning
 
-    def restore(self, apply: Apply) -> Replayed | None:
+    def restore(self, apply: Apply, opened: Opened) -> Replayed | None:
         """Replay the recorded events through *apply* (the host's, sending disabled).
 
         Records after the first that cannot be replayed are cut off the journal, with one
         warning (:meth:`take_warning`), as for a damaged tail.
 
+        Args:
+            apply: the host's apply method, sending disabled.
+            opened: the opening the host has applied for a new table: when there is nothing
+                to restore, it is recorded as the journal's first event (not applied again).
+
         Returns:
-            What was rebuilt, or None: nothing recorded (a new table: record and apply its
-            :class:`Opened` first).
+            What was rebuilt, or None: a new table (*opened* is now recorded).
         """
         journal = self._journal
         if journal is None:
@@ -194,6 +198,8 @@ class TableJournal:
                 f"restored the {replayed.count} records before it and ignored the rest"
             )
         journal.keep(kept)
+        if replayed is None:
+            self._warning = self.record(opened) or self._warning
         return replayed
 
     def record(self, event: TableEvent) -> str | None:

@@ -125,7 +125,7 @@ def replays(root: Path) -> None:
         for _ in range(3):
             start = time.perf_counter()
             journal = TableJournal.open(PORT, root=root)
-            replayed = journal.restore(apply)
+            replayed = journal.restore(apply, Opened("alice", 7))
             journal.close(deliberate=False)
             times.append(time.perf_counter() - start)
             assert replayed is not None and replayed.count == REPLAY_LINES, replayed

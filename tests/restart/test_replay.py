@@ -69,7 +69,7 @@ def _replayed_in_a_new_host(root: Path) -> list[TableEvent]:
     """What a host started again on *root*'s journal applies (then it is killed too)."""
     journal = _journal(root)
     host = StandIn(journal)
-    journal.restore(host.apply)
+    journal.restore(host.apply, OPENED)
     journal.close(deliberate=False)
     return host.applied
 
@@ -121,7 +121,7 @@ def test_what_was_recorded_is_replayed_in_order(
     _recorded(root, events)
     journal = _journal(root)
     again = StandIn(journal)
-    replayed = journal.restore(again.apply)
+    replayed = journal.restore(again.apply, OPENED)
     assert again.applied == events
     assert replayed is not None and replayed.stopped is None
     assert (replayed.opened, replayed.count) == (events[0], len(events))
@@ -140,12 +140,14 @@ def test_the_guest_seat_as_the_last_event_left_it() -> None:
     assert seat_after([*GAME, Freed("expired")]) == "free"
 
 
-def test_nothing_recorded_is_a_new_table(tmp_path: Path) -> None:
+def test_nothing_recorded_is_a_new_table_whose_opening_is_recorded(tmp_path: Path) -> None:
     journal = _journal(tmp_path)
     host = StandIn(journal)
-    assert journal.restore(host.apply) is None
-    assert host.applied == []
+    assert journal.restore(host.apply, OPENED) is None
+    assert host.applied == []  # the host applied its opening itself: not applied again
     assert journal.take_warning() is None
+    journal.close(deliberate=False)
+    assert _replayed_in_a_new_host(tmp_path) == [OPENED]
 
 
 def test_a_journal_that_does_not_open_a_table_is_ignored_and_emptied(tmp_path: Path) -> None:
@@ -154,11 +156,10 @@ def test_a_journal_that_does_not_open_a_table_is_ignored_and_emptied(tmp_path: P
     raw.close()
     journal = _journal(tmp_path)
     host = StandIn(journal)
-    assert journal.restore(host.apply) is None
+    assert journal.restore(host.apply, OPENED) is None
     assert host.applied == []
     warning = journal.take_warning()
     assert warning is not None and "does not start with a table's opening" in warning
-    host.change(OPENED)
     journal.close(deliberate=False)
     assert Journal.open(PORT, root=tmp_path).records == [to_record(OPENED)]
 
@@ -182,7 +183,7 @@ def test_a_record_that_cannot_be_replayed_cuts_the_journal_there(
 
     journal = _journal(tmp_path)
     host = StandIn(journal)
-    replayed = journal.restore(host.apply)
+    replayed = journal.restore(host.apply, OPENED)
     assert host.applied == GAME[:4]
     assert replayed is not None and replayed.count == 4
     warning = journal.take_warning()
@@ -200,7 +201,7 @@ def test_an_event_the_table_fails_on_ends_the_replay_there(tmp_path: Path) -> No
     journal = _journal(tmp_path)
     host = StandIn(journal)
     host.fail_on = GAME[4]
-    replayed = journal.restore(host.apply)
+    replayed = journal.restore(host.apply, OPENED)
     assert host.applied == GAME[:4]
     assert replayed is not None
     assert (replayed.count, replayed.guest, replayed.stopped) == (
@@ -217,7 +218,7 @@ def test_a_damaged_tail_is_one_warning_and_the_rest_is_restored(tmp_path: Path) 
     path.write_bytes(path.read_bytes()[:-7])  # killed while writing the last line
     journal = _journal(tmp_path)
     host = StandIn(journal)
-    journal.restore(host.apply)
+    journal.restore(host.apply, OPENED)
     assert host.applied == GAME[:-1]
     warning = journal.take_warning()
     assert warning is not None and "damaged at line 8 (half-written)" in warning
@@ -228,7 +229,7 @@ def test_deliberate_close_removes_it_and_a_crash_keeps_it(tmp_path: Path) -> Non
     _recorded(tmp_path, GAME)
     assert _replayed_in_a_new_host(tmp_path) == GAME
     journal = _journal(tmp_path)
-    journal.restore(StandIn(journal).apply)
+    journal.restore(StandIn(journal).apply, OPENED)
     journal.close(deliberate=True)  # /q, Ctrl-D, Ctrl-C
     assert not (tmp_path / "tables" / f"{PORT}.journal").exists()
     assert _replayed_in_a_new_host(tmp_path) == []
@@ -237,7 +238,7 @@ def test_deliberate_close_removes_it_and_a_crash_keeps_it(tmp_path: Path) -> Non
 def test_fresh_starts_an_empty_table(tmp_path: Path) -> None:
     _recorded(tmp_path, GAME)
     journal = _journal(tmp_path, fresh=True)
-    assert journal.restore(StandIn(journal).apply) is None
+    assert journal.restore(StandIn(journal).apply, OPENED) is None
 
 
 def test_port_zero_keeps_no_journal(tmp_path: Path) -> None:
@@ -328,7 +329,7 @@ def test_a_real_table_comes_back_the_same(tmp_path: Path) -> None:
     live.journal.close(deliberate=False)  # killed
 
     restarted = TableHost(_journal(tmp_path))
-    restarted.journal.restore(restarted.apply)
+    restarted.journal.restore(restarted.apply, OPENED)
     assert restarted.seen == live.seen
     for host in (live, restarted):
         host.seen.clear()
@@ -336,3 +337,20 @@ def test_a_real_table_comes_back_the_same(tmp_path: Path) -> None:
         host.seen += host.table.handle(Seat.HOST, "c3", now=9.0)
     assert restarted.seen == live.seen  # and play goes on exactly as it would have
     assert any("bot played" in d.shown.text for d in live.seen)
+
+
+def test_a_new_table_whose_opening_cannot_be_written_keeps_no_journal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal = _journal(tmp_path)
+
+    def disk_full(*_: object) -> None:
+        raise JournalError("cannot write the journal J: No space left on device")
+
+    monkeypatch.setattr(Journal, "append", disk_full)
+    assert journal.restore(StandIn(journal).apply, OPENED) is None
+    assert not journal.keeping
+    assert journal.take_warning() == (
+        "cannot write the journal J: No space left on device — "
+        "this table will not survive a restart"
+    )
