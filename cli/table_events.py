@@ -171,11 +171,16 @@ def _checked(name: str, hint: Any, value: Any) -> Any:
     if hint in (int, float) and isinstance(value, int | float) and not isinstance(value, bool):
         if hint is int and not isinstance(value, int):
             raise ValueError("must be a whole number")
-        if not math.isfinite(value):
-            raise ValueError("must be a finite number")
+        if hint is float:
+            try:
+                value = float(value)  # an int too large for a float overflows
+            except OverflowError:
+                value = math.inf
+            if not math.isfinite(value):
+                raise ValueError("must be a finite number")
         if name in _NOT_NEGATIVE and value < 0:
             raise ValueError("must not be negative")
-        return hint(value)
+        return value
     raise ValueError(f"must be {_words(hint)}")
 
 

@@ -65,6 +65,7 @@ def test_an_int_is_a_float_but_true_is_no_number() -> None:
     assert isinstance(from_record({"event": "dropped", "grace": 300}), Dropped)
     with pytest.raises(ValueError, match="bad dropped event: grace must be a number"):
         from_record({"event": "dropped", "grace": True})
+    assert from_record({"event": "opened", "host_name": "a", "seed": 10**400}) == Opened("a", 10**400)
     with pytest.raises(ValueError, match="bad opened event: seed must be a whole number"):
         from_record({"event": "opened", "host_name": "alice", "seed": 7.5})
 
@@ -88,6 +89,7 @@ def test_an_int_is_a_float_but_true_is_no_number() -> None:
         ({"event": "line", "seat": "bot", "text": "x", "now": 1.0}, "seat must be one of"),
         ({"event": "line", "seat": "host", "text": None, "now": 1.0}, "text must be a string"),
         ({"event": "line", "seat": "host", "text": "x", "now": 1e400}, "finite number"),
+        ({"event": "line", "seat": "host", "text": "x", "now": 10**400}, "finite number"),
         ({"event": "line", "seat": "guest", "text": "x", "now": 1.0, "seq": -1}, "negative"),
         ({"event": "dropped", "grace": -5}, "grace must not be negative"),
         ({"event": "freed", "why": "bored"}, "why must be one of"),
