@@ -354,3 +354,32 @@ def test_a_new_table_whose_opening_cannot_be_written_keeps_no_journal(
         "cannot write the journal J: No space left on device — "
         "this table will not survive a restart"
     )
+
+
+junk_records = st.dictionaries(
+    st.sampled_from(["event", "seat", "text", "now", "seq", "asked", "token_hash", "why"]),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=6),
+)
+
+
+@given(records=st.lists(st.one_of(st.sampled_from([to_record(e) for e in GAME]), junk_records)))
+def test_any_records_restore_a_prefix_with_at_most_one_warning(
+    tmp_path_factory: pytest.TempPathFactory, records: list[dict[str, object]]
+) -> None:
+    root = tmp_path_factory.mktemp("state")
+    raw = Journal.open(PORT, root=root)
+    for record in records:
+        raw.append(record)
+    raw.close()
+    journal = _journal(root)
+    host = StandIn(journal)
+    replayed = journal.restore(host.apply, OPENED)
+    applied = 0 if replayed is None else replayed.count
+    assert [to_record(e) for e in host.applied] == records[:applied]
+    first_warning = journal.take_warning()
+    assert journal.take_warning() is None
+    assert (first_warning is None) == (applied == len(records))
