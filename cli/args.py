@@ -35,6 +35,7 @@ class HostOptions:
     grace: float = DEFAULT_GRACE
     code: str | None = None  # normalised (see net.admission.normalize_code); None: none given
     bell: bool = False  # ring the terminal bell when it is your turn
+    fresh: bool = False  # forget the table a killed host left on this port (its journal)
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,12 @@ def host_parser(prog: str = "python -m cli.host") -> argparse.ArgumentParser:
         help=f"how long a guest whose connection dropped keeps their seat "
         f"(default {DEFAULT_GRACE:g})",
     )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start an empty table, forgetting the one a crashed host left on this port "
+        "(by default it is restored: game, score, chat and the guest's seat)",
+    )
     return parser
 
 
@@ -301,6 +308,7 @@ def parse_host(argv: list[str] | None = None, prog: str = "python -m cli.host") 
         grace=ns.grace,
         code=ns.code,
         bell=bool(ns.bell),
+        fresh=bool(ns.fresh),
     )
 
 

@@ -23,12 +23,12 @@ import json
 import os
 import secrets
 import stat
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from cli import state_dir
 from net.messages import Welcome
 
 FILE_NAME: Final = "seats.json"
@@ -36,13 +36,6 @@ FILE_NAME: Final = "seats.json"
 _MAX_BYTES: Final = 1 << 20
 # Version 1 files map "host:port" to one entry; version 2 keys entries by table and name.
 _VERSION: Final = 2
-# Flags that are 0 where the platform lacks them (Windows): the checks then rely on lstat.
-_NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
-_NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
-_DIRECTORY: Final = getattr(os, "O_DIRECTORY", 0)
-_CLOEXEC: Final = getattr(os, "O_CLOEXEC", 0)
-# POSIX: work relative to a descriptor of the directory, so nothing is followed in between.
-_USE_DIR_FD: Final = bool(_DIRECTORY) and os.open in os.supports_dir_fd
 
 Key = tuple[str, str]  # (table address "host:port", the name asked for)
 
@@ -78,18 +71,9 @@ def default_path(environ: Mapping[str, str] | None = None, platform: str | None 
         platform: ``sys.platform`` (default the running one).
 
     Returns:
-        The path of ``seats.json``.
+        The path of ``seats.json`` in :func:`cli.state_dir.state_root`.
     """
-    env = os.environ if environ is None else environ
-    plat = sys.platform if platform is None else platform
-    if plat == "win32" and env.get("LOCALAPPDATA"):
-        return Path(env["LOCALAPPDATA"]) / "tablechat" / FILE_NAME
-    state = env.get("XDG_STATE_HOME", "")
-    # The XDG spec says a relative value is invalid and must be ignored.
-    if state and os.path.isabs(state):
-        return Path(state) / "tablechat" / FILE_NAME
-    home = env.get("HOME") or str(Path.home())
-    return Path(home) / ".local" / "state" / "tablechat" / FILE_NAME
+    return state_dir.state_root(environ, platform) / FILE_NAME
 
 
 def is_valid(entry: SeatEntry) -> bool:
@@ -203,12 +187,12 @@ class SeatsFile:
             _Damaged: not a regular file, too large, or the directory is not usable.
             OSError: it could not be read.
         """
-        flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC
+        flags = os.O_RDONLY | state_dir.NOFOLLOW | state_dir.NONBLOCK | state_dir.CLOEXEC
         with self._directory(create=False) as dir_fd:
             if dir_fd is None:
                 return None
             try:
-                if _USE_DIR_FD:
+                if state_dir.USE_DIR_FD:
                     fd = os.open(self.path.name, flags, dir_fd=dir_fd)
                 else:
                     if self.path.is_symlink():
@@ -241,16 +225,11 @@ class SeatsFile:
         back the other's old token. Where there is no flock (Windows) or the directory cannot
         be used, the change goes ahead unlocked and the usual warning says what is wrong.
         """
-        try:
-            import fcntl  # noqa: PLC0415 (POSIX only; lazy like the rest of this file's I/O)
-        except ImportError:
-            yield
-            return
         with contextlib.ExitStack() as held:
             try:
                 dir_fd = held.enter_context(self._directory(create=True))
-                if dir_fd is not None and dir_fd >= 0:
-                    fcntl.flock(dir_fd, fcntl.LOCK_EX)  # released when the descriptor closes
+                if dir_fd is not None:
+                    state_dir.lock(dir_fd, wait=True)  # released when the descriptor closes
             except (_Damaged, OSError):
                 pass  # unlocked: the write itself reports what is wrong with the directory
             yield
@@ -259,52 +238,19 @@ class SeatsFile:
     def _directory(self, *, create: bool) -> Iterator[int | None]:
         """Yield a descriptor of the state directory (POSIX; -1 elsewhere), None if missing.
 
-        The directory is opened without following a symlink and must be ours: one that is a
-        symlink could make us write (and chmod) wherever it points; one owned by another user
-        could be read or swapped by them.
-
         Raises:
-            _Unusable: a symlink, not a directory, or owned by someone else.
+            _Unusable: a symlink, not a directory, or owned by someone else
+                (:func:`cli.state_dir.private_directory`).
             OSError: it could not be created or opened.
         """
-        directory = self.path.parent
-        if create:
-            directory.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.suppress(FileExistsError):
-                os.mkdir(directory, 0o700)
-        if not _USE_DIR_FD:
+        with contextlib.ExitStack() as opened:
             try:
-                info = os.lstat(directory)
-            except FileNotFoundError:
-                yield None
-                return
-            self._check_directory(info)
-            yield -1
-            return
-        try:
-            fd = os.open(directory, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC)
-        except FileNotFoundError:
-            yield None
-            return
-        except OSError as exc:
-            # Linux says ENOTDIR for a symlink under O_DIRECTORY | O_NOFOLLOW, others ELOOP.
-            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-                self._check_directory(os.lstat(directory))
-            raise
-        try:
-            self._check_directory(os.fstat(fd))
-            yield fd
-        finally:
-            os.close(fd)
-
-    def _check_directory(self, info: os.stat_result) -> None:
-        if stat.S_ISLNK(info.st_mode):
-            raise _Unusable(self._unusable("it is a symbolic link"))
-        if not stat.S_ISDIR(info.st_mode):
-            raise _Unusable(self._unusable("it is not a directory"))
-        geteuid = getattr(os, "geteuid", None)
-        if geteuid is not None and info.st_uid != geteuid():
-            raise _Unusable(self._unusable("it belongs to another user"))
+                dir_fd = opened.enter_context(
+                    state_dir.private_directory(self.path.parent, create=create)
+                )
+            except state_dir.UnusableDirectory as exc:
+                raise _Unusable(self._unusable(exc.why)) from None
+            yield dir_fd
 
     # ------------------------------------------------------------------ writing
 
@@ -329,15 +275,13 @@ class SeatsFile:
         temp = f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
         at: dict[str, Any] = {"dir_fd": dir_fd} if dir_fd >= 0 else {}
         if dir_fd >= 0:
-            # The directory holds nothing but this file: make sure of 0700 even if something
-            # created it wider — through the descriptor, so never through a symlink.
-            if stat.S_IMODE(os.fstat(dir_fd).st_mode) != 0o700:
-                os.fchmod(dir_fd, 0o700)
+            # It holds secrets: make sure of 0700 even if something created it wider.
+            state_dir.make_private(dir_fd)
             where = temp
         else:
             where = str(self.path.parent / temp)
         # O_EXCL + 0o600: the secret is never readable by others, not even for a moment.
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | state_dir.NOFOLLOW | state_dir.CLOEXEC
         fd = os.open(where, flags, 0o600, **at)
         try:
             with os.fdopen(fd, "wb") as file:

@@ -16,8 +16,12 @@ Seat tokens appear only as hashes (SHA-256, hex): the journal must not hold a us
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, Final, Literal, TypeAlias
+import dataclasses
+import math
+import types
+import typing
+from dataclasses import MISSING, asdict, dataclass
+from typing import Any, Final, Literal, TypeAlias, Union
 
 SeatName: TypeAlias = Literal["host", "guest"]
 FreedWhy: TypeAlias = Literal["left", "expired", "flooding", "protocol"]
@@ -102,15 +106,88 @@ def to_record(event: TableEvent) -> dict[str, Any]:
 def from_record(record: dict[str, Any]) -> TableEvent:
     """The event a JSON object written by :func:`to_record` holds.
 
+    A record read back from disk is not trusted: every field must have its declared type
+    (``True`` is not an int, an int is a float), a number must be finite, a ``seq`` and a
+    ``grace`` never negative, and a token hash 64 lowercase hex digits.
+
     Raises:
-        ValueError: not such an object (unknown kind, missing or unexpected fields).
+        ValueError: not such an object (unknown kind, missing, unexpected or wrong fields).
     """
     fields = dict(record)
     kind = fields.pop("event", None)
     cls = _TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise ValueError(f"unknown table event {str(kind)[:40]!r}")
-    try:
-        return cls(**fields)
-    except TypeError as exc:
-        raise ValueError(f"bad {kind} event: {exc}") from None
+    hints = _HINTS[cls]
+    unexpected = sorted(set(fields) - set(hints))
+    if unexpected:
+        raise ValueError(f"bad {kind} event: unexpected field {str(unexpected[0])[:40]!r}")
+    values: dict[str, Any] = {}
+    for name, hint in hints.items():
+        if name not in fields:
+            if name in _DEFAULTS[cls]:
+                continue
+            raise ValueError(f"bad {kind} event: missing field {name!r}")
+        try:
+            values[name] = _checked(name, hint, fields[name])
+        except ValueError as exc:
+            raise ValueError(f"bad {kind} event: {name} {exc}") from None
+    return cls(**values)
+
+
+_HEX_DIGITS: Final = frozenset("0123456789abcdef")
+_HASH_FIELDS: Final = frozenset({"token_hash", "newest", "older"})
+_NOT_NEGATIVE: Final = frozenset({"seq", "grace"})
+# The annotations are strings here (postponed evaluation): resolved once per class.
+_HINTS: Final[dict[type[TableEvent], dict[str, Any]]] = {
+    cls: typing.get_type_hints(cls) for cls in _TYPES.values()
+}
+_DEFAULTS: Final[dict[type[TableEvent], frozenset[str]]] = {
+    cls: frozenset(f.name for f in dataclasses.fields(cls) if f.default is not MISSING)
+    for cls in _TYPES.values()
+}
+
+
+def _checked(name: str, hint: Any, value: Any) -> Any:
+    """*value* as field *name* of type *hint* holds it.
+
+    Raises:
+        ValueError: the type or the value is wrong (the message completes "bad x event: NAME").
+    """
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is Literal:
+        if value not in args or not isinstance(value, str):
+            raise ValueError(f"must be one of {', '.join(map(str, args))}")
+        return value
+    if origin in (Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        (inner,) = (a for a in args if a is not type(None))
+        return _checked(name, inner, value)
+    if hint is str and isinstance(value, str):
+        if name in _HASH_FIELDS and (len(value) != 64 or not _HEX_DIGITS.issuperset(value)):
+            raise ValueError("must be a SHA-256 hash (64 hex digits)")
+        return value
+    if hint is bool and isinstance(value, bool):
+        return value
+    # bool is an int to Python, never to a record; an int is a float to JSON.
+    if hint in (int, float) and isinstance(value, int | float) and not isinstance(value, bool):
+        if hint is int and not isinstance(value, int):
+            raise ValueError("must be a whole number")
+        if hint is float:
+            try:
+                value = float(value)  # an int too large for a float overflows
+            except OverflowError:
+                value = math.inf
+            if not math.isfinite(value):
+                raise ValueError("must be a finite number")
+        if name in _NOT_NEGATIVE and value < 0:
+            raise ValueError("must not be negative")
+        return value
+    raise ValueError(f"must be {_words(hint)}")
+
+
+def _words(hint: Any) -> str:
+    return {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}.get(
+        hint, str(hint)
+    )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from cli.args import DEFAULT_PORT, HostOptions, JoinOptions, parse_host, parse_join
+from cli.args import DEFAULT_PORT, HostOptions, JoinOptions, host_parser, parse_host, parse_join
 
 
 def test_defaults() -> None:
@@ -76,3 +76,11 @@ def test_a_bad_port_option_is_checked_like_the_argument(
 def test_bell() -> None:
     assert not parse_host([]).bell and not parse_join([]).bell
     assert parse_host(["--bell"]).bell and parse_join(["--bell"]).bell
+
+
+def test_fresh() -> None:
+    assert not parse_host([]).fresh
+    assert parse_host(["4000", "--fresh"]).fresh
+    assert "--fresh" in host_parser().format_help()
+    with pytest.raises(SystemExit):
+        parse_join(["--fresh"])  # only the host keeps a table

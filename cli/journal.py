@@ -1,0 +1,317 @@
+"""The host's journal: an append-only file of records that survives the host being killed.
+
+One file per table, keyed by the port it listens on: ``<state>/tablechat/tables/<port>.journal``
+(see :mod:`cli.state_dir` for ``<state>``). Each record is one line, a JSON object holding the
+record and the CRC-32 of the record's exact bytes::
+
+    {"crc32":"1c291ca3","record":{"event":"line","seat":"host","text":"hi","now":12.5,"seq":0}}
+
+and every append is fsync'd before it returns, so a record that was appended is on disk. A
+process killed in the middle of an append leaves at most one half-written line at the end;
+a damaged disk block a line whose checksum is wrong. Reading keeps every record before the
+first bad line, ignores that line and everything after it (records only make sense in order),
+and says so in ONE sentence; the file is then cut back to its good part before the next
+append, so a new record never lands behind garbage.
+
+The file holds seat-token hashes and the chat: it is private like the seats file (0600 in 0700
+directories, never through a symlink, a regular file only, this user's only), and locked
+(flock) while a host uses it, so a second host on the same port never writes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import stat
+import zlib
+from pathlib import Path
+from typing import Any, Final
+
+from cli import state_dir
+
+TABLES_DIR: Final = "tables"
+SUFFIX: Final = ".journal"
+_PREFIX: Final = b'{"crc32":"'
+_MIDDLE: Final = b'","record":'
+_END: Final = b"}\n"
+_CRC_DIGITS: Final = 8
+# The protocol bounds a line of chat far below this; a longer line is not one we wrote.
+MAX_LINE: Final = 1 << 20
+
+
+class JournalError(Exception):
+    """The journal cannot be used, or an append failed; the message is a sentence for people."""
+
+
+class JournalBusy(JournalError):
+    """Another running host holds this journal's lock."""
+
+
+def journal_path(port: int, root: Path | None = None) -> Path:
+    """Return where the journal of the table on *port* lives.
+
+    Args:
+        port: the TCP port the host listens on.
+        root: the tablechat state directory (default :func:`cli.state_dir.state_root`).
+    """
+    base = state_dir.state_root() if root is None else root
+    return base / TABLES_DIR / f"{port}{SUFFIX}"
+
+
+def encode_line(record: dict[str, Any]) -> bytes:
+    """Return *record* as one journal line (checksum included, newline at the end).
+
+    Raises:
+        ValueError: *record* is not JSON-able (a NaN, a set, a key that is not a string…).
+    """
+    try:
+        text = json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        body = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: only its \\u escape can be written
+        body = json.dumps(record, separators=(",", ":"), allow_nan=False).encode("ascii")
+    except TypeError as exc:
+        raise ValueError(f"not a JSON record: {exc}") from None
+    crc = b"%08x" % zlib.crc32(body)
+    return b"".join((_PREFIX, crc, _MIDDLE, body, _END))
+
+
+def decode_line(line: bytes) -> dict[str, Any]:
+    """Return the record of one journal line (its trailing newline included).
+
+    Raises:
+        ValueError: the line is half-written, its checksum does not match, or it does not hold
+            a JSON object; the message says which, in a few words.
+    """
+    if not line.endswith(b"\n"):
+        raise ValueError("half-written")
+    head = len(_PREFIX) + _CRC_DIGITS
+    if (
+        not line.startswith(_PREFIX)
+        or line[head : head + len(_MIDDLE)] != _MIDDLE
+        or not line.endswith(_END)
+    ):
+        raise ValueError("not a journal line")
+    body = line[head + len(_MIDDLE) : -len(_END)]
+    digits = line[len(_PREFIX) : head]
+    if digits.strip(b"0123456789abcdef"):
+        raise ValueError("not a journal line")
+    if zlib.crc32(body) != int(digits, 16):
+        raise ValueError("checksum mismatch")
+    try:
+        record = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ValueError("not JSON") from None
+    if not isinstance(record, dict):
+        raise ValueError("not a JSON object")
+    return record
+
+
+class Journal:
+    """One open, locked journal file; read once when opened, then appended to.
+
+    Use :meth:`open`; :attr:`records` and :attr:`warning` hold what was read.
+    """
+
+    def __init__(self, path: Path, fd: int, dir_fd: int) -> None:
+        """Wrap the open, locked *fd* of *path* (in the directory *dir_fd*); see :meth:`open`."""
+        self.path = path
+        self._fd = fd
+        self._dir_fd = dir_fd
+        self.records: list[dict[str, Any]] = []
+        self.warning: str | None = None
+        self._ends: list[int] = []  # the byte offset after each good record
+        self._size = 0  # the file's length as far as we wrote or kept it
+        self._cut_to: int | None = None  # cut the file to this length before the next append
+
+    @classmethod
+    def open(cls, port: int, *, root: Path | None = None, fresh: bool = False) -> Journal:
+        """Open (creating it empty if needed), lock and read the journal of *port*.
+
+        Args:
+            port: the port the table listens on.
+            root: the tablechat state directory (default :func:`cli.state_dir.state_root`).
+            fresh: empty the journal instead of reading it (``--fresh``).
+
+        Returns:
+            The journal, its good records read into :attr:`records`.
+
+        Raises:
+            JournalBusy: another host holds it.
+            JournalError: the directory or the file must not be used, or cannot be opened.
+        """
+        path = journal_path(port, root)
+        where = path.parent.parent
+        with contextlib.ExitStack() as stack:
+            try:
+                base = stack.enter_context(state_dir.private_directory(where, create=True))
+                assert base is not None  # just created
+                state_dir.make_private(base)
+                where = path.parent
+                tables = stack.enter_context(
+                    state_dir.private_directory(where, create=True, parent_fd=base)
+                )
+                assert tables is not None
+                state_dir.make_private(tables)
+                fd = _open_locked(path, tables)
+            except state_dir.UnusableDirectory as exc:
+                raise JournalError(f"not keeping a journal in {where}: {exc.why}") from None
+            except OSError as exc:
+                raise JournalError(
+                    f"cannot open the journal {path}: {exc.strerror or exc}"
+                ) from None
+            try:
+                # Kept for the journal's life: removing the file must not look the path up
+                # again.
+                dir_fd = os.dup(tables) if tables >= 0 else -1
+            except OSError as exc:
+                os.close(fd)
+                raise JournalError(f"cannot open the journal {path}: {exc.strerror}") from None
+        journal = cls(path, fd, dir_fd)
+        journal = cls(path, fd, dir_fd)
+        try:
+            if dir_fd >= 0:
+                # A new file's name must survive a power cut too, not only its lines.
+                os.fsync(dir_fd)
+            if fresh:
+                os.ftruncate(fd, 0)
+                os.fsync(fd)
+            else:
+                journal._read()
+        except OSError as exc:
+            journal.close()
+            raise JournalError(f"cannot read the journal {path}: {exc.strerror or exc}") from None
+        return journal
+
+    def _read(self) -> None:
+        bad, why, rest = 0, "", False
+        with os.fdopen(os.dup(self._fd), "rb") as file:
+            file.seek(0)
+            offset = 0
+            while line := file.readline(MAX_LINE + 1):
+                try:
+                    self.records.append(decode_line(line))
+                except ValueError as exc:
+                    bad, why = len(self.records) + 1, str(exc)
+                    rest = bool(file.read(1))
+                    break
+                offset += len(line)
+                self._ends.append(offset)
+            self._size = file.seek(0, os.SEEK_END)
+        if bad:
+            self._cut_to = offset
+            ignored = "it and everything after it" if rest else "that line"
+            self.warning = (
+                f"the journal {self.path} is damaged at line {bad} ({why}): restored the "
+                f"{len(self.records)} records before it and ignored {ignored}"
+            )
+
+    def keep(self, count: int) -> None:
+        """Keep only the first *count* records read: the rest is cut off before the next append.
+
+        The replay calls it when a record, though intact, cannot be replayed.
+        """
+        if count < len(self._ends):
+            del self.records[count:]
+            self._cut_to = self._ends[count - 1] if count else 0
+            del self._ends[count:]
+
+    def append(self, record: dict[str, Any]) -> None:
+        """Write *record* at the end and fsync it.
+
+        Raises:
+            ValueError: *record* is not JSON-able (nothing is written).
+            JournalError: the write failed (disk full…); the file is cut back to its last good
+                record, as far as possible.
+        """
+        line = encode_line(record)
+        try:
+            if self._cut_to is not None:
+                os.ftruncate(self._fd, self._cut_to)
+                self._size, self._cut_to = self._cut_to, None
+            written = 0
+            while written < len(line):
+                written += os.write(self._fd, line[written:])
+            os.fsync(self._fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, self._size)
+            raise JournalError(
+                f"cannot write the journal {self.path}: {exc.strerror or exc}"
+            ) from None
+        self._size += len(line)
+
+    def remove(self) -> None:
+        """Delete the file (the table was closed on purpose) and close it.
+
+        Deleted while still locked, so no other host can take a file that is about to go.
+        """
+        with contextlib.suppress(OSError):
+            if self._dir_fd >= 0:
+                os.unlink(self.path.name, dir_fd=self._dir_fd)
+            else:
+                os.unlink(self.path)
+        self.close()
+
+    def close(self) -> None:
+        """Close the file and let go of its lock; the file stays (idempotent)."""
+        for fd in (self._fd, self._dir_fd):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._fd = self._dir_fd = -1
+
+
+def _open_locked(path: Path, dir_fd: int) -> int:
+    """Open *path* (in the directory *dir_fd*) for appending, private, and lock it.
+
+    Raises:
+        JournalBusy: another host holds its lock.
+        JournalError: it is a symlink, not a regular file, or someone else's.
+        OSError: it could not be opened.
+    """
+    at: dict[str, int] = {"dir_fd": dir_fd} if dir_fd >= 0 else {}
+    name = path.name if at else str(path)
+    flags = (
+        os.O_RDWR | os.O_APPEND | os.O_CREAT | state_dir.NOFOLLOW | state_dir.NONBLOCK
+    ) | state_dir.CLOEXEC
+    unusable = f"not using the journal {path}"
+    remedy = "remove it, or start with --fresh"
+    # Another host may delete the file between our open and our lock (it closed its table):
+    # then the lock we got is on a file nobody will find again, and we open the new one.
+    for _ in range(3):
+        if not at and os.path.islink(name):
+            raise JournalError(f"{unusable}: it is a symbolic link — {remedy}")
+        try:
+            fd = os.open(name, flags, 0o600, **at)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symlink
+                raise JournalError(f"{unusable}: it is a symbolic link — {remedy}") from None
+            if exc.errno == errno.EISDIR:
+                raise JournalError(f"{unusable}: it is a directory — remove it") from None
+            raise
+        try:
+            info = os.fstat(fd)
+            # A FIFO or a device would block or never end: only a regular file is used.
+            if not stat.S_ISREG(info.st_mode):
+                raise JournalError(f"{unusable}: it is not a regular file — {remedy}")
+            geteuid = getattr(os, "geteuid", None)
+            if geteuid is not None and info.st_uid != geteuid():
+                raise JournalError(f"{unusable}: it belongs to another user — {remedy}")
+            if not state_dir.lock(fd, wait=False):
+                raise JournalBusy(
+                    f"another table on this port is keeping the journal {path}: this table "
+                    "keeps none and will not survive a restart"
+                )
+            with contextlib.suppress(FileNotFoundError):
+                now = os.stat(name, follow_symlinks=False, **at)
+                if (now.st_dev, now.st_ino) == (info.st_dev, info.st_ino):
+                    if stat.S_IMODE(info.st_mode) != 0o600:
+                        os.fchmod(fd, 0o600)
+                    return fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+    raise JournalError(f"cannot open the journal {path}: it keeps being replaced")

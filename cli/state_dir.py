@@ -1,0 +1,172 @@
+"""The user's private state directory, shared by the join's seats file and the host's journals.
+
+``$XDG_STATE_HOME/tablechat`` (default ``~/.local/state/tablechat``; on Windows
+``%LOCALAPPDATA%\\tablechat``) holds secrets — the join's seat tokens (:mod:`cli.seats_file`)
+and the host's table journals (:mod:`cli.journal`) — so every directory in it is opened the
+same careful way: created 0700 (never widened, then narrowed), opened without following a
+symlink, and used only when it is a real directory that belongs to this user. A directory that
+is a symlink could make us write (and chmod) wherever it points; one owned by another user
+could be read or swapped by them.
+
+On POSIX the callers work through the directory's descriptor (``dir_fd``), so nothing is
+followed between the check and the use; where the platform has no ``dir_fd`` (Windows) the
+checks rely on ``lstat`` and the descriptor is -1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Final
+
+APP_DIR: Final = "tablechat"
+# Flags that are 0 where the platform lacks them (Windows): the checks then rely on lstat.
+NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
+NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
+CLOEXEC: Final = getattr(os, "O_CLOEXEC", 0)
+_DIRECTORY: Final = getattr(os, "O_DIRECTORY", 0)
+#: POSIX: work relative to a descriptor of the directory, so nothing is followed in between.
+USE_DIR_FD: Final = bool(_DIRECTORY) and os.open in os.supports_dir_fd
+_PRIVATE: Final = 0o700
+
+
+class UnusableDirectory(Exception):
+    """A directory that must not be used: nothing is read from it or written into it.
+
+    Attributes:
+        why: what is wrong, as the end of a sentence ("it is a symbolic link").
+    """
+
+    def __init__(self, why: str) -> None:
+        """Carry *why*."""
+        super().__init__(why)
+        self.why = why
+
+
+def state_root(environ: Mapping[str, str] | None = None, platform: str | None = None) -> Path:
+    """Return this user's tablechat state directory (it may not exist yet).
+
+    Args:
+        environ: the environment (default ``os.environ``).
+        platform: ``sys.platform`` (default the running one).
+
+    Returns:
+        ``<state>/tablechat``.
+    """
+    env = os.environ if environ is None else environ
+    plat = sys.platform if platform is None else platform
+    if plat == "win32" and env.get("LOCALAPPDATA"):
+        return Path(env["LOCALAPPDATA"]) / APP_DIR
+    state = env.get("XDG_STATE_HOME", "")
+    # The XDG spec says a relative value is invalid and must be ignored.
+    if state and os.path.isabs(state):
+        return Path(state) / APP_DIR
+    home = env.get("HOME") or str(Path.home())
+    return Path(home) / ".local" / "state" / APP_DIR
+
+
+@contextlib.contextmanager
+def private_directory(
+    path: Path, *, create: bool, parent_fd: int | None = None
+) -> Iterator[int | None]:
+    """Yield a descriptor of the private directory *path* (-1 off POSIX), None if missing.
+
+    Args:
+        path: the directory; with *parent_fd*, its name inside that directory.
+        create: make it (mode 0700) when missing; its parents too, when there is no
+            *parent_fd* (those are the user's own, such as ``~/.local/state``).
+        parent_fd: a descriptor this function yielded for the directory holding *path*, so the
+            parent is not looked up again by name (and cannot be swapped meanwhile).
+
+    Raises:
+        UnusableDirectory: a symlink, not a directory, or owned by someone else.
+        OSError: it could not be created or opened.
+    """
+    at: dict[str, int] = {}
+    if parent_fd is not None and parent_fd >= 0 and USE_DIR_FD:
+        at["dir_fd"] = parent_fd
+    relative = bool(at)
+    where: str | Path = path.name if relative else path
+    if create:
+        if parent_fd is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(where, _PRIVATE, **at)
+    if not USE_DIR_FD:
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            yield None
+            return
+        check_directory(info)
+        yield -1
+        return
+    try:
+        fd = os.open(where, os.O_RDONLY | _DIRECTORY | NOFOLLOW | CLOEXEC, **at)
+    except FileNotFoundError:
+        yield None
+        return
+    except OSError as exc:
+        # Linux says ENOTDIR for a symlink under O_DIRECTORY | O_NOFOLLOW, others ELOOP.
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            check_directory(os.lstat(where, **at))
+        raise
+    try:
+        check_directory(os.fstat(fd))
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def check_directory(info: os.stat_result) -> None:
+    """Raise :class:`UnusableDirectory` unless *info* is a real directory of this user's."""
+    if stat.S_ISLNK(info.st_mode):
+        raise UnusableDirectory("it is a symbolic link")
+    if not stat.S_ISDIR(info.st_mode):
+        raise UnusableDirectory("it is not a directory")
+    geteuid = getattr(os, "geteuid", None)
+    if geteuid is not None and info.st_uid != geteuid():
+        raise UnusableDirectory("it belongs to another user")
+
+
+def make_private(dir_fd: int) -> None:
+    """Make the directory *dir_fd* 0700 if something created it wider (no-op for -1).
+
+    Through the descriptor, so never through a symlink.
+    """
+    if dir_fd >= 0 and stat.S_IMODE(os.fstat(dir_fd).st_mode) != _PRIVATE:
+        os.fchmod(dir_fd, _PRIVATE)
+
+
+def lock(fd: int, *, wait: bool) -> bool:
+    """Take the exclusive advisory lock (flock) of the open file or directory *fd*.
+
+    The lock is released when the descriptor is closed. Where there is no flock (Windows)
+    nothing is locked and True is returned: callers go ahead unlocked.
+
+    Args:
+        fd: an open descriptor (-1: nothing to lock, True).
+        wait: wait for another holder to let go; otherwise return False at once.
+
+    Returns:
+        True when held (or not lockable here); False when another process holds it.
+
+    Raises:
+        OSError: the lock failed for another reason than being held elsewhere.
+    """
+    try:
+        import fcntl  # noqa: PLC0415 (POSIX only)
+    except ImportError:
+        return True
+    if fd < 0:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True

@@ -1,0 +1,264 @@
+"""The host survives its own restart: its table events are journaled, and replayed at start.
+
+The host changes its table only by applying :mod:`cli.table_events` events through one method.
+:class:`TableJournal` writes each event down (:mod:`cli.journal`, fsync'd) before that method
+applies it, and when ``python -m cli.host`` starts again on the same port, :meth:`restore`
+feeds every recorded event back through the same method with sending disabled: the same events
+in the same order rebuild the same table, seat keeper, outbox and ``show.seq`` numbers, so the
+guest's join resumes with its token and catches up exactly.
+
+A journal that cannot be used (another host holds it, the directory is not ours, the disk is
+full) never stops the host: it plays on without one and says so in one sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeAlias
+
+from cli.journal import Journal, JournalError
+from cli.table_events import (
+    Dropped,
+    Freed,
+    Line,
+    Opened,
+    Resumed,
+    Sat,
+    TableEvent,
+    from_record,
+    to_record,
+)
+
+Apply: TypeAlias = Callable[[TableEvent], object]
+"""The host's one method that applies an event (here: with sending to the guest disabled)."""
+
+GuestSeat: TypeAlias = Literal["free", "connected", "dropped"]
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What :func:`replay` rebuilt.
+
+    Attributes:
+        opened: the first event: the host's name and the seed of the table's randomness.
+        count: how many records were applied, the opening included.
+        guest: the guest seat as the last applied event left it. ``"connected"`` means the guest was
+            connected when the old host died: that connection is gone, so the new host applies
+            (and records) a :class:`Dropped` to keep the seat for the grace period.
+        stopped: where and why the replay stopped before the end (``"record 7 (…)"``, the
+            first record it could not apply), or None when every record was applied.
+    """
+
+    opened: Opened
+    count: int
+    guest: GuestSeat
+    stopped: str | None = None
+
+
+class _Unreplayable(ValueError):
+    """A record that cannot be applied where it stands; the message says why."""
+
+
+def replay(records: Sequence[dict[str, Any]], apply: Apply) -> Replayed | None:
+    """Apply the events *records* hold, in order, until one cannot be applied.
+
+    A record that is not a valid event, an event that cannot happen where it stands (a second
+    opening, a resume with nobody seated…) or one the table fails on ends the replay there:
+    the events after it depended on it.
+
+    Args:
+        records: the journal's records, the first one the table's opening.
+        apply: the host's apply method, with sending disabled.
+
+    Returns:
+        What was rebuilt; None when there is nothing to rebuild from (no records, or the first
+        is not an opening — nothing was applied then).
+    """
+    if not records:
+        return None
+    try:
+        first = from_record(records[0])
+    except ValueError:
+        return None
+    if not isinstance(first, Opened):
+        return None
+    apply(first)
+    guest: GuestSeat = "free"
+    for count, record in enumerate(records[1:], start=1):
+        try:
+            event = from_record(record)
+            guest = _seat_after(event, guest)
+        except ValueError as exc:
+            return Replayed(first, count, guest, f"record {count + 1} ({exc})")
+        try:
+            apply(event)
+        except Exception as exc:  # a table bug must not stop the host from starting
+            why = f"record {count + 1} (the table could not apply it: {exc!r})"
+            return Replayed(first, count, guest, why)
+    return Replayed(first, len(records), guest)
+
+
+def _seat_after(event: TableEvent, seat: GuestSeat) -> GuestSeat:
+    """The guest seat after *event*, from *seat* before it.
+
+    Raises:
+        _Unreplayable: *event* cannot happen with the seat as it is.
+    """
+    seated = seat != "free"
+    if isinstance(event, Opened):
+        raise _Unreplayable("the table is opened a second time")
+    if isinstance(event, Sat):
+        if seated:
+            raise _Unreplayable("a guest sits down on a taken seat")
+        return "connected"
+    if isinstance(event, Line):
+        if event.seat == "guest" and not seated:
+            raise _Unreplayable("a line from a guest who is not seated")
+        return seat
+    if not seated:
+        raise _Unreplayable(f"{type(event).__name__.lower()} while nobody is seated")
+    if isinstance(event, Resumed):
+        return "connected"
+    if isinstance(event, Dropped):
+        return "dropped"
+    assert isinstance(event, Freed)
+    return "free"
+
+
+class TableJournal:
+    """The host's journal of table events: opened and locked at start, then one per change.
+
+    Every method is safe to call when there is no journal (port 0, another host holds it, the
+    directory is unusable, a write failed): it then does nothing.
+    """
+
+    def __init__(self, journal: Journal | None, warning: str | None = None) -> None:
+        """Wrap *journal* (None: keep none); *warning* says why there is none."""
+        self._journal = journal
+        self._warning = warning
+
+    @classmethod
+    def open(cls, port: int, *, fresh: bool = False, root: Path | None = None) -> TableJournal:
+        """Open and lock the journal of the table listening on *port*; never raises.
+
+        Args:
+            port: the port the host was asked for. 0 (a free port picked at random) keeps no
+                journal: a restarted host could not be found on the same port again.
+            fresh: empty it (``--fresh``): the table starts empty.
+            root: the tablechat state directory (default :func:`cli.state_dir.state_root`).
+        """
+        if port == 0:
+            return cls(None)
+        try:
+            return cls(Journal.open(port, root=root, fresh=fresh))
+        except JournalError as exc:
+            return cls(None, str(exc))
+
+    @property
+    def keeping(self) -> bool:
+        """True while events are written down."""
+        return self._journal is not None
+
+    def take_warning(self) -> str | None:
+        """The one sentence about a journal not kept, damaged or cut short, once; then None."""
+        warning, self._warning = self._warning, None
+        return warning
+
+    def restore(self, apply: Apply, opened: Opened) -> Replayed | None:
+        """Replay the recorded events through *apply* (the host's, sending disabled).
+
+        Records after the first that cannot be replayed are cut off the journal, with one
+        warning (:meth:`take_warning`), as for a damaged tail.
+
+        Args:
+            apply: the host's apply method, sending disabled.
+            opened: the opening the host has applied for a new table: when there is nothing
+                to restore, it is recorded as the journal's first event (not applied again).
+
+        Returns:
+            What was rebuilt, or None: a new table (*opened* is now recorded).
+        """
+        journal = self._journal
+        if journal is None:
+            return None
+        if journal.warning is not None:
+            self._warning = journal.warning
+        replayed = replay(journal.records, apply)
+        kept = 0 if replayed is None else replayed.count
+        if replayed is None and journal.records:
+            self._warning = (
+                f"the journal {journal.path} does not start with a table's opening: "
+                f"ignored its {len(journal.records)} records — the table starts empty"
+            )
+        elif replayed is not None and replayed.stopped is not None:
+            self._warning = (
+                f"the journal {journal.path} cannot be replayed from {replayed.stopped}: "
+                f"restored the {replayed.count} records before it and ignored the rest"
+            )
+        journal.keep(kept)
+        if replayed is None:
+            self._warning = self.record(opened) or self._warning
+        return replayed
+
+    def record(self, event: TableEvent) -> str | None:
+        """Write *event* down (fsync'd) before it is applied.
+
+        Returns:
+            None; or, when the write failed, one sentence for the host's screen: the journal
+            is then removed and no longer kept (restoring an older table than the guest has
+            seen would be worse than none).
+        """
+        journal = self._journal
+        if journal is None:
+            return None
+        try:
+            journal.append(to_record(event))
+        except (JournalError, ValueError) as exc:
+            self._journal = None
+            journal.remove()
+            return f"{exc} — this table will not survive a restart"
+        return None
+
+    def close(self, *, deliberate: bool) -> None:
+        """Let go of the journal; remove it when the host closed the table on purpose.
+
+        Args:
+            deliberate: /q, Ctrl-D, Ctrl-C (the table is over: remove the journal); False when
+                the host stops for any other reason (keep it: the table can be restored).
+        """
+        journal, self._journal = self._journal, None
+        if journal is None:
+            return
+        if deliberate:
+            journal.remove()
+        else:
+            journal.close()
+
+
+def restored_notice(
+    replayed: Replayed, guest_name: str | None, grace: float, *, playing: bool
+) -> str:
+    """The host's notice after a restore.
+
+    Args:
+        replayed: what was rebuilt.
+        guest_name: the guest the table seats, if any.
+        grace: the grace period, in seconds, the seat is kept.
+        playing: a game is in progress (``/board`` shows it).
+    """
+    from game.announce import duration  # noqa: PLC0415 (game is heavy; only a restore needs it)
+
+    head = (
+        f"restored {replayed.opened.host_name}'s table after a restart "
+        f"({replayed.count} recorded changes): game, score and chat are as they were"
+    )
+    if playing:
+        head += " (/board shows the game)"
+    if guest_name is None or replayed.guest == "free":
+        return head
+    return (
+        f"{head} — {guest_name}'s seat is kept for up to {duration(max(1, round(grace)))} "
+        "for them to come back"
+    )
