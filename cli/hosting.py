@@ -25,6 +25,7 @@ from typing import Any
 from cli.app import Failure, log_to, make_console
 from cli.args import HostOptions
 from cli.console import Console
+from cli.table_replay import TableJournal, restored_notice
 from game.announce import duration
 from game.commands import is_quit
 from game.table import Delivery, Seat, Table
@@ -77,7 +78,9 @@ class Host:
             duration=duration,
         )
         self.table = Table(options.name, rng=random.Random())
-        #: The event that opened this table: the first record of a new journal.
+        self.journal = TableJournal(None)  # opened in run(), once the port is bound
+        #: The event that opened this table: the first record of a new journal (a journal that
+        #: restores an earlier table replays that table's own opening instead).
         self.opened = Opened(options.name, random.SystemRandom().randrange(2**63))
         self.apply(self.opened, replaying=True)
         # The table cleans the name (trims, cuts to 32 characters); show the one it uses.
@@ -97,16 +100,39 @@ class Host:
             raise Failure(f"cannot use that name: {exc}", status=2) from None
         server = await self._open()
         port = server.sockets[0].getsockname()[1]
+        # No await from here to the end of the replay: no guest is served before it is done.
+        self.journal = TableJournal.open(self.options.port, fresh=self.options.fresh)
+        replayed = self.journal.restore(
+            lambda event: self.apply(event, replaying=True), self.opened
+        )
+        if replayed is not None:
+            self.table.forget_flood()  # the recorded clock readings were another process's
+            self.name = self.table.host_name
+            self.console.set_name(self.name)  # the restored table's host, whatever --name says
         self.console.start()
         log_to(self.console)
-        self._arm_timer()  # a seat dropped before (a journal replay) has its grace period
+        deliberate = False
         try:
             self.console.notice(self._opening_line(port))
+            warning = self.journal.take_warning()
+            if warning is not None:
+                self.console.show("error", warning)
+            if replayed is not None:
+                # A guest connected when the old process died has lost that connection: the
+                # seat is dropped now (and recorded), and its grace period runs from now.
+                self.finish_replay()
+                playing = self.table.match is not None
+                self.console.notice(
+                    restored_notice(replayed, self.keeper.name, self.options.grace, playing=playing)
+                )
+            self._arm_timer()
             await self._read_typed_lines()
+            deliberate = True  # /q, Ctrl-D, Ctrl-C: the table is over, and its journal goes
         finally:
             server.close()
             await self._close_guests()
             self.console.close()
+            self.journal.close(deliberate=deliberate)
         return 0
 
     # ------------------------------------------------------------------------ opening
@@ -156,6 +182,11 @@ class Host:
                 shown on the console, nothing is sent, no bye is said, and every show counts as
                 delivered (a version 1 join cannot say what it saw).
         """
+        if not replaying:
+            # Written down (fsync'd) before it is applied: a crash after this replays it.
+            warning = self.journal.record(event)
+            if warning is not None:
+                self.console.show("error", warning)
         actions = self.keeper.apply(event, self._clock())
         deliveries = self._change_table(event)
         for delivery in deliveries:

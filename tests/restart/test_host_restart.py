@@ -19,18 +19,9 @@ import socket
 from pathlib import Path
 
 import pexpect
-import pytest
 
 from tests.cli.harness import OPEN_LINE, Player, Players
 from tests.proxy import Proxy
-
-# Waits for the journal to be wired into the host: cli/hosting.py must record each event
-# before applying it, replay the journal at start and remove it on a deliberate close (see
-# cli.table_replay). Remove this mark once it is. All six pass with that wiring on the session
-# helper's host (h-session at acef8e6); unwired, all but test_fresh_starts_an_empty_table fail.
-pytestmark = pytest.mark.skip(
-    reason="WAITING FOR WIRING: the journal is not wired into cli/hosting.py yet (issue 10 §3)"
-)
 
 HOST_STATE = "alice"  # the host's state directory: the same person on the same machine
 JOIN_STATE = "bob"

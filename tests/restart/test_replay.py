@@ -16,7 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cli.journal import Journal, JournalError
-from cli.table_events import (
+from cli.table_replay import Replayed, TableJournal, replay, restored_notice
+from game.table import Delivery, Seat, Table
+from net.table_events import (
     Dropped,
     Freed,
     Line,
@@ -26,8 +28,6 @@ from cli.table_events import (
     TableEvent,
     to_record,
 )
-from cli.table_replay import Replayed, TableJournal, replay, restored_notice
-from game.table import Delivery, Seat, Table
 
 PORT = 4000
 HASH = "cd" * 32
