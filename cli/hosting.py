@@ -35,7 +35,7 @@ from net.connection import Connection, ConnectionClosed, PendingConnection, serv
 from net.errors import RemoteProtocolError
 from net.messages import Say, Show, validate_name
 from net.seat_keeper import Action, Decision, Fail, SayBye, SeatKeeper, Send
-from net.table_events import Dropped, Freed, Line, Opened, Resumed, Sat, TableEvent
+from net.table_events import Dropped, Freed, Line, Opened, Resumed, Rotated, Sat, TableEvent
 
 FLOODING = "flooding (too many chat lines too fast)"
 """What the host is told, and the guest's bye says, when a guest is put out for flooding."""
@@ -219,6 +219,8 @@ class Host:
                 return deliveries
             if isinstance(event, Resumed):
                 return table.resume(Seat.GUEST, caught_up=event.caught_up)
+            if isinstance(event, Rotated):
+                return []  # the keeper's tokens only
             if isinstance(event, Line):
                 seat = Seat.GUEST if event.seat == "guest" else Seat.HOST
                 return table.handle(seat, event.text, now=event.now)

@@ -25,6 +25,7 @@ from net.table_events import (
     Line,
     Opened,
     Resumed,
+    Rotated,
     Sat,
     TableEvent,
     from_record,
@@ -121,6 +122,8 @@ def _seat_after(event: TableEvent, seat: GuestSeat) -> GuestSeat:
         raise _Unreplayable(f"{type(event).__name__.lower()} while nobody is seated")
     if isinstance(event, Resumed):
         return "connected"
+    if isinstance(event, Rotated):
+        return seat
     if isinstance(event, Dropped):
         return "dropped"
     assert isinstance(event, Freed)

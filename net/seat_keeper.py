@@ -37,7 +37,7 @@ from net.admission import JoinCodeGate, SeatTokens, Verdict, token_hash
 from net.messages import Hello, Show, Welcome
 from net.outbox import Outbox
 from net.seat_decisions import Action, ByeCode, Decision, Fail, Refusal, SayBye, Send, seq_error
-from net.table_events import Dropped, Freed, Line, Opened, Resumed, Sat, TableEvent
+from net.table_events import Dropped, Freed, Line, Opened, Resumed, Rotated, Sat, TableEvent
 
 __all__ = [
     "Action",
@@ -204,6 +204,10 @@ class SeatKeeper(Generic[C]):
         if seen is not None:
             seen = min(seen, self.outbox.last_seq)  # it cannot have seen what was never sent
         decision.actions += self._replace(_Owner(key, _Stage.WELCOMING, rotated[1], True, seen))
+        hashes = self.tokens.hashes(GUEST)
+        assert hashes is not None  # just rotated
+        # Recorded before the welcome with the new token goes out (see Rotated).
+        decision.events.append(Rotated(newest=hashes[0], older=hashes[1]))
 
     def _replace(self, owner: _Owner[C]) -> list[Action[C]]:
         """Make *owner* the seat's only claimant; a live owner before it is told "replaced".
@@ -367,9 +371,9 @@ class SeatKeeper(Generic[C]):
             self.asked, self.last_say, self.dropped = event.asked, 0, False
             self.outbox.clear()
             self._delivered = 0
-        elif isinstance(event, Resumed):
+        elif isinstance(event, Rotated | Resumed):
             self.tokens.restore(GUEST, event.newest, event.older)
-            self.dropped = False
+            self.dropped = self.dropped and isinstance(event, Rotated)
         elif isinstance(event, Line):
             if event.seat == GUEST:
                 self.last_say = max(self.last_say, event.seq)

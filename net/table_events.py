@@ -44,6 +44,19 @@ class Sat:
 
 
 @dataclass(frozen=True, slots=True)
+class Rotated:
+    """A resume was let in: the seat's valid token hashes are now *newest* and *older*.
+
+    Recorded before the welcome carrying the new token goes out — so a host that dies after
+    sending it still knows the token its guest holds — and followed by :class:`Resumed` once
+    the welcome is out.
+    """
+
+    newest: str
+    older: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Resumed:
     """The dropped guest came back; the seat's valid token hashes are now *newest* and *older*.
 
@@ -85,11 +98,12 @@ class Freed:
     detail: str = ""
 
 
-TableEvent: TypeAlias = Opened | Sat | Resumed | Line | Dropped | Freed
+TableEvent: TypeAlias = Opened | Sat | Rotated | Resumed | Line | Dropped | Freed
 
 _TYPES: Final[dict[str, type[TableEvent]]] = {
     "opened": Opened,
     "sat": Sat,
+    "rotated": Rotated,
     "resumed": Resumed,
     "line": Line,
     "dropped": Dropped,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from net.admission import token_hash
 from net.messages import Hello
 from net.outbox import Outbox
-from net.table_events import Dropped, Freed, Line, Resumed, Sat
+from net.table_events import Dropped, Freed, Line, Resumed, Rotated, Sat
 from tests.net.seat_keeper_tools import ADDRESS, GRACE, seating
 
 
@@ -361,3 +361,19 @@ def test_any_interleaving_keeps_one_owner_and_exact_numbering(ops: list[tuple[st
     last = seats.keeper.owner
     assert last not in seats.byes and last not in seats.failed
     assert seats.keeper.taken or last is None
+
+
+def test_a_resume_records_the_new_token_before_its_welcome_goes_out() -> None:
+    # A host killed between sending the welcome and applying Resumed must still know the token
+    # its guest now holds: the keeper rebuilt from the events so far accepts it.
+    seats = seating()
+    token = seats.join("c1")
+    seats.lost("c1")
+    seats.hello("c2", token=token)
+    assert seats.events[-1] == Rotated(token_hash("t2"), token_hash("t1"))
+    new_token = seats.keeper.welcome("c2").token  # the welcome is on its way: the host dies
+    rebuilt = seating()
+    for event in seats.events:
+        rebuilt.apply(event)
+    assert rebuilt.keeper.tokens.verify(new_token) is not None
+    assert rebuilt.keeper.tokens.verify(token) is not None  # the older one, until confirmed
