@@ -156,3 +156,33 @@ def test_resuming_between_frames_sets_no_frame_deadline(opened: ProtocolBase) ->
     assert opened.ended is None
     opened.handle_timeout(T0 + 80)
     assert timed_out(opened) == "silence"
+
+
+# --- both ends together ----------------------------------------------------------------------
+
+
+def pump(host: ProtocolBase, join: ProtocolBase, until: float, *, join_answers: bool) -> None:
+    """Run both objects second by second up to *until*, passing each one's frames to the other
+    (the join's only if *join_answers*)."""
+    now = T0
+    while now < until and host.ended is None:
+        now += 1.0
+        for side in (host, join):
+            side.handle_timeout(now)
+        if data := host.data_to_send():
+            join.receive_data(data, now)
+        if (data := join.data_to_send()) and join_answers:
+            host.receive_data(data, now)
+
+
+def test_pings_keep_a_quiet_connection_open_on_both_sides() -> None:
+    # Replaces a socket test that waited 3 s of real time for the same rule.
+    host, join = open_host(), open_join()
+    pump(host, join, T0 + 300, join_answers=True)  # five minutes without a line
+    assert host.ended is None and join.ended is None
+
+
+def test_a_join_that_stops_answering_is_dead_after_30_s_of_silence() -> None:
+    host, join = open_host(), open_join()
+    pump(host, join, T0 + 300, join_answers=False)
+    assert timed_out(host) == "silence"
