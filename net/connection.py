@@ -382,7 +382,7 @@ async def serve(
 
     def make_link() -> Link:
         link = _ServerLink(limits, doorway)
-        task = loop.create_task(_handle(link, on_connect, limits, notices, doorway))
+        task = loop.create_task(_handle(link, on_connect, notices, doorway))
         handlers.add(task)
         task.add_done_callback(handlers.discard)
         return link
@@ -439,7 +439,6 @@ class _NoticeLimiter:
 async def _handle(
     link: _ServerLink,
     on_connect: Callable[[PendingConnection], Awaitable[None]],
-    limits: Limits,
     notices: _NoticeLimiter,
     doorway: Doorway[Link],
 ) -> None:

@@ -5,16 +5,15 @@ the ordered bye, nothing read after an error, version negotiation — lives in t
 protocol object it drives (:class:`net.host_protocol.HostProtocol` or
 :class:`net.join_protocol.JoinProtocol`). What is left here is I/O:
 
-* bytes go straight from the socket into the protocol object (an ``asyncio.BufferedProtocol``
-  reading into one reused buffer, instead of a fresh 256 KiB ``bytes`` per read), and a
-  receiver waiting in :meth:`Link.next_event` wakes one loop step after they arrive; nothing is
-  buffered inside a coroutine, so cancelling a receive loses nothing;
+* bytes go straight from the socket into the protocol object, and a receiver waiting in
+  :meth:`Link.next_event` wakes one loop step after they arrive; nothing is buffered inside a
+  coroutine, so cancelling a receive loses nothing;
 * ONE timer, armed at the protocol's ``next_deadline()`` (lazily: a deadline that moved later
   is re-armed when the timer fires, so a busy connection does not re-arm on every read);
 * flow control: reading stops while 64 events wait unread (TCP then holds the peer back), and
   the protocol is told, so the wait is not held against the peer;
 * the bounded send buffer, "peer stopped reading" for a sender that waits, half-close and the
-  bounded graceful close.
+  bounded graceful close — in its base class, :class:`net.socket_link.SocketLink`.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import socket
 from typing import Final
 
 from net.errors import Cause, ConnectionClosed, LocalProtocolError, RemoteProtocolError
@@ -43,25 +41,16 @@ from net.protocol_events import (
     TimedOut,
     Welcomed,
 )
+from net.socket_link import CONNECTION_LOST, SocketLink
 
 __all__ = ["CONNECTION_LOST", "DEFAULT_LIMITS", "Limits", "Link"]
 
 log = logging.getLogger("net")
 
-CONNECTION_LOST: Final = "connection lost"
 #: Stop reading the socket when this many events wait unread: TCP flow control then holds the
 #: peer back, so a consumer that is slow (or not reading) cannot make us buffer without bound.
 _INBOX_HIGH: Final = 64
 _INBOX_LOW: Final = 16
-
-#: The receive buffer the transport reads into (see Link.get_buffer) starts this small: a
-#: hello, a chat line or a tic-tac-toe board fits, and a connection that never says anything —
-#: thousands of them, in a flood — costs a kilobyte each instead of 64 (issue 8 §5).
-_FIRST_READ_SIZE: Final = 1024
-#: It grows, by doubling, up to this: when a frame declares more than fits, or when a read
-#: fills it (more is waiting: a burst, a resume catch-up). It never shrinks: only connections
-#: that really sent that much pay for it.
-_MAX_READ_SIZE: Final = 64 * 1024
 
 
 def closed_by(ending: Ending) -> ConnectionClosed:
@@ -93,7 +82,7 @@ def closed_by(ending: Ending) -> ConnectionClosed:
     return ConnectionClosed(CONNECTION_LOST, cause="lost")
 
 
-class Link(asyncio.BufferedProtocol):
+class Link(SocketLink):
     """The asyncio protocol for one connection (see the module docstring).
 
     Attributes:
@@ -109,25 +98,12 @@ class Link(asyncio.BufferedProtocol):
         Args:
             protocol: A fresh host or join protocol object.
         """
+        super().__init__(protocol.limits)
         self.protocol = protocol
-        self.limits = protocol.limits
-        self.loop = asyncio.get_running_loop()
-        self.transport: asyncio.Transport | None = None
-        self.peer: tuple[str, int] = ("?", 0)
-        self.closed: ConnectionClosed | None = None
-        self.lost: asyncio.Future[None] = self.loop.create_future()
-        # A BufferedProtocol: the transport recv_into()s this one buffer. With a plain Protocol
-        # asyncio allocates a fresh 256 KiB bytes per read (mmap + mremap + munmap on Linux),
-        # three system calls per message that cost more than all our JSON work.
-        self._read_view = memoryview(bytearray(_FIRST_READ_SIZE))
-        self._read_filled = False  # the last read filled the buffer: more is probably waiting
         self._waiter: asyncio.Future[None] | None = None
         self._reading_paused = False
-        self._writing_paused = False
-        self._drain_waiters: list[asyncio.Future[None]] = []
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = 0.0
-        self._abort_timer: asyncio.TimerHandle | None = None
         # The peer's bye behind events still unread: the link ends when they have been read,
         # so what they ask for can still be answered (PROTOCOL.md §6, "Leaving").
         self._peer_bye: ConnectionClosed | None = None
@@ -137,39 +113,11 @@ class Link(asyncio.BufferedProtocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Set up the socket, send what the protocol opens with, start its deadlines."""
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-        peer = transport.get_extra_info("peername")
-        if isinstance(peer, tuple) and len(peer) >= 2:
-            self.peer = (str(peer[0]), int(peer[1]))
-        sock = transport.get_extra_info("socket")
-        if sock is not None:
-            # asyncio already sets this for TCP; be explicit: a frame must not wait for an ACK.
-            with contextlib.suppress(OSError):
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        high = min(64 * 1024, self.limits.max_send_buffer)
-        transport.set_write_buffer_limits(high=high, low=high // 4)
+        super().connection_made(transport)
         self._after_protocol()  # the join's hello; the hello deadline
 
-    def get_buffer(self, sizehint: int) -> memoryview:
-        """Where the transport should put the next bytes it reads (grown when needed)."""
-        size = len(self._read_view)
-        if size < _MAX_READ_SIZE:
-            remaining = self.protocol.frame_remaining
-            if self._read_filled or remaining > size:
-                wanted = max(size * 2, remaining)
-                self._read_view = memoryview(bytearray(min(wanted, _MAX_READ_SIZE)))
-        return self._read_view
-
-    @property
-    def receive_buffer_size(self) -> int:
-        """Bytes the transport can read at once into this link's receive buffer."""
-        return len(self._read_view)
-
-    def buffer_updated(self, nbytes: int) -> None:
-        """The transport put *nbytes* into our buffer."""
-        self._read_filled = nbytes == len(self._read_view)
-        self.data_received(self._read_view[:nbytes].tobytes())
+    def _frame_remaining(self) -> int:
+        return self.protocol.frame_remaining
 
     def data_received(self, data: bytes) -> None:
         """Feed the protocol object and act on what it produced."""
@@ -195,24 +143,9 @@ class Link(asyncio.BufferedProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         """Record the end and wake everyone waiting."""
         # After the peer's bye, its going away is its leaving, whatever happens to the socket.
-        self._finish(self._peer_bye or ConnectionClosed(CONNECTION_LOST, cause="lost"))
-        self._cancel(self._abort_timer)
-        if not self.lost.done():
-            self.lost.set_result(None)
-
-    @property
-    def writing_paused(self) -> bool:
-        """True while the transport's buffer is above its high-water mark."""
-        return self._writing_paused
-
-    def pause_writing(self) -> None:
-        """The transport's buffer is above the high-water mark."""
-        self._writing_paused = True
-
-    def resume_writing(self) -> None:
-        """The transport's buffer drained below the low-water mark."""
-        self._writing_paused = False
-        self._wake_drainers()
+        if self._peer_bye is not None:
+            self._finish(self._peer_bye)
+        super().connection_lost(exc)
 
     # ------------------------------------------------------------------ the protocol object
 
@@ -372,58 +305,14 @@ class Link(asyncio.BufferedProtocol):
         if type(message) is not Show and type(message) is not Say:
             self._arm()  # a welcome starts the keep-alive; a bye stops the pings
 
-    def _write_frame(self, frame: bytes) -> None:
-        transport = self.transport
-        assert transport is not None
-        transport.write(frame)
-        if transport.get_write_buffer_size() > self.limits.max_send_buffer:
-            self.abort(
-                f"peer is not reading (over {self.limits.max_send_buffer} bytes queued for it)",
-                cause="lost",
-            )
-            assert self.closed is not None
-            raise self.closed
-
-    async def drain(self) -> None:
-        """Wait while the peer is behind; drop it if it stays stuck for ``dead_after``.
-
-        Raises:
-            ConnectionClosed: The link is over (or was dropped for not reading).
-        """
-        if self._writing_paused and self.closed is None:
-            waiter = self.loop.create_future()
-            self._drain_waiters.append(waiter)
-            stuck = self.loop.call_later(self.limits.dead_after, self._stopped_reading)
-            try:
-                await waiter
-            finally:
-                stuck.cancel()
-                with contextlib.suppress(ValueError):
-                    self._drain_waiters.remove(waiter)
-        if self.closed is not None:
-            raise self.closed
-
-    def _stopped_reading(self) -> None:
-        self.abort("peer stopped reading", cause="lost")
-
-    def _wake_drainers(self) -> None:
-        for waiter in self._drain_waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-
     # ------------------------------------------------------------------ ending
 
-    def _finish(self, closed: ConnectionClosed) -> None:
-        """Record how the link ended (first caller wins) and wake every waiter."""
-        if self.closed is not None:
-            return
-        self.closed = closed
+    def _ended(self) -> None:
         self._cancel(self._timer)
         self._timer = None
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
-        self._wake_drainers()
 
     def fail(self, exc: RemoteProtocolError) -> None:
         """The peer broke a rule of the program's own: send an ``error`` frame, then close.
@@ -504,48 +393,3 @@ class Link(asyncio.BufferedProtocol):
                     self.write(Bye(reason=reason or "left", code=code))
             self._finish(ConnectionClosed(reason or "left", cause="closed"))
         self._shutdown()
-
-    def abort(self, reason: str, *, cause: Cause = "closed") -> None:
-        """Cut the connection now, without a goodbye (the peer is unreachable or hostile).
-
-        Args:
-            reason: What our own side's ConnectionClosed says.
-            cause: Its ``cause``: ``"lost"`` when the peer is unreachable or stuck,
-                ``"closed"`` (the default) when we end it for reasons of our own.
-        """
-        self._finish(ConnectionClosed(reason, cause=cause))
-        if self.transport is not None:
-            self.transport.abort()
-
-    def _shutdown(self) -> None:
-        """Half-close after what is queued, and cut it if the peer does not close in time."""
-        transport = self.transport
-        if transport is None or transport.is_closing():
-            return
-        # Half-close rather than close: closing a socket with unread input makes the kernel send
-        # RST, which can destroy our last frame (bye/error) before the peer reads it.
-        if transport.can_write_eof():
-            with contextlib.suppress(OSError, RuntimeError):
-                transport.write_eof()
-        else:
-            transport.close()
-        if self._abort_timer is None:
-            self._abort_timer = self.loop.call_later(self.limits.close_timeout, transport.abort)
-
-    async def wait_closed(self) -> None:
-        """Wait (at most ``close_timeout``) until the socket is closed; cut it after that."""
-        if self.lost.done():
-            return
-        try:
-            await asyncio.wait_for(asyncio.shield(self.lost), self.limits.close_timeout)
-        except TimeoutError:
-            if self.transport is not None:
-                self.transport.abort()
-            # abort() reports connection_lost on the next loop step.
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(self.lost), 0.1)
-
-    @staticmethod
-    def _cancel(timer: asyncio.TimerHandle | None) -> None:
-        if timer is not None:
-            timer.cancel()
