@@ -158,7 +158,7 @@ class Connection:
         event = await self._link.next_event()
         # Open, a protocol object yields only the lines its side receives (the handshake
         # events came before this Connection existed).
-        assert isinstance(event, Say | Show)
+        assert isinstance(event, (Say, Show))
         return event
 
     def fail(self, error: RemoteProtocolError) -> None:

@@ -75,6 +75,8 @@ class HostProtocol(ProtocolBase):
     """
 
     SENDS = "show"
+    LINE = Show
+    LINE_IN = Say
 
     def __init__(self, limits: Limits, now: float) -> None:
         """Start the state of a connection accepted at *now*.
@@ -114,6 +116,7 @@ class HostProtocol(ProtocolBase):
         assert isinstance(message, Hello)
         self.hello = message
         self.version = message.version
+        self._lines_in = True  # the join may say lines at once: they wait for the welcome
         self._handshake_deadline = None  # what the program takes to decide is its own affair
         self._events.append(HelloReceived(message))
 
@@ -127,14 +130,15 @@ class HostProtocol(ProtocolBase):
         self._send_error(reason)
         self._end(TimedOut("hello", reason))
 
+    def _send_line(self, message: Message) -> bytes:
+        if self.version < 2 and isinstance(message, Show) and message.seq is not None:
+            message = dataclasses.replace(message, seq=None)  # version 1 has no show.seq
+        return encode_message(message, max_frame=self.limits.max_frame)
+
     def _send(self, message: Message, now: float | None) -> bytes:
         max_frame = self.limits.max_frame
         if isinstance(message, Show):
-            if not self._open:
-                raise LocalProtocolError("a show may only be sent after the welcome")
-            if self.version < 2 and message.seq is not None:
-                message = dataclasses.replace(message, seq=None)  # version 1 has no show.seq
-            return encode_message(message, max_frame=max_frame)
+            raise LocalProtocolError("a show may only be sent after the welcome")
         if isinstance(message, Welcome | Refuse):
             if self.hello is None or self._answered:
                 raise LocalProtocolError(

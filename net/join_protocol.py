@@ -82,6 +82,8 @@ class JoinProtocol(ProtocolBase):
     """
 
     SENDS = "say"
+    LINE = Say
+    LINE_IN = Show
 
     def __init__(self, hello: Hello, limits: Limits, now: float) -> None:
         """Start the state of a connection begun (connecting) at *now*; queue the hello.
@@ -134,7 +136,5 @@ class JoinProtocol(ProtocolBase):
 
     def _send(self, message: Message, now: float | None) -> bytes:
         if isinstance(message, Say):
-            if not self._open:
-                raise LocalProtocolError("a say may only be sent after the welcome")
-            return encode_message(message, max_frame=self.limits.max_frame)
+            raise LocalProtocolError("a say may only be sent after the welcome")
         raise self._wrong_send(message)

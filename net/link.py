@@ -51,6 +51,10 @@ log = logging.getLogger("net")
 #: peer back, so a consumer that is slow (or not reading) cannot make us buffer without bound.
 _INBOX_HIGH: Final = 64
 _INBOX_LOW: Final = 16
+#: The lines, sent and received: one set lookup on the hot path instead of isinstance chains.
+_LINES: Final = frozenset({Say, Show})
+#: The events that do not end a link (a tuple: isinstance of a tuple is the fast one).
+_ONGOING: Final = (Say, Show, HelloReceived, Welcomed)
 
 
 def closed_by(ending: Ending) -> ConnectionClosed:
@@ -104,6 +108,7 @@ class Link(SocketLink):
         self._reading_paused = False
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = 0.0
+        self._soonest = min(self.limits.frame_timeout, self.limits.ping_interval)
         # The peer's bye behind events still unread: the link ends when they have been read,
         # so what they ask for can still be answered (PROTOCOL.md §6, "Leaving").
         self._peer_bye: ConnectionClosed | None = None
@@ -124,8 +129,11 @@ class Link(SocketLink):
         if self.closed is not None or self._peer_bye is not None:
             return  # closing: discard until the peer closes too (or the abort timer fires)
         try:
-            self.protocol.receive_data(data, self.loop.time())
-            self._after_protocol()
+            now = self.loop.time()
+            self.protocol.receive_data(data, now)
+            # A read only adds deadlines at least this far away (a frame begun, or the
+            # keep-alive of a join just welcomed): a timer armed sooner needs no look.
+            self._after_protocol(horizon=now + self._soonest)
         except Exception:  # never let a bug escape into the event loop's transport code
             log.exception("internal error handling data from %s:%d", *self.peer)
             self.abort("internal error")
@@ -149,8 +157,13 @@ class Link(SocketLink):
 
     # ------------------------------------------------------------------ the protocol object
 
-    def _after_protocol(self) -> None:
-        """Write what the protocol produced, react to its ending, wake readers, re-arm."""
+    def _after_protocol(self, horizon: float | None = None) -> None:
+        """Write what the protocol produced, react to its ending, wake readers, re-arm.
+
+        Args:
+            horizon: No deadline can have become due before this (the timer is then left as
+                it is if armed no later); None to look at the deadlines in any case.
+        """
         protocol = self.protocol
         out = protocol.data_to_send()
         if out and self.closed is None:
@@ -168,7 +181,9 @@ class Link(SocketLink):
                 waiter.set_result(None)
             if pending >= _INBOX_HIGH and not self._reading_paused and self.closed is None:
                 self._pause_reading()
-        if self.closed is None:
+        if self.closed is None and (
+            horizon is None or self._timer is None or self._timer_at > horizon
+        ):
             self._arm()
 
     def _react(self, ending: Ending) -> None:
@@ -263,7 +278,7 @@ class Link(SocketLink):
                 finally:
                     self._waiter = None
                 continue
-            if isinstance(event, Say | Show | HelloReceived | Welcomed):
+            if isinstance(event, _ONGOING):
                 if (
                     self._reading_paused
                     and protocol.pending_events <= _INBOX_LOW
@@ -299,10 +314,15 @@ class Link(SocketLink):
         if self.closed is not None:
             raise self.closed
         protocol = self.protocol
-        if protocol.bye_sent:
-            raise ConnectionClosed("left", cause="closed")  # nothing may follow our bye
-        self._write_frame(protocol.send(message, now=self.loop.time()))
-        if type(message) is not Show and type(message) is not Say:
+        line = type(message) in _LINES  # the hot path: no clock read, no deadline can change
+        try:
+            frame = protocol.send(message) if line else protocol.send(message, now=self.loop.time())
+        except LocalProtocolError:
+            if protocol.bye_sent:
+                raise ConnectionClosed("left", cause="closed") from None  # nothing after bye
+            raise
+        self._write_frame(frame)
+        if not line:
             self._arm()  # a welcome starts the keep-alive; a bye stops the pings
 
     # ------------------------------------------------------------------ ending

@@ -31,7 +31,18 @@ from typing import Any, Final
 from net.codec import Decoder
 from net.errors import LocalProtocolError, RemoteProtocolError, UnexpectedMessage
 from net.limits import Limits
-from net.messages import BYE_CODES, Bye, Error, Message, Ping, Pong, encode_message, from_dict
+from net.messages import (
+    BYE_CODES,
+    Bye,
+    Error,
+    Message,
+    Ping,
+    Pong,
+    Say,
+    Show,
+    encode_message,
+    from_dict,
+)
 from net.protocol_events import (
     NEED_DATA,
     ConnectionLost,
@@ -64,6 +75,10 @@ class ProtocolBase:
 
     #: "say" or "show": the one kind of line this side sends once open (for error sentences).
     SENDS: str = ""
+    #: Its class.
+    LINE: type[Message]
+    #: The class of the one kind of line this side receives.
+    LINE_IN: type[Say] | type[Show]
 
     def __init__(self, limits: Limits, now: float, *, handshake_deadline: float) -> None:
         """Start the protocol state of a connection opened at *now*.
@@ -84,6 +99,8 @@ class ProtocolBase:
         self._open = False  # handshake done: keep-alive runs
         self._bye_sent = False
         self._error_sent = False
+        self._lines_open = False  # open, and neither our bye nor our error sent yet
+        self._lines_in = False  # lines may arrive (the subclass says from when)
         self._last_rx = now
         self._handshake_deadline: float | None = handshake_deadline
         self._frame_deadline: float | None = None
@@ -107,11 +124,18 @@ class ProtocolBase:
             return
         decoder = self._decoder
         completed = False
+        line_class = self.LINE_IN
+        receives = line_class.TYPE
         try:
             decoder.receive_data(data)
             while (obj := decoder.next_message()) is not None:
                 completed = True
                 kind = obj["type"]
+                if kind == receives and self._lines_in:  # the hot path: a line, once open
+                    line = from_dict(obj)
+                    if isinstance(line, line_class):
+                        self._events.append(line)
+                        continue
                 if kind in _CONTROL:
                     self._control(obj)
                 else:
@@ -184,6 +208,8 @@ class ProtocolBase:
             LocalProtocolError: Nothing may be sent now (after our bye or error), the message
                 is not one this side sends at this point, or it does not fit in a frame.
         """
+        if self._lines_open and type(message) is self.LINE:
+            return self._send_line(message)  # the hot path
         if self._bye_sent or self._error_sent:
             raise LocalProtocolError(
                 f"nothing may be sent after {'bye' if self._bye_sent else 'an error'}"
@@ -193,18 +219,24 @@ class ProtocolBase:
                 message = Bye(reason=message.code)  # a version 1 peer reads the code as reason
             frame = encode_message(message, max_frame=self.limits.max_frame)
             self._bye_sent = True
+            self._lines_open = False
             self._next_ping = None  # nothing follows our bye; the silence deadline still runs
             return frame
         if isinstance(message, Error):
             frame = encode_message(message, max_frame=self.limits.max_frame)
             self._error_sent = True
+            self._lines_open = False
             self._stop_reading()
             return frame
         return self._send(message, now)
 
     def _send(self, message: Message, now: float | None) -> bytes:
-        """The subclass's half of :meth:`send`: the handshake answer and the lines."""
+        """The subclass's half of :meth:`send`: the handshake answer (and lines sent early)."""
         raise NotImplementedError
+
+    def _send_line(self, message: Message) -> bytes:
+        """Frame one line of this side's :attr:`LINE` kind, the connection being open."""
+        return encode_message(message, max_frame=self.limits.max_frame)
 
     def _wrong_send(self, message: Message) -> LocalProtocolError:
         return LocalProtocolError(
@@ -289,6 +321,8 @@ class ProtocolBase:
     def _open_now(self, now: float) -> None:
         """The handshake is done: keep-alive starts, counted from *now*."""
         self._open = True
+        self._lines_in = True
+        self._lines_open = not (self._bye_sent or self._error_sent)
         self._handshake_deadline = None
         self._last_rx = now
         self._next_ping = now + self.limits.ping_interval
@@ -344,6 +378,7 @@ class ProtocolBase:
         if not (self._error_sent or self._bye_sent):
             self._out.append(encode_message(Error(reason=reason[:_MAX_ERROR_REASON])))
             self._error_sent = True
+            self._lines_open = False
 
     def _end(self, event: Ending) -> None:
         self.ended = event
