@@ -43,7 +43,7 @@ from net.protocol_events import (
 )
 from net.socket_link import CONNECTION_LOST, SocketLink
 
-__all__ = ["CONNECTION_LOST", "DEFAULT_LIMITS", "Limits", "Link"]
+__all__ = ["CONNECTION_LOST", "DEFAULT_LIMITS", "Limits", "Link", "closed_by"]
 
 log = logging.getLogger("net")
 
