@@ -224,7 +224,8 @@ class PendingConnection:
             The connection (it sends ``show`` and receives ``say``).
 
         Raises:
-            ConnectionClosed: The join went away meanwhile.
+            ConnectionClosed: The join went away, said bye or broke the protocol meanwhile
+                (every frame is checked as it arrives, lines said early included).
             RuntimeError: Already accepted or refused.
         """
         self._answer()

@@ -74,7 +74,6 @@ class HostProtocol(ProtocolBase):
         hello: The join's hello once received, else None.
     """
 
-    SENDS = "show"
     LINE = Show
     LINE_IN = Say
 
@@ -98,7 +97,7 @@ class HostProtocol(ProtocolBase):
         if isinstance(message, Say):
             self._events.append(message)
         else:
-            self._unexpected(message, "say")
+            self._unexpected(message)
 
     def _receive_hello(self, kind: str, obj: dict[str, Any]) -> None:
         if kind != "hello":

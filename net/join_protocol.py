@@ -81,7 +81,6 @@ class JoinProtocol(ProtocolBase):
         welcome: The host's welcome once received, else None.
     """
 
-    SENDS = "say"
     LINE = Say
     LINE_IN = Show
 
@@ -110,7 +109,7 @@ class JoinProtocol(ProtocolBase):
         if isinstance(message, Show):
             self._events.append(message)
         else:
-            self._unexpected(message, "show")
+            self._unexpected(message)
 
     def _receive_answer(self, kind: str, obj: dict[str, Any], now: float) -> None:
         if kind == "welcome":

@@ -203,8 +203,10 @@ class Link(SocketLink):
             log.info("%s:%d: %s", *self.peer, closed.reason)
             self.abort(closed.reason, cause="lost")
         else:
-            if isinstance(ending, ProtocolFailed | TimedOut):
-                log.info("protocol error from %s:%d: %s", *self.peer, closed.reason)
+            if isinstance(ending, ProtocolFailed):
+                log.info("protocol error from %s:%d: %s", *self.peer, ending.error.reason)
+            elif isinstance(ending, TimedOut):
+                log.info("protocol error from %s:%d: %s", *self.peer, ending.reason)
             elif isinstance(ending, PeerFailed):
                 log.info("%s:%d reported a protocol error: %s", *self.peer, ending.reason)
             self._finish(closed)

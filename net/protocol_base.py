@@ -73,11 +73,9 @@ class ProtocolBase:
         version: The protocol version spoken (the join's; the host learns it from the hello).
     """
 
-    #: "say" or "show": the one kind of line this side sends once open (for error sentences).
-    SENDS: str = ""
-    #: Its class.
-    LINE: type[Message]
-    #: The class of the one kind of line this side receives.
+    #: The one kind of line this side sends once open (``Show`` for the host, ``Say`` for the
+    #: join), and the one it receives.
+    LINE: type[Say] | type[Show]
     LINE_IN: type[Say] | type[Show]
 
     def __init__(self, limits: Limits, now: float, *, handshake_deadline: float) -> None:
@@ -187,9 +185,10 @@ class ProtocolBase:
             self._end(PeerFailed(message.reason))
         # Pong: receiving anything already proved the peer alive.
 
-    def _unexpected(self, message: Message, receives: str) -> None:
+    def _unexpected(self, message: Message) -> None:
         """Fail for a message other than the one kind of line this side receives."""
-        self._fail(UnexpectedMessage(f"expected {receives} messages, received {message.TYPE}"))
+        expected = self.LINE_IN.TYPE
+        self._fail(UnexpectedMessage(f"expected {expected} messages, received {message.TYPE}"))
 
     # ------------------------------------------------------------------ sending
 
@@ -240,7 +239,7 @@ class ProtocolBase:
 
     def _wrong_send(self, message: Message) -> LocalProtocolError:
         return LocalProtocolError(
-            f"this side sends {self.SENDS} messages, not {type(message).__name__}"
+            f"this side sends {self.LINE.TYPE} messages, not {type(message).__name__}"
         )
 
     def data_to_send(self) -> bytes:
