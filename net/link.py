@@ -396,7 +396,7 @@ class Link(SocketLink):
         """Send ``bye`` and half-close, but keep receiving until the peer closes.
 
         The peer answers what we sent before the bye, then closes (PROTOCOL.md §6); those
-        answers are still returned by :meth:`next_frame`. Use :meth:`wait_closed` or
+        answers are still returned by :meth:`next_event`. Use :meth:`wait_closed` or
         :meth:`say_bye` afterwards to bound the wait.
         """
         if self.closed is None and not self.protocol.bye_sent:
