@@ -326,3 +326,13 @@ def test_fail_overrides_an_unread_bye_but_no_other_end() -> None:
     lost.receive_data(b"", T0)
     lost.fail(UnexpectedMessage("too late"))
     assert events(lost) == [ConnectionLost()] and lost.data_to_send() == b""
+
+
+def test_keep_alive_counts_from_the_welcome_not_from_the_hello() -> None:
+    host = HostProtocol(LIMITS, T0)
+    host.receive_data(hello(), T0)
+    events(host)
+    host.send(WELCOME, now=T0 + 25)  # the program took 25 s to decide
+    assert host.next_deadline() == T0 + 35  # a ping 10 s after the welcome, not dead at T0+30
+    host.handle_timeout(T0 + 54.9)
+    assert host.ended is None

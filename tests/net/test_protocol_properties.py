@@ -13,12 +13,14 @@ from hypothesis import strategies as st
 from net.codec import encode
 from net.host_protocol import HostProtocol
 from net.join_protocol import JoinProtocol
-from net.messages import MAX_INT, SHOW_KINDS, Hello, Say, Show, encode_message
+from net.messages import MAX_INT, SHOW_KINDS, Bye, Error, Hello, Say, Show, encode_message
 from net.protocol_base import ProtocolBase
 from net.protocol_events import (
     NEED_DATA,
     HelloReceived,
     HelloRejected,
+    PeerFailed,
+    PeerLeft,
     ProtocolFailed,
     TimedOut,
     Welcomed,
@@ -167,3 +169,32 @@ def test_any_sequence_of_timeouts_keeps_the_deadlines_in_order(steps: list[float
             return
         after = host.next_deadline()
         assert after is not None and after > now  # never a deadline already due
+
+
+ENDINGS = st.sampled_from(
+    [
+        encode_message(Bye(reason="left")),
+        encode_message(Error(reason="you broke it")),
+        b"\x00\x00\x00\x00",  # an empty frame: a framing error
+        encode({"type": "show", "kind": "chat", "text": "a host never receives this"}),
+    ]
+)
+
+
+@BOUNDED_WORK
+@given(
+    st.lists(st.text(max_size=20).filter(_usable), max_size=6),
+    ENDINGS,
+    st.binary(max_size=60),
+    CUTS,
+)
+def test_everything_before_the_end_comes_out_and_nothing_after_it(
+    texts: list[str], ending: bytes, after: bytes, cuts: list[int]
+) -> None:
+    lines = [Say(n, text) for n, text in enumerate(texts, start=1)]
+    data = b"".join(encode_message(line) for line in lines) + ending
+    host = open_host()
+    got = feed(host, data + after, cuts, 0.0)
+    assert got[: len(lines)] == lines
+    assert got[len(lines) :] == [host.ended]
+    assert isinstance(host.ended, PeerLeft | PeerFailed | ProtocolFailed)
