@@ -108,7 +108,8 @@ class Link(SocketLink):
         self._reading_paused = False
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = 0.0
-        self._soonest = min(self.limits.frame_timeout, self.limits.ping_interval)
+        limits = self.limits
+        self._soonest = min(limits.frame_timeout, limits.ping_interval, limits.dead_after)
         # The peer's bye behind events still unread: the link ends when they have been read,
         # so what they ask for can still be answered (PROTOCOL.md §6, "Leaving").
         self._peer_bye: ConnectionClosed | None = None
@@ -132,7 +133,8 @@ class Link(SocketLink):
             now = self.loop.time()
             self.protocol.receive_data(data, now)
             # A read only adds deadlines at least this far away (a frame begun, or the
-            # keep-alive of a join just welcomed): a timer armed sooner needs no look.
+            # keep-alive of a join just welcomed; silence only moves later): a timer armed
+            # sooner needs no look.
             self._after_protocol(horizon=now + self._soonest)
         except Exception:  # never let a bug escape into the event loop's transport code
             log.exception("internal error handling data from %s:%d", *self.peer)
