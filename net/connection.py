@@ -5,8 +5,10 @@ A connection opens with a handshake: the join sends ``hello``; the host answers 
 A wrong protocol name or version is refused by :func:`serve` itself, before the program's
 ``on_connect`` sees anything, and :func:`connect` raises with both versions named.
 
-The socket work — framing, deadlines, keep-alive, bounded buffers, graceful close — lives in
-:class:`net.link.Link`; this module is the handshake and the typed surface on top of it.
+The protocol rules — framing, the handshake and version negotiation, deadlines, keep-alive,
+the ordered bye — live in the sans-IO protocol objects (:mod:`net.host_protocol`,
+:mod:`net.join_protocol`); :class:`net.link.Link` drives one over a socket; this module is the
+typed surface on top (and the join's one fallback to a version 1 hello).
 """
 
 from __future__ import annotations
@@ -14,10 +16,8 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from net.accept_log import quiet_accept_errors
 from net.errors import (
@@ -26,20 +26,26 @@ from net.errors import (
     LocalProtocolError,
     Refused,
     RemoteProtocolError,
-    UnexpectedMessage,
 )
+from net.host_protocol import HostProtocol
+from net.join_protocol import JoinProtocol, fallback_hello
 from net.link import CONNECTION_LOST, DEFAULT_LIMITS, Limits, Link
 from net.messages import (
     BYE_CODES,
-    PROTOCOL_NAME,
     PROTOCOL_VERSION,
-    SUPPORTED_VERSIONS,
     Hello,
     Refuse,
     Say,
     Show,
     Welcome,
-    from_dict,
+)
+from net.protocol_events import (
+    HelloReceived,
+    HelloRejected,
+    ProtocolFailed,
+    RefusedByHost,
+    TimedOut,
+    Welcomed,
 )
 from net.waiting import CROWDED, Doorway
 
@@ -85,10 +91,8 @@ class Connection:
         agreed = peer_hello or welcome
         #: The protocol version of this connection: the join's, which the host answers in.
         self.version = agreed.version if agreed is not None else PROTOCOL_VERSION
-        # The host receives what the join says, and shows things to the join.
-        self._receives: type[Say] | type[Show] = Say if peer_hello is not None else Show
+        # The host shows things to the join; the join says things to the host.
         self._sends: type[Say] | type[Show] = Show if peer_hello is not None else Say
-        link.start_keepalive()
 
     @property
     def closed(self) -> ConnectionClosed | None:
@@ -128,12 +132,12 @@ class Connection:
                 dropped for it.
             LocalProtocolError: Wrong message for this side, or too large for one frame.
         """
+        # Checked here too, so that a wrong side is reported even on a closed connection; the
+        # protocol object leaves out show.seq for a version 1 peer.
         if not isinstance(message, self._sends):
             raise LocalProtocolError(
                 f"this side sends {self._sends.TYPE} messages, not {type(message).__name__}"
             )
-        if self.version < 2 and isinstance(message, Show) and message.seq is not None:
-            message = dataclasses.replace(message, seq=None)  # version 1 has no show.seq
         self._link.write(message)
 
     async def recv(self) -> Say | Show:
@@ -151,19 +155,11 @@ class Connection:
                 (by the peer: we then sent an ``error`` frame and closed; or by us, as the
                 peer's ``error`` frame said), ``"closed"`` when we closed it ourselves.
         """
-        obj = await self._link.next_frame()
-        try:
-            message = from_dict(obj)
-            if not isinstance(message, self._receives):
-                raise UnexpectedMessage(
-                    f"expected {self._receives.TYPE} messages, received {message.TYPE}"
-                )
-        except RemoteProtocolError as exc:
-            # Frames queued behind the bad one are never returned (PROTOCOL.md §6).
-            self._link.fail(exc, discard_queued=True)
-            assert self._link.closed is not None
-            raise self._link.closed from exc
-        return message
+        event = await self._link.next_event()
+        # Open, a protocol object yields only the lines its side receives (the handshake
+        # events came before this Connection existed).
+        assert isinstance(event, (Say, Show))
+        return event
 
     def fail(self, error: RemoteProtocolError) -> None:
         """The peer broke a rule of the program's own (one net cannot know, such as the order of
@@ -173,7 +169,7 @@ class Connection:
         after the bad one are not returned, and the next :meth:`recv` raises ConnectionClosed
         with cause ``"error"``.
         """
-        self._link.fail(error, discard_queued=True)
+        self._link.fail(error)
 
     def end_sending(self, reason: str = "left", *, code: str | None = None) -> None:
         """Say ``bye`` with *reason* (and *code*) and half-close, but keep receiving.
@@ -228,12 +224,12 @@ class PendingConnection:
             The connection (it sends ``show`` and receives ``say``).
 
         Raises:
-            ConnectionClosed: The join went away meanwhile.
+            ConnectionClosed: The join went away, said bye or broke the protocol meanwhile
+                (every frame is checked as it arrives, lines said early included).
             RuntimeError: Already accepted or refused.
         """
         self._answer()
-        # The welcome speaks the join's version: a version 1 join rejects any other.
-        welcome = dataclasses.replace(welcome, version=self.hello.version)
+        # The protocol object rewrites the welcome to the join's version.
         self._link.write(welcome)
         connection = Connection(self._link, peer_hello=self.hello)
         await self._link.drain()
@@ -269,28 +265,14 @@ async def _refuse(link: Link, message: Refuse, *, level: int = logging.INFO) -> 
     await link.wait_closed()
 
 
-def _speaks_ours(protocol: object, version: object) -> bool:
-    """True for our protocol name and a version we speak (an int: ``1.0`` and ``true`` are not
-    ``1``)."""
-    return protocol == PROTOCOL_NAME and type(version) is int and version in SUPPORTED_VERSIONS
-
-
-def _version_mismatch(protocol: object, version: object) -> str | None:
-    """What the host tells a join whose hello names another protocol or version, or None."""
-    if _speaks_ours(protocol, version):
-        return None
-    if protocol != PROTOCOL_NAME:
-        return f"this host speaks the {PROTOCOL_NAME} protocol, not {str(protocol)[:40]!r}"
-    return (
-        f"this host speaks {PROTOCOL_NAME} protocol versions {_versions()}; "
-        f"you sent version {str(version)[:20]}"
-    )
-
-
 async def connect(
     host: str, port: int, hello: Hello, *, limits: Limits = DEFAULT_LIMITS
 ) -> Connection:
     """Connect to a host, send *hello* and wait for the answer (all within ``hello_timeout``).
+
+    A host that speaks only version 1 refuses a version 2 hello with code ``version``: then
+    the same hello is sent once more in version 1, without ``seen`` (PROTOCOL.md §3), on a new
+    connection and within what is left of the same ``hello_timeout``.
 
     Args:
         host: Address or name of the host.
@@ -299,73 +281,64 @@ async def connect(
         limits: Deadlines and sizes.
 
     Returns:
-        The open connection; ``connection.welcome`` holds the host's welcome.
+        The open connection; ``connection.welcome`` holds the host's welcome (its
+        ``version`` is the one spoken: 1 after a fallback).
 
     Raises:
         Refused: The host refused us (``.reason`` for the person, ``.code`` for the program).
         HandshakeError: No answer in time, the host closed, speaks another protocol or
             version, or sent something invalid.
         OSError: Could not connect at all (e.g. ConnectionRefusedError: nothing listening).
+        LocalProtocolError: The hello does not fit in a frame (nothing is connected).
     """
+    start = asyncio.get_running_loop().time()
+    try:
+        return await _connect_once(host, port, hello, limits, start)
+    except Refused as refused:
+        retry = fallback_hello(hello, Refuse(reason=refused.reason, code=refused.code))
+        if retry is None:
+            raise
+        log.info("%s:%d speaks only version 1: saying hello again in version 1", host, port)
+        return await _connect_once(host, port, retry, limits, start)
+
+
+async def _connect_once(
+    host: str, port: int, hello: Hello, limits: Limits, start: float
+) -> Connection:
+    """One attempt of :func:`connect`, its deadlines counted from *start*."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + limits.hello_timeout
+    protocol = JoinProtocol(hello, limits, start)  # LocalProtocolError before any socket
     where = f"{host}:{port}"
     link: Link | None = None
     try:
-        async with asyncio.timeout_at(deadline) as timer:
-            _, link = await loop.create_connection(lambda: Link(limits), host, port)
-            link.write(hello)
-            obj = await link.next_frame()
+        # The connect itself is the one wait the protocol object cannot see; the answer's
+        # deadline is the protocol object's, at the same moment.
+        async with asyncio.timeout_at(start + limits.hello_timeout) as timer:
+            _, link = await loop.create_connection(lambda: Link(protocol), host, port)
     except TimeoutError:
-        if link is not None:
-            link.abort("no answer to hello")
-            await link.wait_closed()
         if not timer.expired():
             raise  # the system's own connect timeout: could not connect at all (OSError)
         raise HandshakeError(f"no answer from {where} within {limits.hello_timeout:g} s") from None
+    try:
+        event = await link.next_event()
     except ConnectionClosed as closed:
-        assert link is not None
         await link.wait_closed()
+        ending = protocol.ended
+        if isinstance(ending, RefusedByHost):
+            raise Refused(ending.refuse.reason, ending.refuse.code) from None
+        if isinstance(ending, TimedOut) and ending.deadline == "answer":
+            raise HandshakeError(
+                f"no answer from {where} within {limits.hello_timeout:g} s"
+            ) from None
+        if isinstance(ending, ProtocolFailed):
+            raise HandshakeError(ending.error.reason) from ending.error
         raise HandshakeError(f"{where} closed the connection: {closed.reason}") from None
     except BaseException:
-        # Cancelled (whoever cancelled us will never close this socket), or the hello could
-        # not be sent (LocalProtocolError): leave no socket behind.
-        if link is not None:
-            link.abort("cancelled or failed while connecting")
+        # Cancelled: whoever cancelled us will never close this socket. Leave none behind.
+        link.abort("cancelled or failed while connecting")
         raise
-
-    try:
-        if obj.get("type") == "welcome":
-            mismatch = _welcome_mismatch(obj)
-            if mismatch is not None:
-                raise UnexpectedMessage(mismatch)
-        answer = from_dict(obj)
-        if isinstance(answer, Refuse):
-            link.end(f"refused: {answer.reason}")
-            await link.wait_closed()
-            raise Refused(answer.reason, answer.code)
-        if not isinstance(answer, Welcome):
-            raise UnexpectedMessage(f"expected welcome or refuse, received {answer.TYPE}")
-    except RemoteProtocolError as exc:
-        link.fail(exc)
-        await link.wait_closed()
-        raise HandshakeError(exc.reason) from exc
-    return Connection(link, welcome=answer)
-
-
-def _welcome_mismatch(obj: dict[str, Any]) -> str | None:
-    """What the join reports about a welcome of another protocol or version, or None."""
-    protocol, version = obj.get("protocol"), obj.get("version")
-    if _speaks_ours(protocol, version):
-        return None
-    return (
-        f"the host speaks {str(protocol)[:40]} protocol version {str(version)[:20]}; "
-        f"we speak {PROTOCOL_NAME} protocol versions {_versions()}"
-    )
-
-
-def _versions() -> str:
-    return " and ".join(str(v) for v in sorted(SUPPORTED_VERSIONS))
+    assert isinstance(event, Welcomed)
+    return Connection(link, welcome=event.welcome)
 
 
 async def serve(
@@ -410,7 +383,7 @@ async def serve(
 
     def make_link() -> Link:
         link = _ServerLink(limits, doorway)
-        task = loop.create_task(_handle(link, on_connect, limits, notices, doorway))
+        task = loop.create_task(_handle(link, on_connect, notices, doorway))
         handlers.add(task)
         task.add_done_callback(handlers.discard)
         return link
@@ -424,7 +397,8 @@ class _ServerLink(Link):
     handler task waits until the socket is attached."""
 
     def __init__(self, limits: Limits, doorway: Doorway[Link]) -> None:
-        super().__init__(limits)
+        # The hello deadline counts from now: the server creates a link as it accepts.
+        super().__init__(HostProtocol(limits, asyncio.get_running_loop().time()))
         self.made: asyncio.Future[None] = self.loop.create_future()
         self._doorway = doorway
 
@@ -466,7 +440,6 @@ class _NoticeLimiter:
 async def _handle(
     link: _ServerLink,
     on_connect: Callable[[PendingConnection], Awaitable[None]],
-    limits: Limits,
     notices: _NoticeLimiter,
     doorway: Doorway[Link],
 ) -> None:
@@ -475,7 +448,7 @@ async def _handle(
     try:
         await link.made
         try:
-            hello = await _read_hello(link, limits, notices)
+            hello = await _read_hello(link, notices)
         finally:
             doorway.leave(link)
         if hello is None:
@@ -500,30 +473,21 @@ async def _handle(
         raise
 
 
-async def _read_hello(link: Link, limits: Limits, notices: _NoticeLimiter) -> Hello | None:
-    """Read and vet the first frame; return the hello, or None after refusing/failing."""
+async def _read_hello(link: Link, notices: _NoticeLimiter) -> Hello | None:
+    """Wait for the hello (the protocol object vets it); None once it was refused or failed."""
     try:
-        async with asyncio.timeout(limits.hello_timeout):
-            obj = await link.next_frame()
-    except TimeoutError:
-        link.fail(RemoteProtocolError(f"no hello within {limits.hello_timeout:g} s"))
+        event = await link.next_event()
+    except ConnectionClosed:
+        ending = link.protocol.ended
+        if isinstance(ending, HelloRejected):
+            refuse = ending.refuse
+            level = logging.INFO
+            # WARNING (shown to the host person): someone runs an incompatible program. Once a
+            # minute per address at most, so a join retrying in a loop cannot flood the screen.
+            if refuse.code == "version" and notices.warn(link.peer[0], link.loop.time()):
+                level = logging.WARNING
+            log.log(level, "refusing %s:%d (%s): %s", *link.peer, refuse.code, refuse.reason)
         await link.wait_closed()
         return None
-    if obj.get("type") != "hello":
-        link.fail(UnexpectedMessage(f"expected hello, received {str(obj.get('type'))[:40]!r}"))
-        await link.wait_closed()
-        return None
-    mismatch = _version_mismatch(obj.get("protocol"), obj.get("version"))
-    if mismatch is not None:
-        # WARNING (shown to the host person): someone runs an incompatible program. Once a
-        # minute per address at most, so a join retrying in a loop cannot flood the screen.
-        level = logging.WARNING if notices.warn(link.peer[0], link.loop.time()) else logging.INFO
-        await _refuse(link, Refuse(reason=mismatch, code="version"), level=level)
-        return None
-    try:
-        message = from_dict(obj)
-    except RemoteProtocolError as exc:
-        await _refuse(link, Refuse(reason=f"bad hello: {exc.reason}", code="bad-hello"))
-        return None
-    assert isinstance(message, Hello)
-    return message
+    assert isinstance(event, HelloReceived)
+    return event.hello

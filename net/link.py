@@ -1,478 +1,356 @@
-"""One TCP connection speaking framed JSON: the asyncio half under :mod:`net.connection`.
+"""One TCP connection: the thin asyncio adapter under :mod:`net.connection`.
 
-Why an ``asyncio.BufferedProtocol`` rather than streams: bytes go straight from the socket into
-the sans-IO decoder and complete frames into a small inbox, so
+Every protocol rule — the handshake, keep-alive, the hello, slow-frame and silence deadlines,
+the ordered bye, nothing read after an error, version negotiation — lives in the sans-IO
+protocol object it drives (:class:`net.host_protocol.HostProtocol` or
+:class:`net.join_protocol.JoinProtocol`). What is left here is I/O:
 
-* the transport reads into one reused buffer instead of allocating 256 KiB per read;
-* a receiver waiting in :meth:`Link.next_frame` wakes one loop step after the bytes arrive
-  (a stream reader task in between would add a hop, visible in the round-trip benchmark);
-* nothing is ever buffered inside a coroutine, so cancelling a receive loses nothing;
-* deadlines are ``call_later`` timers (no polling, no task per timer), and the write buffer,
-  ``pause_writing``/``resume_writing`` and half-close are under our control.
-
-The link handles what is the same for both sides and for every phase: keep-alive (``ping`` /
-``pong``), ``bye`` and ``error`` from the peer, the slowloris and dead-peer deadlines, the
-bounded send buffer and the graceful close. Every other frame is queued, still as a dict, for
-the handshake code or :class:`net.connection.Connection` to interpret.
+* bytes go straight from the socket into the protocol object, and a receiver waiting in
+  :meth:`Link.next_event` wakes one loop step after they arrive; nothing is buffered inside a
+  coroutine, so cancelling a receive loses nothing;
+* ONE timer, armed at the protocol's ``next_deadline()`` (lazily: a deadline that moved later
+  is re-armed when the timer fires, so a busy connection does not re-arm on every read);
+* flow control: reading stops while 64 events wait unread (TCP then holds the peer back), and
+  the protocol is told, so the wait is not held against the peer;
+* the bounded send buffer, "peer stopped reading" for a sender that waits, half-close and the
+  bounded graceful close — in its base class, :class:`net.socket_link.SocketLink`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import logging
-import socket
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
-from net.codec import DEFAULT_MAX_FRAME, Decoder
 from net.errors import Cause, ConnectionClosed, LocalProtocolError, RemoteProtocolError
-from net.messages import BYE_CODES, Bye, Error, Message, Ping, Pong, encode_message, from_dict
+from net.limits import DEFAULT_LIMITS, Limits
+from net.messages import Bye, Error, Message, Say, Show
+from net.protocol_base import ProtocolBase
+from net.protocol_events import (
+    NEED_DATA,
+    ConnectionLost,
+    Ending,
+    HelloReceived,
+    HelloRejected,
+    PeerClosed,
+    PeerFailed,
+    PeerLeft,
+    ProtocolFailed,
+    RefusedByHost,
+    TimedOut,
+    Welcomed,
+)
+from net.socket_link import CONNECTION_LOST, SocketLink
 
-__all__ = ["CONNECTION_LOST", "DEFAULT_LIMITS", "Limits", "Link"]
+__all__ = ["CONNECTION_LOST", "DEFAULT_LIMITS", "Limits", "Link", "closed_by"]
 
 log = logging.getLogger("net")
 
-CONNECTION_LOST: Final = "connection lost"
-#: Frames the link answers itself; everything else goes to the inbox.
-_CONTROL: Final = frozenset({"ping", "pong", "bye", "error"})
-#: Stop reading the socket when this many frames wait unread: TCP flow control then holds the
+#: Stop reading the socket when this many events wait unread: TCP flow control then holds the
 #: peer back, so a consumer that is slow (or not reading) cannot make us buffer without bound.
 _INBOX_HIGH: Final = 64
 _INBOX_LOW: Final = 16
+#: The lines, sent and received: one set lookup on the hot path instead of isinstance chains.
+_LINES: Final = frozenset({Say, Show})
+#: The events that do not end a link (a tuple: isinstance of a tuple is the fast one).
+_ONGOING: Final = (Say, Show, HelloReceived, Welcomed)
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Every limit and deadline of a connection (seconds and bytes).
+def closed_by(ending: Ending) -> ConnectionClosed:
+    """The :class:`~net.errors.ConnectionClosed` a program sees for a protocol ending.
+
+    Args:
+        ending: The protocol object's ending event.
+
+    Returns:
+        The outcome, with its ``cause`` (and ``code`` after a bye).
+    """
+    if isinstance(ending, PeerLeft):
+        return ConnectionClosed(ending.reason, cause="left", code=ending.code)
+    if isinstance(ending, PeerClosed):
+        return ConnectionClosed("left", cause="closed")  # the answer to our own bye
+    if isinstance(ending, PeerFailed):
+        return ConnectionClosed(f"peer reported a protocol error: {ending.reason}", cause="error")
+    if isinstance(ending, ProtocolFailed):
+        return ConnectionClosed(f"protocol error: {ending.error.reason}", cause="error")
+    if isinstance(ending, TimedOut):
+        if ending.deadline in ("hello", "frame"):  # the peer was sent an error frame for it
+            return ConnectionClosed(f"protocol error: {ending.reason}", cause="error")
+        return ConnectionClosed(f"{CONNECTION_LOST}: {ending.reason}", cause="lost")
+    if isinstance(ending, HelloRejected):
+        return ConnectionClosed("refused", cause="closed")
+    if isinstance(ending, RefusedByHost):
+        return ConnectionClosed(f"refused: {ending.refuse.reason}", cause="closed")
+    assert isinstance(ending, ConnectionLost)
+    return ConnectionClosed(CONNECTION_LOST, cause="lost")
+
+
+class Link(SocketLink):
+    """The asyncio protocol for one connection (see the module docstring).
 
     Attributes:
-        max_frame: The largest frame body accepted or sent, in bytes.
-        hello_timeout: On the join side (``connect``), the whole handshake: connecting,
-            sending the hello and receiving the answer. On the host side (``serve``), only
-            receiving the hello, counted from the moment the connection opens: what
-            ``on_connect`` then takes to decide is not bounded by it, and ``accept``'s welcome
-            is a send like any other (``max_send_buffer``, then ``dead_after``).
-        frame_timeout: A frame begun (first header byte) must be complete within this
-            (slowloris).
-        ping_interval: How often each side sends a ``ping`` once connected.
-        dead_after: Nothing at all received for this long means the peer is lost.
-        max_send_buffer: Bytes queued towards a peer that is not reading before it is dropped
-            (at once, by any write). Separately, a ``send`` that has to wait for the peer to
-            catch up waits at most ``dead_after``, then drops it ("peer stopped reading").
-        close_timeout: How long closing waits for the peer before cutting the connection.
-        max_pending: Host only (``serve``): the most connections that have not said hello yet;
-            past it the one waiting longest is turned away (see :mod:`net.waiting`).
-        max_pending_per_address: Host only: the same, per address (per /64 for IPv6).
+        protocol: The sans-IO protocol object it drives.
+        limits: Its limits (the protocol object's).
+        peer: The peer's (address, port).
+        closed: How the link ended, once it has; every later call raises it.
     """
 
-    max_frame: int = DEFAULT_MAX_FRAME
-    hello_timeout: float = 10.0
-    frame_timeout: float = 10.0
-    ping_interval: float = 10.0
-    dead_after: float = 30.0
-    max_send_buffer: int = 1 << 20
-    close_timeout: float = 1.0
-    #: A real join says hello within a round trip, so a handful wait at any moment; 64 leaves
-    #: room for a burst of reconnects while bounding a flood to 64 descriptors and their
-    #: buffers. 16 per address: several people behind one NAT can still join at once.
-    max_pending: int = 64
-    max_pending_per_address: int = 16
-
-    def __post_init__(self) -> None:
-        for name in (
-            "hello_timeout",
-            "frame_timeout",
-            "ping_interval",
-            "dead_after",
-            "close_timeout",
-        ):
-            value = getattr(self, name)
-            if not value > 0:
-                raise ValueError(f"Limits.{name} must be positive, not {value!r}")
-        if not 1 <= self.max_frame <= 0xFFFFFFFF:
-            raise ValueError(f"Limits.max_frame must be 1..{0xFFFFFFFF}, not {self.max_frame}")
-        for name in ("max_send_buffer", "max_pending", "max_pending_per_address"):
-            value = getattr(self, name)
-            if value < 1:
-                raise ValueError(f"Limits.{name} must be positive, not {value}")
-
-
-DEFAULT_LIMITS: Final = Limits()
-
-
-#: The receive buffer the transport reads into (see Link.get_buffer) starts this small: a
-#: hello, a chat line or a tic-tac-toe board fits, and a connection that never says anything —
-#: thousands of them, in a flood — costs a kilobyte each instead of 64 (issue 8 §5).
-_FIRST_READ_SIZE: Final = 1024
-#: It grows, by doubling, up to this: when a frame declares more than fits, or when a read
-#: fills it (more is waiting: a burst, a resume catch-up). It never shrinks: only connections
-#: that really sent that much pay for it.
-_MAX_READ_SIZE: Final = 64 * 1024
-
-
-class Link(asyncio.BufferedProtocol):
-    """The protocol object for one connection (see the module docstring)."""
-
-    def __init__(self, limits: Limits) -> None:
-        """Create an unconnected link.
+    def __init__(self, protocol: ProtocolBase) -> None:
+        """Create an unconnected link driving *protocol*.
 
         Args:
-            limits: Deadlines and sizes for this connection.
+            protocol: A fresh host or join protocol object.
         """
-        self.limits = limits
-        self.loop = asyncio.get_running_loop()
-        self.transport: asyncio.Transport | None = None
-        self.peer: tuple[str, int] = ("?", 0)
-        self.closed: ConnectionClosed | None = None  # set once; every later call raises it
-        self.lost: asyncio.Future[None] = self.loop.create_future()
-        self._decoder = Decoder(limits.max_frame)
-        # A BufferedProtocol: the transport recv_into()s this one buffer. With a plain Protocol
-        # asyncio allocates a fresh 256 KiB bytes per read (mmap + mremap + munmap on Linux),
-        # three system calls per message that cost more than all our JSON work.
-        self._read_view = memoryview(bytearray(_FIRST_READ_SIZE))
-        self._read_filled = False  # the last read filled the buffer: more is probably waiting
-        self._inbox: collections.deque[dict[str, Any]] = collections.deque()
+        super().__init__(protocol.limits)
+        self.protocol = protocol
         self._waiter: asyncio.Future[None] | None = None
         self._reading_paused = False
-        self._writing_paused = False
-        self._drain_waiters: list[asyncio.Future[None]] = []
-        self._last_rx = self.loop.time()
-        self._next_ping = 0
-        self._dead_timer: asyncio.TimerHandle | None = None
-        self._frame_timer: asyncio.TimerHandle | None = None
-        self._ping_timer: asyncio.TimerHandle | None = None
-        self._abort_timer: asyncio.TimerHandle | None = None
-        # A bye that arrived behind frames still unread: the link ends when they have been
-        # read, so what they ask for can still be answered (PROTOCOL.md §6, "Leaving").
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = 0.0
+        limits = self.limits
+        self._soonest = min(limits.frame_timeout, limits.ping_interval, limits.dead_after)
+        # The peer's bye behind events still unread: the link ends when they have been read,
+        # so what they ask for can still be answered (PROTOCOL.md §6, "Leaving").
         self._peer_bye: ConnectionClosed | None = None
-        self._bye_sent = False  # end_sending(): we said bye and keep reading the answers
         self._peer_eof = False  # the peer half-closed after its bye; we kept our side open
 
     # ------------------------------------------------------------------ asyncio callbacks
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        """Set up the socket and start the dead-peer deadline."""
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-        peer = transport.get_extra_info("peername")
-        if isinstance(peer, tuple) and len(peer) >= 2:
-            self.peer = (str(peer[0]), int(peer[1]))
-        sock = transport.get_extra_info("socket")
-        if sock is not None:
-            # asyncio already sets this for TCP; be explicit: a frame must not wait for an ACK.
-            with contextlib.suppress(OSError):
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        high = min(64 * 1024, self.limits.max_send_buffer)
-        transport.set_write_buffer_limits(high=high, low=high // 4)
-        self._last_rx = self.loop.time()
+        """Set up the socket, send what the protocol opens with, start its deadlines."""
+        super().connection_made(transport)
+        self._after_protocol()  # the join's hello; the hello deadline
 
-    def get_buffer(self, sizehint: int) -> memoryview:
-        """Where the transport should put the next bytes it reads (grown when needed)."""
-        size = len(self._read_view)
-        if size < _MAX_READ_SIZE and (self._read_filled or self._decoder.frame_remaining > size):
-            wanted = max(size * 2, self._decoder.frame_remaining)
-            self._read_view = memoryview(bytearray(min(wanted, _MAX_READ_SIZE)))
-        return self._read_view
-
-    @property
-    def receive_buffer_size(self) -> int:
-        """Bytes the transport can read at once into this link's receive buffer."""
-        return len(self._read_view)
-
-    def buffer_updated(self, nbytes: int) -> None:
-        """The transport put *nbytes* into our buffer."""
-        self._read_filled = nbytes == len(self._read_view)
-        self.data_received(self._read_view[:nbytes].tobytes())
+    def _frame_remaining(self) -> int:
+        return self.protocol.frame_remaining
 
     def data_received(self, data: bytes) -> None:
-        """Feed the decoder and dispatch every complete frame."""
+        """Feed the protocol object and act on what it produced."""
         if self.closed is not None or self._peer_bye is not None:
             return  # closing: discard until the peer closes too (or the abort timer fires)
-        self._last_rx = self.loop.time()
-        decoder = self._decoder
-        completed = False
         try:
-            decoder.receive_data(data)
-            while (obj := decoder.next_message()) is not None:
-                completed = True
-                if self._dispatch(obj):
-                    return  # the link ended (bye/error): ignore whatever follows
-        except RemoteProtocolError as exc:
-            self.fail(exc)
-            return
+            now = self.loop.time()
+            self.protocol.receive_data(data, now)
+            # A read only adds deadlines at least this far away (a frame begun, or the
+            # keep-alive of a join just welcomed; silence only moves later): a timer armed
+            # sooner needs no look.
+            self._after_protocol(horizon=now + self._soonest)
         except Exception:  # never let a bug escape into the event loop's transport code
             log.exception("internal error handling data from %s:%d", *self.peer)
             self.abort("internal error")
-            return
-        # Slowloris: a frame, once begun, must finish within frame_timeout — while we read.
-        # When our inbox is full we stop reading, and the peer cannot be blamed for the wait
-        # (_resume_reading re-arms the deadline).
-        if decoder.in_frame and not self._reading_paused:
-            if completed or self._frame_timer is None:
-                self._arm_frame_timer()
-        elif self._frame_timer is not None:
-            self._frame_timer.cancel()
-            self._frame_timer = None
-
-    def _arm_frame_timer(self) -> None:
-        """Start the slowloris deadline for the frame the decoder is in the middle of."""
-        self._cancel(self._frame_timer)
-        self._frame_timer = self.loop.call_later(self.limits.frame_timeout, self._frame_too_slow)
-
-    def _pause_reading(self) -> None:
-        """Our inbox is full: stop reading, and stop timing the peer — the wait is ours."""
-        self._reading_paused = True
-        self._cancel(self._frame_timer)
-        self._frame_timer = None
-        assert self.transport is not None
-        self.transport.pause_reading()
-
-    def _resume_reading(self) -> None:
-        """Read again; a frame that was half in when we paused gets a fresh deadline."""
-        self._reading_paused = False
-        self._last_rx = self.loop.time()  # we were not listening; do not count it as silence
-        if self._decoder.in_frame:
-            self._arm_frame_timer()
-        assert self.transport is not None
-        self.transport.resume_reading()
 
     def eof_received(self) -> bool:
         """The peer half-closed: after a bye that is expected, otherwise the link is lost."""
         if self._peer_bye is not None and self.closed is None:
             self._peer_eof = True
             return True  # keep our sending side open: the frames before its bye get answers
-        if self._bye_sent:
-            self._finish(ConnectionClosed("left", cause="closed"))  # the answer to our bye
+        self.protocol.receive_data(b"", self.loop.time())
+        self._after_protocol()
         self._finish(ConnectionClosed(CONNECTION_LOST, cause="lost"))
         return False  # let the transport close our side too
 
     def connection_lost(self, exc: Exception | None) -> None:
         """Record the end and wake everyone waiting."""
         # After the peer's bye, its going away is its leaving, whatever happens to the socket.
-        self._finish(self._peer_bye or ConnectionClosed(CONNECTION_LOST, cause="lost"))
-        for timer in (self._dead_timer, self._frame_timer, self._ping_timer, self._abort_timer):
-            self._cancel(timer)
-        if not self.lost.done():
-            self.lost.set_result(None)
+        if self._peer_bye is not None:
+            self._finish(self._peer_bye)
+        super().connection_lost(exc)
 
-    @property
-    def writing_paused(self) -> bool:
-        """True while the transport's buffer is above its high-water mark."""
-        return self._writing_paused
+    # ------------------------------------------------------------------ the protocol object
 
-    def pause_writing(self) -> None:
-        """The transport's buffer is above the high-water mark."""
-        self._writing_paused = True
+    def _after_protocol(self, horizon: float | None = None) -> None:
+        """Write what the protocol produced, react to its ending, wake readers, re-arm.
 
-    def resume_writing(self) -> None:
-        """The transport's buffer drained below the low-water mark."""
-        self._writing_paused = False
-        self._wake_drainers()
-
-    # ------------------------------------------------------------------ receiving
-
-    def _dispatch(self, obj: dict[str, Any]) -> bool:
-        """Queue or handle one frame; return True if it ended the link."""
-        kind = obj["type"]
-        if kind not in _CONTROL:
-            self._inbox.append(obj)
-            if len(self._inbox) >= _INBOX_HIGH and not self._reading_paused:
-                self._pause_reading()
+        Args:
+            horizon: No deadline can have become due before this (the timer is then left as
+                it is if armed no later); None to look at the deadlines in any case.
+        """
+        protocol = self.protocol
+        out = protocol.data_to_send()
+        if out and self.closed is None:
+            # A peer that floods pings and never reads fills our send buffer: the write then
+            # drops it (the link is closed, and the receiving side reports it).
+            with contextlib.suppress(ConnectionClosed):
+                self._write_frame(out)
+        ending = protocol.ended
+        if ending is not None and self.closed is None and self._peer_bye is None:
+            self._react(ending)
+        pending = protocol.pending_events
+        if pending:
             waiter = self._waiter
             if waiter is not None and not waiter.done():
                 waiter.set_result(None)
-            return False
-        message = from_dict(obj)  # RemoteProtocolError propagates to data_received
-        if isinstance(message, Ping):
-            # A peer that floods pings and never reads fills our send buffer: write() then
-            # drops it (the link is closed, and the receiving side reports it), which is not
-            # an internal error.
-            with contextlib.suppress(ConnectionClosed):
-                self.write(Pong(id=message.id))
-        elif isinstance(message, Bye):
-            # A version 1 bye's reason is its code when it is one ("left", "replaced", …).
-            code = message.code or (message.reason if message.reason in BYE_CODES else None)
-            closed = ConnectionClosed(message.reason, cause="left", code=code)
-            if self._inbox and not self._bye_sent:
-                # Frames before the bye are still to be read (and answered): end the link
-                # once they have been (next_frame); nothing after the bye is read.
+            if pending >= _INBOX_HIGH and not self._reading_paused and self.closed is None:
+                self._pause_reading()
+        if self.closed is None and (
+            horizon is None or self._timer is None or self._timer_at > horizon
+        ):
+            self._arm()
+
+    def _react(self, ending: Ending) -> None:
+        """The protocol ended: close the socket the way that ending calls for."""
+        closed = closed_by(ending)
+        if isinstance(ending, PeerLeft):
+            if self.protocol.pending_events > 1 and not self.protocol.bye_sent:
+                # Events before the bye are still to be read (and answered): end the link once
+                # they have been (next_event).
                 self._peer_bye = closed
-                return True
+                return
             self._finish(closed)
             self._shutdown()
-        elif isinstance(message, Error):
-            log.info("%s:%d reported a protocol error: %s", *self.peer, message.reason)
-            self._finish(
-                ConnectionClosed(f"peer reported a protocol error: {message.reason}", cause="error")
-            )
+        elif isinstance(ending, ConnectionLost | PeerClosed):
+            self._finish(closed)  # eof_received lets the transport close
+        elif isinstance(ending, TimedOut) and ending.deadline in ("silence", "answer"):
+            log.info("%s:%d: %s", *self.peer, closed.reason)
+            self.abort(closed.reason, cause="lost")
+        else:
+            if isinstance(ending, ProtocolFailed):
+                log.info("protocol error from %s:%d: %s", *self.peer, ending.error.reason)
+            elif isinstance(ending, TimedOut):
+                log.info("protocol error from %s:%d: %s", *self.peer, ending.reason)
+            elif isinstance(ending, PeerFailed):
+                log.info("%s:%d reported a protocol error: %s", *self.peer, ending.reason)
+            self._finish(closed)
             self._shutdown()
-        # Pong: receiving anything already proved the peer alive (_last_rx).
-        return self.closed is not None
 
-    async def next_frame(self) -> dict[str, Any]:
-        """Return the next queued frame (not ping/pong/bye/error), waiting if needed.
+    def _arm(self) -> None:
+        """Have the one timer fire at the protocol's next deadline (or earlier)."""
+        deadline = self.protocol.next_deadline()
+        if deadline is None:
+            return
+        timer = self._timer
+        if timer is not None:
+            if deadline >= self._timer_at:
+                return  # the armed timer fires first and re-arms then
+            timer.cancel()
+        self._timer_at = deadline
+        self._timer = self.loop.call_at(deadline, self._on_timer)
 
-        Cancel-safe: frames stay queued until returned.
+    def _on_timer(self) -> None:
+        self._timer = None
+        if self.closed is not None:
+            return
+        try:
+            # The loop runs a timer up to its clock resolution early: it is due all the same.
+            self.protocol.handle_timeout(max(self.loop.time(), self._timer_at))
+            self._after_protocol()
+        except Exception:
+            log.exception("internal error in a deadline of %s:%d", *self.peer)
+            self.abort("internal error")
+
+    def _pause_reading(self) -> None:
+        """Too many events wait unread: stop reading; the wait is ours, not the peer's."""
+        self._reading_paused = True
+        self.protocol.pause_reading()
+        assert self.transport is not None
+        self.transport.pause_reading()
+
+    def _resume_reading(self) -> None:
+        self._reading_paused = False
+        self.protocol.resume_reading(self.loop.time())
+        assert self.transport is not None
+        self.transport.resume_reading()
+        self._arm()
+
+    # ------------------------------------------------------------------ receiving
+
+    async def next_event(self) -> HelloReceived | Welcomed | Say | Show:
+        """Return the next event that does not end the link, waiting if needed.
+
+        Cancel-safe: events stay queued in the protocol object until returned.
 
         Returns:
-            The decoded JSON object.
+            The host's :class:`HelloReceived` or the join's :class:`Welcomed`, then lines.
 
         Raises:
-            ConnectionClosed: The link is over and every queued frame has been returned.
+            ConnectionClosed: The link is over and every event before its end was returned
+                (``self.protocol.ended`` says exactly how it ended).
             RuntimeError: Another coroutine is already waiting on this link.
         """
-        while not self._inbox:
-            if self._peer_bye is not None and self.closed is None:
-                self._finish(self._peer_bye)
+        protocol = self.protocol
+        while True:
+            event = protocol.next_event()
+            if event is NEED_DATA:
+                if self.closed is not None:
+                    raise self.closed
+                if self._waiter is not None:
+                    raise RuntimeError("recv() is already being awaited on this connection")
+                self._waiter = self.loop.create_future()
+                try:
+                    await self._waiter
+                finally:
+                    self._waiter = None
+                continue
+            if isinstance(event, _ONGOING):
+                if (
+                    self._reading_paused
+                    and protocol.pending_events <= _INBOX_LOW
+                    and self.closed is None
+                ):
+                    self._resume_reading()
+                return event
+            bye = self._peer_bye
+            if bye is not None and self.closed is None:
+                self._finish(bye)
                 if self._peer_eof and self.transport is not None:
                     self.transport.close()  # both sides are done: flush our answers, close
                 else:
                     self._shutdown()
-            if self.closed is not None:
-                raise self.closed
-            if self._waiter is not None:
-                raise RuntimeError("recv() is already being awaited on this connection")
-            self._waiter = self.loop.create_future()
-            try:
-                await self._waiter
-            finally:
-                self._waiter = None
-        obj = self._inbox.popleft()
-        if self._reading_paused and len(self._inbox) <= _INBOX_LOW and self.closed is None:
-            self._resume_reading()
-        return obj
+            if self.closed is None:
+                self._finish(closed_by(event))
+            assert self.closed is not None
+            raise self.closed
 
     # ------------------------------------------------------------------ sending
 
     def write(self, message: Message) -> None:
-        """Queue one message as one frame (one ``transport.write``).
+        """Send one message as one frame (one ``transport.write``).
 
         Args:
-            message: The message.
+            message: The message (the protocol object checks it is one this side may send
+                now, and rewrites what the peer's version needs).
 
         Raises:
             ConnectionClosed: The link is over, or the peer has stopped reading (dropped now).
-            LocalProtocolError: The message does not fit in a frame.
+            LocalProtocolError: The message is not one to send now, or does not fit in a frame.
         """
         if self.closed is not None:
             raise self.closed
-        if self._bye_sent:
-            raise ConnectionClosed("left", cause="closed")  # nothing may follow our bye
-        frame = encode_message(message, max_frame=self.limits.max_frame)
-        transport = self.transport
-        assert transport is not None
-        transport.write(frame)
-        if transport.get_write_buffer_size() > self.limits.max_send_buffer:
-            self.abort(
-                f"peer is not reading (over {self.limits.max_send_buffer} bytes queued for it)",
-                cause="lost",
-            )
-            assert self.closed is not None
-            raise self.closed
-
-    async def drain(self) -> None:
-        """Wait while the peer is behind; drop it if it stays stuck for ``dead_after``.
-
-        Raises:
-            ConnectionClosed: The link is over (or was dropped for not reading).
-        """
-        if self._writing_paused and self.closed is None:
-            waiter = self.loop.create_future()
-            self._drain_waiters.append(waiter)
-            stuck = self.loop.call_later(self.limits.dead_after, self._stopped_reading)
-            try:
-                await waiter
-            finally:
-                stuck.cancel()
-                with contextlib.suppress(ValueError):
-                    self._drain_waiters.remove(waiter)
-        if self.closed is not None:
-            raise self.closed
-
-    def _stopped_reading(self) -> None:
-        self.abort("peer stopped reading", cause="lost")
-
-    def _wake_drainers(self) -> None:
-        for waiter in self._drain_waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-
-    # ------------------------------------------------------------------ keep-alive
-
-    def start_keepalive(self) -> None:
-        """Start pinging and watching for silence (once the handshake is done).
-
-        Before that, ``hello_timeout`` is the deadline that matters.
-        """
-        if self.closed is None and self._ping_timer is None:
-            self._ping_timer = self.loop.call_later(self.limits.ping_interval, self._ping)
-            self._last_rx = self.loop.time()
-            self._dead_timer = self.loop.call_later(self.limits.dead_after, self._check_alive)
-
-    def _ping(self) -> None:
-        if self.closed is not None:
-            return
-        self._next_ping += 1
-        with contextlib.suppress(ConnectionClosed):
-            self.write(Ping(id=self._next_ping))
-        if self.closed is None:
-            self._ping_timer = self.loop.call_later(self.limits.ping_interval, self._ping)
-
-    def _check_alive(self) -> None:
-        if self.closed is not None or self._peer_bye is not None:
-            return  # over, or the peer said bye: its silence now is expected
-        idle = self.loop.time() - self._last_rx
-        if self._reading_paused or idle < self.limits.dead_after:
-            # Still alive (or we are the ones not reading): check again when it could expire.
-            wait = max(self.limits.dead_after - idle, 0.001)
-            self._dead_timer = self.loop.call_later(wait, self._check_alive)
-            return
-        log.info("%s:%d silent for %.3g s: connection lost", *self.peer, idle)
-        self.abort(
-            f"{CONNECTION_LOST}: nothing heard for {self.limits.dead_after:g} s", cause="lost"
-        )
-
-    def _frame_too_slow(self) -> None:
-        self._frame_timer = None
-        if self.closed is None and self._decoder.in_frame:
-            self.fail(
-                RemoteProtocolError(
-                    f"a frame was begun but not finished within {self.limits.frame_timeout:g} s"
-                )
-            )
+        protocol = self.protocol
+        line = type(message) in _LINES  # the hot path: no clock read, no deadline can change
+        try:
+            frame = protocol.send(message) if line else protocol.send(message, now=self.loop.time())
+        except LocalProtocolError:
+            if protocol.bye_sent:
+                raise ConnectionClosed("left", cause="closed") from None  # nothing after bye
+            raise
+        self._write_frame(frame)
+        if not line:
+            self._arm()  # a welcome starts the keep-alive; a bye stops the pings
 
     # ------------------------------------------------------------------ ending
 
-    def _finish(self, closed: ConnectionClosed) -> None:
-        """Record how the link ended (first caller wins) and wake every waiter."""
-        if self.closed is not None:
-            return
-        self.closed = closed
-        self._cancel(self._ping_timer)
-        self._cancel(self._frame_timer)
+    def _ended(self) -> None:
+        self._cancel(self._timer)
+        self._timer = None
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
-        self._wake_drainers()
 
-    def fail(self, exc: RemoteProtocolError, *, discard_queued: bool = False) -> None:
-        """The peer broke the protocol: send an ``error`` frame with the reason, then close.
+    def fail(self, exc: RemoteProtocolError) -> None:
+        """The peer broke a rule of the program's own: send an ``error`` frame, then close.
+
+        The events still unread came after the offending one and are dropped (nothing after
+        the first error is read, PROTOCOL.md §6); an unread bye is overridden.
 
         Args:
             exc: What the peer did wrong.
-            discard_queued: Also drop the frames still waiting in the inbox. Right when the
-                error is in a frame already taken from the inbox (a message-level error): the
-                queued frames came after it, and nothing after the first error is read
-                (PROTOCOL.md §6). A decoder error is later than everything queued, so those
-                frames may stay.
         """
-        if discard_queued:
-            self._inbox.clear()
         if self.closed is None:
-            log.info("protocol error from %s:%d: %s", *self.peer, exc.reason)
-            self.send_error(exc.reason, f"protocol error: {exc.reason}", cause="error")
+            self._peer_bye = None
+            self.protocol.fail(exc)
+            self._after_protocol()
 
     def send_error(self, reason: str, closed_reason: str, *, cause: Cause = "error") -> None:
         """Send an ``error`` frame, end the link and start closing it.
@@ -520,13 +398,12 @@ class Link(asyncio.BufferedProtocol):
         """Send ``bye`` and half-close, but keep receiving until the peer closes.
 
         The peer answers what we sent before the bye, then closes (PROTOCOL.md §6); those
-        answers are still returned by :meth:`next_frame`. Use :meth:`wait_closed` or
+        answers are still returned by :meth:`next_event`. Use :meth:`wait_closed` or
         :meth:`say_bye` afterwards to bound the wait.
         """
-        if self.closed is None and not self._bye_sent:
+        if self.closed is None and not self.protocol.bye_sent:
             with contextlib.suppress(ConnectionClosed, LocalProtocolError):
                 self.write(Bye(reason=reason or "left", code=code))
-            self._bye_sent = True
             transport = self.transport
             if transport is not None and transport.can_write_eof():
                 with contextlib.suppress(OSError, RuntimeError):
@@ -535,53 +412,8 @@ class Link(asyncio.BufferedProtocol):
     def say_bye(self, reason: str, code: str | None = None) -> None:
         """Send ``bye`` (if still possible), end the link and start closing it."""
         if self.closed is None:
-            if not self._bye_sent:
+            if not self.protocol.bye_sent:
                 with contextlib.suppress(ConnectionClosed, LocalProtocolError):
                     self.write(Bye(reason=reason or "left", code=code))
             self._finish(ConnectionClosed(reason or "left", cause="closed"))
         self._shutdown()
-
-    def abort(self, reason: str, *, cause: Cause = "closed") -> None:
-        """Cut the connection now, without a goodbye (the peer is unreachable or hostile).
-
-        Args:
-            reason: What our own side's ConnectionClosed says.
-            cause: Its ``cause``: ``"lost"`` when the peer is unreachable or stuck,
-                ``"closed"`` (the default) when we end it for reasons of our own.
-        """
-        self._finish(ConnectionClosed(reason, cause=cause))
-        if self.transport is not None:
-            self.transport.abort()
-
-    def _shutdown(self) -> None:
-        """Half-close after what is queued, and cut it if the peer does not close in time."""
-        transport = self.transport
-        if transport is None or transport.is_closing():
-            return
-        # Half-close rather than close: closing a socket with unread input makes the kernel send
-        # RST, which can destroy our last frame (bye/error) before the peer reads it.
-        if transport.can_write_eof():
-            with contextlib.suppress(OSError, RuntimeError):
-                transport.write_eof()
-        else:
-            transport.close()
-        if self._abort_timer is None:
-            self._abort_timer = self.loop.call_later(self.limits.close_timeout, transport.abort)
-
-    async def wait_closed(self) -> None:
-        """Wait (at most ``close_timeout``) until the socket is closed; cut it after that."""
-        if self.lost.done():
-            return
-        try:
-            await asyncio.wait_for(asyncio.shield(self.lost), self.limits.close_timeout)
-        except TimeoutError:
-            if self.transport is not None:
-                self.transport.abort()
-            # abort() reports connection_lost on the next loop step.
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(self.lost), 0.1)
-
-    @staticmethod
-    def _cancel(timer: asyncio.TimerHandle | None) -> None:
-        if timer is not None:
-            timer.cancel()

@@ -366,25 +366,6 @@ def test_keepalive_notices_a_silent_peer_on_both_sides() -> None:
     run(main())
 
 
-def test_keepalive_keeps_a_quiet_connection_open() -> None:
-    # Pings every 50 ms against a 1 s dead_after: only a stall of the whole loop for most of a
-    # second (both ends are in it) could look like silence.
-    limits = dataclasses.replace(STEADY, dead_after=1.0)
-
-    async def main() -> None:
-        host, join, server = await pair(limits)
-        # Three dead_after periods with no application traffic: pings keep both ends alive.
-        with pytest.raises(TimeoutError):
-            await asyncio.wait_for(host.recv(), 3 * limits.dead_after)
-        assert host.closed is None and join.closed is None
-        await join.send(Say(seq=1, text="still here"))
-        assert await asyncio.wait_for(host.recv(), WAIT) == Say(seq=1, text="still here")
-        await join.close()
-        server.close()
-
-    run(main())
-
-
 def test_slowloris_after_the_handshake() -> None:
     async def main() -> None:
         echo = await start_echo_host(dataclasses.replace(STEADY, frame_timeout=0.2))
@@ -505,7 +486,7 @@ def test_a_host_that_is_not_reading_stops_reading_the_socket() -> None:
                 break
             await asyncio.sleep(0.01)
         assert host._link._reading_paused
-        assert len(host._link._inbox) <= 64 + 65536 // len(text)
+        assert host._link.protocol.pending_events <= 64 + 65536 // len(text)
         got = [await asyncio.wait_for(host.recv(), WAIT) for _ in range(count)]
         await sender
         assert [m.seq for m in got if isinstance(m, Say)] == list(range(1, count + 1))
@@ -554,13 +535,13 @@ def test_a_hello_deadline_passing_while_connecting_is_a_handshake_error(
     run(main())
 
 
-def test_a_hello_that_cannot_be_sent_leaves_no_socket_behind() -> None:
+def test_a_hello_that_cannot_be_sent_opens_no_socket() -> None:
+    # The hello is framed before connecting, so there is no socket to leave behind.
     limits = dataclasses.replace(STEADY, max_frame=20)  # no hello fits
-    gone = asyncio.Event()
+    accepted: list[object] = []
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.read()  # returns at EOF: when the join's socket is closed
-        gone.set()
+        accepted.append(writer)
         writer.close()
 
     async def main() -> None:
@@ -568,7 +549,10 @@ def test_a_hello_that_cannot_be_sent_leaves_no_socket_behind() -> None:
         port = server.sockets[0].getsockname()[1]
         with pytest.raises(LocalProtocolError):
             await connect("127.0.0.1", port, Hello(name="bob"), limits=limits)
-        await asyncio.wait_for(gone.wait(), WAIT)
+        # An accept would have run by now: connect() returned after at least one loop step
+        # had it connected at all.
+        await asyncio.sleep(0)
+        assert accepted == []
         server.close()
 
     run(main())

@@ -16,8 +16,10 @@ import pytest
 
 from net.codec import encode
 from net.connection import CROWDED, PendingConnection, serve
+from net.host_protocol import HostProtocol
 from net.link import Link
-from net.messages import Welcome
+from net.messages import Say, Welcome
+from net.protocol_events import HelloReceived
 
 from .harness import STEADY, WAIT, decode_frames, hello_frame, run, start_echo_host, well_behaved
 
@@ -154,7 +156,7 @@ class _CountingLink(Link):
     """A link that reports itself once connected, and counts the reads it took."""
 
     def __init__(self, made: asyncio.Future[_CountingLink]) -> None:
-        super().__init__(STEADY)
+        super().__init__(HostProtocol(STEADY, asyncio.get_running_loop().time()))
         self.made = made
         self.reads = 0
 
@@ -179,12 +181,12 @@ def test_the_receive_buffer_stays_small_until_a_frame_needs_more() -> None:
             link = await asyncio.wait_for(made, WAIT)
             assert link.receive_buffer_size <= 1024  # silent: small
             writer.write(hello_frame("bob"))
-            assert (await asyncio.wait_for(link.next_frame(), WAIT))["type"] == "hello"
+            assert isinstance(await asyncio.wait_for(link.next_event(), WAIT), HelloReceived)
             assert link.receive_buffer_size <= 1024  # a hello fits
             big = encode({"type": "say", "seq": 1, "text": "x" * 60_000})
             reads_before = link.reads
             writer.write(big)
-            assert (await asyncio.wait_for(link.next_frame(), WAIT))["text"] == "x" * 60_000
+            assert await asyncio.wait_for(link.next_event(), WAIT) == Say(1, "x" * 60_000)
             # The header declared 60 KB: the buffer grew to take it in a few reads, not 59.
             assert link.receive_buffer_size > 32 * 1024
             assert link.reads - reads_before <= 8

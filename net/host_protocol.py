@@ -1,0 +1,159 @@
+"""The host's side of one connection, sans-IO: the hello, its answer, then ``say`` in and
+``show`` out (PROTOCOL.md §3).
+
+The host's own rules, on top of :class:`net.protocol_base.ProtocolBase`:
+
+* the hello must arrive within ``hello_timeout`` of the connection opening, as the first frame
+  (control frames aside); otherwise an ``error`` frame and the end;
+* **version negotiation**: a hello naming another protocol, or a version outside
+  :data:`~net.messages.SUPPORTED_VERSIONS`, is refused here with code ``version`` — checked
+  on the raw object, before any other field, so a join of any later version is told why — and
+  a hello breaking a field rule with ``bad-hello``; the program never sees either;
+* the host answers in the join's version: its ``welcome`` is rewritten to it, and a version 1
+  join is never sent version 2 fields (``show.seq``; a bye's code goes as its reason);
+* the program's own decision (``welcome`` or ``refuse``) has no deadline here: keep-alive
+  starts with the welcome.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from net.errors import LocalProtocolError, RemoteProtocolError, UnexpectedMessage
+from net.limits import Limits
+from net.messages import (
+    PROTOCOL_NAME,
+    SUPPORTED_VERSIONS,
+    Hello,
+    Message,
+    Refuse,
+    Say,
+    Show,
+    Welcome,
+    encode_message,
+    from_dict,
+)
+from net.protocol_base import ProtocolBase
+from net.protocol_events import HelloReceived, HelloRejected, TimedOut
+
+__all__ = ["HostProtocol", "speaks_ours", "supported_versions"]
+
+
+def supported_versions() -> str:
+    """The versions we speak, for a sentence: ``"1 and 2"``."""
+    return " and ".join(str(v) for v in sorted(SUPPORTED_VERSIONS))
+
+
+def speaks_ours(protocol: object, version: object) -> bool:
+    """True for our protocol name and a version we speak (an int: ``1.0`` and ``true`` are not
+    ``1``)."""
+    return protocol == PROTOCOL_NAME and type(version) is int and version in SUPPORTED_VERSIONS
+
+
+def _version_mismatch(protocol: object, version: object) -> str | None:
+    """What the host tells a join whose hello names another protocol or version, or None."""
+    if speaks_ours(protocol, version):
+        return None
+    if protocol != PROTOCOL_NAME:
+        return f"this host speaks the {PROTOCOL_NAME} protocol, not {str(protocol)[:40]!r}"
+    return (
+        f"this host speaks {PROTOCOL_NAME} protocol versions {supported_versions()}; "
+        f"you sent version {str(version)[:20]}"
+    )
+
+
+class HostProtocol(ProtocolBase):
+    """The host's protocol object for one incoming connection.
+
+    Events: :class:`~net.protocol_events.HelloReceived` once, then ``Say`` lines; endings as
+    in :mod:`net.protocol_events` (:class:`~net.protocol_events.HelloRejected` when net refused
+    the hello itself). Send the answer (``Welcome`` or ``Refuse``), then ``Show`` and ``Bye``.
+
+    Attributes:
+        hello: The join's hello once received, else None.
+    """
+
+    LINE = Show
+    LINE_IN = Say
+
+    def __init__(self, limits: Limits, now: float) -> None:
+        """Start the state of a connection accepted at *now*.
+
+        Args:
+            limits: Deadlines and sizes (``hello_timeout`` counts from *now*).
+            now: Monotonic seconds.
+        """
+        super().__init__(limits, now, handshake_deadline=now + limits.hello_timeout)
+        self.hello: Hello | None = None
+        self._answered = False
+
+    def _receive(self, kind: str, obj: dict[str, Any], now: float) -> None:
+        if self.hello is None:
+            self._receive_hello(kind, obj)
+            return
+        message = from_dict(obj)
+        # The join may say lines as soon as it has said hello: they wait for the welcome.
+        if isinstance(message, Say):
+            self._events.append(message)
+        else:
+            self._unexpected(message)
+
+    def _receive_hello(self, kind: str, obj: dict[str, Any]) -> None:
+        if kind != "hello":
+            self._fail(UnexpectedMessage(f"expected hello, received {kind[:40]!r}"))
+            return
+        mismatch = _version_mismatch(obj.get("protocol"), obj.get("version"))
+        if mismatch is not None:
+            self._reject(Refuse(reason=mismatch, code="version"))
+            return
+        try:
+            message = from_dict(obj)
+        except RemoteProtocolError as exc:
+            self._reject(Refuse(reason=f"bad hello: {exc.reason}", code="bad-hello"))
+            return
+        assert isinstance(message, Hello)
+        self.hello = message
+        self.version = message.version
+        self._lines_in = True  # the join may say lines at once: they wait for the welcome
+        self._handshake_deadline = None  # what the program takes to decide is its own affair
+        self._events.append(HelloReceived(message))
+
+    def _reject(self, refuse: Refuse) -> None:
+        self._out.append(encode_message(refuse, max_frame=self.limits.max_frame))
+        self._answered = True
+        self._end(HelloRejected(refuse))
+
+    def _handshake_timed_out(self) -> None:
+        reason = f"no hello within {self.limits.hello_timeout:g} s"
+        self._send_error(reason)
+        self._end(TimedOut("hello", reason))
+
+    def _send_line(self, message: Message) -> bytes:
+        if self.version < 2 and isinstance(message, Show) and message.seq is not None:
+            message = dataclasses.replace(message, seq=None)  # version 1 has no show.seq
+        return encode_message(message, max_frame=self.limits.max_frame)
+
+    def _send(self, message: Message, now: float | None) -> bytes:
+        max_frame = self.limits.max_frame
+        if isinstance(message, Show):
+            raise LocalProtocolError("a show may only be sent after the welcome")
+        if isinstance(message, Welcome | Refuse):
+            if self.hello is None or self._answered:
+                raise LocalProtocolError(
+                    "welcome and refuse answer a hello, once"
+                    if self.hello is not None
+                    else "no hello to answer yet"
+                )
+            if isinstance(message, Welcome):
+                # The welcome speaks the join's version: a version 1 join rejects any other.
+                message = dataclasses.replace(message, version=self.version)
+                frame = encode_message(message, max_frame=max_frame)
+                self._answered = True
+                self._open_now(self._last_rx if now is None else now)
+                return frame
+            frame = encode_message(message, max_frame=max_frame)
+            self._answered = True
+            self._stop_reading()  # the host closes after a refusal: nothing more is read
+            return frame
+        raise self._wrong_send(message)

@@ -1,0 +1,391 @@
+"""What both protocol objects share: framing, control frames, deadlines, and how a connection
+ends — sans-IO, in the shape of h11 and wsproto.
+
+No sockets, no asyncio, no clock reads: the caller passes ``now`` (monotonic seconds) in and
+reads deadlines back as plain numbers::
+
+    protocol.receive_data(chunk, now)          # b"" means the peer closed its side (EOF)
+    while (event := protocol.next_event()) is not NEED_DATA:
+        handle(event)
+    write(protocol.data_to_send())             # pongs, pings, error and refuse frames
+    wake_me_at(protocol.next_deadline())       # then protocol.handle_timeout(now)
+
+The rules kept here, for both sides (PROTOCOL.md §4, §6):
+
+* ``ping`` is answered with ``pong`` at once; any frame is a sign of life.
+* **Deadlines**: the handshake one (the subclass says which), the slow frame (a frame begun
+  must be complete within ``frame_timeout`` — while we read), and once open the keep-alive
+  (a ``ping`` every ``ping_interval``, the peer dead after ``dead_after`` of silence).
+* **Nothing is read after the first error**, nor after a ``bye``: the ending event is the last.
+* **The ordered bye**: the peer's ``bye`` comes out after every event ahead of it.
+* **Flow control**: a caller that stops feeding us (its queue is full) says so with
+  :meth:`ProtocolBase.pause_reading`; the wait is then ours, and neither the slow-frame nor the
+  silence deadline runs until :meth:`ProtocolBase.resume_reading`.
+"""
+
+from __future__ import annotations
+
+import collections
+from typing import Any, Final
+
+from net.codec import Decoder
+from net.errors import LocalProtocolError, RemoteProtocolError, UnexpectedMessage
+from net.limits import Limits
+from net.messages import (
+    BYE_CODES,
+    Bye,
+    Error,
+    Message,
+    Ping,
+    Pong,
+    Say,
+    Show,
+    encode_message,
+    from_dict,
+)
+from net.protocol_events import (
+    NEED_DATA,
+    ConnectionLost,
+    Ending,
+    Event,
+    NeedData,
+    PeerClosed,
+    PeerFailed,
+    PeerLeft,
+    ProtocolFailed,
+    TimedOut,
+)
+
+__all__ = ["ProtocolBase"]
+
+#: Frames this module handles itself, at any point of a connection.
+_CONTROL: Final = frozenset({"ping", "pong", "bye", "error"})
+#: The longest reason put in an ``error`` frame: the peer's own garbage may be quoted in it.
+_MAX_ERROR_REASON: Final = 500
+
+
+class ProtocolBase:
+    """One connection's protocol state, without I/O; subclassed by each side.
+
+    Attributes:
+        limits: The deadlines and the frame size of this connection.
+        ended: The ending event as soon as one is queued (before it is read), else None.
+        version: The protocol version spoken (the join's; the host learns it from the hello).
+    """
+
+    #: The one kind of line this side sends once open (``Show`` for the host, ``Say`` for the
+    #: join), and the one it receives.
+    LINE: type[Say] | type[Show]
+    LINE_IN: type[Say] | type[Show]
+
+    def __init__(self, limits: Limits, now: float, *, handshake_deadline: float) -> None:
+        """Start the protocol state of a connection opened at *now*.
+
+        Args:
+            limits: Deadlines and sizes.
+            now: Monotonic seconds when the connection opened (or started connecting).
+            handshake_deadline: When the handshake must be done by (the subclass's rule).
+        """
+        self.limits = limits
+        self.ended: Ending | None = None
+        self.version = 0
+        self._decoder = Decoder(limits.max_frame)
+        self._events: collections.deque[Event] = collections.deque()
+        self._out: list[bytes] = []
+        self._reading = True  # False once an ending is queued, or we refused: nothing is read
+        self._paused = False
+        self._open = False  # handshake done: keep-alive runs
+        self._bye_sent = False
+        self._error_sent = False
+        self._lines_open = False  # open, and neither our bye nor our error sent yet
+        self._lines_in = False  # lines may arrive (the subclass says from when)
+        self._last_rx = now
+        self._handshake_deadline: float | None = handshake_deadline
+        self._frame_deadline: float | None = None
+        self._next_ping: float | None = None
+        self._ping_id = 0
+
+    # ------------------------------------------------------------------ receiving
+
+    def receive_data(self, data: bytes, now: float) -> None:
+        """Take bytes from the peer; then read the events with :meth:`next_event`.
+
+        Args:
+            data: Any chunk of the stream; ``b""`` means the peer closed its sending side.
+            now: Monotonic seconds.
+        """
+        if not self._reading:
+            return  # over: whatever follows the first error or the bye is never read
+        self._last_rx = now
+        if not data:
+            self._end(PeerClosed() if self._bye_sent else ConnectionLost())
+            return
+        decoder = self._decoder
+        completed = False
+        line_class = self.LINE_IN
+        receives = line_class.TYPE
+        try:
+            decoder.receive_data(data)
+            while (obj := decoder.next_message()) is not None:
+                completed = True
+                kind = obj["type"]
+                if kind == receives and self._lines_in:  # the hot path: a line, once open
+                    line = from_dict(obj)
+                    if isinstance(line, line_class):
+                        self._events.append(line)
+                        continue
+                if kind in _CONTROL:
+                    self._control(obj)
+                else:
+                    self._receive(kind, obj, now)
+                if self.ended is not None or self._error_sent:
+                    return  # an ending, or our own error, stops the reading
+        except RemoteProtocolError as exc:
+            self._fail(exc)
+            return
+        # Slowloris: once begun, a frame must finish within frame_timeout; each completed
+        # frame restarts the clock for the one begun behind it.
+        if decoder.in_frame and not self._paused:
+            if completed or self._frame_deadline is None:
+                self._frame_deadline = now + self.limits.frame_timeout
+        else:
+            self._frame_deadline = None
+
+    def next_event(self) -> Event | NeedData:
+        """Return the next event, in the order the peer sent it, or :data:`NEED_DATA`."""
+        if self._events:
+            return self._events.popleft()
+        return NEED_DATA
+
+    @property
+    def frame_remaining(self) -> int:
+        """Bytes still to come before the frame in progress is complete (0 between frames): a
+        reader can size its next read to it."""
+        return self._decoder.frame_remaining
+
+    @property
+    def pending_events(self) -> int:
+        """How many events wait to be read (a caller bounds its reading by this)."""
+        return len(self._events)
+
+    def _receive(self, kind: str, obj: dict[str, Any], now: float) -> None:
+        """Handle one frame that is not a control frame (the subclass's handshake and lines)."""
+        raise NotImplementedError
+
+    def _control(self, obj: dict[str, Any]) -> None:
+        message = from_dict(obj)  # RemoteProtocolError: caught by receive_data
+        if isinstance(message, Ping):
+            if not (self._bye_sent or self._error_sent):  # nothing may follow our bye
+                self._out.append(encode_message(Pong(id=message.id)))
+        elif isinstance(message, Bye):
+            # A version 1 bye's reason is its code when it is one ("left", "replaced", …).
+            code = message.code or (message.reason if message.reason in BYE_CODES else None)
+            self._end(PeerLeft(message.reason, code))
+        elif isinstance(message, Error):
+            self._end(PeerFailed(message.reason))
+        # Pong: receiving anything already proved the peer alive.
+
+    def _unexpected(self, message: Message) -> None:
+        """Fail for a message other than the one kind of line this side receives."""
+        expected = self.LINE_IN.TYPE
+        self._fail(UnexpectedMessage(f"expected {expected} messages, received {message.TYPE}"))
+
+    # ------------------------------------------------------------------ sending
+
+    def send(self, message: Message, *, now: float | None = None) -> bytes:
+        """Return the frame for *message*, updating the state (the subclass checks the rest).
+
+        Args:
+            message: What to send.
+            now: Monotonic seconds; only the host's ``welcome`` needs it (keep-alive counts
+                from it). Ignored otherwise.
+
+        Returns:
+            The frame to write, as one bytes object.
+
+        Raises:
+            LocalProtocolError: Nothing may be sent now (after our bye or error), the message
+                is not one this side sends at this point, or it does not fit in a frame.
+        """
+        if self._lines_open and type(message) is self.LINE:
+            return self._send_line(message)  # the hot path
+        if self._bye_sent or self._error_sent:
+            raise LocalProtocolError(
+                f"nothing may be sent after {'bye' if self._bye_sent else 'an error'}"
+            )
+        if isinstance(message, Bye):
+            if self.version < 2 and message.code is not None:
+                message = Bye(reason=message.code)  # a version 1 peer reads the code as reason
+            frame = encode_message(message, max_frame=self.limits.max_frame)
+            self._bye_sent = True
+            self._lines_open = False
+            self._next_ping = None  # nothing follows our bye; the silence deadline still runs
+            return frame
+        if isinstance(message, Error):
+            frame = encode_message(message, max_frame=self.limits.max_frame)
+            self._error_sent = True
+            self._lines_open = False
+            self._stop_reading()
+            return frame
+        return self._send(message, now)
+
+    def _send(self, message: Message, now: float | None) -> bytes:
+        """The subclass's half of :meth:`send`: the handshake answer (and lines sent early)."""
+        raise NotImplementedError
+
+    def _send_line(self, message: Message) -> bytes:
+        """Frame one line of this side's :attr:`LINE` kind, the connection being open."""
+        return encode_message(message, max_frame=self.limits.max_frame)
+
+    def _wrong_send(self, message: Message) -> LocalProtocolError:
+        return LocalProtocolError(
+            f"this side sends {self.LINE.TYPE} messages, not {type(message).__name__}"
+        )
+
+    def data_to_send(self) -> bytes:
+        """Return (and forget) the frames this object produced itself: pong, ping, error,
+        refuse, and on the join side the hello."""
+        if not self._out:
+            return b""
+        data = b"".join(self._out)
+        self._out.clear()
+        return data
+
+    @property
+    def bye_sent(self) -> bool:
+        """True once our ``bye`` has been produced: nothing more may be sent."""
+        return self._bye_sent
+
+    @property
+    def is_open(self) -> bool:
+        """True once the handshake is done (welcome sent or received)."""
+        return self._open
+
+    # ------------------------------------------------------------------ deadlines
+
+    def next_deadline(self) -> float | None:
+        """When :meth:`handle_timeout` should next be called, or None for never."""
+        if not self._reading:
+            return None
+        best = self._handshake_deadline
+        if not self._paused:
+            frame = self._frame_deadline
+            if frame is not None and (best is None or frame < best):
+                best = frame
+            if self._open:
+                dead = self._last_rx + self.limits.dead_after
+                if best is None or dead < best:
+                    best = dead
+        ping = self._next_ping
+        if ping is not None and (best is None or ping < best):
+            best = ping
+        return best
+
+    def handle_timeout(self, now: float) -> None:
+        """Act on every deadline due at *now*: an ending event, and/or a ``ping`` to send.
+
+        Args:
+            now: Monotonic seconds (calling it early, or again, does nothing harmful).
+        """
+        if not self._reading:
+            return
+        if self._handshake_deadline is not None and now >= self._handshake_deadline:
+            self._handshake_timed_out()
+            return
+        if (
+            not self._paused
+            and self._frame_deadline is not None
+            and now >= self._frame_deadline
+            and self._decoder.in_frame
+        ):
+            reason = f"a frame was begun but not finished within {self.limits.frame_timeout:g} s"
+            self._send_error(reason)
+            self._end(TimedOut("frame", reason))
+            return
+        if self._open and not self._paused and now - self._last_rx >= self.limits.dead_after:
+            # No error frame: a peer silent that long would not read it.
+            self._end(
+                TimedOut("silence", f"nothing heard for {self.limits.dead_after:g} s"),
+            )
+            return
+        if self._next_ping is not None and now >= self._next_ping:
+            self._ping_id += 1
+            self._out.append(encode_message(Ping(id=self._ping_id)))
+            self._next_ping = now + self.limits.ping_interval
+
+    def _handshake_timed_out(self) -> None:
+        """The handshake deadline passed (the subclass says what that means)."""
+        raise NotImplementedError
+
+    def _open_now(self, now: float) -> None:
+        """The handshake is done: keep-alive starts, counted from *now*."""
+        self._open = True
+        self._lines_in = True
+        self._lines_open = not (self._bye_sent or self._error_sent)
+        self._handshake_deadline = None
+        self._last_rx = now
+        self._next_ping = now + self.limits.ping_interval
+
+    # ------------------------------------------------------------------ flow control
+
+    def pause_reading(self) -> None:
+        """The caller stops feeding us for now (its queue is full): the wait is not the peer's,
+        so the slow-frame and silence deadlines stop."""
+        self._paused = True
+        self._frame_deadline = None
+
+    def resume_reading(self, now: float) -> None:
+        """The caller reads again at *now*: a frame half in gets a fresh deadline, and the time
+        we did not listen does not count as silence."""
+        self._paused = False
+        self._last_rx = now
+        if self._decoder.in_frame and self._reading:
+            self._frame_deadline = now + self.limits.frame_timeout
+
+    @property
+    def reading_paused(self) -> bool:
+        """True between :meth:`pause_reading` and :meth:`resume_reading`."""
+        return self._paused
+
+    # ------------------------------------------------------------------ ending
+
+    def fail(self, error: RemoteProtocolError) -> None:
+        """The peer broke a rule the caller checks itself (one a protocol object cannot know,
+        like the order of ``say.seq``): queue an ``error`` frame and end.
+
+        The events still unread came after the offending one, which the caller already has:
+        they are dropped (nothing after the first error is read). A peer's ``bye`` still unread
+        is overridden; any other ending stays as it was.
+
+        Args:
+            error: What the peer did wrong (its reason goes in the ``error`` frame).
+        """
+        ended = self.ended
+        events = self._events
+        unread_bye = isinstance(ended, PeerLeft) and bool(events) and events[-1] is ended
+        if ended is not None and not unread_bye:
+            return
+        self._events.clear()
+        self.ended = None
+        self._fail(error)
+
+    def _fail(self, error: RemoteProtocolError) -> None:
+        self._send_error(error.reason)
+        self._end(ProtocolFailed(error))
+
+    def _send_error(self, reason: str) -> None:
+        if not (self._error_sent or self._bye_sent):
+            self._out.append(encode_message(Error(reason=reason[:_MAX_ERROR_REASON])))
+            self._error_sent = True
+            self._lines_open = False
+
+    def _end(self, event: Ending) -> None:
+        self.ended = event
+        self._events.append(event)
+        self._stop_reading()
+
+    def _stop_reading(self) -> None:
+        self._reading = False
+        self._handshake_deadline = None
+        self._frame_deadline = None
+        self._next_ping = None
