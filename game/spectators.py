@@ -143,11 +143,11 @@ def _chat(table: Table, spectator: Spectator, text: str, now: float) -> list[Del
     if verdict is not FloodVerdict.OK:
         return [say(spectator, Kind.ERROR, flood.message(verdict))]
     shown = Shown(Kind.CHAT, text, spectator.name)
-    out = [Delivery(SPECTATORS, shown, except_=spectator)]
+    out = []
     match = table.match
     if match is None or not match.in_progress:
         out += [Delivery(Seat.HOST, shown), Delivery(Seat.GUEST, shown)]
-    return out
+    return [*out, Delivery(SPECTATORS, shown, except_=spectator)]
 
 
 def _command(table: Table, spectator: Spectator, text: str) -> list[Delivery]:

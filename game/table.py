@@ -143,8 +143,8 @@ class Table:
 
     def is_flooding(self, seat: Seat | Spectator) -> bool:
         """Whether ``seat`` (or a spectator) keeps sending chat faster than a person types (time
-        as of the last line it sent). The host program may disconnect a guest or a spectator
-        for whom this is true."""
+        as of the last line it sent). The host program may disconnect a guest for whom this is
+        true, or :meth:`unwatch` such a spectator."""
         if isinstance(seat, Spectator):
             return seat in self._gallery and self._gallery.flood(seat).is_persistent()
         return self._flood[seat].is_persistent()
