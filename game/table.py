@@ -172,8 +172,8 @@ class Table:
 
     def _reachable(self, delivery: Delivery) -> bool:
         to = delivery.to
-        if to is SPECTATORS:
-            return any(delivery.reaches(spectator) for spectator in self._gallery)
+        if to is SPECTATORS:  # somebody besides the one it is not for
+            return len(self._gallery) > (delivery.except_ in self._gallery)
         if isinstance(to, Spectator):
             return to in self._gallery
         return to is Seat.HOST or (self._guest_name is not None and self._guest_connected)
