@@ -81,12 +81,16 @@ def sits_beside(
     method: Callable[[Table, str], tuple[str, list[Delivery]]],
 ) -> Callable[[Table, str], tuple[str, list[Delivery]]]:
     """:meth:`Table.sit <game.table.Table.sit>`, with the guest's name made distinct from the
-    spectators' too (cleaned against every name first; the seat's own cleaning then leaves a
-    clean, distinct name as it is), and the spectators told who sat down."""
+    spectators' too, and the spectators told who sat down. A name that would look like a
+    spectator's is handed to the seat already renamed (``carol-2``), which its own cleaning
+    keeps; any other name is handed over as typed, so the seat names it as it always did."""
 
     def sit(table: Table, name: str) -> tuple[str, list[Delivery]]:
-        taken = [table.host_name, table.bot_name, *table.gallery.names()]
-        given, out = method(table, clean_name(name, taken=taken))
+        players = [table.host_name, table.bot_name]
+        distinct = clean_name(name, taken=[*players, *table.gallery.names()])
+        if distinct != clean_name(name, taken=players):
+            name = distinct
+        given, out = method(table, name)
         return given, [*out, *news(table)]
 
     functools.update_wrapper(sit, method)

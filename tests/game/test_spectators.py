@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
 from game.errors import SpectatorLimitError, TableFullError
@@ -13,6 +15,7 @@ from game.flood import FloodControl
 from game.gallery import SPECTATOR_LIMIT, Gallery
 from game.spectator_view import Scene
 from game.table import Table
+from game.untrusted import skeleton
 from tests.game.conftest import GUEST, HOST, lines, only_error
 
 ONLY_PLAYERS = "you are watching — only alice and bob play"
@@ -110,6 +113,21 @@ def test_a_guest_does_not_take_a_spectators_name(alone: Table) -> None:
     alone.watch("bob")
     given, out = alone.sit("b0b")  # a look-alike of the spectator's name
     assert given == "b0b-2" and lines(out, HOST) == ["b0b-2 sat down"]
+
+
+@given(st.text(max_size=40), st.lists(st.text(max_size=8), max_size=3))
+@example("e\u200b\u0301", [])  # cleaning twice would compose what cleaning once leaves apart
+@example("c\u0430rol", ["carol"])
+def test_a_guest_is_named_as_ever_unless_a_spectator_has_the_name(
+    raw: str, fans: list[str]
+) -> None:
+    plain, watched = Table("alice", rng=random.Random(0)), Table("alice", rng=random.Random(0))
+    spectators = [watched.watch(fan)[0].name for fan in fans]
+    given = watched.sit(raw)[0]
+    expected = plain.sit(raw)[0]
+    if skeleton(expected) not in {skeleton(name) for name in spectators}:
+        assert given == expected
+    assert skeleton(given) not in {skeleton(name) for name in [*spectators, "alice", "bot"]}
 
 
 def test_no_more_than_the_limit_may_watch(table: Table) -> None:
