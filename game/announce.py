@@ -8,16 +8,17 @@ guesser's view; only the result — sent once the game is over — may name the 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
-from game.delivery import Delivery, Kind, Seat, Shown
+from game.delivery import Delivery, Kind, Recipient, Seat, Shown, Spectator
 from game.match import Match, NameOf, Participant
 
 SEATS = (Seat.HOST, Seat.GUEST)
 
 
-def say(seat: Seat, kind: Kind, text: str) -> Delivery:
-    """A NOTICE / ERROR / BOARD / RESULT for ``seat``."""
-    return Delivery(seat, Shown(kind, text))
+def say(to: Recipient, kind: Kind, text: str) -> Delivery:
+    """A NOTICE / ERROR / BOARD / RESULT for ``to`` (a seat, a spectator or all of them)."""
+    return Delivery(to, Shown(kind, text))
 
 
 def moves_shown(
@@ -78,10 +79,17 @@ def duration(seconds: float) -> str:
 
 
 def who_text(
-    viewer: Seat, guest: str | None, guest_connected: bool, match: Match | None, name_of: NameOf
+    viewer: Seat | Spectator,
+    guest: str | None,
+    guest_connected: bool,
+    match: Match | None,
+    name_of: NameOf,
+    *,
+    watching: Sequence[Spectator] = (),
 ) -> str:
     """/who for ``viewer``: the host, the guest (and whether their connection dropped), and
-    the bot while it plays, one per line."""
+    the bot while it plays, one per line; then the spectators ``watching``, first come first,
+    on one line (the terminal wraps it)."""
     rows = [(name_of(Seat.HOST), "host" + " (you)" * (viewer is Seat.HOST))]
     if guest is not None:
         state = " (you)" if viewer is Seat.GUEST else ""
@@ -95,4 +103,7 @@ def who_text(
     lines = [f"  {name.ljust(width)}  {what}" for name, what in rows]
     if guest is None:
         lines.append("  (no guest yet)")
+    if watching:
+        names = ", ".join(s.name + " (you)" * (s == viewer) for s in watching)
+        lines.append(f"  watching: {names}")
     return "\n".join(["at the table:", *lines])

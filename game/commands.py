@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from game.delivery import Delivery, Seat
+from game.delivery import Delivery, Seat, Spectator
 from game.untrusted import classified_text
 
 #: The words that leave the table: ``/q``, ``/quit``, ``/exit`` (any case, see :func:`is_quit`).
@@ -72,6 +72,9 @@ class Command(Generic[T]):
             cannot flood the other screen. Commands that answer only the asker are free.
         listing: the ``/help`` rows shown instead of the usage line (``/game``: one per game),
             asked for each time, so a game registered later is listed.
+        watcher: ``watcher(target, spectator, args)`` carries it out for a spectator; ``None``
+            (the default) makes it a players' command, which a spectator is refused with
+            "you are watching — only … play". A command a spectator may use answers only them.
     """
 
     name: str
@@ -82,6 +85,7 @@ class Command(Generic[T]):
     takes_args: bool = False
     flood_limited: bool = False
     listing: Callable[[], Sequence[HelpRow]] | None = None
+    watcher: Callable[[T, Spectator, str], list[Delivery]] | None = None
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -33,3 +33,8 @@ class CommandError(GameError):
 
 class TableFullError(GameError):
     """``Table.sit`` was called while a guest is already seated."""
+
+
+class SpectatorLimitError(TableFullError):
+    """``Table.watch`` was called while as many people watch as the table lets in
+    (:data:`game.gallery.SPECTATOR_LIMIT`)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 from game import registry
 from game.commands import HelpRow, nearest
 from game.errors import CommandError
+from game.gallery import SPECTATOR_LIMIT
 from game.table_commands import COMMANDS
 from game.untrusted import quote
 
@@ -36,8 +37,25 @@ bot: alone at the table, /game plays the bot (perfect at 3×3 tic-tac-toe).
 If someone sits down meanwhile, that game carries on — they may watch with
 /board — and /game is free for the two of you once it ends."""
 
+_WATCH = f"""\
+watch: when both seats are taken, newcomers may watch ({SPECTATOR_LIMIT} at most).
+Spectators see every board and result and the players' chat, and are told
+who comes and goes; a hangman word stays hidden until the game ends.
+While a game is on, a spectator's lines go to the other spectators only,
+so nobody can coach a player; between games they reach everyone.
+Spectators may use /board, /score, /who, /help and /q; only the two
+players move or start, resign and rematch games. /who lists who watches."""
+
 #: The topics that are about the table rather than one game or command.
-_TABLE_TOPICS = {"moves": _MOVES, "move": _MOVES, "chat": _MOVES, "bot": _BOT}
+_TABLE_TOPICS = {
+    "moves": _MOVES,
+    "move": _MOVES,
+    "chat": _MOVES,
+    "bot": _BOT,
+    "watch": _WATCH,
+    "spectators": _WATCH,
+    "kibitz": _WATCH,
+}
 
 
 def _rows(rows: list[HelpRow]) -> list[str]:

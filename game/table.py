@@ -32,6 +32,11 @@ are never limited, nor are ``/help``, ``/board``, ``/score`` and ``/who`` (they 
 asker). A refused line gets a "slow down" ERROR for its author and is not delivered or carried out;
 :meth:`Table.is_flooding` turns true when a seat keeps flooding, so the host program may
 disconnect it. ``now`` is always a monotonic time supplied by the caller.
+
+Spectators (:meth:`Table.watch`) see the boards (never a hangman secret before the end), the
+results, the players' chat and who comes and goes; their own chat reaches only the other
+spectators while a game is on (:mod:`game.spectators`). With nobody watching, every method
+returns exactly what it did before spectators existed.
 """
 
 from __future__ import annotations
@@ -39,34 +44,20 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
+from game import spectators
 from game.announce import board_shown, duration, say
 from game.commands import is_quit, split_command
-from game.delivery import Delivery, Kind, Seat, Shown
-from game.errors import MoveSyntaxError, TableFullError
+from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
+from game.errors import TableFullError
 from game.flood import FloodControl, FloodVerdict
-from game.hangman import check_secret
+from game.gallery import Gallery
 from game.match import Match, Participant
 from game.play import Play
 from game.table_commands import COMMANDS, unknown_command
 from game.untrusted import classified_text, clean_name, typed_after_slash
-from game.words import shipped_words
+from game.words import checked_words, shipped_words
 
-__all__ = ["Delivery", "Kind", "Seat", "Shown", "Table", "TableFullError"]
-
-
-def _checked_words(words: Sequence[str]) -> tuple[str, ...]:
-    """The hangman word list, each word checked as a secret and normalised (lower case)."""
-    if isinstance(words, str):
-        raise ValueError("words must be a list of words, not one string")
-    if not words:
-        raise ValueError("the hangman word list is empty")
-    checked = []
-    for word in words:
-        try:
-            checked.append(check_secret(word))
-        except MoveSyntaxError as error:
-            raise ValueError(f"{word!r} is not a usable hangman word: {error}") from None
-    return tuple(checked)
+__all__ = ["Delivery", "Kind", "Seat", "Shown", "Spectator", "Table", "TableFullError"]
 
 
 class Table:
@@ -101,10 +92,11 @@ class Table:
         self._bot_name = clean_name("bot", taken=[self._host_name])
         self._guest_name: str | None = None
         self._guest_connected = False
-        self._words = None if words is None else _checked_words(words)
+        self._words = None if words is None else checked_words(words)
         self._play = Play(rng, self._word_list, self._name)
         self._flood_rules = FloodControl() if flood is None else flood.fresh()
         self._flood = {Seat.HOST: self._flood_rules.fresh(), Seat.GUEST: self._flood_rules.fresh()}
+        self._gallery = Gallery(self._flood_rules, spectators.scene(self))
 
     # -- who is here ------------------------------------------------------------------------------
     @property
@@ -142,9 +134,17 @@ class Table:
     def _match(self) -> Match | None:
         return self._play.match
 
-    def is_flooding(self, seat: Seat) -> bool:
-        """Whether ``seat`` keeps sending chat faster than a person types (time as of the last
-        line it sent). The host program may disconnect a guest for whom this is true."""
+    @property
+    def gallery(self) -> Gallery:
+        """The spectators, first come first (``len``, ``in``, iteration, ``names()``)."""
+        return self._gallery
+
+    def is_flooding(self, seat: Seat | Spectator) -> bool:
+        """Whether ``seat`` (or a spectator) keeps sending chat faster than a person types (time
+        as of the last line it sent). The host program may disconnect a guest for whom this is
+        true, or :meth:`unwatch` such a spectator."""
+        if isinstance(seat, Spectator):
+            return seat in self._gallery and self._gallery.flood(seat).is_persistent()
         return self._flood[seat].is_persistent()
 
     def forget_flood(self) -> None:
@@ -156,6 +156,7 @@ class Table:
         against them.
         """
         self._flood = {seat: self._flood_rules.fresh() for seat in Seat}
+        self._gallery.forget_flood()
 
     def _name(self, who: Participant) -> str:
         if who is None:
@@ -167,13 +168,19 @@ class Table:
     def _other(self, seat: Seat) -> Seat:
         return Seat.GUEST if seat is Seat.HOST else Seat.HOST
 
-    def _reachable(self, seat: Seat) -> bool:
-        return seat is Seat.HOST or self._guest_name is not None
+    def _reachable(self, delivery: Delivery) -> bool:
+        to = delivery.to
+        if to is SPECTATORS:  # somebody besides the one it is not for
+            return len(self._gallery) > (delivery.except_ in self._gallery)
+        if isinstance(to, Spectator):
+            return to in self._gallery
+        # A dropped guest's shows are kept for it by the host program, and resent on resume.
+        return to is Seat.HOST or self._guest_name is not None
 
     def _visible(self, deliveries: list[Delivery]) -> list[Delivery]:
-        """Drop what is addressed to an empty guest seat: nobody is there to show it to. A
-        dropped guest's shows are kept for it by the host program, and resent on resume."""
-        return [d for d in deliveries if self._reachable(d.to)]
+        """Drop what is addressed to someone nobody can read: an empty guest seat, a spectator
+        who left, a broadcast with no spectator to reach."""
+        return [d for d in deliveries if self._reachable(d)]
 
     def _spectating(self, match: Match) -> str:
         """What the guest is told when they arrive during the host's bot game (see
@@ -191,6 +198,7 @@ class Table:
         return shipped_words() if self._words is None else self._words
 
     # -- arriving and leaving ---------------------------------------------------------------------
+    @spectators.sits_beside
     def sit(self, name: str) -> tuple[str, list[Delivery]]:
         """Seat a guest.
 
@@ -230,6 +238,7 @@ class Table:
             ]
         return given, out
 
+    @spectators.told
     def drop(self, seat: Seat, grace_seconds: float) -> list[Delivery]:
         """The guest's connection was lost: keep everything, tell the host how long we wait.
 
@@ -244,6 +253,7 @@ class Table:
         )
         return [say(Seat.HOST, Kind.NOTICE, text)]
 
+    @spectators.told
     def resume(self, seat: Seat, *, caught_up: bool) -> list[Delivery]:
         """The dropped guest is back: tell the host, greet the guest.
 
@@ -263,6 +273,7 @@ class Table:
             out += board_shown(self._match, Seat.GUEST, self._name)
         return out
 
+    @spectators.told
     def leave(self, seat: Seat) -> list[Delivery]:
         """The guest left of their own accord (/q, Ctrl-D, Ctrl-C): free the seat; a game they
         were playing ends as abandoned (nobody's loss); tell the host. The host cannot leave:
@@ -271,6 +282,7 @@ class Table:
             return []
         return self._unseat(f"{self._guest_name} left the table")
 
+    @spectators.told
     def expire(self, seat: Seat, grace_seconds: float) -> list[Delivery]:
         """A dropped guest did not come back within the grace period given to :meth:`drop`:
         free the seat as :meth:`leave` does, and tell the host why."""
@@ -281,6 +293,7 @@ class Table:
             "the seat is free again"
         )
 
+    @spectators.told
     def disconnect(self, seat: Seat, reason: str) -> list[Delivery]:
         """The host program put the guest out (they kept flooding, their program broke the
         protocol): free the seat as :meth:`leave` does, and tell the host ``reason``, kept on
@@ -298,12 +311,39 @@ class Table:
         self._guest_name, self._guest_connected = None, False
         return self._visible(out)
 
-    # -- one typed line ---------------------------------------------------------------------------
-    def handle(self, seat: Seat, line: str, now: float = 0.0) -> list[Delivery]:
-        """Read one typed line from ``seat`` and return what everyone is shown.
+    # -- watching -------------------------------------------------------------------------------
+    def watch(self, name: str) -> tuple[Spectator, list[Delivery]]:
+        """Seat someone to watch (the host program decides who watches rather than plays).
 
         Args:
-            seat: who typed it.
+            name: the name asked for, cleaned like a guest's and made distinct from every name
+                at the table (a look-alike is renamed visibly, ``alice-2``).
+
+        Returns:
+            Who they are (``Spectator.name`` is the name given) and what everyone is shown:
+            their welcome ("the table is full — watching alice and bob"), the board if there
+            is a game, and "carol is watching" for the others.
+
+        Raises:
+            SpectatorLimitError: :data:`~game.gallery.SPECTATOR_LIMIT` people watch already
+                (a :class:`TableFullError` whose text is the refusal).
+        """
+        spectator, out = spectators.watch(self, name)
+        return spectator, [*self._visible(out), *spectators.news(self)]
+
+    def unwatch(self, spectator: Spectator) -> list[Delivery]:
+        """A spectator leaves (``/q``, or the host program lost their connection: a spectator
+        has no seat to keep, so there is no grace period). Tells the players and the other
+        spectators; returns nothing when ``spectator`` was not watching."""
+        return [*self._visible(spectators.unwatch(self, spectator)), *spectators.news(self)]
+
+    # -- one typed line ---------------------------------------------------------------------------
+    def handle(self, seat: Seat | Spectator, line: str, now: float = 0.0) -> list[Delivery]:
+        """Read one typed line from ``seat`` (or a spectator) and return what everyone is shown.
+
+        Args:
+            seat: who typed it: a seat, or a spectator (:mod:`game.spectators` says what their
+                lines do).
             line: the line (a trailing newline is ignored).
             now: the time the line arrived, in seconds, read by the caller from a monotonic
                 clock (e.g. ``time.monotonic()`` or the event loop's ``time()``); used for flood
@@ -311,8 +351,20 @@ class Table:
                 for callers (tests) that never send more than a few lines.
 
         Raises:
-            ValueError: ``seat`` is the guest seat and nobody sits there.
+            ValueError: ``seat`` is the guest seat and nobody sits there, or a spectator who is
+                not watching.
         """
+        if isinstance(seat, Spectator):
+            if seat not in self._gallery:
+                raise ValueError(f"{seat.name} is not watching")
+            out = spectators.line(self, seat, line, now)
+            # the answer to the typer reaches them even when the line made them leave (/q)
+            out = [d for d in out if d.to == seat or self._reachable(d)]
+        else:
+            out = self._player_line(seat, line, now)
+        return [*out, *spectators.news(self)]
+
+    def _player_line(self, seat: Seat, line: str, now: float) -> list[Delivery]:
         if seat is Seat.GUEST and self._guest_name is None:
             raise ValueError("no guest is seated")
         line = line.rstrip("\r\n")
@@ -324,7 +376,7 @@ class Table:
         if not text:
             return []
         if text.startswith("//"):
-            return self._visible(self._chat(seat, typed_after_slash(line), now))
+            return self._visible(self._said(seat, typed_after_slash(line), now))
         if text.startswith("/"):
             if seat is Seat.GUEST and is_quit(text):
                 # leaving empties the seat, so the goodbye bypasses the visibility filter
@@ -333,7 +385,12 @@ class Table:
         match = self._match
         if match is not None and match.in_progress and match.state.is_move_attempt(text):
             return self._visible(self._play.move(seat, text))
-        return self._visible(self._chat(seat, line, now))
+        return self._visible(self._said(seat, line, now))
+
+    def _said(self, seat: Seat, text: str, now: float) -> list[Delivery]:
+        """A player's chat line, for the other player and for every spectator."""
+        out = self._chat(seat, text, now)
+        return out + [Delivery(SPECTATORS, d.shown) for d in out if d.shown.kind is Kind.CHAT]
 
     def _chat(self, seat: Seat, text: str, now: float) -> list[Delivery]:
         text = text.replace("\r", " ").replace("\n", " ")  # a chat line stays one line

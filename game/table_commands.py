@@ -4,7 +4,8 @@ handler — in the order ``/help`` lists them.
 Adding a command is adding a row (and its handler) here: :meth:`Table.handle
 <game.table.Table.handle>` finds it by word, refuses arguments it does not take, charges its
 flood budget, and ``/help`` and ``/help NAME`` describe it. Games are not commands: ``/game``
-lists and starts whatever the registry holds.
+lists and starts whatever the registry holds. A row with a ``watcher`` handler also answers
+spectators (:mod:`game.spectators`); the others are for the two players only.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from typing import TYPE_CHECKING
 from game import registry
 from game.announce import say, who_text
 from game.commands import Command, CommandTable, HelpRow, nearest
-from game.delivery import Delivery, Kind, Seat
+from game.delivery import Delivery, Kind, Seat, Spectator
 from game.errors import CommandError
 from game.match import Participant
+from game.spectator_view import board_view
 from game.untrusted import quote
 
 if TYPE_CHECKING:
@@ -47,8 +49,14 @@ def _rematch(table: Table, seat: Seat, args: str) -> list[Delivery]:
     return table.play.rematch(seat, guest_seated=table.guest_name is not None)
 
 
-def _score(table: Table, seat: Seat, args: str) -> list[Delivery]:
-    return [say(seat, Kind.NOTICE, table.play.score.render())]
+def _watched_board(table: Table, spectator: Spectator, args: str) -> list[Delivery]:
+    if table.match is None:
+        return [say(spectator, Kind.ERROR, "no game yet — nothing to watch until one starts")]
+    return [Delivery(spectator, shown) for shown in board_view(table.match, table.play.name_of)]
+
+
+def _score(table: Table, who: Seat | Spectator, args: str) -> list[Delivery]:
+    return [say(who, Kind.NOTICE, table.play.score.render())]
 
 
 def _played(word: str) -> Callable[[Table, Seat, str], list[Delivery]]:
@@ -63,20 +71,23 @@ def _played(word: str) -> Callable[[Table, Seat, str], list[Delivery]]:
     return handler
 
 
-def _who(table: Table, seat: Seat, args: str) -> list[Delivery]:
+def _who(table: Table, who: Seat | Spectator, args: str) -> list[Delivery]:
     play = table.play
-    text = who_text(seat, table.guest_name, table.guest_connected, play.match, play.name_of)
-    return [say(seat, Kind.NOTICE, text)]
+    watching = list(table.gallery)
+    text = who_text(
+        who, table.guest_name, table.guest_connected, play.match, play.name_of, watching=watching
+    )
+    return [say(who, Kind.NOTICE, text)]
 
 
-def _help(table: Table, seat: Seat, args: str) -> list[Delivery]:
+def _help(table: Table, who: Seat | Spectator, args: str) -> list[Delivery]:
     # imported here: game.help builds its list from COMMANDS below
     from game.help import help_for  # noqa: PLC0415
 
     try:
-        return [say(seat, Kind.NOTICE, help_for(args))]
+        return [say(who, Kind.NOTICE, help_for(args))]
     except CommandError as error:
-        return [say(seat, Kind.ERROR, str(error))]
+        return [say(who, Kind.ERROR, str(error))]
 
 
 def _quit(table: Table, seat: Seat, args: str) -> list[Delivery]:
@@ -84,6 +95,10 @@ def _quit(table: Table, seat: Seat, args: str) -> list[Delivery]:
         text = "you are the host: /q in your terminal closes the table for everyone"
         return [say(seat, Kind.NOTICE, text)]
     return table.leave(seat)  # unreachable in practice: Table.handle answers the guest's /q
+
+
+def _stop_watching(table: Table, spectator: Spectator, args: str) -> list[Delivery]:
+    return [say(spectator, Kind.NOTICE, "you stopped watching"), *table.unwatch(spectator)]
 
 
 COMMANDS: CommandTable[Table] = CommandTable(
@@ -97,7 +112,7 @@ COMMANDS: CommandTable[Table] = CommandTable(
             flood_limited=True,
             listing=_game_rows,
         ),
-        Command("board", _board, "show the board again"),
+        Command("board", _board, "show the board again", watcher=_watched_board),
         Command("resign", _resign, "give up the game in progress", flood_limited=True),
         Command(
             "rematch",
@@ -105,7 +120,7 @@ COMMANDS: CommandTable[Table] = CommandTable(
             "the same game again; the other player moves first",
             flood_limited=True,
         ),
-        Command("score", _score, "wins and draws so far"),
+        Command("score", _score, "wins and draws so far", watcher=_score),
         Command(
             "guess",
             _played("guess"),
@@ -120,13 +135,21 @@ COMMANDS: CommandTable[Table] = CommandTable(
             usage="TEXT",
             takes_args=True,
         ),
-        Command("who", _who, "who is at the table"),
-        Command("help", _help, "this list, or more about NAME", usage="[NAME]", takes_args=True),
+        Command("who", _who, "who is at the table", watcher=_who),
+        Command(
+            "help",
+            _help,
+            "this list, or more about NAME",
+            usage="[NAME]",
+            takes_args=True,
+            watcher=_help,
+        ),
         Command(
             "q",
             _quit,
             "leave the table (also Ctrl-D or Ctrl-C)",
             aliases=("quit", "exit"),
+            watcher=_stop_watching,
         ),
     ]
 )

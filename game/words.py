@@ -12,6 +12,9 @@ import re
 from collections.abc import Sequence
 from importlib import resources
 
+from game.errors import MoveSyntaxError
+from game.hangman import check_secret
+
 _WORD = re.compile(r"[a-z]{4,}")
 
 
@@ -36,3 +39,23 @@ def pick_word(rng: random.Random, words: Sequence[str] | None = None) -> str:
     if not pool:
         raise ValueError("the word list is empty")
     return rng.choice(pool)
+
+
+def checked_words(words: Sequence[str]) -> tuple[str, ...]:
+    """A table's own hangman word list, each word checked as a secret and normalised (lower
+    case) — so a bad list is refused when the table opens, not when somebody plays.
+
+    Raises:
+        ValueError: ``words`` is one string, empty, or holds something that cannot be a secret.
+    """
+    if isinstance(words, str):
+        raise ValueError("words must be a list of words, not one string")
+    if not words:
+        raise ValueError("the hangman word list is empty")
+    checked = []
+    for word in words:
+        try:
+            checked.append(check_secret(word))
+        except MoveSyntaxError as error:
+            raise ValueError(f"{word!r} is not a usable hangman word: {error}") from None
+    return tuple(checked)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from game import registry
+from game.delivery import Recipient
 from game.table import Delivery, Kind, Seat, Table
 
 HOST, GUEST = Seat.HOST, Seat.GUEST
@@ -24,7 +25,7 @@ def lines(
     ]
 
 
-def only_error(deliveries: list[Delivery], to: Seat) -> str:
+def only_error(deliveries: list[Delivery], to: Recipient) -> str:
     """Assert the deliveries are exactly one ERROR for ``to`` and return its text."""
     assert len(deliveries) == 1, deliveries
     assert deliveries[0].to is to and deliveries[0].shown.kind is Kind.ERROR, deliveries

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game.commands import is_quit
+from game.delivery import Recipient
 from game.table import Delivery, Kind, Table
 from game.untrusted import classified_text
 from tests.game.conftest import GUEST, HOST, lines
@@ -105,7 +106,7 @@ def test_an_invisible_character_does_not_make_a_repeated_line_new() -> None:
     assert out[0].shown.kind is Kind.ERROR and "same line again" in out[0].shown.text
 
 
-def _seen(deliveries: list[Delivery]) -> list[tuple[int, str, str, str | None]]:
+def _seen(deliveries: list[Delivery]) -> list[tuple[Recipient, str, str, str | None]]:
     """What each seat is shown, chat compared as it reads (invisible characters and the
     spaces around it aside: chat is delivered as typed)."""
     return [

@@ -1,0 +1,106 @@
+"""The spectators at a table: who they are, in the order they came, and each one's flood budget.
+
+Only bookkeeping: what spectators are shown and what their lines do is
+:mod:`game.spectators`' business. A spectator is named like a guest
+(:func:`~game.untrusted.clean_name`: cleaned, and distinct from every name at the table, a
+look-alike renamed visibly) and identified by a :class:`~game.delivery.Spectator` whose number
+is never reused, so a host program holding a stale one cannot reach a newcomer with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from typing import TYPE_CHECKING
+
+from game.delivery import Spectator
+from game.errors import SpectatorLimitError
+from game.flood import FloodControl
+from game.untrusted import clean_name
+
+if TYPE_CHECKING:
+    from game.spectator_view import Scene
+
+#: How many people may watch one table at once. Each costs the host a connection, and every
+#: board is written to all of them; fifty is a full room for a game between two people.
+SPECTATOR_LIMIT = 50
+
+
+class Gallery:
+    """The spectators of one table, in the order they sat down to watch."""
+
+    def __init__(
+        self, flood_rules: FloodControl, seen: Scene, limit: int = SPECTATOR_LIMIT
+    ) -> None:
+        """An empty gallery.
+
+        Args:
+            flood_rules: the limits each spectator gets a fresh copy of
+                (:meth:`~game.flood.FloodControl.fresh`), the same as a seat's.
+            seen: the table as it is now: what spectators are shown is the news since.
+            limit: how many may watch at once.
+
+        Raises:
+            ValueError: ``limit`` is negative.
+        """
+        if limit < 0:
+            raise ValueError("the spectator limit cannot be negative")
+        self.limit = limit
+        #: The table as the spectators last saw it (:func:`game.spectators.news` moves it on).
+        self.seen = seen
+        self._flood_rules = flood_rules
+        self._floods: dict[Spectator, FloodControl] = {}
+        self._numbered = 0
+
+    def __len__(self) -> int:
+        return len(self._floods)
+
+    def __contains__(self, spectator: object) -> bool:
+        return spectator in self._floods
+
+    def __iter__(self) -> Iterator[Spectator]:
+        """The spectators, first come first."""
+        return iter(list(self._floods))
+
+    @property
+    def is_full(self) -> bool:
+        """Whether nobody else may watch now."""
+        return len(self._floods) >= self.limit
+
+    def names(self) -> list[str]:
+        """Their names, first come first."""
+        return [spectator.name for spectator in self._floods]
+
+    def add(self, name: str, *, taken: Collection[str], refusal: str) -> Spectator:
+        """Seat someone to watch.
+
+        Args:
+            name: the name they asked for (untrusted).
+            taken: the names at the table besides the spectators' (host, guest, bot).
+            refusal: the sentence to refuse with when the gallery is full.
+
+        Returns:
+            Their identity, holding the name actually given.
+
+        Raises:
+            SpectatorLimitError: ``limit`` people are watching already (``refusal``).
+        """
+        if self.is_full:
+            raise SpectatorLimitError(refusal)
+        given = clean_name(name, taken=[*taken, *self.names()], fallback="spectator")
+        self._numbered += 1
+        spectator = Spectator(self._numbered, given)
+        self._floods[spectator] = self._flood_rules.fresh()
+        return spectator
+
+    def remove(self, spectator: Spectator) -> bool:
+        """Let ``spectator`` go. Returns whether they were watching."""
+        return self._floods.pop(spectator, None) is not None
+
+    def flood(self, spectator: Spectator) -> FloodControl:
+        """``spectator``'s own flood budget (chat and commands)."""
+        return self._floods[spectator]
+
+    def forget_flood(self) -> None:
+        """A fresh flood state for every spectator (see :meth:`game.table.Table.forget_flood`)."""
+        for spectator in self._floods:
+            self._floods[spectator] = self._flood_rules.fresh()
