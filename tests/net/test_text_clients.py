@@ -9,6 +9,7 @@ from net.first_bytes import SILENCE, ClientKind, FirstBytes
 from net.messages import Hello, encode_message
 from net.telnet import IAC, TelnetFilter, escape_iac
 from net.text_lines import LineDecoder, LineTooLong, encode_lines
+from net.text_protocol import Ended, TextEvent, TextProtocol, TimedOut, TooLong, Typed
 
 WILL, WONT, DO, DONT, SB, SE, NOP = 251, 252, 253, 254, 250, 240, 241
 ECHO, NAWS, SGA = 1, 31, 3
@@ -195,3 +196,53 @@ def test_arbitrary_bytes_give_bounded_lines(data: bytes, limit: int) -> None:
 
 def test_text_goes_out_with_crlf_line_ends() -> None:
     assert encode_lines("a\nb") == b"a\r\nb\r\n"
+
+
+# ------------------------------------------------------------------------ a person's protocol
+
+
+def events_of(protocol: TextProtocol) -> list[TextEvent]:
+    out: list[TextEvent] = []
+    while (event := protocol.next_event()) is not None:
+        out.append(event)
+    return out
+
+
+def test_a_person_types_lines_and_a_last_line_without_enter_still_counts() -> None:
+    person = TextProtocol()
+    person.receive_data(b"bob\r\n/game tictactoe\n5", now=0.0)
+    assert events_of(person) == [Typed("bob"), Typed("/game tictactoe")]
+    person.receive_data(b"", now=1.0)
+    assert events_of(person) == [Typed("5"), Ended()]
+
+
+def test_a_too_long_line_is_an_event_and_the_conversation_goes_on() -> None:
+    person = TextProtocol(max_line=4)
+    person.receive_data(b"abcdefgh\nok\n", now=0.0)
+    assert events_of(person) == [TooLong(8, 4), Typed("ok")]
+
+
+def test_an_unanswered_prompt_times_out_once_and_an_answer_stops_the_clock() -> None:
+    person = TextProtocol()
+    assert person.next_deadline() is None
+    person.expect_answer(now=10.0, timeout=5.0)
+    person.handle_timeout(14.9)
+    assert events_of(person) == []
+    person.receive_data(b"bob\n", now=14.95)
+    assert person.next_deadline() is None and events_of(person) == [Typed("bob")]
+    person.expect_answer(now=20.0, timeout=5.0)
+    person.handle_timeout(25.0)
+    assert events_of(person) == [TimedOut(5.0)]
+    person.receive_data(b"late\n", now=26.0)
+    assert events_of(person) == []  # over: nothing more is read
+
+
+def test_output_is_crlf_text_and_telnet_bytes_only_for_a_telnet_client() -> None:
+    plain = TextProtocol()
+    plain.receive_data(b"hi\n", now=0.0)
+    assert plain.send("a\nb") == b"a\r\nb\r\n" and plain.data_to_send() == b""
+    negotiating = TextProtocol(telnet=True)
+    negotiating.receive_data(bytes((IAC, DO, ECHO)) + b"hi\r\n", now=0.0)
+    assert events_of(negotiating) == [Typed("hi")]
+    assert negotiating.data_to_send() == bytes((IAC, WONT, ECHO))
+    assert negotiating.telnet
