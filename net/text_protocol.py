@@ -1,0 +1,132 @@
+"""Sans-IO conversation with a person on ``nc`` or ``telnet``: typed lines in, text out.
+
+The framed protocol's counterpart for people (PROTOCOL.md, "Text clients"). Bytes go through
+the telnet filter (only for a client that opened with telnet negotiation, or negotiates later)
+and the line decoder; what comes out are events, as from the framed protocol objects:
+
+* :class:`Typed` — one line the person typed (the host reads it as a join's ``say``);
+* :class:`TooLong` — a line over the limit was skipped: tell the person, carry on;
+* :class:`Ended` — the person closed (EOF); a last line typed without Enter comes first.
+
+Out, :meth:`TextProtocol.send` turns lines of text into bytes for the client — CR LF line ends,
+0xFF doubled for telnet — and :meth:`data_to_send` hands over telnet refusals. A person gets
+:data:`PROMPT_TIMEOUT` to answer a prompt (a name, a join code): the caller says when it is
+waiting for one (:meth:`expect_answer`) and keeps the deadline (``next_deadline`` /
+``handle_timeout``); no clock is read here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, TypeAlias
+
+from net.telnet import TelnetFilter, escape_iac
+from net.text_lines import DEFAULT_MAX_LINE, LineDecoder, LineTooLong, encode_lines
+
+__all__ = ["PROMPT_TIMEOUT", "Ended", "TextEvent", "TextProtocol", "TimedOut", "TooLong", "Typed"]
+
+#: How long a person may take to answer a prompt before the connection is closed: long enough
+#: to ask someone for the join code, short enough that silent connections do not pile up.
+PROMPT_TIMEOUT: Final = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """One line the person typed (without its line end)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TooLong:
+    """A line of at least ``size`` bytes, over ``limit``, was skipped."""
+
+    size: int
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    """The person's client closed its side."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimedOut:
+    """A prompt was not answered within its deadline."""
+
+    seconds: float
+
+
+TextEvent: TypeAlias = Typed | TooLong | Ended | TimedOut
+
+
+class TextProtocol:
+    """One person's connection, in plain UTF-8 lines (and telnet, if their client speaks it)."""
+
+    def __init__(self, *, telnet: bool = False, max_line: int = DEFAULT_MAX_LINE) -> None:
+        """Start a conversation.
+
+        Args:
+            telnet: the client opened with telnet negotiation (its first byte was IAC).
+            max_line: the longest line kept, in bytes.
+        """
+        self._telnet = TelnetFilter()
+        self._telnet_seen = telnet
+        self._lines = LineDecoder(max_line)
+        self._events: list[TextEvent] = []
+        self._ended = False
+        self._deadline: float | None = None
+        self._prompt_timeout = PROMPT_TIMEOUT
+
+    @property
+    def telnet(self) -> bool:
+        """True when the client speaks telnet: only then may telnet bytes be sent to it."""
+        return self._telnet_seen or self._telnet.negotiated
+
+    def receive_data(self, data: bytes, now: float) -> None:
+        """Take the bytes that arrived at *now*; ``b""`` means the client closed its side."""
+        del now  # a line's arrival does not move the prompt deadline: only an answer does
+        if self._ended:
+            return
+        if not data:
+            last = self._lines.unfinished()
+            if last is not None:
+                self._events.append(Typed(last))
+            self._events.append(Ended())
+            self._ended = True
+            return
+        self._lines.receive_data(self._telnet.receive_data(data))
+        while (line := self._lines.next_line()) is not None:
+            if isinstance(line, LineTooLong):
+                self._events.append(TooLong(line.size, line.limit))
+            else:
+                self._deadline = None  # an answer, if a prompt was waiting for one
+                self._events.append(Typed(line))
+
+    def next_event(self) -> TextEvent | None:
+        """The next event, or None until more bytes (or a timeout) arrive."""
+        return self._events.pop(0) if self._events else None
+
+    def send(self, text: str) -> bytes:
+        """The bytes that show *text* (lines separated by ``\\n``) to the person."""
+        data = encode_lines(text)
+        return escape_iac(data) if self.telnet else data
+
+    def data_to_send(self) -> bytes:
+        """Telnet refusals owed to the client (nothing for a client that never negotiated)."""
+        return self._telnet.data_to_send()
+
+    def expect_answer(self, now: float, timeout: float = PROMPT_TIMEOUT) -> None:
+        """A prompt was just sent at *now*: the next line must come within *timeout* seconds."""
+        self._deadline, self._prompt_timeout = now + timeout, timeout
+
+    def next_deadline(self) -> float | None:
+        """When an unanswered prompt times out, or None."""
+        return None if self._ended else self._deadline
+
+    def handle_timeout(self, now: float) -> None:
+        """Past the deadline with no answer: a :class:`TimedOut` event, then nothing more."""
+        if self._deadline is not None and now >= self._deadline and not self._ended:
+            self._deadline = None
+            self._ended = True
+            self._events.append(TimedOut(self._prompt_timeout))
