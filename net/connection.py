@@ -17,9 +17,12 @@ import asyncio
 import collections
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Final, overload
 
 from net.accept_log import quiet_accept_errors
+from net.broadcast import Broadcast
+from net.doorstep import Doorstep
 from net.errors import (
     ConnectionClosed,
     HandshakeError,
@@ -47,7 +50,9 @@ from net.protocol_events import (
     TimedOut,
     Welcomed,
 )
-from net.waiting import CROWDED, Doorway
+from net.text_connection import PendingText, TextConnection, TextService, serve_text
+from net.text_link import TextLink
+from net.waiting import CROWDED, Doorway, Waiter
 
 __all__ = [
     "CONNECTION_LOST",
@@ -57,7 +62,10 @@ __all__ = [
     "HandshakeError",
     "Limits",
     "PendingConnection",
+    "PendingText",
     "Refused",
+    "TextConnection",
+    "TextService",
     "connect",
     "serve",
 ]
@@ -74,7 +82,10 @@ class Connection:
         peer_hello: On the host side, the join's hello (None on the join side).
         welcome: On the join side, the host's welcome (None on the host side).
         peer: The peer's (address, port).
+        kind: ``"framed"`` (a person on nc/telnet has a ``TextConnection``, ``"text"``).
     """
+
+    kind: Final = "framed"
 
     def __init__(
         self,
@@ -139,6 +150,19 @@ class Connection:
                 f"this side sends {self._sends.TYPE} messages, not {type(message).__name__}"
             )
         self._link.write(message)
+
+    def send_broadcast(self, broadcast: Broadcast) -> None:
+        """Send a show encoded once for many connections (one write, bounded as
+        :meth:`send_nowait`; no ``show.seq``).
+
+        Raises:
+            ConnectionClosed: The connection is over, or the peer stopped reading.
+            LocalProtocolError: Not the host side, or too large for one frame.
+        """
+        if self._sends is not Show:
+            raise LocalProtocolError("only the host side sends a broadcast show")
+        link = self._link
+        link.write_encoded(broadcast.framed(link.limits.max_frame))
 
     async def recv(self) -> Say | Show:
         """Wait for the next message from the peer.
@@ -205,7 +229,10 @@ class PendingConnection:
     Attributes:
         hello: The join's hello (name, and code/token if given).
         peer: The join's (address, port).
+        kind: ``"framed"`` (a person on nc/telnet is a ``PendingText``, ``"text"``).
     """
+
+    kind: Final = "framed"
 
     def __init__(self, link: Link, hello: Hello) -> None:
         """Wrap a link whose hello was accepted by net (done by :func:`serve`)."""
@@ -341,33 +368,65 @@ async def _connect_once(
     return Connection(link, welcome=event.welcome)
 
 
+@overload
 async def serve(
     on_connect: Callable[[PendingConnection], Awaitable[None]],
     host: str,
     port: int,
     *,
+    limits: Limits = ...,
+    text: None = None,
+) -> asyncio.Server: ...
+
+
+@overload
+async def serve(
+    on_connect: Callable[[PendingConnection | PendingText], Awaitable[None]],
+    host: str,
+    port: int,
+    *,
+    limits: Limits = ...,
+    text: TextService,
+) -> asyncio.Server: ...
+
+
+async def serve(
+    on_connect: Callable[[Any], Awaitable[None]],
+    host: str,
+    port: int,
+    *,
     limits: Limits = DEFAULT_LIMITS,
+    text: TextService | None = None,
 ) -> asyncio.Server:
-    """Listen for joins; call *on_connect* for every well-formed hello of our version.
+    """Listen for joins (and, with *text*, people on nc/telnet); call *on_connect* for each.
 
     Each connection is handled in its own task: the hello must arrive within
     ``hello_timeout``; a wrong protocol or version is refused here (code ``version``), a
     malformed hello too (code ``bad-hello``), and garbage gets an ``error`` frame. Any exception
     from one connection, *on_connect* included, is logged (logger ``"net"``) and contained.
 
+    With *text*, the first bytes tell a join (0x00) from a person (anything else, or half a
+    second of silence: :mod:`net.doorstep`); a person is greeted and asked their name (and the
+    join code) as *text* says, then *on_connect* gets a :class:`PendingText` — the same
+    ``hello``/``peer``/``accept``/``refuse`` as a :class:`PendingConnection` (``kind`` tells
+    them apart) — and an accepted person is a :class:`TextConnection`.
+
     Connections that have not said hello yet are capped (``max_pending``, and
     ``max_pending_per_address``): past the cap the one waiting longest gets an ``error`` frame
-    (:data:`CROWDED`) and is closed at once. And since a process out of file descriptors makes
-    asyncio log a failed accept() a hundred times a second, this installs
-    :func:`net.accept_log.quiet_accept_errors` (one line a minute) on the ``"asyncio"`` logger.
+    (:data:`CROWDED`) and is closed at once. With *text*, connections not yet told apart and
+    people still at their prompts count too (a person is told the same sentence). And since a
+    process out of file descriptors makes asyncio log a failed accept() a hundred times a
+    second, this installs :func:`net.accept_log.quiet_accept_errors` (one line a minute) on the
+    ``"asyncio"`` logger.
 
     Args:
-        on_connect: Called with a :class:`PendingConnection`; it should ``accept`` or
-            ``refuse`` it, and may keep using the connection for as long as it likes. If it
-            returns without answering, the join gets an ``error`` frame.
+        on_connect: Called with a :class:`PendingConnection` (or :class:`PendingText`); it
+            should ``accept`` or ``refuse`` it, and may keep using the connection for as long
+            as it likes. If it returns without answering, the peer gets an error.
         host: Address to bind (``"127.0.0.1"``, ``"0.0.0.0"``, ``"::"``, …).
         port: TCP port; 0 picks a free one (read ``server.sockets[0].getsockname()[1]``).
         limits: Deadlines and sizes for every connection.
+        text: Serve people on nc/telnet too, as this says; None: joins only.
 
     Returns:
         The listening server (SO_REUSEADDR set, so a restarted host can rebind at once).
@@ -378,35 +437,85 @@ async def serve(
     loop = asyncio.get_running_loop()
     handlers: set[asyncio.Task[None]] = set()
     notices = _NoticeLimiter()
-    doorway: Doorway[Link] = Doorway(limits.max_pending, limits.max_pending_per_address)
+    doorway: Doorway[Waiter] = Doorway(limits.max_pending, limits.max_pending_per_address)
     quiet_accept_errors()
+
+    def run(work: Coroutine[Any, Any, None]) -> None:
+        task = loop.create_task(work)
+        handlers.add(task)
+        task.add_done_callback(handlers.discard)
 
     def make_link() -> Link:
         link = _ServerLink(limits, doorway)
-        task = loop.create_task(_handle(link, on_connect, notices, doorway))
-        handlers.add(task)
-        task.add_done_callback(handlers.discard)
+        run(_handle(link, on_connect, notices, doorway))
         return link
 
+    def make_doorstep() -> Doorstep:
+        def framed(doorstep: Doorstep) -> Link:
+            return _ServerLink(limits, doorway, opened=doorstep.opened, ticket=doorstep)
+
+        doorstep = Doorstep(limits, doorway, framed)
+        assert text is not None
+        run(_handle_doorstep(doorstep, on_connect, notices, doorway, text))
+        return doorstep
+
     # The handler tasks stay reachable through this factory, which the server holds.
-    return await loop.create_server(make_link, host, port, reuse_address=True)
+    if text is None:
+        return await loop.create_server(make_link, host, port, reuse_address=True)
+    return await loop.create_server(make_doorstep, host, port, reuse_address=True)
 
 
 class _ServerLink(Link):
     """A link created by ``serve``: it waits in the doorway until it says hello, and its
     handler task waits until the socket is attached."""
 
-    def __init__(self, limits: Limits, doorway: Doorway[Link]) -> None:
-        # The hello deadline counts from now: the server creates a link as it accepts.
-        super().__init__(HostProtocol(limits, asyncio.get_running_loop().time()))
+    def __init__(
+        self,
+        limits: Limits,
+        doorway: Doorway[Waiter],
+        *,
+        opened: float | None = None,
+        ticket: Waiter | None = None,
+    ) -> None:
+        # The hello deadline counts from the accept: now, or when the doorstep accepted it.
+        loop = asyncio.get_running_loop()
+        super().__init__(HostProtocol(limits, loop.time() if opened is None else opened))
         self.made: asyncio.Future[None] = self.loop.create_future()
         self._doorway = doorway
+        #: Its place in the waiting room: itself, or the doorstep that handed it over (which
+        #: entered the room when the connection was accepted).
+        self.ticket: Waiter = self if ticket is None else ticket
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
-        # At once, not in the handler task: a flood must not get a loop step ahead of the cap.
-        self._doorway.enter(self, self.loop.time())
+        if self.ticket is self:
+            # At once, not in the handler task: a flood must not get a loop step ahead of
+            # the cap.
+            self._doorway.enter(self, self.loop.time())
         self.made.set_result(None)
+
+
+async def _handle_doorstep(
+    doorstep: Doorstep,
+    on_connect: Callable[[Any], Awaitable[None]],
+    notices: _NoticeLimiter,
+    doorway: Doorway[Waiter],
+    text: TextService,
+) -> None:
+    """Wait until the doorstep knows what the connection is, then serve it as that."""
+    try:
+        link = await doorstep.switched
+    except asyncio.CancelledError:
+        doorstep.abort()
+        doorway.leave(doorstep)
+        raise
+    if link is None:
+        doorway.leave(doorstep)
+    elif isinstance(link, TextLink):
+        await serve_text(link, on_connect, text, lambda: doorway.leave(doorstep))
+    else:
+        assert isinstance(link, _ServerLink)
+        await _handle(link, on_connect, notices, doorway)
 
 
 class _NoticeLimiter:
@@ -439,9 +548,9 @@ class _NoticeLimiter:
 
 async def _handle(
     link: _ServerLink,
-    on_connect: Callable[[PendingConnection], Awaitable[None]],
+    on_connect: Callable[[Any], Awaitable[None]],
     notices: _NoticeLimiter,
-    doorway: Doorway[Link],
+    doorway: Doorway[Waiter],
 ) -> None:
     """Run one incoming connection: handshake, then hand it to *on_connect*; contain failures."""
     pending: PendingConnection | None = None
@@ -450,7 +559,7 @@ async def _handle(
         try:
             hello = await _read_hello(link, notices)
         finally:
-            doorway.leave(link)
+            doorway.leave(link.ticket)
         if hello is None:
             return
         pending = PendingConnection(link, hello)

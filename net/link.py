@@ -329,6 +329,25 @@ class Link(SocketLink):
         if not line:
             self._arm()  # a welcome starts the keep-alive; a bye stops the pings
 
+    def write_encoded(self, frame: bytes) -> None:
+        """Send one line frame encoded once for many links (:mod:`net.broadcast`).
+
+        The protocol object is not asked to encode it, so the checks it would make are made
+        here: the connection is open and our bye not sent.
+
+        Raises:
+            ConnectionClosed: The link is over, or the peer has stopped reading (dropped now).
+            LocalProtocolError: The handshake is not done yet.
+        """
+        if self.closed is not None:
+            raise self.closed
+        protocol = self.protocol
+        if protocol.bye_sent:
+            raise ConnectionClosed("left", cause="closed")
+        if not protocol.is_open:
+            raise LocalProtocolError("a show may only be sent after the welcome")
+        self._write_frame(frame)
+
     # ------------------------------------------------------------------ ending
 
     def _ended(self) -> None:

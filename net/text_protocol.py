@@ -17,6 +17,7 @@ waiting for one (:meth:`expect_answer`) and keeps the deadline (``next_deadline`
 
 from __future__ import annotations
 
+import collections
 from dataclasses import dataclass
 from typing import Final, TypeAlias
 
@@ -73,7 +74,8 @@ class TextProtocol:
         self._telnet = TelnetFilter()
         self._telnet_seen = telnet
         self._lines = LineDecoder(max_line)
-        self._events: list[TextEvent] = []
+        # A deque: one read of newlines alone can queue tens of thousands of (empty) lines.
+        self._events: collections.deque[TextEvent] = collections.deque()
         self._ended = False
         self._deadline: float | None = None
         self._prompt_timeout = PROMPT_TIMEOUT
@@ -105,7 +107,12 @@ class TextProtocol:
 
     def next_event(self) -> TextEvent | None:
         """The next event, or None until more bytes (or a timeout) arrive."""
-        return self._events.pop(0) if self._events else None
+        return self._events.popleft() if self._events else None
+
+    @property
+    def pending_events(self) -> int:
+        """How many events wait unread (the caller stops reading the socket past a bound)."""
+        return len(self._events)
 
     def send(self, text: str) -> bytes:
         """The bytes that show *text* (lines separated by ``\\n``) to the person."""

@@ -1,0 +1,296 @@
+"""A person on ``nc`` or ``telnet``, as the host program sees them: the same shapes as a join.
+
+After the doorstep (:mod:`net.doorstep`) has taken a connection for a person, :func:`serve_text`
+greets them — the host's greeting, their name (asked again, with the reason, when it breaks
+the name rule; at most :data:`NAME_TRIES` times), the join code when the table has one — and
+calls the host's ``on_connect`` with a :class:`PendingText`. It duck-types
+:class:`net.connection.PendingConnection` (``hello``, ``peer``, ``accept``, ``refuse``), and
+its accepted :class:`TextConnection` duck-types :class:`net.connection.Connection`: ``recv``
+returns ``Say`` lines numbered 1, 2, 3…, ``send`` takes ``Show`` and the
+:class:`TextService`'s ``render`` makes it text. The program need not know which kind it holds
+(``kind`` says, for who wants to).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Final
+
+from net.broadcast import Broadcast
+from net.errors import ConnectionClosed, LocalProtocolError, RemoteProtocolError
+from net.messages import BYE_CODES, MAX_SECRET, Hello, Refuse, Say, Show, Welcome, validate_name
+from net.text_link import TextLink, too_long
+from net.text_protocol import PROMPT_TIMEOUT, Typed
+
+__all__ = ["NAME_PROMPT", "NAME_TRIES", "PendingText", "TextConnection", "TextService"]
+
+log = logging.getLogger("net")
+
+#: How many names a person may try before the connection is closed.
+NAME_TRIES: Final = 3
+#: Asked again after a name that cannot be used (the reason comes on the line before).
+NAME_PROMPT: Final = "what is your name?"
+
+
+@dataclass(frozen=True)
+class TextService:
+    """What the host program tells net about serving people on ``nc``/``telnet``.
+
+    Attributes:
+        greeting: The first thing a person reads, ending with the question for their name
+            (called per connection: the table's name or state may change).
+        needs_code: Whether to ask for the join code.
+        code_prompt: The question for the join code.
+        render: How a show reads as text (lines separated by ``\\n``; nothing that drives a
+            terminal: net sends it as it is, apart from the line ends).
+        prompt_timeout: Seconds a person has to answer each prompt.
+    """
+
+    greeting: Callable[[], str]
+    needs_code: bool
+    code_prompt: str
+    render: Callable[[Show], str]
+    prompt_timeout: float = PROMPT_TIMEOUT
+
+
+class TextConnection:
+    """A seated person: ``recv`` their lines as ``Say``, ``send`` them ``Show`` as text.
+
+    Attributes:
+        version: 1 (a person has no catch-up: ``show.seq`` is never used).
+        kind: ``"text"``.
+        peer: The person's (address, port).
+        peer_hello: The hello made from their answers.
+        welcome: None (as on a framed host-side connection).
+    """
+
+    version: Final = 1
+    kind: Final = "text"
+
+    def __init__(self, link: TextLink, service: TextService, hello: Hello) -> None:
+        """Wrap a link whose person was greeted and accepted (done by ``PendingText.accept``)."""
+        self._link = link
+        self._render = service.render
+        self.peer = link.peer
+        self.peer_hello = hello
+        self.welcome: Welcome | None = None
+        self._seq = 0
+
+    @property
+    def closed(self) -> ConnectionClosed | None:
+        """How the connection ended, or None while it is open."""
+        return self._link.closed
+
+    async def send(self, message: Show) -> None:
+        """Show *message* to the person, waiting while their client is behind.
+
+        Raises:
+            ConnectionClosed: The connection is over, or the client stopped reading.
+            LocalProtocolError: Not a ``Show``.
+        """
+        self.send_nowait(message)
+        link = self._link
+        if link.writing_paused:
+            await link.drain()
+
+    def send_nowait(self, message: Show) -> None:
+        """Show *message* now; a client more than ``max_send_buffer`` behind is dropped.
+
+        Raises:
+            ConnectionClosed: The connection is over, or the client stopped reading.
+            LocalProtocolError: Not a ``Show``.
+        """
+        if not isinstance(message, Show):
+            raise LocalProtocolError(f"this side sends show messages, not {type(message).__name__}")
+        self._link.write_text(self._render(message))
+
+    def send_broadcast(self, broadcast: Broadcast) -> None:
+        """Show a broadcast's text, rendered once for every person who gets it.
+
+        Raises:
+            ConnectionClosed: The connection is over, or the client stopped reading.
+        """
+        self._link.write_bytes(broadcast.text(self._render))
+
+    async def recv(self) -> Say:
+        """The next line the person typed, as ``Say(seq=n, text=line)`` (n = 1, 2, 3, …).
+
+        Empty lines are skipped; a too-long line is answered on this connection and skipped.
+
+        Raises:
+            ConnectionClosed: ``cause == "left"`` when the person closed their client.
+        """
+        link = self._link
+        while True:
+            event = await link.next_event()
+            if isinstance(event, Typed):
+                if not event.text.strip():
+                    continue
+                self._seq += 1
+                return Say(seq=self._seq, text=event.text)
+            try:
+                link.write_text(too_long(event))
+            except ConnectionClosed:
+                continue  # the next read reports it
+
+    def fail(self, error: RemoteProtocolError) -> None:
+        """Tell the person *error*'s reason and close (the next recv raises, cause "error")."""
+        self._link.say_last(f"! {error.reason}", f"protocol error: {error.reason}", cause="error")
+
+    def end_sending(self, reason: str = "left", *, code: str | None = None) -> None:
+        """Show *reason* as a last line and half-close, but keep receiving until they close."""
+        _check_code(code)
+        link = self._link
+        if link.closed is None:
+            try:
+                link.write_text(self._render(Show(kind="notice", text=reason)))
+            except ConnectionClosed:
+                return
+            link.half_close()
+
+    async def close(self, reason: str = "left", *, code: str | None = None) -> None:
+        """Show *reason* as a last line and close. Idempotent; within ``close_timeout``.
+
+        Args:
+            reason: For the person, e.g. "alice left".
+            code: One of :data:`~net.messages.BYE_CODES` (a person reads only the reason).
+        """
+        _check_code(code)
+        self._link.say_last(self._render(Show(kind="notice", text=reason)), reason or "left")
+        await self._link.wait_closed()
+
+
+def _check_code(code: str | None) -> None:
+    if code is not None and code not in BYE_CODES:
+        raise LocalProtocolError(f"bye.code must be one of {', '.join(sorted(BYE_CODES))}")
+
+
+class PendingText:
+    """A greeted person: accept them (a :class:`TextConnection`) or refuse them.
+
+    Attributes:
+        hello: Their name and join code as a hello (``version`` 1, no token).
+        peer: Their (address, port).
+        kind: ``"text"``.
+        answered: True once accepted or refused.
+    """
+
+    kind: Final = "text"
+
+    def __init__(self, link: TextLink, hello: Hello, service: TextService) -> None:
+        """Wrap a greeted link (done by :func:`serve_text`)."""
+        self._link = link
+        self._service = service
+        self.hello = hello
+        self.peer = link.peer
+        self.answered = False
+
+    async def accept(self, welcome: Welcome) -> TextConnection:
+        """Tell the person where they sit and return the open connection.
+
+        Args:
+            welcome: As for a join; its ``name`` (the seat name given) and ``host`` are shown.
+
+        Raises:
+            ConnectionClosed: The person went away meanwhile.
+            RuntimeError: Already accepted or refused.
+        """
+        self._answer()
+        link = self._link
+        watching = bool(getattr(welcome, "watching", False))
+        where = (
+            f"you are watching {welcome.host}'s table as {welcome.name}"
+            if watching
+            else f"you joined {welcome.host}'s table as {welcome.name}"
+        )
+        text = f"{where} — /help lists the commands, /q leaves"
+        link.write_text(self._service.render(Show(kind="notice", text=text)))
+        connection = TextConnection(link, self._service, self.hello)
+        await link.drain()
+        return connection
+
+    async def refuse(self, reason: str, code: str) -> None:
+        """Show the person *reason* and close (bounded by ``close_timeout``).
+
+        Raises:
+            LocalProtocolError: ``reason`` empty or ``code`` unknown.
+            RuntimeError: Already accepted or refused.
+        """
+        Refuse(reason=reason, code=code)  # the same checks as for a join
+        self._answer()
+        log.info("refusing %s:%d (%s): %s", *self.peer, code, reason)
+        self._link.say_last(self._service.render(Show(kind="error", text=reason)), "refused")
+        await self._link.wait_closed()
+
+    def _answer(self) -> None:
+        if self.answered:
+            raise RuntimeError("this connection was already accepted or refused")
+        self.answered = True
+
+
+async def greet(link: TextLink, service: TextService) -> Hello:
+    """Ask the person their name (and the join code): their answers as a hello.
+
+    Raises:
+        ConnectionClosed: They left, did not answer in time, or gave no usable name in
+            :data:`NAME_TRIES` tries (they were told why).
+    """
+    timeout = service.prompt_timeout
+    prompt = service.greeting()
+    for attempt in range(1, NAME_TRIES + 1):
+        name = (await link.ask(prompt, timeout)).strip()
+        try:
+            validate_name("your name", name)
+            break
+        except LocalProtocolError as exc:
+            if attempt == NAME_TRIES:
+                link.say_last(f"! {exc.reason} — goodbye", "no usable name")
+                assert link.closed is not None
+                raise link.closed from None
+            prompt = f"! {exc.reason}\n{NAME_PROMPT}"
+    code: str | None = None
+    if service.needs_code:
+        code = (await link.ask(service.code_prompt, timeout)).strip()[:MAX_SECRET] or None
+    return Hello(name=name, code=code, version=1)
+
+
+async def serve_text(
+    link: TextLink,
+    on_connect: Callable[[PendingText], Awaitable[None]],
+    service: TextService,
+    greeted: Callable[[], None],
+) -> None:
+    """Run one person's connection: greet, then hand it to *on_connect*; contain failures.
+
+    Args:
+        link: The person's link, just switched to by the doorstep.
+        on_connect: The host program's, as for a join.
+        service: The host program's text service.
+        greeted: Called once the prompts are over, answered or not (the connection then
+            leaves the waiting room).
+    """
+    try:
+        try:
+            hello = await greet(link, service)
+        finally:
+            greeted()
+        pending = PendingText(link, hello, service)
+        await on_connect(pending)
+        if not pending.answered:
+            log.warning("on_connect neither accepted nor refused %s:%d", *link.peer)
+            link.say_last("! the host did not answer", "not answered")
+            await link.wait_closed()
+    except ConnectionClosed as exc:
+        log.info("text connection from %s:%d ended: %s", *link.peer, exc)
+        await link.wait_closed()
+    except Exception:
+        # A bug in on_connect (or here) ends this connection only; the server keeps serving.
+        log.exception("error while serving %s:%d", *link.peer)
+        link.say_last("! internal error on the host", "internal error")
+        await link.wait_closed()
+    except asyncio.CancelledError:
+        link.abort("server shutting down")
+        raise

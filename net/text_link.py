@@ -1,0 +1,243 @@
+"""One person's TCP connection (``nc``, ``telnet``): the thin asyncio adapter over
+:class:`net.text_protocol.TextProtocol`, as :class:`net.link.Link` is over the framed protocol.
+
+What is left here is I/O, and it is the framed link's I/O (its base class,
+:class:`net.socket_link.SocketLink`): the same small receive buffer, the same bounded send
+buffer (a person whose client stops reading is dropped), the same half-close and bounded
+close. On top:
+
+* bytes go straight into the protocol object; a reader waiting in :meth:`TextLink.next_event`
+  wakes one loop step later, and cancelling it loses nothing;
+* reading stops while 64 lines wait unread (TCP then holds the person back);
+* one timer, for an unanswered prompt (:meth:`TextLink.ask`);
+* the client's EOF is the person leaving (``nc``'s Ctrl-D, or Ctrl-C which closes it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Final
+
+from net.errors import Cause, ConnectionClosed
+from net.limits import Limits
+from net.socket_link import SocketLink
+from net.text_protocol import PROMPT_TIMEOUT, Ended, TextProtocol, TimedOut, TooLong, Typed
+
+__all__ = ["LEFT", "TextLink"]
+
+log = logging.getLogger("net")
+
+#: What our own side's ConnectionClosed says when the person closed their client.
+LEFT: Final = "left"
+_INBOX_HIGH: Final = 64
+_INBOX_LOW: Final = 16
+
+
+class TextLink(SocketLink):
+    """The asyncio protocol for one person's connection (see the module docstring).
+
+    Attributes:
+        protocol: The sans-IO conversation it drives.
+        limits: The same limits as a framed connection's (send buffer, close timeout).
+        peer: The person's (address, port).
+        closed: How the link ended, once it has.
+    """
+
+    def __init__(self, limits: Limits, *, telnet: bool = False) -> None:
+        """Create an unconnected link.
+
+        Args:
+            limits: Send-buffer bound, close timeout and the rest.
+            telnet: The client opened with telnet negotiation (IAC).
+        """
+        super().__init__(limits)
+        self.protocol = TextProtocol(telnet=telnet)
+        self._waiter: asyncio.Future[None] | None = None
+        self._reading_paused = False
+        self._timer: asyncio.TimerHandle | None = None
+
+    # ------------------------------------------------------------------ asyncio callbacks
+
+    def _frame_remaining(self) -> int:
+        return 0  # lines are bounded by the decoder: nothing to grow the buffer for
+
+    def data_received(self, data: bytes) -> None:
+        """Feed the conversation; send any telnet refusals; wake the reader."""
+        if self.closed is not None:
+            return
+        try:
+            self.protocol.receive_data(data, self.loop.time())
+            self._after_protocol()
+        except Exception:  # never let a bug escape into the event loop's transport code
+            log.exception("internal error handling text from %s:%d", *self.peer)
+            self.abort("internal error")
+
+    def eof_received(self) -> bool:
+        """The person closed their client: that is leaving (a last unfinished line is kept)."""
+        self.protocol.receive_data(b"", self.loop.time())
+        self._after_protocol()
+        # Recorded now, before the transport reports the socket lost: lines typed before it
+        # are still read (next_event), then this.
+        self._finish(ConnectionClosed(LEFT, cause="left"))
+        return False  # let the transport close our side too
+
+    def _after_protocol(self) -> None:
+        protocol = self.protocol
+        replies = protocol.data_to_send()
+        if replies and self.closed is None:
+            with contextlib.suppress(ConnectionClosed):
+                self._write_frame(replies)
+        pending = protocol.pending_events
+        if pending:
+            waiter = self._waiter
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
+            if pending >= _INBOX_HIGH and not self._reading_paused and self.transport:
+                self._reading_paused = True
+                self.transport.pause_reading()
+        self._arm()
+
+    def _arm(self) -> None:
+        self._cancel(self._timer)
+        self._timer = None
+        deadline = self.protocol.next_deadline()
+        if deadline is not None and self.closed is None:
+            self._timer = self.loop.call_at(deadline, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        if self.closed is None:
+            self.protocol.handle_timeout(self.loop.time())
+            self._after_protocol()
+
+    # ------------------------------------------------------------------ receiving
+
+    async def next_event(self) -> Typed | TooLong:
+        """The next line the person typed (or a too-long one skipped), waiting if needed.
+
+        Raises:
+            ConnectionClosed: The person left (cause ``"left"``), a prompt went unanswered
+                (``"lost"``), or the link ended otherwise; lines typed before are returned first.
+            RuntimeError: Another coroutine is already waiting on this link.
+        """
+        protocol = self.protocol
+        while True:
+            event = protocol.next_event()
+            if event is None:
+                if self.closed is not None:
+                    raise self.closed
+                if self._waiter is not None:
+                    raise RuntimeError("recv() is already being awaited on this connection")
+                self._waiter = self.loop.create_future()
+                try:
+                    await self._waiter
+                finally:
+                    self._waiter = None
+                continue
+            if self._reading_paused and protocol.pending_events <= _INBOX_LOW:
+                self._reading_paused = False
+                if self.transport is not None and self.closed is None:
+                    self.transport.resume_reading()
+            if isinstance(event, Typed | TooLong):
+                return event
+            if isinstance(event, Ended):
+                self._finish(ConnectionClosed(LEFT, cause="left"))
+            elif isinstance(event, TimedOut):
+                reason = f"no answer within {event.seconds:g} s"
+                self.write_text(f"! {reason} — goodbye")
+                self._finish(ConnectionClosed(reason, cause="lost"))
+                self._shutdown()
+            assert self.closed is not None
+            raise self.closed
+
+    async def ask(self, prompt: str, timeout: float = PROMPT_TIMEOUT) -> str:
+        """Show *prompt* and return the next line typed within *timeout* seconds.
+
+        A too-long answer is told and skipped (the deadline keeps running).
+
+        Raises:
+            ConnectionClosed: The person left, did not answer in time, or the link ended.
+        """
+        self.write_text(prompt)
+        self.protocol.expect_answer(self.loop.time(), timeout)
+        self._arm()
+        while True:
+            event = await self.next_event()
+            if isinstance(event, Typed):
+                return event.text
+            self.write_text(too_long(event))
+
+    # ------------------------------------------------------------------ sending
+
+    def write_text(self, text: str) -> None:
+        """Send *text* (lines separated by ``\\n``) as CR LF lines, escaped for telnet.
+
+        Raises:
+            ConnectionClosed: The link is over, or the person's client stopped reading.
+        """
+        if self.closed is not None:
+            raise self.closed
+        self._write_frame(self.protocol.send(text))
+
+    def write_bytes(self, data: bytes) -> None:
+        """Send bytes already encoded for a person (see :mod:`net.broadcast`).
+
+        Raises:
+            ConnectionClosed: The link is over, or the person's client stopped reading.
+        """
+        if self.closed is not None:
+            raise self.closed
+        self._write_frame(data)
+
+    # ------------------------------------------------------------------ ending
+
+    def _ended(self) -> None:
+        self._cancel(self._timer)
+        self._timer = None
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def say_last(self, text: str, reason: str, *, cause: Cause = "closed") -> None:
+        """Send a last line (if still possible), end the link and start closing it.
+
+        Args:
+            text: The last thing the person reads.
+            reason: What our own side's ConnectionClosed says.
+            cause: Its ``cause``.
+        """
+        if self.closed is None:
+            with contextlib.suppress(ConnectionClosed):
+                self.write_text(text)
+            self._finish(ConnectionClosed(reason, cause=cause))
+        self._shutdown()
+
+    def half_close(self) -> None:
+        """Stop sending (after what is queued) but keep reading until the person closes."""
+        transport = self.transport
+        if transport is not None and transport.can_write_eof() and not transport.is_closing():
+            with contextlib.suppress(OSError, RuntimeError):
+                transport.write_eof()
+
+    def turn_away(self, reason: str) -> None:
+        """Tell the person *reason* and close at once (the waiting room is full).
+
+        Like the framed link's: no wait for the person, the descriptor is free at once.
+        """
+        if self.closed is None:
+            with contextlib.suppress(ConnectionClosed):
+                self.write_text(f"! {reason}")
+            self._finish(ConnectionClosed(reason, cause="closed"))
+        transport = self.transport
+        if transport is not None and not transport.is_closing():
+            if transport.get_write_buffer_size():
+                transport.abort()
+            else:
+                transport.close()
+
+
+def too_long(event: TooLong) -> str:
+    """What a person is told when a line of theirs was too long to keep."""
+    return f"! that line was too long ({event.size} bytes, at most {event.limit}) and was not sent"
