@@ -1,0 +1,374 @@
+"""People on nc/telnet served on the same port as joins (issue 11 §1), over real sockets.
+
+A raw socket on 127.0.0.1 plays the person: it reads the banner, answers the prompts and types
+lines with every line end a client sends, and keeps every byte it received.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import pytest
+
+from net.broadcast import Broadcast
+from net.connection import (
+    CROWDED,
+    ConnectionClosed,
+    PendingText,
+    TextConnection,
+    connect,
+)
+from net.errors import RemoteProtocolError
+from net.messages import Hello, Say, Show
+
+from .harness import LOAD_MARGIN, STEADY, WAIT, run
+from .text_people import (
+    CODE_PROMPT,
+    GREETING,
+    Person,
+    close_quietly,
+    next_of,
+    pending_of,
+    service,
+    short_prompts,
+    start_text_host,
+)
+
+IAC, WILL, WONT, DO, DONT = 255, 251, 252, 253, 254
+ECHO, SGA = 1, 3
+
+
+async def seated(port: int, name: str = "bob") -> Person:
+    person = await Person.connect(port)
+    await person.sit_down(name)
+    return person
+
+
+def test_a_person_is_greeted_asked_again_with_the_reason_and_asked_the_code() -> None:
+    async def main() -> None:
+        host = await start_text_host(service(needs_code=True))
+        person = await Person.connect(host.port)
+        try:
+            # Silent at first, as a person waiting for a prompt is: the banner comes anyway.
+            assert await person.line() == GREETING
+            person.type(b"<bob>\r\n")
+            assert await person.line() == (
+                "! your name must not contain < or > (they would make it look like a chat line)"
+            )
+            assert await person.line() == "what is your name?"
+            person.type(b"  bob \n")
+            assert await person.line() == CODE_PROMPT
+            person.type(b"s3cret\r\x00")
+            pending = await pending_of(host.pendings)
+            assert isinstance(pending, PendingText) and pending.kind == "text"
+            assert pending.hello == Hello(name="bob", code="s3cret", version=1)
+            assert pending.peer[0] == "127.0.0.1"
+            assert await person.line() == (
+                "* you joined ann's table as bob — /help lists the commands, /q leaves"
+            )
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
+
+
+def test_three_unusable_names_end_the_connection_with_the_reason() -> None:
+    async def main() -> None:
+        host = await start_text_host()
+        person = await Person.connect(host.port)
+        try:
+            person.type(b"\r\n")  # a first byte: no waiting for the silence
+            assert await person.line() == GREETING
+            assert await person.line() == "! your name must not be empty"
+            assert await person.line() == "what is your name?"
+            person.type(b"x" * 40 + b"\r\n")
+            assert (await person.line()).startswith("! your name must be at most 32 characters")
+            assert await person.line() == "what is your name?"
+            person.type(b"   \r\n")
+            assert await person.line() == "! your name must not be empty — goodbye"
+            assert await person.rest() == b""
+            assert host.pendings.empty()
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
+
+
+def test_lines_come_numbered_whatever_ends_them_and_empty_ones_are_skipped() -> None:
+    async def main() -> None:
+        host = await start_text_host()
+        person = await seated(host.port)
+        try:
+            connection = await next_of(host.connections)
+            assert isinstance(connection, TextConnection) and connection.version == 1
+            for data in (b"one\r", b"\x00two\n", b"\r\n", b"thr", b"ee\r\n", b"caf\xc3\xa9\r"):
+                person.type(data)
+            person.type(b"\nlast")
+            said = [await asyncio.wait_for(connection.recv(), WAIT) for _ in range(4)]
+            assert said == [
+                Say(seq=1, text="one"),
+                Say(seq=2, text="two"),
+                Say(seq=3, text="three"),
+                Say(seq=4, text="café"),
+            ]
+            person.writer.write_eof()  # nc's Ctrl-D: the unfinished line, then leaving
+            assert await asyncio.wait_for(connection.recv(), WAIT) == Say(seq=5, text="last")
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(connection.recv(), WAIT)
+            assert closed.value.cause == "left"
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
+
+
+def test_a_too_long_line_is_answered_on_that_connection_and_never_delivered() -> None:
+    async def main() -> None:
+        host = await start_text_host()
+        person = await seated(host.port)
+        try:
+            connection = await next_of(host.connections)
+            said = asyncio.ensure_future(connection.recv())  # the host reads all the time
+            person.type(b"y" * 5000 + b"\r\nok\r\n")
+            assert await person.line() == (
+                "! that line was too long (5000 bytes, at most 4096) and was not sent"
+            )
+            assert await asyncio.wait_for(said, WAIT) == Say(seq=1, text="ok")
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
+
+
+def test_shows_are_rendered_as_crlf_lines_and_the_close_reason_is_the_last_line() -> None:
+    async def main() -> None:
+        host = await start_text_host()
+        person = await seated(host.port)
+        try:
+            connection = await next_of(host.connections)
+            connection.send_nowait(Show(kind="board", text=" X | O \n---+---"))
+            await connection.send(Show(kind="chat", text="hi \xff", sender="ann"))
+            assert [await person.line() for _ in range(3)] == [
+                "   X | O ",
+                "  ---+---",
+                "<ann> hi ÿ",
+            ]
+            await connection.close("ann left", code="left")
+            assert await person.rest() == b"* ann left\r\n"
+            assert connection.closed is not None
+            with pytest.raises(ConnectionClosed):
+                connection.send_nowait(Show(kind="notice", text="too late"))
+            # A non-negotiating client never gets a 0xFF byte (ÿ is UTF-8: C3 BF).
+            assert 0xFF not in person.received
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
+
+
+def test_a_refused_person_reads_the_reason_then_the_connection_closes() -> None:
+    async def refuse(pending: PendingText | object) -> bool:
+        assert isinstance(pending, PendingText)
+        await pending.refuse("this table is full", "full")
+        return False
+
+    async def main() -> None:
+        host = await start_text_host(decide=refuse)
+        person = await Person.connect(host.port)
+        try:
+            assert await person.line() == GREETING
+            person.type(b"bob\r\n")
+            assert await person.rest() == b"! this table is full\r\n"
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
+
+
+def test_telnet_commands_split_across_writes_are_dropped_and_refused_once() -> None:
+    async def main() -> None:
+        host = await start_text_host()
+        person = await Person.connect(host.port)
+        try:
+            # The first byte is IAC: a negotiating telnet. The request arrives in two writes.
+            person.type(bytes((IAC, DO)))
+            await asyncio.sleep(0)  # a separate segment is likely, not needed: see below
+            person.type(bytes((ECHO,)))
+            refusal = await asyncio.wait_for(person.reader.readexactly(3), WAIT)
+            assert refusal == bytes((IAC, WONT, ECHO))
+            assert await person.line() == GREETING
+            # The same request again, and a refusal of ours acknowledged: never answered.
+            person.type(bytes((IAC, DO, ECHO, IAC, DONT, SGA)) + b"b" + bytes((IAC,)))
+            person.type(bytes((WILL,)))
+            person.type(bytes((SGA,)) + b"ob\r\n")
+            refusal = await asyncio.wait_for(person.reader.readexactly(3), WAIT)
+            assert refusal == bytes((IAC, DONT, SGA))
+            assert (
+                await person.line()
+                == "* you joined ann's table as bob — /help lists the commands, /q leaves"
+            )
+            pending = await pending_of(host.pendings)
+            assert pending.hello.name == "bob"
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
+
+
+def test_an_unanswered_prompt_closes_the_connection() -> None:
+    # 0.3 s, far below anything else that could end it (the hello deadline is not used here).
+    async def main() -> None:
+        host = await start_text_host(short_prompts(0.3))
+        person = await Person.connect(host.port)
+        try:
+            loop = asyncio.get_running_loop()
+            assert await person.line() == GREETING
+            asked = loop.time()
+            assert (
+                await person.line(timeout=0.3 + LOAD_MARGIN) == "! no answer within 0.3 s — goodbye"
+            )
+            assert loop.time() - asked >= 0.3 - 0.05
+            assert await person.rest() == b""
+            assert host.pendings.empty()
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
+
+
+def test_a_join_still_sits_down_on_the_same_port_and_a_broadcast_reaches_both_kinds() -> None:
+    async def main() -> None:
+        host = await start_text_host()
+        person = await seated(host.port)
+        try:
+            text_connection = await next_of(host.connections)
+            join = await connect("127.0.0.1", host.port, Hello(name="carol"), limits=STEADY)
+            framed = await next_of(host.connections)
+            assert framed.kind == "framed" and text_connection.kind == "text"
+            broadcast = Broadcast(Show(kind="chat", text="gg", sender="ann", seq=7))
+            framed.send_broadcast(broadcast)
+            text_connection.send_broadcast(broadcast)
+            assert await asyncio.wait_for(join.recv(), WAIT) == Show(
+                kind="chat", text="gg", sender="ann"
+            )
+            assert await person.line() == "<ann> gg"
+            await join.send(Say(seq=1, text="hello"))
+            assert await asyncio.wait_for(framed.recv(), WAIT) == Say(seq=1, text="hello")
+            await join.close()
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
+
+
+def test_a_person_whose_client_stops_reading_is_dropped() -> None:
+    limits = dataclasses.replace(STEADY, max_send_buffer=64 * 1024)
+
+    async def main() -> None:
+        host = await start_text_host(limits=limits)
+        person = await seated(host.port)
+        try:
+            connection = await next_of(host.connections)
+            line = Show(kind="notice", text="z" * 1000)
+            with pytest.raises(ConnectionClosed) as closed:
+                for _ in range(100_000):  # far beyond the kernel's buffers too
+                    connection.send_nowait(line)
+            assert closed.value.cause == "lost" and "not reading" in closed.value.reason
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
+
+
+def test_fail_tells_the_person_and_ends_the_connection_as_an_error() -> None:
+    async def main() -> None:
+        host = await start_text_host()
+        person = await seated(host.port)
+        try:
+            connection = await next_of(host.connections)
+            connection.fail(RemoteProtocolError("you broke a rule"))
+            assert await person.rest() == b"! you broke a rule\r\n"
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(connection.recv(), WAIT)
+            assert closed.value.cause == "error"
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
+
+
+def test_the_waiting_room_cap_covers_people_at_their_prompts_and_silent_connections() -> None:
+    limits = dataclasses.replace(STEADY, max_pending=3, max_pending_per_address=3)
+
+    async def main() -> None:
+        host = await start_text_host(limits=limits)
+        people: list[Person] = []
+        try:
+            # Two people at the name prompt, then two silent connections.
+            for _ in range(2):
+                person = await Person.connect(host.port)
+                person.type(b"\r\n")
+                assert await person.line() == GREETING
+                assert await person.line() == "! your name must not be empty"
+                people.append(person)
+            for _ in range(2):
+                people.append(await Person.connect(host.port))
+            # The fourth made room by turning away the one waiting longest: the first person,
+            # told why. The others still wait.
+            await person_told_crowded(people[0])
+            people[1].type(b"bob\r\n")
+            assert await people[1].line() == "what is your name?"
+            assert (await people[1].line()).startswith("* you joined")
+            # Two more silent ones: room for them is made by closing the older silent one,
+            # which never said a word (its kind unknown: nothing is sent to it).
+            people.append(await Person.connect(host.port))
+            people.append(await Person.connect(host.port))
+            assert await people[2].rest() == b""
+            # The latest ones are still served: a person after the silence.
+            assert await people[5].line() == GREETING
+        finally:
+            close_quietly(*people)
+            await host.aclose()
+
+    run(main())
+
+
+async def person_told_crowded(person: Person) -> None:
+    assert await person.line() == "what is your name?"
+    assert await person.line() == f"! {CROWDED}"
+    assert await person.rest() == b""
+
+
+def test_a_flood_of_silent_connections_stays_within_the_cap() -> None:
+    limits = dataclasses.replace(STEADY, max_pending=8, max_pending_per_address=8)
+    count = 60
+
+    async def main() -> None:
+        host = await start_text_host(limits=limits)
+        crowd: list[Person] = []
+        try:
+            for _ in range(count):
+                crowd.append(await Person.connect(host.port))
+            # All but the newest 8 are closed by the host, at once (no prompt, no deadline).
+            for person in crowd[: count - 8]:
+                assert await person.rest() == b""
+            # A join still gets in at once: it is the newest.
+            join = await connect("127.0.0.1", host.port, Hello(name="carol"), limits=STEADY)
+            await join.close()
+        finally:
+            close_quietly(*crowd)
+            await host.aclose()
+
+    run(main(), timeout=60.0)
