@@ -19,7 +19,7 @@ from .text_people import render
 shows = st.builds(
     Show,
     kind=st.sampled_from(["chat", "notice", "error", "board", "result"]),
-    text=st.text(st.characters(blacklist_categories=("Cs",)), max_size=200),
+    text=st.text(st.characters(exclude_categories=["Cs"]), max_size=200),
     sender=st.sampled_from([None, "ann", "bob"]),
     seq=st.one_of(st.none(), st.integers(1, 10**6)),
 )
