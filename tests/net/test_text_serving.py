@@ -10,6 +10,9 @@ import asyncio
 import dataclasses
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from net.broadcast import Broadcast
 from net.connection import (
@@ -22,7 +25,8 @@ from net.connection import (
 from net.errors import RemoteProtocolError
 from net.messages import Hello, Say, Show
 
-from .harness import LOAD_MARGIN, STEADY, WAIT, run
+from .harness import BOUNDED_WORK, LOAD_MARGIN, STEADY, WAIT, run
+from .test_text_clients import split_anywhere
 from .text_people import (
     CODE_PROMPT,
     GREETING,
@@ -158,8 +162,10 @@ def test_shows_are_rendered_as_crlf_lines_and_the_close_reason_is_the_last_line(
                 "  ---+---",
                 "<ann> hi ÿ",
             ]
-            await connection.close("ann left", code="left")
+            closing = asyncio.ensure_future(connection.close("ann left", code="left"))
             assert await person.rest() == b"* ann left\r\n"
+            person.close()  # as nc and telnet do when the host closes
+            await closing
             assert connection.closed is not None
             with pytest.raises(ConnectionClosed):
                 connection.send_nowait(Show(kind="notice", text="too late"))
@@ -372,3 +378,49 @@ def test_a_flood_of_silent_connections_stays_within_the_cap() -> None:
             await host.aclose()
 
     run(main(), timeout=60.0)
+
+
+typed_lines = st.lists(
+    st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\r\n\x00"), max_size=60),
+    min_size=1,
+    max_size=8,
+)
+
+
+@hypothesis_settings(BOUNDED_WORK, max_examples=25)  # each example opens real sockets
+@given(
+    typed_lines,
+    st.lists(st.sampled_from([b"\r\n", b"\n", b"\r\x00"]), min_size=8, max_size=8),
+    st.lists(st.integers(0, 2000), max_size=6),
+)
+def test_whatever_is_typed_and_however_it_is_split_comes_numbered_and_no_0xff_goes_back(
+    lines: list[str], ends: list[bytes], cuts: list[int]
+) -> None:
+    stream = b"bob\r\n" + b"".join(
+        line.encode() + end for line, end in zip(lines, ends, strict=False)
+    )
+    expected = [line for line in lines if line.strip()]
+
+    async def main() -> None:
+        host = await start_text_host()
+        person = await Person.connect(host.port)
+        try:
+            for part in split_anywhere(stream, cuts):
+                person.type(part)
+                await person.writer.drain()
+            connection = await next_of(host.connections)
+            for seq, line in enumerate(expected, start=1):
+                said = await asyncio.wait_for(connection.recv(), WAIT)
+                assert said == Say(seq=seq, text=line)
+                connection.send_nowait(Show(kind="chat", text=said.text, sender="bob"))
+            # A person's client closes when the host does (nc and telnet both exit).
+            closing = asyncio.ensure_future(connection.close("ann left"))
+            await person.rest()
+            person.close()
+            await closing
+            assert 0xFF not in person.received
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
