@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import tracemalloc
 
 import pytest
 from hypothesis import given
@@ -424,3 +425,32 @@ def test_whatever_is_typed_and_however_it_is_split_comes_numbered_and_no_0xff_go
             await host.aclose()
 
     run(main())
+
+
+def test_a_silent_connection_and_a_person_at_the_prompt_cost_a_few_kilobytes_each() -> None:
+    # As for joins (test_crowding): a flood must not cost 64 KiB buffers per connection, be it
+    # at the doorstep or, after the silence, at the name prompt.
+    count = 150
+    limits = dataclasses.replace(STEADY, max_pending=1000, max_pending_per_address=1000)
+
+    async def main() -> None:
+        host = await start_text_host(limits=limits)
+        crowd: list[Person] = []
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for _ in range(count):
+                crowd.append(await Person.connect(host.port))
+            at_the_doorstep = (tracemalloc.get_traced_memory()[0] - before) / count
+            for person in crowd:
+                assert await person.line() == GREETING
+            at_the_prompt = (tracemalloc.get_traced_memory()[0] - before) / count
+        finally:
+            tracemalloc.stop()
+            close_quietly(*crowd)
+            await host.aclose()
+        # Both ends of each connection are in this process: the client's stream counts too.
+        assert at_the_doorstep < 16 * 1024, f"{at_the_doorstep / 1024:.1f} KiB per connection"
+        assert at_the_prompt < 16 * 1024, f"{at_the_prompt / 1024:.1f} KiB per connection"
+
+    run(main(), timeout=60.0)
