@@ -188,6 +188,19 @@ class PendingText:
         self.peer = link.peer
         self.answered = False
 
+    def tell(self, show: Show) -> None:
+        """Show the person something while they wait for the answer (e.g. "ann is asked").
+
+        A join waiting for its welcome has no screen to tell; a person does.
+
+        Raises:
+            ConnectionClosed: The person went away meanwhile.
+            RuntimeError: Already accepted or refused.
+        """
+        if self.answered:
+            raise RuntimeError("this connection was already accepted or refused")
+        self._link.write_text(self._service.render(show))
+
     async def accept(self, welcome: Welcome) -> TextConnection:
         """Tell the person where they sit and return the open connection.
 

@@ -182,7 +182,10 @@ def test_shows_are_rendered_as_crlf_lines_and_the_close_reason_is_the_last_line(
 def test_a_refused_person_reads_the_reason_then_the_connection_closes() -> None:
     async def refuse(pending: PendingText | object) -> bool:
         assert isinstance(pending, PendingText)
+        pending.tell(Show(kind="notice", text="ann is asked whether you may sit down"))
         await pending.refuse("this table is full", "full")
+        with pytest.raises(RuntimeError):
+            pending.tell(Show(kind="notice", text="too late"))
         return False
 
     async def main() -> None:
@@ -191,7 +194,9 @@ def test_a_refused_person_reads_the_reason_then_the_connection_closes() -> None:
         try:
             assert await person.line() == GREETING
             person.type(b"bob\r\n")
-            assert await person.rest() == b"! this table is full\r\n"
+            assert await person.rest() == (
+                b"* ann is asked whether you may sit down\r\n! this table is full\r\n"
+            )
         finally:
             close_quietly(person)
             await host.aclose()
