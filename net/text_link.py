@@ -166,6 +166,8 @@ class TextLink(SocketLink):
         while True:
             event = await self.next_event()
             if isinstance(event, Typed):
+                self.protocol.answered()
+                self._arm()
                 return event.text
             self.write_text(too_long(event))
 

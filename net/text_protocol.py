@@ -127,6 +127,14 @@ class TextProtocol:
         """A prompt was just sent at *now*: the next line must come within *timeout* seconds."""
         self._deadline, self._prompt_timeout = now + timeout, timeout
 
+    def answered(self) -> None:
+        """The caller took a line as the answer to its prompt: the prompt's deadline is over.
+
+        Needed when the line came before the prompt was sent (typed ahead, or piped into
+        ``nc``): its arrival could not end a deadline that did not exist yet.
+        """
+        self._deadline = None
+
     def next_deadline(self) -> float | None:
         """When an unanswered prompt times out, or None."""
         return None if self._ended else self._deadline

@@ -459,3 +459,21 @@ def test_a_silent_connection_and_a_person_at_the_prompt_cost_a_few_kilobytes_eac
         assert at_the_prompt < 16 * 1024, f"{at_the_prompt / 1024:.1f} KiB per connection"
 
     run(main(), timeout=60.0)
+
+
+def test_answers_typed_ahead_of_the_prompts_leave_no_prompt_deadline_behind() -> None:
+    # printf 'bob\nhello\n' | nc HOST PORT: the name is there before the banner is sent.
+    async def main() -> None:
+        host = await start_text_host(short_prompts(0.3))
+        person = await Person.connect(host.port)
+        try:
+            person.type(b"bob\r\nhello\r\n")
+            connection = await next_of(host.connections)
+            assert await asyncio.wait_for(connection.recv(), WAIT) == Say(seq=1, text="hello")
+            assert connection._link.protocol.next_deadline() is None  # seated: no deadline
+            assert connection.closed is None
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
