@@ -29,6 +29,8 @@ _WONT: Final = 252
 _DO: Final = 253
 _DONT: Final = 254
 _OPTION_VERBS: Final = frozenset({_WILL, _WONT, _DO, _DONT})
+#: Interrupt Process: what a telnet in line mode sends for Ctrl-C (its ``localchars``).
+_IP: Final = 244
 
 
 class _State(enum.Enum):
@@ -50,6 +52,8 @@ class TelnetFilter:
     Attributes:
         negotiated: True once the client has sent any telnet command: only then may the host
             send it telnet bytes of its own.
+        interrupted: True once the client sent Interrupt Process (``IAC IP``): the person
+            pressed Ctrl-C, which on ``telnet`` as on ``nc`` means leaving.
     """
 
     def __init__(self) -> None:
@@ -59,14 +63,18 @@ class TelnetFilter:
         self._refused: set[tuple[int, int]] = set()
         self._replies = bytearray()
         self.negotiated = False
+        self.interrupted = False
 
     def receive_data(self, data: bytes) -> bytes:
         """Take the bytes that arrived; return the data bytes among them, in order."""
+        if self.interrupted:
+            return b""  # nothing after Ctrl-C counts
         if self._state is _State.DATA and IAC not in data:
             return data  # the usual case: a typed line, no commands
         out = bytearray()
         for byte in data:
-            self._step(byte, out)
+            if not self._step(byte, out):
+                break  # Ctrl-C: what follows is not read
         return bytes(out)
 
     def data_to_send(self) -> bytes:
@@ -74,7 +82,8 @@ class TelnetFilter:
         replies, self._replies = bytes(self._replies), bytearray()
         return replies
 
-    def _step(self, byte: int, out: bytearray) -> None:
+    def _step(self, byte: int, out: bytearray) -> bool:
+        """Take one byte; False once the client has interrupted (nothing more is read)."""
         state = self._state
         if state is _State.DATA:
             if byte == IAC:
@@ -93,6 +102,7 @@ class TelnetFilter:
                 self._state = _State.SUB_IAC
         else:  # SUB_IAC: IAC SE ends the block; IAC IAC (or junk) stays inside it
             self._state = _State.DATA if byte == _SE else _State.SUB
+        return not self.interrupted
 
     def _command(self, byte: int, out: bytearray) -> None:
         if byte == IAC:  # IAC IAC: a literal 0xFF
@@ -104,7 +114,9 @@ class TelnetFilter:
             self._verb, self._state = byte, _State.OPTION
         elif byte == _SB:
             self._state = _State.SUB
-        else:  # NOP, GA, IP, AYT, a stray SE, …: nothing we act on
+        else:  # NOP, GA, AYT, a stray SE, …: nothing we act on; IP: the caller ends it
+            if byte == _IP:
+                self.interrupted = True
             self._state = _State.DATA
 
     def _option(self, verb: int, option: int) -> None:

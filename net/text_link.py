@@ -10,7 +10,8 @@ close. On top:
   wakes one loop step later, and cancelling it loses nothing;
 * reading stops while 64 lines wait unread (TCP then holds the person back);
 * one timer, for an unanswered prompt (:meth:`TextLink.ask`);
-* the client's EOF is the person leaving (``nc``'s Ctrl-D, or Ctrl-C which closes it).
+* the client's EOF is the person leaving (``nc``'s Ctrl-D, or Ctrl-C which closes it), and
+  so is telnet's Ctrl-C (``IAC IP``).
 """
 
 from __future__ import annotations
@@ -144,6 +145,7 @@ class TextLink(SocketLink):
                 return event
             if isinstance(event, Ended):
                 self._finish(ConnectionClosed(LEFT, cause="left"))
+                self._shutdown()  # after telnet's Ctrl-C the socket is still open: close it
             elif isinstance(event, TimedOut):
                 reason = f"no answer within {event.seconds:g} s"
                 self.write_text(f"! {reason} — goodbye")

@@ -6,7 +6,8 @@ and the line decoder; what comes out are events, as from the framed protocol obj
 
 * :class:`Typed` — one line the person typed (the host reads it as a join's ``say``);
 * :class:`TooLong` — a line over the limit was skipped: tell the person, carry on;
-* :class:`Ended` — the person closed (EOF); a last line typed without Enter comes first.
+* :class:`Ended` — the person closed (EOF; a last line typed without Enter comes first), or
+  pressed Ctrl-C on telnet (``IAC IP``).
 
 Out, :meth:`TextProtocol.send` turns lines of text into bytes for the client — CR LF line ends,
 0xFF doubled for telnet — and :meth:`data_to_send` hands over telnet refusals. A person gets
@@ -97,13 +98,19 @@ class TextProtocol:
             self._events.append(Ended())
             self._ended = True
             return
-        self._lines.receive_data(self._telnet.receive_data(data))
+        telnet = self._telnet
+        self._lines.receive_data(telnet.receive_data(data))
         while (line := self._lines.next_line()) is not None:
             if isinstance(line, LineTooLong):
                 self._events.append(TooLong(line.size, line.limit))
             else:
                 self._deadline = None  # an answer, if a prompt was waiting for one
                 self._events.append(Typed(line))
+        if telnet.interrupted:
+            # Ctrl-C on telnet: leaving, as Ctrl-C is on nc (which closes the connection). Lines
+            # after it are not read; a half-typed line before it was not sent by Enter.
+            self._events.append(Ended())
+            self._ended = True
 
     def next_event(self) -> TextEvent | None:
         """The next event, or None until more bytes (or a timeout) arrive."""

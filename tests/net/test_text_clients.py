@@ -13,6 +13,7 @@ from net.text_protocol import Ended, TextEvent, TextProtocol, TimedOut, TooLong,
 
 WILL, WONT, DO, DONT, SB, SE, NOP = 251, 252, 253, 254, 250, 240, 241
 ECHO, NAWS, SGA = 1, 31, 3
+IP = 244  # Interrupt Process: telnet's Ctrl-C
 
 
 def split_anywhere(data: bytes, cuts: list[int]) -> list[bytes]:
@@ -100,7 +101,7 @@ _commands = st.one_of(
     st.tuples(st.sampled_from((WILL, WONT, DO, DONT)), st.integers(0, 254)).map(
         lambda t: bytes((IAC, *t))
     ),
-    st.integers(241, 249).map(lambda c: bytes((IAC, c))),
+    st.integers(241, 249).filter(lambda c: c != IP).map(lambda c: bytes((IAC, c))),
     st.binary(max_size=20).map(
         lambda b: bytes((IAC, SB)) + b.replace(b"\xff", b"") + bytes((IAC, SE))
     ),
@@ -116,6 +117,21 @@ def test_data_survives_commands_split_anywhere(
     telnet = TelnetFilter()
     got = b"".join(telnet.receive_data(part) for part in split_anywhere(stream, cuts))
     assert got == b"".join(data for data, _ in pieces)
+
+
+@given(
+    st.lists(st.tuples(_data, _commands)),
+    st.binary().map(lambda b: bytes((IAC, IP)) + b),
+    st.lists(st.integers(0, 2000), max_size=6),
+)
+def test_nothing_after_an_interrupt_counts(
+    pieces: list[tuple[bytes, bytes]], after: bytes, cuts: list[int]
+) -> None:
+    stream = b"".join(data + command for data, command in pieces) + after
+    telnet = TelnetFilter()
+    got = b"".join(telnet.receive_data(part) for part in split_anywhere(stream, cuts))
+    assert got == b"".join(data for data, _ in pieces)
+    assert telnet.interrupted
 
 
 @given(st.binary())
@@ -246,3 +262,13 @@ def test_output_is_crlf_text_and_telnet_bytes_only_for_a_telnet_client() -> None
     assert events_of(negotiating) == [Typed("hi")]
     assert negotiating.data_to_send() == bytes((IAC, WONT, ECHO))
     assert negotiating.telnet
+
+
+def test_ctrl_c_on_telnet_is_leaving_after_the_lines_before_it() -> None:
+    person = TextProtocol(telnet=True)
+    person.receive_data(b"gg\r\nhalf" + bytes((IAC,)), now=0.0)
+    assert events_of(person) == [Typed("gg")]
+    person.receive_data(bytes((IP,)) + b"more\r\n", now=0.1)
+    assert events_of(person) == [Ended()]
+    person.receive_data(b"", now=0.2)
+    assert events_of(person) == []

@@ -477,3 +477,22 @@ def test_answers_typed_ahead_of_the_prompts_leave_no_prompt_deadline_behind() ->
             await host.aclose()
 
     run(main())
+
+
+def test_ctrl_c_on_telnet_is_leaving() -> None:
+    async def main() -> None:
+        host = await start_text_host()
+        person = await seated(host.port)
+        try:
+            connection = await next_of(host.connections)
+            person.type(b"bye all\r\n" + bytes((IAC, 244, IAC, DO, 6)))  # IP, DO TIMING-MARK
+            assert await asyncio.wait_for(connection.recv(), WAIT) == Say(seq=1, text="bye all")
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(connection.recv(), WAIT)
+            assert closed.value.cause == "left"
+            await person.rest()  # the host closes its side
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
