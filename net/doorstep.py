@@ -16,6 +16,7 @@ cap, and whoever must leave is turned away by the protocol that holds the transp
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from typing import Final
 
@@ -26,6 +27,8 @@ from net.text_link import TextLink
 from net.waiting import Doorway, Waiter
 
 __all__ = ["Doorstep"]
+
+log = logging.getLogger("net")
 
 #: Only the first read happens here, and it decides: a small buffer keeps a flood of silent
 #: connections cheap (the link it hands over to starts small too).
@@ -122,6 +125,7 @@ class Doorstep(asyncio.BufferedProtocol):
         else:
             link = TextLink(self._limits, telnet=kind is ClientKind.TELNET)
         self._link = link
+        log.debug("%s:%d is %s", *self.peer, kind.value)
         transport.set_protocol(link)
         link.connection_made(transport)
         if data:

@@ -7,8 +7,11 @@ lines with every line end a client sends, and keeps every byte it received.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import logging
 import tracemalloc
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given
@@ -26,7 +29,7 @@ from net.connection import (
 from net.errors import RemoteProtocolError
 from net.messages import Hello, Say, Show
 
-from .harness import BOUNDED_WORK, LOAD_MARGIN, STEADY, WAIT, run
+from .harness import BOUNDED_WORK, LOAD_MARGIN, STEADY, WAIT, decode_frames, run
 from .test_text_clients import split_anywhere
 from .text_people import (
     CODE_PROMPT,
@@ -496,3 +499,47 @@ def test_ctrl_c_on_telnet_is_leaving() -> None:
             await host.aclose()
 
     run(main())
+
+
+def test_a_join_slow_to_finish_its_hello_is_turned_away_as_before_on_a_text_host() -> None:
+    limits = dataclasses.replace(STEADY, max_pending=2, max_pending_per_address=2)
+
+    async def main() -> None:
+        host = await start_text_host(limits=limits)
+        people: list[Person] = []
+        try:
+            slow = await Person.connect(host.port)
+            people.append(slow)
+            told_apart = asyncio.Event()
+            with told(told_apart):
+                slow.type(b"\x00")  # a frame's first byte: a join, then nothing more
+                await asyncio.wait_for(told_apart.wait(), WAIT)
+            for _ in range(2):
+                people.append(await Person.connect(host.port))
+            # It waited longest: the framed link it was handed to sends the error frame.
+            assert decode_frames(await slow.rest()) == [{"type": "error", "reason": CROWDED}]
+        finally:
+            close_quietly(*people)
+            await host.aclose()
+
+    run(main())
+
+
+@contextlib.contextmanager
+def told(event: asyncio.Event) -> Iterator[None]:
+    """Set *event* when the doorstep has told a connection's kind (its debug line)."""
+
+    class Signal(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage().endswith(" is framed"):
+                event.set()
+
+    logger = logging.getLogger("net")
+    handler, level = Signal(logging.DEBUG), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
