@@ -213,8 +213,10 @@ def test_telnet_commands_split_across_writes_are_dropped_and_refused_once() -> N
         person = await Person.connect(host.port)
         try:
             # The first byte is IAC: a negotiating telnet. The request arrives in two writes.
+            # Two writes, two segments (no Nagle); the host may still read them as one: every
+            # split is in test_text_clients' properties, this is the socket path.
             person.type(bytes((IAC, DO)))
-            await asyncio.sleep(0)  # a separate segment is likely, not needed: see below
+            await person.writer.drain()
             person.type(bytes((ECHO,)))
             refusal = await asyncio.wait_for(person.reader.readexactly(3), WAIT)
             assert refusal == bytes((IAC, WONT, ECHO))
@@ -382,7 +384,7 @@ def test_a_flood_of_silent_connections_stays_within_the_cap() -> None:
         try:
             for _ in range(count):
                 crowd.append(await Person.connect(host.port))
-            # All but the newest 8 are closed by the host, at once (no prompt, no deadline).
+            # All but the newest 8 are closed by the host, at once: no deadline has to pass.
             for person in crowd[: count - 8]:
                 await silent_one_turned_away(person)
             # A join still gets in at once: it is the newest.
