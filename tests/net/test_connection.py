@@ -20,12 +20,12 @@ from net.connection import (
     Limits,
     PendingConnection,
     Refused,
-    _NoticeLimiter,
     connect,
     serve,
 )
 from net.errors import LocalProtocolError
 from net.messages import Hello, Say, Show, Welcome
+from net.serving import _NoticeLimiter
 
 from .harness import (
     LOAD_MARGIN,
