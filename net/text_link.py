@@ -125,10 +125,15 @@ class TextLink(SocketLink):
         """
         protocol = self.protocol
         while True:
+            closed = self.closed
+            if closed is not None and closed.cause != "left":
+                # We ended it (turned away, timed out, closed): lines still queued are not
+                # read. After the person's own leaving, the lines before it still count.
+                raise closed
             event = protocol.next_event()
             if event is None:
-                if self.closed is not None:
-                    raise self.closed
+                if closed is not None:
+                    raise closed
                 if self._waiter is not None:
                     raise RuntimeError("recv() is already being awaited on this connection")
                 self._waiter = self.loop.create_future()
@@ -148,9 +153,7 @@ class TextLink(SocketLink):
                 self._shutdown()  # after telnet's Ctrl-C the socket is still open: close it
             elif isinstance(event, TimedOut):
                 reason = f"no answer within {event.seconds:g} s"
-                self.write_text(f"! {reason} — goodbye")
-                self._finish(ConnectionClosed(reason, cause="lost"))
-                self._shutdown()
+                self.say_last(f"! {reason} — goodbye", reason, cause="lost")
             assert self.closed is not None
             raise self.closed
 

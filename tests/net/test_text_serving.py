@@ -363,8 +363,7 @@ def test_the_waiting_room_cap_covers_people_at_their_prompts_and_silent_connecti
 
 async def person_told_crowded(person: Person) -> None:
     assert await person.line() == "what is your name?"
-    assert await person.line() == f"! {CROWDED}"
-    assert await person.rest() == b""
+    await person_told_crowded_now(person)
 
 
 async def silent_one_turned_away(person: Person) -> None:
@@ -551,3 +550,35 @@ def told(event: asyncio.Event) -> Iterator[None]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+
+
+def test_a_name_typed_by_a_person_turned_away_never_reaches_the_host() -> None:
+    limits = dataclasses.replace(STEADY, max_pending=1, max_pending_per_address=1)
+
+    async def main() -> None:
+        host = await start_text_host(limits=limits)
+        people: list[Person] = []
+        try:
+            first = await Person.connect(host.port)
+            people.append(first)
+            first.type(b"\r\n")
+            assert await first.line() == GREETING
+            assert await first.line() == "! your name must not be empty"
+            assert await first.line() == "what is your name?"
+            people.append(await Person.connect(host.port))  # turns the first one away
+            await person_told_crowded_now(first)
+            first.type(b"bob\r\n")  # too late: whatever it still sends is not read
+            people[1].type(b"carol\r\n")
+            pending = await pending_of(host.pendings)
+            assert pending.hello.name == "carol"
+            assert host.pendings.empty()
+        finally:
+            close_quietly(*people)
+            await host.aclose()
+
+    run(main())
+
+
+async def person_told_crowded_now(person: Person) -> None:
+    assert await person.line() == f"! {CROWDED}"
+    assert await person.rest() == b""
