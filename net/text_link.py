@@ -10,7 +10,7 @@ close. On top:
   wakes one loop step later, and cancelling it loses nothing;
 * reading stops while 64 lines wait unread (TCP then holds the person back);
 * one timer, for an unanswered prompt (:meth:`TextLink.ask`);
-* the client's EOF is the person leaving (``nc``'s Ctrl-D, or Ctrl-C which closes it), and
+* the client's EOF is the person leaving (``nc``'s Ctrl-C; Ctrl-D with ``nc -N``), and
   so is telnet's Ctrl-C (``IAC IP``).
 """
 
