@@ -7,6 +7,12 @@ changes both only through :meth:`Host.apply`, one :mod:`net.table_events` event 
 what the guest is shown comes from applying events alone, so applying the same events again
 (a journal replay, with sending off) rebuilds the same table and the same ``show.seq`` numbers.
 
+Spectators (issue 11) are served here too: the keeper lets them in while the seat is taken
+(:class:`Watched`), their lines and their ends are events like a guest's, and what the table
+delivers to one spectator or to all of them is routed to their connections
+(:mod:`cli.watching`). The host person's ``/let NAME`` and ``/deny NAME`` answer a person on
+nc/telnet asking for a dropped guest's seat back (they have no token).
+
 Split from :mod:`cli.host` so that ``python -m cli.host --help`` imports none of this.
 """
 
@@ -26,19 +32,51 @@ from cli.app import Failure, log_to, make_console
 from cli.args import HostOptions
 from cli.console import Console
 from cli.table_replay import TableJournal, restored_notice
+from cli.text_faces import waiting_sentence
+from cli.watching import Gallery, spectator_of
 from game.announce import duration
-from game.commands import is_quit
-from game.table import Delivery, Seat, Table
+from game.commands import is_quit, split_command
+from game.gallery import SPECTATOR_LIMIT
+from game.table import Delivery, Seat, Spectator, Table
 from game.untrusted import clean_name
 from net.admission import JoinCodeGate, format_code, new_join_code
 from net.connection import Connection, ConnectionClosed, PendingConnection, serve
 from net.errors import RemoteProtocolError
 from net.messages import Say, Show, validate_name
-from net.seat_keeper import Action, Decision, Fail, SayBye, SeatKeeper, Send
-from net.table_events import Dropped, Freed, Line, Opened, Resumed, Rotated, Sat, TableEvent
+from net.seat_keeper import (
+    Action,
+    Asked,
+    Decision,
+    Fail,
+    LetIn,
+    Refusal,
+    SayBye,
+    SeatKeeper,
+    Send,
+    TurnAway,
+)
+from net.table_events import (
+    Dropped,
+    Freed,
+    Line,
+    Opened,
+    Resumed,
+    Rotated,
+    Sat,
+    TableEvent,
+    Unwatched,
+    Watched,
+)
 
 FLOODING = "flooding (too many chat lines too fast)"
 """What the host is told, and the guest's bye says, when a guest is put out for flooding."""
+
+HOST_HELP = """\
+host only — a person on nc/telnet has no seat token: when one asks for the seat of a
+guest who dropped, you are asked whether it is theirs:
+  /let NAME   give NAME's kept seat back to them
+  /deny NAME  refuse it (they may still come back with their own program)"""
+"""Added below /help on the host's screen: the host program's own commands."""
 
 
 def is_loopback(bind: str) -> bool:
@@ -76,6 +114,7 @@ class Host:
             grace=options.grace,
             name_key=lambda name: clean_name(name).casefold(),
             duration=duration,
+            spectator_limit=SPECTATOR_LIMIT,
         )
         self.table = Table(options.name, rng=random.Random())
         self.journal = TableJournal(None)  # opened in run(), once the port is bound
@@ -87,6 +126,9 @@ class Host:
         self.name = self.table.host_name
         self.console: Console = make_console(self.name, options.color, bell=options.bell)
         self._connections: dict[PendingConnection, Connection] = {}
+        self.gallery = Gallery()  # the spectators' connections, by number
+        # Text clients waiting for the host's /let or /deny: the answer (None: let in).
+        self._waiting: dict[PendingConnection, asyncio.Future[Refusal | None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()  # guests being served, byes being said
         self._timer: asyncio.TimerHandle | None = None
         self._leaving = False
@@ -193,8 +235,12 @@ class Host:
             shown = delivery.shown
             if delivery.to == Seat.GUEST:
                 self.keeper.show(Show(kind=str(shown.kind), text=shown.text, sender=shown.sender))
-            elif not replaying:
+            elif replaying:
+                continue  # nobody watches during a replay: their connections died with it
+            elif delivery.to == Seat.HOST:
                 self.console.show(str(shown.kind), shown.text, shown.sender)
+            else:
+                self.gallery.deliver(delivery)
         if replaying:
             self.keeper.assume_delivered()
             return
@@ -205,6 +251,9 @@ class Host:
         connection with it, so their seat is dropped now and the grace period runs."""
         if self.keeper.taken and not self.keeper.dropped:
             self.apply(Dropped(self.options.grace))
+        # Spectators have no seat to keep: whoever watched the old process watches no more.
+        for spectator in self.table.gallery:
+            self.apply(Unwatched(spectator.number, "restart"))
 
     def _change_table(self, event: TableEvent) -> list[Delivery]:
         table = self.table
@@ -221,9 +270,23 @@ class Host:
                 return table.resume(Seat.GUEST, caught_up=event.caught_up)
             if isinstance(event, Rotated):
                 return []  # the keeper's tokens only
+            if isinstance(event, Watched):
+                spectator, deliveries = table.watch(event.name)
+                self.keeper.watched(spectator.number, spectator.name)
+                if self.keeper.watchers.key_of(spectator.number) is not None:
+                    self.gallery.expect(spectator.number)  # its connection is being welcomed
+                return deliveries
+            if isinstance(event, Unwatched):
+                watching = spectator_of(table, event.number)
+                return [] if watching is None else table.unwatch(watching)
             if isinstance(event, Line):
-                seat = Seat.GUEST if event.seat == "guest" else Seat.HOST
-                return table.handle(seat, event.text, now=event.now)
+                who: Seat | Spectator = Seat.GUEST if event.seat == "guest" else Seat.HOST
+                if event.seat == "spectator":
+                    watching = spectator_of(table, event.watcher)
+                    if watching is None:
+                        return []  # they stopped watching before the line was applied
+                    who = watching
+                return table.handle(who, event.text, now=event.now)
             if isinstance(event, Dropped):
                 return table.drop(Seat.GUEST, event.grace)
             if event.why == "left":
@@ -245,6 +308,9 @@ class Host:
 
     def _carry_out(self, actions: Sequence[Action[PendingConnection]]) -> None:
         for action in actions:
+            if isinstance(action, TurnAway | LetIn):
+                self._answer_waiting(action)
+                continue
             connection = self._connections.get(action.key)
             if connection is None:
                 continue  # not welcomed yet: the keeper tells it when its welcome is out
@@ -265,6 +331,17 @@ class Host:
         except ValueError:  # net's LocalProtocolError: more than one frame can hold
             guest = self.keeper.name or "the guest"
             self.console.show("error", f"not sent to {guest}: too long for one message")
+
+    def _answer_waiting(
+        self, action: TurnAway[PendingConnection] | LetIn[PendingConnection]
+    ) -> None:
+        waiting = self._waiting.pop(action.key, None)
+        if waiting is None or waiting.done():
+            return
+        if isinstance(action, LetIn):
+            waiting.set_result(None)
+        else:
+            waiting.set_result(Refusal(action.code, action.reason))
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(work)
@@ -296,7 +373,35 @@ class Host:
             line = await self.console.read_line()
             if line is None or is_quit(line):
                 return
+            if self._seat_command(line):
+                continue
             self.apply(Line("host", line, self._clock()))
+            if split_command(line.strip()) == ("help", ""):
+                self.console.show("notice", HOST_HELP)
+
+    def _seat_command(self, line: str) -> bool:
+        """``/let NAME`` and ``/deny NAME``: seat admission, the host program's own (not game
+        rules, so never a table line). Returns whether *line* was one of them."""
+        text = line.strip()
+        if not text.startswith("/") or text.startswith("//"):
+            return False
+        word, name = split_command(text)
+        if word not in ("let", "deny"):
+            return False
+        name = name.strip()
+        if not name:
+            self.console.show("error", f"/{word} takes a name — /{word} NAME")
+            return True
+        if not self.keeper.waiting_for(name):
+            self.console.show("error", f"nobody is waiting for {name}'s seat")
+            return True
+        if word == "let":
+            self.console.notice(f"giving {self.keeper.name}'s seat back")
+            self._decide(self.keeper.let(name))
+        else:
+            self.console.notice(f"refused {self.keeper.name}'s seat to the connection asking")
+            self._decide(self.keeper.deny(name))
+        return True
 
     # ------------------------------------------------------------------- the guest side
 
@@ -305,31 +410,92 @@ class Host:
         keeper = self.keeper
         now = self._clock()
         self._decide(keeper.handle_timeout(now))  # a grace period over by now ends first
-        decision = keeper.admit(pending, pending.hello, pending.peer[0], now)
+        text = getattr(pending, "kind", "framed") == "text"
+        decision = keeper.admit(pending, pending.hello, pending.peer[0], now, text=text)
         self._decide(decision)
-        if decision.refusal is not None:
-            await pending.refuse(decision.refusal.reason, decision.refusal.code)
+        refusal = decision.refusal
+        if decision.asked is not None:
+            refusal = await self._wait_for_answer(pending, decision.asked)
+        if refusal is not None:
+            await pending.refuse(refusal.reason, refusal.code)
             return
         try:
-            connection = await pending.accept(keeper.welcome(pending))
+            welcome = keeper.welcome(pending)
+        except KeyError:  # the table could not seat them (its error is on the host's screen)
+            await pending.refuse(f"{self.name}'s table could not seat you", "full")
+            return
+        try:
+            connection = await pending.accept(welcome)
         except (ConnectionClosed, OSError):
             self._decide(keeper.lost(pending, "lost", "gone during the welcome"))
             return
         self._connections[pending] = connection
+        watcher = keeper.watchers.get(pending)
+        if watcher is not None:
+            self.gallery.arrived(watcher.number, connection)
         self._decide(keeper.welcomed(pending))
-        if keeper.owner is not pending:
+        if watcher is None and keeper.owner is not pending:
             return  # replaced, or the host is leaving, while the welcome was on its way
+        if watcher is not None and keeper.watchers.get(pending) is None:
+            self._connections.pop(pending, None)
+            return  # stopped watching (the host left) while the welcome was on its way
         self._carry_out(keeper.to_send())
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)
         try:
-            await self._serve(pending, connection)
+            if watcher is not None:
+                await self._serve_watcher(pending, connection)
+            else:
+                await self._serve(pending, connection)
         except asyncio.CancelledError:
             pass  # the host is leaving; the bye was said
         finally:
             self._tasks.discard(task)
             self._connections.pop(pending, None)
+            if watcher is not None:
+                self.gallery.left(watcher.number)
+
+    async def _wait_for_answer(self, pending: PendingConnection, asked: Asked) -> Refusal | None:
+        """A text client asks for a kept seat: ask the host person, tell the client it waits,
+        and wait for /let, /deny, the end of the grace period or the host leaving."""
+        peer = pending.peer[0]
+        name = asked.name
+        self.console.notice(
+            f"{pending.hello.name} (connected from {peer}, without a seat token) wants "
+            f"{name}'s seat back — /let {name} to give it back, or /deny {name}"
+        )
+        answer: asyncio.Future[Refusal | None] = asyncio.get_running_loop().create_future()
+        self._waiting[pending] = answer
+        tell = getattr(pending, "tell", None)
+        if callable(tell):
+            wait = duration(max(1, round(asked.wait)))
+            with contextlib.suppress(ConnectionClosed, OSError):
+                await tell(waiting_sentence(self.name, name, wait))
+        try:
+            return await answer
+        finally:
+            self._waiting.pop(pending, None)
+
+    async def _serve_watcher(self, key: PendingConnection, connection: Connection) -> None:
+        """A spectator's lines, until it stops watching or its connection ends."""
+        keeper = self.keeper
+        try:
+            while keeper.watchers.get(key) is not None:
+                message = await connection.recv()
+                watcher = keeper.watchers.get(key)
+                if not isinstance(message, Say) or watcher is None:
+                    continue
+                decision = keeper.said(key, message.seq, message.text, self._clock())
+                if decision.events and _is_quit_line(decision.events[0]):
+                    decision.events = [Unwatched(watcher.number, "left")]
+                self._decide(decision)
+                spectator = spectator_of(self.table, watcher.number)
+                if spectator is not None and self.table.is_flooding(spectator):
+                    self.console.notice(f"{spectator.name} stopped watching: {FLOODING}")
+                    self.apply(Unwatched(watcher.number, "flooding"))
+        except ConnectionClosed as closed:
+            self._decide(keeper.lost(key, closed.cause, closed.reason))
 
     async def _serve(self, key: PendingConnection, connection: Connection) -> None:
         keeper = self.keeper
@@ -353,6 +519,7 @@ class Host:
         net's close timeout) and stop serving."""
         self._leaving = True
         self._carry_out(self.keeper.close())
+        self.gallery.close()
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=_CLOSE_WAIT)
         for task in list(self._tasks):

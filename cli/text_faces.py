@@ -1,0 +1,39 @@
+"""What a person on nc or telnet reads from the host: the greeting, the code prompt, each show.
+
+The host program hands these to net as its ``TextService`` (net reads and writes the lines;
+the words and the look are the program's). A show is rendered exactly as the join renders it
+(:func:`cli.shown_lines.shown_rows`) with colors off and no wrapping: a peer's text is made
+visible first, so no escape sequence from anyone ever reaches a person's terminal.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from cli.colors import Palette
+from cli.shown_lines import shown_rows
+from net.messages import Show
+
+#: Asked after the name when the table needs a join code.
+CODE_PROMPT: Final = "this table needs a join code — what is it?"
+
+_PLAIN: Final = Palette(enabled=False)
+
+
+def greeting(host_name: str, *, needs_code: bool) -> str:
+    """The first thing a person on nc/telnet reads: whose table this is and what comes next."""
+    code = " (then the join code)" if needs_code else ""
+    return f"{host_name}'s table (tablechat) — what is your name?{code}"
+
+
+def render(show: Show) -> str:
+    """*show* as plain text lines joined with newlines (net ends each with CR LF)."""
+    return "\n".join(shown_rows(show.kind, show.text, show.sender, _PLAIN, width=None))
+
+
+def waiting_sentence(host_name: str, seat: str, wait: str) -> str:
+    """What a text client asking for *seat*'s kept seat reads while the host decides."""
+    return (
+        f"{seat}'s seat is kept for {seat} — {host_name} is asked whether it is yours; "
+        f"waiting for their answer (up to {wait})"
+    )
