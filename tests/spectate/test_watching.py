@@ -9,10 +9,13 @@ gets the board as it stands; the hangman secret reaches no spectator before the 
 from __future__ import annotations
 
 import json
+import time
 
 from game.gallery import SPECTATOR_LIMIT
-from tests.cli.harness import Player, Players
+from net.connection import ConnectionClosed
+from tests.cli.harness import OPEN_LINE, Player, Players
 from tests.proxy import Proxy
+from tests.resume.quick_flood_host import SPAN as QUICK_SPAN
 from tests.resume.tools import RawClients
 
 FULL = "the table is full — watching alice and bob"
@@ -127,3 +130,34 @@ def test_the_fifty_first_spectator_is_refused(
         "the most it lets in — try again later"
     )
     assert b"one-too-many" not in host.raw
+
+
+def test_a_flooding_spectator_stops_watching_and_is_told_why(
+    players: Players, proxies: list[Proxy], raw: RawClients
+) -> None:
+    # The host with the flood span cut to 1 s (tests/resume/quick_flood_host.py).
+    host = players.start("tests.resume.quick_flood_host", "0", "--name", "alice")
+    port = int(host.expect_re(OPEN_LINE).group(1))
+    host.expect("<alice> ")
+    bob = players.join(port, "bob")
+    host.expect("bob sat down")
+    mallory = raw.join(port, "mallory")
+    host.expect("mallory is watching")
+    host.say("/game tictactoe")  # kibitz stays among spectators: only the flood budget counts
+    host.expect("your move (X)")
+    closed: ConnectionClosed | None = None
+    deadline = time.monotonic() + 10 * QUICK_SPAN
+    seq = 0
+    while closed is None and time.monotonic() < deadline:
+        seq += 1
+        try:
+            mallory.say(seq, f"spam {seq}")
+            if seq > 10:  # beyond the burst every line is refused: its answer paces us
+                mallory.until(lambda show: show.kind == "error")
+                time.sleep(QUICK_SPAN / 20)
+        except ConnectionClosed as ended:
+            closed = ended
+    assert closed is not None and closed.code == "flooding", closed
+    for player in (host, bob):
+        player.expect("mallory stopped watching")
+    assert b"spam" not in host.raw and b"spam" not in bob.raw
