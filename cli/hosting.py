@@ -32,7 +32,7 @@ from cli.app import Failure, log_to, make_console
 from cli.args import HostOptions
 from cli.console import Console
 from cli.table_replay import TableJournal, restored_notice
-from cli.text_faces import waiting_sentence
+from cli.text_faces import text_faces, waiting_sentence
 from cli.watching import Gallery, spectator_of
 from game.announce import duration
 from game.commands import is_quit, split_command
@@ -108,6 +108,8 @@ class Host:
         if code is None and not is_loopback(options.bind):
             code = new_join_code()
         self.gate = JoinCodeGate(code)
+        #: What a person on nc/telnet reads (net's TextService is built from these).
+        self.text_faces = text_faces(lambda: self.name, needs_code=code is not None)
         self.keeper: SeatKeeper[PendingConnection] = SeatKeeper(
             options.name,
             self.gate,

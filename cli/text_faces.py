@@ -8,6 +8,8 @@ visible first, so no escape sequence from anyone ever reaches a person's termina
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Final
 
 from cli.colors import Palette
@@ -18,6 +20,27 @@ from net.messages import Show
 CODE_PROMPT: Final = "this table needs a join code — what is it?"
 
 _PLAIN: Final = Palette(enabled=False)
+
+
+@dataclass(frozen=True)
+class TextFaces:
+    """The four parts of net's ``TextService``, in its field order, as the host builds them."""
+
+    greeting: Callable[[], str]
+    needs_code: bool
+    code_prompt: str
+    render: Callable[[Show], str]
+
+
+def text_faces(host_name: Callable[[], str], *, needs_code: bool) -> TextFaces:
+    """What a person on nc/telnet reads at the table of *host_name* (read at each greeting:
+    a restored table may be another host's name)."""
+    return TextFaces(
+        greeting=lambda: greeting(host_name(), needs_code=needs_code),
+        needs_code=needs_code,
+        code_prompt=CODE_PROMPT,
+        render=render,
+    )
 
 
 def greeting(host_name: str, *, needs_code: bool) -> str:

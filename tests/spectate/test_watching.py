@@ -16,7 +16,7 @@ from net.connection import ConnectionClosed
 from tests.cli.harness import OPEN_LINE, Player, Players
 from tests.proxy import Proxy
 from tests.resume.quick_flood_host import SPAN as QUICK_SPAN
-from tests.resume.tools import RawClients
+from tests.resume.tools import RawClients, seats_file
 
 FULL = "the table is full — watching alice and bob"
 KIBITZ = "take the corner, bob"
@@ -161,3 +161,28 @@ def test_a_flooding_spectator_stops_watching_and_is_told_why(
     for player in (host, bob):
         player.expect("mallory stopped watching")
     assert b"spam" not in host.raw and b"spam" not in bob.raw
+
+
+def test_a_spectator_reconnects_without_a_token_and_keeps_none(
+    players: Players, proxies: list[Proxy]
+) -> None:
+    host, bob, _, port = alice_and_bob(players, proxies)
+    proxy = Proxy(port)
+    proxies.append(proxy)
+    carol = players.start("cli.join", str(proxy.port), "--name", "carol", state="carol")
+    carol.expect(FULL)
+    host.expect("carol is watching")
+    proxy.cut()
+    carol.expect("connection to alice lost — reconnecting…")
+    host.expect("carol stopped watching")  # no grace period: a spectator holds no seat
+    carol.expect("watching alice's table again as carol")
+    host.expect("carol is watching")
+    assert not seats_file(players.home, "carol").exists()  # a spectator's token is not kept
+    # Its second hello had no token to present: the host saw a newcomer, never a resume.
+    assert b"carol is back" not in host.raw
+    # bob leaves: the seat is free, and carol's join, next time, sits down in it.
+    bob.say("/q")
+    host.expect("bob left")
+    proxy.cut()
+    carol.expect("sat down again at alice's table as a new guest")
+    host.expect("carol sat down")
