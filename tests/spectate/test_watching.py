@@ -88,7 +88,8 @@ def test_a_late_spectator_gets_the_board_as_it_stands(
     bob.expect("your move (O)")
     bob.say("a1")
     host.expect("your move (X)")
-    late = watch(players, port, "carol")
+    late = players.start("cli.join", str(port), "--name", "carol")
+    late.expect(FULL)
     late.expect("1 (O)| 2 | 3")  # bob's O at a1, the last move
     late.expect("2  4 | X | 6")
     late.expect("alice to move (X)")
