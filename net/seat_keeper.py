@@ -66,10 +66,9 @@ from net.table_events import (
     Sat,
     TableEvent,
     Unwatched,
-    UnwatchedWhy,
     Watched,
 )
-from net.watchers import SPECTATOR_TOKEN, Watchers
+from net.watchers import Watchers
 
 __all__ = [
     "Action",
@@ -242,7 +241,7 @@ class SeatKeeper(Generic[C]):
             elif not self.watchers.limit:
                 decision.refusal = Refusal("full", self._full(now))
             elif self.watchers.is_full:
-                decision.refusal = Refusal("full", self._no_room())
+                decision.refusal = Refusal("full", self.watchers.no_room(self.host_name))
             else:
                 self.watchers.arriving(key)
                 decision.events.append(Watched(hello.name))
@@ -299,13 +298,6 @@ class SeatKeeper(Generic[C]):
     def _turn_away_asking(self, why: str) -> list[Action[C]]:
         key, self._asking = self._asking, None
         return [] if key is None else [TurnAway(key, "full", why)]
-
-    def _no_room(self) -> str:
-        # The table's own sentence for a full gallery (game.spectators.watch).
-        return (
-            f"no room to watch {self.host_name}'s table: {self.watchers.limit} people are "
-            "watching already, the most it lets in — try again later"
-        )
 
     def watched(self, number: int, name: str) -> None:
         """The table seated the spectator of the last :class:`Watched` as number *number*,
@@ -365,11 +357,9 @@ class SeatKeeper(Generic[C]):
         Raises:
             KeyError: *key* is not the seat's claimant.
         """
-        watcher = self.watchers.get(key)
-        if watcher is not None:
-            return Welcome(
-                name=watcher.name, host=self.host_name, token=SPECTATOR_TOKEN, watching=True
-            )
+        watching = self.watchers.welcome(key, self.host_name)
+        if watching is not None:
+            return watching
         owner = self._owner
         if owner is None or owner.key != key or self.name is None:
             raise KeyError(key)
@@ -388,13 +378,10 @@ class SeatKeeper(Generic[C]):
             For a resume, the :class:`Resumed` event to apply; then :meth:`to_send` gives the
             shows it missed and the greeting. A connection replaced meanwhile gets a bye.
         """
-        watcher = self.watchers.get(key)
-        if watcher is not None:
-            if self.closing:
-                self.watchers.gone(watcher.number)
-                return Decision(actions=[SayBye(key, "left", f"{self.host_name} left")])
-            watcher.live = True
-            return Decision()
+        closing = f"{self.host_name} left" if self.closing else None
+        watching = self.watchers.welcomed(key, closing=closing)
+        if watching is not None:
+            return watching
         owner = self._owner
         if owner is None or owner.key != key:
             code: ByeCode = "left" if self.closing else "replaced"
@@ -425,10 +412,9 @@ class SeatKeeper(Generic[C]):
         was told they sat down) and leaves a resumed one as it was. A spectator's end is
         :class:`Unwatched` (a spectator has no seat to keep).
         """
-        watcher = self.watchers.get(key)
-        if watcher is not None:
-            why: UnwatchedWhy = "protocol" if cause == "error" else "lost"
-            return Decision(events=[Unwatched(watcher.number, why)])
+        watching = self.watchers.lost(key, cause)
+        if watching is not None:
+            return watching
         owner = self._owner
         if owner is None or owner.key != key:
             return Decision()
@@ -454,19 +440,9 @@ class SeatKeeper(Generic[C]):
             spectator's lines are numbered the same way; a line is a ``Line("spectator")``
             naming its number, a gap :class:`Unwatched` and a :class:`Fail`.
         """
-        watcher = self.watchers.get(key)
-        if watcher is not None:
-            if not watcher.live:
-                return Decision()
-            reason = seq_error(seq, watcher.last_say)
-            if reason is not None:
-                return Decision(
-                    events=[Unwatched(watcher.number, "protocol")], actions=[Fail(key, reason)]
-                )
-            if seq <= watcher.last_say:
-                return Decision()
-            watcher.last_say = seq
-            return Decision(events=[Line("spectator", text, now, seq, watcher.number)])
+        watching = self.watchers.said(key, seq, text, now)
+        if watching is not None:
+            return watching
         owner = self._owner
         if owner is None or owner.key != key or owner.stage is not _Stage.LIVE:
             return Decision()
@@ -487,13 +463,7 @@ class SeatKeeper(Generic[C]):
         self.closing = True
         left = f"{self.host_name} left"
         actions = self._turn_away_asking(f"{self.host_name}'s table is closing")
-        for number in self.watchers.numbers():
-            key = self.watchers.key_of(number)
-            watcher = None if key is None else self.watchers.get(key)
-            if key is not None and watcher is not None and watcher.live:
-                self.watchers.gone(number)
-                actions.append(SayBye(key, "left", left))
-            # one being welcomed hears it when its welcome is out (welcomed)
+        actions += self.watchers.close(left)
         owner, self._owner = self._owner, None
         if owner is None:
             return actions
@@ -549,18 +519,8 @@ class SeatKeeper(Generic[C]):
         elif isinstance(event, Freed):
             return self._free(event)
         elif isinstance(event, Unwatched):
-            return self._unwatch(event)
+            return self.watchers.unwatch(event)
         return []
-
-    def _unwatch(self, event: Unwatched) -> list[Action[C]]:
-        key = self.watchers.gone(event.number)
-        if key is None:
-            return []
-        if event.why == "left":
-            return [SayBye(key, "left", "you stopped watching")]
-        if event.why == "flooding":
-            return [SayBye(key, "flooding", "flooding (too many lines too fast)")]
-        return []  # its connection is over already, or is failed by the decision
 
     def seated(self, name: str) -> None:
         """The table gave the new guest of the last :class:`Sat` the seat name *name*."""

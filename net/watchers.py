@@ -14,6 +14,10 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
 
+from net.messages import Welcome
+from net.seat_decisions import Action, Decision, Fail, SayBye, seq_error
+from net.table_events import Line, Unwatched, UnwatchedWhy
+
 C = TypeVar("C", bound=Hashable)
 
 #: The token in a spectator's welcome. The protocol requires one; this one is never accepted
@@ -91,3 +95,75 @@ class Watchers(Generic[C]):
         self._numbers.clear()
         self._by_key.clear()
         self._arriving = None
+
+    # -- what the keeper decides for a spectator's connection ------------------------------------
+    def no_room(self, host_name: str) -> str:
+        """The refusal beyond the limit (the table's own sentence, game.spectators.watch)."""
+        return (
+            f"no room to watch {host_name}'s table: {self.limit} people are "
+            "watching already, the most it lets in — try again later"
+        )
+
+    def welcome(self, key: C, host_name: str) -> Welcome | None:
+        """*key*'s welcome as a spectator, or None when *key* does not watch."""
+        watcher = self._by_key.get(key)
+        if watcher is None:
+            return None
+        return Welcome(name=watcher.name, host=host_name, token=SPECTATOR_TOKEN, watching=True)
+
+    def welcomed(self, key: C, *, closing: str | None) -> Decision[C] | None:
+        """*key*'s welcome is out (None when *key* does not watch); *closing* is the bye's
+        reason when the host left meanwhile."""
+        watcher = self._by_key.get(key)
+        if watcher is None:
+            return None
+        if closing is not None:
+            self.gone(watcher.number)
+            return Decision(actions=[SayBye(key, "left", closing)])
+        watcher.live = True
+        return Decision()
+
+    def lost(self, key: C, cause: str) -> Decision[C] | None:
+        """*key*'s connection ended: it stops watching (None when *key* does not watch)."""
+        watcher = self._by_key.get(key)
+        if watcher is None:
+            return None
+        why: UnwatchedWhy = "protocol" if cause == "error" else "lost"
+        return Decision(events=[Unwatched(watcher.number, why)])
+
+    def said(self, key: C, seq: int, text: str, now: float) -> Decision[C] | None:
+        """``say`` *seq* from *key* (None when *key* does not watch): the next line is a
+        spectator's :class:`Line`, a repeat nothing, 0 or a gap ends its watching."""
+        watcher = self._by_key.get(key)
+        if watcher is None:
+            return None
+        if not watcher.live:
+            return Decision()
+        reason = seq_error(seq, watcher.last_say)
+        if reason is not None:
+            return Decision(
+                events=[Unwatched(watcher.number, "protocol")], actions=[Fail(key, reason)]
+            )
+        if seq <= watcher.last_say:
+            return Decision()
+        watcher.last_say = seq
+        return Decision(events=[Line("spectator", text, now, seq, watcher.number)])
+
+    def close(self, reason: str) -> list[Action[C]]:
+        """The host is leaving: bye to every live spectator (one being welcomed hears it
+        when its welcome is out)."""
+        live = [key for key, watcher in self._by_key.items() if watcher.live]
+        for key in live:
+            self.gone(self._by_key[key].number)
+        return [SayBye(key, "left", reason) for key in live]
+
+    def unwatch(self, event: Unwatched) -> list[Action[C]]:
+        """Apply *event*: a spectator put out or who typed /q as text is told bye."""
+        key = self.gone(event.number)
+        if key is None:
+            return []
+        if event.why == "left":
+            return [SayBye(key, "left", "you stopped watching")]
+        if event.why == "flooding":
+            return [SayBye(key, "flooding", "flooding (too many lines too fast)")]
+        return []  # its connection is over already, or is failed by the decision
