@@ -187,3 +187,16 @@ def test_a_spectator_reconnects_without_a_token_and_keeps_none(
     proxy.cut()
     carol.expect("sat down again at alice's table as a new guest")
     host.expect("carol sat down")
+
+
+def test_the_hosts_help_lists_let_and_deny_and_they_are_never_chat(players: Players) -> None:
+    host, bob, _ = players.pair()
+    host.say("/help")
+    host.expect("/let NAME   give NAME's kept seat back to them")
+    host.expect("/deny NAME  refuse it")
+    host.say("/let bob")
+    host.expect("nobody is waiting for bob's seat")
+    host.say("/deny")
+    host.expect("/deny takes a name — /deny NAME")
+    host.say("//let me be clear")  # chat, as // always is
+    bob.expect("<alice> let me be clear")
