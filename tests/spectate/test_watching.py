@@ -199,4 +199,4 @@ def test_the_hosts_help_lists_let_and_deny_and_they_are_never_chat(players: Play
     host.say("/deny")
     host.expect("/deny takes a name — /deny NAME")
     host.say("//let me be clear")  # chat, as // always is
-    bob.expect("<alice> let me be clear")
+    bob.expect("<alice> /let me be clear")
