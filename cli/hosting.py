@@ -426,13 +426,15 @@ class Host:
         except KeyError:  # the table could not seat them (its error is on the host's screen)
             await pending.refuse(f"{self.name}'s table could not seat you", "full")
             return
+        watcher = keeper.watchers.get(pending)
         try:
             connection = await pending.accept(welcome)
         except (ConnectionClosed, OSError):
             self._decide(keeper.lost(pending, "lost", "gone during the welcome"))
+            if watcher is not None:
+                self.gallery.left(watcher.number)  # what was kept for it goes too
             return
         self._connections[pending] = connection
-        watcher = keeper.watchers.get(pending)
         if watcher is not None:
             self.gallery.arrived(watcher.number, connection)
         self._decide(keeper.welcomed(pending))

@@ -53,6 +53,10 @@ class Gallery:
     def __len__(self) -> int:
         return len(self._connections)
 
+    def kept(self) -> int:
+        """How many shows wait for spectators being welcomed."""
+        return sum(len(shows) for shows in self._arriving.values())
+
     def expect(self, number: int) -> None:
         """Spectator *number* was let in: keep what they are shown until :meth:`arrived`."""
         self._arriving[number] = []

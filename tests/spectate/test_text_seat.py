@@ -201,3 +201,20 @@ def test_what_a_person_on_nc_reads_is_plain_and_names_the_host() -> None:
     assert render(Show("notice", "bob sat down")) == "* bob sat down"
     assert render(Show("board", "X | O\nO | X")) == "  X | O\n  O | X"
     assert "\x1b" not in render(Show("error", "bad \x1b]0;title\x07 move"))
+
+
+def test_a_spectator_gone_during_its_welcome_stops_watching_and_leaves_nothing_kept() -> None:
+    async def scenario() -> None:
+        host, screen = _host_with_bob_away()
+        pending = PendingTextStandIn("carol")
+
+        async def gone(welcome: Welcome) -> TextConnectionStandIn:
+            raise ConnectionClosed("gone", cause="lost")
+
+        pending.accept = gone  # type: ignore[method-assign]
+        await asyncio.wait_for(_arrive(host, pending), WAIT)
+        assert "carol stopped watching" in screen.lines
+        assert len(host.keeper.watchers) == 0 and len(host.table.gallery) == 0
+        assert host.gallery.kept() == 0
+
+    asyncio.run(scenario())
