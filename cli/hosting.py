@@ -31,6 +31,7 @@ from typing import Any
 from cli.app import Failure, log_to, make_console
 from cli.args import HostOptions
 from cli.console import Console
+from cli.seat_commands import HOST_HELP, asked_sentence, seat_command
 from cli.table_replay import TableJournal, restored_notice
 from cli.text_faces import text_faces, waiting_sentence
 from cli.watching import Gallery, spectator_of
@@ -70,13 +71,6 @@ from net.table_events import (
 
 FLOODING = "flooding (too many chat lines too fast)"
 """What the host is told, and the guest's bye says, when a guest is put out for flooding."""
-
-HOST_HELP = """\
-host only — a person on nc/telnet has no seat token: when one asks for the seat of a
-guest who dropped, you are asked whether it is theirs:
-  /let NAME   give NAME's kept seat back to them
-  /deny NAME  refuse it (they may still come back with their own program)"""
-"""Added below /help on the host's screen: the host program's own commands."""
 
 
 def is_loopback(bind: str) -> bool:
@@ -382,27 +376,12 @@ class Host:
                 self.console.show("notice", HOST_HELP)
 
     def _seat_command(self, line: str) -> bool:
-        """``/let NAME`` and ``/deny NAME``: seat admission, the host program's own (not game
-        rules, so never a table line). Returns whether *line* was one of them."""
-        text = line.strip()
-        if not text.startswith("/") or text.startswith("//"):
+        """``/let NAME`` or ``/deny NAME`` (cli.seat_commands): carried out, never a table
+        line. Returns whether *line* was one of them."""
+        decision = seat_command(line, self.keeper, self.console.show)
+        if decision is None:
             return False
-        word, name = split_command(text)
-        if word not in ("let", "deny"):
-            return False
-        name = name.strip()
-        if not name:
-            self.console.show("error", f"/{word} takes a name — /{word} NAME")
-            return True
-        if not self.keeper.waiting_for(name):
-            self.console.show("error", f"nobody is waiting for {name}'s seat")
-            return True
-        if word == "let":
-            self.console.notice(f"giving {self.keeper.name}'s seat back")
-            self._decide(self.keeper.let(name))
-        else:
-            self.console.notice(f"refused {self.keeper.name}'s seat to the connection asking")
-            self._decide(self.keeper.deny(name))
+        self._decide(decision)
         return True
 
     # ------------------------------------------------------------------- the guest side
@@ -465,10 +444,7 @@ class Host:
         and wait for /let, /deny, the end of the grace period or the host leaving."""
         peer = pending.peer[0]
         name = asked.name
-        self.console.notice(
-            f"{pending.hello.name} (connected from {peer}, without a seat token) wants "
-            f"{name}'s seat back — /let {name} to give it back, or /deny {name}"
-        )
+        self.console.notice(asked_sentence(pending.hello.name, peer, name))
         answer: asyncio.Future[Refusal | None] = asyncio.get_running_loop().create_future()
         self._waiting[pending] = answer
         tell = getattr(pending, "tell", None)
