@@ -447,11 +447,11 @@ class Host:
         self.console.notice(asked_sentence(pending.hello.name, peer, name))
         answer: asyncio.Future[Refusal | None] = asyncio.get_running_loop().create_future()
         self._waiting[pending] = answer
-        tell = getattr(pending, "tell", None)
+        tell = getattr(pending, "tell", None)  # PendingText.tell: a join has no screen to tell
         if callable(tell):
             wait = duration(max(1, round(asked.wait)))
-            with contextlib.suppress(ConnectionClosed, OSError):
-                await tell(waiting_sentence(self.name, name, wait))
+            with contextlib.suppress(ConnectionClosed, OSError, RuntimeError):
+                tell(Show(kind="notice", text=waiting_sentence(self.name, name, wait)))
         try:
             return await answer
         finally:

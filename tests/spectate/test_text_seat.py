@@ -1,7 +1,7 @@
 """The host program's side of a text client's seat after a drop (issue 11 §1), in one process.
 
 net's text adapter hands the host a ``PendingText`` (contract T: ``.hello``, ``.peer``,
-``.kind == "text"``, ``accept``, ``refuse``); here a stand-in of that shape arrives through the
+``.kind == "text"``, ``accept``, ``refuse``, and ``tell`` for a person waiting); here a stand-in of that shape arrives through the
 host's own ``on_connect``, so the wiring is checked without sockets: the host person is asked,
 ``/let`` gives the seat back (with the board), ``/deny`` and the end of the grace period refuse
 it with code ``full``, and a text client with another name watches.
@@ -79,8 +79,8 @@ class PendingTextStandIn:
         self.told: list[str] = []
         self.connection = TextConnectionStandIn(self.peer)
 
-    async def tell(self, text: str) -> None:
-        self.told.append(text)
+    def tell(self, show: Show) -> None:
+        self.told.append(show.text)
 
     async def accept(self, welcome: Welcome) -> TextConnectionStandIn:
         self.welcome = welcome
