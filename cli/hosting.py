@@ -30,6 +30,7 @@ from typing import Any
 
 from cli.app import Failure, log_to, make_console
 from cli.args import HostOptions
+from cli.arrivals import Arrival, Seated
 from cli.console import Console
 from cli.seat_commands import HOST_HELP, asked_sentence, seat_command
 from cli.table_replay import TableJournal, restored_notice
@@ -41,7 +42,7 @@ from game.gallery import SPECTATOR_LIMIT
 from game.table import Delivery, Seat, Spectator, Table
 from game.untrusted import clean_name
 from net.admission import JoinCodeGate, format_code, new_join_code
-from net.connection import Connection, ConnectionClosed, PendingConnection, serve
+from net.connection import ConnectionClosed, serve
 from net.errors import RemoteProtocolError
 from net.messages import Say, Show, validate_name
 from net.seat_keeper import (
@@ -104,7 +105,7 @@ class Host:
         self.gate = JoinCodeGate(code)
         #: What a person on nc/telnet reads (net's TextService is built from these).
         self.text_faces = text_faces(lambda: self.name, needs_code=code is not None)
-        self.keeper: SeatKeeper[PendingConnection] = SeatKeeper(
+        self.keeper: SeatKeeper[Arrival] = SeatKeeper(
             options.name,
             self.gate,
             grace=options.grace,
@@ -121,10 +122,10 @@ class Host:
         # The table cleans the name (trims, cuts to 32 characters); show the one it uses.
         self.name = self.table.host_name
         self.console: Console = make_console(self.name, options.color, bell=options.bell)
-        self._connections: dict[PendingConnection, Connection] = {}
+        self._connections: dict[Arrival, Seated] = {}
         self.gallery = Gallery()  # the spectators' connections, by number
         # Text clients waiting for the host's /let or /deny: the answer (None: let in).
-        self._waiting: dict[PendingConnection, asyncio.Future[Refusal | None]] = {}
+        self._waiting: dict[Arrival, asyncio.Future[Refusal | None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()  # guests being served, byes being said
         self._timer: asyncio.TimerHandle | None = None
         self._leaving = False
@@ -296,13 +297,13 @@ class Host:
             self.console.show("error", f"the table could not handle that ({exc!r})")
             return []
 
-    def _decide(self, decision: Decision[PendingConnection]) -> None:
+    def _decide(self, decision: Decision[Arrival]) -> None:
         """Apply a keeper decision's events in order, then carry out its actions."""
         for event in decision.events:
             self.apply(event)
         self._carry_out(decision.actions)
 
-    def _carry_out(self, actions: Sequence[Action[PendingConnection]]) -> None:
+    def _carry_out(self, actions: Sequence[Action[Arrival]]) -> None:
         for action in actions:
             if isinstance(action, TurnAway | LetIn):
                 self._answer_waiting(action)
@@ -319,7 +320,7 @@ class Host:
                 connection.fail(RemoteProtocolError(action.reason))
         self._arm_timer()
 
-    def _send(self, connection: Connection, show: Show) -> None:
+    def _send(self, connection: Seated, show: Show) -> None:
         try:
             connection.send_nowait(show)
         except ConnectionClosed:
@@ -328,9 +329,7 @@ class Host:
             guest = self.keeper.name or "the guest"
             self.console.show("error", f"not sent to {guest}: too long for one message")
 
-    def _answer_waiting(
-        self, action: TurnAway[PendingConnection] | LetIn[PendingConnection]
-    ) -> None:
+    def _answer_waiting(self, action: TurnAway[Arrival] | LetIn[Arrival]) -> None:
         waiting = self._waiting.pop(action.key, None)
         if waiting is None or waiting.done():
             return
@@ -386,7 +385,7 @@ class Host:
 
     # ------------------------------------------------------------------- the guest side
 
-    async def _on_connect(self, pending: PendingConnection) -> None:
+    async def _on_connect(self, pending: Arrival) -> None:
         # net calls this once per connection whose hello is well-formed.
         keeper = self.keeper
         now = self._clock()
@@ -439,7 +438,7 @@ class Host:
             if watcher is not None:
                 self.gallery.left(watcher.number)
 
-    async def _wait_for_answer(self, pending: PendingConnection, asked: Asked) -> Refusal | None:
+    async def _wait_for_answer(self, pending: Arrival, asked: Asked) -> Refusal | None:
         """A text client asks for a kept seat: ask the host person, tell the client it waits,
         and wait for /let, /deny, the end of the grace period or the host leaving."""
         peer = pending.peer[0]
@@ -457,7 +456,7 @@ class Host:
         finally:
             self._waiting.pop(pending, None)
 
-    async def _serve_watcher(self, key: PendingConnection, connection: Connection) -> None:
+    async def _serve_watcher(self, key: Arrival, connection: Seated) -> None:
         """A spectator's lines, until it stops watching or its connection ends."""
         keeper = self.keeper
         try:
@@ -477,7 +476,7 @@ class Host:
         except ConnectionClosed as closed:
             self._decide(keeper.lost(key, closed.cause, closed.reason))
 
-    async def _serve(self, key: PendingConnection, connection: Connection) -> None:
+    async def _serve(self, key: Arrival, connection: Seated) -> None:
         keeper = self.keeper
         try:
             while keeper.owner is key:
@@ -515,7 +514,7 @@ def _is_quit_line(event: TableEvent) -> bool:
     return isinstance(event, Line) and is_quit(event.text)
 
 
-async def _close(connection: Connection, reason: str, code: str) -> None:
+async def _close(connection: Seated, reason: str, code: str) -> None:
     """Say bye with *reason* and *code*, and close; a connection already over is fine."""
     with contextlib.suppress(ConnectionClosed, OSError):
         await connection.close(reason, code=code)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import contextlib
 
+from cli.arrivals import Seated
 from game.delivery import SPECTATORS, Delivery, Spectator
 from game.table import Table
-from net.connection import Connection, ConnectionClosed
+from net.connection import ConnectionClosed
 from net.messages import Show
 
 
@@ -25,7 +26,7 @@ def spectator_of(table: Table, number: int) -> Spectator | None:
     return None
 
 
-def send_broadcast(show: Show, connections: list[Connection]) -> None:
+def send_broadcast(show: Show, connections: list[Seated]) -> None:
     """Write one show to many spectators' connections.
 
     The one place a broadcast is written: with net's encode-once ``Broadcast`` this becomes
@@ -35,7 +36,7 @@ def send_broadcast(show: Show, connections: list[Connection]) -> None:
         send_show(connection, show)
 
 
-def send_show(connection: Connection, show: Show) -> None:
+def send_show(connection: Seated, show: Show) -> None:
     """Write *show* to one spectator without waiting; an ended connection is skipped (its
     reader sees the end), a show too long for a frame is dropped for them alone."""
     with contextlib.suppress(ConnectionClosed, ValueError):
@@ -47,7 +48,7 @@ class Gallery:
 
     def __init__(self) -> None:
         """Nobody watches yet."""
-        self._connections: dict[int, Connection] = {}
+        self._connections: dict[int, Seated] = {}
         self._arriving: dict[int, list[Show]] = {}
 
     def __len__(self) -> int:
@@ -61,7 +62,7 @@ class Gallery:
         """Spectator *number* was let in: keep what they are shown until :meth:`arrived`."""
         self._arriving[number] = []
 
-    def arrived(self, number: int, connection: Connection) -> None:
+    def arrived(self, number: int, connection: Seated) -> None:
         """Spectator *number*'s welcome is out: send what was kept, then everything live."""
         for show in self._arriving.pop(number, []):
             send_show(connection, show)

@@ -1,10 +1,11 @@
 """The host program's side of a text client's seat after a drop (issue 11 §1), in one process.
 
 net's text adapter hands the host a ``PendingText`` (contract T: ``.hello``, ``.peer``,
-``.kind == "text"``, ``accept``, ``refuse``, and ``tell`` for a person waiting); here a stand-in of that shape arrives through the
-host's own ``on_connect``, so the wiring is checked without sockets: the host person is asked,
-``/let`` gives the seat back (with the board), ``/deny`` and the end of the grace period refuse
-it with code ``full``, and a text client with another name watches.
+``.kind == "text"``, ``accept``, ``refuse``, and ``tell`` for a person waiting); here a
+stand-in of that shape arrives through the host's own ``on_connect``, so the wiring is checked
+without sockets: the host person is asked, ``/let`` gives the seat back (with the board),
+``/deny`` and the end of the grace period refuse it with code ``full``, and a text client with
+another name watches.
 """
 
 from __future__ import annotations
