@@ -57,6 +57,6 @@ def render(show: Show) -> str:
 def waiting_sentence(host_name: str, seat: str, wait: str) -> str:
     """What a text client asking for *seat*'s kept seat reads while the host decides."""
     return (
-        f"{seat}'s seat is kept for {seat} — {host_name} is asked whether it is yours; "
+        f"{host_name} is asked whether {seat}'s kept seat is yours — "
         f"waiting for their answer (up to {wait})"
     )
