@@ -79,7 +79,7 @@ class Watchers(Generic[C]):
         """Every spectator's number, first come first."""
         return list(self._numbers)
 
-    def keys(self) -> list[C]:
+    def connections(self) -> list[C]:
         """Every spectator's connection that is known."""
         return list(self._by_key)
 

@@ -5,6 +5,9 @@ asked of the host, let in, denied, or turned away when the grace period ends."""
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from net.messages import Hello
 from net.table_events import Freed, Line, Opened, Resumed, Rotated, Sat, Unwatched, Watched
 from net.watchers import SPECTATOR_TOKEN
@@ -262,3 +265,73 @@ def test_a_text_client_must_know_the_code_before_it_is_asked_about() -> None:
     assert refused.refusal is not None and refused.refusal.code == "bad-code"
     assert not seats.keeper.waiting_for("bob")
     assert seats.freed() == [] and seats.events[-1] != Freed("expired")
+
+
+SPECTATOR_OPS = st.lists(
+    st.tuples(
+        st.sampled_from(
+            ["hello", "text", "resume", "welcomed", "lost", "say", "let", "deny", "tick"]
+        ),
+        st.integers(min_value=0, max_value=3),
+    ),
+    max_size=50,
+)
+
+
+@given(ops=SPECTATOR_OPS)
+def test_any_interleaving_keeps_the_limit_one_owner_and_one_answer_each(
+    ops: list[tuple[str, int]],
+) -> None:
+    limit = 2
+    seats = seating(spectator_limit=limit)
+    token: str | None = None
+    welcoming: list[str] = []
+    asked: list[str] = []
+    for number, (op, pick) in enumerate(ops):
+        key = f"k{number}"
+        if op in ("hello", "text", "resume"):
+            name = ("bob", "carol")[pick % 2]
+            use = token if op == "resume" else None
+            decision = seats.hello(key, name, token=use, text=op == "text")
+            if decision.asked is not None:
+                asked.append(key)
+            elif decision.refusal is None:
+                welcome = seats.keeper.welcome(key)
+                if not welcome.watching:
+                    token = welcome.token
+                welcoming.append(key)
+        elif op in ("let", "deny"):
+            method = seats.keeper.let if op == "let" else seats.keeper.deny
+            seats.decide(method("bob"))
+            for key in seats.let_in:
+                if key in asked:
+                    asked.remove(key)
+                    token = seats.keeper.welcome(key).token
+                    welcoming.append(key)
+        elif op == "welcomed" and welcoming:
+            seats.welcomed(welcoming.pop(pick % len(welcoming)))
+        elif op in ("lost", "say"):
+            live = [k for k in seats.keeper.watchers.connections() if k not in welcoming]
+            owner = seats.keeper.owner
+            target = owner if pick % 2 or not live else live[pick % len(live)]
+            if target is not None and target not in welcoming:
+                if op == "lost":
+                    seats.lost(target, ("lost", "left", "error")[pick % 3])
+                else:
+                    watcher = seats.keeper.watchers.get(target)
+                    last = seats.keeper.last_say if watcher is None else watcher.last_say
+                    seats.decide(seats.keeper.said(target, last + 1, "x", seats.now))
+        elif op == "tick":
+            seats.at(seats.now + pick * 30.0)
+        # Never more spectators than the limit; the seat's owner never watches.
+        assert len(seats.keeper.watchers) <= limit
+        owner = seats.keeper.owner
+        assert owner is None or seats.keeper.watchers.get(owner) is None
+    # A waiting text client is answered once at most: let in, or turned away — never both.
+    assert len(seats.let_in) == len(set(seats.let_in))
+    assert not set(seats.let_in) & set(seats.turned_away)
+    # At most one waits at the end, and only while a seat is kept for it.
+    waiting = [key for key in asked if key not in seats.turned_away]
+    assert len(waiting) <= 1
+    if waiting:
+        assert seats.keeper.dropped and seats.keeper.waiting_for("bob")
