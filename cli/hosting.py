@@ -7,6 +7,12 @@ changes both only through :meth:`Host.apply`, one :mod:`net.table_events` event 
 what the guest is shown comes from applying events alone, so applying the same events again
 (a journal replay, with sending off) rebuilds the same table and the same ``show.seq`` numbers.
 
+Spectators (issue 11) are served here too: the keeper lets them in while the seat is taken
+(:class:`Watched`), their lines and their ends are events like a guest's, and what the table
+delivers to one spectator or to all of them is routed to their connections
+(:mod:`cli.watching`). The host person's ``/let NAME`` and ``/deny NAME`` answer a person on
+nc/telnet asking for a dropped guest's seat back (they have no token).
+
 Split from :mod:`cli.host` so that ``python -m cli.host --help`` imports none of this.
 """
 
@@ -24,18 +30,45 @@ from typing import Any
 
 from cli.app import Failure, log_to, make_console
 from cli.args import HostOptions
+from cli.arrivals import Arrival, Seated
 from cli.console import Console
+from cli.seat_commands import HOST_HELP, asked_sentence, seat_command
 from cli.table_replay import TableJournal, restored_notice
+from cli.text_faces import text_faces, waiting_sentence
+from cli.watching import Gallery, spectator_of
 from game.announce import duration
-from game.commands import is_quit
-from game.table import Delivery, Seat, Table
+from game.commands import is_quit, split_command
+from game.gallery import SPECTATOR_LIMIT
+from game.table import Delivery, Seat, Spectator, Table
 from game.untrusted import clean_name
 from net.admission import JoinCodeGate, format_code, new_join_code
-from net.connection import Connection, ConnectionClosed, PendingConnection, serve
+from net.connection import ConnectionClosed, serve
 from net.errors import RemoteProtocolError
 from net.messages import Say, Show, validate_name
-from net.seat_keeper import Action, Decision, Fail, SayBye, SeatKeeper, Send
-from net.table_events import Dropped, Freed, Line, Opened, Resumed, Rotated, Sat, TableEvent
+from net.seat_keeper import (
+    Action,
+    Asked,
+    Decision,
+    Fail,
+    LetIn,
+    Refusal,
+    SayBye,
+    SeatKeeper,
+    Send,
+    TurnAway,
+)
+from net.table_events import (
+    Dropped,
+    Freed,
+    Line,
+    Opened,
+    Resumed,
+    Rotated,
+    Sat,
+    TableEvent,
+    Unwatched,
+    Watched,
+)
 
 FLOODING = "flooding (too many chat lines too fast)"
 """What the host is told, and the guest's bye says, when a guest is put out for flooding."""
@@ -70,12 +103,15 @@ class Host:
         if code is None and not is_loopback(options.bind):
             code = new_join_code()
         self.gate = JoinCodeGate(code)
-        self.keeper: SeatKeeper[PendingConnection] = SeatKeeper(
+        #: What a person on nc/telnet reads (net's TextService is built from these).
+        self.text_faces = text_faces(lambda: self.name, needs_code=code is not None)
+        self.keeper: SeatKeeper[Arrival] = SeatKeeper(
             options.name,
             self.gate,
             grace=options.grace,
             name_key=lambda name: clean_name(name).casefold(),
             duration=duration,
+            spectator_limit=SPECTATOR_LIMIT,
         )
         self.table = Table(options.name, rng=random.Random())
         self.journal = TableJournal(None)  # opened in run(), once the port is bound
@@ -86,7 +122,10 @@ class Host:
         # The table cleans the name (trims, cuts to 32 characters); show the one it uses.
         self.name = self.table.host_name
         self.console: Console = make_console(self.name, options.color, bell=options.bell)
-        self._connections: dict[PendingConnection, Connection] = {}
+        self._connections: dict[Arrival, Seated] = {}
+        self.gallery = Gallery()  # the spectators' connections, by number
+        # Text clients waiting for the host's /let or /deny: the answer (None: let in).
+        self._waiting: dict[Arrival, asyncio.Future[Refusal | None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()  # guests being served, byes being said
         self._timer: asyncio.TimerHandle | None = None
         self._leaving = False
@@ -193,8 +232,12 @@ class Host:
             shown = delivery.shown
             if delivery.to == Seat.GUEST:
                 self.keeper.show(Show(kind=str(shown.kind), text=shown.text, sender=shown.sender))
-            elif not replaying:
+            elif replaying:
+                continue  # nobody watches during a replay: their connections died with it
+            elif delivery.to == Seat.HOST:
                 self.console.show(str(shown.kind), shown.text, shown.sender)
+            else:
+                self.gallery.deliver(delivery)
         if replaying:
             self.keeper.assume_delivered()
             return
@@ -205,6 +248,9 @@ class Host:
         connection with it, so their seat is dropped now and the grace period runs."""
         if self.keeper.taken and not self.keeper.dropped:
             self.apply(Dropped(self.options.grace))
+        # Spectators have no seat to keep: whoever watched the old process watches no more.
+        for spectator in self.table.gallery:
+            self.apply(Unwatched(spectator.number, "restart"))
 
     def _change_table(self, event: TableEvent) -> list[Delivery]:
         table = self.table
@@ -221,9 +267,23 @@ class Host:
                 return table.resume(Seat.GUEST, caught_up=event.caught_up)
             if isinstance(event, Rotated):
                 return []  # the keeper's tokens only
+            if isinstance(event, Watched):
+                spectator, deliveries = table.watch(event.name)
+                self.keeper.watched(spectator.number, spectator.name)
+                if self.keeper.watchers.key_of(spectator.number) is not None:
+                    self.gallery.expect(spectator.number)  # its connection is being welcomed
+                return deliveries
+            if isinstance(event, Unwatched):
+                watching = spectator_of(table, event.number)
+                return [] if watching is None else table.unwatch(watching)
             if isinstance(event, Line):
-                seat = Seat.GUEST if event.seat == "guest" else Seat.HOST
-                return table.handle(seat, event.text, now=event.now)
+                who: Seat | Spectator = Seat.GUEST if event.seat == "guest" else Seat.HOST
+                if event.seat == "spectator":
+                    watching = spectator_of(table, event.watcher)
+                    if watching is None:
+                        return []  # they stopped watching before the line was applied
+                    who = watching
+                return table.handle(who, event.text, now=event.now)
             if isinstance(event, Dropped):
                 return table.drop(Seat.GUEST, event.grace)
             if event.why == "left":
@@ -237,14 +297,17 @@ class Host:
             self.console.show("error", f"the table could not handle that ({exc!r})")
             return []
 
-    def _decide(self, decision: Decision[PendingConnection]) -> None:
+    def _decide(self, decision: Decision[Arrival]) -> None:
         """Apply a keeper decision's events in order, then carry out its actions."""
         for event in decision.events:
             self.apply(event)
         self._carry_out(decision.actions)
 
-    def _carry_out(self, actions: Sequence[Action[PendingConnection]]) -> None:
+    def _carry_out(self, actions: Sequence[Action[Arrival]]) -> None:
         for action in actions:
+            if isinstance(action, TurnAway | LetIn):
+                self._answer_waiting(action)
+                continue
             connection = self._connections.get(action.key)
             if connection is None:
                 continue  # not welcomed yet: the keeper tells it when its welcome is out
@@ -257,7 +320,7 @@ class Host:
                 connection.fail(RemoteProtocolError(action.reason))
         self._arm_timer()
 
-    def _send(self, connection: Connection, show: Show) -> None:
+    def _send(self, connection: Seated, show: Show) -> None:
         try:
             connection.send_nowait(show)
         except ConnectionClosed:
@@ -265,6 +328,15 @@ class Host:
         except ValueError:  # net's LocalProtocolError: more than one frame can hold
             guest = self.keeper.name or "the guest"
             self.console.show("error", f"not sent to {guest}: too long for one message")
+
+    def _answer_waiting(self, action: TurnAway[Arrival] | LetIn[Arrival]) -> None:
+        waiting = self._waiting.pop(action.key, None)
+        if waiting is None or waiting.done():
+            return
+        if isinstance(action, LetIn):
+            waiting.set_result(None)
+        else:
+            waiting.set_result(Refusal(action.code, action.reason))
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(work)
@@ -296,42 +368,115 @@ class Host:
             line = await self.console.read_line()
             if line is None or is_quit(line):
                 return
+            if self._seat_command(line):
+                continue
             self.apply(Line("host", line, self._clock()))
+            if split_command(line.strip()) == ("help", ""):
+                self.console.show("notice", HOST_HELP)
+
+    def _seat_command(self, line: str) -> bool:
+        """``/let NAME`` or ``/deny NAME`` (cli.seat_commands): carried out, never a table
+        line. Returns whether *line* was one of them."""
+        decision = seat_command(line, self.keeper, self.console.show)
+        if decision is None:
+            return False
+        self._decide(decision)
+        return True
 
     # ------------------------------------------------------------------- the guest side
 
-    async def _on_connect(self, pending: PendingConnection) -> None:
+    async def _on_connect(self, pending: Arrival) -> None:
         # net calls this once per connection whose hello is well-formed.
         keeper = self.keeper
         now = self._clock()
         self._decide(keeper.handle_timeout(now))  # a grace period over by now ends first
-        decision = keeper.admit(pending, pending.hello, pending.peer[0], now)
+        text = getattr(pending, "kind", "framed") == "text"
+        decision = keeper.admit(pending, pending.hello, pending.peer[0], now, text=text)
         self._decide(decision)
-        if decision.refusal is not None:
-            await pending.refuse(decision.refusal.reason, decision.refusal.code)
+        refusal = decision.refusal
+        if decision.asked is not None:
+            refusal = await self._wait_for_answer(pending, decision.asked)
+        if refusal is not None:
+            await pending.refuse(refusal.reason, refusal.code)
             return
         try:
-            connection = await pending.accept(keeper.welcome(pending))
+            welcome = keeper.welcome(pending)
+        except KeyError:  # the table could not seat them (its error is on the host's screen)
+            await pending.refuse(f"{self.name}'s table could not seat you", "full")
+            return
+        watcher = keeper.watchers.get(pending)
+        try:
+            connection = await pending.accept(welcome)
         except (ConnectionClosed, OSError):
             self._decide(keeper.lost(pending, "lost", "gone during the welcome"))
+            if watcher is not None:
+                self.gallery.left(watcher.number)  # what was kept for it goes too
             return
         self._connections[pending] = connection
+        if watcher is not None:
+            self.gallery.arrived(watcher.number, connection)
         self._decide(keeper.welcomed(pending))
-        if keeper.owner is not pending:
+        if watcher is None and keeper.owner is not pending:
             return  # replaced, or the host is leaving, while the welcome was on its way
+        if watcher is not None and keeper.watchers.get(pending) is None:
+            self._connections.pop(pending, None)
+            return  # stopped watching (the host left) while the welcome was on its way
         self._carry_out(keeper.to_send())
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)
         try:
-            await self._serve(pending, connection)
+            if watcher is not None:
+                await self._serve_watcher(pending, connection)
+            else:
+                await self._serve(pending, connection)
         except asyncio.CancelledError:
             pass  # the host is leaving; the bye was said
         finally:
             self._tasks.discard(task)
             self._connections.pop(pending, None)
+            if watcher is not None:
+                self.gallery.left(watcher.number)
 
-    async def _serve(self, key: PendingConnection, connection: Connection) -> None:
+    async def _wait_for_answer(self, pending: Arrival, asked: Asked) -> Refusal | None:
+        """A text client asks for a kept seat: ask the host person, tell the client it waits,
+        and wait for /let, /deny, the end of the grace period or the host leaving."""
+        peer = pending.peer[0]
+        name = asked.name
+        self.console.notice(asked_sentence(pending.hello.name, peer, name))
+        answer: asyncio.Future[Refusal | None] = asyncio.get_running_loop().create_future()
+        self._waiting[pending] = answer
+        tell = getattr(pending, "tell", None)  # PendingText.tell: a join has no screen to tell
+        if callable(tell):
+            wait = duration(max(1, round(asked.wait)))
+            with contextlib.suppress(ConnectionClosed, OSError, RuntimeError):
+                tell(Show(kind="notice", text=waiting_sentence(self.name, name, wait)))
+        try:
+            return await answer
+        finally:
+            self._waiting.pop(pending, None)
+
+    async def _serve_watcher(self, key: Arrival, connection: Seated) -> None:
+        """A spectator's lines, until it stops watching or its connection ends."""
+        keeper = self.keeper
+        try:
+            while keeper.watchers.get(key) is not None:
+                message = await connection.recv()
+                watcher = keeper.watchers.get(key)
+                if not isinstance(message, Say) or watcher is None:
+                    continue
+                decision = keeper.said(key, message.seq, message.text, self._clock())
+                if decision.events and _is_quit_line(decision.events[0]):
+                    decision.events = [Unwatched(watcher.number, "left")]
+                self._decide(decision)
+                spectator = spectator_of(self.table, watcher.number)
+                if spectator is not None and self.table.is_flooding(spectator):
+                    self.console.notice(f"{spectator.name} stopped watching: {FLOODING}")
+                    self.apply(Unwatched(watcher.number, "flooding"))
+        except ConnectionClosed as closed:
+            self._decide(keeper.lost(key, closed.cause, closed.reason))
+
+    async def _serve(self, key: Arrival, connection: Seated) -> None:
         keeper = self.keeper
         try:
             while keeper.owner is key:
@@ -353,6 +498,7 @@ class Host:
         net's close timeout) and stop serving."""
         self._leaving = True
         self._carry_out(self.keeper.close())
+        self.gallery.close()
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=_CLOSE_WAIT)
         for task in list(self._tasks):
@@ -368,7 +514,7 @@ def _is_quit_line(event: TableEvent) -> bool:
     return isinstance(event, Line) and is_quit(event.text)
 
 
-async def _close(connection: Connection, reason: str, code: str) -> None:
+async def _close(connection: Seated, reason: str, code: str) -> None:
     """Say bye with *reason* and *code*, and close; a connection already over is fine."""
     with contextlib.suppress(ConnectionClosed, OSError):
         await connection.close(reason, code=code)

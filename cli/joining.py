@@ -170,6 +170,8 @@ class Guest:
         self.host_name = "the host"
         self._early: list[str] = []  # notices from before the console started
         self._leaving = False  # said bye; the connection ending now is no reason to reconnect
+        # Watching (the table was full): no seat, so nothing in the seats file is ours to touch.
+        self.watching = False
 
     async def run(self) -> int:
         """Connect, then chat until someone leaves; returns the exit status.
@@ -186,10 +188,17 @@ class Guest:
             for notice in self._early:
                 console.notice(notice)
             again = " again (your seat was kept)" if welcome.resumed else ""
-            console.notice(
-                f"you joined {self.host_name}'s table at {self.link.address} "
-                f"as {self.link.name}{again}"
-            )
+            if welcome.watching:
+                console.notice(
+                    f"you are watching {self.host_name}'s table at {self.link.address} "
+                    f"as {self.link.name} — your lines reach the other spectators only "
+                    "while a game is on; /q stops watching"
+                )
+            else:
+                console.notice(
+                    f"you joined {self.host_name}'s table at {self.link.address} "
+                    f"as {self.link.name}{again}"
+                )
             return await self._converse(console)
         finally:
             await self.link.close()
@@ -259,8 +268,17 @@ class Guest:
     def _remember(self, welcome: Welcome) -> None:
         # Written at every welcome: the token was rotated, the old one is dead.
         self.host_name = welcome.host
+        self.watching = welcome.watching
+        if welcome.watching:
+            return  # a spectator's token is never accepted back: nothing to resume
         entry = SeatEntry(welcome.token, welcome.name, welcome.host)
         self.seats.put(self.table, self.asked, entry)
+
+    def _forget_seat(self) -> None:
+        """Forget this seat in the seats file (not another join's newer one; nothing when
+        watching: a spectator has no entry there)."""
+        if not self.watching:
+            self.seats.remove(self.table, self.asked, token=self.link.token)
 
     async def _converse(self, console: Console) -> int:
         incoming = asyncio.create_task(self._show_incoming(console))
@@ -280,9 +298,7 @@ class Guest:
                     await task
         finished = done.pop()
         if finished is typed:
-            self.seats.remove(
-                self.table, self.asked, token=self.link.token
-            )  # a deliberate leave: nothing to resume
+            self._forget_seat()  # a deliberate leave: nothing to resume
         return finished.result()
 
     async def _show_incoming(self, console: Console) -> int:
@@ -299,7 +315,7 @@ class Guest:
                 if closed.cause == "error":
                     # The host frees the seat of a connection that broke the protocol (either
                     # side's fault): there is nothing to resume, so say why and stop.
-                    self.seats.remove(self.table, self.asked, token=self.link.token)
+                    self._forget_seat()
                     console.notice(
                         visible(
                             f"the connection to {self.host_name}'s table failed: {closed.reason}"
@@ -324,7 +340,7 @@ class Guest:
                 f"your seat at {self.host_name}'s table was taken over by another connection"
             )
             return 1
-        self.seats.remove(self.table, self.asked, token=self.link.token)
+        self._forget_seat()
         if code == "left" or (code is None and reason == "left"):
             console.notice(f"{self.host_name} left")
             return 0
@@ -380,7 +396,9 @@ class Guest:
                 if warning is not None:
                     console.notice(visible(warning))
                 console.set_name(welcome.name)
-                if welcome.resumed:
+                if welcome.watching:
+                    console.notice(f"watching {self.host_name}'s table again as {welcome.name}")
+                elif welcome.resumed:
                     console.notice(f"reconnected to {self.host_name}'s table")
                 else:
                     console.notice(f"sat down again at {self.host_name}'s table as a new guest")

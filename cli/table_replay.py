@@ -28,6 +28,8 @@ from net.table_events import (
     Rotated,
     Sat,
     TableEvent,
+    Unwatched,
+    Watched,
     from_record,
     to_record,
 )
@@ -114,6 +116,8 @@ def _seat_after(event: TableEvent, seat: GuestSeat) -> GuestSeat:
         if seated:
             raise _Unreplayable("a guest sits down on a taken seat")
         return "connected"
+    if isinstance(event, Watched | Unwatched):
+        return seat  # spectators do not sit: any seat may be watched
     if isinstance(event, Line):
         if event.seat == "guest" and not seated:
             raise _Unreplayable("a line from a guest who is not seated")

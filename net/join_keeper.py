@@ -55,8 +55,13 @@ class JoinKeeper:
         return Hello(name=name, code=code, token=self.token, seen=seen)
 
     def welcomed(self, welcome: Welcome) -> list[Say]:
-        """Take *welcome* in; returns the kept lines to send again, in order."""
-        self.token = welcome.token
+        """Take *welcome* in; returns the kept lines to send again, in order.
+
+        A spectator's welcome (``watching``) holds a token the host never accepts: it is not
+        kept, so the next connection says hello without one (to watch again, or to sit down
+        if the seat became free).
+        """
+        self.token = None if welcome.watching else welcome.token
         self.unsent = 0 if welcome.resumed else self.waiting
         self.waiting = 0
         if not welcome.resumed:

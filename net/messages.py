@@ -223,6 +223,8 @@ class Welcome:
     proves the seat on a later resume and is replaced at every resume, ``resumed`` says whether
     this continues an earlier seat, and ``last_seq`` is the highest ``say.seq`` from this seat
     already applied (0 if none) so the join can resend later lines exactly once.
+    ``watching`` (version 2, left out when false) says the table was full and this connection
+    watches instead of playing: its token is never accepted back, so a join does not keep it.
     """
 
     TYPE: ClassVar[str] = "welcome"
@@ -233,6 +235,7 @@ class Welcome:
     last_seq: int = 0
     protocol: str = PROTOCOL_NAME
     version: int = PROTOCOL_VERSION
+    watching: bool = False
 
     def __post_init__(self) -> None:
         _check_str("welcome.protocol", self.protocol, nonempty=True, limit=64)
@@ -242,10 +245,12 @@ class Welcome:
         _check_str("welcome.token", self.token, nonempty=True, limit=MAX_SECRET)
         _check_bool("welcome.resumed", self.resumed)
         _check_int("welcome.last_seq", self.last_seq)
+        _check_bool("welcome.watching", self.watching)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the JSON object for this message."""
-        return {
+        """Return the JSON object for this message (``watching`` only when true, and only in
+        version 2: a version 1 join rejects a field it does not know)."""
+        obj: dict[str, Any] = {
             "type": "welcome",
             "protocol": self.protocol,
             "version": self.version,
@@ -255,6 +260,9 @@ class Welcome:
             "resumed": self.resumed,
             "last_seq": self.last_seq,
         }
+        if self.watching and self.version >= 2:
+            obj["watching"] = True
+        return obj
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,7 +438,9 @@ _SPECS: Final[dict[str, _Spec]] = {
         Hello, frozenset({"protocol", "version", "name"}), frozenset({"code", "token", "seen"})
     ),
     "welcome": _spec(
-        Welcome, frozenset({"protocol", "version", "name", "host", "token", "resumed", "last_seq"})
+        Welcome,
+        frozenset({"protocol", "version", "name", "host", "token", "resumed", "last_seq"}),
+        frozenset({"watching"}),
     ),
     "refuse": _spec(Refuse, frozenset({"reason", "code"})),
     "say": _spec(Say, frozenset({"seq", "text"})),

@@ -13,7 +13,19 @@ from typing import Generic, Literal, TypeVar
 from net.messages import Show
 from net.table_events import TableEvent
 
-__all__ = ["Action", "ByeCode", "Decision", "Fail", "Refusal", "SayBye", "Send", "seq_error"]
+__all__ = [
+    "Action",
+    "Asked",
+    "ByeCode",
+    "Decision",
+    "Fail",
+    "LetIn",
+    "Refusal",
+    "SayBye",
+    "Send",
+    "TurnAway",
+    "seq_error",
+]
 
 C = TypeVar("C", bound=Hashable)
 
@@ -66,7 +78,35 @@ class Fail(Generic[C]):
     reason: str
 
 
-Action = Send[C] | SayBye[C] | Fail[C]
+@dataclass(frozen=True, slots=True)
+class TurnAway(Generic[C]):
+    """Refuse *key*, which was waiting for the host's answer (a text client's seat back)."""
+
+    key: C
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LetIn(Generic[C]):
+    """*key*, which was waiting for the host's answer, may have its welcome now."""
+
+    key: C
+
+
+Action = Send[C] | SayBye[C] | Fail[C] | TurnAway[C] | LetIn[C]
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A text client (no token) asks for the kept seat of *name*: the host decides.
+
+    *address* is where it connected from; *wait* the seconds left of the grace period.
+    """
+
+    name: str
+    address: str
+    wait: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +120,10 @@ class Refusal:
 @dataclass(slots=True)
 class Decision(Generic[C]):
     """What to do: apply *events* (in order, through the host's one apply method), carry out
-    *actions*; for a hello, *refusal* when it is turned away."""
+    *actions*; for a hello, *refusal* when it is turned away, or *asked* when it waits for
+    the host to answer (then a later :class:`LetIn` or :class:`TurnAway` settles it)."""
 
     events: list[TableEvent] = field(default_factory=list)
     actions: list[Action[C]] = field(default_factory=list)
     refusal: Refusal | None = None
+    asked: Asked | None = None

@@ -12,7 +12,14 @@ decides everything about the guest seat that does not depend on the game:
   is a protocol error;
 * the grace period of a dropped guest, as a deadline;
 * ``show.seq`` and a bounded :class:`~net.outbox.Outbox`, so that a resume resends exactly the
-  shows above ``hello.seen`` and says whether any were lost (``Resumed.caught_up``).
+  shows above ``hello.seen`` and says whether any were lost (``Resumed.caught_up``);
+* spectators (issue 11): while the seat is taken, a hello that is not a resume watches instead
+  of being refused (:class:`Watched`), up to a limit; a spectator's lines, its ``say.seq``,
+  its end (:class:`Unwatched`) — :mod:`net.watchers` keeps their numbers;
+* a text client's seat after a drop: a text client has no token, so one that gives the name of
+  the guest whose seat is kept waits while the host is asked (:class:`Asked`); the host's
+  :meth:`SeatKeeper.let` gives the seat back, :meth:`SeatKeeper.deny` refuses it, and the end
+  of the grace period (or the guest coming back with the token) turns it away.
 
 Connections are opaque hashable keys. Methods that react to the network return
 :class:`Decision` s: *events* — :mod:`net.table_events` records, which the host applies to its
@@ -36,17 +43,44 @@ from typing import Final, Generic, TypeVar
 from net.admission import JoinCodeGate, SeatTokens, Verdict, token_hash
 from net.messages import Hello, Show, Welcome
 from net.outbox import Outbox
-from net.seat_decisions import Action, ByeCode, Decision, Fail, Refusal, SayBye, Send, seq_error
-from net.table_events import Dropped, Freed, Line, Opened, Resumed, Rotated, Sat, TableEvent
+from net.seat_decisions import (
+    Action,
+    Asked,
+    ByeCode,
+    Decision,
+    Fail,
+    LetIn,
+    Refusal,
+    SayBye,
+    Send,
+    TurnAway,
+    seq_error,
+)
+from net.table_events import (
+    Dropped,
+    Freed,
+    Line,
+    Opened,
+    Resumed,
+    Rotated,
+    Sat,
+    TableEvent,
+    Unwatched,
+    Watched,
+)
+from net.watchers import Watchers
 
 __all__ = [
     "Action",
+    "Asked",
     "Decision",
     "Fail",
+    "LetIn",
     "Refusal",
     "SayBye",
     "SeatKeeper",
     "Send",
+    "TurnAway",
     "seq_error",
 ]
 
@@ -91,6 +125,7 @@ class SeatKeeper(Generic[C]):
         grace: float = 60.0,
         name_key: Callable[[str], str] = str.casefold,
         duration: Callable[[float], str] = lambda seconds: f"{seconds:g} s",
+        spectator_limit: int = 0,
     ) -> None:
         """A keeper with an empty seat.
 
@@ -103,6 +138,8 @@ class SeatKeeper(Generic[C]):
             name_key: Makes names comparable the way the table tells people apart (a hello for
                 ``Bob`` is bob's); the default ignores case only.
             duration: Words a number of seconds for people ("2 minutes").
+            spectator_limit: How many may watch while the seat is taken (the table's limit);
+                0 refuses every newcomer while the seat is taken.
         """
         self.host_name = host_name
         self.gate = gate
@@ -118,6 +155,8 @@ class SeatKeeper(Generic[C]):
         self._owner: _Owner[C] | None = None
         self._delivered = 0  # the highest show.seq written to any connection of this seat
         self.closing = False
+        self.watchers: Watchers[C] = Watchers(spectator_limit)
+        self._asking: C | None = None  # a text client waiting for the host to give the seat back
 
     # ------------------------------------------------------------------------- looking
     @property
@@ -148,7 +187,9 @@ class SeatKeeper(Generic[C]):
         )
 
     # ------------------------------------------------------------------------- admission
-    def admit(self, key: C, hello: Hello, address: str, now: float) -> Decision[C]:
+    def admit(
+        self, key: C, hello: Hello, address: str, now: float, *, text: bool = False
+    ) -> Decision[C]:
         """Decide what a well-formed *hello* from *key* (at *address*) gets.
 
         A valid token under the seat's name resumes the seat (the token rotates; the welcome is
@@ -161,6 +202,19 @@ class SeatKeeper(Generic[C]):
         dropped seat whose grace is over at *now* is freed before a hello is judged, so at the
         same instant expiry wins. Until it is applied, such a seat is neither resumed nor given
         away.
+
+        While the seat is taken, a hello that is not a resume watches (a :class:`Watched`
+        event; :meth:`watched` then names it) until the spectator limit, and is refused
+        ``full`` beyond it. A *text* client (no token) naming the guest whose seat is kept
+        waits instead: the decision's ``asked`` is set and the host answers with :meth:`let`
+        or :meth:`deny`.
+
+        Args:
+            key: The connection.
+            hello: Its hello.
+            address: Where it connects from (the join code's rate limit counts per address).
+            now: The host's clock.
+            text: True for a person on nc/telnet, who has no seat token.
 
         Returns:
             The decision; its ``refusal`` is set when *key* is turned away.
@@ -182,12 +236,73 @@ class SeatKeeper(Generic[C]):
             decision.refusal = Refusal(verdict.code or "bad-code", self._refusal(verdict, hello))
             return decision
         if self.taken:
-            decision.refusal = Refusal("full", self._full(now))
+            if text and token is None and self._keeps_seat_for(hello.name):
+                self._ask(key, address, now, decision)
+            elif not self.watchers.limit:
+                decision.refusal = Refusal("full", self._full(now))
+            elif self.watchers.is_full:
+                decision.refusal = Refusal("full", self.watchers.no_room(self.host_name))
+            else:
+                self.watchers.arriving(key)
+                decision.events.append(Watched(hello.name))
             return decision
         fresh = self.tokens.issue(GUEST)
         decision.actions += self._replace(_Owner(key, _Stage.WELCOMING, fresh, False, 0))
         decision.events.append(Sat(asked=hello.name, token_hash=token_hash(fresh)))
         return decision
+
+    def _keeps_seat_for(self, name: str) -> bool:
+        return self.dropped and self._owner is None and self.is_named(name)
+
+    def _ask(self, key: C, address: str, now: float, decision: Decision[C]) -> None:
+        # The newest claim waits; an earlier one is turned away (as a resume replaces).
+        earlier, self._asking = self._asking, key
+        guest = self.name or "the guest"
+        if earlier is not None:
+            why = f"another connection asked for {guest}'s seat after you"
+            decision.actions.append(TurnAway(earlier, "full", why))
+        decision.asked = Asked(guest, address, self.grace_left(now))
+
+    def let(self, name: str) -> Decision[C]:
+        """The host gives the kept seat of *name* back to the text client waiting for it.
+
+        Returns:
+            A :class:`Rotated` event (the seat's old tokens die: the text client holds none)
+            and a :class:`LetIn` for the waiting connection, which then gets its welcome like
+            a resume; nothing when nobody waits for *name*'s seat.
+        """
+        key = self._asking
+        if key is None or not self._keeps_seat_for(name):
+            return Decision()
+        self._asking = None
+        fresh = self.tokens.issue(GUEST)
+        # Not caught up by token and seen: the shows no connection took are resent, the board too.
+        self._replace(_Owner(key, _Stage.WELCOMING, fresh, True, None))
+        return Decision(
+            events=[Rotated(newest=token_hash(fresh), older=None)], actions=[LetIn(key)]
+        )
+
+    def deny(self, name: str) -> Decision[C]:
+        """The host refuses *name*'s kept seat to the text client waiting for it (if any)."""
+        key = self._asking
+        if key is None or not self.is_named(name):
+            return Decision()
+        self._asking = None
+        why = f"{self.host_name} did not give you {self.name}'s seat back"
+        return Decision(actions=[TurnAway(key, "full", why)])
+
+    def waiting_for(self, name: str) -> bool:
+        """True when a text client waits for the host to give *name*'s seat back."""
+        return self._asking is not None and self.is_named(name)
+
+    def _turn_away_asking(self, why: str) -> list[Action[C]]:
+        key, self._asking = self._asking, None
+        return [] if key is None else [TurnAway(key, "full", why)]
+
+    def watched(self, number: int, name: str) -> None:
+        """The table seated the spectator of the last :class:`Watched` as number *number*,
+        named *name*."""
+        self.watchers.watched(number, name)
 
     def _is_other_guest(self, token: str, name: str) -> bool:
         # A token belongs to a name (issue 8 §3): carol holding bob's token is a new guest.
@@ -204,6 +319,7 @@ class SeatKeeper(Generic[C]):
         if seen is not None:
             seen = min(seen, self.outbox.last_seq)  # it cannot have seen what was never sent
         decision.actions += self._replace(_Owner(key, _Stage.WELCOMING, rotated[1], True, seen))
+        decision.actions += self._turn_away_asking(f"{self.name} came back with their seat token")
         hashes = self.tokens.hashes(GUEST)
         assert hashes is not None  # just rotated
         # Recorded before the welcome with the new token goes out (see Rotated).
@@ -241,6 +357,9 @@ class SeatKeeper(Generic[C]):
         Raises:
             KeyError: *key* is not the seat's claimant.
         """
+        watching = self.watchers.welcome(key, self.host_name)
+        if watching is not None:
+            return watching
         owner = self._owner
         if owner is None or owner.key != key or self.name is None:
             raise KeyError(key)
@@ -259,6 +378,10 @@ class SeatKeeper(Generic[C]):
             For a resume, the :class:`Resumed` event to apply; then :meth:`to_send` gives the
             shows it missed and the greeting. A connection replaced meanwhile gets a bye.
         """
+        closing = f"{self.host_name} left" if self.closing else None
+        watching = self.watchers.welcomed(key, closing=closing)
+        if watching is not None:
+            return watching
         owner = self._owner
         if owner is None or owner.key != key:
             code: ByeCode = "left" if self.closing else "replaced"
@@ -286,8 +409,12 @@ class SeatKeeper(Generic[C]):
         Only the owner's end matters. A peer that said bye left; one that broke the protocol
         loses the seat at once (a hostile program must not hold it); a lost connection keeps
         the seat for the grace period. A claim lost during its welcome frees a new seat (nobody
-        was told they sat down) and leaves a resumed one as it was.
+        was told they sat down) and leaves a resumed one as it was. A spectator's end is
+        :class:`Unwatched` (a spectator has no seat to keep).
         """
+        watching = self.watchers.lost(key, cause)
+        if watching is not None:
+            return watching
         owner = self._owner
         if owner is None or owner.key != key:
             return Decision()
@@ -309,8 +436,13 @@ class SeatKeeper(Generic[C]):
         Returns:
             Nothing for a connection that does not own the seat or a repeat; a :class:`Line`
             for the next line (the host turns a quit command sent as text into
-            ``Freed("left")`` instead); a :class:`Fail` and :class:`Freed` for 0 or a gap.
+            ``Freed("left")`` instead); a :class:`Fail` and :class:`Freed` for 0 or a gap. A
+            spectator's lines are numbered the same way; a line is a ``Line("spectator")``
+            naming its number, a gap :class:`Unwatched` and a :class:`Fail`.
         """
+        watching = self.watchers.said(key, seq, text, now)
+        if watching is not None:
+            return watching
         owner = self._owner
         if owner is None or owner.key != key or owner.stage is not _Stage.LIVE:
             return Decision()
@@ -329,13 +461,16 @@ class SeatKeeper(Generic[C]):
     def close(self) -> list[Action[C]]:
         """The host is leaving: bye to the owner; later hellos are refused, claims told bye."""
         self.closing = True
+        left = f"{self.host_name} left"
+        actions = self._turn_away_asking(f"{self.host_name}'s table is closing")
+        actions += self.watchers.close(left)
         owner, self._owner = self._owner, None
         if owner is None:
-            return []
+            return actions
         if owner.stage is _Stage.WELCOMING:
             self._owner = owner  # told when its welcome is out (welcomed)
-            return []
-        return [SayBye(owner.key, "left", f"{self.host_name} left")]
+            return actions
+        return [*actions, SayBye(owner.key, "left", left)]
 
     # ------------------------------------------------------------------------- time
     def next_deadline(self) -> float | None:
@@ -366,6 +501,7 @@ class SeatKeeper(Generic[C]):
         if isinstance(event, Opened):
             self._free(Freed("left"))  # a table opens empty
             self.outbox.clear()
+            self.watchers.clear()
         elif isinstance(event, Sat):
             self.tokens.restore(GUEST, event.token_hash)
             self.asked, self.last_say, self.dropped = event.asked, 0, False
@@ -382,6 +518,8 @@ class SeatKeeper(Generic[C]):
             self._grace_ends = now + event.grace
         elif isinstance(event, Freed):
             return self._free(event)
+        elif isinstance(event, Unwatched):
+            return self.watchers.unwatch(event)
         return []
 
     def seated(self, name: str) -> None:
@@ -389,15 +527,18 @@ class SeatKeeper(Generic[C]):
         self.name = name
 
     def _free(self, event: Freed) -> list[Action[C]]:
+        guest = self.name
         self.tokens.revoke(GUEST)
         self.name = self.asked = None
         self.last_say, self.dropped = 0, False
         owner, self._owner = self._owner, None
+        over = "is over" if event.why == "expired" else "ended"
+        actions = self._turn_away_asking(f"the grace period for {guest}'s seat {over}")
         code = _BYE_FOR.get(event.why)
         if owner is None or code is None:
-            return []
+            return actions
         reason = {"left": f"{self.host_name} left", "flooding": event.detail or "flooding"}[code]
-        return [SayBye(owner.key, code, reason)]
+        return [*actions, SayBye(owner.key, code, reason)]
 
     # ------------------------------------------------------------------------- shows
     def show(self, show: Show) -> Show:

@@ -23,8 +23,11 @@ import typing
 from dataclasses import MISSING, asdict, dataclass
 from typing import Any, Final, Literal, TypeAlias, Union
 
-SeatName: TypeAlias = Literal["host", "guest"]
+SeatName: TypeAlias = Literal["host", "guest", "spectator"]
 FreedWhy: TypeAlias = Literal["left", "expired", "flooding", "protocol"]
+#: Why a spectator stopped watching: typed /q, lost the connection, flooded, broke the
+#: protocol, or the host restarted (their connections died with the old process).
+UnwatchedWhy: TypeAlias = Literal["left", "lost", "flooding", "protocol", "restart"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +77,30 @@ class Line:
     """One line typed at *seat*; a guest's carries its ``say.seq``, a host's ``seq`` 0.
 
     ``now`` is the host's monotonic clock when the line was applied (flood control reads it).
+    A spectator's line names them by *watcher*, the number the table gave them (0 otherwise):
+    between games it reaches the players, so it is journaled like theirs.
     """
 
     seat: SeatName
     text: str
     now: float
     seq: int = 0
+    watcher: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Watched:
+    """Someone sat down to watch, asking for *name* (the table numbers them 1, 2, 3…)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unwatched:
+    """Spectator number *number* stopped watching, *why* says how."""
+
+    number: int
+    why: UnwatchedWhy = "left"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +119,9 @@ class Freed:
     detail: str = ""
 
 
-TableEvent: TypeAlias = Opened | Sat | Rotated | Resumed | Line | Dropped | Freed
+TableEvent: TypeAlias = (
+    Opened | Sat | Rotated | Resumed | Line | Dropped | Freed | Watched | Unwatched
+)
 
 _TYPES: Final[dict[str, type[TableEvent]]] = {
     "opened": Opened,
@@ -108,6 +131,8 @@ _TYPES: Final[dict[str, type[TableEvent]]] = {
     "line": Line,
     "dropped": Dropped,
     "freed": Freed,
+    "watched": Watched,
+    "unwatched": Unwatched,
 }
 _NAMES: Final[dict[type[TableEvent], str]] = {cls: name for name, cls in _TYPES.items()}
 
@@ -151,7 +176,7 @@ def from_record(record: dict[str, Any]) -> TableEvent:
 
 _HEX_DIGITS: Final = frozenset("0123456789abcdef")
 _HASH_FIELDS: Final = frozenset({"token_hash", "newest", "older"})
-_NOT_NEGATIVE: Final = frozenset({"seq", "grace"})
+_NOT_NEGATIVE: Final = frozenset({"seq", "grace", "watcher", "number"})
 # The annotations are strings here (postponed evaluation): resolved once per class.
 _HINTS: Final[dict[type[TableEvent], dict[str, Any]]] = {
     cls: typing.get_type_hints(cls) for cls in _TYPES.values()

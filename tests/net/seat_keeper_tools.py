@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from net.admission import JoinCodeGate, SeatTokens
 from net.messages import Hello, Show
 from net.outbox import Outbox
-from net.seat_keeper import Action, Decision, Fail, SayBye, SeatKeeper, Send
-from net.table_events import Dropped, Freed, Line, Resumed, Sat, TableEvent
+from net.seat_keeper import Action, Decision, Fail, LetIn, SayBye, SeatKeeper, Send, TurnAway
+from net.table_events import Dropped, Freed, Line, Resumed, Sat, TableEvent, Watched
 
 ADDRESS = "127.0.0.1"
 GRACE = 60.0
@@ -36,6 +36,9 @@ class Seating:
     sent: dict[str, list[Show]] = field(default_factory=dict)
     byes: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
+    turned_away: dict[str, str] = field(default_factory=dict)  # key -> refusal code
+    let_in: list[str] = field(default_factory=list)
+    watched: int = 0  # spectators numbered so far (the table's part)
 
     def apply(self, event: TableEvent) -> None:
         """Apply *event* as the host does: keeper first, then the table's shows, then send."""
@@ -48,6 +51,9 @@ class Seating:
             self.keeper.show(Show("notice", "welcome back"))
         elif isinstance(event, Line) and event.seat == "host":
             self.keeper.show(Show("chat", event.text, "alice"))
+        elif isinstance(event, Watched):
+            self.watched += 1
+            self.keeper.watched(self.watched, event.name)
         self._do(self.keeper.to_send())
 
     def decide(self, decision: Decision[str]) -> Decision[str]:
@@ -65,6 +71,10 @@ class Seating:
                 self.byes[action.key] = action.code
             elif isinstance(action, Fail):
                 self.failed[action.key] = action.reason
+            elif isinstance(action, TurnAway):
+                self.turned_away[action.key] = action.code
+            elif isinstance(action, LetIn):
+                self.let_in.append(action.key)
 
     def hello(
         self,
@@ -75,11 +85,13 @@ class Seating:
         seen: int | None = None,
         version: int = 2,
         code: str | None = None,
+        text: bool = False,
     ) -> Decision[str]:
-        """A hello from *key*, decided (its events applied); the welcome is not out yet."""
+        """A hello from *key* (a person on nc/telnet when *text*), decided (its events
+        applied); the welcome is not out yet."""
         hello = Hello(name=name, token=token, seen=seen, version=version, code=code)
         self.decide(self.keeper.handle_timeout(self.now))  # as the host does, first
-        return self.decide(self.keeper.admit(key, hello, ADDRESS, self.now))
+        return self.decide(self.keeper.admit(key, hello, ADDRESS, self.now, text=text))
 
     def welcomed(self, key: str) -> Decision[str]:
         """*key*'s welcome went out."""
@@ -125,8 +137,11 @@ class Seating:
         return sum(isinstance(event, Dropped) for event in self.events)
 
 
-def seating(*, code: str | None = None, outbox: Outbox | None = None) -> Seating:
-    """A keeper for alice's table with tokens t1, t2, … and a 60 s grace period."""
+def seating(
+    *, code: str | None = None, outbox: Outbox | None = None, spectator_limit: int = 0
+) -> Seating:
+    """A keeper for alice's table with tokens t1, t2, … and a 60 s grace period (and room
+    for *spectator_limit* spectators)."""
     source = token_source()
     keeper: SeatKeeper[str] = SeatKeeper(
         "alice",
@@ -134,6 +149,7 @@ def seating(*, code: str | None = None, outbox: Outbox | None = None) -> Seating
         tokens=SeatTokens(lambda _: next(source)),
         outbox=outbox,
         grace=GRACE,
+        spectator_limit=spectator_limit,
     )
     return Seating(keeper)
 

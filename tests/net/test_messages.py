@@ -50,7 +50,13 @@ all_messages: st.SearchStrategy[Message] = st.one_of(
         seen=st.none() | ints,
     ),
     st.builds(
-        Welcome, name=names, host=names, token=secrets_, resumed=st.booleans(), last_seq=ints
+        Welcome,
+        name=names,
+        host=names,
+        token=secrets_,
+        resumed=st.booleans(),
+        last_seq=ints,
+        watching=st.booleans(),
     ),
     st.builds(Refuse, reason=reasons, code=st.sampled_from(sorted(REFUSE_CODES))),
     st.builds(Say, seq=ints, text=texts),
@@ -212,6 +218,14 @@ def test_version_2_fields_are_left_out_when_unset_so_a_version_1_peer_never_sees
     assert "seen" not in Hello(name="bob").to_dict()
     assert "seq" not in Show(kind="chat", text="hi").to_dict()
     assert "code" not in Bye().to_dict()
+    assert "watching" not in Welcome(name="bob", host="ann", token="t").to_dict()
+    spectator = Welcome(name="carol", host="ann", token="t", watching=True)
+    assert spectator.to_dict()["watching"] is True
+    assert (
+        "watching"
+        not in Welcome(name="carol", host="ann", token="t", watching=True, version=1).to_dict()
+    )  # a version 1 join rejects a field it does not know
+    assert from_dict(spectator.to_dict()) == spectator
     assert Show(kind="chat", text="hi", seq=3).to_dict()["seq"] == 3
     assert from_dict({"type": "bye", "reason": "bob was put out", "code": "flooding"}) == Bye(
         "bob was put out", "flooding"
@@ -225,8 +239,15 @@ def test_version_2_fields_are_left_out_when_unset_so_a_version_1_peer_never_sees
         lambda: Show(kind="chat", text="x", seq=True),
         lambda: Hello(name="bob", seen=-1),
         lambda: Bye(reason="x", code="kicked"),
+        lambda: Welcome(name="carol", host="ann", token="t", watching=1),  # type: ignore[arg-type]
     ],
 )
 def test_version_2_fields_are_checked(make: Any) -> None:
     with pytest.raises(LocalProtocolError):
         make()
+
+
+def test_welcome_watching_from_the_wire_is_a_boolean() -> None:
+    obj = {**Welcome(name="carol", host="ann", token="t").to_dict(), "watching": None}
+    with pytest.raises(InvalidField, match=r"welcome\.watching must be true or false, not null"):
+        from_dict(obj)

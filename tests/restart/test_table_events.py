@@ -21,6 +21,8 @@ from net.table_events import (
     Rotated,
     Sat,
     TableEvent,
+    Unwatched,
+    Watched,
     from_record,
     to_record,
 )
@@ -36,7 +38,9 @@ events: st.SearchStrategy[TableEvent] = st.one_of(
     st.builds(Sat, token_hash=hashes),
     st.builds(Resumed, newest=hashes, older=st.none() | hashes),
     st.builds(Rotated, newest=hashes, older=st.none() | hashes),
-    st.builds(Line, now=finite, seq=st.integers(min_value=0)),
+    st.builds(Line, now=finite, seq=st.integers(min_value=0), watcher=st.integers(min_value=0)),
+    st.builds(Watched),
+    st.builds(Unwatched, number=st.integers(min_value=0)),
     st.builds(Dropped, grace=st.floats(min_value=0, allow_infinity=False)),
     st.builds(Freed),
 )
@@ -57,10 +61,25 @@ def test_every_event_kind_round_trips() -> None:
         Line("guest", "b2", 12.5, 3),
         Dropped(300.0),
         Freed("left"),
+        Watched("carol"),
+        Unwatched(1, "flooding"),
+        Line("spectator", "nice move", 13.0, 2, watcher=1),
     ]
     # A new kind of event must be added here, and to the strategy above.
     assert {type(e) for e in examples} == set(typing.get_args(TableEvent))
     assert [from_record(to_record(e)) for e in examples] == examples
+
+
+def test_a_spectator_event_with_a_bad_field_is_refused() -> None:
+    with pytest.raises(ValueError, match="bad unwatched event: number must not be negative"):
+        from_record({"event": "unwatched", "number": -1, "why": "left"})
+    with pytest.raises(ValueError, match="bad unwatched event: why must be one of"):
+        from_record({"event": "unwatched", "number": 1, "why": "bored"})
+    with pytest.raises(ValueError, match="bad line event: seat must be one of"):
+        from_record({"event": "line", "seat": "bot", "text": "x", "now": 1.0})
+    assert from_record({"event": "line", "seat": "spectator", "text": "x", "now": 1.0}) == Line(
+        "spectator", "x", 1.0
+    )
 
 
 def test_an_int_is_a_float_but_true_is_no_number() -> None:

@@ -60,11 +60,14 @@ def test_another_name_from_the_same_account_never_takes_the_seat(players: Player
     bob = players.join(port, "bob", state="me")
     host.expect("bob")
     carol = players.start("cli.join", str(port), "--name", "carol", state="me")
-    # Without bob's token carol is a new guest, and the one guest seat is taken.
-    carol.expect("refused you: this table is full")
-    assert carol.wait_exit() == 1
+    # Without bob's token carol is a newcomer, and the one guest seat is taken: she watches.
+    carol.expect("the table is full — watching alice and bob")
     bob.say("still here")
     host.expect("still here")
+    carol.say("/q")
+    assert carol.wait_exit() == 0
+    bob.say("and still mine")  # carol leaving did not touch bob's seat
+    host.expect("and still mine")
 
 
 def test_lines_typed_while_disconnected_are_counted_when_the_seat_is_gone(

@@ -1,0 +1,62 @@
+"""What a person on nc or telnet reads from the host: the greeting, the code prompt, each show.
+
+The host program hands these to net as its ``TextService`` (net reads and writes the lines;
+the words and the look are the program's). A show is rendered exactly as the join renders it
+(:func:`cli.shown_lines.shown_rows`) with colors off and no wrapping: a peer's text is made
+visible first, so no escape sequence from anyone ever reaches a person's terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+from cli.colors import Palette
+from cli.shown_lines import shown_rows
+from net.messages import Show
+
+#: Asked after the name when the table needs a join code.
+CODE_PROMPT: Final = "this table needs a join code — what is it?"
+
+_PLAIN: Final = Palette(enabled=False)
+
+
+@dataclass(frozen=True)
+class TextFaces:
+    """The four parts of net's ``TextService``, in its field order, as the host builds them."""
+
+    greeting: Callable[[], str]
+    needs_code: bool
+    code_prompt: str
+    render: Callable[[Show], str]
+
+
+def text_faces(host_name: Callable[[], str], *, needs_code: bool) -> TextFaces:
+    """What a person on nc/telnet reads at the table of *host_name* (read at each greeting:
+    a restored table may be another host's name)."""
+    return TextFaces(
+        greeting=lambda: greeting(host_name(), needs_code=needs_code),
+        needs_code=needs_code,
+        code_prompt=CODE_PROMPT,
+        render=render,
+    )
+
+
+def greeting(host_name: str, *, needs_code: bool) -> str:
+    """The first thing a person on nc/telnet reads: whose table this is and what comes next."""
+    code = " (then the join code)" if needs_code else ""
+    return f"{host_name}'s table (tablechat) — what is your name?{code}"
+
+
+def render(show: Show) -> str:
+    """*show* as plain text lines joined with newlines (net ends each with CR LF)."""
+    return "\n".join(shown_rows(show.kind, show.text, show.sender, _PLAIN, width=None))
+
+
+def waiting_sentence(host_name: str, seat: str, wait: str) -> str:
+    """What a text client asking for *seat*'s kept seat reads while the host decides."""
+    return (
+        f"{host_name} is asked whether {seat}'s kept seat is yours — "
+        f"waiting for their answer (up to {wait})"
+    )

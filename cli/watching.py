@@ -1,0 +1,97 @@
+"""The spectators' connections: what the table delivers to one of them, or to all at once.
+
+The table addresses a spectator by :class:`~game.delivery.Spectator` (its number) and all of
+them by :data:`~game.delivery.SPECTATORS` — one delivery, so that it is encoded once and the
+same bytes go to every connection but the one it is not for (the author of a kibitz line).
+A spectator has no catch-up: its shows carry no ``seq``. What the table says to a spectator
+while its welcome is on the way (the welcome notice, the board) is kept until it arrives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from cli.arrivals import Seated
+from game.delivery import SPECTATORS, Delivery, Spectator
+from game.table import Table
+from net.connection import ConnectionClosed
+from net.messages import Show
+
+
+def spectator_of(table: Table, number: int) -> Spectator | None:
+    """The spectator numbered *number* at *table*, or None when they do not watch."""
+    for spectator in table.gallery:
+        if spectator.number == number:
+            return spectator
+    return None
+
+
+def send_broadcast(show: Show, connections: list[Seated]) -> None:
+    """Write one show to many spectators' connections.
+
+    The one place a broadcast is written: with net's encode-once ``Broadcast`` this becomes
+    ``b = Broadcast(show)`` then ``connection.send_broadcast(b)`` per connection.
+    """
+    for connection in connections:
+        send_show(connection, show)
+
+
+def send_show(connection: Seated, show: Show) -> None:
+    """Write *show* to one spectator without waiting; an ended connection is skipped (its
+    reader sees the end), a show too long for a frame is dropped for them alone."""
+    with contextlib.suppress(ConnectionClosed, ValueError):
+        connection.send_nowait(show)
+
+
+class Gallery:
+    """The spectators' connections by number, and shows kept for those being welcomed."""
+
+    def __init__(self) -> None:
+        """Nobody watches yet."""
+        self._connections: dict[int, Seated] = {}
+        self._arriving: dict[int, list[Show]] = {}
+
+    def __len__(self) -> int:
+        return len(self._connections)
+
+    def kept(self) -> int:
+        """How many shows wait for spectators being welcomed."""
+        return sum(len(shows) for shows in self._arriving.values())
+
+    def expect(self, number: int) -> None:
+        """Spectator *number* was let in: keep what they are shown until :meth:`arrived`."""
+        self._arriving[number] = []
+
+    def arrived(self, number: int, connection: Seated) -> None:
+        """Spectator *number*'s welcome is out: send what was kept, then everything live."""
+        for show in self._arriving.pop(number, []):
+            send_show(connection, show)
+        self._connections[number] = connection
+
+    def left(self, number: int) -> None:
+        """Spectator *number* stopped watching, or never arrived: forget them."""
+        self._connections.pop(number, None)
+        self._arriving.pop(number, None)
+
+    def deliver(self, delivery: Delivery) -> None:
+        """Route one delivery for spectators (to one of them or to all but ``except_``)."""
+        shown = delivery.shown
+        show = Show(kind=str(shown.kind), text=shown.text, sender=shown.sender)
+        to = delivery.to
+        if to is SPECTATORS:
+            skip = None if delivery.except_ is None else delivery.except_.number
+            for number, kept in self._arriving.items():
+                if number != skip:
+                    kept.append(show)
+            targets = [c for number, c in self._connections.items() if number != skip]
+            send_broadcast(show, targets)
+        elif isinstance(to, Spectator):
+            if to.number in self._arriving:
+                self._arriving[to.number].append(show)
+            elif to.number in self._connections:
+                send_show(self._connections[to.number], show)
+
+    def close(self) -> None:
+        """The host is leaving (the keeper said bye to each): forget every connection."""
+        self._connections.clear()
+        self._arriving.clear()

@@ -1,0 +1,169 @@
+"""The spectators' part of the seat keeper: which connection watches as which number.
+
+A spectator has no seat to keep: no token that is ever accepted, no grace period, no outbox
+(a spectator's connection that ends simply stops watching). What is kept is how many watch
+(the limit), the number the table gave each one (so a line or a flood names them), and each
+one's ``say.seq``. The table numbers spectators and names them; the host program tells this
+bookkeeping the number it was given (:meth:`Watchers.watched`), as it tells the keeper a
+guest's seat name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Final, Generic, TypeVar
+
+from net.messages import Welcome
+from net.seat_decisions import Action, Decision, Fail, SayBye, seq_error
+from net.table_events import Line, Unwatched, UnwatchedWhy
+
+C = TypeVar("C", bound=Hashable)
+
+#: The token in a spectator's welcome. The protocol requires one; this one is never accepted
+#: (no seat token is ever issued with this value: they are random), so a join never resumes
+#: a spectator's place and must not store it.
+SPECTATOR_TOKEN: Final = "watching-has-no-seat-to-resume"
+
+
+@dataclass(slots=True)
+class Watcher:
+    """One spectator's connection: its number at the table, its name, its last ``say.seq``."""
+
+    number: int
+    name: str
+    live: bool = False
+    last_say: int = 0
+
+
+class Watchers(Generic[C]):
+    """The spectators a keeper knows, by number and by connection."""
+
+    def __init__(self, limit: int) -> None:
+        """No spectators yet; at most *limit* at once (0: nobody may watch)."""
+        self.limit = limit
+        # Every spectator the table seats, by number; None when no connection is known (a
+        # journal replay seats spectators whose connections died with the old process).
+        self._numbers: dict[int, C | None] = {}
+        self._by_key: dict[C, Watcher] = {}
+        self._arriving: C | None = None
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    @property
+    def is_full(self) -> bool:
+        """True when nobody else may watch now."""
+        return len(self._numbers) >= self.limit
+
+    def arriving(self, key: C) -> None:
+        """*key* was let in to watch: the next :meth:`watched` is its number."""
+        self._arriving = key
+
+    def watched(self, number: int, name: str) -> None:
+        """The table seated spectator *number* as *name* (for the arriving key, if any)."""
+        key, self._arriving = self._arriving, None
+        self._numbers[number] = key
+        if key is not None:
+            self._by_key[key] = Watcher(number, name)
+
+    def get(self, key: C) -> Watcher | None:
+        """*key*'s spectator, or None when *key* does not watch."""
+        return self._by_key.get(key)
+
+    def key_of(self, number: int) -> C | None:
+        """The connection of spectator *number*, or None."""
+        return self._numbers.get(number)
+
+    def numbers(self) -> list[int]:
+        """Every spectator's number, first come first."""
+        return list(self._numbers)
+
+    def connections(self) -> list[C]:
+        """Every spectator's connection that is known."""
+        return list(self._by_key)
+
+    def gone(self, number: int) -> C | None:
+        """Spectator *number* stopped watching; returns its connection, if known."""
+        key = self._numbers.pop(number, None)
+        if key is not None:
+            self._by_key.pop(key, None)
+        return key
+
+    def clear(self) -> None:
+        """A new table: nobody watches."""
+        self._numbers.clear()
+        self._by_key.clear()
+        self._arriving = None
+
+    # -- what the keeper decides for a spectator's connection ------------------------------------
+    def no_room(self, host_name: str) -> str:
+        """The refusal beyond the limit (the table's own sentence, game.spectators.watch)."""
+        return (
+            f"no room to watch {host_name}'s table: {self.limit} people are "
+            "watching already, the most it lets in — try again later"
+        )
+
+    def welcome(self, key: C, host_name: str) -> Welcome | None:
+        """*key*'s welcome as a spectator, or None when *key* does not watch."""
+        watcher = self._by_key.get(key)
+        if watcher is None:
+            return None
+        return Welcome(name=watcher.name, host=host_name, token=SPECTATOR_TOKEN, watching=True)
+
+    def welcomed(self, key: C, *, closing: str | None) -> Decision[C] | None:
+        """*key*'s welcome is out (None when *key* does not watch); *closing* is the bye's
+        reason when the host left meanwhile."""
+        watcher = self._by_key.get(key)
+        if watcher is None:
+            return None
+        if closing is not None:
+            self.gone(watcher.number)
+            return Decision(actions=[SayBye(key, "left", closing)])
+        watcher.live = True
+        return Decision()
+
+    def lost(self, key: C, cause: str) -> Decision[C] | None:
+        """*key*'s connection ended: it stops watching (None when *key* does not watch)."""
+        watcher = self._by_key.get(key)
+        if watcher is None:
+            return None
+        why: UnwatchedWhy = "protocol" if cause == "error" else "lost"
+        return Decision(events=[Unwatched(watcher.number, why)])
+
+    def said(self, key: C, seq: int, text: str, now: float) -> Decision[C] | None:
+        """``say`` *seq* from *key* (None when *key* does not watch): the next line is a
+        spectator's :class:`Line`, a repeat nothing, 0 or a gap ends its watching."""
+        watcher = self._by_key.get(key)
+        if watcher is None:
+            return None
+        if not watcher.live:
+            return Decision()
+        reason = seq_error(seq, watcher.last_say)
+        if reason is not None:
+            return Decision(
+                events=[Unwatched(watcher.number, "protocol")], actions=[Fail(key, reason)]
+            )
+        if seq <= watcher.last_say:
+            return Decision()
+        watcher.last_say = seq
+        return Decision(events=[Line("spectator", text, now, seq, watcher.number)])
+
+    def close(self, reason: str) -> list[Action[C]]:
+        """The host is leaving: bye to every live spectator (one being welcomed hears it
+        when its welcome is out)."""
+        live = [key for key, watcher in self._by_key.items() if watcher.live]
+        for key in live:
+            self.gone(self._by_key[key].number)
+        return [SayBye(key, "left", reason) for key in live]
+
+    def unwatch(self, event: Unwatched) -> list[Action[C]]:
+        """Apply *event*: a spectator put out or who typed /q as text is told bye."""
+        key = self.gone(event.number)
+        if key is None:
+            return []
+        if event.why == "left":
+            return [SayBye(key, "left", "you stopped watching")]
+        if event.why == "flooding":
+            return [SayBye(key, "flooding", "flooding (too many lines too fast)")]
+        return []  # its connection is over already, or is failed by the decision

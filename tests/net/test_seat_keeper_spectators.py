@@ -1,0 +1,337 @@
+"""The seat keeper's rules for spectators and for a text client's seat (issue 11), with a fake
+clock and fake connections: who watches rather than plays or resumes, the spectator limit, a
+spectator's lines and its end, and a person on nc/telnet (no token) asking for a kept seat —
+asked of the host, let in, denied, or turned away when the grace period ends."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from net.messages import Hello
+from net.table_events import Freed, Line, Opened, Resumed, Rotated, Sat, Unwatched, Watched
+from net.watchers import SPECTATOR_TOKEN
+from tests.net.seat_keeper_tools import ADDRESS, GRACE, Seating, seating
+
+
+def _watching(seats: Seating, key: str, name: str = "carol") -> None:
+    decision = seats.hello(key, name)
+    assert decision.refusal is None, decision.refusal
+    assert decision.events == [Watched(name)]
+    seats.welcomed(key)
+
+
+def test_a_newcomer_watches_while_the_seat_is_taken() -> None:
+    seats = seating(spectator_limit=3)
+    seats.join("c1")
+    decision = seats.hello("s1", "carol")
+    assert decision.refusal is None and decision.asked is None
+    assert decision.events == [Watched("carol")]
+    welcome = seats.keeper.welcome("s1")
+    assert (welcome.name, welcome.watching, welcome.token) == ("carol", True, SPECTATOR_TOKEN)
+    assert (welcome.resumed, welcome.last_seq) == (False, 0)
+    assert seats.welcomed("s1").events == []
+    assert seats.keeper.owner == "c1"  # bob's seat is untouched
+    assert seats.keeper.watchers.get("s1") is not None
+
+
+def test_a_spectators_token_never_resumes_anything() -> None:
+    seats = seating(spectator_limit=3)
+    seats.join("c1")
+    _watching(seats, "s1")
+    again = seats.hello("s2", "carol", token=SPECTATOR_TOKEN)
+    assert again.refusal is not None and again.refusal.code == "bad-token"
+
+
+def test_a_free_seat_is_sat_down_on_not_watched() -> None:
+    seats = seating(spectator_limit=3)
+    decision = seats.hello("c1", "carol")
+    assert [type(event) for event in decision.events] == [Sat]
+
+
+def test_a_valid_token_is_still_a_resume() -> None:
+    seats = seating(spectator_limit=3)
+    token = seats.join("c1")
+    seats.lost("c1")
+    decision = seats.hello("c2", "bob", token=token)
+    assert [type(event) for event in decision.events] == [Rotated]
+    assert not seats.keeper.welcome("c2").watching
+
+
+def test_beyond_the_limit_a_newcomer_is_refused_full_with_the_tables_sentence() -> None:
+    seats = seating(spectator_limit=2)
+    seats.join("c1")
+    _watching(seats, "s1", "carol")
+    _watching(seats, "s2", "dave")
+    third = seats.hello("s3", "erin")
+    assert third.refusal is not None and third.refusal.code == "full"
+    assert third.refusal.reason == (
+        "no room to watch alice's table: 2 people are watching already, "
+        "the most it lets in — try again later"
+    )
+    assert third.events == []
+    # One stops watching: there is room again.
+    assert seats.lost("s1").events == [Unwatched(1, "lost")]
+    assert seats.hello("s4", "erin").events == [Watched("erin")]
+
+
+def test_without_room_for_spectators_the_full_refusal_names_the_players() -> None:
+    seats = seating(spectator_limit=0)
+    seats.join("c1")
+    refused = seats.hello("s1", "carol")
+    assert refused.refusal is not None
+    assert refused.refusal.reason == "this table is full — alice is playing with bob"
+
+
+def test_a_spectators_lines_are_numbered_and_a_gap_ends_its_watching() -> None:
+    seats = seating(spectator_limit=3)
+    seats.join("c1")
+    _watching(seats, "s1")
+    said = seats.decide(seats.keeper.said("s1", 1, "nice", seats.now))
+    assert said.events == [Line("spectator", "nice", seats.now, 1, watcher=1)]
+    assert seats.decide(seats.keeper.said("s1", 1, "nice", seats.now)).events == []  # repeat
+    gap = seats.decide(seats.keeper.said("s1", 5, "x", seats.now))
+    assert gap.events == [Unwatched(1, "protocol")]
+    assert "say.seq 5 skips 2–4" in seats.failed["s1"]
+    assert seats.keeper.watchers.get("s1") is None
+    assert seats.keeper.owner == "c1"
+
+
+def test_a_spectator_being_welcomed_says_nothing_yet() -> None:
+    seats = seating(spectator_limit=3)
+    seats.join("c1")
+    seats.hello("s1", "carol")
+    assert seats.keeper.said("s1", 1, "early", seats.now).events == []
+
+
+def test_flooding_and_leaving_unwatch_with_a_bye_a_lost_connection_without() -> None:
+    seats = seating(spectator_limit=3)
+    seats.join("c1")
+    _watching(seats, "s1", "carol")
+    _watching(seats, "s2", "dave")
+    _watching(seats, "s3", "erin")
+    seats.apply(Unwatched(1, "flooding"))
+    seats.apply(Unwatched(2, "left"))
+    seats.apply(Unwatched(3, "lost"))
+    assert seats.byes == {"s1": "flooding", "s2": "left"}
+    assert len(seats.keeper.watchers) == 0
+
+
+def test_closing_says_bye_to_spectators_and_to_one_being_welcomed_once_it_is() -> None:
+    seats = seating(spectator_limit=3)
+    seats.join("c1")
+    _watching(seats, "s1")
+    seats.hello("s2", "dave")  # its welcome is on the way
+    seats.close()
+    assert seats.byes == {"c1": "left", "s1": "left"}
+    seats.welcomed("s2")
+    assert seats.byes["s2"] == "left"
+    refused = seats.hello("s3", "erin")
+    assert refused.refusal is not None and "closing" in refused.refusal.reason
+
+
+def test_a_replay_knows_how_many_watch_but_none_of_their_connections() -> None:
+    seats = seating(spectator_limit=2)
+    for event in (Opened("alice", 1), Sat("bob", "ab" * 32), Watched("carol"), Watched("dave")):
+        seats.apply(event)
+    assert seats.keeper.watchers.numbers() == [1, 2]
+    assert seats.keeper.watchers.key_of(1) is None
+    assert seats.hello("s1", "erin").refusal is not None  # the limit counts them
+    seats.apply(Unwatched(1, "restart"))  # the host's finish_replay
+    seats.apply(Unwatched(2, "restart"))
+    assert seats.byes == {}
+    assert seats.hello("s2", "erin").events == [Watched("erin")]
+    seats.apply(Opened("alice", 2))
+    assert len(seats.keeper.watchers) == 0
+
+
+# -- a text client's seat after a drop ------------------------------------------------------------
+
+
+def _dropped_bob(limit: int = 3) -> tuple[Seating, str]:
+    seats = seating(spectator_limit=limit)
+    token = seats.join("c1")
+    seats.host_says("before the drop")
+    seats.lost("c1")
+    return seats, token
+
+
+def test_a_text_client_naming_a_kept_seat_waits_for_the_host() -> None:
+    seats, _ = _dropped_bob()
+    seats.now = 10.0
+    decision = seats.hello("n1", "bob", text=True)
+    assert decision.refusal is None and decision.events == []
+    assert decision.asked is not None
+    assert (decision.asked.name, decision.asked.address, decision.asked.wait) == (
+        "bob",
+        ADDRESS,
+        GRACE - 10.0,
+    )
+    assert seats.keeper.waiting_for("BOB")  # names are compared as the table compares them
+    assert seats.keeper.next_deadline() == GRACE  # the grace period still runs
+
+
+def test_let_gives_the_seat_back_like_a_resume_with_the_board() -> None:
+    seats, old_token = _dropped_bob()
+    seats.hello("n1", "bob", text=True)
+    seats.host_says("while bob was away")
+    let = seats.decide(seats.keeper.let("bob"))
+    assert [type(event) for event in let.events] == [Rotated]
+    assert seats.let_in == ["n1"]
+    welcome = seats.keeper.welcome("n1")
+    assert welcome.resumed and welcome.name == "bob" and not welcome.watching
+    welcomed = seats.welcomed("n1")
+    assert [type(e) for e in welcomed.events] == [Resumed]
+    assert isinstance(welcomed.events[0], Resumed) and not welcomed.events[0].caught_up
+    assert seats.keeper.owner == "n1"
+    # What no connection took is sent: the line said while bob was away.
+    assert "while bob was away" in [text for _, text in seats.texts("n1")]
+    # The old token died with the seat handed over: a join holding it cannot take it back.
+    stale = seats.hello("c2", "bob", token=old_token)
+    assert stale.refusal is not None and stale.refusal.code == "bad-token"
+
+
+def test_deny_turns_the_text_client_away_and_keeps_the_seat() -> None:
+    seats, token = _dropped_bob()
+    seats.hello("n1", "bob", text=True)
+    seats.decide(seats.keeper.deny("bob"))
+    assert seats.turned_away == {"n1": "full"}
+    assert not seats.keeper.waiting_for("bob")
+    assert seats.keeper.dropped
+    assert [type(e) for e in seats.hello("c2", "bob", token=token).events] == [Rotated]
+
+
+def test_the_end_of_the_grace_period_turns_the_waiting_text_client_away() -> None:
+    seats, _ = _dropped_bob()
+    seats.hello("n1", "bob", text=True)
+    seats.at(GRACE)
+    assert seats.freed() == ["expired"]
+    assert seats.turned_away == {"n1": "full"}
+    assert seats.keeper.let("bob").actions == []
+
+
+def test_the_guest_back_with_the_token_turns_the_text_client_away() -> None:
+    seats, token = _dropped_bob()
+    seats.hello("n1", "bob", text=True)
+    seats.hello("c2", "bob", token=token)
+    assert seats.turned_away == {"n1": "full"}
+
+
+def test_of_two_text_claimants_the_newest_waits() -> None:
+    seats, _ = _dropped_bob()
+    seats.hello("n1", "bob", text=True)
+    second = seats.hello("n2", "bob", text=True)
+    assert second.asked is not None
+    assert seats.turned_away == {"n1": "full"}
+    seats.decide(seats.keeper.let("bob"))
+    assert seats.let_in == ["n2"]
+
+
+def test_closing_turns_the_waiting_text_client_away() -> None:
+    seats, _ = _dropped_bob()
+    seats.hello("n1", "bob", text=True)
+    seats.close()
+    assert seats.turned_away == {"n1": "full"}
+
+
+def test_only_a_text_client_naming_a_kept_seat_is_asked_about() -> None:
+    seats = seating(spectator_limit=3)
+    seats.join("c1")
+    # bob connected: a text "bob" is a newcomer, and watches
+    assert seats.hello("n1", "bob", text=True).events == [Watched("bob")]
+    seats.lost("c1")
+    # a framed join without its token is not covered: it watches too
+    assert seats.hello("f1", "bob").events == [Watched("bob")]
+    # a text client with another name watches
+    assert seats.hello("n2", "carol", text=True).events == [Watched("carol")]
+    assert seats.hello("n3", "bob", text=True).asked is not None
+
+
+def test_let_and_deny_with_nobody_waiting_do_nothing() -> None:
+    seats, _ = _dropped_bob()
+    assert seats.keeper.let("bob").events == []
+    assert seats.keeper.deny("bob").actions == []
+    seats.hello("n1", "bob", text=True)
+    assert seats.keeper.let("carol").actions == []
+    assert seats.keeper.waiting_for("bob")
+
+
+def test_a_text_client_must_know_the_code_before_it_is_asked_about() -> None:
+    seats = seating(code="ABCDEF", spectator_limit=3)
+    seats.join("c1", code="ABCDEF")
+    seats.lost("c1")
+    hello = Hello(name="bob", code="WRONG1")
+    refused = seats.decide(seats.keeper.admit("n1", hello, ADDRESS, seats.now, text=True))
+    assert refused.refusal is not None and refused.refusal.code == "bad-code"
+    assert not seats.keeper.waiting_for("bob")
+    assert seats.freed() == [] and seats.events[-1] != Freed("expired")
+
+
+SPECTATOR_OPS = st.lists(
+    st.tuples(
+        st.sampled_from(
+            ["hello", "text", "resume", "welcomed", "lost", "say", "let", "deny", "tick"]
+        ),
+        st.integers(min_value=0, max_value=3),
+    ),
+    max_size=50,
+)
+
+
+@given(ops=SPECTATOR_OPS)
+def test_any_interleaving_keeps_the_limit_one_owner_and_one_answer_each(
+    ops: list[tuple[str, int]],
+) -> None:
+    limit = 2
+    seats = seating(spectator_limit=limit)
+    token: str | None = None
+    welcoming: list[str] = []
+    asked: list[str] = []
+    for number, (op, pick) in enumerate(ops):
+        key = f"k{number}"
+        if op in ("hello", "text", "resume"):
+            name = ("bob", "carol")[pick % 2]
+            use = token if op == "resume" else None
+            decision = seats.hello(key, name, token=use, text=op == "text")
+            if decision.asked is not None:
+                asked.append(key)
+            elif decision.refusal is None:
+                welcome = seats.keeper.welcome(key)
+                if not welcome.watching:
+                    token = welcome.token
+                welcoming.append(key)
+        elif op in ("let", "deny"):
+            method = seats.keeper.let if op == "let" else seats.keeper.deny
+            seats.decide(method("bob"))
+            for key in seats.let_in:
+                if key in asked:
+                    asked.remove(key)
+                    token = seats.keeper.welcome(key).token
+                    welcoming.append(key)
+        elif op == "welcomed" and welcoming:
+            seats.welcomed(welcoming.pop(pick % len(welcoming)))
+        elif op in ("lost", "say"):
+            live = [k for k in seats.keeper.watchers.connections() if k not in welcoming]
+            owner = seats.keeper.owner
+            target = owner if pick % 2 or not live else live[pick % len(live)]
+            if target is not None and target not in welcoming:
+                if op == "lost":
+                    seats.lost(target, ("lost", "left", "error")[pick % 3])
+                else:
+                    watcher = seats.keeper.watchers.get(target)
+                    last = seats.keeper.last_say if watcher is None else watcher.last_say
+                    seats.decide(seats.keeper.said(target, last + 1, "x", seats.now))
+        elif op == "tick":
+            seats.at(seats.now + pick * 30.0)
+        # Never more spectators than the limit; the seat's owner never watches.
+        assert len(seats.keeper.watchers) <= limit
+        owner = seats.keeper.owner
+        assert owner is None or seats.keeper.watchers.get(owner) is None
+    # A waiting text client is answered once at most: let in, or turned away — never both.
+    assert len(seats.let_in) == len(set(seats.let_in))
+    assert not set(seats.let_in) & set(seats.turned_away)
+    # At most one waits at the end, and only while a seat is kept for it.
+    waiting = [key for key in asked if key not in seats.turned_away]
+    assert len(waiting) <= 1
+    if waiting:
+        assert seats.keeper.dropped and seats.keeper.waiting_for("bob")
