@@ -131,7 +131,7 @@ class TextClient(Player):
             self.say("")
         else:
             self.expect(TELNET_CLOSED)
-        self.wait_exit()
+        self.wait_ended()  # nc may die of SIGPIPE writing that Enter: how it ends is nc's
 
     def wait_ended(self, timeout: float = TIMEOUT) -> None:
         """Wait until the program is gone, however it ended (nc dies of Ctrl-C's SIGINT)."""
@@ -148,3 +148,21 @@ def start(players: Players, client: Client, port: int, name: str) -> TextClient:
     person = TextClient(client, port, players)
     person.sit(name)
     return person
+
+
+def sat_down(host: Player, person: TextClient, name: str = "bob") -> None:
+    """Both screens say *name* sat down at alice's table."""
+    host.expect(f"{name} sat down")
+    person.expect(f"welcome to alice's table, {name}")
+
+
+def assert_plain_text(wire: bytes) -> None:
+    """*wire* is what a text client received: UTF-8 lines ending CR LF, nothing a terminal obeys."""
+    assert wire, "nothing was captured"
+    assert b"\xff" not in wire, "0xFF reached a client that never negotiated telnet"
+    assert b"\x1b" not in wire, "an escape sequence reached the person's terminal"
+    text = wire.decode("utf-8")  # raises on anything but UTF-8
+    assert "\x9b" not in text and "\u202e" not in text and "\x07" not in text
+    assert wire.endswith(b"\r\n"), wire[-80:]
+    bare = wire.replace(b"\r\n", b"")
+    assert b"\r" not in bare and b"\n" not in bare, "a line ended other than CR LF"

@@ -19,6 +19,8 @@ from tests.textclients.clients import (
     TELNET_CLOSED,
     Client,
     TextClient,
+    assert_plain_text,
+    sat_down,
     start,
     waiting_for_merge,
 )
@@ -28,12 +30,6 @@ pytestmark = waiting_for_merge
 # X takes the anti-diagonal; O's two moves never make a line.
 X_WINS = ["b2", "a1", "a3", "b1", "c1"]
 IAC, WILL, WONT, DO, DONT, SB, SE = 0xFF, 251, 252, 253, 254, 250, 240
-
-
-def sat_down(host: Player, person: TextClient, name: str = "bob") -> None:
-    """Both screens say *name* sat down at alice's table."""
-    host.expect(f"{name} sat down")
-    person.expect(f"welcome to alice's table, {name}")
 
 
 def play_to_a_win(x: Player, o: Player, x_name: str, o_name: str) -> None:
@@ -53,18 +49,6 @@ def quoted(line: str) -> bytes:
     """*line* as typed into readline with Ctrl-V before each control byte, then Enter."""
     raw = line.encode()
     return b"".join(b"\x16" + bytes([byte]) if byte < 0x20 else bytes([byte]) for byte in raw)
-
-
-def assert_plain_text(wire: bytes) -> None:
-    """*wire* is what a text client received: UTF-8 lines ending CR LF, nothing a terminal obeys."""
-    assert wire, "nothing was captured"
-    assert b"\xff" not in wire, "0xFF reached a client that never negotiated telnet"
-    assert b"\x1b" not in wire, "an escape sequence reached the person's terminal"
-    text = wire.decode("utf-8")  # raises on anything but UTF-8
-    assert "\x9b" not in text and "\u202e" not in text and "\x07" not in text
-    assert wire.endswith(b"\r\n"), wire[-80:]
-    bare = wire.replace(b"\r\n", b"")
-    assert b"\r" not in bare and b"\n" not in bare, "a line ended other than CR LF"
 
 
 def test_nc_plays_a_whole_game_of_tictactoe(players: Players, proxies: list[Proxy]) -> None:
