@@ -122,16 +122,16 @@ class TextClient(Player):
     def leave(self, last_line: str) -> None:
         """Type /q, read the host's *last_line*, and see the program end (bounded waits).
 
-        nc outlives the closed connection until Enter is pressed; telnet ends by itself after
-        saying the host closed it.
+        nc outlives the closed connection (until a write to it fails, or Ctrl-C): the person
+        presses Ctrl-C. telnet ends by itself after saying the host closed it.
         """
         self.say("/q")
         self.expect(last_line)
         if self.client is Client.NC:
-            self.say("")
+            self.interrupt()  # what the person does: this nc outlives the connection
         else:
             self.expect(TELNET_CLOSED)
-        self.wait_ended()  # nc may die of SIGPIPE writing that Enter: how it ends is nc's
+        self.wait_ended()
 
     def wait_ended(self, timeout: float = TIMEOUT) -> None:
         """Wait until the program is gone, however it ended (nc dies of Ctrl-C's SIGINT)."""
