@@ -89,7 +89,7 @@ def test_telnet_plays_a_whole_game_of_tictactoe(players: Players) -> None:
     sat_down(host, bob)
     bob.say("/game tictactoe")  # the person on telnet starts it: bob is X
     host.expect("new game: tictactoe — bob (X) against alice (O); X moves first")
-    bob.expect("your move (X)")
+    host.expect("waiting for bob (X)")
     play_to_a_win(bob, host, "bob", "alice")
     host.say("well played")
     bob.expect("<alice> well played")

@@ -155,8 +155,8 @@ def test_a_hangman_secret_never_reaches_a_spectator(players: Players, proxies: l
     carol.say("/board")
     carol.expect("_ _ _ o _ _ o _ e")
     dave = watch(players, Client.NEGOTIATING_TELNET, port, "dave")  # a late one, too
-    dave.expect("alice and bob are playing hangman")
-    dave.expect("_ _ _ o _ _ o _ e")
+    dave.expect("_ _ _ o _ _ o _ e")  # the board as it stands, then whose turn it is
+    dave.expect("alice and bob are playing hangman — bob to guess")
     for seen in (to_carol.received()[0], dave.raw):
         assert b"xylophone" not in seen.lower(), "the secret reached a spectator mid-game"
 
