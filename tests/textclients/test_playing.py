@@ -25,7 +25,8 @@ from tests.textclients.clients import (
     waiting_for_merge,
 )
 
-pytestmark = waiting_for_merge
+# Each test takes 1–3 s on an idle machine; 30 s leaves room for a loaded 2-core CI machine.
+pytestmark = [waiting_for_merge, pytest.mark.timeout(30)]
 
 # X takes the anti-diagonal; O's two moves never make a line.
 X_WINS = ["b2", "a1", "a3", "b1", "c1"]

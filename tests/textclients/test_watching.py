@@ -13,6 +13,8 @@ next move the host sends him, so once bob shows that move, his captured bytes ar
 
 from __future__ import annotations
 
+import pytest
+
 from tests.cli.harness import Player, Players
 from tests.proxy import Proxy
 from tests.textclients.clients import (
@@ -24,7 +26,8 @@ from tests.textclients.clients import (
     waiting_for_merge,
 )
 
-pytestmark = waiting_for_merge
+# Each test takes 1–3 s on an idle machine; 30 s leaves room for a loaded 2-core CI machine.
+pytestmark = [waiting_for_merge, pytest.mark.timeout(30)]
 
 FULL = "the table is full — watching alice and bob"
 
