@@ -92,6 +92,14 @@ class Proxy:
             frames += decoded
         return frames
 
+    def received(self) -> list[bytes]:
+        """The raw bytes the host sent towards the client so far, one entry per connection.
+
+        For clients that do not speak frames (people on nc/telnet get plain text lines).
+        """
+        with self._lock:
+            return [bytes(stream) for stream in self._streams]
+
     def show_frames(self) -> list[dict[str, Any]]:
         """The decoded ``show`` frames sent towards the join so far, in order."""
         return [f for f in self.frames() if f["type"] == "show"]

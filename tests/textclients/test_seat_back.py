@@ -1,0 +1,67 @@
+"""A person on nc/telnet has no seat token: after a drop, the host decides (issue 11 §1).
+
+The rule (design note, contract S): someone who connects as the guest whose seat is being kept
+is asked about on the host's screen — "/let bob to give it back, or /deny bob" — and waits, told
+so, until the host answers. The drop itself is not something nc or telnet does (closing either
+sends an orderly end-of-file, which is leaving): it is a network reset, played here by a raw
+socket that typed bob's name and then vanished with a TCP RST.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+
+import pytest
+
+from tests.cli.harness import Player, Players
+from tests.hardening.wire import RawPeer
+from tests.textclients.clients import TELNET_CLOSED, Client, TextClient, waiting_for_merge
+
+# Each test takes 1–3 s on an idle machine; 30 s leaves room for a loaded 2-core CI machine.
+pytestmark = [waiting_for_merge, pytest.mark.timeout(30)]
+
+
+def bob_drops_mid_game(host: Player, port: int) -> None:
+    """bob sits down (as a person would: his name and Enter), alice plays b2, bob's network
+    resets; the host keeps his seat."""
+    lost = RawPeer(port)
+    try:
+        lost.send(b"bob\r\n")
+        host.expect("bob sat down")
+        host.say("/game tictactoe")
+        host.expect("your move (X)")
+        host.say("b2")
+        host.expect("waiting for bob (O)")
+        # Linger 0: close() sends RST, not FIN — a lost network, not a person leaving.
+        lost.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    finally:
+        lost.close()
+    host.expect("bob's connection dropped")
+
+
+def test_back_on_nc_the_host_lets_bob_have_his_seat(players: Players) -> None:
+    host, port = players.host()
+    bob_drops_mid_game(host, port)
+    bob = TextClient(Client.NC, port, players)
+    bob.sit("bob")
+    host.expect("wants bob's seat back — /let bob to give it back, or /deny bob")
+    bob.expect("waiting for their answer")  # told why nothing happens yet
+    host.say("/let bob")
+    host.expect("bob is back")
+    bob.expect("welcome back, bob")
+    bob.expect("your move (O)")  # the same game, his turn, as he left it
+    bob.say("a1")
+    host.expect("bob played a1")
+
+
+def test_on_telnet_the_host_denies_someone_claiming_bobs_seat(players: Players) -> None:
+    host, port = players.host()
+    bob_drops_mid_game(host, port)
+    mallory = TextClient(Client.TELNET, port, players)
+    mallory.sit("bob")
+    host.expect("/deny bob")
+    host.say("/deny bob")
+    mallory.expect("did not give you bob's seat back")
+    mallory.expect(TELNET_CLOSED)
+    mallory.wait_ended()
