@@ -36,6 +36,19 @@ class Opened:
 
 
 @dataclass(frozen=True, slots=True)
+class Restarted:
+    """The host program started again and restored this table from its journal.
+
+    Its clock readings are another process's from here on (after a reboot they may even go
+    backwards), so the table forgets its flood-control history, exactly as it did live; and
+    *grace* is this run's grace period. Recorded, so that a second restart replays the first
+    one too.
+    """
+
+    grace: float
+
+
+@dataclass(frozen=True, slots=True)
 class Sat:
     """A new guest sat down, asking for *asked*; *token_hash* is their first token's hash."""
 
@@ -98,11 +111,12 @@ class Freed:
     detail: str = ""
 
 
-TableEvent: TypeAlias = Opened | Sat | Rotated | Resumed | Line | Dropped | Freed
+TableEvent: TypeAlias = Opened | Restarted | Sat | Rotated | Resumed | Line | Dropped | Freed
 
 _TYPES: Final[dict[str, type[TableEvent]]] = {
     "opened": Opened,
     "sat": Sat,
+    "restarted": Restarted,
     "rotated": Rotated,
     "resumed": Resumed,
     "line": Line,
