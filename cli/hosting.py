@@ -35,7 +35,21 @@ from net.connection import Connection, ConnectionClosed, PendingConnection, serv
 from net.errors import RemoteProtocolError
 from net.messages import Say, Show, validate_name
 from net.seat_keeper import Action, Decision, Fail, SayBye, SeatKeeper, Send
-from net.table_events import Dropped, Freed, Line, Opened, Resumed, Rotated, Sat, TableEvent
+from net.table_events import (
+    Dropped,
+    Freed,
+    Line,
+    Opened,
+    Restarted,
+    Resumed,
+    Rotated,
+    Sat,
+    TableEvent,
+)
+
+#: The longest line the host may type, in UTF-8 bytes: what a say may carry, less the frame's
+#: own fields.
+MAX_TYPED = 60_000
 
 FLOODING = "flooding (too many chat lines too fast)"
 """What the host is told, and the guest's bye says, when a guest is put out for flooding."""
@@ -106,7 +120,10 @@ class Host:
             lambda event: self.apply(event, replaying=True), self.opened
         )
         if replayed is not None:
-            self.table.forget_flood()  # the recorded clock readings were another process's
+            # Recorded like any change, so that a second restart replays this one too: the
+            # table forgets its flood history (the recorded clock was another process's) and
+            # the seat keeper takes this run's grace period.
+            self.apply(Restarted(self.options.grace))
             self.name = self.table.host_name
             self.console.set_name(self.name)  # the restored table's host, whatever --name says
         self.console.start()
@@ -118,19 +135,24 @@ class Host:
             if warning is not None:
                 self.console.show("error", warning)
             if replayed is not None:
-                # A guest connected when the old process died has lost that connection: the
-                # seat is dropped now (and recorded), and its grace period runs from now.
+                # A guest seated when the old process died has lost that connection: the seat
+                # is dropped now (and recorded), and its grace period runs from now.
                 self.finish_replay()
                 playing = self.table.match is not None
                 self.console.notice(
-                    restored_notice(replayed, self.keeper.name, self.options.grace, playing=playing)
+                    restored_notice(
+                        replayed, self.name, self.keeper.name, self.options.grace, playing=playing
+                    )
                 )
             self._arm_timer()
             await self._read_typed_lines()
-            deliberate = True  # /q, Ctrl-D, Ctrl-C: the table is over, and its journal goes
+            # /q, Ctrl-D, Ctrl-C close the table, and its journal goes. A SIGTERM or SIGHUP
+            # (a shutdown, a closed terminal) stops the program but keeps the table, as a
+            # crash does: the guest is told "closing" and tries to come back.
+            deliberate = self.console.stopped_by is None
         finally:
             server.close()
-            await self._close_guests()
+            await self._close_guests(keeping=not deliberate)
             self.console.close()
             self.journal.close(deliberate=deliberate)
         return 0
@@ -202,8 +224,9 @@ class Host:
 
     def finish_replay(self) -> None:
         """After a journal replay: a guest seated when the host stopped has lost its
-        connection with it, so their seat is dropped now and the grace period runs."""
-        if self.keeper.taken and not self.keeper.dropped:
+        connection with it (or had lost it before), so their seat is dropped now and this
+        run's grace period runs from now."""
+        if self.keeper.taken:
             self.apply(Dropped(self.options.grace))
 
     def _change_table(self, event: TableEvent) -> list[Delivery]:
@@ -221,6 +244,9 @@ class Host:
                 return table.resume(Seat.GUEST, caught_up=event.caught_up)
             if isinstance(event, Rotated):
                 return []  # the keeper's tokens only
+            if isinstance(event, Restarted):
+                table.forget_flood()
+                return []
             if isinstance(event, Line):
                 seat = Seat.GUEST if event.seat == "guest" else Seat.HOST
                 return table.handle(seat, event.text, now=event.now)
@@ -296,6 +322,14 @@ class Host:
             line = await self.console.read_line()
             if line is None or is_quit(line):
                 return
+            size = len(line.encode("utf-8", "surrogatepass"))
+            if size > MAX_TYPED:
+                # Nothing that long could reach the guest (one frame holds 64 KiB), and the
+                # journal keeps every line it applies.
+                self.console.show(
+                    "error", f"not sent: that line is {size} bytes long, at most {MAX_TYPED}"
+                )
+                continue
             self.apply(Line("host", line, self._clock()))
 
     # ------------------------------------------------------------------- the guest side
@@ -348,11 +382,12 @@ class Host:
         except ConnectionClosed as closed:
             self._decide(keeper.lost(key, closed.cause, closed.reason))
 
-    async def _close_guests(self) -> None:
-        """The host is leaving: bye "left" to the guest, then wait for the goodbyes (bounded by
-        net's close timeout) and stop serving."""
+    async def _close_guests(self, *, keeping: bool) -> None:
+        """The host is leaving: bye to the guest ("left", or "closing" when *keeping* the table
+        for a restart), then wait for the goodbyes (bounded by net's close timeout) and stop
+        serving."""
         self._leaving = True
-        self._carry_out(self.keeper.close())
+        self._carry_out(self.keeper.close(keeping=keeping))
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=_CLOSE_WAIT)
         for task in list(self._tasks):

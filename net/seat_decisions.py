@@ -17,7 +17,7 @@ __all__ = ["Action", "ByeCode", "Decision", "Fail", "Refusal", "SayBye", "Send",
 
 C = TypeVar("C", bound=Hashable)
 
-ByeCode = Literal["left", "flooding", "replaced"]
+ByeCode = Literal["left", "flooding", "replaced", "closing"]
 """The ``bye.code`` s the host sends a guest."""
 
 

@@ -37,7 +37,17 @@ from net.admission import JoinCodeGate, SeatTokens, Verdict, token_hash
 from net.messages import Hello, Show, Welcome
 from net.outbox import Outbox
 from net.seat_decisions import Action, ByeCode, Decision, Fail, Refusal, SayBye, Send, seq_error
-from net.table_events import Dropped, Freed, Line, Opened, Resumed, Rotated, Sat, TableEvent
+from net.table_events import (
+    Dropped,
+    Freed,
+    Line,
+    Opened,
+    Restarted,
+    Resumed,
+    Rotated,
+    Sat,
+    TableEvent,
+)
 
 __all__ = [
     "Action",
@@ -118,6 +128,7 @@ class SeatKeeper(Generic[C]):
         self._owner: _Owner[C] | None = None
         self._delivered = 0  # the highest show.seq written to any connection of this seat
         self.closing = False
+        self._closing_code: ByeCode = "left"
 
     # ------------------------------------------------------------------------- looking
     @property
@@ -261,12 +272,13 @@ class SeatKeeper(Generic[C]):
         """
         owner = self._owner
         if owner is None or owner.key != key:
-            code: ByeCode = "left" if self.closing else "replaced"
-            why = "the table is closing" if self.closing else "another connection took it over"
-            return Decision(actions=[SayBye(key, code, why)])
+            if self.closing:
+                return Decision(actions=[SayBye(key, self._closing_code, self._closing_reason())])
+            why = "another connection took it over"
+            return Decision(actions=[SayBye(key, "replaced", why)])
         if self.closing:
             self._owner = None
-            return Decision(actions=[SayBye(key, "left", f"{self.host_name} left")])
+            return Decision(actions=[SayBye(key, self._closing_code, self._closing_reason())])
         owner.stage = _Stage.LIVE
         if not owner.resumed:
             return Decision()
@@ -326,16 +338,28 @@ class SeatKeeper(Generic[C]):
             return Decision()
         return Decision(events=[Line(GUEST, text, now, seq)])
 
-    def close(self) -> list[Action[C]]:
-        """The host is leaving: bye to the owner; later hellos are refused, claims told bye."""
+    def close(self, *, keeping: bool = False) -> list[Action[C]]:
+        """The host is leaving: bye to the owner; later hellos are refused, claims told bye.
+
+        Args:
+            keeping: the host program is stopping but keeps the table (a signal, a crash: its
+                journal stays): the bye's code is ``closing``, and the guest's join keeps its
+                token and tries to come back, rather than ``left``.
+        """
         self.closing = True
+        self._closing_code = "closing" if keeping else "left"
         owner, self._owner = self._owner, None
         if owner is None:
             return []
         if owner.stage is _Stage.WELCOMING:
             self._owner = owner  # told when its welcome is out (welcomed)
             return []
-        return [SayBye(owner.key, "left", f"{self.host_name} left")]
+        return [SayBye(owner.key, self._closing_code, self._closing_reason())]
+
+    def _closing_reason(self) -> str:
+        if self._closing_code == "closing":
+            return f"{self.host_name}'s table is stopping and may come back"
+        return f"{self.host_name} left"
 
     # ------------------------------------------------------------------------- time
     def next_deadline(self) -> float | None:
@@ -382,6 +406,8 @@ class SeatKeeper(Generic[C]):
             self._grace_ends = now + event.grace
         elif isinstance(event, Freed):
             return self._free(event)
+        elif isinstance(event, Restarted):
+            self.grace = event.grace
         return []
 
     def seated(self, name: str) -> None:
@@ -396,7 +422,11 @@ class SeatKeeper(Generic[C]):
         code = _BYE_FOR.get(event.why)
         if owner is None or code is None:
             return []
-        reason = {"left": f"{self.host_name} left", "flooding": event.detail or "flooding"}[code]
+        # The guest's own leave (a /q sent as text) is theirs, not the host's.
+        reason = {
+            "left": f"you left {self.host_name}'s table",
+            "flooding": event.detail or "flooding",
+        }[code]
         return [SayBye(owner.key, code, reason)]
 
     # ------------------------------------------------------------------------- shows
