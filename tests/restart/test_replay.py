@@ -90,7 +90,8 @@ GAME: list[TableEvent] = [
 def histories(draw: st.DrawFn) -> list[TableEvent]:
     """A table's events as a host could apply them: an opening, then changes that can happen
     with the guest seat as it is."""
-    events: list[TableEvent] = [Opened(draw(st.text(min_size=1, max_size=8)), draw(st.integers()))]
+    name = st.text("abcdefghijklmnopqrstuvwxyzé -", min_size=1, max_size=8).filter(str.strip)
+    events: list[TableEvent] = [Opened(draw(name), draw(st.integers()))]
     seated = connected = False
     text = st.text(max_size=12)
     hashes = st.text("0123456789abcdef", min_size=64, max_size=64)
@@ -98,7 +99,7 @@ def histories(draw: st.DrawFn) -> list[TableEvent]:
         now = draw(st.floats(0, 1e6))
         options: list[TableEvent] = [Line("host", draw(text), now)]
         if not seated:
-            options.append(Sat(draw(text), draw(hashes)))
+            options.append(Sat(draw(name), draw(hashes)))
         else:
             options += [Freed("left"), Resumed(draw(hashes), None, draw(st.booleans()))]
             options.append(Line("guest", draw(text), now, draw(st.integers(1, 99))))

@@ -27,14 +27,18 @@ from net.table_events import (
 )
 
 HASH = "ab" * 32
+# Names the protocol accepts (net.messages.validate_name): a record holding another is damage.
+names = st.text("abcdefghijklmnopqrstuvwxyzéø-_ 0123456789", min_size=1, max_size=32).filter(
+    str.strip
+)
 hashes = st.text("0123456789abcdef", min_size=64, max_size=64)
 finite = st.floats(allow_nan=False, allow_infinity=False)
 
 # st.builds fills every field from its type hint, so a field added to an event is covered too;
 # only the fields with rules beyond their type are drawn by hand.
 events: st.SearchStrategy[TableEvent] = st.one_of(
-    st.builds(Opened),
-    st.builds(Sat, token_hash=hashes),
+    st.builds(Opened, host_name=names),
+    st.builds(Sat, asked=names, token_hash=hashes),
     st.builds(Resumed, newest=hashes, older=st.none() | hashes),
     st.builds(Rotated, newest=hashes, older=st.none() | hashes),
     st.builds(Restarted, grace=st.floats(min_value=0, allow_infinity=False)),
@@ -126,3 +130,13 @@ def test_anything_else_is_an_event_or_a_value_error(record: dict[str, Any]) -> N
     except ValueError:
         return
     assert from_record(to_record(event)) == event
+
+
+@pytest.mark.parametrize("name", ["", "   ", "eve\x1b[2J", "a<b", "x" * 33])
+def test_a_name_the_protocol_refuses_is_damage(name: str) -> None:
+    # The host's name goes into every welcome: a tampered journal must not bring back one the
+    # join would reject (or a terminal would obey).
+    with pytest.raises(ValueError):
+        from_record({"event": "opened", "host_name": name, "seed": 1})
+    with pytest.raises(ValueError):
+        from_record({"event": "sat", "asked": name, "token_hash": HASH})
