@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from net.broadcast import Broadcast
 from net.errors import ConnectionClosed, RemoteProtocolError
 from net.messages import Hello, Say, Show, Welcome
 
@@ -24,6 +25,9 @@ class Seated(Protocol):
 
     def send_nowait(self, message: Show) -> None:
         """Show *message* without waiting (bounded: a reader too far behind is dropped)."""
+
+    def send_broadcast(self, broadcast: Broadcast) -> None:
+        """Write a show shared by many connections, encoded once for all of them."""
 
     async def recv(self) -> Say | Show:
         """The next line typed (a ``Say``); raises ConnectionClosed at the end."""

@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
+import functools
 import os
 import signal
 import sys
@@ -81,6 +82,9 @@ class Console:
         self._in = stdin if stdin is not None else sys.stdin
         self._out = stdout if stdout is not None else sys.stdout
         self._palette = palette
+        #: The signal that stopped the program from outside (``"SIGTERM"``, ``"SIGHUP"``), or
+        #: None while the person has not been stopped that way.
+        self.stopped_by: str | None = None
         self.interactive = isatty(self._in) and isatty(self._out)
         self._bell = bell and self.interactive
         self._dumb = os.environ.get("TERM", "") in {"dumb", ""}
@@ -163,13 +167,22 @@ class Console:
             signum = getattr(signal, name, None)
             if signum is None:
                 continue
+            # Ctrl-C is the person leaving; SIGTERM/SIGHUP stop the program from outside.
+            handler = self.interrupt if name == "SIGINT" else functools.partial(self.stop, name)
             try:
-                loop.add_signal_handler(signum, self.interrupt)
+                loop.add_signal_handler(signum, handler)
             except (NotImplementedError, RuntimeError):  # Windows: no add_signal_handler
-                signal.signal(signum, lambda *_: loop.call_soon_threadsafe(self.interrupt))
+                signal.signal(signum, lambda *_, h=handler: loop.call_soon_threadsafe(h))
 
     def interrupt(self) -> None:
         """Behave as if the input ended (Ctrl-D): the program leaves."""
+        self._deliver(None)
+
+    def stop(self, why: str) -> None:
+        """End the input as :meth:`interrupt` does, remembering *why* in :attr:`stopped_by`
+        (a signal's name): the program was stopped from outside, not left by the person."""
+        if self.stopped_by is None:
+            self.stopped_by = why
         self._deliver(None)
 
     def close(self) -> None:

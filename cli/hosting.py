@@ -42,7 +42,7 @@ from game.gallery import SPECTATOR_LIMIT
 from game.table import Delivery, Seat, Spectator, Table
 from game.untrusted import clean_name
 from net.admission import JoinCodeGate, format_code, new_join_code
-from net.connection import ConnectionClosed, serve
+from net.connection import ConnectionClosed, TextService, serve
 from net.errors import RemoteProtocolError
 from net.messages import Say, Show, validate_name
 from net.seat_keeper import (
@@ -62,6 +62,7 @@ from net.table_events import (
     Freed,
     Line,
     Opened,
+    Restarted,
     Resumed,
     Rotated,
     Sat,
@@ -69,6 +70,10 @@ from net.table_events import (
     Unwatched,
     Watched,
 )
+
+#: The longest line the host may type, in UTF-8 bytes: what a say may carry, less the frame's
+#: own fields.
+MAX_TYPED = 60_000
 
 FLOODING = "flooding (too many chat lines too fast)"
 """What the host is told, and the guest's bye says, when a guest is put out for flooding."""
@@ -145,7 +150,10 @@ class Host:
             lambda event: self.apply(event, replaying=True), self.opened
         )
         if replayed is not None:
-            self.table.forget_flood()  # the recorded clock readings were another process's
+            # Recorded like any change, so that a second restart replays this one too: the
+            # table forgets its flood history (the recorded clock was another process's) and
+            # the seat keeper takes this run's grace period.
+            self.apply(Restarted(self.options.grace))
             self.name = self.table.host_name
             self.console.set_name(self.name)  # the restored table's host, whatever --name says
         self.console.start()
@@ -157,19 +165,24 @@ class Host:
             if warning is not None:
                 self.console.show("error", warning)
             if replayed is not None:
-                # A guest connected when the old process died has lost that connection: the
-                # seat is dropped now (and recorded), and its grace period runs from now.
+                # A guest seated when the old process died has lost that connection: the seat
+                # is dropped now (and recorded), and its grace period runs from now.
                 self.finish_replay()
                 playing = self.table.match is not None
                 self.console.notice(
-                    restored_notice(replayed, self.keeper.name, self.options.grace, playing=playing)
+                    restored_notice(
+                        replayed, self.name, self.keeper.name, self.options.grace, playing=playing
+                    )
                 )
             self._arm_timer()
             await self._read_typed_lines()
-            deliberate = True  # /q, Ctrl-D, Ctrl-C: the table is over, and its journal goes
+            # /q, Ctrl-D, Ctrl-C close the table, and its journal goes. A SIGTERM or SIGHUP
+            # (a shutdown, a closed terminal) stops the program but keeps the table, as a
+            # crash does: the guest is told "closing" and tries to come back.
+            deliberate = self.console.stopped_by is None
         finally:
             server.close()
-            await self._close_guests()
+            await self._close_guests(keeping=not deliberate)
             self.console.close()
             self.journal.close(deliberate=deliberate)
         return 0
@@ -180,7 +193,10 @@ class Host:
         bind, port = self.options.bind, self.options.port
         where = f"{bind}:{port}"
         try:
-            return await serve(self._on_connect, bind, port)
+            faces = self.text_faces
+            # People on nc/telnet share the port with joins (net tells them apart).
+            text = TextService(faces.greeting, faces.needs_code, faces.code_prompt, faces.render)
+            return await serve(self._on_connect, bind, port, text=text)
         except socket.gaierror as exc:
             raise Failure(f"cannot listen on {where}: unknown address {bind!r}") from exc
         except OSError as exc:
@@ -245,8 +261,9 @@ class Host:
 
     def finish_replay(self) -> None:
         """After a journal replay: a guest seated when the host stopped has lost its
-        connection with it, so their seat is dropped now and the grace period runs."""
-        if self.keeper.taken and not self.keeper.dropped:
+        connection with it (or had lost it before), so their seat is dropped now and this
+        run's grace period runs from now."""
+        if self.keeper.taken:
             self.apply(Dropped(self.options.grace))
         # Spectators have no seat to keep: whoever watched the old process watches no more.
         for spectator in self.table.gallery:
@@ -276,6 +293,9 @@ class Host:
             if isinstance(event, Unwatched):
                 watching = spectator_of(table, event.number)
                 return [] if watching is None else table.unwatch(watching)
+            if isinstance(event, Restarted):
+                table.forget_flood()
+                return []
             if isinstance(event, Line):
                 who: Seat | Spectator = Seat.GUEST if event.seat == "guest" else Seat.HOST
                 if event.seat == "spectator":
@@ -368,6 +388,14 @@ class Host:
             line = await self.console.read_line()
             if line is None or is_quit(line):
                 return
+            size = len(line.encode("utf-8", "surrogatepass"))
+            if size > MAX_TYPED:
+                # Nothing that long could reach the guest (one frame holds 64 KiB), and the
+                # journal keeps every line it applies.
+                self.console.show(
+                    "error", f"not sent: that line is {size} bytes long, at most {MAX_TYPED}"
+                )
+                continue
             if self._seat_command(line):
                 continue
             self.apply(Line("host", line, self._clock()))
@@ -493,11 +521,12 @@ class Host:
         except ConnectionClosed as closed:
             self._decide(keeper.lost(key, closed.cause, closed.reason))
 
-    async def _close_guests(self) -> None:
-        """The host is leaving: bye "left" to the guest, then wait for the goodbyes (bounded by
-        net's close timeout) and stop serving."""
+    async def _close_guests(self, *, keeping: bool) -> None:
+        """The host is leaving: bye to the guest ("left", or "closing" when *keeping* the table
+        for a restart), then wait for the goodbyes (bounded by net's close timeout) and stop
+        serving."""
         self._leaving = True
-        self._carry_out(self.keeper.close())
+        self._carry_out(self.keeper.close(keeping=keeping))
         self.gallery.close()
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=_CLOSE_WAIT)

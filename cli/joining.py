@@ -27,6 +27,9 @@ FIRST_DELAY = 0.25  # seconds before the first reconnection attempt; doubles eac
 MAX_DELAY = 5.0
 # One bye reason the join explains itself: another connection resumed this seat.
 REPLACED = "replaced"
+# The host program is stopping but keeps the table (its journal): it may come back on the same
+# port, so the join keeps its token and reconnects as after a lost connection.
+CLOSING = "closing"
 # A host that has not welcomed us by then gets a "connecting to …" line, so a newcomer is not
 # left looking at a silent terminal (issue 9 §5).
 CONNECTING_NOTICE_AFTER = 0.3
@@ -310,7 +313,8 @@ class Guest:
             except ConnectionClosed as closed:
                 if self._leaving:
                     return 0
-                if closed.left:
+                stopping = closed.left and closed.code == CLOSING
+                if closed.left and not stopping:
                     return self._host_ended(console, closed)
                 if closed.cause == "error":
                     # The host frees the seat of a connection that broke the protocol (either
@@ -322,7 +326,12 @@ class Guest:
                         )
                     )
                     return 1
-                console.notice(f"connection to {self.host_name} lost — reconnecting…")
+                if stopping:
+                    console.notice(
+                        f"{self.host_name}'s table is stopping and may come back — reconnecting…"
+                    )
+                else:
+                    console.notice(f"connection to {self.host_name} lost — reconnecting…")
                 status = await self._reconnect(console)
                 if status is not None:
                     return status

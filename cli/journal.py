@@ -37,8 +37,13 @@ _PREFIX: Final = b'{"crc32":"'
 _MIDDLE: Final = b'","record":'
 _END: Final = b"}\n"
 _CRC_DIGITS: Final = 8
-# The protocol bounds a line of chat far below this; a longer line is not one we wrote.
+# The protocol bounds a line of chat far below this; a longer line is not one we wrote (and
+# append refuses to write one).
 MAX_LINE: Final = 1 << 20
+#: The most a journal may grow to. A table's journal is never compacted, and a guest that
+#: floods writes a record per refused line: past this the journal is given up (with one
+#: sentence) rather than fill the disk or make the next start replay for long.
+MAX_SIZE: Final = 32 << 20
 
 
 class JournalError(Exception):
@@ -169,7 +174,6 @@ class Journal:
                 os.close(fd)
                 raise JournalError(f"cannot open the journal {path}: {exc.strerror}") from None
         journal = cls(path, fd, dir_fd)
-        journal = cls(path, fd, dir_fd)
         try:
             if dir_fd >= 0:
                 # A new file's name must survive a power cut too, not only its lines.
@@ -221,11 +225,16 @@ class Journal:
         """Write *record* at the end and fsync it.
 
         Raises:
-            ValueError: *record* is not JSON-able (nothing is written).
+            ValueError: *record* is not JSON-able, or its line would be over :data:`MAX_LINE`
+                (nothing is written).
             JournalError: the write failed (disk full…); the file is cut back to its last good
                 record, as far as possible.
         """
         line = encode_line(record)
+        if len(line) > MAX_LINE:
+            raise ValueError(f"a record of {len(line)} bytes is over the journal's line limit")
+        if self._size + len(line) > MAX_SIZE:
+            raise JournalError(f"the journal {self.path} is full ({MAX_SIZE >> 20} MiB)")
         try:
             if self._cut_to is not None:
                 os.ftruncate(self._fd, self._cut_to)

@@ -24,6 +24,7 @@ from net.table_events import (
     Freed,
     Line,
     Opened,
+    Restarted,
     Resumed,
     Rotated,
     Sat,
@@ -118,6 +119,8 @@ def _seat_after(event: TableEvent, seat: GuestSeat) -> GuestSeat:
         return "connected"
     if isinstance(event, Watched | Unwatched):
         return seat  # spectators do not sit: any seat may be watched
+    if isinstance(event, Restarted):
+        return seat
     if isinstance(event, Line):
         if event.seat == "guest" and not seated:
             raise _Unreplayable("a line from a guest who is not seated")
@@ -245,12 +248,14 @@ class TableJournal:
 
 
 def restored_notice(
-    replayed: Replayed, guest_name: str | None, grace: float, *, playing: bool
+    replayed: Replayed, host_name: str, guest_name: str | None, grace: float, *, playing: bool
 ) -> str:
     """The host's notice after a restore.
 
     Args:
         replayed: what was rebuilt.
+        host_name: the restored table's host, as the table cleaned it (the journal's own
+            text is not shown as it is).
         guest_name: the guest the table seats, if any.
         grace: the grace period, in seconds, the seat is kept.
         playing: a game is in progress (``/board`` shows it).
@@ -258,7 +263,7 @@ def restored_notice(
     from game.announce import duration  # noqa: PLC0415 (game is heavy; only a restore needs it)
 
     head = (
-        f"restored {replayed.opened.host_name}'s table after a restart "
+        f"restored {host_name}'s table after a restart "
         f"({replayed.count} recorded changes): game, score and chat are as they were"
     )
     if playing:

@@ -14,6 +14,7 @@ import contextlib
 from cli.arrivals import Seated
 from game.delivery import SPECTATORS, Delivery, Spectator
 from game.table import Table
+from net.broadcast import Broadcast
 from net.connection import ConnectionClosed
 from net.messages import Show
 
@@ -27,13 +28,12 @@ def spectator_of(table: Table, number: int) -> Spectator | None:
 
 
 def send_broadcast(show: Show, connections: list[Seated]) -> None:
-    """Write one show to many spectators' connections.
-
-    The one place a broadcast is written: with net's encode-once ``Broadcast`` this becomes
-    ``b = Broadcast(show)`` then ``connection.send_broadcast(b)`` per connection.
-    """
+    """Write one show to many spectators' connections, encoded once (net.broadcast): one
+    frame for every join, one text for every person on nc/telnet, however many watch."""
+    broadcast = Broadcast(show)
     for connection in connections:
-        send_show(connection, show)
+        with contextlib.suppress(ConnectionClosed, ValueError):
+            connection.send_broadcast(broadcast)
 
 
 def send_show(connection: Seated, show: Show) -> None:

@@ -1,4 +1,4 @@
-"""The messages of protocol version 1, as frozen dataclasses validated on construction.
+"""The messages of protocol versions 1 and 2, as frozen dataclasses validated on construction.
 
 Each class maps to one JSON object whose ``"type"`` is the class's ``TYPE``. Constructing one
 with a bad field raises :class:`~net.errors.LocalProtocolError` (a ``ValueError``): we never

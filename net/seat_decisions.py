@@ -29,7 +29,7 @@ __all__ = [
 
 C = TypeVar("C", bound=Hashable)
 
-ByeCode = Literal["left", "flooding", "replaced"]
+ByeCode = Literal["left", "flooding", "replaced", "closing"]
 """The ``bye.code`` s the host sends a guest."""
 
 

@@ -61,6 +61,7 @@ from net.table_events import (
     Freed,
     Line,
     Opened,
+    Restarted,
     Resumed,
     Rotated,
     Sat,
@@ -157,6 +158,7 @@ class SeatKeeper(Generic[C]):
         self.closing = False
         self.watchers: Watchers[C] = Watchers(spectator_limit)
         self._asking: C | None = None  # a text client waiting for the host to give the seat back
+        self._closing_code: ByeCode = "left"
 
     # ------------------------------------------------------------------------- looking
     @property
@@ -384,12 +386,13 @@ class SeatKeeper(Generic[C]):
             return watching
         owner = self._owner
         if owner is None or owner.key != key:
-            code: ByeCode = "left" if self.closing else "replaced"
-            why = "the table is closing" if self.closing else "another connection took it over"
-            return Decision(actions=[SayBye(key, code, why)])
+            if self.closing:
+                return Decision(actions=[SayBye(key, self._closing_code, self._closing_reason())])
+            why = "another connection took it over"
+            return Decision(actions=[SayBye(key, "replaced", why)])
         if self.closing:
             self._owner = None
-            return Decision(actions=[SayBye(key, "left", f"{self.host_name} left")])
+            return Decision(actions=[SayBye(key, self._closing_code, self._closing_reason())])
         owner.stage = _Stage.LIVE
         if not owner.resumed:
             return Decision()
@@ -458,19 +461,30 @@ class SeatKeeper(Generic[C]):
             return Decision()
         return Decision(events=[Line(GUEST, text, now, seq)])
 
-    def close(self) -> list[Action[C]]:
-        """The host is leaving: bye to the owner; later hellos are refused, claims told bye."""
+    def close(self, *, keeping: bool = False) -> list[Action[C]]:
+        """The host is leaving: bye to the owner; later hellos are refused, claims told bye.
+
+        Args:
+            keeping: the host program is stopping but keeps the table (a signal, a crash: its
+                journal stays): the bye's code is ``closing``, and the guest's join keeps its
+                token and tries to come back, rather than ``left``.
+        """
         self.closing = True
-        left = f"{self.host_name} left"
+        self._closing_code = "closing" if keeping else "left"
         actions = self._turn_away_asking(f"{self.host_name}'s table is closing")
-        actions += self.watchers.close(left)
+        actions += self.watchers.close(self._closing_reason(), self._closing_code)
         owner, self._owner = self._owner, None
         if owner is None:
             return actions
         if owner.stage is _Stage.WELCOMING:
             self._owner = owner  # told when its welcome is out (welcomed)
             return actions
-        return [*actions, SayBye(owner.key, "left", left)]
+        return [*actions, SayBye(owner.key, self._closing_code, self._closing_reason())]
+
+    def _closing_reason(self) -> str:
+        if self._closing_code == "closing":
+            return f"{self.host_name}'s table is stopping and may come back"
+        return f"{self.host_name} left"
 
     # ------------------------------------------------------------------------- time
     def next_deadline(self) -> float | None:
@@ -520,6 +534,8 @@ class SeatKeeper(Generic[C]):
             return self._free(event)
         elif isinstance(event, Unwatched):
             return self.watchers.unwatch(event)
+        elif isinstance(event, Restarted):
+            self.grace = event.grace
         return []
 
     def seated(self, name: str) -> None:
@@ -537,7 +553,11 @@ class SeatKeeper(Generic[C]):
         code = _BYE_FOR.get(event.why)
         if owner is None or code is None:
             return actions
-        reason = {"left": f"{self.host_name} left", "flooding": event.detail or "flooding"}[code]
+        # The guest's own leave (a /q sent as text) is theirs, not the host's.
+        reason = {
+            "left": f"you left {self.host_name}'s table",
+            "flooding": event.detail or "flooding",
+        }[code]
         return [*actions, SayBye(owner.key, code, reason)]
 
     # ------------------------------------------------------------------------- shows

@@ -23,6 +23,8 @@ import typing
 from dataclasses import MISSING, asdict, dataclass
 from typing import Any, Final, Literal, TypeAlias, Union
 
+from net.messages import validate_name
+
 SeatName: TypeAlias = Literal["host", "guest", "spectator"]
 FreedWhy: TypeAlias = Literal["left", "expired", "flooding", "protocol"]
 #: Why a spectator stopped watching: typed /q, lost the connection, flooded, broke the
@@ -36,6 +38,19 @@ class Opened:
 
     host_name: str
     seed: int
+
+
+@dataclass(frozen=True, slots=True)
+class Restarted:
+    """The host program started again and restored this table from its journal.
+
+    Its clock readings are another process's from here on (after a reboot they may even go
+    backwards), so the table forgets its flood-control history, exactly as it did live; and
+    *grace* is this run's grace period. Recorded, so that a second restart replays the first
+    one too.
+    """
+
+    grace: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +135,13 @@ class Freed:
 
 
 TableEvent: TypeAlias = (
-    Opened | Sat | Rotated | Resumed | Line | Dropped | Freed | Watched | Unwatched
+    Opened | Restarted | Sat | Rotated | Resumed | Line | Dropped | Freed | Watched | Unwatched
 )
 
 _TYPES: Final[dict[str, type[TableEvent]]] = {
     "opened": Opened,
     "sat": Sat,
+    "restarted": Restarted,
     "rotated": Rotated,
     "resumed": Resumed,
     "line": Line,
@@ -147,7 +163,8 @@ def from_record(record: dict[str, Any]) -> TableEvent:
 
     A record read back from disk is not trusted: every field must have its declared type
     (``True`` is not an int, an int is a float), a number must be finite, a ``seq`` and a
-    ``grace`` never negative, and a token hash 64 lowercase hex digits.
+    ``grace`` never negative, a token hash 64 lowercase hex digits, and a name one the protocol
+    accepts.
 
     Raises:
         ValueError: not such an object (unknown kind, missing, unexpected or wrong fields).
@@ -176,6 +193,7 @@ def from_record(record: dict[str, Any]) -> TableEvent:
 
 _HEX_DIGITS: Final = frozenset("0123456789abcdef")
 _HASH_FIELDS: Final = frozenset({"token_hash", "newest", "older"})
+_NAME_FIELDS: Final = frozenset({"host_name", "asked", "name"})
 _NOT_NEGATIVE: Final = frozenset({"seq", "grace", "watcher", "number"})
 # The annotations are strings here (postponed evaluation): resolved once per class.
 _HINTS: Final[dict[type[TableEvent], dict[str, Any]]] = {
@@ -206,6 +224,9 @@ def _checked(name: str, hint: Any, value: Any) -> Any:
     if hint is str and isinstance(value, str):
         if name in _HASH_FIELDS and (len(value) != 64 or not _HEX_DIGITS.issuperset(value)):
             raise ValueError("must be a SHA-256 hash (64 hex digits)")
+        if name in _NAME_FIELDS:
+            # A name goes into every welcome: one the protocol refuses must not come back.
+            validate_name(name, value)  # LocalProtocolError is a ValueError
         return value
     if hint is bool and isinstance(value, bool):
         return value

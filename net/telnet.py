@@ -31,6 +31,7 @@ _DONT: Final = 254
 _OPTION_VERBS: Final = frozenset({_WILL, _WONT, _DO, _DONT})
 #: Interrupt Process: what a telnet in line mode sends for Ctrl-C (its ``localchars``).
 _IP: Final = 244
+_TIMING_MARK: Final = 6  # RFC 860
 
 
 class _State(enum.Enum):
@@ -67,14 +68,11 @@ class TelnetFilter:
 
     def receive_data(self, data: bytes) -> bytes:
         """Take the bytes that arrived; return the data bytes among them, in order."""
-        if self.interrupted:
-            return b""  # nothing after Ctrl-C counts
         if self._state is _State.DATA and IAC not in data:
-            return data  # the usual case: a typed line, no commands
+            return b"" if self.interrupted else data  # the usual case: a line, no commands
         out = bytearray()
         for byte in data:
-            if not self._step(byte, out):
-                break  # Ctrl-C: what follows is not read
+            self._step(byte, out)
         return bytes(out)
 
     def data_to_send(self) -> bytes:
@@ -82,13 +80,13 @@ class TelnetFilter:
         replies, self._replies = bytes(self._replies), bytearray()
         return replies
 
-    def _step(self, byte: int, out: bytearray) -> bool:
-        """Take one byte; False once the client has interrupted (nothing more is read)."""
+    def _step(self, byte: int, out: bytearray) -> None:
+        """Take one byte (a data byte goes into *out*, unless the client has interrupted)."""
         state = self._state
         if state is _State.DATA:
             if byte == IAC:
                 self._state = _State.COMMAND
-            else:
+            elif not self.interrupted:  # nothing typed after Ctrl-C counts; commands still do
                 out.append(byte)
         elif state is _State.COMMAND:
             self._command(byte, out)
@@ -102,11 +100,11 @@ class TelnetFilter:
                 self._state = _State.SUB_IAC
         else:  # SUB_IAC: IAC SE ends the block; IAC IAC (or junk) stays inside it
             self._state = _State.DATA if byte == _SE else _State.SUB
-        return not self.interrupted
 
     def _command(self, byte: int, out: bytearray) -> None:
         if byte == IAC:  # IAC IAC: a literal 0xFF
-            out.append(IAC)
+            if not self.interrupted:
+                out.append(IAC)
             self._state = _State.DATA
             return
         self.negotiated = True
@@ -121,8 +119,14 @@ class TelnetFilter:
 
     def _option(self, verb: int, option: int) -> None:
         # Refuse each request once: DO → WONT, WILL → DONT. WONT/DONT are never answered (they
-        # refuse or acknowledge), nor a request already refused, so no exchange can loop.
+        # refuse or acknowledge), nor a request already refused, so no exchange can loop. The
+        # one exception: telnet sends DO TIMING-MARK after each Ctrl-C and throws away all it
+        # receives until that is answered, so each one gets its WONT (a reply, not a request:
+        # no loop either) — or the person would never read the goodbye.
         answer = {_DO: _WONT, _WILL: _DONT}.get(verb)
+        if verb == _DO and option == _TIMING_MARK:
+            self._replies += bytes((IAC, _WONT, option))
+            return
         if answer is None or (verb, option) in self._refused:
             return
         self._refused.add((verb, option))

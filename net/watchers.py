@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
 
 from net.messages import Welcome
-from net.seat_decisions import Action, Decision, Fail, SayBye, seq_error
+from net.seat_decisions import Action, ByeCode, Decision, Fail, SayBye, seq_error
 from net.table_events import Line, Unwatched, UnwatchedWhy
 
 C = TypeVar("C", bound=Hashable)
@@ -149,13 +149,13 @@ class Watchers(Generic[C]):
         watcher.last_say = seq
         return Decision(events=[Line("spectator", text, now, seq, watcher.number)])
 
-    def close(self, reason: str) -> list[Action[C]]:
+    def close(self, reason: str, code: ByeCode = "left") -> list[Action[C]]:
         """The host is leaving: bye to every live spectator (one being welcomed hears it
-        when its welcome is out)."""
+        when its welcome is out); *code* ``closing`` when the table is kept for a restart."""
         live = [key for key, watcher in self._by_key.items() if watcher.live]
         for key in live:
             self.gone(self._by_key[key].number)
-        return [SayBye(key, "left", reason) for key in live]
+        return [SayBye(key, code, reason) for key in live]
 
     def unwatch(self, event: Unwatched) -> list[Action[C]]:
         """Apply *event*: a spectator put out or who typed /q as text is told bye."""

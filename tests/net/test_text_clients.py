@@ -272,3 +272,14 @@ def test_ctrl_c_on_telnet_is_leaving_after_the_lines_before_it() -> None:
     assert events_of(person) == [Ended()]
     person.receive_data(b"", now=0.2)
     assert events_of(person) == []
+
+
+def test_every_ctrl_c_timing_mark_is_answered_so_telnet_shows_the_goodbye() -> None:
+    # telnet follows each IAC IP with DO TIMING-MARK and discards all it receives until that
+    # is answered: refusing it only once would hide every later line from the person.
+    telnet = TelnetFilter()
+    timing_mark = 6
+    for _ in range(2):
+        assert telnet.receive_data(bytes((IAC, IP, IAC, DO, timing_mark)) + b"x\r\n") == b""
+        assert telnet.data_to_send() == bytes((IAC, WONT, timing_mark))
+    assert telnet.interrupted

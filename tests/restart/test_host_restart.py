@@ -223,3 +223,26 @@ def test_leaving_on_purpose_removes_the_journal(players: Players) -> None:
     again.say("/score")
     again.expect("no games finished yet")
     assert b"restored" not in again.raw
+
+
+def test_a_sigterm_keeps_the_table_and_the_guest_waits_for_it(players: Players) -> None:
+    # A shutdown or a closed terminal (SIGTERM, SIGHUP) is not the host person leaving: the
+    # journal stays, the guest hears bye "closing" and reconnects instead of giving up its seat.
+    port = free_port()
+    host = start_host(players, port)
+    join = players.join(port, "bob", state=JOIN_STATE)
+    host.expect("bob sat down")
+    host.say("/game tictactoe")
+    host.say("b2")
+    join.expect("your move (O)")
+
+    host.child.kill(signal.SIGTERM)
+    host.child.expect(pexpect.EOF)
+    host.child.close()
+    join.expect("alice's table is stopping and may come back — reconnecting…")
+    assert journal_of(players, port).exists()
+    again = start_host(players, port, says=(RESTORED,))
+    join.expect("reconnected to alice's table", timeout=RESTART_TIMEOUT)
+    again.expect("bob is back")
+    join.say("/board")
+    join.expect_re(re.compile(rb"\(X\)"))

@@ -18,7 +18,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cli.journal import Journal, JournalBusy, JournalError, decode_line, encode_line, journal_path
+from cli.journal import (
+    MAX_LINE,
+    Journal,
+    JournalBusy,
+    JournalError,
+    decode_line,
+    encode_line,
+    journal_path,
+)
 from cli.state_dir import state_root
 from tests.cli.harness import REPO
 
@@ -324,3 +332,25 @@ def test_a_symlinked_state_directory_is_not_used(tmp_path: Path) -> None:
         _open(root)
     assert str(raised.value) == f"not keeping a journal in {root}: it is a symbolic link"
     assert list(target.iterdir()) == []
+
+
+def test_a_record_over_the_line_limit_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    # The reader would take such a line for damage and cut every record after it.
+    journal = _open(tmp_path)
+    with pytest.raises(ValueError, match="line limit"):
+        journal.append({"text": "x" * MAX_LINE})
+    journal.append({"ok": 1})
+    journal.close()
+    assert _open(tmp_path).records == [{"ok": 1}]
+
+
+def test_a_journal_past_its_size_limit_refuses_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("cli.journal.MAX_SIZE", 200)
+    journal = _open(tmp_path)
+    journal.append({"text": "a" * 100})
+    with pytest.raises(JournalError, match="is full"):
+        journal.append({"text": "b" * 100})
+    journal.close()
+    assert _open(tmp_path).records == [{"text": "a" * 100}]

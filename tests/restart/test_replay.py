@@ -90,7 +90,8 @@ GAME: list[TableEvent] = [
 def histories(draw: st.DrawFn) -> list[TableEvent]:
     """A table's events as a host could apply them: an opening, then changes that can happen
     with the guest seat as it is."""
-    events: list[TableEvent] = [Opened(draw(st.text(min_size=1, max_size=8)), draw(st.integers()))]
+    name = st.text("abcdefghijklmnopqrstuvwxyzé -", min_size=1, max_size=8).filter(str.strip)
+    events: list[TableEvent] = [Opened(draw(name), draw(st.integers()))]
     seated = connected = False
     text = st.text(max_size=12)
     hashes = st.text("0123456789abcdef", min_size=64, max_size=64)
@@ -98,7 +99,7 @@ def histories(draw: st.DrawFn) -> list[TableEvent]:
         now = draw(st.floats(0, 1e6))
         options: list[TableEvent] = [Line("host", draw(text), now)]
         if not seated:
-            options.append(Sat(draw(text), draw(hashes)))
+            options.append(Sat(draw(name), draw(hashes)))
         else:
             options += [Freed("left"), Resumed(draw(hashes), None, draw(st.booleans()))]
             options.append(Line("guest", draw(text), now, draw(st.integers(1, 99))))
@@ -286,11 +287,11 @@ def test_a_failed_write_stops_the_journal_with_one_sentence(
 
 def test_the_notice_after_a_restore() -> None:
     replayed = Replayed(OPENED, 8, "connected")
-    assert restored_notice(replayed, None, 300.0, playing=False) == (
+    assert restored_notice(replayed, "alice", None, 300.0, playing=False) == (
         "restored alice's table after a restart (8 recorded changes): "
         "game, score and chat are as they were"
     )
-    assert restored_notice(replayed, "bob", 300.0, playing=True).endswith(
+    assert restored_notice(replayed, "alice", "bob", 300.0, playing=True).endswith(
         "as they were (/board shows the game) — bob's seat is kept for up to 5 minutes for "
         "them to come back"
     )

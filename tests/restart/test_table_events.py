@@ -17,6 +17,7 @@ from net.table_events import (
     Freed,
     Line,
     Opened,
+    Restarted,
     Resumed,
     Rotated,
     Sat,
@@ -28,18 +29,23 @@ from net.table_events import (
 )
 
 HASH = "ab" * 32
+# Names the protocol accepts (net.messages.validate_name): a record holding another is damage.
+names = st.text("abcdefghijklmnopqrstuvwxyzéø-_ 0123456789", min_size=1, max_size=32).filter(
+    str.strip
+)
 hashes = st.text("0123456789abcdef", min_size=64, max_size=64)
 finite = st.floats(allow_nan=False, allow_infinity=False)
 
 # st.builds fills every field from its type hint, so a field added to an event is covered too;
 # only the fields with rules beyond their type are drawn by hand.
 events: st.SearchStrategy[TableEvent] = st.one_of(
-    st.builds(Opened),
-    st.builds(Sat, token_hash=hashes),
+    st.builds(Opened, host_name=names),
+    st.builds(Sat, asked=names, token_hash=hashes),
     st.builds(Resumed, newest=hashes, older=st.none() | hashes),
     st.builds(Rotated, newest=hashes, older=st.none() | hashes),
+    st.builds(Restarted, grace=st.floats(min_value=0, allow_infinity=False)),
     st.builds(Line, now=finite, seq=st.integers(min_value=0), watcher=st.integers(min_value=0)),
-    st.builds(Watched),
+    st.builds(Watched, name=names),
     st.builds(Unwatched, number=st.integers(min_value=0)),
     st.builds(Dropped, grace=st.floats(min_value=0, allow_infinity=False)),
     st.builds(Freed),
@@ -58,6 +64,7 @@ def test_every_event_kind_round_trips() -> None:
         Sat("bob", HASH),
         Resumed(HASH, None, True),
         Rotated(HASH, HASH),
+        Restarted(300.0),
         Line("guest", "b2", 12.5, 3),
         Dropped(300.0),
         Freed("left"),
@@ -142,3 +149,13 @@ def test_anything_else_is_an_event_or_a_value_error(record: dict[str, Any]) -> N
     except ValueError:
         return
     assert from_record(to_record(event)) == event
+
+
+@pytest.mark.parametrize("name", ["", "   ", "eve\x1b[2J", "a<b", "x" * 33])
+def test_a_name_the_protocol_refuses_is_damage(name: str) -> None:
+    # The host's name goes into every welcome: a tampered journal must not bring back one the
+    # join would reject (or a terminal would obey).
+    with pytest.raises(ValueError):
+        from_record({"event": "opened", "host_name": name, "seed": 1})
+    with pytest.raises(ValueError):
+        from_record({"event": "sat", "asked": name, "token_hash": HASH})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from cli.args import HostOptions
 from cli.hosting import Host
 from net.admission import token_hash
-from net.table_events import Dropped, Line, Opened, Resumed, Sat, TableEvent
+from net.table_events import Dropped, Line, Opened, Restarted, Resumed, Sat, TableEvent
 
 EVENTS: list[TableEvent] = [
     Opened("alice", 7),
@@ -50,3 +50,37 @@ def test_a_replayed_seat_takes_its_token_back_and_drops_once_served() -> None:
     assert host.keeper.next_deadline() is None  # as seated as when the old process stopped
     host.finish_replay()  # bob's connection ended with the old process
     assert host.keeper.next_deadline() == 300.0 and host.keeper.grace_left(0.0) == 300.0
+
+
+def test_a_second_restart_replays_the_first_one_as_it_happened() -> None:
+    # Live, the restarted process forgot the flood history (its clock is another process's);
+    # the journal records that (Restarted), so replaying both runs' events after a second crash
+    # gives what the second run really did. Without it, "gg" at 1005 would be replayed as a
+    # repeat inside the first run's flood window and refused, and the seqs would shift.
+    first_run: list[TableEvent] = [
+        Opened("alice", 7),
+        Sat("bob", token_hash("t1")),
+        Line("host", "gg", 1000.0),
+        Line("host", "gg", 1001.0),
+    ]
+    second_run: list[TableEvent] = [Restarted(300.0), Line("host", "gg", 1005.0)]
+    live = _host()
+    for event in first_run:
+        live.apply(event, replaying=True)
+    recorded = [*first_run]
+    real_apply = live.apply
+
+    def record_then_apply(event: TableEvent, *, replaying: bool = False) -> None:
+        recorded.append(event)
+        real_apply(event, replaying=True)
+
+    live.apply = record_then_apply  # type: ignore[method-assign]
+    for event in second_run:
+        live.apply(event)
+    live.finish_replay()
+    again = _host()
+    for event in recorded:
+        again.apply(event, replaying=True)
+    assert list(again.keeper.outbox.after(0)) == list(live.keeper.outbox.after(0))
+    assert [s.text for s in live.keeper.outbox.after(0)].count("gg") == 3
+    assert recorded[-1] == Dropped(300.0)  # bob's seat is kept for this run's grace period

@@ -26,19 +26,13 @@ never line ends. The terminal also echoes what is typed: expect a client's own w
 
 from __future__ import annotations
 
-import dataclasses
 import enum
-import inspect
 import shutil
 
 import pexpect
 import pytest
 
-import net.connection
-from net.messages import Welcome
 from tests.cli.harness import TIMEOUT, Player, Players, child_env
-
-WAITING = "WAITING FOR MERGE: text clients (h-text) and spectators (h-seats)"
 
 #: The host's first question to a person (contract T's greeting ends with it).
 NAME_PROMPT = "what is your name?"
@@ -49,21 +43,6 @@ TELNET_READY = "Escape character is '^]'."
 #: inetutils telnet's line when the host closed the connection.
 TELNET_CLOSED = "Connection closed by foreign host."
 PACKAGES = {"nc": "netcat-openbsd", "telnet": "inetutils-telnet"}
-
-
-def host_serves_text_clients() -> bool:
-    """Whether this checkout's host serves people on nc/telnet and seats spectators.
-
-    Both halves are named by their contracts: ``serve(..., text=...)`` (h-text) and the
-    ``welcome.watching`` field (h-seats).
-    """
-    serves_text = "text" in inspect.signature(net.connection.serve).parameters
-    watching = "watching" in {field.name for field in dataclasses.fields(Welcome)}
-    return serves_text and watching
-
-
-#: The mark for every test of tests/textclients: they need both helpers' work merged.
-waiting_for_merge = pytest.mark.skipif(not host_serves_text_clients(), reason=WAITING)
 
 
 class Client(enum.Enum):

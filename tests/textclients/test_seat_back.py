@@ -16,10 +16,10 @@ import pytest
 
 from tests.cli.harness import Player, Players
 from tests.hardening.wire import RawPeer
-from tests.textclients.clients import TELNET_CLOSED, Client, TextClient, waiting_for_merge
+from tests.textclients.clients import TELNET_CLOSED, Client, TextClient
 
 # Each test takes 1–3 s on an idle machine; 30 s leaves room for a loaded 2-core CI machine.
-pytestmark = [waiting_for_merge, pytest.mark.timeout(30)]
+pytestmark = pytest.mark.timeout(30)
 
 
 def bob_drops_mid_game(host: Player, port: int) -> None:

@@ -23,11 +23,10 @@ from tests.textclients.clients import (
     assert_plain_text,
     sat_down,
     start,
-    waiting_for_merge,
 )
 
 # Each test takes 1–3 s on an idle machine; 30 s leaves room for a loaded 2-core CI machine.
-pytestmark = [waiting_for_merge, pytest.mark.timeout(30)]
+pytestmark = pytest.mark.timeout(30)
 
 FULL = "the table is full — watching alice and bob"
 
