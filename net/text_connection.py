@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final
@@ -244,6 +245,15 @@ class PendingText:
         self.answered = True
 
 
+#: A first line like ``GET / HTTP/1.1``: an HTTP client, not a person.
+_HTTP_REQUEST: Final = re.compile(r"[A-Z]{3,10} \S+ HTTP/\d")
+#: What an HTTP client is answered before the host closes (a browser shows the text).
+NOT_HTTP: Final = (
+    "HTTP/1.0 400 Bad Request\nContent-Type: text/plain; charset=utf-8\n\n"
+    "This port serves a tablechat table: python -m cli.join, nc or telnet — not HTTP."
+)
+
+
 async def greet(link: TextLink, service: TextService) -> Hello:
     """Ask the person their name (and the join code): their answers as a hello.
 
@@ -255,6 +265,12 @@ async def greet(link: TextLink, service: TextService) -> Hello:
     prompt = service.greeting()
     for attempt in range(1, NAME_TRIES + 1):
         name = (await link.ask(prompt, timeout)).strip()
+        if attempt == 1 and _HTTP_REQUEST.match(name):
+            # A browser, or a web page making one post to this port (cross-protocol
+            # scripting): it must never sit down and "type" its request body.
+            link.say_last(NOT_HTTP, "an HTTP request")
+            assert link.closed is not None
+            raise link.closed
         try:
             validate_name("your name", name)
             break

@@ -84,7 +84,6 @@ class Case:
 
 
 CASES: dict[str, Case] = {
-    "header ff ff ff ff": Case(b"\xff\xff\xff\xff", "4294967295 bytes, over the 65536-byte limit"),
     "length 0": Case(b"\x00\x00\x00\x00", "empty body (length 0)"),
     # Accepted (the limit is inclusive): the peer sits down, then says bye like a polite join.
     "exactly the limit (a hello)": Case(
@@ -128,10 +127,21 @@ CASES: dict[str, Case] = {
         seated="shy",
         gone=FREED,
     ),
-    # The host rejects the first header and cuts the connection while we are still sending:
-    # its error frame may be destroyed by the reset (unread input makes the kernel send RST).
-    "1 MiB of random bytes": Case(random.Random(5).randbytes(1 << 20), "", maybe_cut=True),
-    "HTTP request line": Case(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", "1195725856 bytes"),
+}
+
+# Bytes whose first one is not 0x00 are not a frame at all: since issue 11 the host reads them
+# as a person on nc or telnet (0xFF: telnet), greets them in text, and never answers a frame.
+# Each case: the bytes, and what the host's text answer must hold.
+NOT_FRAMES: dict[str, tuple[bytes, bytes]] = {
+    # Read by telnet's rules: two literal 0xFF data bytes, no line end yet.
+    "header ff ff ff ff": (b"\xff\xff\xff\xff", b"what is your name?"),
+    # One 1 MiB line (no telnet commands in it): skipped and told, never a name.
+    "a 1 MiB line of random bytes": (
+        random.Random(5).randbytes(1 << 20).translate(None, b"\r\n\xff") + b"\r\n",
+        b"was too long",
+    ),
+    # A browser, or a page posting here (cross-protocol scripting): answered as HTTP, closed.
+    "HTTP request line": (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", b"not HTTP"),
 }
 
 
@@ -250,6 +260,40 @@ def test_hostile_case_then_a_game(
         # in its hello phase, so such a connection does not hold the seat (nor need its 10 s
         # deadline to pass first).
         assert peer.nothing_yet()
+
+
+def _text_answer(port: int, payload: bytes, wanted: bytes) -> bytes:
+    """Send *payload* on a raw socket; return what the host answers, up to *wanted* (or its
+    close), bounded in time."""
+    with socket.create_connection(("127.0.0.1", port), timeout=WAIT) as sock:
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+            sock.sendall(payload)
+        got = b""
+        deadline = time.monotonic() + WAIT
+        while wanted not in got and time.monotonic() < deadline:
+            try:
+                chunk = sock.recv(65536)
+            except (ConnectionResetError, TimeoutError):
+                break
+            if not chunk:
+                break
+            got += chunk
+        return got
+
+
+@pytest.mark.parametrize("name", list(NOT_FRAMES))
+def test_bytes_that_are_not_frames_are_a_person_then_a_game(
+    name: str, shared_host: tuple[Player, int], module_players: Players
+) -> None:
+    payload, wanted = NOT_FRAMES[name]
+    host, port = shared_host
+    _assert_host_alive(host)
+    answer = _text_answer(port, payload, wanted)
+    assert wanted in answer, answer[-300:]
+    assert not answer.startswith(b"\x00"), "a frame sent to a person"
+    assert b"\x1b" not in answer and b"\xff" not in answer
+    _assert_host_alive(host)
+    _a_guest_still_plays(module_players, host, port)
 
 
 # --------------------------------------------------------------------- a peer that never reads

@@ -165,6 +165,10 @@ class SilentCrowd:
             result.append(frames)
         return result
 
+    def told_bytes(self) -> list[bytes]:
+        """The bytes each closed socket received before its end, as they came."""
+        return [bytes(self._received.get(sock, b"")) for sock in self._ended]
+
     def close(self) -> None:
         """Close every socket (idempotent)."""
         for sock in self.sockets:

@@ -76,8 +76,11 @@ def test_a_flood_of_silent_connections_is_capped_and_a_join_still_gets_in(
     crowd = SilentCrowd(port, count, settle=lambda: wait_accepted(port, TIMEOUT))
     try:
         crowd.wait_ended(count - cap, timeout=TIMEOUT)
-        told = crowd.told()
-        assert told == [[{"type": "error", "reason": CROWDED}]] * len(told)
+        # A silent connection is a person once it has kept quiet 0.5 s (issue 11): one turned
+        # away before that is closed without a word (nobody knows what it speaks), one after
+        # it has been greeted as a person and reads why, as a line of text — never a frame.
+        for told in crowd.told_bytes():
+            assert told == b"" or told.endswith(f"! {CROWDED}\r\n".encode()), told
         # Those turned away were closed at once (no waiting for them to close first).
         assert open_descriptors(pid) <= before + cap
         # The flood is still there; a real join comes in, and makes the oldest waiter leave.

@@ -105,6 +105,26 @@ def test_three_unusable_names_end_the_connection_with_the_reason() -> None:
     run(main())
 
 
+def test_an_http_request_is_answered_as_http_and_never_sits_down() -> None:
+    # A browser, or a web page posting to this port (cross-protocol scripting), must never
+    # take a seat and have its request "typed" at the table.
+    async def main() -> None:
+        host = await start_text_host()
+        person = await Person.connect(host.port)
+        try:
+            person.type(b"POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n/game tictactoe\r\n")
+            assert await person.line() == GREETING
+            assert await person.line() == "HTTP/1.0 400 Bad Request"
+            rest = await person.rest()
+            assert b"not HTTP" in rest
+            assert host.pendings.empty()  # never handed to the host program
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
+
+
 def test_lines_come_numbered_whatever_ends_them_and_empty_ones_are_skipped() -> None:
     async def main() -> None:
         host = await start_text_host()
