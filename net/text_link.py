@@ -10,6 +10,8 @@ close. On top:
   wakes one loop step later, and cancelling it loses nothing;
 * reading stops while 64 lines wait unread (TCP then holds the person back);
 * one timer, for an unanswered prompt (:meth:`TextLink.ask`);
+* TCP keep-alive (:func:`keep_alive`): a person has no pings to answer, and a network that
+  dies sends no FIN, so only TCP's own probes can tell a dead peer from a silent one;
 * the client's EOF is the person leaving (``nc``'s Ctrl-C; Ctrl-D with ``nc -N``), and
   so is telnet's Ctrl-C (``IAC IP``).
 """
@@ -19,14 +21,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Final
+import socket
+from typing import Any, Final
 
 from net.errors import Cause, ConnectionClosed
 from net.limits import Limits
 from net.socket_link import SocketLink
 from net.text_protocol import PROMPT_TIMEOUT, Ended, TextProtocol, TimedOut, TooLong, Typed
 
-__all__ = ["LEFT", "TextLink"]
+__all__ = [
+    "KEEPALIVE_COUNT",
+    "KEEPALIVE_IDLE",
+    "KEEPALIVE_INTERVAL",
+    "LEFT",
+    "TextLink",
+    "keep_alive",
+]
 
 log = logging.getLogger("net")
 
@@ -34,6 +44,14 @@ log = logging.getLogger("net")
 LEFT: Final = "left"
 _INBOX_HIGH: Final = 64
 _INBOX_LOW: Final = 16
+
+#: Seconds of silence before TCP probes whether a person's peer is still there.
+KEEPALIVE_IDLE: Final = 30
+#: Seconds between unanswered probes.
+KEEPALIVE_INTERVAL: Final = 10
+#: Unanswered probes after which the connection is dead: lost about a minute after the last
+#: byte from a peer whose network died.
+KEEPALIVE_COUNT: Final = 3
 
 
 class TextLink(SocketLink):
@@ -60,6 +78,13 @@ class TextLink(SocketLink):
         self._timer: asyncio.TimerHandle | None = None
 
     # ------------------------------------------------------------------ asyncio callbacks
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Set up the socket as a framed link's, plus TCP keep-alive (see :func:`keep_alive`)."""
+        super().connection_made(transport)
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            keep_alive(sock)
 
     def _frame_remaining(self) -> int:
         return 0  # lines are bounded by the decoder: nothing to grow the buffer for
@@ -243,6 +268,39 @@ class TextLink(SocketLink):
                 transport.abort()
             else:
                 transport.close()
+
+
+def keep_alive(sock: Any) -> None:
+    """Turn on TCP keep-alive with short timers, where the platform lets us set them.
+
+    A join answers pings (PROTOCOL.md §4); a person cannot, and may watch in silence for
+    hours. Without keep-alive a person whose network died (no FIN) would hold their seat until
+    a write failed, on an idle table never. With it the kernel probes after
+    :data:`KEEPALIVE_IDLE` seconds of silence and gives up after :data:`KEEPALIVE_COUNT`
+    unanswered probes; the read then fails and the link ends as ``lost`` (the seat is kept for
+    the grace period, as for a join). ``TCP_USER_TIMEOUT`` (Linux) bounds the same minute for
+    data the host sent that is never acknowledged, which keep-alive alone does not cover (the
+    kernel would retransmit for ~15 minutes).
+
+    Args:
+        sock: The connection's socket (the transport's ``"socket"`` extra info).
+    """
+    budget = KEEPALIVE_IDLE + KEEPALIVE_COUNT * KEEPALIVE_INTERVAL
+    options = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
+    # TCP_KEEPALIVE is macOS's name for the idle time.
+    idle = getattr(socket, "TCP_KEEPIDLE", getattr(socket, "TCP_KEEPALIVE", None))
+    for option, value in (
+        (idle, KEEPALIVE_IDLE),
+        (getattr(socket, "TCP_KEEPINTVL", None), KEEPALIVE_INTERVAL),
+        (getattr(socket, "TCP_KEEPCNT", None), KEEPALIVE_COUNT),
+        (getattr(socket, "TCP_USER_TIMEOUT", None), budget * 1000),
+    ):
+        if option is not None:
+            options.append((socket.IPPROTO_TCP, option, value))
+    for level, option, value in options:
+        # A platform that refuses one timer keeps the others (and its own defaults).
+        with contextlib.suppress(OSError):
+            sock.setsockopt(level, option, value)
 
 
 def too_long(event: TooLong) -> str:

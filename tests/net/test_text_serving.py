@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import socket
 import tracemalloc
 from collections.abc import Iterator
 
@@ -36,6 +37,7 @@ from .text_people import (
     GREETING,
     Person,
     close_quietly,
+    host_side_socket,
     next_of,
     pending_of,
     service,
@@ -602,3 +604,29 @@ def test_a_name_typed_by_a_person_turned_away_never_reaches_the_host() -> None:
 async def person_told_crowded_now(person: Person) -> None:
     assert await person.line() == f"! {CROWDED}"
     assert await person.rest() == b""
+
+
+def test_a_persons_socket_has_tcp_keepalive_so_a_dead_network_is_noticed() -> None:
+    # No FIN ever comes from a person whose network died: only TCP's own probes can tell, and
+    # then the link ends as lost (the seat kept for the grace period), within about a minute.
+    async def main() -> None:
+        host = await start_text_host()
+        person = await seated(host.port)
+        try:
+            connection = await next_of(host.connections)
+            assert isinstance(connection, TextConnection)
+            sock = host_side_socket(connection)
+            assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) != 0
+            if hasattr(socket, "TCP_KEEPIDLE"):
+                assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE) == 30
+            if hasattr(socket, "TCP_KEEPINTVL"):
+                assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL) == 10
+            if hasattr(socket, "TCP_KEEPCNT"):
+                assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT) == 3
+            if hasattr(socket, "TCP_USER_TIMEOUT"):
+                assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT) == 60_000
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())

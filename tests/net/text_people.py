@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -150,3 +151,15 @@ def close_quietly(*people: Person) -> None:
 def short_prompts(seconds: float) -> TextService:
     """A text service whose prompts time out after *seconds* (a test about that deadline)."""
     return dataclasses.replace(service(), prompt_timeout=seconds)
+
+
+def host_side_socket(connection: TextConnection) -> socket.socket:
+    """The host's end of a person's connection (to read its socket options back).
+
+    Reached through the link on purpose: what is tested is the socket the host accepted, and
+    net has no reason to hand it out.
+    """
+    transport = connection._link.transport
+    assert transport is not None
+    sock: socket.socket = transport.get_extra_info("socket")
+    return sock
