@@ -18,7 +18,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NoReturn
 
 from net.broadcast import Broadcast
 from net.errors import ConnectionClosed, LocalProtocolError, RemoteProtocolError
@@ -262,15 +262,16 @@ async def greet(link: TextLink, service: TextService) -> Hello:
             :data:`NAME_TRIES` tries (they were told why).
     """
     timeout = service.prompt_timeout
+    first = link.waiting_line()
+    if first is not None and _HTTP_REQUEST.match(first.strip()):
+        # It spoke first, so the banner has not gone out: the status line must be the first
+        # thing it reads, or the answer is not HTTP at all.
+        _not_http(link)
     prompt = service.greeting()
     for attempt in range(1, NAME_TRIES + 1):
         name = (await link.ask(prompt, timeout)).strip()
         if attempt == 1 and _HTTP_REQUEST.match(name):
-            # A browser, or a web page making one post to this port (cross-protocol
-            # scripting): it must never sit down and "type" its request body.
-            link.say_last(NOT_HTTP, "an HTTP request")
-            assert link.closed is not None
-            raise link.closed
+            _not_http(link)  # it read the banner first: too late for valid HTTP, still closed
         try:
             validate_name("your name", name)
             break
@@ -284,6 +285,14 @@ async def greet(link: TextLink, service: TextService) -> Hello:
     if service.needs_code:
         code = (await link.ask(service.code_prompt, timeout)).strip()[:MAX_SECRET] or None
     return Hello(name=name, code=code, version=1)
+
+
+def _not_http(link: TextLink) -> NoReturn:
+    """Answer an HTTP client as HTTP and close: a browser, or a web page making one post to
+    this port (cross-protocol scripting), must never sit down and "type" its request."""
+    link.say_last(NOT_HTTP, "an HTTP request")
+    assert link.closed is not None
+    raise link.closed
 
 
 async def serve_text(

@@ -182,6 +182,10 @@ class TextLink(SocketLink):
             assert self.closed is not None
             raise self.closed
 
+    def waiting_line(self) -> str | None:
+        """A line the person already typed that nobody has read yet (it stays unread), or None."""
+        return self.protocol.waiting_line()
+
     async def ask(self, prompt: str, timeout: float = PROMPT_TIMEOUT) -> str:
         """Show *prompt* and return the next line typed within *timeout* seconds.
 

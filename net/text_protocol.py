@@ -116,6 +116,11 @@ class TextProtocol:
         """The next event, or None until more bytes (or a timeout) arrive."""
         return self._events.popleft() if self._events else None
 
+    def waiting_line(self) -> str | None:
+        """The line the next event holds, left in place; None if the next event is no line."""
+        event = self._events[0] if self._events else None
+        return event.text if isinstance(event, Typed) else None
+
     @property
     def pending_events(self) -> int:
         """How many events wait unread (the caller stops reading the socket past a bound)."""

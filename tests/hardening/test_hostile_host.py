@@ -143,6 +143,9 @@ NOT_FRAMES: dict[str, tuple[bytes, bytes]] = {
     # A browser, or a page posting here (cross-protocol scripting): answered as HTTP, closed.
     "HTTP request line": (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", b"not HTTP"),
 }
+# How the answer must start: an HTTP client that spoke first reads its status line first (no
+# banner before it), or the answer is not HTTP.
+NOT_FRAMES_START: dict[str, bytes] = {"HTTP request line": b"HTTP/1.0 400 Bad Request\r\n"}
 
 
 @pytest.fixture(scope="module")
@@ -290,6 +293,7 @@ def test_bytes_that_are_not_frames_are_a_person_then_a_game(
     _assert_host_alive(host)
     answer = _text_answer(port, payload, wanted)
     assert wanted in answer, answer[-300:]
+    assert answer.startswith(NOT_FRAMES_START.get(name, b"")), answer[:300]
     assert not answer.startswith(b"\x00"), "a frame sent to a person"
     assert b"\x1b" not in answer and b"\xff" not in answer
     _assert_host_alive(host)

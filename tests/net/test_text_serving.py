@@ -115,11 +115,46 @@ def test_an_http_request_is_answered_as_http_and_never_sits_down() -> None:
         person = await Person.connect(host.port)
         try:
             person.type(b"POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n/game tictactoe\r\n")
-            assert await person.line() == GREETING
-            assert await person.line() == "HTTP/1.0 400 Bad Request"
-            rest = await person.rest()
-            assert b"not HTTP" in rest
+            # It spoke first: no banner before the status line, or it is not HTTP at all.
+            reply = await person.rest()
+            assert reply.startswith(b"HTTP/1.0 400 Bad Request\r\n")
+            assert b"\r\n\r\n" in reply and b"not HTTP" in reply
+            assert GREETING.encode() not in reply
             assert host.pendings.empty()  # never handed to the host program
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
+
+
+def test_an_http_request_line_after_the_banner_is_still_answered_and_never_sits_down() -> None:
+    # A client that waited for the banner (or whose request came after it) has read it
+    # already: it still gets the HTTP answer, and nothing it sent reaches the table.
+    async def main() -> None:
+        host = await start_text_host()
+        person = await Person.connect(host.port)
+        try:
+            assert await person.line() == GREETING
+            person.type(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert await person.line() == "HTTP/1.0 400 Bad Request"
+            assert b"not HTTP" in await person.rest()
+            assert host.pendings.empty()
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
+
+
+def test_a_person_typing_ahead_of_the_banner_still_reads_it() -> None:
+    async def main() -> None:
+        host = await start_text_host()
+        person = await Person.connect(host.port)
+        try:
+            person.type(b"bob\r\n")
+            assert await person.line() == GREETING
+            assert (await person.line()).startswith("* you joined ann's table as bob")
         finally:
             close_quietly(person)
             await host.aclose()
