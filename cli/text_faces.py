@@ -14,7 +14,8 @@ from typing import Final
 
 from cli.colors import Palette
 from cli.shown_lines import shown_rows
-from net.messages import Show
+from net.messages import Show, Welcome
+from net.text_connection import seated_plainly
 
 #: Asked after the name when the table needs a join code.
 CODE_PROMPT: Final = "this table needs a join code — what is it?"
@@ -24,12 +25,13 @@ _PLAIN: Final = Palette(enabled=False)
 
 @dataclass(frozen=True)
 class TextFaces:
-    """The four parts of net's ``TextService``, in its field order, as the host builds them."""
+    """The parts of net's ``TextService`` the host program words, as the host builds them."""
 
     greeting: Callable[[], str]
     needs_code: bool
     code_prompt: str
     render: Callable[[Show], str]
+    seated: Callable[[Welcome], str]
 
 
 def text_faces(host_name: Callable[[], str], *, needs_code: bool) -> TextFaces:
@@ -40,6 +42,7 @@ def text_faces(host_name: Callable[[], str], *, needs_code: bool) -> TextFaces:
         needs_code=needs_code,
         code_prompt=CODE_PROMPT,
         render=render,
+        seated=seated,
     )
 
 
@@ -47,6 +50,12 @@ def greeting(host_name: str, *, needs_code: bool) -> str:
     """The first thing a person on nc/telnet reads: whose table this is and what comes next."""
     code = " (then the join code)" if needs_code else ""
     return f"{host_name}'s table (tablechat) — what is your name?{code}"
+
+
+def seated(welcome: Welcome) -> str:
+    """What a person reads once seated or watching: where they are, then how to get help and
+    how to leave (the join's commands, which net does not know)."""
+    return f"{seated_plainly(welcome)} — /help lists the commands, /q leaves"
 
 
 def render(show: Show) -> str:

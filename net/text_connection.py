@@ -26,7 +26,14 @@ from net.messages import BYE_CODES, MAX_SECRET, Hello, Refuse, Say, Show, Welcom
 from net.text_link import TextLink, too_long
 from net.text_protocol import PROMPT_TIMEOUT, Typed
 
-__all__ = ["NAME_PROMPT", "NAME_TRIES", "PendingText", "TextConnection", "TextService"]
+__all__ = [
+    "NAME_PROMPT",
+    "NAME_TRIES",
+    "PendingText",
+    "TextConnection",
+    "TextService",
+    "seated_plainly",
+]
 
 log = logging.getLogger("net")
 
@@ -34,6 +41,16 @@ log = logging.getLogger("net")
 NAME_TRIES: Final = 3
 #: Asked again after a name that cannot be used (the reason comes on the line before).
 NAME_PROMPT: Final = "what is your name?"
+
+
+def seated_plainly(welcome: Welcome) -> str:
+    """Where an accepted person sits, in plain words: the default of ``TextService.seated``.
+
+    Names no command: which commands a table has is the host program's business.
+    """
+    if welcome.watching:
+        return f"you are watching {welcome.host}'s table as {welcome.name}"
+    return f"you joined {welcome.host}'s table as {welcome.name}"
 
 
 @dataclass(frozen=True)
@@ -48,6 +65,9 @@ class TextService:
         render: How a show reads as text (lines separated by ``\\n``; nothing that drives a
             terminal: net sends it as it is, apart from the line ends).
         prompt_timeout: Seconds a person has to answer each prompt.
+        seated: What an accepted person reads first (shown as a notice), from the welcome
+            they were given (``watching`` for a spectator); the host program adds its words,
+            e.g. how to get help and how to leave.
     """
 
     greeting: Callable[[], str]
@@ -55,6 +75,7 @@ class TextService:
     code_prompt: str
     render: Callable[[Show], str]
     prompt_timeout: float = PROMPT_TIMEOUT
+    seated: Callable[[Welcome], str] = seated_plainly
 
 
 class TextConnection:
@@ -206,7 +227,7 @@ class PendingText:
         """Tell the person where they sit and return the open connection.
 
         Args:
-            welcome: As for a join; its ``name`` (the seat name given) and ``host`` are shown.
+            welcome: As for a join; the person reads ``TextService.seated(welcome)``.
 
         Raises:
             ConnectionClosed: The person went away meanwhile.
@@ -214,14 +235,8 @@ class PendingText:
         """
         self._answer()
         link = self._link
-        watching = bool(getattr(welcome, "watching", False))
-        where = (
-            f"you are watching {welcome.host}'s table as {welcome.name}"
-            if watching
-            else f"you joined {welcome.host}'s table as {welcome.name}"
-        )
-        text = f"{where} — /help lists the commands, /q leaves"
-        link.write_text(self._service.render(Show(kind="notice", text=text)))
+        service = self._service
+        link.write_text(service.render(Show(kind="notice", text=service.seated(welcome))))
         connection = TextConnection(link, self._service, self.hello)
         await link.drain()
         return connection

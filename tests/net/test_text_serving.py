@@ -28,13 +28,14 @@ from net.connection import (
     connect,
 )
 from net.errors import RemoteProtocolError
-from net.messages import Hello, Say, Show
+from net.messages import Hello, Say, Show, Welcome
 
 from .harness import BOUNDED_WORK, LOAD_MARGIN, STEADY, WAIT, decode_frames, run
 from .test_text_clients import split_anywhere
 from .text_people import (
     CODE_PROMPT,
     GREETING,
+    Pending,
     Person,
     close_quietly,
     host_side_socket,
@@ -74,9 +75,33 @@ def test_a_person_is_greeted_asked_again_with_the_reason_and_asked_the_code() ->
             assert isinstance(pending, PendingText) and pending.kind == "text"
             assert pending.hello == Hello(name="bob", code="s3cret", version=1)
             assert pending.peer[0] == "127.0.0.1"
-            assert await person.line() == (
-                "* you joined ann's table as bob — /help lists the commands, /q leaves"
-            )
+            # net's own words name no command (the host program's service adds them).
+            assert await person.line() == "* you joined ann's table as bob"
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
+
+
+def test_a_seated_person_reads_the_host_programs_words_for_where_they_sit() -> None:
+    def seated(welcome: Welcome) -> str:
+        return f"{welcome.name} at {welcome.host}'s, watching={welcome.watching} — /help"
+
+    async def watch_everyone(pending: Pending) -> bool:
+        welcome = Welcome(name=pending.hello.name, host="ann", token="t", watching=True)
+        await pending.accept(welcome)
+        return False
+
+    async def main() -> None:
+        host = await start_text_host(
+            dataclasses.replace(service(), seated=seated), decide=watch_everyone
+        )
+        person = await Person.connect(host.port)
+        try:
+            assert await person.line() == GREETING
+            person.type(b"carol\r\n")
+            assert await person.line() == "* carol at ann's, watching=True — /help"
         finally:
             close_quietly(person)
             await host.aclose()
@@ -284,10 +309,7 @@ def test_telnet_commands_split_across_writes_are_dropped_and_refused_once() -> N
             person.type(bytes((SGA,)) + b"ob\r\n")
             refusal = await asyncio.wait_for(person.reader.readexactly(3), WAIT)
             assert refusal == bytes((IAC, DONT, SGA))
-            assert (
-                await person.line()
-                == "* you joined ann's table as bob — /help lists the commands, /q leaves"
-            )
+            assert await person.line() == "* you joined ann's table as bob"
             pending = await pending_of(host.pendings)
             assert pending.hello.name == "bob"
         finally:
