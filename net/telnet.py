@@ -32,6 +32,8 @@ _OPTION_VERBS: Final = frozenset({_WILL, _WONT, _DO, _DONT})
 #: Interrupt Process: what a telnet in line mode sends for Ctrl-C (its ``localchars``).
 _IP: Final = 244
 _TIMING_MARK: Final = 6  # RFC 860
+#: The lowest byte that is a telnet command after IAC (EOF, RFC 1184; 240–255 are RFC 854's).
+_LOWEST_COMMAND: Final = 236
 
 
 class _State(enum.Enum):
@@ -57,8 +59,18 @@ class TelnetFilter:
             pressed Ctrl-C, which on ``telnet`` as on ``nc`` means leaving.
     """
 
-    def __init__(self) -> None:
-        """Start in the data state, nothing negotiated."""
+    def __init__(self, *, stray_iac_is_data: bool = False) -> None:
+        """Start in the data state, nothing negotiated.
+
+        Args:
+            stray_iac_is_data: For a client that did not open with telnet negotiation (``nc``,
+                or a telnet that has not negotiated yet): an IAC followed by a byte that is no
+                telnet command (below 236) is data — both bytes are kept, and so is an IAC
+                the stream ends with (:meth:`finish`). ``nc`` sends 0xFF as it is (Latin-1's
+                ``ÿ``), never doubled, and the byte after it must not be swallowed. Commands
+                (``IAC IP`` for Ctrl-C, ``IAC IAC``) are still read as telnet's.
+        """
+        self._stray_iac_is_data = stray_iac_is_data
         self._state = _State.DATA
         self._verb = 0
         self._refused: set[tuple[int, int]] = set()
@@ -74,6 +86,13 @@ class TelnetFilter:
         for byte in data:
             self._step(byte, out)
         return bytes(out)
+
+    def finish(self) -> bytes:
+        """The stream ended: the data bytes still held back (a last IAC that turned out to
+        be data, for a client whose stray IAC is data; otherwise nothing)."""
+        held = self._state is _State.COMMAND and self._stray_iac_is_data and not self.interrupted
+        self._state = _State.DATA
+        return bytes((IAC,)) if held else b""
 
     def data_to_send(self) -> bytes:
         """Return (and forget) the negotiation replies owed to the client."""
@@ -105,6 +124,11 @@ class TelnetFilter:
         if byte == IAC:  # IAC IAC: a literal 0xFF
             if not self.interrupted:
                 out.append(IAC)
+            self._state = _State.DATA
+            return
+        if byte < _LOWEST_COMMAND and self._stray_iac_is_data:
+            if not self.interrupted:
+                out += bytes((IAC, byte))
             self._state = _State.DATA
             return
         self.negotiated = True

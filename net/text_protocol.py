@@ -72,7 +72,8 @@ class TextProtocol:
             telnet: the client opened with telnet negotiation (its first byte was IAC).
             max_line: the longest line kept, in bytes.
         """
-        self._telnet = TelnetFilter()
+        # Who did not open with IAC may be nc, whose 0xFF is a data byte (see TelnetFilter).
+        self._telnet = TelnetFilter(stray_iac_is_data=not telnet)
         self._telnet_seen = telnet
         self._lines = LineDecoder(max_line)
         # A deque: one read of newlines alone can queue tens of thousands of (empty) lines.
@@ -92,6 +93,7 @@ class TextProtocol:
         if self._ended:
             return
         if not data:
+            self._lines.receive_data(self._telnet.finish())
             last = self._lines.unfinished()
             if last is not None:
                 self._events.append(Typed(last))

@@ -149,6 +149,40 @@ def test_arbitrary_bytes_never_raise_and_replies_are_only_refusals(data: bytes) 
         assert replies[i] == IAC and replies[i + 1] in (WONT, DONT)
 
 
+# A plain nc user's bytes: any byte, but a 0xFF (Latin-1's ÿ) is followed by a byte that is no
+# telnet command (236–255), or ends the stream.
+_COMMAND_BYTES = range(236, 256)
+_stray_bytes = st.lists(
+    st.one_of(
+        st.integers(0, 254).map(lambda b: bytes((b,))),
+        st.integers(0, 235).map(lambda b: bytes((IAC, b))),
+    )
+).map(b"".join)
+
+
+@given(_stray_bytes, st.booleans(), st.lists(st.integers(0, 2000), max_size=6))
+def test_a_plain_clients_0xff_before_a_non_command_byte_is_data_split_anywhere(
+    data: bytes, stray_iac_at_end: bool, cuts: list[int]
+) -> None:
+    stream = data + (bytes((IAC,)) if stray_iac_at_end else b"")
+    telnet = TelnetFilter(stray_iac_is_data=True)
+    got = b"".join(telnet.receive_data(part) for part in split_anywhere(stream, cuts))
+    assert got + telnet.finish() == stream
+    assert not telnet.negotiated and telnet.data_to_send() == b""
+
+
+@given(_data, st.sampled_from(_COMMAND_BYTES), _data)
+def test_a_plain_client_still_gets_telnet_commands_parsed(
+    before: bytes, command: int, after: bytes
+) -> None:
+    # A telnet that did not negotiate first still sends IAC IP for Ctrl-C, IAC IAC for 0xFF.
+    telnet = TelnetFilter(stray_iac_is_data=True)
+    strict = TelnetFilter()
+    stream = before + bytes((IAC, command, ECHO)) + after
+    assert telnet.receive_data(stream) == strict.receive_data(stream)
+    assert telnet.interrupted == strict.interrupted
+
+
 # ------------------------------------------------------------------------------- lines
 
 
@@ -283,3 +317,18 @@ def test_every_ctrl_c_timing_mark_is_answered_so_telnet_shows_the_goodbye() -> N
         assert telnet.receive_data(bytes((IAC, IP, IAC, DO, timing_mark)) + b"x\r\n") == b""
         assert telnet.data_to_send() == bytes((IAC, WONT, timing_mark))
     assert telnet.interrupted
+
+
+def test_latin1_0xff_from_nc_does_not_swallow_the_next_byte() -> None:
+    # The doorstep saw text first (nc): "zo\xff\ne\n" is two lines, not the name "zoe".
+    plain = TextProtocol()
+    plain.receive_data(b"zo\xff\ne\n", now=0.0)
+    assert events_of(plain) == [Typed("zo\ufffd"), Typed("e")]
+    plain.receive_data(b"ok\xff", now=0.1)
+    plain.receive_data(b"", now=0.2)
+    assert events_of(plain) == [Typed("ok\ufffd"), Ended()]
+    assert plain.send("x") == b"x\r\n" and not plain.telnet
+    # A telnet that opened with IAC is read by telnet's rules in full.
+    negotiating = TextProtocol(telnet=True)
+    negotiating.receive_data(b"zo\xff\ne\n", now=0.0)
+    assert events_of(negotiating) == [Typed("zoe")]
