@@ -5,7 +5,8 @@ times — JSON for each join, the rendered text for each person on ``nc`` — wo
 sending it. A :class:`Broadcast` holds the show and, made the first time a connection asks for
 them, its bytes in each form: the framed frame (without ``show.seq``: spectators have no
 catch-up, so every spectator gets the same frame, version 1 or 2 alike) and the text lines.
-Telnet escaping doubles 0xFF, which UTF-8 never holds, so the text bytes serve ``telnet`` too.
+Each text connection applies its own telnet escaping when it writes them (doubling 0xFF, which
+UTF-8 never holds: the same bytes go out, uncopied, to ``nc`` and ``telnet`` alike).
 
 The host calls ``send_broadcast(broadcast)`` on each spectator's connection (framed
 :class:`net.connection.Connection` and :class:`net.text_connection.TextConnection` alike).

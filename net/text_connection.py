@@ -130,7 +130,8 @@ class TextConnection:
         self._link.write_text(self._render(message))
 
     def send_broadcast(self, broadcast: Broadcast) -> None:
-        """Show a broadcast's text, rendered once for every person who gets it.
+        """Show a broadcast's text, rendered once for every person who gets it (escaped for
+        telnet as :meth:`send` is).
 
         Raises:
             ConnectionClosed: The connection is over, or the client stopped reading.

@@ -218,14 +218,15 @@ class TextLink(SocketLink):
         self._write_frame(self.protocol.send(text))
 
     def write_bytes(self, data: bytes) -> None:
-        """Send bytes already encoded for a person (see :mod:`net.broadcast`).
+        """Send CR LF lines already encoded (see :mod:`net.broadcast`), escaped as
+        :meth:`write_text` escapes them.
 
         Raises:
             ConnectionClosed: The link is over, or the person's client stopped reading.
         """
         if self.closed is not None:
             raise self.closed
-        self._write_frame(data)
+        self._write_frame(self.protocol.send_encoded(data))
 
     # ------------------------------------------------------------------ ending
 

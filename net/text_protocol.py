@@ -89,7 +89,10 @@ class TextProtocol:
 
     def receive_data(self, data: bytes, now: float) -> None:
         """Take the bytes that arrived at *now*; ``b""`` means the client closed its side."""
-        del now  # a line's arrival does not move the prompt deadline: only an answer does
+        # When bytes arrive does not matter: a whole line ends a waiting prompt's deadline
+        # (below), while bytes short of a line end leave it running, so trickling a byte at a
+        # time cannot hold a prompt open.
+        del now
         if self._ended:
             return
         if not data:
@@ -130,7 +133,14 @@ class TextProtocol:
 
     def send(self, text: str) -> bytes:
         """The bytes that show *text* (lines separated by ``\\n``) to the person."""
-        data = encode_lines(text)
+        return self.send_encoded(encode_lines(text))
+
+    def send_encoded(self, data: bytes) -> bytes:
+        """The bytes to write for CR LF lines already encoded (e.g. once for many people).
+
+        The same rule as :meth:`send`: 0xFF doubled for a telnet client. UTF-8 never holds
+        0xFF, so it is a check and no copy, but the rule lives here alone.
+        """
         return escape_iac(data) if self.telnet else data
 
     def data_to_send(self) -> bytes:

@@ -332,3 +332,11 @@ def test_latin1_0xff_from_nc_does_not_swallow_the_next_byte() -> None:
     negotiating = TextProtocol(telnet=True)
     negotiating.receive_data(b"zo\xff\ne\n", now=0.0)
     assert events_of(negotiating) == [Typed("zoe")]
+
+
+def test_bytes_encoded_once_for_many_get_the_same_escaping_as_text() -> None:
+    # A broadcast's lines are encoded once and written to every person through send_encoded.
+    negotiating = TextProtocol(telnet=True)
+    assert negotiating.send_encoded(b"a\xffb\r\n") == b"a\xff\xffb\r\n"
+    assert negotiating.send_encoded(encode_lines("ÿ ok")) == negotiating.send("ÿ ok")
+    assert TextProtocol().send_encoded(b"a\xffb\r\n") == b"a\xffb\r\n"
