@@ -70,6 +70,7 @@ from net.table_events import (
     Unwatched,
     Watched,
 )
+from net.watchers import ArrivalLimit
 
 #: The longest line the host may type, in UTF-8 bytes: what a say may carry, less the frame's
 #: own fields.
@@ -117,6 +118,7 @@ class Host:
             name_key=lambda name: clean_name(name).casefold(),
             duration=duration,
             spectator_limit=SPECTATOR_LIMIT,
+            arrivals=ArrivalLimit(),
         )
         self.table = Table(options.name, rng=random.Random())
         self.journal = TableJournal(None)  # opened in run(), once the port is bound
@@ -499,7 +501,10 @@ class Host:
                 self._decide(decision)
                 spectator = spectator_of(self.table, watcher.number)
                 if spectator is not None and self.table.is_flooding(spectator):
-                    self.console.notice(f"{spectator.name} stopped watching: {FLOODING}")
+                    # a name is the spectator's own text: not shown to a player mid-game
+                    match = self.table.match
+                    who = "a spectator" if match and match.in_progress else spectator.name
+                    self.console.notice(f"{who} stopped watching: {FLOODING}")
                     self.apply(Unwatched(watcher.number, "flooding"))
         except ConnectionClosed as closed:
             self._decide(keeper.lost(key, closed.cause, closed.reason))
