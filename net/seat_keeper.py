@@ -36,6 +36,7 @@ connection was there to take them, and counts as not caught up, so the table sho
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
@@ -69,7 +70,7 @@ from net.table_events import (
     Unwatched,
     Watched,
 )
-from net.watchers import Watchers
+from net.watchers import ArrivalLimit, Watchers
 
 __all__ = [
     "Action",
@@ -127,6 +128,7 @@ class SeatKeeper(Generic[C]):
         name_key: Callable[[str], str] = str.casefold,
         duration: Callable[[float], str] = lambda seconds: f"{seconds:g} s",
         spectator_limit: int = 0,
+        arrivals: ArrivalLimit | None = None,
     ) -> None:
         """A keeper with an empty seat.
 
@@ -141,6 +143,8 @@ class SeatKeeper(Generic[C]):
             duration: Words a number of seconds for people ("2 minutes").
             spectator_limit: How many may watch while the seat is taken (the table's limit);
                 0 refuses every newcomer while the seat is taken.
+            arrivals: How fast spectators may arrive (the default :class:`ArrivalLimit` if
+                None); beyond it a would-be spectator is refused ``rate-limited``.
         """
         self.host_name = host_name
         self.gate = gate
@@ -156,7 +160,7 @@ class SeatKeeper(Generic[C]):
         self._owner: _Owner[C] | None = None
         self._delivered = 0  # the highest show.seq written to any connection of this seat
         self.closing = False
-        self.watchers: Watchers[C] = Watchers(spectator_limit)
+        self.watchers: Watchers[C] = Watchers(spectator_limit, arrivals)
         self._asking: C | None = None  # a text client waiting for the host to give the seat back
         self._closing_code: ByeCode = "left"
 
@@ -207,9 +211,10 @@ class SeatKeeper(Generic[C]):
 
         While the seat is taken, a hello that is not a resume watches (a :class:`Watched`
         event; :meth:`watched` then names it) until the spectator limit, and is refused
-        ``full`` beyond it. A *text* client (no token) naming the guest whose seat is kept
-        waits instead: the decision's ``asked`` is set and the host answers with :meth:`let`
-        or :meth:`deny`.
+        ``full`` beyond it — or ``rate-limited`` when spectators arrive faster than
+        :class:`~net.watchers.ArrivalLimit` lets them (from *address*, or from everyone). A
+        *text* client (no token) naming the guest whose seat is kept waits instead: the
+        decision's ``asked`` is set and the host answers with :meth:`let` or :meth:`deny`.
 
         Args:
             key: The connection.
@@ -244,7 +249,10 @@ class SeatKeeper(Generic[C]):
                 decision.refusal = Refusal("full", self._full(now))
             elif self.watchers.is_full:
                 decision.refusal = Refusal("full", self.watchers.no_room(self.host_name))
+            elif (held := self.watchers.arrivals.wait(address, now)) is not None:
+                decision.refusal = Refusal("rate-limited", self._too_many_arrivals(*held))
             else:
+                self.watchers.arrivals.arrived(address, now)
                 self.watchers.arriving(key)
                 decision.events.append(Watched(hello.name))
             return decision
@@ -252,6 +260,18 @@ class SeatKeeper(Generic[C]):
         decision.actions += self._replace(_Owner(key, _Stage.WELCOMING, fresh, False, 0))
         decision.events.append(Sat(asked=hello.name, token_hash=token_hash(fresh)))
         return decision
+
+    def _too_many_arrivals(self, seconds: float, cap: str) -> str:
+        wait = self._duration(max(1, math.ceil(seconds)))
+        if cap == "address":
+            limit = self.watchers.arrivals.per_address
+            whose = f"{limit} people started watching from your address"
+        else:
+            limit = self.watchers.arrivals.overall
+            whose = f"{limit} people started watching {self.host_name}'s table"
+        span = self.watchers.arrivals.window
+        window = "minute" if span == 60 else self._duration(span)
+        return f"{whose} in the last {window}, the most it lets in — try again in {wait}"
 
     def _keeps_seat_for(self, name: str) -> bool:
         return self.dropped and self._owner is None and self.is_named(name)
