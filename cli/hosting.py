@@ -32,7 +32,7 @@ from cli.app import Failure, log_to, make_console
 from cli.args import HostOptions
 from cli.arrivals import Arrival, Seated
 from cli.console import Console
-from cli.seat_commands import HOST_HELP, asked_sentence, seat_command
+from cli.seat_commands import HOST_HELP, asked_sentence, gone_sentence, seat_command
 from cli.table_replay import TableJournal, restored_notice
 from cli.text_faces import text_faces, waiting_sentence
 from cli.watching import Gallery, spectator_of
@@ -481,10 +481,23 @@ class Host:
             wait = duration(max(1, round(asked.wait)))
             with contextlib.suppress(ConnectionClosed, OSError, RuntimeError):
                 tell(Show(kind="notice", text=waiting_sentence(self.name, name, wait)))
+        # The claimant may leave while the host thinks: a /let then must not hand bob's seat
+        # (and kill bob's token) to a connection that is gone.
+        wait_gone = getattr(pending, "wait_gone", None)  # PendingText.wait_gone
+        gone = asyncio.ensure_future(wait_gone()) if callable(wait_gone) else None
         try:
-            return await answer
+            await asyncio.wait(
+                [answer] if gone is None else [answer, gone], return_when=asyncio.FIRST_COMPLETED
+            )
+            if answer.done():
+                return answer.result()
+            self.keeper.gone_asking(pending)
+            self.console.notice(gone_sentence(name))
+            return Refusal("full", "you left before the host answered")
         finally:
             self._waiting.pop(pending, None)
+            if gone is not None:
+                gone.cancel()
 
     async def _serve_watcher(self, key: Arrival, connection: Seated) -> None:
         """A spectator's lines, until it stops watching or its connection ends."""

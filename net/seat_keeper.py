@@ -112,6 +112,8 @@ class _Owner(Generic[C]):
     resumed: bool
     seen: int | None  # hello.seen as the keeper reads it (None: unknown)
     sent: int = 0  # the highest show.seq written to this connection
+    # Given the seat by the host's /let: its token replaces the seat's only once it is in.
+    handed: bool = False
 
 
 class SeatKeeper(Generic[C]):
@@ -289,20 +291,31 @@ class SeatKeeper(Generic[C]):
         """The host gives the kept seat of *name* back to the text client waiting for it.
 
         Returns:
-            A :class:`Rotated` event (the seat's old tokens die: the text client holds none)
-            and a :class:`LetIn` for the waiting connection, which then gets its welcome like
-            a resume; nothing when nobody waits for *name*'s seat.
+            A :class:`LetIn` for the waiting connection, which then gets its welcome like a
+            resume; nothing when nobody waits for *name*'s seat. The seat's old tokens die only
+            when that welcome is out (:meth:`welcomed`'s :class:`Resumed`): until then the
+            guest may still come back with theirs, and a claimant that goes away during its
+            welcome leaves the seat exactly as it was.
         """
         key = self._asking
         if key is None or not self._keeps_seat_for(name):
             return Decision()
         self._asking = None
-        fresh = self.tokens.issue(GUEST)
+        held = self.tokens.hashes(GUEST)
+        fresh = self.tokens.issue(GUEST)  # made for the welcome; it becomes valid in welcomed()
+        if held is not None:
+            self.tokens.restore(GUEST, *held)
         # Not caught up by token and seen: the shows no connection took are resent, the board too.
-        self._replace(_Owner(key, _Stage.WELCOMING, fresh, True, None))
-        return Decision(
-            events=[Rotated(newest=token_hash(fresh), older=None)], actions=[LetIn(key)]
-        )
+        self._replace(_Owner(key, _Stage.WELCOMING, fresh, True, None, handed=True))
+        return Decision(actions=[LetIn(key)])
+
+    def gone_asking(self, key: C) -> bool:
+        """The connection *key* that waits for the host's answer ended: the claim is forgotten
+        (a later /let finds nobody asking). Returns whether *key* was the one asking."""
+        if self._asking is None or self._asking != key:
+            return False
+        self._asking = None
+        return True
 
     def deny(self, name: str) -> Decision[C]:
         """The host refuses *name*'s kept seat to the text client waiting for it (if any)."""
@@ -420,6 +433,9 @@ class SeatKeeper(Generic[C]):
         base = self._delivered if owner.seen is None else owner.seen
         owner.sent = base
         caught_up = owner.seen is not None and self.outbox.holds_all_after(base)
+        if owner.handed:  # its token is the seat's from now on, the old ones die (see let)
+            newest, older = token_hash(owner.token), None
+            return Decision(events=[Resumed(newest=newest, older=older, caught_up=caught_up)])
         hashes = self.tokens.hashes(GUEST)
         assert hashes is not None  # rotated at admission; only a Freed event revokes
         newest, older = hashes
