@@ -130,7 +130,7 @@ class Host:
         self.name = self.table.host_name
         self.console: Console = make_console(self.name, options.color, bell=options.bell)
         self._connections: dict[Arrival, Seated] = {}
-        self.gallery = Gallery()  # the spectators' connections, by number
+        self.gallery = Gallery(self._arrival)  # the spectators' connections, by number
         # Text clients waiting for the host's /let or /deny: the answer (None: let in).
         self._waiting: dict[Arrival, asyncio.Future[Refusal | None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()  # guests being served, byes being said
@@ -270,6 +270,17 @@ class Host:
         # Spectators have no seat to keep: whoever watched the old process watches no more.
         for spectator in self.table.gallery:
             self.apply(Unwatched(spectator.number, "restart"))
+
+    def _arrival(self, number: int) -> list[Show]:
+        """What spectator *number* is shown arriving now: the late view for one whose kept
+        shows overflowed while its welcome was on the way (cli.watching.Gallery)."""
+        spectator = spectator_of(self.table, number)
+        if spectator is None:
+            return []
+        return [
+            Show(kind=str(d.shown.kind), text=d.shown.text, sender=d.shown.sender)
+            for d in self.table.arrival(spectator)
+        ]
 
     def _change_table(self, event: TableEvent) -> list[Delivery]:
         table = self.table

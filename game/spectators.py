@@ -110,10 +110,18 @@ def watch(table: Table, name: str) -> tuple[Spectator, list[Delivery]]:
     )
     taken = [host, table.bot_name] + ([guest] if guest is not None else [])
     spectator = gallery.add(name, taken=taken, refusal=refusal)
+    out = arrival(table, spectator)
+    return spectator, out + _notice(table, spectator, f"{spectator.name} is watching")
+
+
+def arrival(table: Table, spectator: Spectator) -> list[Delivery]:
+    """What ``spectator`` is shown on arriving now: their welcome ("the table is full —
+    watching alice and bob") and the board as it stands, if there is a game."""
+    host, guest = table.host_name, table.guest_name
     out = [say(spectator, Kind.NOTICE, text) for text in welcome_texts(host, guest, spectator.name)]
     if table.match is not None:
         out += [Delivery(spectator, shown) for shown in board_view(table.match, table.play.name_of)]
-    return spectator, out + _notice(table, spectator, f"{spectator.name} is watching")
+    return out
 
 
 def unwatch(table: Table, spectator: Spectator) -> list[Delivery]:
