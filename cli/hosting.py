@@ -32,7 +32,7 @@ from cli.app import Failure, log_to, make_console
 from cli.args import HostOptions
 from cli.arrivals import Arrival, Seated
 from cli.console import Console
-from cli.seat_commands import HOST_HELP, asked_sentence, seat_command
+from cli.seat_commands import HOST_HELP, asked_sentence, gone_sentence, seat_command
 from cli.table_replay import TableJournal, restored_notice
 from cli.text_faces import text_faces, waiting_sentence
 from cli.watching import Gallery, spectator_of
@@ -70,6 +70,7 @@ from net.table_events import (
     Unwatched,
     Watched,
 )
+from net.watchers import ArrivalLimit
 
 #: The longest line the host may type, in UTF-8 bytes: what a say may carry, less the frame's
 #: own fields.
@@ -117,6 +118,7 @@ class Host:
             name_key=lambda name: clean_name(name).casefold(),
             duration=duration,
             spectator_limit=SPECTATOR_LIMIT,
+            arrivals=ArrivalLimit(),
         )
         self.table = Table(options.name, rng=random.Random())
         self.journal = TableJournal(None)  # opened in run(), once the port is bound
@@ -128,7 +130,7 @@ class Host:
         self.name = self.table.host_name
         self.console: Console = make_console(self.name, options.color, bell=options.bell)
         self._connections: dict[Arrival, Seated] = {}
-        self.gallery = Gallery()  # the spectators' connections, by number
+        self.gallery = Gallery(self._arrival)  # the spectators' connections, by number
         # Text clients waiting for the host's /let or /deny: the answer (None: let in).
         self._waiting: dict[Arrival, asyncio.Future[Refusal | None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()  # guests being served, byes being said
@@ -268,6 +270,17 @@ class Host:
         # Spectators have no seat to keep: whoever watched the old process watches no more.
         for spectator in self.table.gallery:
             self.apply(Unwatched(spectator.number, "restart"))
+
+    def _arrival(self, number: int) -> list[Show]:
+        """What spectator *number* is shown arriving now: the late view for one whose kept
+        shows overflowed while its welcome was on the way (cli.watching.Gallery)."""
+        spectator = spectator_of(self.table, number)
+        if spectator is None:
+            return []
+        return [
+            Show(kind=str(d.shown.kind), text=d.shown.text, sender=d.shown.sender)
+            for d in self.table.arrival(spectator)
+        ]
 
     def _change_table(self, event: TableEvent) -> list[Delivery]:
         table = self.table
@@ -479,10 +492,23 @@ class Host:
             wait = duration(max(1, round(asked.wait)))
             with contextlib.suppress(ConnectionClosed, OSError, RuntimeError):
                 tell(Show(kind="notice", text=waiting_sentence(self.name, name, wait)))
+        # The claimant may leave while the host thinks: a /let then must not hand bob's seat
+        # (and kill bob's token) to a connection that is gone.
+        wait_gone = getattr(pending, "wait_gone", None)  # PendingText.wait_gone
+        gone = asyncio.ensure_future(wait_gone()) if callable(wait_gone) else None
         try:
-            return await answer
+            await asyncio.wait(
+                [answer] if gone is None else [answer, gone], return_when=asyncio.FIRST_COMPLETED
+            )
+            if answer.done():
+                return answer.result()
+            self.keeper.gone_asking(pending)
+            self.console.notice(gone_sentence(name))
+            return Refusal("full", "you left before the host answered")
         finally:
             self._waiting.pop(pending, None)
+            if gone is not None:
+                gone.cancel()
 
     async def _serve_watcher(self, key: Arrival, connection: Seated) -> None:
         """A spectator's lines, until it stops watching or its connection ends."""
@@ -499,7 +525,10 @@ class Host:
                 self._decide(decision)
                 spectator = spectator_of(self.table, watcher.number)
                 if spectator is not None and self.table.is_flooding(spectator):
-                    self.console.notice(f"{spectator.name} stopped watching: {FLOODING}")
+                    # a name is the spectator's own text: not shown to a player mid-game
+                    match = self.table.match
+                    who = "a spectator" if match and match.in_progress else spectator.name
+                    self.console.notice(f"{who} stopped watching: {FLOODING}")
                     self.apply(Unwatched(watcher.number, "flooding"))
         except ConnectionClosed as closed:
             self._decide(keeper.lost(key, closed.cause, closed.reason))

@@ -33,6 +33,12 @@ def asked_sentence(asking: str, address: str, seat: str) -> str:
     )
 
 
+def gone_sentence(seat: str) -> str:
+    """What the host person is told when the text client asking for *seat*'s seat went away
+    before the answer (a /let now finds nobody asking)."""
+    return f"the one asking for {seat}'s seat left — there is nobody to /let in now"
+
+
 def seat_command(
     line: str, keeper: SeatKeeper[C], show: Callable[[str, str], None]
 ) -> Decision[C] | None:

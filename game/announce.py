@@ -86,10 +86,12 @@ def who_text(
     name_of: NameOf,
     *,
     watching: Sequence[Spectator] = (),
+    nameless: bool = False,
 ) -> str:
     """/who for ``viewer``: the host, the guest (and whether their connection dropped), and
     the bot while it plays, one per line; then the spectators ``watching``, first come first,
-    on one line (the terminal wraps it)."""
+    on one line (the terminal wraps it) — or, when ``nameless`` (a player asking during a
+    game: a name is text a spectator chose), only how many watch."""
     rows = [(name_of(Seat.HOST), "host" + " (you)" * (viewer is Seat.HOST))]
     if guest is not None:
         state = " (you)" if viewer is Seat.GUEST else ""
@@ -103,7 +105,9 @@ def who_text(
     lines = [f"  {name.ljust(width)}  {what}" for name, what in rows]
     if guest is None:
         lines.append("  (no guest yet)")
-    if watching:
+    if watching and nameless:
+        lines.append(f"  {len(watching)} watching")
+    elif watching:
         names = ", ".join(s.name + " (you)" * (s == viewer) for s in watching)
         lines.append(f"  watching: {names}")
     return "\n".join(["at the table:", *lines])

@@ -9,6 +9,10 @@ table names them, keeps to :data:`~game.gallery.SPECTATOR_LIMIT`, and reads thei
   with the author as ``except_``, and it counts against the spectator's own flood budget;
 * a move, or a command that only a player may use (``/game``, ``/resign``, ``/rematch``,
   ``/move``, ``/guess``), gets "you are watching — only alice and bob play";
+* "carol is watching" and "carol stopped watching" go to the other spectators, and to the
+  players only between games: a name is chosen by the spectator, so during a game it could
+  coach a player. For the same reason a player's ``/who`` during a game counts the spectators
+  ("2 watching") without naming them;
 * ``/board``, ``/score``, ``/who`` and ``/help`` answer the spectator alone, and ``/q`` stops
   watching. A command row says what it does for a spectator
   (:attr:`game.commands.Command.watcher`); a row without one is for players only.
@@ -106,17 +110,25 @@ def watch(table: Table, name: str) -> tuple[Spectator, list[Delivery]]:
     )
     taken = [host, table.bot_name] + ([guest] if guest is not None else [])
     spectator = gallery.add(name, taken=taken, refusal=refusal)
+    out = arrival(table, spectator)
+    return spectator, out + _notice(table, spectator, f"{spectator.name} is watching")
+
+
+def arrival(table: Table, spectator: Spectator) -> list[Delivery]:
+    """What ``spectator`` is shown on arriving now: their welcome ("the table is full —
+    watching alice and bob") and the board as it stands, if there is a game."""
+    host, guest = table.host_name, table.guest_name
     out = [say(spectator, Kind.NOTICE, text) for text in welcome_texts(host, guest, spectator.name)]
     if table.match is not None:
         out += [Delivery(spectator, shown) for shown in board_view(table.match, table.play.name_of)]
-    return spectator, out + _everyone_else(spectator, f"{spectator.name} is watching")
+    return out
 
 
 def unwatch(table: Table, spectator: Spectator) -> list[Delivery]:
     """Let a spectator go (see :meth:`game.table.Table.unwatch`)."""
     if not table.gallery.remove(spectator):
         return []
-    return _everyone_else(spectator, f"{spectator.name} stopped watching")
+    return _notice(table, spectator, f"{spectator.name} stopped watching")
 
 
 def only_players(table: Table) -> str:
@@ -167,11 +179,14 @@ def _command(table: Table, spectator: Spectator, text: str) -> list[Delivery]:
     return command.watcher(table, spectator, args)
 
 
-def _everyone_else(spectator: Spectator, text: str) -> list[Delivery]:
-    """A notice about ``spectator`` for both players and the other spectators."""
+def _notice(table: Table, spectator: Spectator, text: str) -> list[Delivery]:
+    """A notice about ``spectator`` coming or going: for the other spectators, and for both
+    players too — but only between games. A spectator's name is text they chose (``guess E
+    now``), so during a game it would be a way to coach a player; the players' ``/who`` still
+    says how many watch."""
     shown = Shown(Kind.NOTICE, text)
-    return [
-        Delivery(Seat.HOST, shown),
-        Delivery(Seat.GUEST, shown),
-        Delivery(SPECTATORS, shown, except_=spectator),
-    ]
+    out = [Delivery(SPECTATORS, shown, except_=spectator)]
+    match = table.match
+    if match is None or not match.in_progress:
+        out = [Delivery(Seat.HOST, shown), Delivery(Seat.GUEST, shown), *out]
+    return out

@@ -331,6 +331,11 @@ class Table:
         spectator, out = spectators.watch(self, name)
         return spectator, [*self._visible(out), *spectators.news(self)]
 
+    def arrival(self, spectator: Spectator) -> list[Delivery]:
+        """What ``spectator`` would be shown arriving now (their welcome and the board as it
+        stands), for a host program that could not keep everything said meanwhile."""
+        return self._visible(spectators.arrival(self, spectator))
+
     def unwatch(self, spectator: Spectator) -> list[Delivery]:
         """A spectator leaves (``/q``, or the host program lost their connection: a spectator
         has no seat to keep, so there is no grace period). Tells the players and the other

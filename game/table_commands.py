@@ -74,8 +74,16 @@ def _played(word: str) -> Callable[[Table, Seat, str], list[Delivery]]:
 def _who(table: Table, who: Seat | Spectator, args: str) -> list[Delivery]:
     play = table.play
     watching = list(table.gallery)
+    # a player is not shown spectators' names during a game: a name can be a coaching line
+    nameless = isinstance(who, Seat) and play.match is not None and play.match.in_progress
     text = who_text(
-        who, table.guest_name, table.guest_connected, play.match, play.name_of, watching=watching
+        who,
+        table.guest_name,
+        table.guest_connected,
+        play.match,
+        play.name_of,
+        watching=watching,
+        nameless=nameless,
     )
     return [say(who, Kind.NOTICE, text)]
 

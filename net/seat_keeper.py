@@ -36,6 +36,7 @@ connection was there to take them, and counts as not caught up, so the table sho
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
@@ -69,7 +70,7 @@ from net.table_events import (
     Unwatched,
     Watched,
 )
-from net.watchers import Watchers
+from net.watchers import ArrivalLimit, Watchers
 
 __all__ = [
     "Action",
@@ -111,6 +112,8 @@ class _Owner(Generic[C]):
     resumed: bool
     seen: int | None  # hello.seen as the keeper reads it (None: unknown)
     sent: int = 0  # the highest show.seq written to this connection
+    # Given the seat by the host's /let: its token replaces the seat's only once it is in.
+    handed: bool = False
 
 
 class SeatKeeper(Generic[C]):
@@ -127,6 +130,7 @@ class SeatKeeper(Generic[C]):
         name_key: Callable[[str], str] = str.casefold,
         duration: Callable[[float], str] = lambda seconds: f"{seconds:g} s",
         spectator_limit: int = 0,
+        arrivals: ArrivalLimit | None = None,
     ) -> None:
         """A keeper with an empty seat.
 
@@ -141,6 +145,8 @@ class SeatKeeper(Generic[C]):
             duration: Words a number of seconds for people ("2 minutes").
             spectator_limit: How many may watch while the seat is taken (the table's limit);
                 0 refuses every newcomer while the seat is taken.
+            arrivals: How fast spectators may arrive (the default :class:`ArrivalLimit` if
+                None); beyond it a would-be spectator is refused ``rate-limited``.
         """
         self.host_name = host_name
         self.gate = gate
@@ -156,7 +162,7 @@ class SeatKeeper(Generic[C]):
         self._owner: _Owner[C] | None = None
         self._delivered = 0  # the highest show.seq written to any connection of this seat
         self.closing = False
-        self.watchers: Watchers[C] = Watchers(spectator_limit)
+        self.watchers: Watchers[C] = Watchers(spectator_limit, arrivals)
         self._asking: C | None = None  # a text client waiting for the host to give the seat back
         self._closing_code: ByeCode = "left"
 
@@ -207,9 +213,10 @@ class SeatKeeper(Generic[C]):
 
         While the seat is taken, a hello that is not a resume watches (a :class:`Watched`
         event; :meth:`watched` then names it) until the spectator limit, and is refused
-        ``full`` beyond it. A *text* client (no token) naming the guest whose seat is kept
-        waits instead: the decision's ``asked`` is set and the host answers with :meth:`let`
-        or :meth:`deny`.
+        ``full`` beyond it — or ``rate-limited`` when spectators arrive faster than
+        :class:`~net.watchers.ArrivalLimit` lets them (from *address*, or from everyone). A
+        *text* client (no token) naming the guest whose seat is kept waits instead: the
+        decision's ``asked`` is set and the host answers with :meth:`let` or :meth:`deny`.
 
         Args:
             key: The connection.
@@ -244,7 +251,10 @@ class SeatKeeper(Generic[C]):
                 decision.refusal = Refusal("full", self._full(now))
             elif self.watchers.is_full:
                 decision.refusal = Refusal("full", self.watchers.no_room(self.host_name))
+            elif (held := self.watchers.arrivals.wait(address, now)) is not None:
+                decision.refusal = Refusal("rate-limited", self._too_many_arrivals(*held))
             else:
+                self.watchers.arrivals.arrived(address, now)
                 self.watchers.arriving(key)
                 decision.events.append(Watched(hello.name))
             return decision
@@ -252,6 +262,18 @@ class SeatKeeper(Generic[C]):
         decision.actions += self._replace(_Owner(key, _Stage.WELCOMING, fresh, False, 0))
         decision.events.append(Sat(asked=hello.name, token_hash=token_hash(fresh)))
         return decision
+
+    def _too_many_arrivals(self, seconds: float, cap: str) -> str:
+        wait = self._duration(max(1, math.ceil(seconds)))
+        if cap == "address":
+            limit = self.watchers.arrivals.per_address
+            whose = f"{limit} people started watching from your address"
+        else:
+            limit = self.watchers.arrivals.overall
+            whose = f"{limit} people started watching {self.host_name}'s table"
+        span = self.watchers.arrivals.window
+        window = "minute" if span == 60 else self._duration(span)
+        return f"{whose} in the last {window}, the most it lets in — try again in {wait}"
 
     def _keeps_seat_for(self, name: str) -> bool:
         return self.dropped and self._owner is None and self.is_named(name)
@@ -269,20 +291,31 @@ class SeatKeeper(Generic[C]):
         """The host gives the kept seat of *name* back to the text client waiting for it.
 
         Returns:
-            A :class:`Rotated` event (the seat's old tokens die: the text client holds none)
-            and a :class:`LetIn` for the waiting connection, which then gets its welcome like
-            a resume; nothing when nobody waits for *name*'s seat.
+            A :class:`LetIn` for the waiting connection, which then gets its welcome like a
+            resume; nothing when nobody waits for *name*'s seat. The seat's old tokens die only
+            when that welcome is out (:meth:`welcomed`'s :class:`Resumed`): until then the
+            guest may still come back with theirs, and a claimant that goes away during its
+            welcome leaves the seat exactly as it was.
         """
         key = self._asking
         if key is None or not self._keeps_seat_for(name):
             return Decision()
         self._asking = None
-        fresh = self.tokens.issue(GUEST)
+        held = self.tokens.hashes(GUEST)
+        fresh = self.tokens.issue(GUEST)  # made for the welcome; it becomes valid in welcomed()
+        if held is not None:
+            self.tokens.restore(GUEST, *held)
         # Not caught up by token and seen: the shows no connection took are resent, the board too.
-        self._replace(_Owner(key, _Stage.WELCOMING, fresh, True, None))
-        return Decision(
-            events=[Rotated(newest=token_hash(fresh), older=None)], actions=[LetIn(key)]
-        )
+        self._replace(_Owner(key, _Stage.WELCOMING, fresh, True, None, handed=True))
+        return Decision(actions=[LetIn(key)])
+
+    def gone_asking(self, key: C) -> bool:
+        """The connection *key* that waits for the host's answer ended: the claim is forgotten
+        (a later /let finds nobody asking). Returns whether *key* was the one asking."""
+        if self._asking is None or self._asking != key:
+            return False
+        self._asking = None
+        return True
 
     def deny(self, name: str) -> Decision[C]:
         """The host refuses *name*'s kept seat to the text client waiting for it (if any)."""
@@ -400,6 +433,9 @@ class SeatKeeper(Generic[C]):
         base = self._delivered if owner.seen is None else owner.seen
         owner.sent = base
         caught_up = owner.seen is not None and self.outbox.holds_all_after(base)
+        if owner.handed:  # its token is the seat's from now on, the old ones die (see let)
+            newest, older = token_hash(owner.token), None
+            return Decision(events=[Resumed(newest=newest, older=older, caught_up=caught_up)])
         hashes = self.tokens.hashes(GUEST)
         assert hashes is not None  # rotated at admission; only a Freed event revokes
         newest, older = hashes

@@ -224,6 +224,11 @@ class PendingText:
             raise RuntimeError("this connection was already accepted or refused")
         self._link.write_text(self._service.render(show))
 
+    async def wait_gone(self) -> None:
+        """Return once the person's connection has ended (they closed their client, or it was
+        lost): a host keeping them waiting for an answer stops waiting."""
+        await asyncio.shield(self._link.lost)
+
     async def accept(self, welcome: Welcome) -> TextConnection:
         """Tell the person where they sit and return the open connection.
 

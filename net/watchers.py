@@ -10,6 +10,7 @@ guest's seat name.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
@@ -25,6 +26,53 @@ C = TypeVar("C", bound=Hashable)
 #: a spectator's place and must not store it.
 SPECTATOR_TOKEN: Final = "watching-has-no-seat-to-resume"
 
+#: How many new spectators one address may bring in a window, and all addresses together.
+#: Every arrival costs the players nothing now (issue 11 review: no names mid-game) but costs
+#: the host journal records; without a cap one client cycling connect/name/close could fill
+#: the journal to its size cap in minutes and so turn crash recovery off.
+ARRIVALS_PER_ADDRESS: Final = 10
+ARRIVALS_OVERALL: Final = 60
+ARRIVAL_WINDOW: Final = 60.0
+
+
+class ArrivalLimit:
+    """How often people may start watching: at most *per_address* arrivals from one address
+    and *overall* from everyone within any *window* seconds. Pure: ``now`` is passed in."""
+
+    def __init__(
+        self,
+        per_address: int = ARRIVALS_PER_ADDRESS,
+        overall: int = ARRIVALS_OVERALL,
+        window: float = ARRIVAL_WINDOW,
+    ) -> None:
+        """No arrivals yet.
+
+        Raises:
+            ValueError: A limit or the window is not positive.
+        """
+        if per_address < 1 or overall < 1 or window <= 0:
+            raise ValueError("spectator arrival limits must be positive")
+        self.per_address, self.overall, self.window = per_address, overall, window
+        # Only arrivals let in are kept, so this never holds more than *overall* entries.
+        self._recent: deque[tuple[float, str]] = deque()
+
+    def wait(self, address: str, now: float) -> tuple[float, str] | None:
+        """Seconds until *address* may bring another spectator, and which limit holds it back
+        (``"address"`` or ``"overall"``); None when it may now."""
+        recent = self._recent
+        while recent and recent[0][0] <= now - self.window:
+            recent.popleft()
+        if len(recent) >= self.overall:
+            return recent[0][0] + self.window - now, "overall"
+        mine = [at for at, where in recent if where == address]
+        if len(mine) >= self.per_address:
+            return mine[-self.per_address] + self.window - now, "address"
+        return None
+
+    def arrived(self, address: str, now: float) -> None:
+        """Count one spectator let in from *address* at *now*."""
+        self._recent.append((now, address))
+
 
 @dataclass(slots=True)
 class Watcher:
@@ -39,9 +87,11 @@ class Watcher:
 class Watchers(Generic[C]):
     """The spectators a keeper knows, by number and by connection."""
 
-    def __init__(self, limit: int) -> None:
-        """No spectators yet; at most *limit* at once (0: nobody may watch)."""
+    def __init__(self, limit: int, arrivals: ArrivalLimit | None = None) -> None:
+        """No spectators yet; at most *limit* at once (0: nobody may watch), arriving no faster
+        than *arrivals* allows (the default :class:`ArrivalLimit` when None)."""
         self.limit = limit
+        self.arrivals = ArrivalLimit() if arrivals is None else arrivals
         # Every spectator the table seats, by number; None when no connection is known (a
         # journal replay seats spectators whose connections died with the old process).
         self._numbers: dict[int, C | None] = {}

@@ -52,14 +52,23 @@ class Run:
     table: Table
     spectators: list[Spectator] = field(default_factory=list)
     first: Spectator | None = None  # watches from the start and never leaves
+    fans: tuple[str, ...] = ("fan",)  # the names newcomers choose, in turn (then numbered)
 
     @classmethod
-    def open(cls, words: list[str], *, seated: bool = True, watched: bool = True) -> Run:
-        run = cls(Table("alice", rng=random.Random(3), words=words))
+    def open(
+        cls,
+        words: list[str],
+        *,
+        seated: bool = True,
+        watched: bool = True,
+        first: str = "carol",
+        fans: tuple[str, ...] = ("fan",),
+    ) -> Run:
+        run = cls(Table("alice", rng=random.Random(3), words=words), fans=fans)
         if seated:
             run.table.sit("bob")
         if watched:
-            run.first, _ = run.table.watch("carol")
+            run.first, _ = run.table.watch(first)
             run.spectators.append(run.first)
         return run
 
@@ -89,7 +98,8 @@ class Run:
         if what == "sit":
             return table.sit("bob")[1] if table.guest_name is None else []
         if what == "watch":
-            spectator, out = table.watch(f"fan{len(self.spectators)}")
+            count = len(self.spectators)
+            spectator, out = table.watch(f"{self.fans[count % len(self.fans)]}{count}")
             self.spectators.append(spectator)
             return out
         if what == "drop":
@@ -184,6 +194,51 @@ def test_kibitz_never_reaches_a_player_during_a_game(script: list[tuple[Action, 
         for d in out:
             if isinstance(d.to, Seat) and d.shown.kind is Kind.CHAT and playing:
                 assert d.shown.sender not in spectator_names, (action, d)
+
+
+# names and lines a spectator might choose to coach a player; "zq" marks them as theirs
+COACHING_NAMES = ("zq guess E now ", "zq play 5 ", "zq the word is apple ")
+COACHING_LINES = ["zq guess e", "zq play c3 now", "//zq try 5", "/guess zq", "/move zq5"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(actions(PLAYER_LINES, [*SPECTATOR_LINES, *COACHING_LINES]), st.integers(0, 5)),
+        max_size=40,
+    )
+)
+def test_nothing_a_spectator_chose_reaches_a_player_during_a_game(
+    script: list[tuple[Action, int]],
+) -> None:
+    """Review of issue 11: a spectator's name is text they chose, as much as their lines are —
+    during a game neither reaches a player seat ("zq guess E now is watching" would coach the
+    guesser; so would the player's own /who naming them)."""
+    run = Run.open(["apple", "melon"], first="zq hint e", fans=COACHING_NAMES)
+    for action, pick in script:
+        playing = in_progress(run.table)
+        _, out = run.act(action, pick)
+        if not (playing or in_progress(run.table)):
+            continue
+        chosen = ["zq", *(s.name for s in run.spectators)]
+        for d in out:
+            if isinstance(d.to, Seat):
+                assert not any(text in d.shown.text for text in chosen), (action, d)
+                assert d.shown.sender not in chosen, (action, d)
+
+
+def test_a_spectator_arriving_or_leaving_mid_game_is_news_to_the_spectators_only() -> None:
+    run = Run.open(["apple"])
+    table = run.table
+    assert run.first is not None
+    table.handle(HOST, "/game hangman")
+    coach, arrival = table.watch("guess E now")
+    assert not [d for d in arrival if isinstance(d.to, Seat)]
+    assert [d.shown.text for d in arrival if d.reaches(run.first)] == ["guess E now is watching"]
+    assert [d for d in table.unwatch(coach) if isinstance(d.to, Seat)] == []
+    table.handle(HOST, "/resign")
+    _, between = table.watch("dave")
+    assert [d.to for d in between if d.shown.text == "dave is watching"][:2] == [HOST, GUEST]
 
 
 @settings(max_examples=150, deadline=None)

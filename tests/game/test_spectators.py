@@ -334,6 +334,11 @@ def test_spectators_use_board_score_who_help(
     assert who.to == carol and who.shown.text == (
         "at the table:\n  alice  host\n  bob    guest\n  watching: carol (you), dave"
     )
+    # during a game a player is told how many watch, not who: a name could coach them
+    assert lines(table.handle(HOST, "/who"), HOST) == [
+        "at the table:\n  alice  host (you)\n  bob    guest\n  2 watching"
+    ]
+    table.handle(HOST, "/resign")
     assert lines(table.handle(HOST, "/who"), HOST) == [
         "at the table:\n  alice  host (you)\n  bob    guest\n  watching: carol, dave"
     ]

@@ -86,12 +86,13 @@ class Seating:
         version: int = 2,
         code: str | None = None,
         text: bool = False,
+        address: str = ADDRESS,
     ) -> Decision[str]:
-        """A hello from *key* (a person on nc/telnet when *text*), decided (its events
-        applied); the welcome is not out yet."""
+        """A hello from *key* (a person on nc/telnet when *text*) at *address*, decided (its
+        events applied); the welcome is not out yet."""
         hello = Hello(name=name, token=token, seen=seen, version=version, code=code)
         self.decide(self.keeper.handle_timeout(self.now))  # as the host does, first
-        return self.decide(self.keeper.admit(key, hello, ADDRESS, self.now, text=text))
+        return self.decide(self.keeper.admit(key, hello, address, self.now, text=text))
 
     def welcomed(self, key: str) -> Decision[str]:
         """*key*'s welcome went out."""

@@ -9,8 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from net.messages import Hello
+from net.seat_decisions import Decision, SayBye
 from net.table_events import Freed, Line, Opened, Resumed, Rotated, Sat, Unwatched, Watched
-from net.watchers import SPECTATOR_TOKEN
+from net.watchers import (
+    ARRIVAL_WINDOW,
+    ARRIVALS_OVERALL,
+    ARRIVALS_PER_ADDRESS,
+    SPECTATOR_TOKEN,
+    ArrivalLimit,
+)
 from tests.net.seat_keeper_tools import ADDRESS, GRACE, Seating, seating
 
 
@@ -176,7 +183,7 @@ def test_let_gives_the_seat_back_like_a_resume_with_the_board() -> None:
     seats.hello("n1", "bob", text=True)
     seats.host_says("while bob was away")
     let = seats.decide(seats.keeper.let("bob"))
-    assert [type(event) for event in let.events] == [Rotated]
+    assert let.events == []  # nothing is recorded before the welcome is out (review, issue 11)
     assert seats.let_in == ["n1"]
     welcome = seats.keeper.welcome("n1")
     assert welcome.resumed and welcome.name == "bob" and not welcome.watching
@@ -189,6 +196,45 @@ def test_let_gives_the_seat_back_like_a_resume_with_the_board() -> None:
     # The old token died with the seat handed over: a join holding it cannot take it back.
     stale = seats.hello("c2", "bob", token=old_token)
     assert stale.refusal is not None and stale.refusal.code == "bad-token"
+
+
+def test_a_claimant_gone_during_its_welcome_leaves_bobs_seat_and_token_as_they_were() -> None:
+    """Review of issue 11: /let recorded the token change before anything was accepted, so a
+    claimant gone meanwhile killed bob's token for nobody."""
+    seats, old_token = _dropped_bob()
+    seats.hello("n1", "bob", text=True)
+    before = len(seats.events)
+    seats.decide(seats.keeper.let("bob"))
+    assert seats.lost("n1").events == []  # its accept failed: the seat stays kept for bob
+    assert seats.events[before:] == []
+    assert seats.keeper.dropped and seats.keeper.owner is None
+    assert seats.keeper.next_deadline() == GRACE  # the grace period runs on
+    back = seats.hello("c2", "bob", token=old_token)
+    assert back.refusal is None and [type(e) for e in back.events] == [Rotated]
+
+
+def test_bob_back_with_his_token_during_the_let_welcome_keeps_his_seat() -> None:
+    seats, old_token = _dropped_bob()
+    seats.hello("n1", "bob", text=True)
+    seats.decide(seats.keeper.let("bob"))
+    back = seats.hello("c2", "bob", token=old_token)  # the newest claim wins, as ever
+    assert back.refusal is None
+    assert seats.welcomed("n1").actions == [
+        SayBye("n1", "replaced", "another connection took it over")
+    ]
+    seats.welcomed("c2")
+    assert seats.keeper.owner == "c2"
+
+
+def test_a_claimant_that_leaves_while_waiting_is_forgotten() -> None:
+    seats, token = _dropped_bob()
+    seats.hello("n1", "bob", text=True)
+    assert not seats.keeper.gone_asking("someone-else")
+    assert seats.keeper.gone_asking("n1")
+    assert not seats.keeper.waiting_for("bob")
+    assert seats.keeper.let("bob") == Decision()  # nobody is asking any more
+    assert seats.let_in == []
+    assert [type(e) for e in seats.hello("c2", "bob", token=token).events] == [Rotated]
 
 
 def test_deny_turns_the_text_client_away_and_keeps_the_seat() -> None:
@@ -335,3 +381,91 @@ def test_any_interleaving_keeps_the_limit_one_owner_and_one_answer_each(
     assert len(waiting) <= 1
     if waiting:
         assert seats.keeper.dropped and seats.keeper.waiting_for("bob")
+
+
+# -- how fast spectators may arrive (review of issue 11: churn filled the players' screens and
+# -- the host's journal) -------------------------------------------------------------------------
+def _churn(seats: Seating, key: str, address: str = ADDRESS) -> Decision[str]:
+    """One connect/name/close cycle of a would-be spectator."""
+    decision = seats.hello(key, "carol", address=address)
+    if decision.refusal is None:
+        seats.welcomed(key)
+        seats.lost(key)
+    return decision
+
+
+def test_one_address_brings_at_most_ten_spectators_a_minute() -> None:
+    seats = seating(spectator_limit=50)
+    seats.join("c1")
+    for n in range(ARRIVALS_PER_ADDRESS):
+        assert _churn(seats, f"s{n}").refusal is None
+        seats.now += 1.0
+    refused = _churn(seats, "s-next")
+    assert refused.refusal is not None and refused.refusal.code == "rate-limited"
+    assert refused.events == []
+    assert refused.refusal.reason == (
+        "10 people started watching from your address in the last minute, the most it lets in "
+        "— try again in 50 s"
+    )
+    assert _churn(seats, "elsewhere", address="192.0.2.7").refusal is None  # another address
+    seats.now = ARRIVAL_WINDOW - 0.5  # the first arrival, at 0, is still within the window
+    assert _churn(seats, "s-early").refusal is not None
+    seats.now = ARRIVAL_WINDOW
+    assert _churn(seats, "s-later").refusal is None
+
+
+def test_everyone_together_brings_at_most_sixty_spectators_a_minute() -> None:
+    seats = seating(spectator_limit=50)
+    seats.join("c1")
+    for n in range(ARRIVALS_OVERALL):
+        assert _churn(seats, f"s{n}", address=f"192.0.2.{n}").refusal is None
+    refused = _churn(seats, "s-next", address="198.51.100.1")
+    assert refused.refusal is not None and refused.refusal.code == "rate-limited"
+    assert refused.refusal.reason == (
+        "60 people started watching alice's table in the last minute, the most it lets in "
+        "— try again in 60 s"
+    )
+    seats.now = ARRIVAL_WINDOW
+    assert _churn(seats, "s-after", address="198.51.100.1").refusal is None
+
+
+def test_two_hundred_churning_spectators_reach_the_journal_ten_times() -> None:
+    """The review's flood: 200 cycles from one client in a moment; only the first ten watch
+    (a Watched and an Unwatched each), the rest are refused before anything is recorded."""
+    seats = seating(spectator_limit=50)
+    seats.join("c1")
+    before = len(seats.events)
+    refused = [_churn(seats, f"s{n}").refusal for n in range(200)]
+    assert sum(r is None for r in refused) == ARRIVALS_PER_ADDRESS
+    assert {r.code for r in refused if r is not None} == {"rate-limited"}
+    recorded = seats.events[before:]
+    assert len(recorded) == 2 * ARRIVALS_PER_ADDRESS
+    assert {type(event) for event in recorded} == {Watched, Unwatched}
+
+
+def test_a_resume_and_the_seat_are_not_limited_by_spectator_arrivals() -> None:
+    seats = seating(spectator_limit=50)
+    token = seats.join("c1")
+    for n in range(ARRIVALS_PER_ADDRESS):
+        _churn(seats, f"s{n}")
+    seats.lost("c1")
+    assert seats.hello("c2", "bob", token=token).refusal is None
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.floats(0, 30)), max_size=80))
+def test_no_window_ever_lets_in_more_than_the_limits(steps: list[tuple[str, float]]) -> None:
+    limit = ArrivalLimit(per_address=3, overall=5, window=10.0)
+    now, let_in = 0.0, []
+    for address, later in steps:
+        now += later
+        if limit.wait(address, now) is None:
+            limit.arrived(address, now)
+            let_in.append((now, address))
+        else:
+            wait, _ = limit.wait(address, now) or (0.0, "")
+            assert 0 < wait <= 10.0
+    for start, _ in let_in:
+        window = [(at, a) for at, a in let_in if start <= at < start + 10.0]
+        assert len(window) <= 5
+        for address in "abc":
+            assert sum(a == address for _, a in window) <= 3

@@ -1,6 +1,7 @@
 """Spectators and the host's restart (issue 10 §3 with issue 11's spectators): the host is
 killed with SIGKILL while two people watch. Their connections died with it, so after the
-replay nobody watches — the players are told so, as events like any other — and bob's
+replay nobody watches — their going is replayed as events like any other, though the players,
+mid-game, are not shown their names (issue 11 review) — and bob's
 ``show.seq`` goes on exactly: every number once, in order, across both processes, nothing
 a spectator said during the game among his frames."""
 
@@ -38,10 +39,9 @@ def test_spectators_are_gone_after_a_restart_and_show_seq_stays_exact(
 
     crash(host)
     bob.expect("connection to alice lost — reconnecting…")
-    gone = ("carol stopped watching", "dave stopped watching")
-    again = start_host(players, port, says=(*gone, RESTORED))
+    # They stopped watching mid-game: the players are not shown their names (issue 11 review)
+    again = start_host(players, port, says=(RESTORED,))
     bob.expect("reconnected to alice's table", timeout=RESTART_TIMEOUT)
-    bob.expect("dave stopped watching")
     again.say("/who")
     again.expect("bob    guest")
     bob.say("a1")
@@ -54,8 +54,10 @@ def test_spectators_are_gone_after_a_restart_and_show_seq_stays_exact(
     text = json.dumps(frames, ensure_ascii=False)
     assert "good luck both" in text
     assert KIBITZ not in text
-    assert b"watching:" not in again.raw  # /who: nobody watches the restarted table
+    assert "stopped watching" not in text
+    assert b"watching" not in again.raw  # /who: nobody watches the restarted table
     # The replayed spectators are really gone: a newcomer is number one of the watchers.
     erin = raw.join(port, "erin")
     assert erin.connection.welcome is not None and erin.connection.welcome.watching
-    again.expect("erin is watching")
+    again.say("/who")
+    again.expect("1 watching")  # the game goes on: a count, no name

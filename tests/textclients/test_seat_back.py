@@ -65,3 +65,25 @@ def test_on_telnet_the_host_denies_someone_claiming_bobs_seat(players: Players) 
     mallory.expect("did not give you bob's seat back")
     mallory.expect(TELNET_CLOSED)
     mallory.wait_ended()
+
+
+def test_a_claimant_who_leaves_while_waiting_is_forgotten(players: Players) -> None:
+    """Review of issue 11: the host went on waiting for its own answer after the claimant had
+    gone, and a /let then handed bob's seat to nobody (killing bob's token)."""
+    host, port = players.host()
+    bob_drops_mid_game(host, port)
+    claimant = RawPeer(port)
+    try:
+        claimant.send(b"bob\r\n")
+        host.expect("wants bob's seat back — /let bob to give it back, or /deny bob")
+    finally:
+        claimant.close()  # an orderly end, as closing nc sends
+    host.expect("the one asking for bob's seat left")
+    host.say("/let bob")
+    host.expect("nobody is waiting for bob's seat")
+    assert b"bob is back" not in host.raw
+    bob = TextClient(Client.NC, port, players)  # the seat is still kept: asking works again
+    bob.sit("bob")
+    host.expect("wants bob's seat back")
+    host.say("/let bob")
+    bob.expect("welcome back, bob")
