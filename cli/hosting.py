@@ -197,7 +197,13 @@ class Host:
         try:
             faces = self.text_faces
             # People on nc/telnet share the port with joins (net tells them apart).
-            text = TextService(faces.greeting, faces.needs_code, faces.code_prompt, faces.render)
+            text = TextService(
+                faces.greeting,
+                faces.needs_code,
+                faces.code_prompt,
+                faces.render,
+                seated=faces.seated,
+            )
             return await serve(self._on_connect, bind, port, text=text)
         except socket.gaierror as exc:
             raise Failure(f"cannot listen on {where}: unknown address {bind!r}") from exc
