@@ -9,7 +9,6 @@ command is answered with an explanation for the one who typed it.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -50,6 +49,8 @@ def is_quit(line: str) -> bool:
 def nearest(word: str, choices: Sequence[str]) -> str | None:
     """The choice ``word`` was most likely a typo of (``gmae`` → ``game``), or ``None`` when
     none is close: only a near miss is worth suggesting."""
+    import difflib  # noqa: PLC0415 (only a mistyped command needs it; the join imports this module)
+
     close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.7)
     return close[0] if close else None
 

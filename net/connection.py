@@ -16,7 +16,9 @@ people on nc/telnet, :mod:`net.text_connection`); they are all imported from her
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
+from typing import TYPE_CHECKING
 
 from net.errors import ConnectionClosed, HandshakeError, Refused
 from net.framed_connection import Connection, PendingConnection
@@ -24,9 +26,11 @@ from net.join_protocol import JoinProtocol, fallback_hello
 from net.link import CONNECTION_LOST, DEFAULT_LIMITS, Limits, Link
 from net.messages import Hello, Refuse
 from net.protocol_events import ProtocolFailed, RefusedByHost, TimedOut, Welcomed
-from net.serving import serve
-from net.text_connection import PendingText, TextConnection, TextService
-from net.waiting import CROWDED
+
+if TYPE_CHECKING:
+    from net.serving import serve
+    from net.text_connection import PendingText, TextConnection, TextService
+    from net.waiting import CROWDED
 
 __all__ = [
     "CONNECTION_LOST",
@@ -45,6 +49,23 @@ __all__ = [
 ]
 
 log = logging.getLogger("net")
+
+# The host's side (serving, and people on nc/telnet) is loaded on first use: a join never needs
+# it, and its start-up time is measured (tests/bench/bench_startup.py).
+_HOST_SIDE = {
+    "CROWDED": "net.waiting",
+    "serve": "net.serving",
+    "PendingText": "net.text_connection",
+    "TextConnection": "net.text_connection",
+    "TextService": "net.text_connection",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _HOST_SIDE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
 
 
 async def connect(

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from net.broadcast import Broadcast
 from net.errors import ConnectionClosed, LocalProtocolError, RemoteProtocolError
 from net.link import Link
 from net.messages import BYE_CODES, PROTOCOL_VERSION, Hello, Refuse, Say, Show, Welcome
+
+if TYPE_CHECKING:  # a join never broadcasts: not loaded at its start
+    from net.broadcast import Broadcast
 
 __all__ = ["Connection", "PendingConnection", "refuse_link"]
 

@@ -36,6 +36,10 @@ def _env(home: str) -> dict[str, str]:
     # Our own state directory too: an inherited XDG_STATE_HOME would let the join resume a real
     # seat (or leave a token behind) instead of sitting down fresh.
     env.update(HOME=home, XDG_STATE_HOME=home, TERM="xterm", NO_COLOR="1", PYTHONUTF8="1")
+    # A person's second start reads cached bytecode; the warm-up below writes it. A sandbox's
+    # PYTHONDONTWRITEBYTECODE would instead make every start compile every module again, and
+    # measure the compiler rather than the start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     return env
 
