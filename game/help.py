@@ -67,8 +67,8 @@ def _rows(rows: list[HelpRow]) -> list[str]:
 
 def help_list() -> str:
     """The text of ``/help``: every command (each game under ``/game``) on one screen."""
-    topics = [game.name for game in registry.games()] + ["moves", "bot"]
-    header = f"commands — /help NAME says more: /help {', '.join(topics)}"
+    topics = [game.name for game in registry.games()] + ["moves", "bot", "watch"]
+    header = f"commands — /help NAME for more: {', '.join(topics)}"
     rows = [row for command in COMMANDS for row in command.help_rows()]
     return "\n".join([header, *_rows(rows), _FOOTER])
 

@@ -201,7 +201,7 @@ def test_the_toy_game_against_the_bot_by_an_alias(alone: Table) -> None:
 @pytest.mark.usefixtures("nim")
 def test_the_toy_game_is_in_help_and_its_options_are_its_own(table: Table) -> None:
     listing = lines(table.handle(HOST, "/help"), HOST)[0]
-    assert "/help tictactoe, gomoku, hangman, nim, moves, bot" in listing
+    assert "/help NAME for more: tictactoe, gomoku, hangman, nim, moves, bot, watch" in listing
     assert (
         f"\n  {'/game nim':<20}  take 1–3 stones in turn; whoever takes the last wins\n" in listing
     )
