@@ -167,15 +167,13 @@ class Host:
             if warning is not None:
                 self.console.show("error", warning)
             if replayed is not None:
+                playing = self.table.match is not None
+                # The seat is the next line's news ("bob's connection dropped — waiting up to
+                # 5 minutes…"), so the notice does not say it twice.
+                self.console.notice(restored_notice(replayed, self.name, playing=playing))
                 # A guest seated when the old process died has lost that connection: the seat
                 # is dropped now (and recorded), and its grace period runs from now.
                 self.finish_replay()
-                playing = self.table.match is not None
-                self.console.notice(
-                    restored_notice(
-                        replayed, self.name, self.keeper.name, self.options.grace, playing=playing
-                    )
-                )
             self._arm_timer()
             await self._read_typed_lines()
             # /q, Ctrl-D, Ctrl-C close the table, and its journal goes. A SIGTERM or SIGHUP

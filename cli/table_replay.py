@@ -247,30 +247,17 @@ class TableJournal:
             journal.close()
 
 
-def restored_notice(
-    replayed: Replayed, host_name: str, guest_name: str | None, grace: float, *, playing: bool
-) -> str:
-    """The host's notice after a restore.
+def restored_notice(replayed: Replayed, host_name: str, *, playing: bool) -> str:
+    """The host's notice after a restore (a kept seat is the table's own next notice).
 
     Args:
         replayed: what was rebuilt.
         host_name: the restored table's host, as the table cleaned it (the journal's own
             text is not shown as it is).
-        guest_name: the guest the table seats, if any.
-        grace: the grace period, in seconds, the seat is kept.
         playing: a game is in progress (``/board`` shows it).
     """
-    from game.announce import duration  # noqa: PLC0415 (game is heavy; only a restore needs it)
-
-    head = (
+    notice = (
         f"restored {host_name}'s table after a restart "
         f"({replayed.count} recorded changes): game, score and chat are as they were"
     )
-    if playing:
-        head += " (/board shows the game)"
-    if guest_name is None or replayed.guest == "free":
-        return head
-    return (
-        f"{head} — {guest_name}'s seat is kept for up to {duration(max(1, round(grace)))} "
-        "for them to come back"
-    )
+    return notice + " (/board shows the game)" if playing else notice

@@ -132,7 +132,7 @@ def test_chat_the_guest_missed_comes_back_with_the_table(
     host.expect("connection dropped, the seat is kept for now")
     crash(host)
 
-    again = start_host(players, port, says=(RESTORED, "bob's seat is kept"))
+    again = start_host(players, port, says=(RESTORED, "bob's connection dropped — waiting up to"))
     proxy.refusing.clear()  # bob's network is back: his join finds the restarted host
     join.expect("reconnected to alice's table", timeout=RESTART_TIMEOUT)
     join.expect("<alice> are you still there?")  # caught up from the journal, exactly

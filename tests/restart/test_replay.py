@@ -287,13 +287,12 @@ def test_a_failed_write_stops_the_journal_with_one_sentence(
 
 def test_the_notice_after_a_restore() -> None:
     replayed = Replayed(OPENED, 8, "connected")
-    assert restored_notice(replayed, "alice", None, 300.0, playing=False) == (
+    assert restored_notice(replayed, "alice", playing=False) == (
         "restored alice's table after a restart (8 recorded changes): "
         "game, score and chat are as they were"
     )
-    assert restored_notice(replayed, "alice", "bob", 300.0, playing=True).endswith(
-        "as they were (/board shows the game) — bob's seat is kept for up to 5 minutes for "
-        "them to come back"
+    assert restored_notice(replayed, "alice", playing=True).endswith(
+        "as they were (/board shows the game)"
     )
 
 
