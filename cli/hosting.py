@@ -38,7 +38,7 @@ from cli.text_faces import text_faces, waiting_sentence
 from cli.watching import Gallery, spectator_of
 from game.announce import duration
 from game.commands import is_quit, split_command
-from game.gallery import SPECTATOR_LIMIT
+from game.gallery import SPECTATOR_LIMIT, no_room
 from game.table import Delivery, Seat, Spectator, Table
 from game.untrusted import clean_name
 from net.admission import JoinCodeGate, format_code, new_join_code
@@ -118,6 +118,7 @@ class Host:
             name_key=lambda name: clean_name(name).casefold(),
             duration=duration,
             spectator_limit=SPECTATOR_LIMIT,
+            no_room=no_room,
             arrivals=ArrivalLimit(),
         )
         self.table = Table(options.name, rng=random.Random())

@@ -25,6 +25,15 @@ if TYPE_CHECKING:
 SPECTATOR_LIMIT = 50
 
 
+def no_room(host_name: str, limit: int) -> str:
+    """What a would-be spectator beyond *limit* is told (by the table, and by the host's seat
+    keeper, which refuses them before they reach the table)."""
+    return (
+        f"no room to watch {host_name}'s table: {limit} people are watching already, "
+        "the most it lets in — try again later"
+    )
+
+
 class Gallery:
     """The spectators of one table, in the order they sat down to watch."""
 

@@ -37,6 +37,7 @@ from game.announce import say
 from game.commands import split_command
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
 from game.flood import FloodVerdict
+from game.gallery import no_room
 from game.spectator_view import Scene, board_view, players_text, welcome_texts
 from game.spectator_view import news as news_between
 from game.table_commands import COMMANDS, unknown_command
@@ -104,10 +105,7 @@ def sits_beside(
 def watch(table: Table, name: str) -> tuple[Spectator, list[Delivery]]:
     """Seat a spectator (see :meth:`game.table.Table.watch`)."""
     gallery, host, guest = table.gallery, table.host_name, table.guest_name
-    refusal = (
-        f"no room to watch {host}'s table: {gallery.limit} people are watching already, "
-        "the most it lets in — try again later"
-    )
+    refusal = no_room(host, gallery.limit)
     taken = [host, table.bot_name] + ([guest] if guest is not None else [])
     spectator = gallery.add(name, taken=taken, refusal=refusal)
     out = arrival(table, spectator)

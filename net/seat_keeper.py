@@ -131,6 +131,7 @@ class SeatKeeper(Generic[C]):
         duration: Callable[[float], str] = lambda seconds: f"{seconds:g} s",
         spectator_limit: int = 0,
         arrivals: ArrivalLimit | None = None,
+        no_room: Callable[[str, int], str] | None = None,
     ) -> None:
         """A keeper with an empty seat.
 
@@ -145,6 +146,8 @@ class SeatKeeper(Generic[C]):
             duration: Words a number of seconds for people ("2 minutes").
             spectator_limit: How many may watch while the seat is taken (the table's limit);
                 0 refuses every newcomer while the seat is taken.
+            no_room: Words the refusal of a spectator beyond the limit, from the host's name
+                and the limit (the table's own sentence; a plain one when None).
             arrivals: How fast spectators may arrive (the default :class:`ArrivalLimit` if
                 None); beyond it a would-be spectator is refused ``rate-limited``.
         """
@@ -162,7 +165,7 @@ class SeatKeeper(Generic[C]):
         self._owner: _Owner[C] | None = None
         self._delivered = 0  # the highest show.seq written to any connection of this seat
         self.closing = False
-        self.watchers: Watchers[C] = Watchers(spectator_limit, arrivals)
+        self.watchers: Watchers[C] = Watchers(spectator_limit, arrivals, no_room)
         self._asking: C | None = None  # a text client waiting for the host to give the seat back
         self._closing_code: ByeCode = "left"
 

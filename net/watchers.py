@@ -11,7 +11,7 @@ guest's seat name.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
 
@@ -87,10 +87,18 @@ class Watcher:
 class Watchers(Generic[C]):
     """The spectators a keeper knows, by number and by connection."""
 
-    def __init__(self, limit: int, arrivals: ArrivalLimit | None = None) -> None:
+    def __init__(
+        self,
+        limit: int,
+        arrivals: ArrivalLimit | None = None,
+        no_room: Callable[[str, int], str] | None = None,
+    ) -> None:
         """No spectators yet; at most *limit* at once (0: nobody may watch), arriving no faster
-        than *arrivals* allows (the default :class:`ArrivalLimit` when None)."""
+        than *arrivals* allows (the default :class:`ArrivalLimit` when None); *no_room* words
+        the refusal beyond the limit from the host's name and the limit (the table's sentence,
+        passed in by the host program: net does not word the game's refusals)."""
         self.limit = limit
+        self._no_room = no_room or (lambda host, n: f"{host}'s table has {n} watching already")
         self.arrivals = ArrivalLimit() if arrivals is None else arrivals
         # Every spectator the table seats, by number; None when no connection is known (a
         # journal replay seats spectators whose connections died with the old process).
@@ -148,11 +156,8 @@ class Watchers(Generic[C]):
 
     # -- what the keeper decides for a spectator's connection ------------------------------------
     def no_room(self, host_name: str) -> str:
-        """The refusal beyond the limit (the table's own sentence, game.spectators.watch)."""
-        return (
-            f"no room to watch {host_name}'s table: {self.limit} people are "
-            "watching already, the most it lets in — try again later"
-        )
+        """The refusal beyond the limit, in the host program's words (its ``no_room``)."""
+        return self._no_room(host_name, self.limit)
 
     def welcome(self, key: C, host_name: str) -> Welcome | None:
         """*key*'s welcome as a spectator, or None when *key* does not watch."""

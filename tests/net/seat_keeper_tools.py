@@ -8,7 +8,7 @@ records the actions per connection, so a test reads what each connection was sen
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from net.admission import JoinCodeGate, SeatTokens
@@ -139,7 +139,11 @@ class Seating:
 
 
 def seating(
-    *, code: str | None = None, outbox: Outbox | None = None, spectator_limit: int = 0
+    *,
+    code: str | None = None,
+    outbox: Outbox | None = None,
+    spectator_limit: int = 0,
+    no_room: Callable[[str, int], str] | None = None,
 ) -> Seating:
     """A keeper for alice's table with tokens t1, t2, … and a 60 s grace period (and room
     for *spectator_limit* spectators)."""
@@ -151,6 +155,7 @@ def seating(
         outbox=outbox,
         grace=GRACE,
         spectator_limit=spectator_limit,
+        no_room=no_room,
     )
     return Seating(keeper)
 
