@@ -12,7 +12,7 @@ import dataclasses
 import logging
 import socket
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
 from hypothesis import given
@@ -37,6 +37,7 @@ from .text_people import (
     GREETING,
     Pending,
     Person,
+    TextHost,
     close_quietly,
     host_side_socket,
     next_of,
@@ -54,6 +55,25 @@ async def seated(port: int, name: str = "bob") -> Person:
     person = await Person.connect(port)
     await person.sit_down(name)
     return person
+
+
+def with_one_person(
+    scenario: Callable[[TextHost, Person], Awaitable[None]],
+    arrive: Callable[[int], Awaitable[Person]] = Person.connect,
+) -> None:
+    """Run *scenario* with a text host and one person who has *arrive*d (connected, or
+    :func:`seated`); both are closed afterwards, whatever happened."""
+
+    async def main() -> None:
+        host = await start_text_host()
+        person = await arrive(host.port)
+        try:
+            await scenario(host, person)
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
 
 
 def test_a_person_is_greeted_asked_again_with_the_reason_and_asked_the_code() -> None:
@@ -110,158 +130,116 @@ def test_a_seated_person_reads_the_host_programs_words_for_where_they_sit() -> N
 
 
 def test_three_unusable_names_end_the_connection_with_the_reason() -> None:
-    async def main() -> None:
-        host = await start_text_host()
-        person = await Person.connect(host.port)
-        try:
-            person.type(b"\r\n")  # a first byte: no waiting for the silence
-            assert await person.line() == GREETING
-            assert await person.line() == "! your name must not be empty"
-            assert await person.line() == "what is your name?"
-            person.type(b"x" * 40 + b"\r\n")
-            assert (await person.line()).startswith("! your name must be at most 32 characters")
-            assert await person.line() == "what is your name?"
-            person.type(b"   \r\n")
-            assert await person.line() == "! your name must not be empty — goodbye"
-            assert await person.rest() == b""
-            assert host.pendings.empty()
-        finally:
-            close_quietly(person)
-            await host.aclose()
+    async def main(host: TextHost, person: Person) -> None:
+        person.type(b"\r\n")  # a first byte: no waiting for the silence
+        assert await person.line() == GREETING
+        assert await person.line() == "! your name must not be empty"
+        assert await person.line() == "what is your name?"
+        person.type(b"x" * 40 + b"\r\n")
+        assert (await person.line()).startswith("! your name must be at most 32 characters")
+        assert await person.line() == "what is your name?"
+        person.type(b"   \r\n")
+        assert await person.line() == "! your name must not be empty — goodbye"
+        assert await person.rest() == b""
+        assert host.pendings.empty()
 
-    run(main())
+    with_one_person(main)
 
 
 def test_an_http_request_is_answered_as_http_and_never_sits_down() -> None:
     # A browser, or a web page posting to this port (cross-protocol scripting), must never
     # take a seat and have its request "typed" at the table.
-    async def main() -> None:
-        host = await start_text_host()
-        person = await Person.connect(host.port)
-        try:
-            person.type(b"POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n/game tictactoe\r\n")
-            # It spoke first: no banner before the status line, or it is not HTTP at all.
-            reply = await person.rest()
-            assert reply.startswith(b"HTTP/1.0 400 Bad Request\r\n")
-            assert b"\r\n\r\n" in reply and b"not HTTP" in reply
-            assert GREETING.encode() not in reply
-            assert host.pendings.empty()  # never handed to the host program
-        finally:
-            close_quietly(person)
-            await host.aclose()
+    async def main(host: TextHost, person: Person) -> None:
+        person.type(b"POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n/game tictactoe\r\n")
+        # It spoke first: no banner before the status line, or it is not HTTP at all.
+        reply = await person.rest()
+        assert reply.startswith(b"HTTP/1.0 400 Bad Request\r\n")
+        assert b"\r\n\r\n" in reply and b"not HTTP" in reply
+        assert GREETING.encode() not in reply
+        assert host.pendings.empty()  # never handed to the host program
 
-    run(main())
+    with_one_person(main)
 
 
 def test_an_http_request_line_after_the_banner_is_still_answered_and_never_sits_down() -> None:
     # A client that waited for the banner (or whose request came after it) has read it
     # already: it still gets the HTTP answer, and nothing it sent reaches the table.
-    async def main() -> None:
-        host = await start_text_host()
-        person = await Person.connect(host.port)
-        try:
-            assert await person.line() == GREETING
-            person.type(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-            assert await person.line() == "HTTP/1.0 400 Bad Request"
-            assert b"not HTTP" in await person.rest()
-            assert host.pendings.empty()
-        finally:
-            close_quietly(person)
-            await host.aclose()
+    async def main(host: TextHost, person: Person) -> None:
+        assert await person.line() == GREETING
+        person.type(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert await person.line() == "HTTP/1.0 400 Bad Request"
+        assert b"not HTTP" in await person.rest()
+        assert host.pendings.empty()
 
-    run(main())
+    with_one_person(main)
 
 
 def test_a_person_typing_ahead_of_the_banner_still_reads_it() -> None:
-    async def main() -> None:
-        host = await start_text_host()
-        person = await Person.connect(host.port)
-        try:
-            person.type(b"bob\r\n")
-            assert await person.line() == GREETING
-            assert (await person.line()).startswith("* you joined ann's table as bob")
-        finally:
-            close_quietly(person)
-            await host.aclose()
+    async def main(host: TextHost, person: Person) -> None:
+        person.type(b"bob\r\n")
+        assert await person.line() == GREETING
+        assert (await person.line()).startswith("* you joined ann's table as bob")
 
-    run(main())
+    with_one_person(main)
 
 
 def test_lines_come_numbered_whatever_ends_them_and_empty_ones_are_skipped() -> None:
-    async def main() -> None:
-        host = await start_text_host()
-        person = await seated(host.port)
-        try:
-            connection = await next_of(host.connections)
-            assert isinstance(connection, TextConnection) and connection.version == 1
-            for data in (b"one\r", b"\x00two\n", b"\r\n", b"thr", b"ee\r\n", b"caf\xc3\xa9\r"):
-                person.type(data)
-            person.type(b"\nlast")
-            said = [await asyncio.wait_for(connection.recv(), WAIT) for _ in range(4)]
-            assert said == [
-                Say(seq=1, text="one"),
-                Say(seq=2, text="two"),
-                Say(seq=3, text="three"),
-                Say(seq=4, text="café"),
-            ]
-            person.writer.write_eof()  # nc's Ctrl-D: the unfinished line, then leaving
-            assert await asyncio.wait_for(connection.recv(), WAIT) == Say(seq=5, text="last")
-            with pytest.raises(ConnectionClosed) as closed:
-                await asyncio.wait_for(connection.recv(), WAIT)
-            assert closed.value.cause == "left"
-        finally:
-            close_quietly(person)
-            await host.aclose()
+    async def main(host: TextHost, person: Person) -> None:
+        connection = await next_of(host.connections)
+        assert isinstance(connection, TextConnection) and connection.version == 1
+        for data in (b"one\r", b"\x00two\n", b"\r\n", b"thr", b"ee\r\n", b"caf\xc3\xa9\r"):
+            person.type(data)
+        person.type(b"\nlast")
+        said = [await asyncio.wait_for(connection.recv(), WAIT) for _ in range(4)]
+        assert said == [
+            Say(seq=1, text="one"),
+            Say(seq=2, text="two"),
+            Say(seq=3, text="three"),
+            Say(seq=4, text="café"),
+        ]
+        person.writer.write_eof()  # nc's Ctrl-D: the unfinished line, then leaving
+        assert await asyncio.wait_for(connection.recv(), WAIT) == Say(seq=5, text="last")
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(connection.recv(), WAIT)
+        assert closed.value.cause == "left"
 
-    run(main())
+    with_one_person(main, arrive=seated)
 
 
 def test_a_too_long_line_is_answered_on_that_connection_and_never_delivered() -> None:
-    async def main() -> None:
-        host = await start_text_host()
-        person = await seated(host.port)
-        try:
-            connection = await next_of(host.connections)
-            said = asyncio.ensure_future(connection.recv())  # the host reads all the time
-            person.type(b"y" * 5000 + b"\r\nok\r\n")
-            assert await person.line() == (
-                "! that line was too long (5000 bytes, at most 4096) and was not sent"
-            )
-            assert await asyncio.wait_for(said, WAIT) == Say(seq=1, text="ok")
-        finally:
-            close_quietly(person)
-            await host.aclose()
+    async def main(host: TextHost, person: Person) -> None:
+        connection = await next_of(host.connections)
+        said = asyncio.ensure_future(connection.recv())  # the host reads all the time
+        person.type(b"y" * 5000 + b"\r\nok\r\n")
+        assert await person.line() == (
+            "! that line was too long (5000 bytes, at most 4096) and was not sent"
+        )
+        assert await asyncio.wait_for(said, WAIT) == Say(seq=1, text="ok")
 
-    run(main())
+    with_one_person(main, arrive=seated)
 
 
 def test_shows_are_rendered_as_crlf_lines_and_the_close_reason_is_the_last_line() -> None:
-    async def main() -> None:
-        host = await start_text_host()
-        person = await seated(host.port)
-        try:
-            connection = await next_of(host.connections)
-            connection.send_nowait(Show(kind="board", text=" X | O \n---+---"))
-            await connection.send(Show(kind="chat", text="hi \xff", sender="ann"))
-            assert [await person.line() for _ in range(3)] == [
-                "   X | O ",
-                "  ---+---",
-                "<ann> hi ÿ",
-            ]
-            closing = asyncio.ensure_future(connection.close("ann left", code="left"))
-            assert await person.rest() == b"* ann left\r\n"
-            person.close()  # as nc and telnet do when the host closes
-            await closing
-            assert connection.closed is not None
-            with pytest.raises(ConnectionClosed):
-                connection.send_nowait(Show(kind="notice", text="too late"))
-            # A non-negotiating client never gets a 0xFF byte (ÿ is UTF-8: C3 BF).
-            assert 0xFF not in person.received
-        finally:
-            close_quietly(person)
-            await host.aclose()
+    async def main(host: TextHost, person: Person) -> None:
+        connection = await next_of(host.connections)
+        connection.send_nowait(Show(kind="board", text=" X | O \n---+---"))
+        await connection.send(Show(kind="chat", text="hi \xff", sender="ann"))
+        assert [await person.line() for _ in range(3)] == [
+            "   X | O ",
+            "  ---+---",
+            "<ann> hi ÿ",
+        ]
+        closing = asyncio.ensure_future(connection.close("ann left", code="left"))
+        assert await person.rest() == b"* ann left\r\n"
+        person.close()  # as nc and telnet do when the host closes
+        await closing
+        assert connection.closed is not None
+        with pytest.raises(ConnectionClosed):
+            connection.send_nowait(Show(kind="notice", text="too late"))
+        # A non-negotiating client never gets a 0xFF byte (ÿ is UTF-8: C3 BF).
+        assert 0xFF not in person.received
 
-    run(main())
+    with_one_person(main, arrive=seated)
 
 
 def test_a_refused_person_reads_the_reason_then_the_connection_closes() -> None:
@@ -290,33 +268,27 @@ def test_a_refused_person_reads_the_reason_then_the_connection_closes() -> None:
 
 
 def test_telnet_commands_split_across_writes_are_dropped_and_refused_once() -> None:
-    async def main() -> None:
-        host = await start_text_host()
-        person = await Person.connect(host.port)
-        try:
-            # The first byte is IAC: a negotiating telnet. The request arrives in two writes.
-            # Two writes, two segments (no Nagle); the host may still read them as one: every
-            # split is in test_text_clients' properties, this is the socket path.
-            person.type(bytes((IAC, DO)))
-            await person.writer.drain()
-            person.type(bytes((ECHO,)))
-            refusal = await asyncio.wait_for(person.reader.readexactly(3), WAIT)
-            assert refusal == bytes((IAC, WONT, ECHO))
-            assert await person.line() == GREETING
-            # The same request again, and a refusal of ours acknowledged: never answered.
-            person.type(bytes((IAC, DO, ECHO, IAC, DONT, SGA)) + b"b" + bytes((IAC,)))
-            person.type(bytes((WILL,)))
-            person.type(bytes((SGA,)) + b"ob\r\n")
-            refusal = await asyncio.wait_for(person.reader.readexactly(3), WAIT)
-            assert refusal == bytes((IAC, DONT, SGA))
-            assert await person.line() == "* you joined ann's table as bob"
-            pending = await pending_of(host.pendings)
-            assert pending.hello.name == "bob"
-        finally:
-            close_quietly(person)
-            await host.aclose()
+    async def main(host: TextHost, person: Person) -> None:
+        # The first byte is IAC: a negotiating telnet. The request arrives in two writes.
+        # Two writes, two segments (no Nagle); the host may still read them as one: every
+        # split is in test_text_clients' properties, this is the socket path.
+        person.type(bytes((IAC, DO)))
+        await person.writer.drain()
+        person.type(bytes((ECHO,)))
+        refusal = await asyncio.wait_for(person.reader.readexactly(3), WAIT)
+        assert refusal == bytes((IAC, WONT, ECHO))
+        assert await person.line() == GREETING
+        # The same request again, and a refusal of ours acknowledged: never answered.
+        person.type(bytes((IAC, DO, ECHO, IAC, DONT, SGA)) + b"b" + bytes((IAC,)))
+        person.type(bytes((WILL,)))
+        person.type(bytes((SGA,)) + b"ob\r\n")
+        refusal = await asyncio.wait_for(person.reader.readexactly(3), WAIT)
+        assert refusal == bytes((IAC, DONT, SGA))
+        assert await person.line() == "* you joined ann's table as bob"
+        pending = await pending_of(host.pendings)
+        assert pending.hello.name == "bob"
 
-    run(main())
+    with_one_person(main)
 
 
 def test_an_unanswered_prompt_closes_the_connection() -> None:
@@ -342,29 +314,23 @@ def test_an_unanswered_prompt_closes_the_connection() -> None:
 
 
 def test_a_join_still_sits_down_on_the_same_port_and_a_broadcast_reaches_both_kinds() -> None:
-    async def main() -> None:
-        host = await start_text_host()
-        person = await seated(host.port)
-        try:
-            text_connection = await next_of(host.connections)
-            join = await connect("127.0.0.1", host.port, Hello(name="carol"), limits=STEADY)
-            framed = await next_of(host.connections)
-            assert framed.kind == "framed" and text_connection.kind == "text"
-            broadcast = Broadcast(Show(kind="chat", text="gg", sender="ann", seq=7))
-            framed.send_broadcast(broadcast)
-            text_connection.send_broadcast(broadcast)
-            assert await asyncio.wait_for(join.recv(), WAIT) == Show(
-                kind="chat", text="gg", sender="ann"
-            )
-            assert await person.line() == "<ann> gg"
-            await join.send(Say(seq=1, text="hello"))
-            assert await asyncio.wait_for(framed.recv(), WAIT) == Say(seq=1, text="hello")
-            await join.close()
-        finally:
-            close_quietly(person)
-            await host.aclose()
+    async def main(host: TextHost, person: Person) -> None:
+        text_connection = await next_of(host.connections)
+        join = await connect("127.0.0.1", host.port, Hello(name="carol"), limits=STEADY)
+        framed = await next_of(host.connections)
+        assert framed.kind == "framed" and text_connection.kind == "text"
+        broadcast = Broadcast(Show(kind="chat", text="gg", sender="ann", seq=7))
+        framed.send_broadcast(broadcast)
+        text_connection.send_broadcast(broadcast)
+        assert await asyncio.wait_for(join.recv(), WAIT) == Show(
+            kind="chat", text="gg", sender="ann"
+        )
+        assert await person.line() == "<ann> gg"
+        await join.send(Say(seq=1, text="hello"))
+        assert await asyncio.wait_for(framed.recv(), WAIT) == Say(seq=1, text="hello")
+        await join.close()
 
-    run(main())
+    with_one_person(main, arrive=seated)
 
 
 def test_a_person_whose_client_stops_reading_is_dropped() -> None:
@@ -388,21 +354,15 @@ def test_a_person_whose_client_stops_reading_is_dropped() -> None:
 
 
 def test_fail_tells_the_person_and_ends_the_connection_as_an_error() -> None:
-    async def main() -> None:
-        host = await start_text_host()
-        person = await seated(host.port)
-        try:
-            connection = await next_of(host.connections)
-            connection.fail(RemoteProtocolError("you broke a rule"))
-            assert await person.rest() == b"! you broke a rule\r\n"
-            with pytest.raises(ConnectionClosed) as closed:
-                await asyncio.wait_for(connection.recv(), WAIT)
-            assert closed.value.cause == "error"
-        finally:
-            close_quietly(person)
-            await host.aclose()
+    async def main(host: TextHost, person: Person) -> None:
+        connection = await next_of(host.connections)
+        connection.fail(RemoteProtocolError("you broke a rule"))
+        assert await person.rest() == b"! you broke a rule\r\n"
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(connection.recv(), WAIT)
+        assert closed.value.cause == "error"
 
-    run(main())
+    with_one_person(main, arrive=seated)
 
 
 def test_the_waiting_room_cap_covers_people_at_their_prompts_and_silent_connections() -> None:
@@ -496,29 +456,23 @@ def test_whatever_is_typed_and_however_it_is_split_comes_numbered_and_no_0xff_go
     )
     expected = [line for line in lines if line.strip()]
 
-    async def main() -> None:
-        host = await start_text_host()
-        person = await Person.connect(host.port)
-        try:
-            for part in split_anywhere(stream, cuts):
-                person.type(part)
-                await person.writer.drain()
-            connection = await next_of(host.connections)
-            for seq, line in enumerate(expected, start=1):
-                said = await asyncio.wait_for(connection.recv(), WAIT)
-                assert said == Say(seq=seq, text=line)
-                connection.send_nowait(Show(kind="chat", text=said.text, sender="bob"))
-            # A person's client closes when the host does (nc and telnet both exit).
-            closing = asyncio.ensure_future(connection.close("ann left"))
-            await person.rest()
-            person.close()
-            await closing
-            assert 0xFF not in person.received
-        finally:
-            close_quietly(person)
-            await host.aclose()
+    async def main(host: TextHost, person: Person) -> None:
+        for part in split_anywhere(stream, cuts):
+            person.type(part)
+            await person.writer.drain()
+        connection = await next_of(host.connections)
+        for seq, line in enumerate(expected, start=1):
+            said = await asyncio.wait_for(connection.recv(), WAIT)
+            assert said == Say(seq=seq, text=line)
+            connection.send_nowait(Show(kind="chat", text=said.text, sender="bob"))
+        # A person's client closes when the host does (nc and telnet both exit).
+        closing = asyncio.ensure_future(connection.close("ann left"))
+        await person.rest()
+        person.close()
+        await closing
+        assert 0xFF not in person.received
 
-    run(main())
+    with_one_person(main)
 
 
 def test_a_silent_connection_and_a_person_at_the_prompt_cost_a_few_kilobytes_each() -> None:
@@ -569,22 +523,16 @@ def test_answers_typed_ahead_of_the_prompts_leave_no_prompt_deadline_behind() ->
 
 
 def test_ctrl_c_on_telnet_is_leaving() -> None:
-    async def main() -> None:
-        host = await start_text_host()
-        person = await seated(host.port)
-        try:
-            connection = await next_of(host.connections)
-            person.type(b"bye all\r\n" + bytes((IAC, 244, IAC, DO, 6)))  # IP, DO TIMING-MARK
-            assert await asyncio.wait_for(connection.recv(), WAIT) == Say(seq=1, text="bye all")
-            with pytest.raises(ConnectionClosed) as closed:
-                await asyncio.wait_for(connection.recv(), WAIT)
-            assert closed.value.cause == "left"
-            await person.rest()  # the host closes its side
-        finally:
-            close_quietly(person)
-            await host.aclose()
+    async def main(host: TextHost, person: Person) -> None:
+        connection = await next_of(host.connections)
+        person.type(b"bye all\r\n" + bytes((IAC, 244, IAC, DO, 6)))  # IP, DO TIMING-MARK
+        assert await asyncio.wait_for(connection.recv(), WAIT) == Say(seq=1, text="bye all")
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(connection.recv(), WAIT)
+        assert closed.value.cause == "left"
+        await person.rest()  # the host closes its side
 
-    run(main())
+    with_one_person(main, arrive=seated)
 
 
 def test_a_join_slow_to_finish_its_hello_is_turned_away_as_before_on_a_text_host() -> None:
@@ -666,24 +614,18 @@ async def person_told_crowded_now(person: Person) -> None:
 def test_a_persons_socket_has_tcp_keepalive_so_a_dead_network_is_noticed() -> None:
     # No FIN ever comes from a person whose network died: only TCP's own probes can tell, and
     # then the link ends as lost (the seat kept for the grace period), within about a minute.
-    async def main() -> None:
-        host = await start_text_host()
-        person = await seated(host.port)
-        try:
-            connection = await next_of(host.connections)
-            assert isinstance(connection, TextConnection)
-            sock = host_side_socket(connection)
-            assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) != 0
-            if hasattr(socket, "TCP_KEEPIDLE"):
-                assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE) == 30
-            if hasattr(socket, "TCP_KEEPINTVL"):
-                assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL) == 10
-            if hasattr(socket, "TCP_KEEPCNT"):
-                assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT) == 3
-            if hasattr(socket, "TCP_USER_TIMEOUT"):
-                assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT) == 60_000
-        finally:
-            close_quietly(person)
-            await host.aclose()
+    async def main(host: TextHost, person: Person) -> None:
+        connection = await next_of(host.connections)
+        assert isinstance(connection, TextConnection)
+        sock = host_side_socket(connection)
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) != 0
+        if hasattr(socket, "TCP_KEEPIDLE"):
+            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE) == 30
+        if hasattr(socket, "TCP_KEEPINTVL"):
+            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL) == 10
+        if hasattr(socket, "TCP_KEEPCNT"):
+            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT) == 3
+        if hasattr(socket, "TCP_USER_TIMEOUT"):
+            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT) == 60_000
 
-    run(main())
+    with_one_person(main, arrive=seated)
