@@ -52,6 +52,15 @@ def start_host(players: Players, port: int, *args: str, says: tuple[str, ...] = 
     return host
 
 
+def bob_at_the_table(players: Players) -> tuple[int, Player, Player]:
+    """alice's host on a free port with a journal, and bob's join seated at it."""
+    port = free_port()
+    host = start_host(players, port)
+    join = players.join(port, "bob", state=JOIN_STATE)
+    host.expect("bob sat down")
+    return port, host, join
+
+
 def crash(host: Player) -> None:
     """SIGKILL: no bye, no cleanup; return once the process is gone (its port is free)."""
     host.child.kill(signal.SIGKILL)
@@ -60,10 +69,7 @@ def crash(host: Player) -> None:
 
 
 def test_tictactoe_comes_back_after_kill_9(players: Players) -> None:
-    port = free_port()
-    host = start_host(players, port)
-    join = players.join(port, "bob", state=JOIN_STATE)
-    host.expect("bob sat down")
+    port, host, join = bob_at_the_table(players)
     # A finished game, for the score: c1-b2-a3 wins for alice.
     host.say("/game tictactoe")
     for mover, other, move in [
@@ -144,10 +150,7 @@ def test_chat_the_guest_missed_comes_back_with_the_table(
 
 
 def test_hangman_with_a_secret_comes_back_and_the_secret_stays_hidden(players: Players) -> None:
-    port = free_port()
-    host = start_host(players, port)
-    join = players.join(port, "bob", state=JOIN_STATE)
-    host.expect("bob sat down")
+    port, host, join = bob_at_the_table(players)
     host.say(f"/game hangman {SECRET}")
     host.expect("you set the secret; bob guesses")
     for letter in "ok":
@@ -172,10 +175,7 @@ def test_hangman_with_a_secret_comes_back_and_the_secret_stays_hidden(players: P
 
 
 def test_a_torn_journal_tail_costs_one_warning(players: Players) -> None:
-    port = free_port()
-    host = start_host(players, port)
-    join = players.join(port, "bob", state=JOIN_STATE)
-    host.expect("bob sat down")
+    port, host, join = bob_at_the_table(players)
     host.say("/game tictactoe")
     host.say("b2")
     join.expect("your move (O)")
@@ -193,10 +193,7 @@ def test_a_torn_journal_tail_costs_one_warning(players: Players) -> None:
 
 
 def test_fresh_starts_an_empty_table(players: Players) -> None:
-    port = free_port()
-    host = start_host(players, port)
-    join = players.join(port, "bob", state=JOIN_STATE)
-    host.expect("bob sat down")
+    port, host, join = bob_at_the_table(players)
     host.say("/game tictactoe")
     join.expect("waiting for alice (X)")
 
@@ -210,10 +207,7 @@ def test_fresh_starts_an_empty_table(players: Players) -> None:
 
 
 def test_leaving_on_purpose_removes_the_journal(players: Players) -> None:
-    port = free_port()
-    host = start_host(players, port)
-    join = players.join(port, "bob", state=JOIN_STATE)
-    host.expect("bob sat down")
+    port, host, join = bob_at_the_table(players)
     assert journal_of(players, port).exists()
     host.say("/q")
     join.expect("alice left")
@@ -228,10 +222,7 @@ def test_leaving_on_purpose_removes_the_journal(players: Players) -> None:
 def test_a_sigterm_keeps_the_table_and_the_guest_waits_for_it(players: Players) -> None:
     # A shutdown or a closed terminal (SIGTERM, SIGHUP) is not the host person leaving: the
     # journal stays, the guest hears bye "closing" and reconnects instead of giving up its seat.
-    port = free_port()
-    host = start_host(players, port)
-    join = players.join(port, "bob", state=JOIN_STATE)
-    host.expect("bob sat down")
+    port, host, join = bob_at_the_table(players)
     host.say("/game tictactoe")
     host.say("b2")
     join.expect("your move (O)")
