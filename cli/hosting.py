@@ -35,10 +35,10 @@ from cli.console import Console
 from cli.seat_commands import HOST_HELP, asked_sentence, gone_sentence, seat_command
 from cli.table_replay import TableJournal, restored_notice
 from cli.text_faces import text_faces, waiting_sentence
-from cli.watching import Gallery, spectator_of
+from cli.watching import Gallery
 from game.announce import duration
 from game.commands import is_quit, split_command
-from game.gallery import SPECTATOR_LIMIT, no_room
+from game.spectators import SPECTATOR_LIMIT, no_room
 from game.table import Delivery, Seat, Spectator, Table
 from game.untrusted import clean_name
 from net.admission import JoinCodeGate, format_code, new_join_code
@@ -273,13 +273,13 @@ class Host:
         if self.keeper.taken:
             self.apply(Dropped(self.options.grace))
         # Spectators have no seat to keep: whoever watched the old process watches no more.
-        for spectator in self.table.gallery:
+        for spectator in self.table.spectators:
             self.apply(Unwatched(spectator.number, "restart"))
 
     def _arrival(self, number: int) -> list[Show]:
         """What spectator *number* is shown arriving now: the late view for one whose kept
         shows overflowed while its welcome was on the way (cli.watching.Gallery)."""
-        spectator = spectator_of(self.table, number)
+        spectator = self.table.spectators.by_number(number)
         if spectator is None:
             return []
         return [
@@ -309,7 +309,7 @@ class Host:
                     self.gallery.expect(spectator.number)  # its connection is being welcomed
                 return deliveries
             if isinstance(event, Unwatched):
-                watching = spectator_of(table, event.number)
+                watching = table.spectators.by_number(event.number)
                 return [] if watching is None else table.unwatch(watching)
             if isinstance(event, Restarted):
                 table.forget_flood()
@@ -317,7 +317,7 @@ class Host:
             if isinstance(event, Line):
                 who: Seat | Spectator = Seat.GUEST if event.seat == "guest" else Seat.HOST
                 if event.seat == "spectator":
-                    watching = spectator_of(table, event.watcher)
+                    watching = table.spectators.by_number(event.watcher)
                     if watching is None:
                         return []  # they stopped watching before the line was applied
                     who = watching
@@ -528,7 +528,7 @@ class Host:
                 if decision.events and _is_quit_line(decision.events[0]):
                     decision.events = [Unwatched(watcher.number, "left")]
                 self._decide(decision)
-                spectator = spectator_of(self.table, watcher.number)
+                spectator = self.table.spectators.by_number(watcher.number)
                 if spectator is not None and self.table.is_flooding(spectator):
                     # a name is the spectator's own text: not shown to a player mid-game
                     match = self.table.match

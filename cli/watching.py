@@ -20,21 +20,12 @@ from typing import Final
 
 from cli.arrivals import Seated
 from game.delivery import SPECTATORS, Delivery, Spectator
-from game.table import Table
 from net.broadcast import Broadcast
 from net.connection import ConnectionClosed
 from net.messages import Show
 
 #: The most shows kept for one spectator being welcomed.
 KEPT_LIMIT: Final = 256
-
-
-def spectator_of(table: Table, number: int) -> Spectator | None:
-    """The spectator numbered *number* at *table*, or None when they do not watch."""
-    for spectator in table.gallery:
-        if spectator.number == number:
-            return spectator
-    return None
 
 
 def send_broadcast(show: Show, connections: list[Seated]) -> None:

@@ -1,4 +1,4 @@
-"""What the table hands back: who is to be shown what (the shapes named in CONTRACT.md).
+"""What the table hands back: who is to be shown what.
 
 A delivery goes to one of the two seats, to one spectator, or to all the spectators at once.
 The broadcast is one :class:`Delivery` (``to=SPECTATORS``) rather than one per spectator, so the

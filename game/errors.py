@@ -37,4 +37,4 @@ class TableFullError(GameError):
 
 class SpectatorLimitError(TableFullError):
     """``Table.watch`` was called while as many people watch as the table lets in
-    (:data:`game.gallery.SPECTATOR_LIMIT`)."""
+    (:data:`game.spectators.SPECTATOR_LIMIT`)."""

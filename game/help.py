@@ -13,7 +13,7 @@ from __future__ import annotations
 from game import registry
 from game.commands import HelpRow, nearest
 from game.errors import CommandError
-from game.gallery import SPECTATOR_LIMIT
+from game.spectators import SPECTATOR_LIMIT
 from game.table_commands import COMMANDS
 from game.untrusted import quote
 

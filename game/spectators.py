@@ -1,190 +1,161 @@
-"""Spectators at the table: sitting down to watch, getting up, and what their lines do.
+"""The spectators at a table: who they are, in the order they came, each one's flood budget,
+and what they have been shown of the table.
 
-The host program decides who watches (issue 11: a newcomer when both seats are taken); the
-table names them, keeps to :data:`~game.gallery.SPECTATOR_LIMIT`, and reads their lines:
+A spectator is named like a guest (:func:`~game.untrusted.clean_name`: cleaned, and distinct
+from every name at the table, a look-alike renamed visibly) and identified by a
+:class:`~game.delivery.Spectator` whose number is never reused, so a host program holding a
+stale one cannot reach a newcomer with it.
 
-* chat from a spectator while a game is in progress — the host's bot game included — goes to
-  the other spectators only (kibitz), so nobody can coach a player; between games it goes to
-  everyone at the table. Either way it is one delivery to :data:`~game.delivery.SPECTATORS`
-  with the author as ``except_``, and it counts against the spectator's own flood budget;
-* a move, or a command that only a player may use (``/game``, ``/resign``, ``/rematch``,
-  ``/move``, ``/guess``), gets "you are watching — only alice and bob play";
-* "carol is watching" and "carol stopped watching" go to the other spectators, and to the
-  players only between games: a name is chosen by the spectator, so during a game it could
-  coach a player. For the same reason a player's ``/who`` during a game counts the spectators
-  ("2 watching") without naming them;
-* ``/board``, ``/score``, ``/who`` and ``/help`` answer the spectator alone, and ``/q`` stops
-  watching. A command row says what it does for a spectator
-  (:attr:`game.commands.Command.watcher`); a row without one is for players only.
-
-What spectators are shown of the game itself is :mod:`game.spectator_view`'s. A line is read
-exactly as a player's is (:func:`~game.untrusted.classified_text`, ``//`` for chat).
-
-What they are told of the table is not worded by each method that changes it: every public
-method of the table ends with :func:`news` — the difference between the table as they last saw
-it and as it is now, sent to all of them at once. The methods that change who is seated are
-wrapped (:func:`told`, :func:`sits_beside`) rather than edited, so a change to their bodies
-cannot forget the spectators.
+What spectators are told of the table is not worded by each way of changing it: the table
+compares the :class:`~game.spectator_view.Scene` they last saw with the one it is now
+(:meth:`Spectators.news`), so a seat change or a move cannot forget them. Who may read what
+a spectator says or who comes and goes depends on whether a game is on (:func:`kibitz`,
+:func:`coming_or_going`): a spectator's name and lines are text they chose, so during a game
+they would be a way to coach a player.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Concatenate, ParamSpec
+from collections.abc import Collection, Iterator
 
-from game.announce import say
-from game.commands import split_command
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
-from game.flood import FloodVerdict
-from game.gallery import no_room
-from game.spectator_view import Scene, board_view, players_text, welcome_texts
+from game.errors import SpectatorLimitError
+from game.flood import FloodControl
+from game.match import Match
+from game.spectator_view import Scene
 from game.spectator_view import news as news_between
-from game.table_commands import COMMANDS, unknown_command
-from game.untrusted import classified_text, clean_name, typed_after_slash
+from game.untrusted import clean_name
 
-if TYPE_CHECKING:
-    from game.table import Table
-
-P = ParamSpec("P")
+#: How many people may watch one table at once. Each costs the host a connection, and every
+#: board is written to all of them; fifty is a full room for a game between two people.
+SPECTATOR_LIMIT = 50
 
 
-def scene(table: Table) -> Scene:
-    """The table as spectators would see it now."""
-    match = table.match
-    state = None if match is None else match.state
-    return Scene(
-        table.host_name, table.guest_name, table.guest_connected, table.bot_name, match, state
+def no_room(host_name: str, limit: int) -> str:
+    """What a would-be spectator beyond *limit* is told (by the table, and by the host's seat
+    keeper, which refuses them before they reach the table)."""
+    return (
+        f"no room to watch {host_name}'s table: {limit} people are watching already, "
+        "the most it lets in — try again later"
     )
 
 
-def news(table: Table) -> list[Delivery]:
-    """What the spectators have not been shown yet of ``table`` (seats, game, board), as
-    broadcasts; from now on they have seen it. Nothing when nobody watches."""
-    gallery = table.gallery
-    before = gallery.seen
-    gallery.seen = scene(table)
-    if not gallery:
-        return []
-    return [Delivery(SPECTATORS, shown) for shown in news_between(before, gallery.seen)]
+class Spectators:
+    """The spectators of one table, in the order they sat down to watch."""
+
+    def __init__(
+        self, flood_rules: FloodControl, seen: Scene, limit: int = SPECTATOR_LIMIT
+    ) -> None:
+        """Nobody watches yet.
+
+        Args:
+            flood_rules: the limits each spectator gets a fresh copy of
+                (:meth:`~game.flood.FloodControl.fresh`), the same as a seat's.
+            seen: the table as it is now: what spectators are shown is the news since.
+            limit: how many may watch at once.
+
+        Raises:
+            ValueError: ``limit`` is negative.
+        """
+        if limit < 0:
+            raise ValueError("the spectator limit cannot be negative")
+        self.limit = limit
+        self._seen = seen
+        self._flood_rules = flood_rules
+        self._floods: dict[Spectator, FloodControl] = {}
+        self._numbered = 0
+
+    def __len__(self) -> int:
+        return len(self._floods)
+
+    def __contains__(self, spectator: object) -> bool:
+        return spectator in self._floods
+
+    def __iter__(self) -> Iterator[Spectator]:
+        """The spectators, first come first."""
+        return iter(list(self._floods))
+
+    @property
+    def is_full(self) -> bool:
+        """Whether nobody else may watch now."""
+        return len(self._floods) >= self.limit
+
+    def names(self) -> list[str]:
+        """Their names, first come first."""
+        return [spectator.name for spectator in self._floods]
+
+    def by_number(self, number: int) -> Spectator | None:
+        """The spectator numbered *number*, or None when nobody watching has that number."""
+        for spectator in self._floods:
+            if spectator.number == number:
+                return spectator
+        return None
+
+    def add(self, name: str, *, taken: Collection[str], refusal: str) -> Spectator:
+        """Seat someone to watch.
+
+        Args:
+            name: the name they asked for (untrusted).
+            taken: the names at the table besides the spectators' (host, guest, bot).
+            refusal: the sentence to refuse with when the room is full.
+
+        Returns:
+            Their identity, holding the name actually given.
+
+        Raises:
+            SpectatorLimitError: ``limit`` people are watching already (``refusal``).
+        """
+        if self.is_full:
+            raise SpectatorLimitError(refusal)
+        given = clean_name(name, taken=[*taken, *self.names()], fallback="spectator")
+        self._numbered += 1
+        spectator = Spectator(self._numbered, given)
+        self._floods[spectator] = self._flood_rules.fresh()
+        return spectator
+
+    def remove(self, spectator: Spectator) -> bool:
+        """Let ``spectator`` go. Returns whether they were watching."""
+        return self._floods.pop(spectator, None) is not None
+
+    def flood(self, spectator: Spectator) -> FloodControl:
+        """``spectator``'s own flood budget (chat and commands)."""
+        return self._floods[spectator]
+
+    def forget_flood(self) -> None:
+        """A fresh flood state for every spectator (see :meth:`game.table.Table.forget_flood`)."""
+        for spectator in self._floods:
+            self._floods[spectator] = self._flood_rules.fresh()
+
+    def news(self, scene: Scene) -> list[Delivery]:
+        """What the spectators have not been shown yet of the table now at *scene* (seats,
+        game, board), as broadcasts; from now on they have seen it. Nothing when nobody
+        watches."""
+        before, self._seen = self._seen, scene
+        if not self._floods:
+            return []
+        return [Delivery(SPECTATORS, shown) for shown in news_between(before, scene)]
 
 
-def told(
-    method: Callable[Concatenate[Table, P], list[Delivery]],
-) -> Callable[Concatenate[Table, P], list[Delivery]]:
-    """A table method that changes who is seated (drop, resume, leave…): what it returns, then
-    the :func:`news` for the spectators (someone dropped or left; a game abandoned)."""
-
-    def with_news(table: Table, /, *args: P.args, **kwargs: P.kwargs) -> list[Delivery]:
-        return [*method(table, *args, **kwargs), *news(table)]
-
-    functools.update_wrapper(with_news, method)
-    return with_news
+def _between_games(match: Match | None) -> bool:
+    return match is None or not match.in_progress
 
 
-def sits_beside(
-    method: Callable[[Table, str], tuple[str, list[Delivery]]],
-) -> Callable[[Table, str], tuple[str, list[Delivery]]]:
-    """:meth:`Table.sit <game.table.Table.sit>`, with the guest's name made distinct from the
-    spectators' too, and the spectators told who sat down. A name that would look like a
-    spectator's is handed to the seat already renamed (``carol-2``), which its own cleaning
-    keeps; any other name is handed over as typed, so the seat names it as it always did."""
-
-    def sit(table: Table, name: str) -> tuple[str, list[Delivery]]:
-        players = [table.host_name, table.bot_name]
-        distinct = clean_name(name, taken=[*players, *table.gallery.names()])
-        if distinct != clean_name(name, taken=players):
-            name = distinct
-        given, out = method(table, name)
-        return given, [*out, *news(table)]
-
-    functools.update_wrapper(sit, method)
-    return sit
-
-
-def watch(table: Table, name: str) -> tuple[Spectator, list[Delivery]]:
-    """Seat a spectator (see :meth:`game.table.Table.watch`)."""
-    gallery, host, guest = table.gallery, table.host_name, table.guest_name
-    refusal = no_room(host, gallery.limit)
-    taken = [host, table.bot_name] + ([guest] if guest is not None else [])
-    spectator = gallery.add(name, taken=taken, refusal=refusal)
-    out = arrival(table, spectator)
-    return spectator, out + _notice(table, spectator, f"{spectator.name} is watching")
-
-
-def arrival(table: Table, spectator: Spectator) -> list[Delivery]:
-    """What ``spectator`` is shown on arriving now: their welcome ("the table is full —
-    watching alice and bob") and the board as it stands, if there is a game."""
-    host, guest = table.host_name, table.guest_name
-    out = [say(spectator, Kind.NOTICE, text) for text in welcome_texts(host, guest, spectator.name)]
-    if table.match is not None:
-        out += [Delivery(spectator, shown) for shown in board_view(table.match, table.play.name_of)]
+def coming_or_going(spectator: Spectator, text: str, match: Match | None) -> list[Delivery]:
+    """A notice about *spectator* arriving or leaving: for the other spectators, and for both
+    players too — but only between games (a name like ``guess E now`` could coach a player;
+    the players' ``/who`` still says how many watch)."""
+    shown = Shown(Kind.NOTICE, text)
+    out = [Delivery(SPECTATORS, shown, except_=spectator)]
+    if _between_games(match):
+        out = [Delivery(Seat.HOST, shown), Delivery(Seat.GUEST, shown), *out]
     return out
 
 
-def unwatch(table: Table, spectator: Spectator) -> list[Delivery]:
-    """Let a spectator go (see :meth:`game.table.Table.unwatch`)."""
-    if not table.gallery.remove(spectator):
-        return []
-    return _notice(table, spectator, f"{spectator.name} stopped watching")
-
-
-def only_players(table: Table) -> str:
-    """The error for a spectator's move or player-only command."""
-    return f"you are watching — only {players_text(table.host_name, table.guest_name)}"
-
-
-def line(table: Table, spectator: Spectator, typed: str, now: float) -> list[Delivery]:
-    """Read one line typed by ``spectator`` (see :meth:`game.table.Table.handle`)."""
-    typed = typed.rstrip("\r\n")
-    text = classified_text(typed).strip()
-    if not text:
-        return []
-    if text.startswith("//"):
-        return _chat(table, spectator, typed_after_slash(typed), now)
-    if text.startswith("/"):
-        return _command(table, spectator, text)
-    match = table.match
-    if match is not None and match.in_progress and match.state.is_move_attempt(text):
-        return [say(spectator, Kind.ERROR, only_players(table))]
-    return _chat(table, spectator, typed, now)
-
-
-def _chat(table: Table, spectator: Spectator, text: str, now: float) -> list[Delivery]:
-    text = text.replace("\r", " ").replace("\n", " ")  # a chat line stays one line
-    flood = table.gallery.flood(spectator)
-    verdict = flood.check(classified_text(text), now)
-    if verdict is not FloodVerdict.OK:
-        return [say(spectator, Kind.ERROR, flood.message(verdict))]
+def kibitz(spectator: Spectator, text: str, match: Match | None) -> list[Delivery]:
+    """A spectator's chat line: for the other spectators, and for the players only between
+    games (during one — the host's bot game included — nobody may coach a player)."""
     shown = Shown(Kind.CHAT, text, spectator.name)
-    out = []
-    match = table.match
-    if match is None or not match.in_progress:
-        out += [Delivery(Seat.HOST, shown), Delivery(Seat.GUEST, shown)]
-    return [*out, Delivery(SPECTATORS, shown, except_=spectator)]
-
-
-def _command(table: Table, spectator: Spectator, text: str) -> list[Delivery]:
-    word, args = split_command(text)
-    command = COMMANDS.find(word)
-    if command is None:
-        return [say(spectator, Kind.ERROR, unknown_command(word))]
-    if args and not command.takes_args:
-        return [say(spectator, Kind.ERROR, f"/{word} takes no arguments — type just /{word}")]
-    if command.watcher is None:
-        return [say(spectator, Kind.ERROR, only_players(table))]
-    # what a spectator may do answers them alone (or ends their watching): no flood budget
-    return command.watcher(table, spectator, args)
-
-
-def _notice(table: Table, spectator: Spectator, text: str) -> list[Delivery]:
-    """A notice about ``spectator`` coming or going: for the other spectators, and for both
-    players too — but only between games. A spectator's name is text they chose (``guess E
-    now``), so during a game it would be a way to coach a player; the players' ``/who`` still
-    says how many watch."""
-    shown = Shown(Kind.NOTICE, text)
     out = [Delivery(SPECTATORS, shown, except_=spectator)]
-    match = table.match
-    if match is None or not match.in_progress:
+    if _between_games(match):
         out = [Delivery(Seat.HOST, shown), Delivery(Seat.GUEST, shown), *out]
     return out

@@ -35,8 +35,15 @@ disconnect it. ``now`` is always a monotonic time supplied by the caller.
 
 Spectators (:meth:`Table.watch`) see the boards (never a hangman secret before the end), the
 results, the players' chat and who comes and goes; their own chat reaches only the other
-spectators while a game is on (:mod:`game.spectators`). With nobody watching, every method
-returns exactly what it did before spectators existed.
+spectators while a game is on (:func:`game.spectators.kibitz`). A spectator's line is read by
+the same reader as a player's; a move, or a command whose row has no ``watcher`` handler, gets
+"you are watching — only alice and bob play". With nobody watching, every method returns what
+it would for two people alone.
+
+Every public method that changes the table ends in :meth:`Table._told`: what it returns is
+filtered to the people who can read it, and followed by the spectators' news (the difference
+between the table they last saw and the table now), so no way of changing the table can forget
+them.
 """
 
 from __future__ import annotations
@@ -44,20 +51,24 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from game import spectators
 from game.announce import board_shown, duration, say
-from game.commands import is_quit, split_command
+from game.commands import split_command
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
 from game.errors import TableFullError
 from game.flood import FloodControl, FloodVerdict
-from game.gallery import Gallery
+from game.help import help_for
 from game.match import Match, Participant
 from game.play import Play
+from game.spectator_view import Scene, board_view, players_text, welcome_texts
+from game.spectators import Spectators, coming_or_going, kibitz, no_room
 from game.table_commands import COMMANDS, unknown_command
 from game.untrusted import classified_text, clean_name, typed_after_slash
 from game.words import checked_words, shipped_words
 
 __all__ = ["Delivery", "Kind", "Seat", "Shown", "Spectator", "Table", "TableFullError"]
+
+#: Who typed a line: a player's seat or a spectator.
+Typist = Seat | Spectator
 
 
 class Table:
@@ -96,7 +107,7 @@ class Table:
         self._play = Play(rng, self._word_list, self._name)
         self._flood_rules = FloodControl() if flood is None else flood.fresh()
         self._flood = {Seat.HOST: self._flood_rules.fresh(), Seat.GUEST: self._flood_rules.fresh()}
-        self._gallery = Gallery(self._flood_rules, spectators.scene(self))
+        self._spectators = Spectators(self._flood_rules, self._scene())
 
     # -- who is here ------------------------------------------------------------------------------
     @property
@@ -131,20 +142,24 @@ class Table:
         return self._play
 
     @property
-    def _match(self) -> Match | None:
-        return self._play.match
-
-    @property
-    def gallery(self) -> Gallery:
+    def spectators(self) -> Spectators:
         """The spectators, first come first (``len``, ``in``, iteration, ``names()``)."""
-        return self._gallery
+        return self._spectators
 
-    def is_flooding(self, seat: Seat | Spectator) -> bool:
+    def help_text(self, args: str) -> str:
+        """What ``/help ARGS`` answers at this table.
+
+        Raises:
+            CommandError: there is no help on *args*.
+        """
+        return help_for(args)
+
+    def is_flooding(self, seat: Typist) -> bool:
         """Whether ``seat`` (or a spectator) keeps sending chat faster than a person types (time
         as of the last line it sent). The host program may disconnect a guest for whom this is
         true, or :meth:`unwatch` such a spectator."""
         if isinstance(seat, Spectator):
-            return seat in self._gallery and self._gallery.flood(seat).is_persistent()
+            return seat in self._spectators and self._spectators.flood(seat).is_persistent()
         return self._flood[seat].is_persistent()
 
     def forget_flood(self) -> None:
@@ -156,7 +171,7 @@ class Table:
         against them.
         """
         self._flood = {seat: self._flood_rules.fresh() for seat in Seat}
-        self._gallery.forget_flood()
+        self._spectators.forget_flood()
 
     def _name(self, who: Participant) -> str:
         if who is None:
@@ -165,53 +180,56 @@ class Table:
             return self._host_name
         return self._guest_name or "guest"
 
-    def _other(self, seat: Seat) -> Seat:
-        return Seat.GUEST if seat is Seat.HOST else Seat.HOST
+    def _scene(self) -> Scene:
+        """The table as spectators would see it now."""
+        match = self.match
+        state = None if match is None else match.state
+        return Scene(
+            self._host_name,
+            self._guest_name,
+            self.guest_connected,
+            self._bot_name,
+            match,
+            state,
+        )
 
     def _reachable(self, delivery: Delivery) -> bool:
         to = delivery.to
         if to is SPECTATORS:  # somebody besides the one it is not for
-            return len(self._gallery) > (delivery.except_ in self._gallery)
+            return len(self._spectators) > (delivery.except_ in self._spectators)
         if isinstance(to, Spectator):
-            return to in self._gallery
+            return to in self._spectators
         # A dropped guest's shows are kept for it by the host program, and resent on resume.
         return to is Seat.HOST or self._guest_name is not None
 
-    def _visible(self, deliveries: list[Delivery]) -> list[Delivery]:
-        """Drop what is addressed to someone nobody can read: an empty guest seat, a spectator
-        who left, a broadcast with no spectator to reach."""
-        return [d for d in deliveries if self._reachable(d)]
+    def _told(self, out: list[Delivery], typist: Typist | None = None) -> list[Delivery]:
+        """*out* without what nobody can read (an empty guest seat, a spectator who left, a
+        broadcast with no spectator to reach) — but the typist's own answer, which reaches
+        them even when the line made them leave — then the spectators' news."""
+        kept = [d for d in out if d.to == typist or self._reachable(d)]
+        return [*kept, *self._spectators.news(self._scene())]
 
-    def _spectating(self, match: Match) -> str:
-        """What the guest is told when they arrive during the host's bot game (see
-        :meth:`Play.spectating <game.play.Play.spectating>`)."""
-        return self._play.spectating(match)
-
-    def _finish(self, match: Match) -> list[Delivery]:
-        """Score a game that just ended and tell everyone at the table."""
-        return self._play.finish(match)
-
-    def _error(self, seat: Seat, text: str) -> list[Delivery]:
-        return [say(seat, Kind.ERROR, text)]
+    def _error(self, who: Typist, text: str) -> list[Delivery]:
+        return [say(who, Kind.ERROR, text)]
 
     def _word_list(self) -> Sequence[str]:
         return shipped_words() if self._words is None else self._words
 
     # -- arriving and leaving ---------------------------------------------------------------------
-    @spectators.sits_beside
     def sit(self, name: str) -> tuple[str, list[Delivery]]:
         """Seat a guest.
 
         Returns:
-            The name actually given (cleaned, at most 32 characters, distinct from the host's and
-            the bot's) and what each side is shown.
+            The name actually given (cleaned, at most 32 characters, distinct from the host's,
+            the bot's and the spectators') and what each side is shown.
 
         Raises:
             TableFullError: a guest is already seated (also while they are dropped).
         """
         if self._guest_name is not None:
             raise TableFullError(f"{self._guest_name} is already at this table")
-        given = clean_name(name, taken=[self._host_name, self._bot_name])
+        players = [self._host_name, self._bot_name]
+        given = clean_name(name, taken=[*players, *self._spectators.names()])
         self._guest_name, self._guest_connected = given, True
         self._flood[Seat.GUEST] = self._flood_rules.fresh()
         out = [
@@ -222,7 +240,7 @@ class Table:
                 f"welcome to {self._host_name}'s table, {given} — type /help for the commands",
             ),
         ]
-        match = self._match
+        match = self.match
         if match is not None and match.in_progress:  # only a bot game can be on
             out.append(
                 say(
@@ -233,12 +251,11 @@ class Table:
                 )
             )
             out += [
-                say(Seat.GUEST, Kind.NOTICE, self._spectating(match)),
+                say(Seat.GUEST, Kind.NOTICE, self._play.spectating(match)),
                 say(Seat.GUEST, Kind.BOARD, match.render_for(Seat.GUEST)),
             ]
-        return given, out
+        return given, self._told(out)
 
-    @spectators.told
     def drop(self, seat: Seat, grace_seconds: float) -> list[Delivery]:
         """The guest's connection was lost: keep everything, tell the host how long we wait.
 
@@ -251,9 +268,8 @@ class Table:
             f"{self._guest_name}'s connection dropped — waiting up to "
             f"{duration(grace_seconds)} for them to come back"
         )
-        return [say(Seat.HOST, Kind.NOTICE, text)]
+        return self._told([say(Seat.HOST, Kind.NOTICE, text)])
 
-    @spectators.told
     def resume(self, seat: Seat, *, caught_up: bool) -> list[Delivery]:
         """The dropped guest is back: tell the host, greet the guest.
 
@@ -269,11 +285,11 @@ class Table:
             say(Seat.HOST, Kind.NOTICE, f"{guest} is back"),
             say(Seat.GUEST, Kind.NOTICE, f"welcome back, {guest}"),
         ]
-        if not caught_up and self._match is not None and self._match.in_progress:
-            out += board_shown(self._match, Seat.GUEST, self._name)
-        return out
+        match = self.match
+        if not caught_up and match is not None and match.in_progress:
+            out += board_shown(match, Seat.GUEST, self._name)
+        return self._told(out)
 
-    @spectators.told
     def leave(self, seat: Seat) -> list[Delivery]:
         """The guest left of their own accord (/q, Ctrl-D, Ctrl-C): free the seat; a game they
         were playing ends as abandoned (nobody's loss); tell the host. The host cannot leave:
@@ -282,7 +298,6 @@ class Table:
             return []
         return self._unseat(f"{self._guest_name} left the table")
 
-    @spectators.told
     def expire(self, seat: Seat, grace_seconds: float) -> list[Delivery]:
         """A dropped guest did not come back within the grace period given to :meth:`drop`:
         free the seat as :meth:`leave` does, and tell the host why."""
@@ -293,7 +308,6 @@ class Table:
             "the seat is free again"
         )
 
-    @spectators.told
     def disconnect(self, seat: Seat, reason: str) -> list[Delivery]:
         """The host program put the guest out (they kept flooding, their program broke the
         protocol): free the seat as :meth:`leave` does, and tell the host ``reason``, kept on
@@ -304,12 +318,12 @@ class Table:
 
     def _unseat(self, notice: str) -> list[Delivery]:
         out = [say(Seat.HOST, Kind.NOTICE, notice)]
-        match = self._match
+        match = self.match
         if match is not None and match.in_progress and Seat.GUEST in match.seats:
             match.state = match.state.abandon()
-            out += self._finish(match)
+            out += self._play.finish(match)
         self._guest_name, self._guest_connected = None, False
-        return self._visible(out)
+        return self._told(out)
 
     # -- watching -------------------------------------------------------------------------------
     def watch(self, name: str) -> tuple[Spectator, list[Delivery]]:
@@ -325,30 +339,44 @@ class Table:
             is a game, and "carol is watching" for the others.
 
         Raises:
-            SpectatorLimitError: :data:`~game.gallery.SPECTATOR_LIMIT` people watch already
+            SpectatorLimitError: :data:`~game.spectators.SPECTATOR_LIMIT` people watch already
                 (a :class:`TableFullError` whose text is the refusal).
         """
-        spectator, out = spectators.watch(self, name)
-        return spectator, [*self._visible(out), *spectators.news(self)]
+        host, guest = self._host_name, self._guest_name
+        taken = [host, self._bot_name] + ([guest] if guest is not None else [])
+        refusal = no_room(host, self._spectators.limit)
+        spectator = self._spectators.add(name, taken=taken, refusal=refusal)
+        notice = coming_or_going(spectator, f"{spectator.name} is watching", self.match)
+        return spectator, self._told([*self._arrival(spectator), *notice])
 
     def arrival(self, spectator: Spectator) -> list[Delivery]:
         """What ``spectator`` would be shown arriving now (their welcome and the board as it
         stands), for a host program that could not keep everything said meanwhile."""
-        return self._visible(spectators.arrival(self, spectator))
+        return self._told(self._arrival(spectator))
+
+    def _arrival(self, spectator: Spectator) -> list[Delivery]:
+        host, guest = self._host_name, self._guest_name
+        texts = welcome_texts(host, guest, spectator.name)
+        out = [say(spectator, Kind.NOTICE, text) for text in texts]
+        if self.match is not None:
+            out += [Delivery(spectator, shown) for shown in board_view(self.match, self._name)]
+        return out
 
     def unwatch(self, spectator: Spectator) -> list[Delivery]:
         """A spectator leaves (``/q``, or the host program lost their connection: a spectator
         has no seat to keep, so there is no grace period). Tells the players and the other
         spectators; returns nothing when ``spectator`` was not watching."""
-        return [*self._visible(spectators.unwatch(self, spectator)), *spectators.news(self)]
+        if not self._spectators.remove(spectator):
+            return []
+        text = f"{spectator.name} stopped watching"
+        return self._told(coming_or_going(spectator, text, self.match))
 
     # -- one typed line ---------------------------------------------------------------------------
-    def handle(self, seat: Seat | Spectator, line: str, now: float = 0.0) -> list[Delivery]:
-        """Read one typed line from ``seat`` (or a spectator) and return what everyone is shown.
+    def handle(self, typist: Typist, line: str, now: float = 0.0) -> list[Delivery]:
+        """Read one typed line from a seat or a spectator and return what everyone is shown.
 
         Args:
-            seat: who typed it: a seat, or a spectator (:mod:`game.spectators` says what their
-                lines do).
+            typist: who typed it: a seat, or a spectator.
             line: the line (a trailing newline is ignored).
             now: the time the line arrived, in seconds, read by the caller from a monotonic
                 clock (e.g. ``time.monotonic()`` or the event loop's ``time()``); used for flood
@@ -356,21 +384,13 @@ class Table:
                 for callers (tests) that never send more than a few lines.
 
         Raises:
-            ValueError: ``seat`` is the guest seat and nobody sits there, or a spectator who is
-                not watching.
+            ValueError: ``typist`` is the guest seat and nobody sits there, or a spectator who
+                is not watching.
         """
-        if isinstance(seat, Spectator):
-            if seat not in self._gallery:
-                raise ValueError(f"{seat.name} is not watching")
-            out = spectators.line(self, seat, line, now)
-            # the answer to the typer reaches them even when the line made them leave (/q)
-            out = [d for d in out if d.to == seat or self._reachable(d)]
-        else:
-            out = self._player_line(seat, line, now)
-        return [*out, *spectators.news(self)]
-
-    def _player_line(self, seat: Seat, line: str, now: float) -> list[Delivery]:
-        if seat is Seat.GUEST and self._guest_name is None:
+        if isinstance(typist, Spectator):
+            if typist not in self._spectators:
+                raise ValueError(f"{typist.name} is not watching")
+        elif typist is Seat.GUEST and self._guest_name is None:
             raise ValueError("no guest is seated")
         line = line.rstrip("\r\n")
         # Neither leading whitespace nor characters that draw nothing change what a line is:
@@ -381,47 +401,65 @@ class Table:
         if not text:
             return []
         if text.startswith("//"):
-            return self._visible(self._said(seat, typed_after_slash(line), now))
-        if text.startswith("/"):
-            if seat is Seat.GUEST and is_quit(text):
-                # leaving empties the seat, so the goodbye bypasses the visibility filter
-                return [say(seat, Kind.NOTICE, "you left the table"), *self.leave(seat)]
-            return self._visible(self._command(seat, text, now))
-        match = self._match
-        if match is not None and match.in_progress and match.state.is_move_attempt(text):
-            return self._visible(self._play.move(seat, text))
-        return self._visible(self._said(seat, line, now))
+            out = self._chat(typist, typed_after_slash(line), now)
+        elif text.startswith("/"):
+            out = self._command(typist, text, now)
+        elif (
+            (match := self.match) is not None
+            and match.in_progress
+            and (match.state.is_move_attempt(text))
+        ):
+            out = self._move(typist, text)
+        else:
+            out = self._chat(typist, line, now)
+        return self._told(out, typist)
 
-    def _said(self, seat: Seat, text: str, now: float) -> list[Delivery]:
-        """A player's chat line, for the other player and for every spectator."""
-        out = self._chat(seat, text, now)
-        return out + [Delivery(SPECTATORS, d.shown) for d in out if d.shown.kind is Kind.CHAT]
+    def _only_players(self, spectator: Spectator) -> list[Delivery]:
+        who = players_text(self._host_name, self._guest_name)
+        return self._error(spectator, f"you are watching — only {who}")
 
-    def _chat(self, seat: Seat, text: str, now: float) -> list[Delivery]:
+    def _move(self, typist: Typist, text: str) -> list[Delivery]:
+        if isinstance(typist, Spectator):
+            return self._only_players(typist)
+        return self._play.move(typist, text)
+
+    def _chat(self, typist: Typist, text: str, now: float) -> list[Delivery]:
+        """A chat line: for the other player and every spectator, or a spectator's kibitz."""
         text = text.replace("\r", " ").replace("\n", " ")  # a chat line stays one line
-        flood = self._flood[seat]
+        if isinstance(typist, Spectator):
+            flood = self._spectators.flood(typist)
+        else:
+            flood = self._flood[typist]
         # a zero-width space does not make a repeated line new
         verdict = flood.check(classified_text(text), now)
         if verdict is not FloodVerdict.OK:
-            return self._error(seat, flood.message(verdict))
-        author = self._name(seat)
-        return [Delivery(self._other(seat), Shown(Kind.CHAT, text, author))]
+            return self._error(typist, flood.message(verdict))
+        if isinstance(typist, Spectator):
+            return kibitz(typist, text, self.match)
+        other = Seat.GUEST if typist is Seat.HOST else Seat.HOST
+        shown = Shown(Kind.CHAT, text, self._name(typist))
+        return [Delivery(other, shown), Delivery(SPECTATORS, shown)]
 
-    def _command(self, seat: Seat, line: str, now: float) -> list[Delivery]:
+    def _command(self, typist: Typist, line: str, now: float) -> list[Delivery]:
         """Carry out a slash command as its row of :data:`~game.table_commands.COMMANDS`
         says."""
         word, args = split_command(line)
         command = COMMANDS.find(word)
         if command is None:
-            return self._error(seat, unknown_command(word))
+            return self._error(typist, unknown_command(word))
         if args and not command.takes_args:
             # "/resign please" must not resign, nor "/q now" leave: say what to type instead
-            return self._error(seat, f"/{word} takes no arguments — type just /{word}")
+            return self._error(typist, f"/{word} takes no arguments — type just /{word}")
+        if isinstance(typist, Spectator):
+            if command.watcher is None:
+                return self._only_players(typist)
+            # what a spectator may do answers them alone (or ends their watching): no budget
+            return command.watcher(self, typist, args)
         if command.flood_limited:
             # each of these shows the other person a game starting or ending (and may change the
             # score): a loop of them would flood the other screen
-            flood = self._flood[seat]
+            flood = self._flood[typist]
             verdict = flood.check_command(now)
             if verdict is not FloodVerdict.OK:
-                return self._error(seat, flood.message(verdict, command=True))
-        return command.handler(self, seat, args)
+                return self._error(typist, flood.message(verdict, command=True))
+        return command.handler(self, typist, args)

@@ -5,28 +5,63 @@ Adding a command is adding a row (and its handler) here: :meth:`Table.handle
 <game.table.Table.handle>` finds it by word, refuses arguments it does not take, charges its
 flood budget, and ``/help`` and ``/help NAME`` describe it. Games are not commands: ``/game``
 lists and starts whatever the registry holds. A row with a ``watcher`` handler also answers
-spectators (:mod:`game.spectators`); the others are for the two players only.
+spectators; the others are for the two players only.
+
+The handlers see the table through :class:`AtTheTable`, the few things they read or do, so
+that this module needs nothing of :mod:`game.table` (which looks its commands up here).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from game import registry
 from game.announce import say, who_text
 from game.commands import Command, CommandTable, HelpRow, nearest
 from game.delivery import Delivery, Kind, Seat, Spectator
 from game.errors import CommandError
-from game.match import Participant
+from game.match import Match, Participant
+from game.play import Play
 from game.spectator_view import board_view
+from game.spectators import Spectators
 from game.untrusted import quote
 
-if TYPE_CHECKING:
-    from game.table import Table
+
+class AtTheTable(Protocol):
+    """What a command handler may read of the table or do to it."""
+
+    @property
+    def guest_name(self) -> str | None:
+        """The seated guest's name, or None."""
+
+    @property
+    def guest_connected(self) -> bool:
+        """Whether the seated guest's connection is up."""
+
+    @property
+    def match(self) -> Match | None:
+        """The game in progress or the last one."""
+
+    @property
+    def play(self) -> Play:
+        """The games half of the table."""
+
+    @property
+    def spectators(self) -> Spectators:
+        """Who watches."""
+
+    def help_text(self, args: str) -> str:
+        """What ``/help ARGS`` answers (raises CommandError when there is no such topic)."""
+
+    def leave(self, seat: Seat) -> list[Delivery]:
+        """The guest leaves."""
+
+    def unwatch(self, spectator: Spectator) -> list[Delivery]:
+        """A spectator stops watching."""
 
 
-def _game(table: Table, seat: Seat, args: str) -> list[Delivery]:
+def _game(table: AtTheTable, seat: Seat, args: str) -> list[Delivery]:
     opponent: Participant = None  # alone at the table: the bot
     if table.guest_name is not None:
         opponent = Seat.GUEST if seat is Seat.HOST else Seat.HOST
@@ -37,33 +72,33 @@ def _game_rows() -> list[HelpRow]:
     return [row for game in registry.games() for row in game.help_rows]
 
 
-def _board(table: Table, seat: Seat, args: str) -> list[Delivery]:
+def _board(table: AtTheTable, seat: Seat, args: str) -> list[Delivery]:
     return table.play.board(seat)
 
 
-def _resign(table: Table, seat: Seat, args: str) -> list[Delivery]:
+def _resign(table: AtTheTable, seat: Seat, args: str) -> list[Delivery]:
     return table.play.resign(seat)
 
 
-def _rematch(table: Table, seat: Seat, args: str) -> list[Delivery]:
+def _rematch(table: AtTheTable, seat: Seat, args: str) -> list[Delivery]:
     return table.play.rematch(seat, guest_seated=table.guest_name is not None)
 
 
-def _watched_board(table: Table, spectator: Spectator, args: str) -> list[Delivery]:
+def _watched_board(table: AtTheTable, spectator: Spectator, args: str) -> list[Delivery]:
     if table.match is None:
         return [say(spectator, Kind.ERROR, "no game yet — nothing to watch until one starts")]
     return [Delivery(spectator, shown) for shown in board_view(table.match, table.play.name_of)]
 
 
-def _score(table: Table, who: Seat | Spectator, args: str) -> list[Delivery]:
+def _score(table: AtTheTable, who: Seat | Spectator, args: str) -> list[Delivery]:
     return [say(who, Kind.NOTICE, table.play.score.render())]
 
 
-def _played(word: str) -> Callable[[Table, Seat, str], list[Delivery]]:
+def _played(word: str) -> Callable[[AtTheTable, Seat, str], list[Delivery]]:
     """The handler of ``/move TEXT`` and ``/guess TEXT``: ``TEXT`` is a move, whatever it looks
     like (a whole hangman answer can only be guessed this way)."""
 
-    def handler(table: Table, seat: Seat, args: str) -> list[Delivery]:
+    def handler(table: AtTheTable, seat: Seat, args: str) -> list[Delivery]:
         if not args:
             return [say(seat, Kind.ERROR, f"usage: /{word} TEXT, e.g. /move b2 or /guess e")]
         return table.play.move(seat, args)
@@ -71,9 +106,9 @@ def _played(word: str) -> Callable[[Table, Seat, str], list[Delivery]]:
     return handler
 
 
-def _who(table: Table, who: Seat | Spectator, args: str) -> list[Delivery]:
+def _who(table: AtTheTable, who: Seat | Spectator, args: str) -> list[Delivery]:
     play = table.play
-    watching = list(table.gallery)
+    watching = list(table.spectators)
     # a player is not shown spectators' names during a game: a name can be a coaching line
     nameless = isinstance(who, Seat) and play.match is not None and play.match.in_progress
     text = who_text(
@@ -88,28 +123,25 @@ def _who(table: Table, who: Seat | Spectator, args: str) -> list[Delivery]:
     return [say(who, Kind.NOTICE, text)]
 
 
-def _help(table: Table, who: Seat | Spectator, args: str) -> list[Delivery]:
-    # imported here: game.help builds its list from COMMANDS below
-    from game.help import help_for  # noqa: PLC0415
-
+def _help(table: AtTheTable, who: Seat | Spectator, args: str) -> list[Delivery]:
     try:
-        return [say(who, Kind.NOTICE, help_for(args))]
+        return [say(who, Kind.NOTICE, table.help_text(args))]
     except CommandError as error:
         return [say(who, Kind.ERROR, str(error))]
 
 
-def _quit(table: Table, seat: Seat, args: str) -> list[Delivery]:
+def _quit(table: AtTheTable, seat: Seat, args: str) -> list[Delivery]:
     if seat is Seat.HOST:
         text = "you are the host: /q in your terminal closes the table for everyone"
         return [say(seat, Kind.NOTICE, text)]
-    return table.leave(seat)  # unreachable in practice: Table.handle answers the guest's /q
+    return [say(seat, Kind.NOTICE, "you left the table"), *table.leave(seat)]
 
 
-def _stop_watching(table: Table, spectator: Spectator, args: str) -> list[Delivery]:
+def _stop_watching(table: AtTheTable, spectator: Spectator, args: str) -> list[Delivery]:
     return [say(spectator, Kind.NOTICE, "you stopped watching"), *table.unwatch(spectator)]
 
 
-COMMANDS: CommandTable[Table] = CommandTable(
+COMMANDS: CommandTable[AtTheTable] = CommandTable(
     [
         Command(
             "game",

@@ -6,7 +6,7 @@ Run from the repository root::
     python tests/bench/bench_watched_table.py [ROUNDS]
 
 Each round plays one scripted tic-tac-toe game with chat between the moves at a table nobody
-watches, one that one spectator watches, and one that :data:`~game.gallery.SPECTATOR_LIMIT`
+watches, one that one spectator watches, and one that :data:`~game.spectators.SPECTATOR_LIMIT`
 watch (in turn, so all run under the same machine load), and times the ``Table.handle`` calls.
 The table addresses each board, result and chat line to all the spectators in ONE delivery, so
 its work must not grow with their number: the target is a median ratio, 50 watching against one
@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # runnable without installing
 
 from game.delivery import Seat
-from game.gallery import SPECTATOR_LIMIT
+from game.spectators import SPECTATOR_LIMIT
 from game.table import Table
 
 HOST, GUEST = Seat.HOST, Seat.GUEST

@@ -85,7 +85,7 @@ class Run:
             if table.guest_name is None or not table.guest_connected:
                 return None, []
             return GUEST, table.handle(GUEST, what)
-        talkers = [s for s in self.spectators if s in table.gallery]
+        talkers = [s for s in self.spectators if s in table.spectators]
         if what.startswith("/q"):
             talkers = [s for s in talkers if s != self.first]
         if not talkers:
@@ -190,7 +190,7 @@ def test_kibitz_never_reaches_a_player_during_a_game(script: list[tuple[Action, 
         if isinstance(who, Spectator):
             chat_to_seats = [d for d in out if isinstance(d.to, Seat) and d.shown.kind is Kind.CHAT]
             assert not (playing and chat_to_seats), (action, out)
-        spectator_names = set(run.table.gallery.names())
+        spectator_names = set(run.table.spectators.names())
         for d in out:
             if isinstance(d.to, Seat) and d.shown.kind is Kind.CHAT and playing:
                 assert d.shown.sender not in spectator_names, (action, d)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
 from game.errors import SpectatorLimitError, TableFullError
 from game.flood import FloodControl
-from game.gallery import SPECTATOR_LIMIT, Gallery
 from game.spectator_view import Scene
+from game.spectators import SPECTATOR_LIMIT, Spectators
 from game.table import Table
 from game.untrusted import clean_name, skeleton
 from tests.game.conftest import GUEST, HOST, lines, only_error
@@ -58,13 +58,16 @@ def test_a_delivery_reaches_one_spectator_or_all_but_the_author() -> None:
 
 
 def test_spectator_identities_are_never_reused() -> None:
-    gallery = Gallery(FloodControl(), Scene("alice", None, False, "bot", None, None), limit=2)
-    first = gallery.add("carol", taken=["alice"], refusal="full")
-    assert gallery.remove(first) and not gallery.remove(first)
-    again = gallery.add("carol", taken=["alice"], refusal="full")
-    assert again.name == first.name and again != first and first not in gallery
+    scene = Scene("alice", None, False, "bot", None, None)
+    watching = Spectators(FloodControl(), scene, limit=2)
+    first = watching.add("carol", taken=["alice"], refusal="full")
+    assert watching.by_number(first.number) == first
+    assert watching.remove(first) and not watching.remove(first)
+    assert watching.by_number(first.number) is None
+    again = watching.add("carol", taken=["alice"], refusal="full")
+    assert again.name == first.name and again != first and first not in watching
     with pytest.raises(ValueError, match="negative"):
-        Gallery(FloodControl(), gallery.seen, limit=-1)
+        Spectators(FloodControl(), scene, limit=-1)
 
 
 # -- sitting down to watch ------------------------------------------------------------------------
@@ -72,7 +75,7 @@ def test_a_spectator_is_told_the_table_is_full_and_everyone_else_who_watches(
     table: Table,
 ) -> None:
     carol, out = table.watch("carol")
-    assert carol.name == "carol" and list(table.gallery) == [carol]
+    assert carol.name == "carol" and list(table.spectators) == [carol]
     assert seen(out, carol)[0] == (Kind.NOTICE, "the table is full — watching alice and bob")
     assert "your lines go to the other spectators only" in seen(out, carol)[1][1]
     assert lines(out, HOST) == lines(out, GUEST) == ["carol is watching"]
@@ -139,10 +142,10 @@ def test_no_more_than_the_limit_may_watch(table: Table) -> None:
         "no room to watch alice's table: 50 people are watching already, "
         "the most it lets in — try again later"
     )
-    assert len(table.gallery) == SPECTATOR_LIMIT
+    assert len(table.spectators) == SPECTATOR_LIMIT
     table.unwatch(crowd[0])
     latecomer, _ = table.watch("latecomer")
-    assert latecomer in table.gallery
+    assert latecomer in table.spectators
 
 
 def test_leaving_is_told_to_the_others(watched: tuple[Table, Spectator, Spectator]) -> None:
@@ -163,7 +166,7 @@ def test_a_spectator_stops_watching_with_q(
     out = table.handle(carol, line)
     assert seen(out, carol) == [(Kind.NOTICE, "you stopped watching")]
     assert seen(out, dave) == [(Kind.NOTICE, "carol stopped watching")]
-    assert lines(out, HOST) == ["carol stopped watching"] and carol not in table.gallery
+    assert lines(out, HOST) == ["carol stopped watching"] and carol not in table.spectators
     assert only_error(table.handle(dave, "/q now"), dave) == "/q takes no arguments — type just /q"
 
 

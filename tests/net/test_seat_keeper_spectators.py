@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from game.gallery import no_room
+from game.spectators import no_room
 from net.messages import Hello
 from net.seat_decisions import Decision, SayBye
 from net.table_events import Freed, Line, Opened, Resumed, Rotated, Sat, Unwatched, Watched
@@ -67,7 +67,7 @@ def test_a_valid_token_is_still_a_resume() -> None:
 
 
 def test_beyond_the_limit_a_newcomer_is_refused_full_with_the_tables_sentence() -> None:
-    # The sentence is the host program's (the table's, game.gallery.no_room): net only fills
+    # The sentence is the host program's (the table's, game.spectators.no_room): net only fills
     # in the host's name and the limit.
     seats = seating(spectator_limit=2, no_room=no_room)
     seats.join("c1")

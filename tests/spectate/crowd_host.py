@@ -2,7 +2,7 @@
 
 ``python -m tests.spectate.crowd_host ARGS`` is ``python -m cli.host ARGS`` but for the
 spectators' arrival limit (:class:`net.watchers.ArrivalLimit`: 10 a minute from one address),
-so a test can seat :data:`~game.gallery.SPECTATOR_LIMIT` spectators from 127.0.0.1 in a moment
+so a test can seat :data:`~game.spectators.SPECTATOR_LIMIT` spectators from 127.0.0.1 in a moment
 to reach the table's own limit. It lives with the tests on purpose: the program people run has
 no switch that lifts the limit (as tests/resume/quick_flood_host.py for the flood rules).
 """
@@ -13,7 +13,7 @@ import functools
 
 import cli.hosting
 from cli.host import main
-from game.gallery import SPECTATOR_LIMIT
+from game.spectators import SPECTATOR_LIMIT
 from net.watchers import ArrivalLimit
 
 

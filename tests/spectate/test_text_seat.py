@@ -215,7 +215,7 @@ def test_a_spectator_gone_during_its_welcome_stops_watching_and_leaves_nothing_k
         pending.accept = gone  # type: ignore[method-assign]
         await asyncio.wait_for(_arrive(host, pending), WAIT)
         assert "carol stopped watching" in screen.lines
-        assert len(host.keeper.watchers) == 0 and len(host.table.gallery) == 0
+        assert len(host.keeper.watchers) == 0 and len(host.table.spectators) == 0
         assert host.gallery.kept() == 0
 
     asyncio.run(scenario())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 
-from game.gallery import SPECTATOR_LIMIT
+from game.spectators import SPECTATOR_LIMIT
 from net.connection import ConnectionClosed
 from net.watchers import ARRIVALS_PER_ADDRESS
 from tests.cli.harness import OPEN_LINE, Player, Players
