@@ -4,7 +4,7 @@ The host owns the :class:`game.table.Table`. Lines typed here and ``say`` frames
 go into the table; what the table decides (its deliveries) goes to the local console or, as
 ``show`` frames, to the guest. No game rule lives here and no byte is handled here.
 
-The guest's seat outlives one connection: :class:`net.seat_keeper.SeatKeeper` attaches a
+The guest's seat outlives one connection: :class:`game.seat_keeper.SeatKeeper` attaches a
 resuming connection to the same seat (token, last applied ``say.seq``, the shows it missed)
 instead of freeing it when a connection is lost.
 """

@@ -1,17 +1,15 @@
-"""The host's event loop: one Table, one console, and the guest seat's connections.
+"""The host's event loop: one served table, one console, and the connections.
 
-Every rule about the guest seat — who may sit down, which connection owns it, ``say.seq``, the
-grace period, ``show.seq`` and catch-up — is :class:`net.seat_keeper.SeatKeeper`'s; every game
-rule is :class:`game.table.Table`'s. This module wires them to the console and the network, and
-changes both only through :meth:`Host.apply`, one :mod:`net.table_events` event at a time:
-what the guest is shown comes from applying events alone, so applying the same events again
+Every rule — who may sit down or watch, which connection owns the guest seat, ``say.seq``, the
+grace period, ``show.seq`` and catch-up, and every game rule — belongs to
+:class:`game.served_table.ServedTable`. This module carries events from the console and the
+network to it and its outputs back out: it asks the served table what an arrival, a line or a
+lost connection means, journals each event it gets (:meth:`Host.apply`), applies it, shows the
+host person's lines, and carries out the actions on connections. Applying the same events again
 (a journal replay, with sending off) rebuilds the same table and the same ``show.seq`` numbers.
 
-Spectators (issue 11) are served here too: the keeper lets them in while the seat is taken
-(:class:`Watched`), their lines and their ends are events like a guest's, and what the table
-delivers to one spectator or to all of them is routed to their connections
-(:mod:`cli.watching`). The host person's ``/let NAME`` and ``/deny NAME`` answer a person on
-nc/telnet asking for a dropped guest's seat back (they have no token).
+The host person's ``/let NAME`` and ``/deny NAME`` answer a person on nc/telnet asking for a
+dropped guest's seat back (they have no token).
 
 Split from :mod:`cli.host` so that ``python -m cli.host --help`` imports none of this.
 """
@@ -35,17 +33,10 @@ from cli.console import Console
 from cli.seat_commands import HOST_HELP, asked_sentence, gone_sentence, seat_command
 from cli.table_replay import TableJournal, restored_notice
 from cli.text_faces import text_faces, waiting_sentence
-from cli.watching import Gallery
 from game.announce import duration
 from game.commands import is_quit, split_command
-from game.spectators import SPECTATOR_LIMIT, no_room
-from game.table import Delivery, Seat, Spectator, Table
-from game.untrusted import clean_name
-from net.admission import JoinCodeGate, format_code, new_join_code
-from net.connection import ConnectionClosed, TextService, serve
-from net.errors import RemoteProtocolError
-from net.messages import Say, Show, validate_name
-from net.seat_keeper import (
+from game.seat_decisions import SendAll
+from game.seat_keeper import (
     Action,
     Asked,
     Decision,
@@ -57,27 +48,21 @@ from net.seat_keeper import (
     Send,
     TurnAway,
 )
-from net.table_events import (
-    Dropped,
-    Freed,
-    Line,
-    Opened,
-    Restarted,
-    Resumed,
-    Rotated,
-    Sat,
-    TableEvent,
-    Unwatched,
-    Watched,
-)
-from net.watchers import ArrivalLimit
+from game.served_table import ServedTable
+from game.spectator_connections import ArrivalLimit
+from game.spectators import SPECTATOR_LIMIT, no_room
+from game.table import Table
+from game.table_events import Line, Opened, Restarted, TableEvent
+from game.untrusted import clean_name
+from net.admission import JoinCodeGate, format_code, new_join_code
+from net.broadcast import Broadcast
+from net.connection import ConnectionClosed, TextService, serve
+from net.errors import RemoteProtocolError
+from net.messages import Say, Show, validate_name
 
 #: The longest line the host may type, in UTF-8 bytes: what a say may carry, less the frame's
 #: own fields.
 MAX_TYPED = 60_000
-
-FLOODING = "flooding (too many chat lines too fast)"
-"""What the host is told, and the guest's bye says, when a guest is put out for flooding."""
 
 
 def is_loopback(bind: str) -> bool:
@@ -111,7 +96,7 @@ class Host:
         self.gate = JoinCodeGate(code)
         #: What a person on nc/telnet reads (net's TextService is built from these).
         self.text_faces = text_faces(lambda: self.name, needs_code=code is not None)
-        self.keeper: SeatKeeper[Arrival] = SeatKeeper(
+        keeper: SeatKeeper[Arrival] = SeatKeeper(
             options.name,
             self.gate,
             grace=options.grace,
@@ -121,7 +106,8 @@ class Host:
             no_room=no_room,
             arrivals=ArrivalLimit(),
         )
-        self.table = Table(options.name, rng=random.Random())
+        # Table is looked up when a table opens: a test program may swap it (flood rules).
+        self.served = ServedTable(keeper, make_table=lambda name, rng: Table(name, rng=rng))
         self.journal = TableJournal(None)  # opened in run(), once the port is bound
         #: The event that opened this table: the first record of a new journal (a journal that
         #: restores an earlier table replays that table's own opening instead).
@@ -131,12 +117,21 @@ class Host:
         self.name = self.table.host_name
         self.console: Console = make_console(self.name, options.color, bell=options.bell)
         self._connections: dict[Arrival, Seated] = {}
-        self.gallery = Gallery(self._arrival)  # the spectators' connections, by number
         # Text clients waiting for the host's /let or /deny: the answer (None: let in).
         self._waiting: dict[Arrival, asyncio.Future[Refusal | None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()  # guests being served, byes being said
         self._timer: asyncio.TimerHandle | None = None
         self._leaving = False
+
+    @property
+    def keeper(self) -> SeatKeeper[Arrival]:
+        """Who is connected as whom (the served table's seat keeper)."""
+        return self.served.keeper
+
+    @property
+    def table(self) -> Table:
+        """The table (the served table's)."""
+        return self.served.table
 
     async def run(self) -> int:
         """Open the table, then handle typed lines until the host leaves; returns 0."""
@@ -232,108 +227,36 @@ class Host:
     # ------------------------------------------------------------------ applying events
 
     def apply(self, event: TableEvent, *, replaying: bool = False) -> None:
-        """Apply one change to the table and the seat keeper, then show and send what it gives.
+        """Journal one change, apply it to the served table, then show and send what it gives,
+        and apply the events that follow from it the same way.
 
-        The one way the table or the guest seat changes (the journal records here, then
-        applies). Shows meant for the guest are numbered and kept by the keeper whether or not
-        anything is sent, so replaying the same events gives the same ``show.seq`` numbers.
+        The one way the table changes (the journal records here, then applies).
 
         Args:
             event: The change.
             replaying: True to rebuild state only (a journal replay before serving): nothing is
-                shown on the console, nothing is sent, no bye is said, and every show counts as
-                delivered (a version 1 join cannot say what it saw).
+                recorded, shown or sent.
         """
         if not replaying:
             # Written down (fsync'd) before it is applied: a crash after this replays it.
             warning = self.journal.record(event)
             if warning is not None:
                 self.console.show("error", warning)
-        actions = self.keeper.apply(event, self._clock())
-        deliveries = self._change_table(event)
-        for delivery in deliveries:
-            shown = delivery.shown
-            if delivery.to == Seat.GUEST:
-                self.keeper.show(Show(kind=str(shown.kind), text=shown.text, sender=shown.sender))
-            elif replaying:
-                continue  # nobody watches during a replay: their connections died with it
-            elif delivery.to == Seat.HOST:
-                self.console.show(str(shown.kind), shown.text, shown.sender)
-            else:
-                self.gallery.deliver(delivery)
+        applied = self.served.apply(event, self._clock(), replaying=replaying)
         if replaying:
-            self.keeper.assume_delivered()
-            return
-        self._carry_out([*actions, *self.keeper.to_send()])
+            return  # nothing to show or send: the state is rebuilt
+        for shown in applied.host:
+            self.console.show(str(shown.kind), shown.text, shown.sender)
+        self._carry_out(applied.actions)
+        for follows in applied.then:
+            self.apply(follows)
 
     def finish_replay(self) -> None:
         """After a journal replay: a guest seated when the host stopped has lost its
         connection with it (or had lost it before), so their seat is dropped now and this
-        run's grace period runs from now."""
-        if self.keeper.taken:
-            self.apply(Dropped(self.options.grace))
-        # Spectators have no seat to keep: whoever watched the old process watches no more.
-        for spectator in self.table.spectators:
-            self.apply(Unwatched(spectator.number, "restart"))
-
-    def _arrival(self, number: int) -> list[Show]:
-        """What spectator *number* is shown arriving now: the late view for one whose kept
-        shows overflowed while its welcome was on the way (cli.watching.Gallery)."""
-        spectator = self.table.spectators.by_number(number)
-        if spectator is None:
-            return []
-        return [
-            Show(kind=str(d.shown.kind), text=d.shown.text, sender=d.shown.sender)
-            for d in self.table.arrival(spectator)
-        ]
-
-    def _change_table(self, event: TableEvent) -> list[Delivery]:
-        table = self.table
-        try:
-            if isinstance(event, Opened):
-                self.table = Table(event.host_name, rng=random.Random(event.seed))
-                self.keeper.host_name = self.table.host_name  # cleaned, as the table names it
-                return []
-            if isinstance(event, Sat):
-                name, deliveries = table.sit(event.asked)
-                self.keeper.seated(name)
-                return deliveries
-            if isinstance(event, Resumed):
-                return table.resume(Seat.GUEST, caught_up=event.caught_up)
-            if isinstance(event, Rotated):
-                return []  # the keeper's tokens only
-            if isinstance(event, Watched):
-                spectator, deliveries = table.watch(event.name)
-                self.keeper.watched(spectator.number, spectator.name)
-                if self.keeper.watchers.key_of(spectator.number) is not None:
-                    self.gallery.expect(spectator.number)  # its connection is being welcomed
-                return deliveries
-            if isinstance(event, Unwatched):
-                watching = table.spectators.by_number(event.number)
-                return [] if watching is None else table.unwatch(watching)
-            if isinstance(event, Restarted):
-                table.forget_flood()
-                return []
-            if isinstance(event, Line):
-                who: Seat | Spectator = Seat.GUEST if event.seat == "guest" else Seat.HOST
-                if event.seat == "spectator":
-                    watching = table.spectators.by_number(event.watcher)
-                    if watching is None:
-                        return []  # they stopped watching before the line was applied
-                    who = watching
-                return table.handle(who, event.text, now=event.now)
-            if isinstance(event, Dropped):
-                return table.drop(Seat.GUEST, event.grace)
-            if event.why == "left":
-                return table.leave(Seat.GUEST)
-            if event.why == "expired":
-                return table.expire(Seat.GUEST, self.keeper.grace)
-            return table.disconnect(Seat.GUEST, event.detail or event.why)
-        except Exception as exc:
-            # A bug in the table must not end the conversation (or leave the seat stuck):
-            # report it on the host's screen, drop the change, carry on.
-            self.console.show("error", f"the table could not handle that ({exc!r})")
-            return []
+        run's grace period runs from now; whoever watched watches no more."""
+        for event in self.served.finish_replay():
+            self.apply(event)
 
     def _decide(self, decision: Decision[Arrival]) -> None:
         """Apply a keeper decision's events in order, then carry out its actions."""
@@ -346,11 +269,14 @@ class Host:
             if isinstance(action, TurnAway | LetIn):
                 self._answer_waiting(action)
                 continue
+            if isinstance(action, SendAll):
+                self._send_all(action)
+                continue
             connection = self._connections.get(action.key)
             if connection is None:
                 continue  # not welcomed yet: the keeper tells it when its welcome is out
             if isinstance(action, Send):
-                self._send(connection, action.show)
+                self._send(action.key, connection, action.show)
             elif isinstance(action, SayBye):
                 self._connections.pop(action.key, None)
                 self._spawn(_close(connection, action.reason, action.code))
@@ -358,14 +284,26 @@ class Host:
                 connection.fail(RemoteProtocolError(action.reason))
         self._arm_timer()
 
-    def _send(self, connection: Seated, show: Show) -> None:
+    def _send_all(self, action: SendAll[Arrival]) -> None:
+        """One show for many spectators, encoded once (net.broadcast): one frame for every
+        join, one text for every person on nc/telnet, however many watch. An ended connection
+        is skipped (its reader sees the end); a show too long for a frame is dropped."""
+        broadcast = Broadcast(action.show)
+        for key in action.keys:
+            connection = self._connections.get(key)
+            if connection is not None:
+                with contextlib.suppress(ConnectionClosed, ValueError):
+                    connection.send_broadcast(broadcast)
+
+    def _send(self, key: Arrival, connection: Seated, show: Show) -> None:
         try:
             connection.send_nowait(show)
         except ConnectionClosed:
             pass  # its receive side sees the end and reports it
         except ValueError:  # net's LocalProtocolError: more than one frame can hold
-            guest = self.keeper.name or "the guest"
-            self.console.show("error", f"not sent to {guest}: too long for one message")
+            if key is self.keeper.owner:  # a spectator simply misses it
+                guest = self.keeper.name or "the guest"
+                self.console.show("error", f"not sent to {guest}: too long for one message")
 
     def _answer_waiting(self, action: TurnAway[Arrival] | LetIn[Arrival]) -> None:
         waiting = self._waiting.pop(action.key, None)
@@ -450,39 +388,34 @@ class Host:
         except KeyError:  # the table could not seat them (its error is on the host's screen)
             await pending.refuse(f"{self.name}'s table could not seat you", "full")
             return
-        watcher = keeper.watchers.get(pending)
+        watching = keeper.watchers.get(pending) is not None
         try:
             connection = await pending.accept(welcome)
         except (ConnectionClosed, OSError):
             self._decide(keeper.lost(pending, "lost", "gone during the welcome"))
-            if watcher is not None:
-                self.gallery.left(watcher.number)  # what was kept for it goes too
             return
         self._connections[pending] = connection
-        if watcher is not None:
-            self.gallery.arrived(watcher.number, connection)
-        self._decide(keeper.welcomed(pending))
-        if watcher is None and keeper.owner is not pending:
-            return  # replaced, or the host is leaving, while the welcome was on its way
-        if watcher is not None and keeper.watchers.get(pending) is None:
+        self._decide(self.served.welcomed(pending))
+        if not self._serving(pending):
+            # replaced, stopped watching, or the host is leaving while the welcome was on its way
             self._connections.pop(pending, None)
-            return  # stopped watching (the host left) while the welcome was on its way
-        self._carry_out(keeper.to_send())
+            return
+        if not watching:
+            self._carry_out(keeper.to_send())
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)
         try:
-            if watcher is not None:
-                await self._serve_watcher(pending, connection)
-            else:
-                await self._serve(pending, connection)
+            await self._serve(pending, connection)
         except asyncio.CancelledError:
             pass  # the host is leaving; the bye was said
         finally:
             self._tasks.discard(task)
             self._connections.pop(pending, None)
-            if watcher is not None:
-                self.gallery.left(watcher.number)
+
+    def _serving(self, key: Arrival) -> bool:
+        """Whether *key* owns the guest seat or watches (its lines count)."""
+        return self.keeper.owner is key or self.keeper.watchers.get(key) is not None
 
     async def _wait_for_answer(self, pending: Arrival, asked: Asked) -> Refusal | None:
         """A text client asks for a kept seat: ask the host person, tell the client it waits,
@@ -515,45 +448,17 @@ class Host:
             if gone is not None:
                 gone.cancel()
 
-    async def _serve_watcher(self, key: Arrival, connection: Seated) -> None:
-        """A spectator's lines, until it stops watching or its connection ends."""
-        keeper = self.keeper
-        try:
-            while keeper.watchers.get(key) is not None:
-                message = await connection.recv()
-                watcher = keeper.watchers.get(key)
-                if not isinstance(message, Say) or watcher is None:
-                    continue
-                decision = keeper.said(key, message.seq, message.text, self._clock())
-                if decision.events and _is_quit_line(decision.events[0]):
-                    decision.events = [Unwatched(watcher.number, "left")]
-                self._decide(decision)
-                spectator = self.table.spectators.by_number(watcher.number)
-                if spectator is not None and self.table.is_flooding(spectator):
-                    # a name is the spectator's own text: not shown to a player mid-game
-                    match = self.table.match
-                    who = "a spectator" if match and match.in_progress else spectator.name
-                    self.console.notice(f"{who} stopped watching: {FLOODING}")
-                    self.apply(Unwatched(watcher.number, "flooding"))
-        except ConnectionClosed as closed:
-            self._decide(keeper.lost(key, closed.cause, closed.reason))
-
     async def _serve(self, key: Arrival, connection: Seated) -> None:
-        keeper = self.keeper
+        """The guest's or a spectator's lines, until it stops being either or its connection
+        ends."""
         try:
-            while keeper.owner is key:
+            while self._serving(key):
                 message = await connection.recv()
-                if not isinstance(message, Say):
-                    continue
-                decision = keeper.said(key, message.seq, message.text, self._clock())
-                if decision.events and _is_quit_line(decision.events[0]):
-                    # An older or foreign join may send /q as text: that is leaving.
-                    decision.events = [Freed("left")]
-                self._decide(decision)
-                if keeper.owner is key and self.table.is_flooding(Seat.GUEST):
-                    self.apply(Freed("flooding", FLOODING))
+                if isinstance(message, Say) and self._serving(key):
+                    now = self._clock()
+                    self._decide(self.served.said(key, message.seq, message.text, now))
         except ConnectionClosed as closed:
-            self._decide(keeper.lost(key, closed.cause, closed.reason))
+            self._decide(self.keeper.lost(key, closed.cause, closed.reason))
 
     async def _close_guests(self, *, keeping: bool) -> None:
         """The host is leaving: bye to the guest ("left", or "closing" when *keeping* the table
@@ -561,7 +466,6 @@ class Host:
         serving."""
         self._leaving = True
         self._carry_out(self.keeper.close(keeping=keeping))
-        self.gallery.close()
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=_CLOSE_WAIT)
         for task in list(self._tasks):
@@ -571,10 +475,6 @@ class Host:
 
 
 _CLOSE_WAIT = 5.0  # seconds; net bounds each close well within this
-
-
-def _is_quit_line(event: TableEvent) -> bool:
-    return isinstance(event, Line) and is_quit(event.text)
 
 
 async def _close(connection: Seated, reason: str, code: str) -> None:

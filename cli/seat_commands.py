@@ -1,9 +1,9 @@
 """The host person's own commands about who sits: ``/let NAME`` and ``/deny NAME``.
 
 A person on nc/telnet has no seat token; when one asks for the kept seat of a guest who
-dropped, the host person decides (net.seat_keeper: :meth:`~net.seat_keeper.SeatKeeper.let`,
-:meth:`~net.seat_keeper.SeatKeeper.deny`). That is seat admission, not a game rule, so these
-are read by the host program before a typed line becomes a table :class:`~net.table_events.Line`
+dropped, the host person decides (game.seat_keeper: :meth:`~game.seat_keeper.SeatKeeper.let`,
+:meth:`~game.seat_keeper.SeatKeeper.deny`). That is seat admission, not a game rule, so these
+are read by the host program before a typed line becomes a table :class:`~game.table_events.Line`
 and are listed below the table's ``/help`` on the host's screen only.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable
 from typing import Final, TypeVar
 
 from game.commands import split_command
-from net.seat_keeper import Decision, SeatKeeper
+from game.seat_keeper import Decision, SeatKeeper
 
 C = TypeVar("C", bound=Hashable)
 

@@ -1,6 +1,6 @@
 """The host survives its own restart: its table events are journaled, and replayed at start.
 
-The host changes its table only by applying :mod:`net.table_events` events through one method.
+The host changes its table only by applying :mod:`game.table_events` events through one method.
 :class:`TableJournal` writes each event down (:mod:`cli.journal`, fsync'd) before that method
 applies it, and when ``python -m cli.host`` starts again on the same port, :meth:`restore`
 feeds every recorded event back through the same method with sending disabled: the same events
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 from cli.journal import Journal, JournalError
-from net.table_events import (
+from game.table_events import (
     Dropped,
     Freed,
     Line,

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from cli.journal import encode_line
 from cli.table_replay import TableJournal
 from game.table import Seat, Table
-from net.table_events import Line, Opened, Sat, TableEvent, to_record
+from game.table_events import Line, Opened, Sat, TableEvent, to_record
 
 PORT = 4000
 APPENDS = 500

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from cli.journal import Journal, JournalError
 from cli.table_replay import Replayed, TableJournal, replay, restored_notice
 from game.table import Delivery, Seat, Table
-from net.table_events import (
+from game.table_events import (
     Dropped,
     Freed,
     Line,

@@ -1,4 +1,4 @@
-"""net.table_events records: every event round-trips through JSON, and a record read back from
+"""game.table_events records: every event round-trips through JSON, and a record read back from
 a journal with a wrong field — type, value or name — is refused with a clear sentence, never
 turned into an event the table would choke on (issue 10 §3)."""
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from net.table_events import (
+from game.table_events import (
     Dropped,
     Freed,
     Line,

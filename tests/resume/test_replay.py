@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from cli.args import HostOptions
 from cli.hosting import Host
+from game.table_events import Dropped, Line, Opened, Restarted, Resumed, Sat, TableEvent
 from net.admission import token_hash
-from net.table_events import Dropped, Line, Opened, Restarted, Resumed, Sat, TableEvent
 
 EVENTS: list[TableEvent] = [
     Opened("alice", 7),

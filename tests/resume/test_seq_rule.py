@@ -1,4 +1,4 @@
-"""The ``say.seq`` rule on its own (net.seat_keeper): next applied, repeat ignored, else error."""
+"""The ``say.seq`` rule on its own (game.seat_keeper): next applied, repeat ignored, else error."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from net.seat_keeper import seq_error
-from net.table_events import Line
-from tests.net.seat_keeper_tools import seated_keeper
+from game.seat_keeper import seq_error
+from game.table_events import Line
+from tests.game.seat_keeper_tools import seated_keeper
 
 SEQS = st.integers(min_value=0, max_value=2**53 - 1)
 

@@ -1,10 +1,11 @@
 """The real host program, letting spectators arrive as fast as a test brings them.
 
 ``python -m tests.spectate.crowd_host ARGS`` is ``python -m cli.host ARGS`` but for the
-spectators' arrival limit (:class:`net.watchers.ArrivalLimit`: 10 a minute from one address),
-so a test can seat :data:`~game.spectators.SPECTATOR_LIMIT` spectators from 127.0.0.1 in a moment
-to reach the table's own limit. It lives with the tests on purpose: the program people run has
-no switch that lifts the limit (as tests/resume/quick_flood_host.py for the flood rules).
+spectators' arrival limit (:class:`game.spectator_connections.ArrivalLimit`: 10 a minute from
+one address), so a test can seat :data:`~game.spectators.SPECTATOR_LIMIT` spectators from
+127.0.0.1 in a moment to reach the table's own limit. It lives with the tests on purpose: the
+program people run has no switch that lifts the limit (as tests/resume/quick_flood_host.py for
+the flood rules).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import functools
 
 import cli.hosting
 from cli.host import main
+from game.spectator_connections import ArrivalLimit
 from game.spectators import SPECTATOR_LIMIT
-from net.watchers import ArrivalLimit
 
 
 def run() -> int:

@@ -17,11 +17,11 @@ from typing import cast
 from cli.args import HostOptions
 from cli.console import Console
 from cli.hosting import Host
+from game.table_events import Dropped, Line, Sat
 from net.admission import token_hash
 from net.connection import PendingConnection
 from net.errors import ConnectionClosed
 from net.messages import Hello, Say, Show, Welcome
-from net.table_events import Dropped, Line, Sat
 
 ADDRESS = "10.0.0.7"
 WAIT = 5.0  # seconds: bounds every wait for the host to act
@@ -216,6 +216,6 @@ def test_a_spectator_gone_during_its_welcome_stops_watching_and_leaves_nothing_k
         await asyncio.wait_for(_arrive(host, pending), WAIT)
         assert "carol stopped watching" in screen.lines
         assert len(host.keeper.watchers) == 0 and len(host.table.spectators) == 0
-        assert host.gallery.kept() == 0
+        assert host.keeper.watchers.kept() == 0
 
     asyncio.run(scenario())

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import time
 
+from game.spectator_connections import ARRIVALS_PER_ADDRESS
 from game.spectators import SPECTATOR_LIMIT
 from net.connection import ConnectionClosed
-from net.watchers import ARRIVALS_PER_ADDRESS
 from tests.cli.harness import OPEN_LINE, Player, Players
 from tests.proxy import Proxy
 from tests.resume.quick_flood_host import SPAN as QUICK_SPAN

@@ -1,4 +1,4 @@
-"""The seat keeper's rules, with a fake clock and fake connections (net.seat_keeper).
+"""The seat keeper's rules, with a fake clock and fake connections (game.seat_keeper).
 
 Admission, one owner per seat (races included), ``say.seq``, the grace deadline, ``show.seq``
 and exact catch-up, tokens kept hashed, and rebuilding the keeper from its events.
@@ -9,11 +9,11 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from game.table_events import Dropped, Freed, Line, Resumed, Rotated, Sat
 from net.admission import token_hash
 from net.messages import Hello
 from net.outbox import Outbox
-from net.table_events import Dropped, Freed, Line, Resumed, Rotated, Sat
-from tests.net.seat_keeper_tools import ADDRESS, GRACE, seating
+from tests.game.seat_keeper_tools import ADDRESS, GRACE, seating
 
 
 def test_a_new_guest_sits_and_is_sent_its_shows_once_welcomed() -> None:

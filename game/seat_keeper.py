@@ -15,14 +15,14 @@ decides everything about the guest seat that does not depend on the game:
   shows above ``hello.seen`` and says whether any were lost (``Resumed.caught_up``);
 * spectators (issue 11): while the seat is taken, a hello that is not a resume watches instead
   of being refused (:class:`Watched`), up to a limit; a spectator's lines, its ``say.seq``,
-  its end (:class:`Unwatched`) — :mod:`net.watchers` keeps their numbers;
+  its end (:class:`Unwatched`) — :mod:`game.spectator_connections` keeps their numbers;
 * a text client's seat after a drop: a text client has no token, so one that gives the name of
   the guest whose seat is kept waits while the host is asked (:class:`Asked`); the host's
   :meth:`SeatKeeper.let` gives the seat back, :meth:`SeatKeeper.deny` refuses it, and the end
   of the grace period (or the guest coming back with the token) turns it away.
 
 Connections are opaque hashable keys. Methods that react to the network return
-:class:`Decision` s: *events* — :mod:`net.table_events` records, which the host applies to its
+:class:`Decision` s: *events* — :mod:`game.table_events` records, which the host applies to its
 keeper (:meth:`SeatKeeper.apply`) and its table, and its journal writes down — and
 *actions* for the connections (send, bye, fail). Events alone change the seat, so replaying
 them rebuilds it, ``show.seq`` numbers included; which connection owns the seat is not an event
@@ -41,10 +41,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
 
-from net.admission import JoinCodeGate, SeatTokens, Verdict, token_hash
-from net.messages import Hello, Show, Welcome
-from net.outbox import Outbox
-from net.seat_decisions import (
+from game.seat_decisions import (
     Action,
     Asked,
     ByeCode,
@@ -57,7 +54,8 @@ from net.seat_decisions import (
     TurnAway,
     seq_error,
 )
-from net.table_events import (
+from game.spectator_connections import ArrivalLimit, Watchers
+from game.table_events import (
     Dropped,
     Freed,
     Line,
@@ -70,7 +68,9 @@ from net.table_events import (
     Unwatched,
     Watched,
 )
-from net.watchers import ArrivalLimit, Watchers
+from net.admission import JoinCodeGate, SeatTokens, Verdict, token_hash
+from net.messages import Hello, Show, Welcome
+from net.outbox import Outbox
 
 __all__ = [
     "Action",
@@ -217,8 +217,8 @@ class SeatKeeper(Generic[C]):
         While the seat is taken, a hello that is not a resume watches (a :class:`Watched`
         event; :meth:`watched` then names it) until the spectator limit, and is refused
         ``full`` beyond it — or ``rate-limited`` when spectators arrive faster than
-        :class:`~net.watchers.ArrivalLimit` lets them (from *address*, or from everyone). A
-        *text* client (no token) naming the guest whose seat is kept waits instead: the
+        :class:`~game.spectator_connections.ArrivalLimit` lets them (from *address*, or from
+        everyone). A *text* client (no token) naming the guest whose seat is kept waits instead: the
         decision's ``asked`` is set and the host answers with :meth:`let` or :meth:`deny`.
 
         Args:

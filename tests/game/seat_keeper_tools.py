@@ -11,11 +11,11 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from game.seat_keeper import Action, Decision, Fail, LetIn, SayBye, SeatKeeper, Send, TurnAway
+from game.table_events import Dropped, Freed, Line, Resumed, Sat, TableEvent, Watched
 from net.admission import JoinCodeGate, SeatTokens
 from net.messages import Hello, Show
 from net.outbox import Outbox
-from net.seat_keeper import Action, Decision, Fail, LetIn, SayBye, SeatKeeper, Send, TurnAway
-from net.table_events import Dropped, Freed, Line, Resumed, Sat, TableEvent, Watched
 
 ADDRESS = "127.0.0.1"
 GRACE = 60.0

@@ -8,18 +8,18 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from game.spectators import no_room
-from net.messages import Hello
-from net.seat_decisions import Decision, SayBye
-from net.table_events import Freed, Line, Opened, Resumed, Rotated, Sat, Unwatched, Watched
-from net.watchers import (
+from game.seat_decisions import Decision, SayBye
+from game.spectator_connections import (
     ARRIVAL_WINDOW,
     ARRIVALS_OVERALL,
     ARRIVALS_PER_ADDRESS,
     SPECTATOR_TOKEN,
     ArrivalLimit,
 )
-from tests.net.seat_keeper_tools import ADDRESS, GRACE, Seating, seating
+from game.spectators import no_room
+from game.table_events import Freed, Line, Opened, Resumed, Rotated, Sat, Unwatched, Watched
+from net.messages import Hello
+from tests.game.seat_keeper_tools import ADDRESS, GRACE, Seating, seating
 
 
 def _watching(seats: Seating, key: str, name: str = "carol") -> None:

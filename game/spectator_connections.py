@@ -2,22 +2,25 @@
 
 A spectator has no seat to keep: no token that is ever accepted, no grace period, no outbox
 (a spectator's connection that ends simply stops watching). What is kept is how many watch
-(the limit), the number the table gave each one (so a line or a flood names them), and each
-one's ``say.seq``. The table numbers spectators and names them; the host program tells this
-bookkeeping the number it was given (:meth:`Watchers.watched`), as it tells the keeper a
-guest's seat name.
+(the limit), the number the table gave each one (so a line or a flood names them), each one's
+``say.seq``, and what it is shown while its welcome is on the way — at most
+:data:`KEPT_LIMIT` shows: a welcome that is slow to go out (a client that does not read) must
+not make the host keep every broadcast meanwhile. Beyond it the oldest go, and the spectator is
+shown, after the newest, what a late spectator is: its welcome and the board as it stands. The
+table numbers spectators and names them; :class:`~game.served_table.ServedTable` passes the
+number on (:meth:`Watchers.watched`).
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Generic, TypeVar
 
-from net.messages import Welcome
-from net.seat_decisions import Action, ByeCode, Decision, Fail, SayBye, seq_error
-from net.table_events import Line, Unwatched, UnwatchedWhy
+from game.seat_decisions import Action, ByeCode, Decision, Fail, SayBye, seq_error
+from game.table_events import Line, Unwatched, UnwatchedWhy
+from net.messages import Show, Welcome
 
 C = TypeVar("C", bound=Hashable)
 
@@ -33,6 +36,9 @@ SPECTATOR_TOKEN: Final = "watching-has-no-seat-to-resume"
 ARRIVALS_PER_ADDRESS: Final = 10
 ARRIVALS_OVERALL: Final = 60
 ARRIVAL_WINDOW: Final = 60.0
+
+#: The most shows kept for one spectator being welcomed.
+KEPT_LIMIT: Final = 256
 
 
 class ArrivalLimit:
@@ -82,6 +88,9 @@ class Watcher:
     name: str
     live: bool = False
     last_say: int = 0
+    # What it is shown while its welcome is on the way; the deque drops the oldest.
+    kept: deque[Show] = field(default_factory=lambda: deque(maxlen=KEPT_LIMIT))
+    overflowed: bool = False
 
 
 class Watchers(Generic[C]):
@@ -148,6 +157,54 @@ class Watchers(Generic[C]):
             self._by_key.pop(key, None)
         return key
 
+    def live(self) -> list[tuple[int, C]]:
+        """Every welcomed spectator's number and connection, first come first."""
+        return [
+            (number, key)
+            for number, key in self._numbers.items()
+            if key is not None and self._by_key[key].live
+        ]
+
+    def live_key(self, number: int) -> C | None:
+        """The connection of spectator *number* once its welcome is out, or None."""
+        key = self._numbers.get(number)
+        return key if key is not None and self._by_key[key].live else None
+
+    def welcoming(self) -> list[int]:
+        """The numbers of the spectators whose welcome is on its way."""
+        return [
+            number
+            for number, key in self._numbers.items()
+            if key is not None and not self._by_key[key].live
+        ]
+
+    def keep(self, number: int, show: Show) -> None:
+        """Keep *show* for spectator *number*, whose welcome is on its way (nothing when it
+        has no connection being welcomed)."""
+        key = self._numbers.get(number)
+        watcher = None if key is None else self._by_key[key]
+        if watcher is None or watcher.live:
+            return
+        if len(watcher.kept) == KEPT_LIMIT:
+            watcher.overflowed = True
+        watcher.kept.append(show)
+
+    def take_kept(self, number: int) -> tuple[list[Show], bool]:
+        """What was kept for spectator *number*, oldest first, and whether the oldest of it
+        had to go; from now on nothing is kept for it."""
+        key = self._numbers.get(number)
+        if key is None:
+            return [], False
+        watcher = self._by_key[key]
+        shows, overflowed = list(watcher.kept), watcher.overflowed
+        watcher.kept.clear()
+        watcher.overflowed = False
+        return shows, overflowed
+
+    def kept(self) -> int:
+        """How many shows wait for spectators being welcomed."""
+        return sum(len(watcher.kept) for watcher in self._by_key.values())
+
     def clear(self) -> None:
         """A new table: nobody watches."""
         self._numbers.clear()
@@ -208,6 +265,9 @@ class Watchers(Generic[C]):
         """The host is leaving: bye to every live spectator (one being welcomed hears it
         when its welcome is out); *code* ``closing`` when the table is kept for a restart."""
         live = [key for key, watcher in self._by_key.items() if watcher.live]
+        for watcher in self._by_key.values():
+            watcher.kept.clear()  # the host is leaving: nothing kept will be sent
+            watcher.overflowed = False
         for key in live:
             self.gone(self._by_key[key].number)
         return [SayBye(key, code, reason) for key in live]

@@ -1,6 +1,6 @@
 """What changes a host's table: one plain record per change, in the order it happened.
 
-In net because the seat keeper (net.seat_keeper) decides most of them; they name seats and
+In net because the seat keeper (game.seat_keeper) decides most of them; they name seats and
 lines, never games, so net stays ignorant of what is played.
 
 The host applies every change of its table and its guest seat through one of these events, and

@@ -1,6 +1,6 @@
 """What the seat keeper decides: events to apply, actions for connections, refusals.
 
-:class:`net.seat_keeper.SeatKeeper` returns these; the host program carries them out. A
+:class:`game.seat_keeper.SeatKeeper` returns these; the host program carries them out. A
 connection is whatever hashable key the host chooses. Also the ``say.seq`` rule's wording.
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
+from game.table_events import TableEvent
 from net.messages import Show
-from net.table_events import TableEvent
 
 __all__ = [
     "Action",
@@ -23,6 +23,7 @@ __all__ = [
     "Refusal",
     "SayBye",
     "Send",
+    "SendAll",
     "TurnAway",
     "seq_error",
 ]
@@ -62,6 +63,14 @@ class Send(Generic[C]):
 
 
 @dataclass(frozen=True, slots=True)
+class SendAll(Generic[C]):
+    """Write *show* to every connection in *keys*, encoded once for all of them."""
+
+    keys: tuple[C, ...]
+    show: Show
+
+
+@dataclass(frozen=True, slots=True)
 class SayBye(Generic[C]):
     """Say ``bye`` with *code* to *key* and close it; *reason* is for the person."""
 
@@ -94,7 +103,7 @@ class LetIn(Generic[C]):
     key: C
 
 
-Action = Send[C] | SayBye[C] | Fail[C] | TurnAway[C] | LetIn[C]
+Action = Send[C] | SendAll[C] | SayBye[C] | Fail[C] | TurnAway[C] | LetIn[C]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,173 @@
+"""The served table: one owner of the table and of who is connected as whom.
+
+Driven the way a host program drives it — ask, apply every event, carry out the actions — with
+a fake clock and connections named by strings. What a spectator whose welcome is on its way is
+kept is bounded, and one whose oldest kept shows had to go is shown the board as it stands, as
+a late one is.
+"""
+
+from __future__ import annotations
+
+from game.seat_decisions import Action, Decision, SayBye, Send, SendAll
+from game.seat_keeper import SeatKeeper
+from game.served_table import FLOODING, Applied, ServedTable
+from game.spectator_connections import KEPT_LIMIT
+from game.spectators import SPECTATOR_LIMIT
+from game.table_events import Freed, Line, Opened, TableEvent, Unwatched
+from net.admission import JoinCodeGate, SeatTokens
+from net.messages import Hello, Show
+
+ADDRESS = "127.0.0.1"
+
+
+class Program:
+    """A served table and what its outputs did, per connection."""
+
+    def __init__(self) -> None:
+        tokens = (f"t{n}" for n in range(1, 1000))
+        keeper: SeatKeeper[str] = SeatKeeper(
+            "alice",
+            JoinCodeGate(None),
+            tokens=SeatTokens(lambda _: next(tokens)),
+            spectator_limit=SPECTATOR_LIMIT,
+        )
+        self.served = ServedTable(keeper)
+        self.now = 0.0
+        self.host: list[str] = []
+        self.sent: dict[str, list[Show]] = {}
+        self.byes: dict[str, str] = {}
+        self.events: list[TableEvent] = []
+        self.apply(Opened("alice", 7))
+
+    def apply(self, event: TableEvent) -> None:
+        self.events.append(event)
+        applied: Applied[str] = self.served.apply(event, self.now)
+        self.host += [shown.text for shown in applied.host]
+        self.carry_out(applied.actions)
+        for follows in applied.then:
+            self.apply(follows)
+
+    def decide(self, decision: Decision[str]) -> None:
+        for event in decision.events:
+            self.apply(event)
+        self.carry_out(decision.actions)
+
+    def carry_out(self, actions: list[Action[str]]) -> None:
+        for action in actions:
+            if isinstance(action, Send):
+                self.sent.setdefault(action.key, []).append(action.show)
+            elif isinstance(action, SendAll):
+                for key in action.keys:
+                    self.sent.setdefault(key, []).append(action.show)
+            elif isinstance(action, SayBye):
+                self.byes[action.key] = action.code
+
+    def arrive(self, key: str, name: str) -> None:
+        """A hello from *key*, decided; its welcome not out yet."""
+        keeper = self.served.keeper
+        decision = keeper.admit(key, Hello(name=name), ADDRESS, self.now)
+        assert decision.refusal is None, decision.refusal
+        self.decide(decision)
+        keeper.welcome(key)
+
+    def welcomed(self, key: str) -> None:
+        self.decide(self.served.welcomed(key))
+        self.carry_out(list(self.served.keeper.to_send()))
+
+    def says(self, key: str, seq: int, text: str) -> None:
+        self.decide(self.served.said(key, seq, text, self.now))
+
+    def texts(self, key: str) -> list[str]:
+        return [show.text for show in self.sent.get(key, [])]
+
+
+def _bob_and_alice_playing() -> Program:
+    program = Program()
+    program.arrive("bob", "bob")
+    program.welcomed("bob")
+    program.apply(Line("host", "/game tictactoe", 0.0))
+    program.apply(Line("host", "b2", 0.0))
+    return program
+
+
+def _chat(program: Program, count: int, start: int = 0) -> None:
+    # host chat reaches every spectator; one line a second is within the flood limit
+    for n in range(start, start + count):
+        program.now = float(n)
+        program.apply(Line("host", f"line {n}", program.now))
+
+
+def test_a_slow_welcome_keeps_at_most_the_limit_then_shows_the_board_as_it_stands() -> None:
+    program = _bob_and_alice_playing()
+    program.arrive("carol", "carol")
+    program.says("bob", 1, "a1")  # the game moves on; what tells carol is pushed out below
+    _chat(program, KEPT_LIMIT * 4)
+    assert program.served.keeper.watchers.kept() == KEPT_LIMIT
+    assert "carol" not in program.sent  # nothing reaches a connection not welcomed yet
+    program.welcomed("carol")
+    texts = program.texts("carol")
+    kept = texts[:KEPT_LIMIT]
+    assert kept == [f"line {n}" for n in range(KEPT_LIMIT * 3, KEPT_LIMIT * 4)]  # the newest
+    late = texts[KEPT_LIMIT:]
+    assert late[0].startswith("the table is full — watching alice and bob")
+    boards = [s.text for s in program.sent["carol"][KEPT_LIMIT:] if s.kind == "board"]
+    assert boards and "1 (O)| 2 | 3" in boards[-1]  # bob's a1: the board as it is now
+    assert program.served.keeper.watchers.kept() == 0
+
+
+def test_below_the_limit_everything_kept_arrives_in_order_then_live_lines_follow() -> None:
+    program = _bob_and_alice_playing()
+    program.arrive("carol", "carol")
+    _chat(program, KEPT_LIMIT - 10)
+    program.welcomed("carol")
+    texts = program.texts("carol")
+    welcome = "the table is full — watching alice and bob"
+    assert texts[0].startswith(welcome)
+    assert sum(text.startswith(welcome) for text in texts) == 1  # no late view: nothing lost
+    assert texts[-(KEPT_LIMIT - 10) :] == [f"line {n}" for n in range(KEPT_LIMIT - 10)]
+    _chat(program, 1, start=KEPT_LIMIT)
+    assert program.texts("carol")[-1] == f"line {KEPT_LIMIT}"  # live now: sent at once
+
+
+def test_a_kibitz_line_reaches_the_other_spectators_only_and_never_its_author() -> None:
+    program = _bob_and_alice_playing()
+    for name in ("carol", "dave"):
+        program.arrive(name, name)
+        program.welcomed(name)
+    program.says("carol", 1, "nice move")
+    assert program.texts("dave")[-1] == "nice move"
+    assert "nice move" not in program.texts("carol") + program.texts("bob") + program.host
+
+
+def test_a_quit_sent_as_text_is_leaving_for_the_guest_and_for_a_spectator() -> None:
+    program = _bob_and_alice_playing()
+    program.arrive("carol", "carol")
+    program.welcomed("carol")
+    program.says("carol", 1, "/q")
+    assert Unwatched(1, "left") in program.events and program.byes["carol"] == "left"
+    program.says("bob", 1, "/quit")
+    assert Freed("left") in program.events and program.byes["bob"] == "left"
+    assert program.served.table.guest_name is None
+
+
+def test_a_guest_who_keeps_flooding_is_put_out_by_the_event_that_follows_the_line() -> None:
+    program = _bob_and_alice_playing()
+    seq = 0
+    while "bob" not in program.byes and seq < 10_000:
+        seq += 1
+        program.now = seq * 0.01  # a hundred lines a second
+        program.says("bob", seq, f"spam {seq}")
+    assert program.byes.get("bob") == "flooding"
+    assert Freed("flooding", FLOODING) in program.events
+    assert program.served.table.guest_name is None
+
+
+def test_replaying_the_events_rebuilds_the_same_table_and_numbers() -> None:
+    live = _bob_and_alice_playing()
+    live.says("bob", 1, "hello")
+    replayed = Program()
+    for event in live.events[1:]:
+        replayed.served.apply(event, 0.0, replaying=True)
+    assert str(replayed.served.table.match.state) == str(live.served.table.match.state)  # type: ignore[union-attr]
+    assert replayed.served.keeper.outbox.last_seq == live.served.keeper.outbox.last_seq
+    assert replayed.served.keeper.name == "bob"
