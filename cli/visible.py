@@ -12,7 +12,7 @@ characters rather than strip them silently: the reader sees that something odd w
   controls, other format characters, line/paragraph separators, surrogates, private-use and
   unassigned code points — becomes ``\\uXXXX`` (``\\UXXXXXXXX`` beyond the BMP).
 
-Emoji are shown as the sender typed them (issue 9 §7). Variation selectors (VS15/VS16 pick
+Emoji are shown as the sender typed them. Variation selectors (VS15/VS16 pick
 text or emoji style) and skin-tone modifiers are marks, not format characters, so they pass
 anyway. Two format characters are let through, and only where they build an emoji:
 

@@ -13,7 +13,7 @@ decides everything about the guest seat that does not depend on the game:
 * the grace period of a dropped guest, as a deadline;
 * ``show.seq`` and a bounded :class:`~net.outbox.Outbox`, so that a resume resends exactly the
   shows above ``hello.seen`` and says whether any were lost (``Resumed.caught_up``);
-* spectators (issue 11): while the seat is taken, a hello that is not a resume watches instead
+* spectators: while the seat is taken, a hello that is not a resume watches instead
   of being refused (:class:`Watched`), up to a limit; a spectator's lines, its ``say.seq``,
   its end (:class:`Unwatched`) — :mod:`game.spectator_connections` keeps their numbers;
 * a text client's seat after a drop: a text client has no token, so one that gives the name of
@@ -113,7 +113,7 @@ class _Owner(Generic[C]):
     seen: int | None  # hello.seen as the keeper reads it (None: unknown)
     sent: int = 0  # the highest show.seq written to this connection
     # Given the seat by the host's /let: its token replaces the seat's only once it is in.
-    handed: bool = False
+    let_in_by_host: bool = False
 
 
 class SeatKeeper(Generic[C]):
@@ -309,7 +309,7 @@ class SeatKeeper(Generic[C]):
         if held is not None:
             self.tokens.restore(GUEST, *held)
         # Not caught up by token and seen: the shows no connection took are resent, the board too.
-        self._replace(_Owner(key, _Stage.WELCOMING, fresh, True, None, handed=True))
+        self._replace(_Owner(key, _Stage.WELCOMING, fresh, True, None, let_in_by_host=True))
         return Decision(actions=[LetIn(key)])
 
     def gone_asking(self, key: C) -> bool:
@@ -343,7 +343,7 @@ class SeatKeeper(Generic[C]):
         self.watchers.watched(number, name)
 
     def _is_other_guest(self, token: str, name: str) -> bool:
-        # A token belongs to a name (issue 8 §3): carol holding bob's token is a new guest.
+        # A token belongs to a name: carol holding bob's token is a new guest.
         return self.tokens.verify(token) is not None and not self.is_named(name)
 
     def _claim_resume(self, key: C, hello: Hello, decision: Decision[C]) -> None:
@@ -436,7 +436,7 @@ class SeatKeeper(Generic[C]):
         base = self._delivered if owner.seen is None else owner.seen
         owner.sent = base
         caught_up = owner.seen is not None and self.outbox.holds_all_after(base)
-        if owner.handed:  # its token is the seat's from now on, the old ones die (see let)
+        if owner.let_in_by_host:  # its token is the seat's from now on, the old ones die (see let)
             newest, older = token_hash(owner.token), None
             return Decision(events=[Resumed(newest=newest, older=older, caught_up=caught_up)])
         hashes = self.tokens.hashes(GUEST)

@@ -30,7 +30,7 @@ C = TypeVar("C", bound=Hashable)
 SPECTATOR_TOKEN: Final = "watching-has-no-seat-to-resume"
 
 #: How many new spectators one address may bring in a window, and all addresses together.
-#: Every arrival costs the players nothing now (issue 11 review: no names mid-game) but costs
+#: Every arrival costs the players nothing (no names reach them mid-game) but costs
 #: the host journal records; without a cap one client cycling connect/name/close could fill
 #: the journal to its size cap in minutes and so turn crash recovery off.
 ARRIVALS_PER_ADDRESS: Final = 10
@@ -66,14 +66,22 @@ class ArrivalLimit:
         """Seconds until *address* may bring another spectator, and which limit holds it back
         (``"address"`` or ``"overall"``); None when it may now."""
         recent = self._recent
-        while recent and recent[0][0] <= now - self.window:
+        # An arrival at `at` counts while now < at + window, in exactly that float arithmetic
+        # everywhere: a window written as `now - window` or `at + window - now` rounds
+        # differently, and could say "wait 10.000000000000004 s" of a 10 s window.
+        while recent and now >= recent[0][0] + self.window:
             recent.popleft()
         if len(recent) >= self.overall:
-            return recent[0][0] + self.window - now, "overall"
+            return self._until(recent[0][0], now), "overall"
         mine = [at for at, where in recent if where == address]
         if len(mine) >= self.per_address:
-            return mine[-self.per_address] + self.window - now, "address"
+            return self._until(mine[-self.per_address], now), "address"
         return None
+
+    def _until(self, at: float, now: float) -> float:
+        """Seconds from *now* until the arrival at *at* stops counting: more than 0 (it still
+        counts, so at + window > now) and never more than the window."""
+        return min(self.window, (at + self.window) - now)
 
     def arrived(self, address: str, now: float) -> None:
         """Count one spectator let in from *address* at *now*."""

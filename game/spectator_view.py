@@ -5,7 +5,7 @@ draws it — for hangman the guesser's view, so the secret is never shown to a s
 the game ends (the result and the final board may name it, as they do for the players) — the
 result in neutral words (nobody's "you win"), and who sits down, drops, comes back and leaves.
 
-What is news is decided by comparing two :class:`Scene` values — the table as the spectators
+What is news is decided by comparing two :class:`Snapshot` values — the table as the spectators
 last saw it, and as it is now — rather than by each way of changing the table remembering to
 tell them: a seat change, a game started, a move, a resignation or an abandoned game all show
 up as a difference, whichever method made it. Pure functions of the scenes; no spectator is
@@ -23,7 +23,7 @@ from game.state import GameState
 
 
 @dataclass(frozen=True)
-class Scene:
+class Snapshot:
     """The table as spectators see it at one moment.
 
     Attributes:
@@ -52,7 +52,7 @@ class Scene:
         return self.guest or "guest"
 
 
-def news(before: Scene, after: Scene) -> list[Shown]:
+def changes_between(before: Snapshot, after: Snapshot) -> list[Shown]:
     """What the spectators are to be shown about the change from ``before`` to ``after``:
     seat notices first, then a new game's opening, then the board and whose turn it is — or
     the final board and the result.

@@ -7,8 +7,8 @@ from every name at the table, a look-alike renamed visibly) and identified by a
 stale one cannot reach a newcomer with it.
 
 What spectators are told of the table is not worded by each way of changing it: the table
-compares the :class:`~game.spectator_view.Scene` they last saw with the one it is now
-(:meth:`Spectators.news`), so a seat change or a move cannot forget them. Who may read what
+compares the :class:`~game.spectator_view.Snapshot` they last saw with the one it is now
+(:meth:`Spectators.catch_up`), so a seat change or a move cannot forget them. Who may read what
 a spectator says or who comes and goes depends on whether a game is on (:func:`kibitz`,
 :func:`coming_or_going`): a spectator's name and lines are text they chose, so during a game
 they would be a way to coach a player.
@@ -22,8 +22,7 @@ from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
 from game.errors import SpectatorLimitError
 from game.flood import FloodControl
 from game.match import Match
-from game.spectator_view import Scene
-from game.spectator_view import news as news_between
+from game.spectator_view import Snapshot, changes_between
 from game.untrusted import clean_name
 
 #: How many people may watch one table at once. Each costs the host a connection, and every
@@ -44,7 +43,7 @@ class Spectators:
     """The spectators of one table, in the order they sat down to watch."""
 
     def __init__(
-        self, flood_rules: FloodControl, seen: Scene, limit: int = SPECTATOR_LIMIT
+        self, flood_rules: FloodControl, seen: Snapshot, limit: int = SPECTATOR_LIMIT
     ) -> None:
         """Nobody watches yet.
 
@@ -126,14 +125,14 @@ class Spectators:
         for spectator in self._floods:
             self._floods[spectator] = self._flood_rules.fresh()
 
-    def news(self, scene: Scene) -> list[Delivery]:
+    def catch_up(self, scene: Snapshot) -> list[Delivery]:
         """What the spectators have not been shown yet of the table now at *scene* (seats,
         game, board), as broadcasts; from now on they have seen it. Nothing when nobody
         watches."""
         before, self._seen = self._seen, scene
         if not self._floods:
             return []
-        return [Delivery(SPECTATORS, shown) for shown in news_between(before, scene)]
+        return [Delivery(SPECTATORS, shown) for shown in changes_between(before, scene)]
 
 
 def _between_games(match: Match | None) -> bool:

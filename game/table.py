@@ -59,7 +59,7 @@ from game.flood import FloodControl, FloodVerdict
 from game.help import help_for
 from game.match import Match, Participant
 from game.play import Play
-from game.spectator_view import Scene, board_view, players_text, welcome_texts
+from game.spectator_view import Snapshot, board_view, players_text, welcome_texts
 from game.spectators import Spectators, coming_or_going, kibitz, no_room
 from game.table_commands import COMMANDS, unknown_command
 from game.untrusted import classified_text, clean_name, typed_after_slash
@@ -107,7 +107,7 @@ class Table:
         self._play = Play(rng, self._word_list, self._name)
         self._flood_rules = FloodControl() if flood is None else flood.fresh()
         self._flood = {Seat.HOST: self._flood_rules.fresh(), Seat.GUEST: self._flood_rules.fresh()}
-        self._spectators = Spectators(self._flood_rules, self._scene())
+        self._spectators = Spectators(self._flood_rules, self._snapshot())
 
     # -- who is here ------------------------------------------------------------------------------
     @property
@@ -180,11 +180,11 @@ class Table:
             return self._host_name
         return self._guest_name or "guest"
 
-    def _scene(self) -> Scene:
+    def _snapshot(self) -> Snapshot:
         """The table as spectators would see it now."""
         match = self.match
         state = None if match is None else match.state
-        return Scene(
+        return Snapshot(
             self._host_name,
             self._guest_name,
             self.guest_connected,
@@ -207,7 +207,7 @@ class Table:
         broadcast with no spectator to reach) — but the typist's own answer, which reaches
         them even when the line made them leave — then the spectators' news."""
         kept = [d for d in out if d.to == typist or self._reachable(d)]
-        return [*kept, *self._spectators.news(self._scene())]
+        return [*kept, *self._spectators.catch_up(self._snapshot())]
 
     def _error(self, who: Typist, text: str) -> list[Delivery]:
         return [say(who, Kind.ERROR, text)]

@@ -474,3 +474,12 @@ def test_no_window_ever_lets_in_more_than_the_limits(steps: list[tuple[str, floa
         assert len(window) <= 5
         for address in "abc":
             assert sum(a == address for _, a in window) <= 3
+
+
+def test_a_wait_is_never_longer_than_the_window_whatever_the_float_arithmetic() -> None:
+    # 12.983012037151601 + 10.0 - 12.983012037151601 is 10.000000000000002 in binary floats
+    limit = ArrivalLimit(per_address=1, overall=5, window=10.0)
+    for at in (12.983012037151601, 0.7, 1e6 + 0.3):
+        limit.arrived(f"a{at}", at)
+        held = limit.wait(f"a{at}", at)
+        assert held is not None and 0 < held[0] <= 10.0

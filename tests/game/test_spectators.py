@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
 from game.errors import SpectatorLimitError, TableFullError
 from game.flood import FloodControl
-from game.spectator_view import Scene
+from game.spectator_view import Snapshot
 from game.spectators import SPECTATOR_LIMIT, Spectators
 from game.table import Table
 from game.untrusted import clean_name, skeleton
@@ -58,7 +58,7 @@ def test_a_delivery_reaches_one_spectator_or_all_but_the_author() -> None:
 
 
 def test_spectator_identities_are_never_reused() -> None:
-    scene = Scene("alice", None, False, "bot", None, None)
+    scene = Snapshot("alice", None, False, "bot", None, None)
     watching = Spectators(FloodControl(), scene, limit=2)
     first = watching.add("carol", taken=["alice"], refusal="full")
     assert watching.by_number(first.number) == first
