@@ -406,7 +406,8 @@ class SeatKeeper(Generic[C]):
             host=self.host_name,
             token=owner.token,
             resumed=owner.resumed,
-            last_seq=self.last_say if owner.resumed else 0,
+            # a connection let in by the host numbers its lines from 1 (see Resumed)
+            last_seq=self.last_say if owner.resumed and not owner.let_in_by_host else 0,
         )
 
     def welcomed(self, key: C) -> Decision[C]:
@@ -437,8 +438,9 @@ class SeatKeeper(Generic[C]):
         owner.sent = base
         caught_up = owner.seen is not None and self.outbox.holds_all_after(base)
         if owner.let_in_by_host:  # its token is the seat's from now on, the old ones die (see let)
-            newest, older = token_hash(owner.token), None
-            return Decision(events=[Resumed(newest=newest, older=older, caught_up=caught_up)])
+            newest = token_hash(owner.token)
+            resumed = Resumed(newest=newest, older=None, caught_up=caught_up, lines_anew=True)
+            return Decision(events=[resumed])
         hashes = self.tokens.hashes(GUEST)
         assert hashes is not None  # rotated at admission; only a Freed event revokes
         newest, older = hashes
@@ -563,6 +565,8 @@ class SeatKeeper(Generic[C]):
         elif isinstance(event, Rotated | Resumed):
             self.tokens.restore(GUEST, event.newest, event.older)
             self.dropped = self.dropped and isinstance(event, Rotated)
+            if isinstance(event, Resumed) and event.lines_anew:
+                self.last_say = 0
         elif isinstance(event, Line):
             if event.seat == GUEST:
                 self.last_say = max(self.last_say, event.seq)

@@ -79,12 +79,15 @@ class Resumed:
     """The dropped guest came back; the seat's valid token hashes are now *newest* and *older*.
 
     ``caught_up`` is False when the guest missed shows that were no longer kept, so the table
-    shows them the board again.
+    shows them the board again. ``lines_anew`` is True when the seat went to another
+    connection by the host's ``/let``: that connection numbers its lines from 1, so the seat's
+    ``say.seq`` starts again rather than taking its first lines for repeats of the old ones.
     """
 
     newest: str
     older: str | None
     caught_up: bool
+    lines_anew: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -201,6 +201,21 @@ def test_let_gives_the_seat_back_like_a_resume_with_the_board() -> None:
     assert stale.refusal is not None and stale.refusal.code == "bad-token"
 
 
+def test_the_connection_let_in_numbers_its_lines_from_one() -> None:
+    seats = seating(spectator_limit=2)
+    seats.join("c1")
+    for seq in (1, 2, 3):
+        seats.decide(seats.keeper.said("c1", seq, f"before {seq}", 0.0))
+    seats.lost("c1")
+    seats.hello("n1", "bob", text=True)
+    seats.decide(seats.keeper.let("bob"))
+    assert seats.keeper.welcome("n1").last_seq == 0
+    welcomed = seats.welcomed("n1")
+    assert isinstance(welcomed.events[0], Resumed) and welcomed.events[0].lines_anew
+    first = seats.decide(seats.keeper.said("n1", 1, "after 1", 0.0))
+    assert [e.text for e in first.events if isinstance(e, Line)] == ["after 1"]
+
+
 def test_a_claimant_gone_during_its_welcome_leaves_bobs_seat_and_token_as_they_were() -> None:
     """Review of issue 11: /let recorded the token change before anything was accepted, so a
     claimant gone meanwhile killed bob's token for nobody."""

@@ -55,6 +55,32 @@ def test_back_on_nc_the_host_lets_bob_have_his_seat(players: Players) -> None:
     host.expect("bob played a1")
 
 
+def test_every_line_from_the_person_let_back_in_is_applied(players: Players) -> None:
+    """The seat's say numbering starts again for the connection /let hands it to: the dropped
+    connection had sent three lines, and the first three of the person let back in were taken
+    for repeats of them and dropped without a word."""
+    host, port = players.host()
+    lost = RawPeer(port)
+    try:
+        lost.send(b"bob\r\n")
+        host.expect("bob sat down")
+        for n in (1, 2, 3):
+            lost.send(f"before {n}\r\n".encode())
+            host.expect(f"before {n}")
+        lost.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    finally:
+        lost.close()
+    host.expect("bob's connection dropped")
+    bob = TextClient(Client.NC, port, players)
+    bob.sit("bob")
+    host.expect("/let bob to give it back")
+    host.say("/let bob")
+    bob.expect("welcome back, bob")
+    for n in (1, 2, 3, 4):
+        bob.say(f"after {n}")
+        host.expect(f"after {n}")
+
+
 def test_on_telnet_the_host_denies_someone_claiming_bobs_seat(players: Players) -> None:
     host, port = players.host()
     bob_drops_mid_game(host, port)
