@@ -8,7 +8,7 @@ lost connection means, journals each event it gets (:meth:`Host.apply`), applies
 host person's lines, and carries out the actions on connections. Applying the same events again
 (a journal replay, with sending off) rebuilds the same table and the same ``show.seq`` numbers.
 
-The host person's ``/let NAME`` and ``/deny NAME`` answer a person on nc/telnet asking for a
+The host person's ``/let N`` and ``/deny N`` answer a person on nc/telnet asking for a
 dropped guest's seat back (they have no token).
 
 Split from :mod:`cli.host` so that ``python -m cli.host --help`` imports none of this.
@@ -359,7 +359,7 @@ class Host:
                 self.console.show("notice", HOST_HELP)
 
     def _seat_command(self, line: str) -> bool:
-        """``/let NAME`` or ``/deny NAME`` (cli.seat_commands): carried out, never a table
+        """``/let N`` or ``/deny N`` (cli.seat_commands): carried out, never a table
         line. Returns whether *line* was one of them."""
         decision = seat_command(line, self.keeper, self.console.show)
         if decision is None:
@@ -420,9 +420,8 @@ class Host:
     async def _wait_for_answer(self, pending: Arrival, asked: Asked) -> Refusal | None:
         """A text client asks for a kept seat: ask the host person, tell the client it waits,
         and wait for /let, /deny, the end of the grace period or the host leaving."""
-        peer = pending.peer[0]
         name = asked.name
-        self.console.notice(asked_sentence(pending.hello.name, peer, name))
+        self.console.notice(asked_sentence(pending.hello.name, asked))
         answer: asyncio.Future[Refusal | None] = asyncio.get_running_loop().create_future()
         self._waiting[pending] = answer
         tell = getattr(pending, "tell", None)  # PendingText.tell: a join has no screen to tell
@@ -441,7 +440,7 @@ class Host:
             if answer.done():
                 return answer.result()
             self.keeper.gone_asking(pending)
-            self.console.notice(gone_sentence(name))
+            self.console.notice(gone_sentence(name, asked.number))
             return Refusal("full", "you left before the host answered")
         finally:
             self._waiting.pop(pending, None)

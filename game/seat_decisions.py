@@ -110,12 +110,18 @@ Action = Send[C] | SendAll[C] | SayBye[C] | Fail[C] | TurnAway[C] | LetIn[C]
 class Asked:
     """A text client (no token) asks for the kept seat of *name*: the host decides.
 
-    *address* is where it connected from; *wait* the seconds left of the grace period.
+    *number* names this claimant alone (``/let 2``): claimants are numbered from 1 and a number
+    is never given twice, so an answer cannot reach a later claimant. *address* is where it
+    connected from; *wait* the seconds left of the grace period; *token_held* is True when the
+    seat's guest sat down with a program that keeps its seat token (and so usually comes back
+    by itself), False when they sat down from nc/telnet.
     """
 
+    number: int
     name: str
     address: str
     wait: float
+    token_held: bool
 
 
 @dataclass(frozen=True, slots=True)

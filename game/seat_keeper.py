@@ -167,6 +167,8 @@ class SeatKeeper(Generic[C]):
         self.closing = False
         self.watchers: Watchers[C] = Watchers(spectator_limit, arrivals, no_room)
         self._asking: C | None = None  # a text client waiting for the host to give the seat back
+        self._asking_number = 0  # its number; numbers count up and are never reused
+        self.by_text = False  # the seat was taken from nc/telnet: no token is kept for it
         self._closing_code: ByeCode = "left"
 
     # ------------------------------------------------------------------------- looking
@@ -263,7 +265,8 @@ class SeatKeeper(Generic[C]):
             return decision
         fresh = self.tokens.issue(GUEST)
         decision.actions += self._replace(_Owner(key, _Stage.WELCOMING, fresh, False, 0))
-        decision.events.append(Sat(asked=hello.name, token_hash=token_hash(fresh)))
+        sat = Sat(asked=hello.name, token_hash=token_hash(fresh), text_client=text)
+        decision.events.append(sat)
         return decision
 
     def _too_many_arrivals(self, seconds: float, cap: str) -> str:
@@ -278,30 +281,42 @@ class SeatKeeper(Generic[C]):
         window = "minute" if span == 60 else self._duration(span)
         return f"{whose} in the last {window}, the most it lets in — try again in {wait}"
 
+    def _seat_kept(self) -> bool:
+        return self.dropped and self._owner is None
+
     def _keeps_seat_for(self, name: str) -> bool:
-        return self.dropped and self._owner is None and self.is_named(name)
+        return self._seat_kept() and self.is_named(name)
 
     def _ask(self, key: C, address: str, now: float, decision: Decision[C]) -> None:
-        # The newest claim waits; an earlier one is turned away (as a resume replaces).
+        # The newest claim waits, under a new number; an earlier one is turned away (as a
+        # resume replaces), and an answer naming its number finds nobody.
         earlier, self._asking = self._asking, key
+        self._asking_number += 1
         guest = self.name or "the guest"
         if earlier is not None:
             why = f"another connection asked for {guest}'s seat after you"
             decision.actions.append(TurnAway(earlier, "full", why))
-        decision.asked = Asked(guest, address, self.grace_left(now))
+        wait = self.grace_left(now)
+        held = not self.by_text
+        decision.asked = Asked(self._asking_number, guest, address, wait, token_held=held)
 
-    def let(self, name: str) -> Decision[C]:
-        """The host gives the kept seat of *name* back to the text client waiting for it.
+    @property
+    def asking(self) -> int | None:
+        """The number of the text client waiting for the host's answer, or None."""
+        return None if self._asking is None else self._asking_number
+
+    def let(self, number: int) -> Decision[C]:
+        """The host gives the kept seat to claimant *number*, the text client waiting for it.
 
         Returns:
             A :class:`LetIn` for the waiting connection, which then gets its welcome like a
-            resume; nothing when nobody waits for *name*'s seat. The seat's old tokens die only
-            when that welcome is out (:meth:`welcomed`'s :class:`Resumed`): until then the
-            guest may still come back with theirs, and a claimant that goes away during its
-            welcome leaves the seat exactly as it was.
+            resume; nothing when *number* is not the claimant waiting now. The seat's old
+            tokens die only when that welcome is out (:meth:`welcomed`'s :class:`Resumed`):
+            until then the guest may still come back with theirs, and a claimant that goes away
+            during its welcome leaves the seat exactly as it was.
         """
         key = self._asking
-        if key is None or not self._keeps_seat_for(name):
+        if key is None or number != self._asking_number or not self._seat_kept():
             return Decision()
         self._asking = None
         held = self.tokens.hashes(GUEST)
@@ -320,18 +335,15 @@ class SeatKeeper(Generic[C]):
         self._asking = None
         return True
 
-    def deny(self, name: str) -> Decision[C]:
-        """The host refuses *name*'s kept seat to the text client waiting for it (if any)."""
+    def deny(self, number: int) -> Decision[C]:
+        """The host refuses the kept seat to claimant *number* (nothing when it is not the
+        claimant waiting now)."""
         key = self._asking
-        if key is None or not self.is_named(name):
+        if key is None or number != self._asking_number:
             return Decision()
         self._asking = None
         why = f"{self.host_name} did not give you {self.name}'s seat back"
         return Decision(actions=[TurnAway(key, "full", why)])
-
-    def waiting_for(self, name: str) -> bool:
-        """True when a text client waits for the host to give *name*'s seat back."""
-        return self._asking is not None and self.is_named(name)
 
     def _turn_away_asking(self, why: str) -> list[Action[C]]:
         key, self._asking = self._asking, None
@@ -559,6 +571,7 @@ class SeatKeeper(Generic[C]):
             self.watchers.clear()
         elif isinstance(event, Sat):
             self.tokens.restore(GUEST, event.token_hash)
+            self.by_text = event.text_client
             self.asked, self.last_say, self.dropped = event.asked, 0, False
             self.outbox.clear()
             self._delivered = 0
@@ -566,7 +579,7 @@ class SeatKeeper(Generic[C]):
             self.tokens.restore(GUEST, event.newest, event.older)
             self.dropped = self.dropped and isinstance(event, Rotated)
             if isinstance(event, Resumed) and event.lines_anew:
-                self.last_say = 0
+                self.last_say, self.by_text = 0, True  # a person on nc/telnet has it now
         elif isinstance(event, Line):
             if event.seat == GUEST:
                 self.last_say = max(self.last_say, event.seq)

@@ -55,10 +55,15 @@ class Restarted:
 
 @dataclass(frozen=True, slots=True)
 class Sat:
-    """A new guest sat down, asking for *asked*; *token_hash* is their first token's hash."""
+    """A new guest sat down, asking for *asked*; *token_hash* is their first token's hash.
+
+    *text_client* is True for a person on nc/telnet, whose client keeps no token: after a drop
+    only the host can tell whether someone claiming the seat is them.
+    """
 
     asked: str
     token_hash: str
+    text_client: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -177,15 +177,24 @@ def test_a_text_client_naming_a_kept_seat_waits_for_the_host() -> None:
         ADDRESS,
         GRACE - 10.0,
     )
-    assert seats.keeper.waiting_for("BOB")  # names are compared as the table compares them
+    assert decision.asked.number == seats.keeper.asking == 1
+    assert decision.asked.token_held  # bob sat down with a join, which keeps its token
     assert seats.keeper.next_deadline() == GRACE  # the grace period still runs
+
+
+def test_a_claim_on_a_seat_taken_from_nc_says_no_token_is_held() -> None:
+    seats = seating(spectator_limit=3)
+    seats.join("n0", "bob", text=True)
+    seats.lost("n0")
+    decision = seats.hello("n1", "BOB", text=True)  # names compare as the table's do
+    assert decision.asked is not None and not decision.asked.token_held
 
 
 def test_let_gives_the_seat_back_like_a_resume_with_the_board() -> None:
     seats, old_token = _dropped_bob()
     seats.hello("n1", "bob", text=True)
     seats.host_says("while bob was away")
-    let = seats.decide(seats.keeper.let("bob"))
+    let = seats.decide(seats.keeper.let(1))
     assert let.events == []  # nothing is recorded before the welcome is out (review, issue 11)
     assert seats.let_in == ["n1"]
     welcome = seats.keeper.welcome("n1")
@@ -208,7 +217,7 @@ def test_the_connection_let_in_numbers_its_lines_from_one() -> None:
         seats.decide(seats.keeper.said("c1", seq, f"before {seq}", 0.0))
     seats.lost("c1")
     seats.hello("n1", "bob", text=True)
-    seats.decide(seats.keeper.let("bob"))
+    seats.decide(seats.keeper.let(1))
     assert seats.keeper.welcome("n1").last_seq == 0
     welcomed = seats.welcomed("n1")
     assert isinstance(welcomed.events[0], Resumed) and welcomed.events[0].lines_anew
@@ -222,7 +231,7 @@ def test_a_claimant_gone_during_its_welcome_leaves_bobs_seat_and_token_as_they_w
     seats, old_token = _dropped_bob()
     seats.hello("n1", "bob", text=True)
     before = len(seats.events)
-    seats.decide(seats.keeper.let("bob"))
+    seats.decide(seats.keeper.let(1))
     assert seats.lost("n1").events == []  # its accept failed: the seat stays kept for bob
     assert seats.events[before:] == []
     assert seats.keeper.dropped and seats.keeper.owner is None
@@ -234,7 +243,7 @@ def test_a_claimant_gone_during_its_welcome_leaves_bobs_seat_and_token_as_they_w
 def test_bob_back_with_his_token_during_the_let_welcome_keeps_his_seat() -> None:
     seats, old_token = _dropped_bob()
     seats.hello("n1", "bob", text=True)
-    seats.decide(seats.keeper.let("bob"))
+    seats.decide(seats.keeper.let(1))
     back = seats.hello("c2", "bob", token=old_token)  # the newest claim wins, as ever
     assert back.refusal is None
     assert seats.welcomed("n1").actions == [
@@ -249,8 +258,8 @@ def test_a_claimant_that_leaves_while_waiting_is_forgotten() -> None:
     seats.hello("n1", "bob", text=True)
     assert not seats.keeper.gone_asking("someone-else")
     assert seats.keeper.gone_asking("n1")
-    assert not seats.keeper.waiting_for("bob")
-    assert seats.keeper.let("bob") == Decision()  # nobody is asking any more
+    assert seats.keeper.asking is None
+    assert seats.keeper.let(1) == Decision()  # nobody is asking any more
     assert seats.let_in == []
     assert [type(e) for e in seats.hello("c2", "bob", token=token).events] == [Rotated]
 
@@ -258,9 +267,9 @@ def test_a_claimant_that_leaves_while_waiting_is_forgotten() -> None:
 def test_deny_turns_the_text_client_away_and_keeps_the_seat() -> None:
     seats, token = _dropped_bob()
     seats.hello("n1", "bob", text=True)
-    seats.decide(seats.keeper.deny("bob"))
+    seats.decide(seats.keeper.deny(1))
     assert seats.turned_away == {"n1": "full"}
-    assert not seats.keeper.waiting_for("bob")
+    assert seats.keeper.asking is None
     assert seats.keeper.dropped
     assert [type(e) for e in seats.hello("c2", "bob", token=token).events] == [Rotated]
 
@@ -271,7 +280,7 @@ def test_the_end_of_the_grace_period_turns_the_waiting_text_client_away() -> Non
     seats.at(GRACE)
     assert seats.freed() == ["expired"]
     assert seats.turned_away == {"n1": "full"}
-    assert seats.keeper.let("bob").actions == []
+    assert seats.keeper.let(1).actions == []
 
 
 def test_the_guest_back_with_the_token_turns_the_text_client_away() -> None:
@@ -287,7 +296,10 @@ def test_of_two_text_claimants_the_newest_waits() -> None:
     second = seats.hello("n2", "bob", text=True)
     assert second.asked is not None
     assert seats.turned_away == {"n1": "full"}
-    seats.decide(seats.keeper.let("bob"))
+    assert second.asked.number == 2
+    seats.decide(seats.keeper.let(1))  # the claimant the host read about first is gone
+    assert seats.let_in == []
+    seats.decide(seats.keeper.let(2))
     assert seats.let_in == ["n2"]
 
 
@@ -313,11 +325,11 @@ def test_only_a_text_client_naming_a_kept_seat_is_asked_about() -> None:
 
 def test_let_and_deny_with_nobody_waiting_do_nothing() -> None:
     seats, _ = _dropped_bob()
-    assert seats.keeper.let("bob").events == []
-    assert seats.keeper.deny("bob").actions == []
+    assert seats.keeper.let(1).events == []
+    assert seats.keeper.deny(1).actions == []
     seats.hello("n1", "bob", text=True)
-    assert seats.keeper.let("carol").actions == []
-    assert seats.keeper.waiting_for("bob")
+    assert seats.keeper.let(2).actions == []
+    assert seats.keeper.asking == 1
 
 
 def test_a_text_client_must_know_the_code_before_it_is_asked_about() -> None:
@@ -327,7 +339,7 @@ def test_a_text_client_must_know_the_code_before_it_is_asked_about() -> None:
     hello = Hello(name="bob", code="WRONG1")
     refused = seats.decide(seats.keeper.admit("n1", hello, ADDRESS, seats.now, text=True))
     assert refused.refusal is not None and refused.refusal.code == "bad-code"
-    assert not seats.keeper.waiting_for("bob")
+    assert seats.keeper.asking is None
     assert seats.freed() == [] and seats.events[-1] != Freed("expired")
 
 
@@ -366,7 +378,9 @@ def test_any_interleaving_keeps_the_limit_one_owner_and_one_answer_each(
                 welcoming.append(key)
         elif op in ("let", "deny"):
             method = seats.keeper.let if op == "let" else seats.keeper.deny
-            seats.decide(method("bob"))
+            # the claimant asking now, or one an answer came too late for
+            current = seats.keeper.asking or 1
+            seats.decide(method(current if pick % 3 else max(1, current - 1)))
             for key in seats.let_in:
                 if key in asked:
                     asked.remove(key)
@@ -400,7 +414,7 @@ def test_any_interleaving_keeps_the_limit_one_owner_and_one_answer_each(
     if waiting:
         # The seat asked for is the kept one, whoever holds it (bob or carol).
         kept = seats.keeper.name
-        assert seats.keeper.dropped and kept is not None and seats.keeper.waiting_for(kept)
+        assert seats.keeper.dropped and kept is not None and seats.keeper.asking is not None
 
 
 # -- how fast spectators may arrive (review of issue 11: churn filled the players' screens and

@@ -119,13 +119,16 @@ def test_the_host_is_asked_and_let_gives_the_seat_back_with_the_board() -> None:
         pending = PendingTextStandIn("bob")
         serving = _arrive(host, pending)
         asked = (
-            f"bob (connected from {ADDRESS}, without a seat token) wants bob's seat back — "
-            "/let bob to give it back, or /deny bob"
+            f"bob (claimant 1, connected from {ADDRESS} without a seat token) wants bob's seat "
+            "back. bob's own program holds the seat's token and usually reconnects by itself — "
+            "/let 1 gives this connection the seat and that token stops working; /deny 1 refuses"
         )
         await _until(lambda: asked in screen.lines)
         assert pending.told and "waiting for their answer" in pending.told[0]
         assert (pending.welcome, pending.refused) == (None, None)  # it waits
-        assert host._seat_command("/let bob")
+        assert host._seat_command("/let bob")  # a name is not enough: answered, not done
+        assert "/let takes the claimant's number: /let 1" in screen.lines
+        assert host._seat_command("/let 1")
         await _until(lambda: pending.welcome is not None)
         welcome = pending.welcome
         assert welcome is not None and welcome.resumed
@@ -145,13 +148,13 @@ def test_deny_refuses_the_text_client_and_keeps_bobs_seat() -> None:
         host, screen = _host_with_bob_away()
         pending = PendingTextStandIn("bob")
         serving = _arrive(host, pending)
-        await _until(lambda: host.keeper.waiting_for("bob"))
-        assert host._seat_command("/deny bob")
+        await _until(lambda: host.keeper.asking == 1)
+        assert host._seat_command("/deny 1")
         await asyncio.wait_for(serving, WAIT)
         assert pending.refused == ("alice did not give you bob's seat back", "full")
         assert host.keeper.dropped and host.keeper.name == "bob"
         assert host._seat_command("/let")  # a name is needed: answered, never a table line
-        assert "/let takes a name — /let NAME" in screen.lines
+        assert "/let takes the claimant's number — /let N" in screen.lines
 
     asyncio.run(scenario())
 
@@ -164,8 +167,8 @@ def test_the_end_of_the_grace_period_refuses_the_waiting_text_client() -> None:
         await asyncio.wait_for(serving, WAIT)
         assert pending.refused == ("the grace period for bob's seat is over", "full")
         assert host.keeper.name is None
-        assert host._seat_command("/let bob")
-        assert "nobody is waiting for bob's seat" in screen.lines
+        assert host._seat_command("/let 1")
+        assert "nobody is asking for a seat now" in screen.lines
 
     asyncio.run(scenario())
 

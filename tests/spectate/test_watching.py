@@ -218,11 +218,11 @@ def test_a_spectator_reconnects_without_a_token_and_keeps_none(
 def test_the_hosts_help_lists_let_and_deny_and_they_are_never_chat(players: Players) -> None:
     host, bob, _ = players.pair()
     host.say("/help")
-    host.expect("/let NAME   give NAME's kept seat back to them")
-    host.expect("/deny NAME  refuse it")
-    host.say("/let bob")
-    host.expect("nobody is waiting for bob's seat")
+    host.expect("/let N   give the kept seat to claimant N")
+    host.expect("/deny N  refuse it")
+    host.say("/let 1")
+    host.expect("nobody is asking for a seat now")
     host.say("/deny")
-    host.expect("/deny takes a name — /deny NAME")
+    host.expect("/deny takes the claimant's number — /deny N")
     host.say("//let me be clear")  # chat, as // always is
     bob.expect("<alice> /let me be clear")

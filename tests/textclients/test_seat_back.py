@@ -1,7 +1,8 @@
 """A person on nc/telnet has no seat token: after a drop, the host decides (issue 11 §1).
 
 The rule (design note, contract S): someone who connects as the guest whose seat is being kept
-is asked about on the host's screen — "/let bob to give it back, or /deny bob" — and waits, told
+is asked about on the host's screen, numbered — "/let 1 gives this connection the seat …, /deny 1
+refuses" — and waits, told
 so, until the host answers. The drop itself is not something nc or telnet does (closing either
 sends an orderly end-of-file, which is leaving): it is a network reset, played here by a raw
 socket that typed bob's name and then vanished with a TCP RST.
@@ -45,9 +46,10 @@ def test_back_on_nc_the_host_lets_bob_have_his_seat(players: Players) -> None:
     bob_drops_mid_game(host, port)
     bob = TextClient(Client.NC, port, players)
     bob.sit("bob")
-    host.expect("wants bob's seat back — /let bob to give it back, or /deny bob")
+    host.expect("bob (claimant 1, connected from 127.0.0.1 without a seat token) wants bob's")
+    host.expect("bob sat down from nc/telnet, so only you can tell — /let 1 gives the seat back")
     bob.expect("waiting for their answer")  # told why nothing happens yet
-    host.say("/let bob")
+    host.say("/let 1")
     host.expect("bob is back")
     bob.expect("welcome back, bob")
     bob.expect("your move (O)")  # the same game, his turn, as he left it
@@ -73,8 +75,8 @@ def test_every_line_from_the_person_let_back_in_is_applied(players: Players) -> 
     host.expect("bob's connection dropped")
     bob = TextClient(Client.NC, port, players)
     bob.sit("bob")
-    host.expect("/let bob to give it back")
-    host.say("/let bob")
+    host.expect("/let 1 gives the seat back")
+    host.say("/let 1")
     bob.expect("welcome back, bob")
     for n in (1, 2, 3, 4):
         bob.say(f"after {n}")
@@ -86,8 +88,8 @@ def test_on_telnet_the_host_denies_someone_claiming_bobs_seat(players: Players) 
     bob_drops_mid_game(host, port)
     mallory = TextClient(Client.TELNET, port, players)
     mallory.sit("bob")
-    host.expect("/deny bob")
-    host.say("/deny bob")
+    host.expect("/deny 1 refuses")
+    host.say("/deny 1")
     mallory.expect("did not give you bob's seat back")
     mallory.expect(TELNET_CLOSED)
     mallory.wait_ended()
@@ -101,15 +103,35 @@ def test_a_claimant_who_leaves_while_waiting_is_forgotten(players: Players) -> N
     claimant = RawPeer(port)
     try:
         claimant.send(b"bob\r\n")
-        host.expect("wants bob's seat back — /let bob to give it back, or /deny bob")
+        host.expect("/let 1 gives the seat back")
     finally:
         claimant.close()  # an orderly end, as closing nc sends
-    host.expect("the one asking for bob's seat left")
-    host.say("/let bob")
-    host.expect("nobody is waiting for bob's seat")
+    host.expect("claimant 1 for bob's seat left")
+    host.say("/let 1")
+    host.expect("nobody is asking for a seat now")
     assert b"bob is back" not in host.raw
     bob = TextClient(Client.NC, port, players)  # the seat is still kept: asking works again
     bob.sit("bob")
-    host.expect("wants bob's seat back")
-    host.say("/let bob")
+    host.expect("(claimant 2, ")  # a new claim, a new number
+    host.say("/let 2")
     bob.expect("welcome back, bob")
+
+
+def test_a_let_goes_to_the_claimant_the_host_read_about_never_to_a_later_one(
+    players: Players,
+) -> None:
+    host, port = players.host()
+    bob_drops_mid_game(host, port)
+    first = TextClient(Client.NC, port, players)
+    first.sit("bob")
+    host.expect("(claimant 1, ")
+    second = TextClient(Client.NC, port, players)
+    second.sit("bob")  # arrives just before the host answers the first
+    host.expect("(claimant 2, ")
+    first.expect("another connection asked for bob's seat after you")
+    host.say("/let 1")
+    host.expect("claimant 1 is not asking now — claimant 2 is")
+    assert b"bob is back" not in host.raw
+    host.say("/let 2")
+    second.expect("welcome back, bob")
+    host.expect("bob is back")
