@@ -354,7 +354,13 @@ class Host:
                 continue
             if self._seat_command(line):
                 continue
-            self.apply(Line("host", line, self._clock()))
+            now = self._clock()
+            refused = self.served.host_refusal(line, now)
+            if refused is not None:
+                for shown in refused:
+                    self.console.show(str(shown.kind), shown.text, shown.sender)
+                continue
+            self.apply(Line("host", line, now))
             if split_command(line.strip()) == ("help", ""):
                 self.console.show("notice", HOST_HELP)
 
@@ -455,7 +461,12 @@ class Host:
                 message = await connection.recv()
                 if isinstance(message, Say) and self._serving(key):
                     now = self._clock()
-                    self._decide(self.served.said(key, message.seq, message.text, now))
+                    decision = self.served.said(key, message.seq, message.text, now)
+                    self._decide(decision)
+                    if decision.over_budget:
+                        # Over budget: read this connection slowly for a moment, so a burst
+                        # waits in its own socket buffers instead of in our loop.
+                        await asyncio.sleep(_OVER_BUDGET_PAUSE)
         except ConnectionClosed as closed:
             self._decide(self.keeper.lost(key, closed.cause, closed.reason))
 
@@ -474,6 +485,9 @@ class Host:
 
 
 _CLOSE_WAIT = 5.0  # seconds; net bounds each close well within this
+#: Seconds a connection is not read after a line of its was refused for flooding: at most a
+#: few refused lines a second cost the host anything, however fast they come.
+_OVER_BUDGET_PAUSE = 0.2
 
 
 async def _close(connection: Seated, reason: str, code: str) -> None:

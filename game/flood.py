@@ -74,21 +74,33 @@ class FloodControl:
         self._now = now
         while self._accepted and self._accepted[0] <= now - self.window:
             self._accepted.popleft()
+        verdict = self.peek(line, now)
         if line == self._last_line and now - self._last_time <= self.repeat_window:
             self._repeats += 1
         else:
             self._repeats = 1
         self._last_line, self._last_time = line, now
-        verdict = FloodVerdict.OK
-        if self._repeats >= self.max_repeats:
-            verdict = FloodVerdict.REPEATED
-        elif len(self._accepted) >= self.max_lines:
-            verdict = FloodVerdict.TOO_FAST
         if verdict is FloodVerdict.OK:
             self._accepted.append(now)
         else:
             self._refused.append(now)
         return verdict
+
+    def peek(self, line: str, now: float) -> FloodVerdict:
+        """What :meth:`check` would say of *line* at *now*, remembering nothing: a host program
+        refuses a line over the budget before doing any work for it (writing it down)."""
+        repeats = 1
+        if line == self._last_line and now - self._last_time <= self.repeat_window:
+            repeats = self._repeats + 1
+        if repeats >= self.max_repeats:
+            return FloodVerdict.REPEATED
+        recent = sum(at > now - self.window for at in self._accepted)
+        return FloodVerdict.TOO_FAST if recent >= self.max_lines else FloodVerdict.OK
+
+    def peek_command(self, now: float) -> FloodVerdict:
+        """What :meth:`check_command` would say at *now*, remembering nothing."""
+        recent = sum(at > now - self.window for at in self._commands)
+        return FloodVerdict.TOO_FAST if recent >= self.max_lines else FloodVerdict.OK
 
     def check_command(self, now: float) -> FloodVerdict:
         """Judge one game-starting or -ending command at time ``now``: at most ``max_lines`` of

@@ -142,3 +142,6 @@ class Decision(Generic[C]):
     actions: list[Action[C]] = field(default_factory=list)
     refusal: Refusal | None = None
     asked: Asked | None = None
+    #: A line refused by flood control before any work for it: the program may read that
+    #: connection more slowly for a while (its sender is held back by TCP itself).
+    over_budget: bool = False

@@ -514,6 +514,11 @@ class SeatKeeper(Generic[C]):
             return Decision()
         return Decision(events=[Line(GUEST, text, now, seq)])
 
+    def passed_over(self, seq: int) -> None:
+        """The guest's line *seq* was refused before it became an event (flood control): the
+        next one follows it, though no :class:`Line` records it."""
+        self.last_say = max(self.last_say, seq)
+
     def close(self, *, keeping: bool = False) -> list[Action[C]]:
         """The host is leaving: bye to the owner; later hellos are refused, claims told bye.
 

@@ -255,12 +255,31 @@ class ServedTable(Generic[C]):
         """
         decision = self.keeper.said(key, seq, text, now)
         events = decision.events
-        if events and isinstance(first := events[0], Line) and is_quit(first.text):
+        if not events or not isinstance(first := events[0], Line):
+            return decision
+        if is_quit(first.text):
             if first.seat == "guest":
                 decision.events = [Freed("left")]
             elif first.seat == "spectator":
                 decision.events = [Unwatched(first.watcher, "left")]
+            return decision
+        refused = self.table.over_budget(self._typist(first), first.text, now)
+        if refused is None:
+            return decision
+        # Refused before any work: not written down, not applied; its answer is for this
+        # connection alone and unnumbered (a "slow down" is not worth catching up on).
+        if first.seat == "guest":
+            self.keeper.passed_over(first.seq)
+        decision.events = self._flooding(first)
+        decision.actions += [Send(key, _show(d.shown)) for d in refused]
+        decision.over_budget = True
         return decision
+
+    def host_refusal(self, text: str, now: float) -> list[Shown] | None:
+        """What the host person is shown when their line *text* is over their flood budget
+        (refused before it is written down), or None when it is to be applied."""
+        refused = self.table.over_budget(Seat.HOST, text, now)
+        return None if refused is None else [d.shown for d in refused]
 
     def finish_replay(self) -> list[TableEvent]:
         """After a journal replay, the events that end what the old process's connections

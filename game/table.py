@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from typing import Final
 
 from game.announce import board_shown, duration, say
 from game.commands import split_command
@@ -69,6 +70,9 @@ __all__ = ["Delivery", "Kind", "Seat", "Shown", "Spectator", "Table", "TableFull
 
 #: Who typed a line: a player's seat or a spectator.
 Typist = Seat | Spectator
+
+#: What a game-starting or -ending command costs of the flood budget (see Table._cost).
+_COMMAND: Final = "\x00command"
 
 
 class Table:
@@ -414,6 +418,62 @@ class Table:
             out = self._chat(typist, line, now)
         return self._told(out, typist)
 
+    def over_budget(self, typist: Typist, line: str, now: float) -> list[Delivery] | None:
+        """Judge *line* against its typist's flood budget before it is applied, when it is
+        over it.
+
+        A host program asks this first, so that a line the table would refuse costs nothing
+        more — it is neither written down nor applied. A line over the budget is judged here
+        as :meth:`handle` would judge it (the refusal counts towards :meth:`is_flooding`); a
+        line within it, or one that costs no budget (a move, ``/board``…), is left alone.
+
+        Returns:
+            What the typist is shown (the "slow down" error), or None when the line is to be
+            applied with :meth:`handle`.
+        """
+        if isinstance(typist, Spectator):
+            if typist not in self._spectators:
+                return None
+            flood = self._spectators.flood(typist)
+        elif typist is Seat.GUEST and self._guest_name is None:
+            return None
+        else:
+            flood = self._flood[typist]
+        cost = self._cost(typist, line)
+        if cost is None:
+            return None
+        verdict = flood.peek_command(now) if cost is _COMMAND else flood.peek(cost, now)
+        if verdict is FloodVerdict.OK:
+            return None
+        return self.handle(typist, line, now)
+
+    def _cost(self, typist: Typist, line: str) -> str | None:
+        """What *line* costs of its typist's flood budget, read as :meth:`handle` reads it: the
+        text a chat line is judged by, :data:`_COMMAND` for a command that counts, None for
+        free."""
+        line = line.rstrip("\r\n")
+        text = classified_text(line).strip()
+        if not text:
+            return None
+        if text.startswith("//"):
+            return self._judged_text(typed_after_slash(line))
+        if text.startswith("/"):
+            word, args = split_command(text)
+            command = COMMANDS.find(word)
+            if command is None or (args and not command.takes_args):
+                return None
+            counts = command.flood_limited and not isinstance(typist, Spectator)
+            return _COMMAND if counts else None
+        match = self.match
+        if match is not None and match.in_progress and match.state.is_move_attempt(text):
+            return None
+        return self._judged_text(line)
+
+    @staticmethod
+    def _judged_text(text: str) -> str:
+        # a chat line stays one line, and a zero-width space does not make a repeat new
+        return classified_text(text.replace("\r", " ").replace("\n", " "))
+
     def _only_players(self, spectator: Spectator) -> list[Delivery]:
         who = players_text(self._host_name, self._guest_name)
         return self._error(spectator, f"you are watching — only {who}")
@@ -430,8 +490,7 @@ class Table:
             flood = self._spectators.flood(typist)
         else:
             flood = self._flood[typist]
-        # a zero-width space does not make a repeated line new
-        verdict = flood.check(classified_text(text), now)
+        verdict = flood.check(self._judged_text(text), now)
         if verdict is not FloodVerdict.OK:
             return self._error(typist, flood.message(verdict))
         if isinstance(typist, Spectator):

@@ -8,11 +8,18 @@ a late one is.
 
 from __future__ import annotations
 
+import random
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from game.delivery import Kind, Seat
 from game.seat_decisions import Action, Decision, SayBye, Send, SendAll
 from game.seat_keeper import SeatKeeper
 from game.served_table import FLOODING, Applied, ServedTable
 from game.spectator_connections import KEPT_LIMIT
 from game.spectators import SPECTATOR_LIMIT
+from game.table import Table
 from game.table_events import Freed, Line, Opened, TableEvent, Unwatched
 from net.admission import JoinCodeGate, SeatTokens
 from net.messages import Hello, Show
@@ -171,3 +178,46 @@ def test_replaying_the_events_rebuilds_the_same_table_and_numbers() -> None:
     assert str(replayed.served.table.match.state) == str(live.served.table.match.state)  # type: ignore[union-attr]
     assert replayed.served.keeper.outbox.last_seq == live.served.keeper.outbox.last_seq
     assert replayed.served.keeper.name == "bob"
+
+
+def test_a_flood_is_refused_before_it_becomes_an_event() -> None:
+    program = _bob_and_alice_playing()
+    before = len(program.events)
+    for seq in range(1, 2001):
+        program.now = 100.0 + seq * 0.001  # two thousand lines in two seconds
+        program.says("bob", seq, f"spam {seq}")
+    lines = [e for e in program.events[before:] if isinstance(e, Line)]
+    assert len(lines) == 10  # the budget: ten lines in five seconds; the rest cost nothing
+    refusals = [s for s in program.sent["bob"] if s.text.startswith("slow down")]
+    assert refusals and all(s.seq is None for s in refusals)  # unnumbered: no catch-up
+    program.says("bob", 2001, "a1")  # a move is never limited, and follows the refused lines
+    assert isinstance(program.events[-1], Line) and program.events[-1].text == "a1"
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["host", "guest"]),
+            st.sampled_from(["hi", "hi", "yo", "//x", "/game tictactoe", "/resign", "b2", "/who"]),
+            st.floats(0, 2),
+        ),
+        max_size=60,
+    )
+)
+def test_over_budget_refuses_exactly_what_the_table_would(
+    steps: list[tuple[str, str, float]],
+) -> None:
+    asked = Table("alice", rng=random.Random(3))
+    plain = Table("alice", rng=random.Random(3))
+    for table in (asked, plain):
+        table.sit("bob")
+    now = 0.0
+    for who, text, later in steps:
+        now += later
+        seat = Seat.HOST if who == "host" else Seat.GUEST
+        refused = asked.over_budget(seat, text, now)
+        got = refused if refused is not None else asked.handle(seat, text, now)
+        assert got == plain.handle(seat, text, now)
+        if refused is not None:
+            assert [d.shown.kind for d in refused] == [Kind.ERROR]
+        assert asked.is_flooding(seat) == plain.is_flooding(seat)
