@@ -8,8 +8,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Coroutine
-from typing import Any
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any, Final
 
 from cli.colors import Palette, color_wanted
 from cli.console import Console
@@ -43,20 +44,46 @@ def make_console(name: str, color: bool, bell: bool = False) -> Console:
 
 
 class ConsoleLogHandler(logging.Handler):
-    """Shows warnings from the libraries (net logs to the ``"net"`` logger) as notices.
+    """Shows warnings from the libraries (net logs to the ``"net"`` logger, asyncio to
+    ``"asyncio"``) as notices, a few at a time.
 
     Without a handler, Python's last-resort handler would write them, tracebacks included,
-    straight into the terminal in the middle of someone's typing.
+    straight into the terminal in the middle of someone's typing. A record repeated in a burst
+    (a peer that keeps failing, a loop that fell behind) is shown :data:`BURST` times within
+    :data:`WINDOW` seconds; the rest are counted and said in one line ("… 1,356 more like
+    that") when the next one comes after the window, or when the program closes.
     """
 
-    def __init__(self, console: Console) -> None:
-        """Show records of level WARNING and above on *console*."""
+    BURST: Final = 3
+    WINDOW: Final = 10.0
+    _KINDS_KEPT: Final = 64  # distinct messages remembered; beyond, the oldest is forgotten
+
+    def __init__(self, console: Console, *, clock: Callable[[], float] = time.monotonic) -> None:
+        """Show records of level WARNING and above on *console*; *clock* times the bursts."""
         super().__init__(logging.WARNING)
         self.console = console
+        self._clock = clock
+        # per (logger, message template): when its window began, how many shown, how many not
+        self._bursts: dict[tuple[str, str], list[float]] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
-        """Show one record as a one-line notice (the exception's type, never a traceback)."""
+        """Show one record as a one-line notice (the exception's type, never a traceback),
+        unless it is one too many of a burst."""
         try:
+            key = (record.name, str(record.msg))
+            now = self._clock()
+            burst = self._bursts.get(key)
+            if burst is None or now - burst[0] >= self.WINDOW:
+                if burst is not None:
+                    self._say_more(key, burst)
+                burst = self._bursts[key] = [now, 0.0, 0.0]
+                while len(self._bursts) > self._KINDS_KEPT:
+                    oldest = next(iter(self._bursts))
+                    self._say_more(oldest, self._bursts.pop(oldest))
+            if burst[1] >= self.BURST:
+                burst[2] += 1
+                return
+            burst[1] += 1
             text = record.getMessage()
             if record.exc_info and record.exc_info[1] is not None:
                 text += f" ({type(record.exc_info[1]).__name__})"
@@ -66,12 +93,39 @@ class ConsoleLogHandler(logging.Handler):
         except Exception:
             self.handleError(record)
 
+    def _say_more(self, key: tuple[str, str], burst: list[float]) -> None:
+        if burst[2]:
+            name, message = key
+            more = f"{int(burst[2]):,}"
+            self.console.notice(visible(f"{name}: … {more} more like “{message[:60]}”"))
 
-def log_to(console: Console) -> None:
-    """Route library log records to *console* instead of stderr."""
+    def close(self) -> None:
+        """Say what each burst left unsaid, then close."""
+        for key, burst in self._bursts.items():
+            self._say_more(key, burst)
+        self._bursts.clear()
+        super().close()
+
+
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    # "Exception ignored …" (a signal's wakeup byte that did not fit, a finalizer that
+    # failed) goes through the log, so it is a notice among the others, never a traceback.
+    what = unraisable.err_msg or "Exception ignored"
+    error = unraisable.exc_value
+    logging.getLogger("python").warning(
+        "%s", what, exc_info=None if error is None else (type(error), error, None)
+    )
+
+
+def log_to(console: Console) -> ConsoleLogHandler:
+    """Route library log records, and exceptions Python would print as "ignored", to
+    *console* instead of stderr; returns the handler (close it to say what was left unsaid)."""
+    handler = ConsoleLogHandler(console)
     root = logging.getLogger()
-    root.handlers[:] = [ConsoleLogHandler(console)]
+    root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
+    sys.unraisablehook = _unraisable
+    return handler
 
 
 def run(prog: str, main: Coroutine[Any, Any, int]) -> int:

@@ -155,7 +155,7 @@ class Host:
             self.name = self.table.host_name
             self.console.set_name(self.name)  # the restored table's host, whatever --name says
         self.console.start()
-        log_to(self.console)
+        logged = log_to(self.console)
         deliberate = False
         try:
             self.console.notice(self._opening_line(port))
@@ -179,6 +179,7 @@ class Host:
         finally:
             server.close()
             await self._close_guests(keeping=not deliberate)
+            logged.close()  # what a burst of warnings left unsaid, before the console goes
             self.console.close()
             self.journal.close(deliberate=deliberate)
         return 0

@@ -95,6 +95,67 @@ def test_a_library_warning_quoting_the_peer_stays_one_visible_line() -> None:
     assert out.getvalue().splitlines() == ["* net: you sent version x^J* bob sat down^[[2J"]
 
 
+def _warning(message: str, error: BaseException | None = None) -> logging.LogRecord:
+    exc_info = None if error is None else (type(error), error, None)
+    return logging.LogRecord("asyncio", logging.WARNING, __file__, 1, message, (), exc_info)
+
+
+def test_a_burst_of_one_warning_is_three_lines_and_a_count_never_a_traceback() -> None:
+    out = io.StringIO()
+    console = Console("me", Palette(False), stdin=io.StringIO(), stdout=out)
+    clock = [0.0]
+    handler = ConsoleLogHandler(console, clock=lambda: clock[0])
+    for _ in range(1_359):
+        handler.emit(_warning("socket.send() raised exception.", OSError("broken pipe")))
+    handler.emit(_warning("another thing"))
+    clock[0] = ConsoleLogHandler.WINDOW  # the window is over: the count is said first
+    handler.emit(_warning("socket.send() raised exception.", OSError("broken pipe")))
+    lines = out.getvalue().splitlines()
+    assert lines == [
+        "* asyncio: socket.send() raised exception. (OSError)",
+        "* asyncio: socket.send() raised exception. (OSError)",
+        "* asyncio: socket.send() raised exception. (OSError)",
+        "* asyncio: another thing",
+        "* asyncio: … 1,356 more like “socket.send() raised exception.”",
+        "* asyncio: socket.send() raised exception. (OSError)",
+    ]
+    assert "Traceback" not in out.getvalue()
+
+
+def test_what_a_burst_left_unsaid_is_said_when_the_program_closes() -> None:
+    out = io.StringIO()
+    console = Console("me", Palette(False), stdin=io.StringIO(), stdout=out)
+    handler = ConsoleLogHandler(console, clock=lambda: 0.0)
+    for _ in range(5):
+        handler.emit(_warning("again"))
+    handler.close()
+    assert out.getvalue().splitlines()[-1] == "* asyncio: … 2 more like “again”"
+
+
+def test_an_exception_python_would_print_as_ignored_is_a_notice() -> None:
+    import sys  # noqa: PLC0415
+
+    from cli.app import log_to  # noqa: PLC0415
+
+    out = io.StringIO()
+    console = Console("me", Palette(False), stdin=io.StringIO(), stdout=out)
+    saved_hook, saved = sys.unraisablehook, logging.getLogger().handlers[:]
+    try:
+        log_to(console)
+
+        class Broken:
+            def __del__(self) -> None:
+                raise BlockingIOError("no room for the wakeup byte")
+
+        Broken()  # its __del__ fails: Python reports it through sys.unraisablehook
+    finally:
+        sys.unraisablehook = saved_hook
+        logging.getLogger().handlers[:] = saved
+    text = out.getvalue()
+    assert "Exception ignored" in text and "(BlockingIOError)" in text
+    assert "Traceback" not in text
+
+
 class _Terminal(io.StringIO):
     """A stream that says it is a terminal (the console is interactive with it)."""
 
