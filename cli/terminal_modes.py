@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 from types import ModuleType
 from typing import Any, TextIO
 
@@ -45,35 +46,34 @@ def import_readline() -> ModuleType | None:
 
 def block_winch(*, unblock: bool = False) -> bool:
     """Block (or unblock) SIGWINCH on the calling thread; False where there is no such thing."""
-    signum = getattr(signal, "SIGWINCH", None)
-    if signum is None or not hasattr(signal, "pthread_sigmask"):
-        return False
-    try:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK if unblock else signal.SIG_BLOCK, {signum})
-    except (OSError, ValueError):
-        return False
-    return True
+    done = False
+    if sys.platform != "win32":  # Windows has neither SIGWINCH nor signal masks
+        signum = getattr(signal, "SIGWINCH", None)
+        if signum is not None and hasattr(signal, "pthread_sigmask"):
+            with contextlib.suppress(OSError, ValueError):
+                how = signal.SIG_UNBLOCK if unblock else signal.SIG_BLOCK
+                signal.pthread_sigmask(how, {signum})
+                done = True
+    return done
 
 
 def save_tty(stream: TextIO) -> Any:
     """The terminal modes of *stream*, for :func:`restore_tty`; None where there are none."""
-    try:
-        import termios  # noqa: PLC0415 (lazy: keeps start-up cheap)
+    saved: Any = None
+    if sys.platform != "win32":  # Windows has no termios
+        with contextlib.suppress(ImportError, OSError, ValueError, AttributeError):
+            import termios  # noqa: PLC0415 (lazy: keeps start-up cheap)
 
-        return termios.tcgetattr(stream.fileno())
-    except (ImportError, OSError, ValueError, AttributeError):
-        return None
+            saved = termios.tcgetattr(stream.fileno())
+    return saved
 
 
 def restore_tty(stream: TextIO, saved: Any) -> None:
     """Put back the modes :func:`save_tty` returned (nothing for None)."""
     # readline puts the terminal in its own mode while it waits for a line; we may exit while
     # the reader thread is still waiting, so put back the modes we found.
-    if saved is None:
-        return
-    try:
-        import termios  # noqa: PLC0415 (lazy: keeps start-up cheap)
+    if sys.platform != "win32" and saved is not None:  # Windows: no termios, nothing saved
+        with contextlib.suppress(ImportError, OSError, ValueError, AttributeError):
+            import termios  # noqa: PLC0415 (lazy: keeps start-up cheap)
 
-        termios.tcsetattr(stream.fileno(), termios.TCSADRAIN, saved)
-    except (ImportError, OSError, ValueError, AttributeError):
-        pass
+            termios.tcsetattr(stream.fileno(), termios.TCSADRAIN, saved)
