@@ -1,4 +1,5 @@
-"""The terminal as the console finds and leaves it: is it one, readline, its modes, SIGWINCH.
+"""The terminal as the console finds and leaves it: is it one, what TERM allows, readline, its
+modes, SIGWINCH.
 
 Each helper degrades to "nothing to do" where the platform lacks the feature (Windows has no
 termios, no readline module, no SIGWINCH), so the console needs no platform checks of its own.
@@ -7,8 +8,10 @@ termios, no readline module, no SIGWINCH), so the console needs no platform chec
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
+from collections.abc import Mapping
 from types import ModuleType
 from typing import Any, TextIO
 
@@ -19,6 +22,29 @@ def isatty(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def term_is_dumb(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether ``TERM=dumb`` says the terminal takes no escape code at all: no color either.
+
+    Args:
+        environ: the environment (default ``os.environ``).
+    """
+    env = os.environ if environ is None else environ
+    return env.get("TERM") == "dumb"
+
+
+def lines_only(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether to write whole lines only, never moving the cursor: ``TERM=dumb`` or no TERM.
+
+    Without a TERM nothing is known of the terminal (a Windows console sets none), so nothing
+    is overwritten there either; color is another matter (:func:`term_is_dumb`).
+
+    Args:
+        environ: the environment (default ``os.environ``).
+    """
+    env = os.environ if environ is None else environ
+    return term_is_dumb(env) or not env.get("TERM")
 
 
 def write_quietly(stream: TextIO, text: str, *, flush: bool = False) -> None:
