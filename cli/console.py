@@ -280,9 +280,11 @@ class Console:
                     self._flush()
                 self._reading = True
                 self._lock.release()
+            at_eof = False
             try:
                 line = input(self._rl_prompt if self._readline else "")
             except EOFError:
+                at_eof = True
                 return
             finally:
                 if self._hook_holds_lock:  # input() failed before readline called the hook
@@ -290,6 +292,8 @@ class Console:
                     self._lock.release()
                 with self._lock:
                     self._reading = False
+                    if at_eof:  # Ctrl-D: the cursor is still after the prompt
+                        self._write(self._redraw.after_eof())
                     # Lines that came after the input hook last ran: the typed line stays on
                     # screen as sent, and they go below it.
                     if self._pending:

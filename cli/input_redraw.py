@@ -87,6 +87,11 @@ class InputRedraw:
             self._write(painted_prompt + partial)
             self._flush()
 
+    def after_eof(self) -> str:
+        """What to write once the input ended at the prompt (Ctrl-D), before anything else:
+        where nothing is erased, the prompt's row is ended; elsewhere :meth:`leave` erases it."""
+        return "\n" if self._dumb else ""
+
     def leave(self, *, shown: bool) -> str:
         """What to write when the console closes: the prompt's row erased, or (where nothing is
         erased) ended, when the prompt is *shown*."""

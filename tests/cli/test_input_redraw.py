@@ -106,3 +106,5 @@ def test_where_the_cursor_is_never_moved_lines_go_below_and_the_prompt_comes_aga
     assert (screen.cursor.y, screen.cursor.x) == (3, len(PROMPT))
     assert redraw.leave(shown=True) == "\n"  # at exit: the prompt's row is ended, not erased
     assert redraw.leave(shown=False) == ""
+    assert redraw.after_eof() == "\n"  # Ctrl-D at the prompt: its row is ended at once
+    assert InputRedraw(stream, None, dumb=False).after_eof() == ""  # type: ignore[arg-type]

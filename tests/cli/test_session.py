@@ -390,6 +390,15 @@ def test_on_a_dumb_terminal_lines_come_below_a_half_typed_line_and_it_is_sent_wh
     _assert_inert(host.raw)
 
 
+def test_on_a_dumb_terminal_ctrl_d_at_the_prompt_ends_its_row(players: Players) -> None:
+    # Nothing erases the prompt there, so the shell's own prompt must not start after it.
+    host, _port = players.host("alice", term="dumb", no_color=False)
+    host.type("\x04")
+    assert host.wait_exit() == 0
+    assert host.raw.endswith(b"<alice> \r\n")
+    _assert_inert(host.raw)
+
+
 def test_an_empty_no_color_means_color(players: Players) -> None:
     # no-color.org: only a NO_COLOR holding something turns color off.
     host, _port = players.host("alice", no_color=False, extra={"NO_COLOR": ""})
