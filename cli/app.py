@@ -33,7 +33,8 @@ def make_console(name: str, color: bool, bell: bool = False) -> Console:
     Args:
         name: your name, shown in the prompt.
         color: whether colors are wanted (--no-color says no); they are used only when
-            possible too (a terminal, no NO_COLOR, colorama importable).
+            possible too (a terminal, not TERM=dumb, no non-empty NO_COLOR, colorama
+            importable).
         bell: ring the terminal bell with the notice that it is your turn (--bell); only in
             a terminal.
 

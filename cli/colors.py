@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from typing import TextIO
+
+from cli.terminal_modes import term_is_dumb
 
 # ANSI SGR codes. They are what colorama's Fore/Style constants hold too; keeping them here means
 # the palette works the same whether or not colorama imported, and colorama's job is only to make
@@ -38,12 +41,13 @@ _LAST_MOVE = _REVERSE
 _WINNING = _BOLD + _UNDERLINE
 
 
-def color_wanted(flag: bool, stream: TextIO, environ: dict[str, str] | None = None) -> bool:
-    """Decide whether to color: not with --no-color, not when NO_COLOR is set (to any value,
-    see no-color.org), not when *stream* is not a terminal, and only if colorama is importable.
+def color_wanted(flag: bool, stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
+    """Decide whether to color: not with --no-color, not when NO_COLOR holds anything (an empty
+    one does not count, see no-color.org), not on a ``TERM=dumb`` terminal, not when *stream*
+    is not a terminal, and only if colorama is importable.
     """
     env = os.environ if environ is None else environ
-    if not flag or "NO_COLOR" in env:
+    if not flag or env.get("NO_COLOR") or term_is_dumb(env):
         return False
     try:
         if not stream.isatty():

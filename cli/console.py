@@ -16,8 +16,11 @@ Both people may type at any time, so input and output are independent:
   partial input occupy (a long line wraps over several), writes the messages, and has readline
   redraw prompt and input with the cursor where it was, so nothing typed is garbled or lost.
   A lock keeps those writes whole.
-* Without readline (Windows, a Python built without it) incoming lines are written from the
-  event loop over the prompt line, and the prompt is written again after them.
+* Without readline (a Python built without it) incoming lines are written from the event loop
+  over the prompt line, and the prompt is written again after them.
+* On a terminal that takes no cursor control (``TERM=dumb``, or no TERM: a Windows console)
+  readline is not used and nothing is overwritten: the terminal's own line editing keeps what
+  is typed, and an incoming line goes below the prompt's row, the prompt again after it.
 * In script mode (stdin or stdout not a terminal) no prompt and no escape code is written, and
   lines are read until EOF.
 
@@ -39,7 +42,7 @@ from types import ModuleType
 from typing import Any, TextIO
 
 from cli.colors import Palette
-from cli.input_redraw import CLEAR_LINE, InputRedraw
+from cli.input_redraw import InputRedraw
 from cli.readline_hook import REWAKE_AFTER, InputHook, Waker
 from cli.shown_lines import shown_rows
 from cli.terminal_layout import terminal_columns
@@ -47,6 +50,7 @@ from cli.terminal_modes import (
     block_winch,
     import_readline,
     isatty,
+    lines_only,
     restore_tty,
     save_tty,
     write_quietly,
@@ -87,7 +91,7 @@ class Console:
         self.stopped_by: str | None = None
         self.interactive = isatty(self._in) and isatty(self._out)
         self._bell = bell and self.interactive
-        self._dumb = os.environ.get("TERM", "") in {"dumb", ""}
+        self._dumb = lines_only()
         self._lock = threading.Lock()
         self._readline: ModuleType | None = None
         self._reading = False  # True while readline owns the input line (prompt on screen)
@@ -135,7 +139,9 @@ class Console:
         self.install_signal_handlers()
         if self.interactive:
             self._saved_tty = save_tty(self._in)
-            self._readline = import_readline()
+            # readline moves the cursor to redraw its line (and may switch terminal modes with
+            # escape codes): where the terminal takes no cursor control it is left out.
+            self._readline = None if self._dumb else import_readline()
             self._redraw = InputRedraw(self._out, self._readline, dumb=self._dumb)
             if self._readline is not None and hasattr(self._readline, "set_pre_input_hook"):
                 # Called by readline once the prompt is written and its buffer is fresh: from
@@ -201,15 +207,9 @@ class Console:
             self._waker = None
         with self._lock:
             if self.interactive:
-                # The prompt (and any half line) is still on screen; remove it so the shell's
-                # prompt starts on a clean line. Only a dumb terminal needs the line's length,
-                # read from readline here on the wrong thread — at exit, once.
-                partial = ""
-                if self._dumb and self._reading and self._readline is not None:
-                    partial = self._readline.get_line_buffer()
-                shown = self._prompt + partial if self._reading else ""
-                clear = InputRedraw.clear_dumb(shown) if self._dumb else CLEAR_LINE
-                self._write(clear + "".join(self._pending))
+                # The prompt (and any half line) is still on screen; take it away so the shell's
+                # prompt starts on a clean line.
+                self._write(self._redraw.leave(shown=self._reading) + "".join(self._pending))
                 self._pending.clear()
                 self._reading = False
             restore_tty(self._in, self._saved_tty)
@@ -273,11 +273,18 @@ class Console:
             if has_hook:
                 self._hook_holds_lock = True
             else:
+                if self._readline is None:
+                    # Written here, under the lock: a line arriving now goes after the prompt,
+                    # never before input() writes it.
+                    self._write(self._plain_prompt)
+                    self._flush()
                 self._reading = True
                 self._lock.release()
+            at_eof = False
             try:
-                line = input(self._rl_prompt if self._readline else self._plain_prompt)
+                line = input(self._rl_prompt if self._readline else "")
             except EOFError:
+                at_eof = True
                 return
             finally:
                 if self._hook_holds_lock:  # input() failed before readline called the hook
@@ -285,6 +292,8 @@ class Console:
                     self._lock.release()
                 with self._lock:
                     self._reading = False
+                    if at_eof:  # Ctrl-D: the cursor is still after the prompt
+                        self._write(self._redraw.after_eof())
                     # Lines that came after the input hook last ran: the typed line stays on
                     # screen as sent, and they go below it.
                     if self._pending:

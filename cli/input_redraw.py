@@ -11,8 +11,11 @@ with the cursor where it was. Every way of doing so, best first:
 * libedit or an older readline: the rows are worked out here from the prompt's and the input's
   display widths, the cursor's position in the line (``rl_point`` where it can be read) and
   the terminal's width now; the prompt and input are then written back by hand;
-* a dumb terminal (no escape codes): the one row is overwritten with spaces;
-* no readline at all (Windows): the row is cleared and the prompt written again.
+* no readline (a Python built without it): the row is cleared and the prompt written again;
+* a terminal that takes no cursor control (``TERM=dumb``, or no TERM, as in a Windows console;
+  the console uses no readline there): nothing is erased or overwritten — the row holding the
+  prompt and whatever was typed is ended, the text follows and the prompt is written again
+  below it. What was typed is still in the terminal's own line buffer and is sent whole.
 
 Called with the console's lock held, on the reader thread when readline is there.
 """
@@ -43,7 +46,7 @@ class InputRedraw:
         Args:
             out: the terminal's stream.
             readline: the readline module in use, or None.
-            dumb: the terminal knows no escape codes (TERM=dumb or unset).
+            dumb: the cursor is never moved (:func:`cli.terminal_modes.lines_only`).
         """
         self._out = out
         self._readline = readline
@@ -64,10 +67,12 @@ class InputRedraw:
             prompt: the prompt as shown, without escape codes (for its width).
             painted_prompt: the prompt with its colors, for redrawing it by hand.
         """
-        partial = self._readline.get_line_buffer() if self._readline is not None else ""
         if self._dumb:
-            self._write(self.clear_dumb(prompt + partial) + text)
-        elif self._rl.clear_visible_line is not None:
+            self._write("\n" + text + painted_prompt)
+            self._flush()
+            return
+        partial = self._readline.get_line_buffer() if self._readline is not None else ""
+        if self._rl.clear_visible_line is not None:
             self._rl.clear_visible_line()
             self._rl.flush_c_stdout()  # readline wrote the erase through C stdio
             self._write(text)
@@ -82,13 +87,17 @@ class InputRedraw:
             self._write(painted_prompt + partial)
             self._flush()
 
-    @staticmethod
-    def clear_dumb(shown: str) -> str:
-        """Overwrite *shown* (on one row) with spaces, for a terminal without escape codes.
+    def after_eof(self) -> str:
+        """What to write once the input ended at the prompt (Ctrl-D), before anything else:
+        where nothing is erased, the prompt's row is ended; elsewhere :meth:`leave` erases it."""
+        return "\n" if self._dumb else ""
 
-        Wide characters may leave a little behind; nothing is garbled.
-        """
-        return "\r" + " " * display_width(shown) + "\r"
+    def leave(self, *, shown: bool) -> str:
+        """What to write when the console closes: the prompt's row erased, or (where nothing is
+        erased) ended, when the prompt is *shown*."""
+        if self._dumb:
+            return "\n" if shown else ""
+        return CLEAR_LINE
 
     def _forced_redisplay(self) -> bool:
         """Ask GNU readline to redraw its prompt and line from scratch on the current row.

@@ -15,7 +15,8 @@ append, so a new record never lands behind garbage.
 
 The file holds seat-token hashes and the chat: it is private like the seats file (0600 in 0700
 directories, never through a symlink, a regular file only, this user's only), and locked
-(flock) while a host uses it, so a second host on the same port never writes it.
+(flock) while a host uses it, so a second host on the same port never writes it. Where the
+system has no flock (Windows) it is used unlocked, and :attr:`Journal.warning` says so.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import errno
 import json
 import os
 import stat
+import sys
 import zlib
 from pathlib import Path
 from typing import Any, Final
@@ -131,13 +133,22 @@ class Journal:
         self._cut_to: int | None = None  # cut the file to this length before the next append
 
     @classmethod
-    def open(cls, port: int, *, root: Path | None = None, fresh: bool = False) -> Journal:
+    def open(
+        cls,
+        port: int,
+        *,
+        root: Path | None = None,
+        fresh: bool = False,
+        flock: state_dir.Flock | None = state_dir.FLOCK,
+    ) -> Journal:
         """Open (creating it empty if needed), lock and read the journal of *port*.
 
         Args:
             port: the port the table listens on.
             root: the tablechat state directory (default :func:`cli.state_dir.state_root`).
             fresh: empty the journal instead of reading it (``--fresh``).
+            flock: the lock to take (this system's); None: there is none, the journal is used
+                unlocked and :attr:`warning` says so.
 
         Returns:
             The journal, its good records read into :attr:`records`.
@@ -159,7 +170,7 @@ class Journal:
                 )
                 assert tables is not None
                 state_dir.make_private(tables)
-                fd = _open_locked(path, tables)
+                fd = _open_locked(path, tables, flock)
             except state_dir.UnusableDirectory as exc:
                 raise JournalError(f"not keeping a journal in {where}: {exc.why}") from None
             except OSError as exc:
@@ -186,6 +197,15 @@ class Journal:
         except OSError as exc:
             journal.close()
             raise JournalError(f"cannot read the journal {path}: {exc.strerror or exc}") from None
+        if flock is None:
+            unlocked = (
+                f"the journal {path} is not locked: this system has no flock, so a second "
+                f"host on port {port} would write to it too"
+            )
+            # Still one line for the host's screen, after what the reading found.
+            journal.warning = (
+                unlocked if journal.warning is None else f"{journal.warning}; {unlocked}"
+            )
         return journal
 
     def _read(self) -> None:
@@ -254,8 +274,11 @@ class Journal:
     def remove(self) -> None:
         """Delete the file (the table was closed on purpose) and close it.
 
-        Deleted while still locked, so no other host can take a file that is about to go.
+        Deleted while still locked, so no other host can take a file that is about to go;
+        but Windows deletes no file that is open (and has no lock to keep): closed first there.
         """
+        if sys.platform == "win32":
+            self.close()
         with contextlib.suppress(OSError):
             if self._dir_fd >= 0:
                 os.unlink(self.path.name, dir_fd=self._dir_fd)
@@ -272,8 +295,9 @@ class Journal:
         self._fd = self._dir_fd = -1
 
 
-def _open_locked(path: Path, dir_fd: int) -> int:
-    """Open *path* (in the directory *dir_fd*) for appending, private, and lock it.
+def _open_locked(path: Path, dir_fd: int, flock: state_dir.Flock | None) -> int:
+    """Open *path* (in the directory *dir_fd*) for appending, private, and lock it with *flock*
+    (None: not locked).
 
     Raises:
         JournalBusy: another host holds its lock.
@@ -282,9 +306,9 @@ def _open_locked(path: Path, dir_fd: int) -> int:
     """
     at: dict[str, int] = {"dir_fd": dir_fd} if dir_fd >= 0 else {}
     name = path.name if at else str(path)
-    flags = (
-        os.O_RDWR | os.O_APPEND | os.O_CREAT | state_dir.NOFOLLOW | state_dir.NONBLOCK
-    ) | state_dir.CLOEXEC
+    flags = (os.O_RDWR | os.O_APPEND | os.O_CREAT | state_dir.NOFOLLOW | state_dir.NONBLOCK) | (
+        state_dir.CLOEXEC | state_dir.BINARY
+    )
     unusable = f"not using the journal {path}"
     remedy = "remove it, or start with --fresh"
     # Another host may delete the file between our open and our lock (it closed its table):
@@ -308,7 +332,7 @@ def _open_locked(path: Path, dir_fd: int) -> int:
             geteuid = getattr(os, "geteuid", None)
             if geteuid is not None and info.st_uid != geteuid():
                 raise JournalError(f"{unusable}: it belongs to another user — {remedy}")
-            if not state_dir.lock(fd, wait=False):
+            if flock is not None and not state_dir.lock(fd, wait=False, flock=flock):
                 raise JournalBusy(
                     f"another table on this port is keeping the journal {path}: this table "
                     "keeps none and will not survive a restart"
@@ -316,8 +340,11 @@ def _open_locked(path: Path, dir_fd: int) -> int:
             with contextlib.suppress(FileNotFoundError):
                 now = os.stat(name, follow_symlinks=False, **at)
                 if (now.st_dev, now.st_ino) == (info.st_dev, info.st_ino):
-                    if stat.S_IMODE(info.st_mode) != 0o600:
-                        os.fchmod(fd, 0o600)
+                    # Windows files have no POSIX modes (and Windows Python has fchmod only
+                    # from 3.13): the file is private by living in the user's own directory.
+                    if sys.platform != "win32":
+                        if stat.S_IMODE(info.st_mode) != 0o600:
+                            os.fchmod(fd, 0o600)
                     return fd
         except BaseException:
             os.close(fd)

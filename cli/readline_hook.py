@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 from collections.abc import Callable
 from types import FrameType, ModuleType
 from typing import Any
@@ -119,10 +120,12 @@ class InputHook:
 class Waker:
     """Interrupts one thread's blocking ``select()`` with a signal (see the module docstring)."""
 
-    def __init__(self, signum: int, previous: Any) -> None:
-        """Remember the signal used and the handler to put back on :meth:`close`."""
+    def __init__(self, signum: int, previous: Any, send: Callable[[int, int], None]) -> None:
+        """Remember the signal used, the handler to put back on :meth:`close`, and *send*
+        (``signal.pthread_kill``), which signals one thread."""
         self._signum = signum
         self._previous = previous
+        self._send = send
 
     @classmethod
     def install(cls) -> Waker | None:
@@ -132,26 +135,27 @@ class Waker:
             The waker, or None where threads cannot be signalled (Windows) or SIGURG already
             has a handler of someone else's.
         """
-        signum = getattr(signal, "SIGURG", None)
-        if signum is None or not hasattr(signal, "pthread_kill"):
-            return None
-        try:
-            previous = signal.getsignal(signum)
-            if previous not in (signal.SIG_DFL, signal.SIG_IGN):
-                return None
-            signal.signal(signum, _ignore)
-            # Restart the system calls it interrupts (SA_RESTART): a wake-up landing while
-            # readline writes to a slow terminal must not cut that write short. select() is
-            # never restarted after a handler, SA_RESTART or not, so the wake-up still works.
-            signal.siginterrupt(signum, False)
-        except (ValueError, OSError):  # not the main thread, or an unusual platform
-            return None
-        return cls(signum, previous)
+        if sys.platform != "win32":  # Windows has neither SIGURG nor pthread_kill
+            signum = getattr(signal, "SIGURG", None)
+            if signum is not None and hasattr(signal, "pthread_kill"):
+                try:
+                    previous = signal.getsignal(signum)
+                    if previous in (signal.SIG_DFL, signal.SIG_IGN):
+                        signal.signal(signum, _ignore)
+                        # Restart the system calls it interrupts (SA_RESTART): a wake-up
+                        # landing while readline writes to a slow terminal must not cut that
+                        # write short. select() is never restarted after a handler, SA_RESTART
+                        # or not, so the wake-up still works.
+                        signal.siginterrupt(signum, False)
+                        return cls(signum, previous, signal.pthread_kill)
+                except (ValueError, OSError):  # not the main thread, or an unusual platform
+                    pass
+        return None
 
     def wake(self, thread_id: int) -> None:
         """Interrupt the thread *thread_id* (a ``threading`` ident) if it waits in a system call."""
         with contextlib.suppress(OSError, ProcessLookupError, ValueError):
-            signal.pthread_kill(thread_id, self._signum)
+            self._send(thread_id, self._signum)
 
     def close(self) -> None:
         """Put the previous handler back."""

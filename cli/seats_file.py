@@ -88,9 +88,18 @@ def is_valid(entry: SeatEntry) -> bool:
 class SeatsFile:
     """Reads and writes the state file; no method raises or blocks on a damaged file."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        """Use the file at *path* (default :func:`default_path`)."""
+    def __init__(
+        self, path: Path | None = None, *, flock: state_dir.Flock | None = state_dir.FLOCK
+    ) -> None:
+        """Use the file at *path* (default :func:`default_path`).
+
+        Args:
+            path: the seats file.
+            flock: the lock held while the file is changed (this system's); None: there is
+                none, the file is changed unlocked and :meth:`take_warning` says so.
+        """
         self.path = default_path() if path is None else path
+        self._flock = flock
         self._warning: str | None = None
         self._warned = False
 
@@ -187,7 +196,8 @@ class SeatsFile:
             _Damaged: not a regular file, too large, or the directory is not usable.
             OSError: it could not be read.
         """
-        flags = os.O_RDONLY | state_dir.NOFOLLOW | state_dir.NONBLOCK | state_dir.CLOEXEC
+        flags = os.O_RDONLY | state_dir.NOFOLLOW | state_dir.NONBLOCK
+        flags |= state_dir.CLOEXEC | state_dir.BINARY
         with self._directory(create=False) as dir_fd:
             if dir_fd is None:
                 return None
@@ -223,13 +233,19 @@ class SeatsFile:
         Two joins of one person (two tables, or the same one run again) each read the whole
         file, change their entry and replace the file: without the lock the slower would write
         back the other's old token. Where there is no flock (Windows) or the directory cannot
-        be used, the change goes ahead unlocked and the usual warning says what is wrong.
+        be used, the change goes ahead unlocked and the one warning says so.
         """
         with contextlib.ExitStack() as held:
             try:
                 dir_fd = held.enter_context(self._directory(create=True))
-                if dir_fd is not None:
-                    state_dir.lock(dir_fd, wait=True)  # released when the descriptor closes
+                if self._flock is None:
+                    self._note(
+                        f"seat tokens in {self.path} are not locked: this system has no flock, "
+                        "so two joins changing them at once may lose one's token"
+                    )
+                elif dir_fd is not None:
+                    # Released when the descriptor closes.
+                    state_dir.lock(dir_fd, wait=True, flock=self._flock)
             except (_Damaged, OSError):
                 pass  # unlocked: the write itself reports what is wrong with the directory
             yield
@@ -281,7 +297,8 @@ class SeatsFile:
         else:
             where = str(self.path.parent / temp)
         # O_EXCL + 0o600: the secret is never readable by others, not even for a moment.
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | state_dir.NOFOLLOW | state_dir.CLOEXEC
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | state_dir.NOFOLLOW
+        flags |= state_dir.CLOEXEC | state_dir.BINARY
         fd = os.open(where, flags, 0o600, **at)
         try:
             with os.fdopen(fd, "wb") as file:

@@ -10,7 +10,8 @@ could be read or swapped by them.
 
 On POSIX the callers work through the directory's descriptor (``dir_fd``), so nothing is
 followed between the check and the use; where the platform has no ``dir_fd`` (Windows) the
-checks rely on ``lstat`` and the descriptor is -1.
+checks rely on ``lstat`` and the descriptor is -1. Windows has no flock either (:data:`FLOCK`
+is None there): the files are then used unlocked, and the callers say so in one line.
 """
 
 from __future__ import annotations
@@ -20,15 +21,33 @@ import errno
 import os
 import stat
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Final
+
+#: Take the exclusive advisory lock of an open descriptor: ``flock(fd, wait)``. Without *wait*
+#: it raises BlockingIOError when another process holds the lock.
+Flock = Callable[[int, bool], None]
+
+if sys.platform != "win32":
+    import fcntl
+
+    def _flock(fd: int, wait: bool) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    #: This system's flock, or None where there is none (Windows).
+    FLOCK: Final[Flock | None] = _flock
+else:
+    FLOCK: Final[Flock | None] = None
 
 APP_DIR: Final = "tablechat"
 # Flags that are 0 where the platform lacks them (Windows): the checks then rely on lstat.
 NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
 NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
 CLOEXEC: Final = getattr(os, "O_CLOEXEC", 0)
+# Windows opens a descriptor in text mode unless told otherwise: every "\n" written would become
+# "\r\n" and a read would stop at the first Ctrl-Z. Elsewhere there is no such mode (0).
+BINARY: Final = getattr(os, "O_BINARY", 0)
 _DIRECTORY: Final = getattr(os, "O_DIRECTORY", 0)
 #: POSIX: work relative to a descriptor of the directory, so nothing is followed in between.
 USE_DIR_FD: Final = bool(_DIRECTORY) and os.open in os.supports_dir_fd
@@ -139,34 +158,33 @@ def make_private(dir_fd: int) -> None:
 
     Through the descriptor, so never through a symlink.
     """
-    if dir_fd >= 0 and stat.S_IMODE(os.fstat(dir_fd).st_mode) != _PRIVATE:
-        os.fchmod(dir_fd, _PRIVATE)
+    # Windows never gives a directory's descriptor (-1), and its files have no POSIX modes.
+    if sys.platform != "win32":
+        if dir_fd >= 0 and stat.S_IMODE(os.fstat(dir_fd).st_mode) != _PRIVATE:
+            os.fchmod(dir_fd, _PRIVATE)
 
 
-def lock(fd: int, *, wait: bool) -> bool:
-    """Take the exclusive advisory lock (flock) of the open file or directory *fd*.
+def lock(fd: int, *, wait: bool, flock: Flock) -> bool:
+    """Take the exclusive advisory lock of the open file or directory *fd* with *flock*.
 
-    The lock is released when the descriptor is closed. Where there is no flock (Windows)
-    nothing is locked and True is returned: callers go ahead unlocked.
+    The lock is released when the descriptor is closed. Callers hold :data:`FLOCK` and, where
+    it is None, go ahead unlocked (and say so) without calling this.
 
     Args:
         fd: an open descriptor (-1: nothing to lock, True).
         wait: wait for another holder to let go; otherwise return False at once.
+        flock: the lock to take (:data:`FLOCK`).
 
     Returns:
-        True when held (or not lockable here); False when another process holds it.
+        True when held; False when another process holds it.
 
     Raises:
         OSError: the lock failed for another reason than being held elsewhere.
     """
-    try:
-        import fcntl  # noqa: PLC0415 (POSIX only)
-    except ImportError:
-        return True
     if fd < 0:
         return True
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        flock(fd, wait)
     except BlockingIOError:
         return False
     return True

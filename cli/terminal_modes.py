@@ -1,4 +1,5 @@
-"""The terminal as the console finds and leaves it: is it one, readline, its modes, SIGWINCH.
+"""The terminal as the console finds and leaves it: is it one, what TERM allows, readline, its
+modes, SIGWINCH.
 
 Each helper degrades to "nothing to do" where the platform lacks the feature (Windows has no
 termios, no readline module, no SIGWINCH), so the console needs no platform checks of its own.
@@ -7,7 +8,10 @@ termios, no readline module, no SIGWINCH), so the console needs no platform chec
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import sys
+from collections.abc import Mapping
 from types import ModuleType
 from typing import Any, TextIO
 
@@ -18,6 +22,29 @@ def isatty(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def term_is_dumb(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether ``TERM=dumb`` says the terminal takes no escape code at all: no color either.
+
+    Args:
+        environ: the environment (default ``os.environ``).
+    """
+    env = os.environ if environ is None else environ
+    return env.get("TERM") == "dumb"
+
+
+def lines_only(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether to write whole lines only, never moving the cursor: ``TERM=dumb`` or no TERM.
+
+    Without a TERM nothing is known of the terminal (a Windows console sets none), so nothing
+    is overwritten there either; color is another matter (:func:`term_is_dumb`).
+
+    Args:
+        environ: the environment (default ``os.environ``).
+    """
+    env = os.environ if environ is None else environ
+    return term_is_dumb(env) or not env.get("TERM")
 
 
 def write_quietly(stream: TextIO, text: str, *, flush: bool = False) -> None:
@@ -45,35 +72,34 @@ def import_readline() -> ModuleType | None:
 
 def block_winch(*, unblock: bool = False) -> bool:
     """Block (or unblock) SIGWINCH on the calling thread; False where there is no such thing."""
-    signum = getattr(signal, "SIGWINCH", None)
-    if signum is None or not hasattr(signal, "pthread_sigmask"):
-        return False
-    try:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK if unblock else signal.SIG_BLOCK, {signum})
-    except (OSError, ValueError):
-        return False
-    return True
+    done = False
+    if sys.platform != "win32":  # Windows has neither SIGWINCH nor signal masks
+        signum = getattr(signal, "SIGWINCH", None)
+        if signum is not None and hasattr(signal, "pthread_sigmask"):
+            with contextlib.suppress(OSError, ValueError):
+                how = signal.SIG_UNBLOCK if unblock else signal.SIG_BLOCK
+                signal.pthread_sigmask(how, {signum})
+                done = True
+    return done
 
 
 def save_tty(stream: TextIO) -> Any:
     """The terminal modes of *stream*, for :func:`restore_tty`; None where there are none."""
-    try:
-        import termios  # noqa: PLC0415 (lazy: keeps start-up cheap)
+    saved: Any = None
+    if sys.platform != "win32":  # Windows has no termios
+        with contextlib.suppress(ImportError, OSError, ValueError, AttributeError):
+            import termios  # noqa: PLC0415 (lazy: keeps start-up cheap)
 
-        return termios.tcgetattr(stream.fileno())
-    except (ImportError, OSError, ValueError, AttributeError):
-        return None
+            saved = termios.tcgetattr(stream.fileno())
+    return saved
 
 
 def restore_tty(stream: TextIO, saved: Any) -> None:
     """Put back the modes :func:`save_tty` returned (nothing for None)."""
     # readline puts the terminal in its own mode while it waits for a line; we may exit while
     # the reader thread is still waiting, so put back the modes we found.
-    if saved is None:
-        return
-    try:
-        import termios  # noqa: PLC0415 (lazy: keeps start-up cheap)
+    if sys.platform != "win32" and saved is not None:  # Windows: no termios, nothing saved
+        with contextlib.suppress(ImportError, OSError, ValueError, AttributeError):
+            import termios  # noqa: PLC0415 (lazy: keeps start-up cheap)
 
-        termios.tcsetattr(stream.fileno(), termios.TCSADRAIN, saved)
-    except (ImportError, OSError, ValueError, AttributeError):
-        pass
+            termios.tcsetattr(stream.fileno(), termios.TCSADRAIN, saved)

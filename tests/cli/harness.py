@@ -37,12 +37,18 @@ class _Sink:
 
 
 def child_env(
-    home: Path, *, no_color: bool = True, term: str = "xterm", state: str = "state"
+    home: Path,
+    *,
+    no_color: bool = True,
+    term: str = "xterm",
+    state: str = "state",
+    extra: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """The environment of a child program: a private HOME, the repo importable, UTF-8.
 
     *state* names the program's own state directory (XDG_STATE_HOME, where the join keeps its
     seat tokens): programs given the same *state* are the same person on the same machine.
+    *extra* variables are set last (``{"NO_COLOR": ""}``).
     """
     env = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "COLUMNS", "LINES"}}
     env["HOME"] = str(home)  # issue 5 adds a per-user state file: never touch the real one
@@ -53,6 +59,7 @@ def child_env(
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     if no_color:
         env["NO_COLOR"] = "1"
+    env.update(extra or {})
     return env
 
 
@@ -139,12 +146,14 @@ class Players:
         term: str = "xterm",
         state: str | None = None,
         columns: int = 220,
+        extra: dict[str, str] | None = None,
     ) -> Player:
         """Start ``python -m MODULE ARGS``. Each program is a different person (its own state
         directory, so one join never resumes another's seat) unless given the same *state*.
-        Its terminal has :data:`ROWS` rows and *columns* columns."""
+        Its terminal has :data:`ROWS` rows and *columns* columns; *extra* goes to
+        :func:`child_env`."""
         state = state if state is not None else f"program-{len(self.started)}"
-        env = child_env(self.home, no_color=no_color, term=term, state=state)
+        env = child_env(self.home, no_color=no_color, term=term, state=state, extra=extra)
         player = Player(sys.executable, ["-m", module, *args], env, columns)
         self.started.append(player)
         return player

@@ -14,9 +14,18 @@ class _Terminal(io.StringIO):
 
 def test_color_only_for_a_terminal_without_no_color_or_flag() -> None:
     assert color_wanted(True, _Terminal(), {}) is True  # colorama is installed in the test env
-    assert color_wanted(True, _Terminal(), {"NO_COLOR": ""}) is False  # any value, even empty
+    assert color_wanted(True, _Terminal(), {"NO_COLOR": "1"}) is False
+    assert color_wanted(True, _Terminal(), {"NO_COLOR": "0"}) is False  # any value but empty
+    assert color_wanted(True, _Terminal(), {"NO_COLOR": ""}) is True  # no-color.org: empty is unset
     assert color_wanted(False, _Terminal(), {}) is False  # --no-color
     assert color_wanted(True, io.StringIO(), {}) is False  # not a terminal
+
+
+def test_no_color_on_a_dumb_terminal() -> None:
+    assert color_wanted(True, _Terminal(), {"TERM": "dumb"}) is False
+    assert color_wanted(True, _Terminal(), {"TERM": "xterm-256color"}) is True
+    # No TERM at all is a Windows console's normal state, where colorama makes ANSI work.
+    assert color_wanted(True, _Terminal(), {"TERM": ""}) is True
 
 
 def test_disabled_palette_is_plain() -> None:

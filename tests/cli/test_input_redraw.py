@@ -1,5 +1,6 @@
 """cli.input_redraw without GNU readline's help (libedit, an old readline): the rows of a
-wrapped half line are worked out from widths and erased whole (issue 9 §2).
+wrapped half line are worked out from widths and erased whole (issue 9 §2); on a terminal that
+takes no cursor control nothing is erased at all.
 
 A real pseudo-terminal of 40 columns gives the width; what is written is replayed into pyte
 after the prompt and half line, as the terminal showed them.
@@ -82,3 +83,28 @@ def test_wrapped_half_line_is_erased_and_written_back(
     assert rows[0] == "* earlier line"
     assert rows[1] == "* incoming"
     assert "".join("".join(rows[2:]).split()) == "".join((PROMPT + partial).split())
+
+
+def test_where_the_cursor_is_never_moved_lines_go_below_and_the_prompt_comes_again(
+    terminal: tuple[int, object],
+) -> None:
+    master, stream = terminal
+    screen = pyte.Screen(COLUMNS, ROWS)
+    feed = pyte.ByteStream(screen)
+    feed.feed(b"* earlier line\r\n" + (PROMPT + "half").encode())  # typed: the terminal echoed
+
+    redraw = InputRedraw(stream, None, dumb=True)  # type: ignore[arg-type]
+    redraw.draw_above("* incoming\n", PROMPT, PROMPT)
+    written = _read_all(master)
+    assert b"\x1b" not in written
+    assert b"\r" not in written  # nothing overwritten: no carriage return either
+    feed.feed(written.replace(b"\n", b"\r\n"))
+
+    rows = [row.rstrip() for row in screen.display]
+    assert rows[:3] == ["* earlier line", PROMPT + "half", "* incoming"]
+    assert rows[3] == PROMPT.rstrip()
+    assert (screen.cursor.y, screen.cursor.x) == (3, len(PROMPT))
+    assert redraw.leave(shown=True) == "\n"  # at exit: the prompt's row is ended, not erased
+    assert redraw.leave(shown=False) == ""
+    assert redraw.after_eof() == "\n"  # Ctrl-D at the prompt: its row is ended at once
+    assert InputRedraw(stream, None, dumb=False).after_eof() == ""  # type: ignore[arg-type]

@@ -353,16 +353,53 @@ def test_killed_host_is_reported_lost_by_the_join(players: Players) -> None:
 
 
 def test_on_a_dumb_terminal_no_escape_byte_is_written_at_all(players: Players) -> None:
-    # TERM=dumb and NO_COLOR: neither readline nor we may write any escape sequence, so the raw
-    # output must hold no ESC byte whatever the peer sends — the strictest check there is.
-    host, port = players.host("alice", term="dumb")
+    # TERM=dumb, NO_COLOR unset: no color, no readline, no cursor movement, so the raw output
+    # must hold no ESC byte and no carriage return but the terminal's own "\r\n", whatever the
+    # peer sends — the strictest check there is.
+    host, port = players.host("alice", term="dumb", no_color=False)
     host.type("half")
     host.expect("half")
     _attack_from_a_script_join(players, port)
     for _attack, shown in HOSTILE.values():
         host.expect(shown)
     host.expect("mallory left")
-    host.expect("<alice> half")  # the half line is still redrawn
+    host.expect("<alice> ")  # the prompt again, below what came
     host.say(" done")
-    _assert_inert(host.raw.replace(b"\r\n", b"\n").replace(b"\r", b""))
-    assert b"\x1b" not in host.raw
+    host.expect("\r\n")
+    _assert_inert(host.raw)
+
+
+def test_on_a_dumb_terminal_lines_come_below_a_half_typed_line_and_it_is_sent_whole(
+    players: Players,
+) -> None:
+    # Nothing is overwritten or redrawn there: an incoming line ends the row holding the prompt
+    # and what was typed, the prompt comes again below it, and the terminal's own line buffer
+    # still holds the half line, sent whole with the rest.
+    host, port = players.host("alice", term="dumb", no_color=False)
+    join = players.join(port, "bob")
+    host.expect("bob sat down")
+    host.expect("<alice> ")
+    host.type("half a li")
+    host.expect("half a li")
+    join.say("a line from bob")
+    host.expect("<bob> a line from bob\r\n<alice> ")
+    assert b"<alice> half a li\r\n<bob> a line from bob\r\n<alice> " in host.raw
+    host.say("ne, then Enter")
+    join.expect("<alice> half a line, then Enter")
+    host.expect("ne, then Enter\r\n")
+    _assert_inert(host.raw)
+
+
+def test_on_a_dumb_terminal_ctrl_d_at_the_prompt_ends_its_row(players: Players) -> None:
+    # Nothing erases the prompt there, so the shell's own prompt must not start after it.
+    host, _port = players.host("alice", term="dumb", no_color=False)
+    host.type("\x04")
+    assert host.wait_exit() == 0
+    assert host.raw.endswith(b"<alice> \r\n")
+    _assert_inert(host.raw)
+
+
+def test_an_empty_no_color_means_color(players: Players) -> None:
+    # no-color.org: only a NO_COLOR holding something turns color off.
+    host, _port = players.host("alice", no_color=False, extra={"NO_COLOR": ""})
+    assert Palette(True).me("<alice> ").encode() in host.raw  # the prompt in your color

@@ -306,6 +306,39 @@ def test_a_second_host_on_the_same_port_is_kept_out(tmp_path: Path) -> None:
     _open(root).close()  # let go: the next host takes it
 
 
+def test_without_flock_it_is_used_unlocked_and_says_so_in_one_line(tmp_path: Path) -> None:
+    # Where the system has no flock (Windows) the journal is still kept; the host is told, in
+    # one line, that nothing stops a second host on the port from writing it too.
+    root = tmp_path / "tablechat"
+    first = Journal.open(PORT, root=root, flock=None)
+    assert first.warning == (
+        f"the journal {first.path} is not locked: this system has no flock, so a second host "
+        f"on port {PORT} would write to it too"
+    )
+    first.append({"n": 1})
+    second = Journal.open(PORT, root=root)  # nothing was locked: a locking host gets it
+    assert second.records == [{"n": 1}]
+    assert second.warning is None
+    second.close()
+    first.close()
+
+
+def test_without_flock_a_damaged_journal_still_warns_in_one_line(tmp_path: Path) -> None:
+    root = tmp_path / "tablechat"
+    path = _written(root, [{"n": 1}, {"n": 2}])
+    path.write_bytes(path.read_bytes()[:-3])  # the last line half-written
+    journal = Journal.open(PORT, root=root, flock=None)
+    assert journal.records == [{"n": 1}]
+    assert journal.warning is not None
+    assert "\n" not in journal.warning
+    assert journal.warning.startswith(f"the journal {path} is damaged at line 2 (half-written)")
+    assert journal.warning.endswith(
+        "is not locked: this system has no flock, so a second "
+        f"host on port {PORT} would write to it too"
+    )
+    journal.close()
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="flock")
 def test_the_lock_holds_across_processes(tmp_path: Path) -> None:
     root = tmp_path / "tablechat"
