@@ -32,7 +32,7 @@ from cli.arrivals import Arrival, Seated
 from cli.console import Console
 from cli.seat_commands import HOST_HELP, asked_sentence, gone_sentence, seat_command
 from cli.table_replay import TableJournal, restored_notice
-from cli.text_faces import text_faces, waiting_sentence
+from cli.text_client_words import text_client_words, waiting_sentence
 from game.announce import duration
 from game.commands import is_quit, split_command
 from game.seat_decisions import SendAll
@@ -95,7 +95,7 @@ class Host:
             code = new_join_code()
         self.gate = JoinCodeGate(code)
         #: What a person on nc/telnet reads (net's TextService is built from these).
-        self.text_faces = text_faces(lambda: self.name, needs_code=code is not None)
+        self.text_client_words = text_client_words(lambda: self.name, needs_code=code is not None)
         keeper: SeatKeeper[Arrival] = SeatKeeper(
             options.name,
             self.gate,
@@ -190,14 +190,14 @@ class Host:
         bind, port = self.options.bind, self.options.port
         where = f"{bind}:{port}"
         try:
-            faces = self.text_faces
+            words = self.text_client_words
             # People on nc/telnet share the port with joins (net tells them apart).
             text = TextService(
-                faces.greeting,
-                faces.needs_code,
-                faces.code_prompt,
-                faces.render,
-                seated=faces.seated,
+                words.greeting,
+                words.needs_code,
+                words.code_prompt,
+                words.render,
+                seated=words.seated,
             )
             return await serve(self._on_connect, bind, port, text=text)
         except socket.gaierror as exc:

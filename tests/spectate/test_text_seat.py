@@ -194,13 +194,13 @@ def test_a_text_client_with_another_name_watches() -> None:
 
 def test_what_a_person_on_nc_reads_is_plain_and_names_the_host() -> None:
     plain = Host(HostOptions(port=0, bind="127.0.0.1", name="alice", color=False))
-    assert plain.text_faces.greeting() == "alice's table (tablechat) — what is your name?"
-    assert not plain.text_faces.needs_code
+    assert plain.text_client_words.greeting() == "alice's table (tablechat) — what is your name?"
+    assert not plain.text_client_words.needs_code
     coded = Host(HostOptions(port=0, bind="127.0.0.1", name="alice", color=True, code="ABCDEF"))
-    assert coded.text_faces.needs_code
-    assert "join code" in coded.text_faces.greeting()
-    assert coded.text_faces.code_prompt == "this table needs a join code — what is it?"
-    render = coded.text_faces.render  # colors asked for on the host: never for a text client
+    assert coded.text_client_words.needs_code
+    assert "join code" in coded.text_client_words.greeting()
+    assert coded.text_client_words.code_prompt == "this table needs a join code — what is it?"
+    render = coded.text_client_words.render  # colors asked for on the host: never for a text client
     assert render(Show("chat", "hi \x1b[2J there", "bob")) == "<bob> hi ^[[2J there"
     assert render(Show("notice", "bob sat down")) == "* bob sat down"
     assert render(Show("board", "X | O\nO | X")) == "  X | O\n  O | X"

@@ -24,7 +24,7 @@ _PLAIN: Final = Palette(enabled=False)
 
 
 @dataclass(frozen=True)
-class TextFaces:
+class TextClientWords:
     """The parts of net's ``TextService`` the host program words, as the host builds them."""
 
     greeting: Callable[[], str]
@@ -34,10 +34,10 @@ class TextFaces:
     seated: Callable[[Welcome], str]
 
 
-def text_faces(host_name: Callable[[], str], *, needs_code: bool) -> TextFaces:
+def text_client_words(host_name: Callable[[], str], *, needs_code: bool) -> TextClientWords:
     """What a person on nc/telnet reads at the table of *host_name* (read at each greeting:
     a restored table may be another host's name)."""
-    return TextFaces(
+    return TextClientWords(
         greeting=lambda: greeting(host_name(), needs_code=needs_code),
         needs_code=needs_code,
         code_prompt=CODE_PROMPT,

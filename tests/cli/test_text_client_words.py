@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli.text_faces import seated, text_faces
+from cli.text_client_words import seated, text_client_words
 from net.messages import Welcome
 
 
@@ -15,6 +15,6 @@ def test_a_seated_person_is_told_where_they_sit_how_to_get_help_and_how_to_leave
     )
 
 
-def test_the_faces_the_host_builds_carry_those_words() -> None:
-    faces = text_faces(lambda: "alice", needs_code=False)
-    assert faces.seated is seated
+def test_the_words_the_host_builds_are_those() -> None:
+    words = text_client_words(lambda: "alice", needs_code=False)
+    assert words.seated is seated
