@@ -34,8 +34,8 @@ else is chat for the other person."""
 
 _BOT = """\
 bot: alone at the table, /game plays the bot (perfect at 3×3 tic-tac-toe).
-If someone sits down meanwhile, that game carries on — they may watch with
-/board — and /game is free for the two of you once it ends."""
+If someone sits down meanwhile, that game carries on — they watch it move by
+move — and /game is free for the two of you once it ends."""
 
 _WATCH = f"""\
 watch: when both seats are taken, newcomers may watch ({SPECTATOR_LIMIT} at most).

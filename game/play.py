@@ -43,7 +43,7 @@ class Play:
         something (like /resign) that would then fail."""
         return (
             f"{self.name_of(Seat.HOST)} is playing {match.spec.title} against the bot — "
-            "/board shows it; /game is free for you two once it ends"
+            "you watch it move by move; /game is free for you two once it ends"
         )
 
     # -- starting ---------------------------------------------------------------------------------

@@ -23,8 +23,8 @@ The games are whatever :mod:`game.registry` holds; the table knows none by name 
 half of the table is :class:`~game.play.Play`). Alone at the table, ``/game`` plays the bot
 (perfect on 3×3, the heuristic on bigger boards, the guesser for hangman). Bot moves are made
 synchronously and returned with the human's move. If a guest sits down during a bot game, that
-game carries on (the guest is told and may /board to watch) and ``/game`` is free for the two of
-them once it ends.
+game carries on (the guest is told, and watches it move by move as a spectator would) and
+``/game`` is free for the two of them once it ends.
 
 Flood control: chat, and the commands that start or end games (``/game``, ``/rematch``,
 ``/resign`` — each shows the other person something), are rate-limited per seat; moves
@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Final
 
 from game.announce import board_shown, duration, say
@@ -60,7 +61,13 @@ from game.flood import FloodControl, FloodVerdict
 from game.help import help_for
 from game.match import Match, Participant
 from game.play import Play
-from game.spectator_view import Snapshot, board_view, players_text, welcome_texts
+from game.spectator_view import (
+    Snapshot,
+    board_view,
+    changes_between,
+    players_text,
+    welcome_texts,
+)
 from game.spectators import Spectators, coming_or_going, kibitz, no_room
 from game.table_commands import COMMANDS, unknown_command
 from game.untrusted import classified_text, clean_name, typed_after_slash
@@ -112,6 +119,8 @@ class Table:
         self._flood_rules = FloodControl() if flood is None else flood.fresh()
         self._flood = {Seat.HOST: self._flood_rules.fresh(), Seat.GUEST: self._flood_rules.fresh()}
         self._spectators = Spectators(self._flood_rules, self._snapshot())
+        # What a guest seated beside the host's bot game last saw of it (see _beside_bot).
+        self._guest_seen = self._snapshot()
 
     # -- who is here ------------------------------------------------------------------------------
     @property
@@ -211,7 +220,34 @@ class Table:
         broadcast with no spectator to reach) — but the typist's own answer, which reaches
         them even when the line made them leave — then the spectators' news."""
         kept = [d for d in out if d.to == typist or self._reachable(d)]
-        return [*kept, *self._spectators.catch_up(self._snapshot())]
+        snapshot = self._snapshot()
+        beside = self._beside_bot(snapshot)
+        # the last board before the result, as a player reads them
+        at = next(
+            (i for i, d in enumerate(kept) if d.to == Seat.GUEST and d.shown.kind is Kind.RESULT),
+            len(kept),
+        )
+        return [*kept[:at], *beside, *kept[at:], *self._spectators.catch_up(snapshot)]
+
+    def _beside_bot(self, snapshot: Snapshot) -> list[Delivery]:
+        """A guest who sat down during the host's game against the bot watches it until it
+        ends: each move shows them the board and whose turn it is, as a spectator sees it (the
+        result reaches them with the players')."""
+        before, self._guest_seen = self._guest_seen, snapshot
+        match = snapshot.match
+        if snapshot.guest is None or match is None or Seat.GUEST in match.seats:
+            return []
+        if before.match is not match:
+            return []  # sitting down showed them the board as it stood
+        # the same seats on both sides: only the game's changes, never a seat notice
+        seats_as_now = replace(
+            before, guest=snapshot.guest, guest_connected=snapshot.guest_connected
+        )
+        return [
+            Delivery(Seat.GUEST, shown)
+            for shown in changes_between(seats_as_now, snapshot)
+            if shown.kind is not Kind.RESULT
+        ]
 
     def _error(self, who: Typist, text: str) -> list[Delivery]:
         return [say(who, Kind.ERROR, text)]

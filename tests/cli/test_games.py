@@ -166,3 +166,17 @@ def test_bell_rings_on_your_turn_only_for_the_one_who_asked(players: Players) ->
     join.say("a1")
     host.expect("your move (X)")
     assert b"\x07" not in host.raw  # alice did not ask for a bell
+
+
+def test_a_guest_who_sits_down_during_the_hosts_bot_game_watches_it_live(
+    players: Players,
+) -> None:
+    host, port = players.host("alice")
+    host.say("/game tictactoe")
+    host.expect("your move (X)")
+    join = players.join(port, "bob")  # told, before its prompt, that it watches the bot game
+    host.expect("bob sat down")
+    host.say("b2")
+    join.expect("alice to move (X)")  # the bot's answer reached bob as it was played
+    host.say("/resign")
+    join.expect("alice resigned — bot wins")

@@ -387,3 +387,18 @@ def test_nobody_watching_changes_nothing_for_the_players(table: Table) -> None:
     script = [(HOST, "/game hangman"), (GUEST, "e"), (HOST, "hi"), (GUEST, "/resign")]
     for seat, line in script:
         assert table.handle(seat, line) == to_seats(watcher.handle(seat, line))
+
+
+def test_a_guest_seated_during_the_hosts_bot_game_watches_every_move_live() -> None:
+    table = Table("alice", rng=random.Random(1))
+    table.handle(HOST, "/game tictactoe")
+    table.sit("bob")
+    shown = [(d.shown.kind, d.shown.text) for d in table.handle(HOST, "b2") if d.to == GUEST]
+    assert [kind for kind, _ in shown] == [Kind.BOARD, Kind.NOTICE]
+    assert " X " in shown[0][1] and shown[1][1] == "alice to move (X)"
+    for move in ("a1", "a3"):
+        last = [(d.shown.kind, d.shown.text) for d in table.handle(HOST, move) if d.to == GUEST]
+    assert [kind for kind, _ in last] == [Kind.BOARD, Kind.RESULT]  # the last board, then how
+    assert last[1][1] == "tictactoe: bot wins — 3 in a row"
+    # once it is over, the two of them play; nothing of the bot game is shown again
+    assert all(d.to != GUEST for d in table.handle(HOST, "/score"))

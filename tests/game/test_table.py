@@ -224,7 +224,7 @@ def test_guest_arrives_during_a_bot_game(alone: Table) -> None:
         "your gomoku game against the bot carries on; /resign it to play bob sooner",
     ]
     spectating = (
-        "alice is playing gomoku against the bot — /board shows it; "
+        "alice is playing gomoku against the bot — you watch it move by move; "
         "/game is free for you two once it ends"
     )
     assert lines(out, GUEST, Kind.NOTICE)[1] == spectating
@@ -232,8 +232,9 @@ def test_guest_arrives_during_a_bot_game(alone: Table) -> None:
     # the spectator gets the same explanation whatever they try (not "finish it or /resign")
     for line in ("h8", "/game tictactoe", "/rematch", "/resign", "/guess x"):
         assert only_error(alone.handle(GUEST, line), GUEST) == spectating, line
-    out = alone.handle(HOST, "h8")  # the bot answers; the spectator is not spammed with boards
-    assert {d.to for d in out} == {HOST}
+    out = alone.handle(HOST, "h8")  # the bot answers; the guest watches it live
+    assert [d.shown.kind for d in out if d.to == GUEST] == [Kind.BOARD, Kind.NOTICE]
+    assert lines(out, GUEST, Kind.NOTICE) == ["alice to move (X)"]
     out = alone.handle(HOST, "/resign")
     assert lines(out, GUEST, Kind.RESULT) == ["gomoku: alice resigned — bot wins"]
     out = alone.handle(GUEST, "/game tictactoe")
