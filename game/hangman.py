@@ -48,6 +48,9 @@ def check_secret(text: str) -> str:
     secret = text.strip().lower()
     if not any(c in _LETTERS for c in secret):
         raise MoveSyntaxError("the secret needs at least one letter a–z")
+    if len({c for c in secret if c in _LETTERS}) < 2:
+        # one letter (or one letter repeated) is guessed at the first try: no game at all
+        raise MoveSyntaxError("the secret needs at least two different letters a–z")
     if len(secret) > MAX_SECRET:
         raise MoveSyntaxError(f"the secret is too long (at most {MAX_SECRET} characters)")
     if any(c not in _LETTERS and c not in SEPARATORS for c in secret):
@@ -220,12 +223,14 @@ class HangmanState:
                 return False
         return True
 
-    def is_move_attempt(self, text: str) -> bool:
+    def is_move_attempt(self, text: str, *, by_mover: bool = True) -> bool:
         """Whether a line typed plainly is a guess attempt: one non-space character (any, so that
-        ``ß`` or ``7`` get an explanation). A whole word or phrase is guessed only with
-        ``/guess`` (the table hands its text to :meth:`parse_move`), so a plain line of any other
-        shape — even one shaped like the blanks — is chat."""
-        return len(_typed(text)) == 1
+        ``ß`` or ``7`` get an explanation) typed by the player whose turn it is. From anyone
+        else — the other player, the setter, a spectator — a lone ``y`` or ``k`` is a reply in
+        the chat, not a guess. A whole word or phrase is guessed only with ``/guess`` (the
+        table hands its text to :meth:`parse_move`), so a plain line of any other shape — even
+        one shaped like the blanks — is chat."""
+        return by_mover and len(_typed(text)) == 1
 
     def legal_moves(self) -> list[Guess]:
         """The letters not yet guessed (whole-word guesses are legal too but not enumerated)."""

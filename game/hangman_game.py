@@ -133,10 +133,11 @@ _HANGMAN_HELP = """\
 hangman: /game hangman picks a word from the list and you take turns
 guessing; /game hangman SECRET (or "a short phrase") sets the answer
 yourself and the other player guesses.
-A line of one character is a letter guess. The whole answer is guessed only
-with /guess WORD or /guess "a phrase" (the same spaces, hyphens and
-apostrophes as the blanks); a wrong one costs a miss. Six misses and the
-gallows is complete. In the picture a / stands for a space between words."""
+A line of one character typed in your turn is a letter guess; at any other
+time (and from the setter) it is chat, and //y sends it as chat in your turn.
+The whole answer is guessed only with /guess WORD or /guess "a phrase" (the
+same spaces, hyphens and apostrophes as the blanks); a wrong one costs a
+miss. Six misses and the gallows is complete. A / in the picture is a space."""
 
 HANGMAN_GAME = Game(
     "hangman",

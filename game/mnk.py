@@ -108,8 +108,9 @@ class MnkState:
         taken = self.x | self.o
         return [i for i in range(self.rules.cells) if not taken >> i & 1]
 
-    def is_move_attempt(self, text: str) -> bool:
-        """Whether ``text`` is shaped like a cell (a number or letter+number), legal or not."""
+    def is_move_attempt(self, text: str, *, by_mover: bool = True) -> bool:
+        """Whether ``text`` is shaped like a cell (a number or letter+number), legal or not,
+        whoever typed it: ``b2`` out of turn is a move said too early, and is told so."""
         return _MOVE_SHAPE.fullmatch(text) is not None
 
     def move_text(self, move: int) -> str:

@@ -25,8 +25,10 @@ class GameState(Protocol[MoveT]):
     def turn(self) -> int | None:
         """The player to move, or ``None`` once the game is over."""
 
-    def is_move_attempt(self, text: str) -> bool:
-        """Whether a typed line is shaped like a move in this game (legal or not)."""
+    def is_move_attempt(self, text: str, *, by_mover: bool = True) -> bool:
+        """Whether a typed line is shaped like a move in this game (legal or not); *by_mover*
+        says whether the one who typed it is to move now (a game may read a line as chat
+        otherwise)."""
 
     def parse_move(self, text: str) -> MoveT:
         """A legal move read from ``text``; raises MoveSyntaxError / IllegalMoveError."""

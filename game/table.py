@@ -444,11 +444,7 @@ class Table:
             out = self._chat(typist, typed_after_slash(line), now)
         elif text.startswith("/"):
             out = self._command(typist, text, now)
-        elif (
-            (match := self.match) is not None
-            and match.in_progress
-            and (match.state.is_move_attempt(text))
-        ):
+        elif self._is_move_attempt(typist, text):
             out = self._move(typist, text)
         else:
             out = self._chat(typist, line, now)
@@ -500,10 +496,18 @@ class Table:
                 return None
             counts = command.flood_limited and not isinstance(typist, Spectator)
             return _COMMAND if counts else None
-        match = self.match
-        if match is not None and match.in_progress and match.state.is_move_attempt(text):
+        if self._is_move_attempt(typist, text):
             return None
         return self._judged_text(line)
+
+    def _is_move_attempt(self, typist: Typist, text: str) -> bool:
+        """Whether *text* typed plainly by *typist* is a move in the game in progress."""
+        match = self.match
+        if match is None or not match.in_progress:
+            return False
+        turn = match.state.turn
+        by_mover = turn is not None and match.seats[turn] == typist
+        return match.state.is_move_attempt(text, by_mover=by_mover)
 
     @staticmethod
     def _judged_text(text: str) -> str:

@@ -180,3 +180,18 @@ def test_a_guest_who_sits_down_during_the_hosts_bot_game_watches_it_live(
     join.expect("alice to move (X)")  # the bot's answer reached bob as it was played
     host.say("/resign")
     join.expect("alice resigned — bot wins")
+
+
+def test_in_hangman_a_lone_letter_from_the_setter_or_out_of_turn_is_chat(
+    players: Players,
+) -> None:
+    host, join, _ = players.pair("alice", "bob")
+    host.say('/game hangman "sea horse"')
+    join.expect("you guess")
+    host.say("k")  # the setter answering "ok?" with k: a reply, never a guess
+    join.expect("<alice> k")
+    join.say("e")  # bob's turn: his letter is a guess
+    host.expect("bob guessed e")
+    host.say("/resign")
+    join.say("/game hangman x")  # a one-letter secret is no game: refused with the reason
+    join.expect("at least two different letters")

@@ -138,8 +138,18 @@ def test_move_attempt_shapes() -> None:
     assert state.parse_move('"abc\'d efgh"').text == "abc'd efgh"
 
 
+def _two_letters(secret: str) -> bool:
+    # a playable secret has at least two different letters (check_secret)
+    return len({c for c in secret if c.isalpha()}) >= 2
+
+
+def secrets() -> st.SearchStrategy[str]:
+    """Secrets a setter may type."""
+    return _any_secret().filter(_two_letters)
+
+
 @st.composite
-def secrets(draw: st.DrawFn) -> str:
+def _any_secret(draw: st.DrawFn) -> str:
     words = draw(
         st.lists(st.text(string.ascii_lowercase, min_size=1, max_size=8), min_size=1, max_size=3)
     )
@@ -214,3 +224,10 @@ def test_letter_text_round_trips(secret: str, letter: str) -> None:
     move = state.parse_move(letter)
     assert move == Guess(letter.lower())
     assert state.parse_move(state.move_text(move)) == move
+
+
+@pytest.mark.parametrize("secret", ["a", "aaa", "a-a", "'a'", "b b"])
+def test_a_secret_of_one_letter_is_refused(secret: str) -> None:
+    with pytest.raises(MoveSyntaxError, match="at least two different letters"):
+        check_secret(secret)
+    assert check_secret("ab") == "ab"

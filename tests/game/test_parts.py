@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from game.announce import duration
 from game.commands import split_command
-from game.delivery import Seat, is_your_turn
+from game.delivery import Delivery, Seat, Shown, is_your_turn
 from game.errors import CommandError, IllegalMoveError, MoveSyntaxError
 from game.flood import FloodControl, FloodVerdict
 from game.hangman import HangmanState
@@ -164,7 +164,9 @@ def test_hangman_duel_between_people() -> None:
         "a 4-letter word from the list; bob and alice take turns guessing, bob first"
         in (lines(out, GUEST)[0])
     )
-    assert lines(table.handle(HOST, "a"), HOST) == ["it's bob's turn"]
+    # a letter out of turn is a reply in the chat, not a guess; /guess says whose turn it is
+    assert table.handle(HOST, "a") == [Delivery(GUEST, Shown(Kind.CHAT, "a", "alice"))]
+    assert lines(table.handle(HOST, "/guess a"), HOST) == ["it's bob's turn"]
     table.handle(GUEST, "a")
     out = table.handle(HOST, "b")
     assert lines(out, HOST, Kind.RESULT) == ["hangman: alice wins — guessed “abba” — you win"]

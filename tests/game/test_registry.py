@@ -51,7 +51,7 @@ class NimState:
     def turn(self) -> int | None:
         return None if self.outcome is not None else self.moves % 2
 
-    def is_move_attempt(self, text: str) -> bool:
+    def is_move_attempt(self, text: str, *, by_mover: bool = True) -> bool:
         return _TAKE.fullmatch(text) is not None
 
     def parse_move(self, text: str) -> int:

@@ -271,8 +271,9 @@ def test_secret_never_reaches_the_guesser(table: Table) -> None:
         'answer with /guess, e.g. /guess "two words" (anything else you type is chat)'
     )
     assert "word:    _ _ _ - _ _ _ _ _" in lines(out, GUEST, Kind.BOARD)[0]
-    # the setter may not guess, and is told how to chat instead
-    assert only_error(table.handle(HOST, "e"), HOST) == (
+    # the setter never guesses: a lone letter of theirs is chat, /guess is told why not
+    assert table.handle(HOST, "k") == [Delivery(GUEST, Shown(Kind.CHAT, "k", "alice"))]
+    assert only_error(table.handle(HOST, "/guess e"), HOST) == (
         "you set the secret — only bob guesses (start a line with // to send it as chat)"
     )
     assert only_error(table.handle(GUEST, "ß"), GUEST) == (

@@ -23,8 +23,18 @@ HIDDEN = "nopqrstuvwxyz"  # never guessed, so never revealed
 _SWAP = str.maketrans(HIDDEN, HIDDEN[1:] + HIDDEN[0])
 
 
+def _two_letters(secret: str) -> bool:
+    # a playable secret has at least two different letters (check_secret)
+    return len({c for c in secret if c.isalpha()}) >= 2
+
+
+def secrets() -> st.SearchStrategy[str]:
+    """Secrets a setter may type."""
+    return _any_secret().filter(_two_letters)
+
+
 @st.composite
-def secrets(draw: st.DrawFn) -> str:
+def _any_secret(draw: st.DrawFn) -> str:
     parts = draw(
         st.lists(st.text(string.ascii_lowercase, min_size=1, max_size=7), min_size=1, max_size=3)
     )
