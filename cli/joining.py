@@ -204,7 +204,10 @@ class Guest:
                 )
             return await self._converse(console)
         finally:
-            await self.link.close()
+            if console.stopped_by is None:
+                await self.link.close()
+            # Stopped from outside, the join says no bye: the host sees the connection drop
+            # (the socket closes as the process ends) and keeps the seat, as after a crash.
             console.close()
 
     async def _sit_down(self, console: Console) -> Welcome:
@@ -287,7 +290,8 @@ class Guest:
         incoming = asyncio.create_task(self._show_incoming(console))
         typed = asyncio.create_task(self._send_typed(console))
         done, _ = await asyncio.wait({incoming, typed}, return_when=asyncio.FIRST_COMPLETED)
-        if typed in done and incoming not in done and not console.interactive:
+        stopped = console.stopped_by is not None
+        if typed in done and incoming not in done and not console.interactive and not stopped:
             # Script mode: show the answers to every line sent. The host answers each say
             # before it reads our bye and closes only then (PROTOCOL.md §6, "Leaving"), so
             # reading until it closes is the barrier; bounded for a host that never closes.
@@ -301,8 +305,27 @@ class Guest:
                     await task
         finished = done.pop()
         if finished is typed:
-            self._forget_seat()  # a deliberate leave: nothing to resume
+            if stopped:
+                self._stopped(console)
+            else:
+                self._forget_seat()  # a deliberate leave: nothing to resume
+                self._left(console)
         return finished.result()
+
+    def _left(self, console: Console) -> None:
+        """Say that we left (as nc is told): the bye goes on the way out. A script's output
+        stays the answers to its lines, so only a person at a terminal is told."""
+        if console.interactive:
+            doing = "stopped watching" if self.watching else "left"
+            console.notice(f"you {doing} {self.host_name}'s table")
+
+    def _stopped(self, console: Console) -> None:
+        """Stopped from outside (SIGTERM, SIGHUP, a closed window): no bye, the token kept."""
+        if not self.watching:  # a spectator has no seat to come back to
+            console.notice(
+                f"stopped — {self.host_name}'s table keeps your seat for a while: "
+                "run the join again to take it back"
+            )
 
     async def _show_incoming(self, console: Console) -> int:
         while True:
