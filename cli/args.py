@@ -49,6 +49,7 @@ class JoinOptions:
     code: str | None = None  # normalised; None: none given
     retry_for: float = DEFAULT_RETRY_FOR
     bell: bool = False  # ring the terminal bell when it is your turn
+    named: bool = False  # --name was given (else name is the login name)
 
 
 def program_name(module: str, argv: list[str] | None = None) -> str:
@@ -328,6 +329,7 @@ def parse_join(argv: list[str] | None = None, prog: str = "python -m cli.join") 
         code=ns.code,
         retry_for=ns.retry_for,
         bell=bool(ns.bell),
+        named=ns.name is not None and bool(ns.name.strip()),
     )
 
 

@@ -84,3 +84,8 @@ def test_fresh() -> None:
     assert "--fresh" in host_parser().format_help()
     with pytest.raises(SystemExit):
         parse_join(["--fresh"])  # only the host keeps a table
+
+
+def test_whether_a_name_was_given() -> None:
+    assert parse_join(["--name", "bob"]).named
+    assert not parse_join([]).named and not parse_join(["--name", " "]).named
