@@ -11,18 +11,21 @@ import asyncio
 import contextlib
 import shlex
 import socket
+import sys
 
 from cli.app import Failure, log_to, make_console
 from cli.args import JoinOptions
 from cli.console import Console
 from cli.seats_file import SeatEntry, SeatsFile
+from cli.terminal_question import ask
 from cli.visible import visible
 from game.commands import is_quit
+from net.admission import normalize_code
 from net.connection import Connection, ConnectionClosed, HandshakeError, Refused, connect
 from net.join_keeper import MAX_WAITING, RECENT_LINES, JoinKeeper, NotSent
-from net.messages import Show, Welcome, validate_name
+from net.messages import MAX_SECRET, Show, Welcome, validate_name
 
-__all__ = ["MAX_WAITING", "RECENT_LINES", "Guest", "Link", "NotSent"]
+__all__ = ["CODE_QUESTION", "CODE_TRIES", "MAX_WAITING", "RECENT_LINES", "Guest", "Link", "NotSent"]
 
 FIRST_DELAY = 0.25  # seconds before the first reconnection attempt; doubles each time
 MAX_DELAY = 5.0
@@ -36,6 +39,11 @@ CLOSING = "closing"
 CONNECTING_NOTICE_AFTER = 0.3
 # Script mode, leaving: how long the host may take to answer the lines sent before our bye.
 ANSWERS_TIMEOUT = 5.0
+#: On a terminal, a host that wants a join code (missing or wrong) gets it asked for this many
+#: times before the join gives up — within the host's own limit of 5 wrong codes a minute.
+CODE_TRIES = 3
+#: The question for the join code, after the host's reason ("wrong join code — ask alice…").
+CODE_QUESTION = "join code: "
 
 
 class Link:
@@ -266,12 +274,14 @@ class Guest:
         return stored
 
     async def _first_welcome(self, console: Console, stored: SeatEntry | None) -> Welcome:
-        """Open the first connection, resuming *stored*; without it if its token is refused.
+        """Open the first connection, resuming *stored*; without it if its token is refused,
+        and with the join code asked for at a terminal while the host wants one.
 
         Raises:
             Refused: the host refused us for good (the caller says why).
             HandshakeError, OSError: as :meth:`Link.open`.
         """
+        asked = 0
         while True:
             try:
                 return await self._open_telling(console)
@@ -283,7 +293,15 @@ class Guest:
                     self.link.token = None
                     self._seat_gone = True
                     continue
-                raise
+                if refused.code != "bad-code" or not console.interactive or asked == CODE_TRIES:
+                    raise
+                asked += 1
+                console.notice(visible(refused.reason))
+                answer = await ask(CODE_QUESTION, sys.stdin, sys.stdout)
+                code = normalize_code(answer or "")[:MAX_SECRET]
+                if not code:
+                    raise refused from None  # Ctrl-D or nothing typed: the person gives up
+                self.link.code = code
 
     async def _open_telling(self, console: Console) -> Welcome:
         """``link.open()``, saying "connecting to …" if the welcome is slow to come."""
