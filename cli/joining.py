@@ -269,8 +269,13 @@ class Guest:
         held = self.seats.at(self.table)
         if len(held) != 1:
             return None
-        ((self.asked, stored),) = held.items()
-        self.link.name = self.asked  # the name that seat was asked for: the host knows it
+        ((asked, stored),) = held.items()
+        try:
+            validate_name("--name", asked)
+        except ValueError:  # no join could have asked with it: the file is not ours to trust
+            return None
+        # The name that seat was asked for, which the host knows it by.
+        self.asked = self.link.name = asked
         return stored
 
     async def _first_welcome(self, console: Console, stored: SeatEntry | None) -> Welcome:

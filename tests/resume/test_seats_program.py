@@ -168,3 +168,17 @@ def test_a_seat_handed_over_is_one_sentence_for_the_join_reconnecting(
     proxy.refusing.clear()
     bob.expect(HANDED_OVER, timeout=15)  # its back-off reaches 5 s between attempts
     assert b"as a new guest" not in bob.raw and b"watching alice's table again" not in bob.raw
+
+
+def test_run_without_a_name_the_join_never_asks_with_a_name_no_join_could_give(
+    players: Players,
+) -> None:
+    host, port = players.host()
+    path = seats_file(players.home, "me")
+    path.parent.mkdir(parents=True)
+    entry = {"table": f"127.0.0.1:{port}", "asked": "<bob>", "token": "t", "name": "bob"}
+    path.write_text(json.dumps({"version": 2, "seats": [{**entry, "host": "alice"}]}))
+    join = players.start("cli.join", str(port), state="me")
+    join.expect("you joined alice's table")  # a new guest under the login name
+    host.expect("sat down")
+    assert b"Traceback" not in join.raw and b"<bob>" not in join.raw
