@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -21,6 +22,8 @@ DEFAULT_GRACE = 300.0
 DEFAULT_RETRY_FOR = 60.0
 # A code is sent in hello.code, which the protocol bounds at 256 characters.
 _MAX_CODE = 256
+#: Where the join also finds the join code, so that it need not sit in the process list.
+CODE_VARIABLE = "TABLECHAT_CODE"
 _FALLBACK_NAME = "player"
 
 
@@ -49,6 +52,7 @@ class JoinOptions:
     code: str | None = None  # normalised; None: none given
     retry_for: float = DEFAULT_RETRY_FOR
     bell: bool = False  # ring the terminal bell when it is your turn
+    named: bool = False  # --name was given (else name is the login name)
 
 
 def program_name(module: str, argv: list[str] | None = None) -> str:
@@ -171,6 +175,31 @@ def _code(text: str) -> str:
 _code.__name__ = "code"
 
 
+def _code_attached(argv: list[str]) -> list[str]:
+    """*argv* with ``--code VALUE`` written ``--code=VALUE``.
+
+    Dashes in a code are ignored, so ``--code -K7Q-X3M-`` is a code; argparse would take the
+    value for an option, as it does any word starting with ``-``, and stop. Attached, a value is
+    never read as an option. Abbreviations (``--co``) are attached too, and argparse still
+    decides what they abbreviate; a next word starting with ``--`` is left alone (``--code
+    --name bob`` forgot the code, and argparse says so).
+    """
+    out: list[str] = []
+    at = 0
+    while at < len(argv):
+        word = argv[at]
+        if word == "--":  # the rest are operands
+            return out + argv[at:]
+        following = argv[at + 1] if at + 1 < len(argv) else "--"
+        if len(word) >= 3 and "--code".startswith(word) and not following.startswith("--"):
+            out.append(f"{word}={following}")
+            at += 2
+            continue
+        out.append(word)
+        at += 1
+    return out
+
+
 def _common(parser: argparse.ArgumentParser, *, allow_zero_port: bool) -> None:
     port_help = f"TCP port (default {DEFAULT_PORT})"
     if allow_zero_port:
@@ -202,7 +231,10 @@ def _common(parser: argparse.ArgumentParser, *, allow_zero_port: bool) -> None:
         "--no-color",
         dest="color",
         action="store_false",
-        help="plain text only (also when NO_COLOR is set or output is not a terminal)",
+        help=(
+            "plain text only (also when NO_COLOR is set and not empty, with TERM=dumb, or when "
+            "output is not a terminal)"
+        ),
     )
     parser.add_argument(
         "--bell",
@@ -279,7 +311,8 @@ def join_parser(prog: str = "python -m cli.join") -> argparse.ArgumentParser:
         metavar="CODE",
         type=_code,
         default=None,
-        help="the join code the host printed (needed when the host is on a network)",
+        help="the join code the host printed (needed when the host is on a network; "
+        f"also read from {CODE_VARIABLE}; asked for on a terminal when missing or wrong)",
     )
     parser.add_argument(
         "--retry-for",
@@ -299,7 +332,7 @@ def parse_host(argv: list[str] | None = None, prog: str = "python -m cli.host") 
         SystemExit: for --help, --version (status 0) and bad arguments (status 2).
     """
     parser = host_parser(prog)
-    ns = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    ns = parser.parse_args(_code_attached(sys.argv[1:] if argv is None else argv))
     return HostOptions(
         port=_the_port(parser, ns),
         bind=ns.bind,
@@ -312,22 +345,42 @@ def parse_host(argv: list[str] | None = None, prog: str = "python -m cli.host") 
     )
 
 
-def parse_join(argv: list[str] | None = None, prog: str = "python -m cli.join") -> JoinOptions:
+def parse_join(
+    argv: list[str] | None = None,
+    prog: str = "python -m cli.join",
+    environ: Mapping[str, str] | None = None,
+) -> JoinOptions:
     """Parse the join's command line (``sys.argv[1:]`` when *argv* is None).
+
+    Args:
+        argv: the arguments after the program name.
+        prog: the program's name, for --help and error sentences.
+        environ: the environment (default ``os.environ``): :data:`CODE_VARIABLE` gives the join
+            code when ``--code`` does not.
 
     Raises:
         SystemExit: for --help, --version (status 0) and bad arguments (status 2).
     """
     parser = join_parser(prog)
-    ns = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    ns = parser.parse_args(_code_attached(sys.argv[1:] if argv is None else argv))
+    code = ns.code
+    from_environment = (os.environ if environ is None else environ).get(CODE_VARIABLE, "")
+    if code is None and from_environment.strip():
+        try:
+            code = _code(from_environment)
+        except argparse.ArgumentTypeError:
+            parser.error(
+                f"bad join code in {CODE_VARIABLE}: give the letters and digits the host printed"
+            )
     return JoinOptions(
         port=_the_port(parser, ns),
         host=ns.host,
         name=_name(ns.name),
         color=bool(ns.color),
-        code=ns.code,
+        code=code,
         retry_for=ns.retry_for,
         bell=bool(ns.bell),
+        named=ns.name is not None and bool(ns.name.strip()),
     )
 
 

@@ -48,6 +48,7 @@ from cli.shown_lines import shown_rows
 from cli.terminal_layout import terminal_columns
 from cli.terminal_modes import (
     block_winch,
+    hung_up,
     import_readline,
     isatty,
     lines_only,
@@ -87,9 +88,11 @@ class Console:
         self._out = stdout if stdout is not None else sys.stdout
         self._palette = palette
         #: The signal that stopped the program from outside (``"SIGTERM"``, ``"SIGHUP"``), or
-        #: None while the person has not been stopped that way.
+        #: None while the person has not been stopped that way. A closed window is
+        #: ``"SIGHUP"`` too, whether its signal or the end of input it causes comes first.
         self.stopped_by: str | None = None
         self.interactive = isatty(self._in) and isatty(self._out)
+        self._in_terminal = isatty(self._in)
         self._bell = bell and self.interactive
         self._dumb = lines_only()
         self._lock = threading.Lock()
@@ -129,9 +132,9 @@ class Console:
     def start(self) -> None:
         """Start reading lines; call from inside the running event loop.
 
-        Ctrl-C, SIGTERM and SIGHUP mean "leave" from here on (see :meth:`install_signal_handlers`);
-        they are installed before the first prompt can appear, so a Ctrl-C typed at the prompt
-        is never a KeyboardInterrupt.
+        Ctrl-C, SIGTERM and SIGHUP end the input from here on (see
+        :meth:`install_signal_handlers`); they are installed before the first prompt can appear,
+        so a Ctrl-C typed at the prompt is never a KeyboardInterrupt.
         """
         self._loop = asyncio.get_running_loop()
         self._loop_thread_id = threading.get_ident()
@@ -162,10 +165,12 @@ class Console:
             self._winch_blocked = block_winch()
 
     def install_signal_handlers(self) -> None:
-        """Make Ctrl-C (SIGINT), SIGTERM and SIGHUP mean "leave": the reader gets EOF.
+        """Make Ctrl-C (SIGINT), SIGTERM and SIGHUP end the input: the reader gets EOF.
 
-        Leaving must be orderly (say bye to the other side, restore the terminal), so these
-        signals end the conversation through the same path as /q rather than a traceback.
+        Ending must be orderly (tell the other side, restore the terminal), so these signals
+        end the conversation through the same path as /q rather than a traceback; SIGTERM and
+        SIGHUP are remembered in :attr:`stopped_by`, for the program to keep what a person
+        leaving would give up.
         """
         loop = self._loop
         assert loop is not None, "start() first"
@@ -259,7 +264,13 @@ class Console:
         except Exception:  # a broken stdin means the same as EOF: the person is gone
             pass
         finally:
-            self._deliver(None)
+            if self._in_terminal and hung_up(self._in):
+                # The window was closed: the input ends as for Ctrl-D, usually well before the
+                # SIGHUP is handled (a shell in the window passes it on only after). The person
+                # did not leave: the program was stopped from outside.
+                self.stop("SIGHUP")
+            else:
+                self._deliver(None)
 
     def _read_interactive(self) -> None:
         has_hook = self._readline is not None and hasattr(self._readline, "set_pre_input_hook")

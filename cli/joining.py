@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shlex
 import socket
+import sys
 
 from cli.app import Failure, log_to, make_console
 from cli.args import JoinOptions
 from cli.console import Console
 from cli.seats_file import SeatEntry, SeatsFile
+from cli.terminal_question import ask
 from cli.visible import visible
 from game.commands import is_quit
+from net.admission import normalize_code
 from net.connection import Connection, ConnectionClosed, HandshakeError, Refused, connect
 from net.join_keeper import MAX_WAITING, RECENT_LINES, JoinKeeper, NotSent
-from net.messages import Show, Welcome, validate_name
+from net.messages import MAX_SECRET, Show, Welcome, validate_name
 
-__all__ = ["MAX_WAITING", "RECENT_LINES", "Guest", "Link", "NotSent"]
+__all__ = ["CODE_QUESTION", "CODE_TRIES", "MAX_WAITING", "RECENT_LINES", "Guest", "Link", "NotSent"]
 
 FIRST_DELAY = 0.25  # seconds before the first reconnection attempt; doubles each time
 MAX_DELAY = 5.0
@@ -35,6 +39,11 @@ CLOSING = "closing"
 CONNECTING_NOTICE_AFTER = 0.3
 # Script mode, leaving: how long the host may take to answer the lines sent before our bye.
 ANSWERS_TIMEOUT = 5.0
+#: On a terminal, a host that wants a join code (missing or wrong) gets it asked for this many
+#: times before the join gives up — within the host's own limit of 5 wrong codes a minute.
+CODE_TRIES = 3
+#: The question for the join code, after the host's reason ("wrong join code — ask alice…").
+CODE_QUESTION = "join code: "
 
 
 class Link:
@@ -175,6 +184,8 @@ class Guest:
         self._leaving = False  # said bye; the connection ending now is no reason to reconnect
         # Watching (the table was full): no seat, so nothing in the seats file is ours to touch.
         self.watching = False
+        # The host refused our seat token: the next welcome says what became of us instead.
+        self._seat_gone = False
 
     async def run(self) -> int:
         """Connect, then chat until someone leaves; returns the exit status.
@@ -191,20 +202,29 @@ class Guest:
             for notice in self._early:
                 console.notice(notice)
             again = " again (your seat was kept)" if welcome.resumed else ""
-            if welcome.watching:
+            lost = self._lost_seat(welcome)
+            if lost is not None:
+                console.notice(lost)
+            if welcome.watching and lost is None:
                 console.notice(
                     f"you are watching {self.host_name}'s table at {self.link.address} "
                     f"as {self.link.name} — your lines reach the other spectators only "
                     "while a game is on; /q stops watching"
                 )
-            else:
+                hint = self._seats_held_here()
+                if hint is not None:
+                    console.notice(hint)
+            elif not welcome.watching:
                 console.notice(
                     f"you joined {self.host_name}'s table at {self.link.address} "
                     f"as {self.link.name}{again}"
                 )
             return await self._converse(console)
         finally:
-            await self.link.close()
+            if console.stopped_by is None:
+                await self.link.close()
+            # Stopped from outside, the join says no bye: the host sees the connection drop
+            # (the socket closes as the process ends) and keeps the seat, as after a crash.
             console.close()
 
     async def _sit_down(self, console: Console) -> Welcome:
@@ -213,24 +233,12 @@ class Guest:
             validate_name("--name", self.options.name)
         except ValueError as exc:  # net's LocalProtocolError: the name breaks the protocol rules
             raise Failure(f"cannot use that name: {exc}", status=2) from None
-        stored = self.seats.get(self.table, self.asked)
+        stored = self._choose_seat()
         self._warn_about_seats_file()
         if stored is not None:
             self.link.token, self.host_name = stored.token, stored.host_name
         try:
-            try:
-                welcome = await self._open_telling(console)
-            except Refused as refused:
-                if refused.code != "bad-token" or stored is None:
-                    raise
-                # The grace period is over or the host restarted: that seat is gone for good.
-                self.seats.remove(self.table, self.asked, token=stored.token)
-                self.link.token = None
-                self._early.append(
-                    f"your old seat at {stored.host_name}'s table is gone — "
-                    "sitting down as a new guest"
-                )
-                welcome = await self._open_telling(console)
+            welcome = await self._first_welcome(console, stored)
         except Refused as refused:
             raise Failure(
                 f"the table at {self.link.address} refused you: {refused.reason}"
@@ -251,6 +259,55 @@ class Guest:
         self._warn_about_seats_file()
         return welcome
 
+    def _choose_seat(self) -> SeatEntry | None:
+        """Choose the seat to resume: the one kept for ``--name``; without ``--name``, the one
+        this account keeps at the table whatever name it was asked for (if there is just one),
+        which then becomes the name asked for."""
+        stored = self.seats.get(self.table, self.asked)
+        if stored is not None or self.options.named:
+            return stored
+        held = self.seats.at(self.table)
+        if len(held) != 1:
+            return None
+        ((asked, stored),) = held.items()
+        try:
+            validate_name("--name", asked)
+        except ValueError:  # no join could have asked with it: the file is not ours to trust
+            return None
+        # The name that seat was asked for, which the host knows it by.
+        self.asked = self.link.name = asked
+        return stored
+
+    async def _first_welcome(self, console: Console, stored: SeatEntry | None) -> Welcome:
+        """Open the first connection, resuming *stored*; without it if its token is refused,
+        and with the join code asked for at a terminal while the host wants one.
+
+        Raises:
+            Refused: the host refused us for good (the caller says why).
+            HandshakeError, OSError: as :meth:`Link.open`.
+        """
+        asked = 0
+        while True:
+            try:
+                return await self._open_telling(console)
+            except Refused as refused:
+                if refused.code == "bad-token" and stored is not None and self.link.token:
+                    # The grace period is over, the host restarted or gave the seat to someone
+                    # else: that seat is gone for good.
+                    self.seats.remove(self.table, self.asked, token=stored.token)
+                    self.link.token = None
+                    self._seat_gone = True
+                    continue
+                if refused.code != "bad-code" or not console.interactive or asked == CODE_TRIES:
+                    raise
+                asked += 1
+                console.notice(visible(refused.reason))
+                answer = await ask(CODE_QUESTION, sys.stdin, sys.stdout)
+                code = normalize_code(answer or "")[:MAX_SECRET]
+                if not code:
+                    raise refused from None  # Ctrl-D or nothing typed: the person gives up
+                self.link.code = code
+
     async def _open_telling(self, console: Console) -> Welcome:
         """``link.open()``, saying "connecting to …" if the welcome is slow to come."""
         opening = asyncio.ensure_future(self.link.open())
@@ -267,6 +324,40 @@ class Guest:
         warning = self.seats.take_warning()
         if warning is not None:
             self._early.append(visible(warning))
+
+    def _lost_seat(self, welcome: Welcome) -> str | None:
+        """What became of us, in one sentence, when the host refused our seat token before
+        this *welcome* (None when it did not): a new guest, or — the seat being someone
+        else's now — a spectator."""
+        if not self._seat_gone:
+            return None
+        self._seat_gone = False
+        table = f"{self.host_name}'s table"
+        if not welcome.watching:
+            return f"your old seat at {table} is gone — sitting down as a new guest"
+        return (
+            f"your old seat at {table} is gone and someone else sits there now — you are "
+            f"watching as {welcome.name} (/q stops watching; join again once the seat is free)"
+        )
+
+    def _seats_held_here(self) -> str | None:
+        """For a spectator: the seats this account keeps at this table under other names, and
+        how to take one back (None when there are none)."""
+        held = self.seats.at(self.table)
+        names = sorted(shlex.quote(visible(asked)) for asked in held if asked != self.asked)
+        if not names:
+            return None
+        table = f"{self.host_name}'s table"
+        if len(names) == 1:
+            return (
+                f"this account also holds a seat at {table}, as {names[0]} — "
+                f"run the join with --name {names[0]} to take it back"
+            )
+        listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+        return (
+            f"this account also holds seats at {table}, as {listed} — "
+            "run the join with --name NAME to take one back"
+        )
 
     def _remember(self, welcome: Welcome) -> None:
         # Written at every welcome: the token was rotated, the old one is dead.
@@ -287,7 +378,8 @@ class Guest:
         incoming = asyncio.create_task(self._show_incoming(console))
         typed = asyncio.create_task(self._send_typed(console))
         done, _ = await asyncio.wait({incoming, typed}, return_when=asyncio.FIRST_COMPLETED)
-        if typed in done and incoming not in done and not console.interactive:
+        stopped = console.stopped_by is not None
+        if typed in done and incoming not in done and not console.interactive and not stopped:
             # Script mode: show the answers to every line sent. The host answers each say
             # before it reads our bye and closes only then (PROTOCOL.md §6, "Leaving"), so
             # reading until it closes is the barrier; bounded for a host that never closes.
@@ -301,8 +393,27 @@ class Guest:
                     await task
         finished = done.pop()
         if finished is typed:
-            self._forget_seat()  # a deliberate leave: nothing to resume
+            if stopped:
+                self._stopped(console)
+            else:
+                self._forget_seat()  # a deliberate leave: nothing to resume
+                self._left(console)
         return finished.result()
+
+    def _left(self, console: Console) -> None:
+        """Say that we left (as nc is told): the bye goes on the way out. A script's output
+        stays the answers to its lines, so only a person at a terminal is told."""
+        if console.interactive:
+            doing = "stopped watching" if self.watching else "left"
+            console.notice(f"you {doing} {self.host_name}'s table")
+
+    def _stopped(self, console: Console) -> None:
+        """Stopped from outside (SIGTERM, SIGHUP, a closed window): no bye, the token kept."""
+        if not self.watching:  # a spectator has no seat to come back to
+            console.notice(
+                f"stopped — {self.host_name}'s table keeps your seat for a while: "
+                "run the join again to take it back"
+            )
 
     async def _show_incoming(self, console: Console) -> int:
         while True:
@@ -388,12 +499,11 @@ class Guest:
                 welcome = await asyncio.wait_for(self.link.open(), max(1.0, deadline - loop.time()))
             except Refused as refused:
                 if refused.code == "bad-token" and self.link.token is not None:
+                    # Said with the next welcome: a new guest, or a spectator if the seat is
+                    # someone else's now.
                     self.seats.remove(self.table, self.asked, token=self.link.token)
                     self.link.token = None
-                    console.notice(
-                        f"your seat at {self.host_name}'s table is gone — "
-                        "sitting down as a new guest"
-                    )
+                    self._seat_gone = True
                     continue
                 console.notice(f"{self.host_name}'s table refused you: {refused.reason}")
                 return 1
@@ -405,12 +515,16 @@ class Guest:
                 if warning is not None:
                     console.notice(visible(warning))
                 console.set_name(welcome.name)
-                if welcome.watching:
+                lost = self._lost_seat(welcome)
+                if lost is not None:
+                    console.notice(lost)
+                if welcome.watching and lost is None:
                     console.notice(f"watching {self.host_name}'s table again as {welcome.name}")
                 elif welcome.resumed:
                     console.notice(f"reconnected to {self.host_name}'s table")
-                else:
-                    console.notice(f"sat down again at {self.host_name}'s table as a new guest")
+                elif not welcome.watching:
+                    if lost is None:
+                        console.notice(f"sat down again at {self.host_name}'s table as a new guest")
                     if self.link.unsent:
                         console.notice(_unsent_sentence(self.link.unsent))
                 return None

@@ -4,7 +4,8 @@
 Windows ``%LOCALAPPDATA%\\tablechat\\seats.json``) remembers, for each table (``host:port``)
 and each name asked for there (``--name``), the seat token, the seat name the host gave and the
 host's name, so that running ``python -m cli.join`` again after a crash resumes the seat — and
-a join run with another ``--name`` never presents that token (issue 8 §3).
+a join run with another ``--name`` never presents that token (one run without ``--name`` may:
+:meth:`SeatsFile.at` lists what is kept for a table, whatever name it was asked for).
 
 A token is a secret: the directory is 0700 and the file 0600, created with those modes (never
 widened, then narrowed) and replaced atomically, so a reader never sees half a file. The file
@@ -117,6 +118,10 @@ class SeatsFile:
     def get(self, table: str, name: str) -> SeatEntry | None:
         """Return the seat remembered for *name* at *table* (``host:port``), or None."""
         return self._load().get((table, name))
+
+    def at(self, table: str) -> dict[str, SeatEntry]:
+        """Return every seat remembered at *table* (``host:port``), by the name asked for."""
+        return {asked: entry for (where, asked), entry in self._load().items() if where == table}
 
     def put(self, table: str, name: str, entry: SeatEntry) -> bool:
         """Remember *entry* for *name* at *table*; returns False if it could not be written."""

@@ -83,23 +83,61 @@ def block_winch(*, unblock: bool = False) -> bool:
     return done
 
 
-def save_tty(stream: TextIO) -> Any:
-    """The terminal modes of *stream*, for :func:`restore_tty`; None where there are none."""
-    saved: Any = None
+def _termios() -> ModuleType | None:
+    """The termios module, or None where there is none (Windows)."""
+    found: ModuleType | None = None
     if sys.platform != "win32":  # Windows has no termios
-        with contextlib.suppress(ImportError, OSError, ValueError, AttributeError):
+        with contextlib.suppress(ImportError):
             import termios  # noqa: PLC0415 (lazy: keeps start-up cheap)
 
-            saved = termios.tcgetattr(stream.fileno())
-    return saved
+            found = termios
+    return found
+
+
+def save_tty(stream: TextIO) -> Any:
+    """The terminal modes of *stream*, for :func:`restore_tty`; None where there are none."""
+    termios = _termios()
+    if termios is None:
+        return None
+    try:
+        return termios.tcgetattr(stream.fileno())
+    # termios.error is no OSError: a terminal that hung up, or no terminal at all.
+    except (termios.error, OSError, ValueError, AttributeError):
+        return None
 
 
 def restore_tty(stream: TextIO, saved: Any) -> None:
     """Put back the modes :func:`save_tty` returned (nothing for None)."""
     # readline puts the terminal in its own mode while it waits for a line; we may exit while
     # the reader thread is still waiting, so put back the modes we found.
-    if sys.platform != "win32" and saved is not None:  # Windows: no termios, nothing saved
-        with contextlib.suppress(ImportError, OSError, ValueError, AttributeError):
-            import termios  # noqa: PLC0415 (lazy: keeps start-up cheap)
+    termios = _termios()
+    if saved is None or termios is None:
+        return
+    # A closed window leaves no terminal to put them back on (termios.error): nothing to do.
+    with contextlib.suppress(termios.error, OSError, ValueError, AttributeError):
+        termios.tcsetattr(stream.fileno(), termios.TCSADRAIN, saved)
 
-            termios.tcsetattr(stream.fileno(), termios.TCSADRAIN, saved)
+
+def hung_up(stream: TextIO) -> bool:
+    """Whether the terminal *stream* was has hung up: its window was closed (or the line cut).
+
+    A hung-up terminal refuses every request (the kernel answers EIO), so asking for its modes
+    tells it from a terminal that is still there, where the end of input was a typed Ctrl-D.
+    False where there are no terminal modes to ask for (Windows).
+
+    Args:
+        stream: a stream that was a terminal when the program started.
+
+    Returns:
+        True when the terminal can no longer be used.
+    """
+    termios = _termios()
+    if termios is None:
+        return False
+    try:
+        termios.tcgetattr(stream.fileno())
+    except (termios.error, OSError):
+        return True
+    except (ValueError, AttributeError):  # the stream itself was closed or replaced
+        return False
+    return False

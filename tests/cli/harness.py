@@ -13,6 +13,7 @@ import os
 import re
 import signal
 import sys
+import time
 from pathlib import Path
 
 import pexpect
@@ -114,6 +115,24 @@ class Player:
         assert status is not None, f"ended by signal {self.child.signalstatus}"
         return int(status)
 
+    def close_terminal(self, timeout: float = TIMEOUT) -> None:
+        """Close the terminal's window, as a terminal emulator does, and wait for the program
+        to end.
+
+        The master side of the pseudo-terminal is closed and nothing else is done: the kernel
+        hangs the terminal up (reads on it end, SIGHUP goes to the session leader) and the
+        programs in it find out as they would when a person closes the window.
+        """
+        proc = self.child.ptyproc
+        proc.fileobj.close()
+        # What ptyprocess's own close() records: it must not flush or signal the program later.
+        proc.closed = True
+        deadline = time.monotonic() + timeout
+        while self.child.isalive():  # a waitpid(WNOHANG) each time: the program's exit
+            if time.monotonic() > deadline:
+                raise AssertionError(f"still running {timeout:g} s after its terminal closed")
+            time.sleep(0.02)
+
     def stop(self) -> None:
         """Terminate (then kill) the program if it still runs.
 
@@ -147,14 +166,25 @@ class Players:
         state: str | None = None,
         columns: int = 220,
         extra: dict[str, str] | None = None,
+        shell: bool = False,
     ) -> Player:
         """Start ``python -m MODULE ARGS``. Each program is a different person (its own state
         directory, so one join never resumes another's seat) unless given the same *state*.
         Its terminal has :data:`ROWS` rows and *columns* columns; *extra* goes to
-        :func:`child_env`."""
+        :func:`child_env`.
+
+        With *shell* it is started from a shell, as in a terminal window, and that shell
+        ignores SIGHUP. Closing a real window hangs the terminal up — the program's reads end
+        at once — and sends SIGHUP to the shell, which passes it on to the program only
+        afterwards; here it never comes, so the program sees only its input ending: the
+        order a window's close usually takes, made certain."""
         state = state if state is not None else f"program-{len(self.started)}"
         env = child_env(self.home, no_color=no_color, term=term, state=state, extra=extra)
-        player = Player(sys.executable, ["-m", module, *args], env, columns)
+        argv = [sys.executable, "-m", module, *args]
+        if shell:
+            # "; exit" keeps the shell there: a lone command it would replace itself with.
+            argv = ["/bin/sh", "-c", 'trap "" HUP; "$@"; exit $?', "sh", *argv]
+        player = Player(argv[0], argv[1:], env, columns)
         self.started.append(player)
         return player
 

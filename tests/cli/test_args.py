@@ -84,3 +84,44 @@ def test_fresh() -> None:
     assert "--fresh" in host_parser().format_help()
     with pytest.raises(SystemExit):
         parse_join(["--fresh"])  # only the host keeps a table
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--code", "-K7Q-X3M-"],
+        ["--code=-K7Q-X3M-"],
+        ["--co", "-k7q x3m"],
+        ["4000", "--code", "-K7QX3M"],
+    ],
+)
+def test_a_code_may_start_with_a_dash(argv: list[str]) -> None:
+    # Dashes are ignored in a code, so "-K7Q-X3M-" is a code, never an option.
+    assert parse_join(argv).code == "K7QX3M"
+    assert parse_host(argv).code == "K7QX3M"
+
+
+def test_the_join_code_from_the_environment(capsys: pytest.CaptureFixture[str]) -> None:
+    assert parse_join([], environ={"TABLECHAT_CODE": "k7q-x3m"}).code == "K7QX3M"
+    assert parse_join([], environ={"TABLECHAT_CODE": " "}).code is None  # set but empty: none
+    given = parse_join(["--code", "AAAA"], environ={"TABLECHAT_CODE": "K7QX3M"})
+    assert given.code == "AAAA"  # the command line wins
+    with pytest.raises(SystemExit) as exc:
+        parse_join([], environ={"TABLECHAT_CODE": "-" * 300})
+    assert exc.value.code == 2
+    assert "bad join code in TABLECHAT_CODE" in capsys.readouterr().err
+
+
+def test_whether_a_name_was_given() -> None:
+    assert parse_join(["--name", "bob"]).named
+    assert not parse_join([]).named and not parse_join(["--name", " "]).named
+
+
+def test_a_missing_code_is_not_taken_from_the_next_option(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        parse_join(["--code", "--name", "bob"])
+    assert exc.value.code == 2
+    assert "--code: expected one argument" in capsys.readouterr().err
+    assert parse_join(["--", "4000"]).port == 4000

@@ -103,6 +103,8 @@ def _leaves(players: Players, leaver: str, how: str) -> None:
     assert quitter.wait_exit() == 0
     assert took < LEAVE_SPEC + LOAD_MARGIN, f"leaving took {took:.2f} s"
     stayer.expect(f"{quitter_name} left")
+    if leaver == "join":
+        assert b"* you left alice's table" in quitter.raw  # as nc is told
     if leaver == "host":
         assert join.wait_exit() == 0  # the join goes when the host goes
     else:

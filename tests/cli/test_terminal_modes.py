@@ -1,10 +1,47 @@
-"""cli.terminal_modes: what TERM allows, and the helpers that find nothing to do off POSIX."""
+"""cli.terminal_modes: what TERM allows; on a real pseudo-terminal, a closed window is told from
+a live terminal, and putting the modes back on a terminal that is gone is no error."""
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import sys
+from collections.abc import Iterator
 
-from cli.terminal_modes import lines_only, restore_tty, save_tty, term_is_dumb
+import pytest
+
+from cli.terminal_modes import hung_up, lines_only, restore_tty, save_tty, term_is_dumb
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="no pseudo-terminals")
+
+
+@pytest.fixture
+def terminal() -> Iterator[tuple[int, io.TextIOWrapper]]:
+    """A pseudo-terminal: its master's descriptor, and the terminal side as a text stream."""
+    master, slave = os.openpty()
+    stream = open(slave, encoding="utf-8", closefd=True)  # noqa: SIM115 (closed below)
+    try:
+        yield master, stream
+    finally:
+        stream.close()
+        with contextlib.suppress(OSError):  # the test closed it: the window is shut
+            os.close(master)
+
+
+def test_a_live_terminal_has_not_hung_up(terminal: tuple[int, io.TextIOWrapper]) -> None:
+    _, stream = terminal
+    assert not hung_up(stream)
+    assert save_tty(stream) is not None
+
+
+def test_a_closed_window_has_hung_up(terminal: tuple[int, io.TextIOWrapper]) -> None:
+    master, stream = terminal
+    saved = save_tty(stream)
+    os.close(master)  # what a terminal emulator does when its window is closed
+    assert hung_up(stream)
+    assert save_tty(stream) is None
+    restore_tty(stream, saved)  # nothing left to put back: no error (termios.error is no OSError)
 
 
 def test_only_term_dumb_is_dumb() -> None:

@@ -3,31 +3,86 @@
 from __future__ import annotations
 
 import re
+import shlex
 import socket
+import sys
 
 import pytest
 
 from cli.hosting import is_loopback
+from cli.joining import CODE_QUESTION, CODE_TRIES
 from net.codec import encode
 from net.messages import Hello
-from tests.cli.harness import Players
+from tests.cli.harness import Player, Players
 from tests.proxy import WAIT, decode_all
 from tests.resume.tools import RawClients
 
 CODE = "K7QX3M"
 
 
-def test_a_wrong_code_is_refused_in_one_sentence(players: Players) -> None:
+def _script_join(players: Players, *args: str) -> Player:
+    """``python -m cli.join ARGS`` with its input not a terminal (a script): output still goes
+    to a terminal, where the test reads it."""
+    command = shlex.join([sys.executable, "-m", "cli.join", *args])
+    return players.start_shell(f"exec {command} </dev/null")
+
+
+def test_a_script_given_a_wrong_code_is_refused_in_one_sentence(players: Players) -> None:
     host, port = players.host("alice", "--code", CODE)
-    wrong = players.start("cli.join", str(port), "--name", "bob", "--code", "K7Q-XXX")
+    wrong = _script_join(players, str(port), "--name", "bob", "--code", "K7Q-XXX")
     assert wrong.wait_exit() == 1
     text = wrong.raw.decode()
     assert "refused you: wrong join code — ask alice for the code" in text
     assert text.strip().count("\n") == 0 and "Traceback" not in text
-    missing = players.start("cli.join", str(port), "--name", "bob")
+    missing = _script_join(players, str(port), "--name", "bob")
     assert missing.wait_exit() == 1
     assert b"this table needs a join code" in missing.raw
     assert b"bob sat down" not in host.raw
+
+
+def test_on_a_terminal_the_join_asks_for_the_code(players: Players) -> None:
+    host, port = players.host("alice", "--code", CODE)
+    join = players.start("cli.join", str(port), "--name", "bob")
+    join.expect("this table needs a join code — ask alice for it")
+    join.expect(CODE_QUESTION)
+    join.say("K7Q-XXX")
+    join.expect("wrong join code — ask alice for the code")
+    join.expect(CODE_QUESTION)
+    join.say("k7q x3m")  # any spelling, as with --code
+    join.expect("you joined alice's table")
+    host.expect("bob sat down")
+    join.say("in")
+    host.expect("<bob> in")
+
+
+def test_on_a_terminal_wrong_codes_end_after_a_few_tries(players: Players) -> None:
+    host, port = players.host("alice", "--code", CODE)
+    join = players.start("cli.join", str(port), "--name", "bob", "--code", "AAAAAA")
+    for _ in range(CODE_TRIES):
+        join.expect("wrong join code — ask alice for the code")
+        join.expect(CODE_QUESTION)
+        join.say("BBBBBB")
+    join.expect("refused you: wrong join code — ask alice for the code")
+    assert join.wait_exit() == 1
+    assert b"bob sat down" not in host.raw and b"Traceback" not in join.raw
+
+
+def test_on_a_terminal_ctrl_d_at_the_code_question_gives_up(players: Players) -> None:
+    _, port = players.host("alice", "--code", CODE)
+    join = players.start("cli.join", str(port), "--name", "bob")
+    join.expect(CODE_QUESTION)
+    join.child.sendeof()
+    join.expect("refused you: this table needs a join code")
+    assert join.wait_exit() == 1
+
+
+def test_the_code_from_the_environment(players: Players, monkeypatch: pytest.MonkeyPatch) -> None:
+    host, port = players.host("alice", "--code", CODE)
+    monkeypatch.setenv("TABLECHAT_CODE", "k7q-x3m")  # the programs' environment is ours
+    join = players.join(port, "bob")
+    host.expect("bob sat down")
+    join.say("in")
+    host.expect("<bob> in")
 
 
 def test_the_right_code_in_any_spelling_is_accepted(players: Players) -> None:
@@ -36,6 +91,12 @@ def test_the_right_code_in_any_spelling_is_accepted(players: Players) -> None:
     host.expect("bob sat down")
     join.say("in")
     host.expect("<bob> in")
+    join.say("/q")
+    host.expect("bob left")
+    dashes = players.join(port, "bob", "--code", "-K7Q-X3M-")  # a leading dash is no option
+    host.expect("bob sat down")
+    dashes.say("in again")
+    host.expect("<bob> in again")
 
 
 def test_wrong_codes_are_rate_limited(players: Players, raw: RawClients) -> None:
