@@ -130,8 +130,8 @@ def _seat_handed_to_nc(players: Players, host: Player, port: int) -> None:
     host.expect("bob's connection dropped")
     claimant = TextClient(Client.NC, port, players)
     claimant.sit("bob")
-    host.expect("wants bob's seat back — /let bob to give it back, or /deny bob")
-    host.say("/let bob")
+    host.expect("/let 1 gives this connection the seat")  # bob's join holds the token
+    host.say("/let 1")
     claimant.expect("welcome back, bob")
 
 
