@@ -12,12 +12,12 @@ It starts one host (port 0), then alternates, RUNS times each (default 15):
   say), so that a change is measured beside what it changes, under the same load;
 * ``python -c "import asyncio, json, argparse"`` in a pseudo-terminal, timed from launch to exit.
 
-Alternating them keeps all under the same machine load. It prints the medians and their
-ratio; the target is a ratio of at most 1.3. Beside each it prints the CPU time the process
-had used by then — the join's threads when its prompt appeared (read from Linux's ``/proc``;
-elsewhere that column stays empty), the baseline's by its exit — which a busy machine moves
-far less than wall time, so it is the figure that tells two checkouts apart. Exit status 0
-always: this is a measurement, not a test (the figures are recorded in reports, and a loaded
+Alternating them (a baseline after every join) keeps all under the same machine load. It
+prints the medians and their ratio; the target is a ratio of at most 1.3. Beside each it prints
+the CPU time the process had used by then — a join's threads when its prompt appeared (read
+from Linux's ``/proc``; elsewhere that column stays empty), the baseline's by its exit — which
+counts no waiting, so the load of other programs moves it less than the wall time. Exit status
+0 always: this is a measurement, not a test (the figures are recorded in reports, and a loaded
 machine should not fail CI).
 """
 
@@ -147,10 +147,14 @@ def main(argv: list[str]) -> int:
             for checkout, _ in joins:  # warm-up: file system caches, .pyc files
                 _time_join(port, envs[checkout], checkout, host, Timings("warm-up"))
             _time_baseline(envs[REPO], Timings("warm-up"))
-            for _ in range(args.runs):
-                for checkout, timings in joins:
+            for run in range(args.runs):
+                # Each join right after a baseline, never after another join (whose leaving the
+                # host may still be writing down), and the joins in turn in a different order
+                # each run.
+                turn = run % len(joins)
+                for checkout, timings in joins[turn:] + joins[:turn]:
                     _time_join(port, envs[checkout], checkout, host, timings)
-                _time_baseline(envs[REPO], baseline)
+                    _time_baseline(envs[REPO], baseline)
         finally:
             host.terminate(force=True)
             host.close(force=True)
