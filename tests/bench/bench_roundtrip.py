@@ -47,13 +47,14 @@ TEXT = "hello there, your move: b2 — nice one!"
 #: Many short rounds (a block through each echo, back to back), so that the machine changes
 #: little within a round: a CPU ratio is taken within each round, and the median of the rounds
 #: is the one printed.
-ROUNDS, PER_BLOCK, WARMUP = 50, 100, 300
+ROUNDS, PER_BLOCK, WARMUP = 100, 100, 300
 #: CPU the calibration echo spins before each reply. Its row calibrates the CPU columns: its
-#: server CPU must read about this much more than the bare echo's (printed as the last line),
-#: or the meter is wrong. Its latency calibrates nothing: 10 µs more work moves the reply
-#: against the moment the waiting process falls asleep, which can make a round trip slower or
-#: faster by more than 10 µs (on a virtual machine it often comes out faster than the bare
-#: echo's) — the wake-ups the wall times measure, which is why the CPU columns exist.
+#: server CPU should read about this much more than the bare echo's (the last line prints the
+#: difference), and how far it misses is how finely the CPU columns tell two pieces of code
+#: apart on this machine at this load. Its latency calibrates nothing: 10 µs more work moves
+#: the reply against the moment the waiting process falls asleep, which can make a round trip
+#: slower or faster by more than 10 µs (on a virtual machine it often comes out faster than the
+#: bare echo's) — the wake-ups the wall times measure, which is why the CPU columns exist.
 BUSY = 10e-6
 
 
