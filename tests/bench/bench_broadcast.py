@@ -1,4 +1,4 @@
-"""One board to 1,000 spectators (issue 11 §2): ``send_broadcast`` beside a bare encode-once loop.
+"""One board to 1,000 spectators: ``send_broadcast`` beside a bare encode-once loop.
 
 Run from the repository root, nothing installed::
 

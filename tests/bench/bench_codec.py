@@ -1,10 +1,10 @@
 """Codec throughput beside bare ``json.dumps``/``json.loads`` of the same message.
 
 Run from the repository root, nothing installed: ``python tests/bench/bench_codec.py``.
-Target (issue 3): encode+decode throughput at least 0.8x the bare json round trip.
+Target: encode+decode throughput at least 0.8x the bare json round trip.
 Two more rows per message, for information: ``+ from_dict`` (the typed message) and
 ``+ protocol object`` (sent by one sans-IO protocol object, received as an event by the other:
-what the rules of issue 10 add to each line, no sockets).
+what the protocol rules add to each line, no sockets).
 A script that prints figures, not a timed test: timings on shared CI machines are too noisy
 to gate on.
 """

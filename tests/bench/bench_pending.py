@@ -1,4 +1,4 @@
-"""Memory of a host under 2,000 silent connections (issue 8 §5): RSS beside the idle host.
+"""Memory of a host under 2,000 silent connections: RSS beside the idle host.
 
 Run from the repository root, nothing installed (Linux: it reads /proc)::
 

@@ -1,4 +1,4 @@
-"""Typing latency and idle cost through real terminals (issue 9 §1).
+"""Typing latency and idle cost through real terminals.
 
 Run from the repository root::
 

@@ -1,4 +1,4 @@
-"""What a full gallery costs the table (issue 11 §2): a game watched by 50 spectators against the
+"""What a full gallery costs the table: a game watched by 50 spectators against the
 same game with nobody watching.
 
 Run from the repository root::
