@@ -2,7 +2,7 @@
 
 This module is imported before anything else and must stay cheap: only argparse and the
 standard library pieces it needs. ``--help`` and ``--version`` are answered from here without
-importing asyncio, readline, colorama, game or net (issue 4 §10).
+importing asyncio, readline, colorama, game or net.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import NoReturn
 
 DEFAULT_PORT = 3580
 DEFAULT_ADDRESS = "127.0.0.1"
-#: How long the host keeps a dropped guest's seat (issue 5: "up to 5 minutes").
+#: How long the host keeps a dropped guest's seat: "up to 5 minutes", as people are told.
 DEFAULT_GRACE = 300.0
 #: How long the join keeps trying to reconnect after its connection was lost.
 DEFAULT_RETRY_FOR = 60.0
@@ -212,7 +212,7 @@ def _common(parser: argparse.ArgumentParser, *, allow_zero_port: bool) -> None:
         metavar="PORT",
         help=port_help,
     )
-    # The same port as an option too: people try --port first (issue 9 §5).
+    # The same port as an option too: people try --port first.
     parser.add_argument(
         "--port",
         dest="port_option",

@@ -2,7 +2,7 @@
 
 A thin client: typed lines go to the host as ``say`` frames, ``show`` frames from the host are
 displayed. All the logic lives in :mod:`cli.joining`, imported only after the arguments are
-parsed so that ``--help`` never imports asyncio (issue 4 §10).
+parsed so that ``--help`` never imports asyncio.
 """
 
 from __future__ import annotations

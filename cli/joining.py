@@ -1,8 +1,8 @@
-"""The join's event loop: a connection loop (:class:`Link`) and a console wired to it.
+"""The join's event loop: a connection loop (:class:`HostLink`) and a console wired to it.
 
 The link knows nothing of the console and the console nothing of the network, so a lost
-connection is resumed inside :class:`Link` — same ``say.seq`` counter, new token, the lines the
-host had not applied sent again — while the person keeps typing (issue 5).
+connection is resumed inside :class:`HostLink` — same ``say.seq`` counter, new token, the lines
+the host had not applied sent again — while the person keeps typing.
 """
 
 from __future__ import annotations
@@ -19,13 +19,20 @@ from cli.console import Console
 from cli.seats_file import SeatEntry, SeatsFile
 from cli.terminal_question import ask
 from cli.visible import visible
-from game.commands import is_quit
 from net.admission import normalize_code
 from net.connection import Connection, ConnectionClosed, HandshakeError, Refused, connect
 from net.join_keeper import MAX_WAITING, RECENT_LINES, JoinKeeper, NotSent
 from net.messages import MAX_SECRET, Show, Welcome, validate_name
 
-__all__ = ["CODE_QUESTION", "CODE_TRIES", "MAX_WAITING", "RECENT_LINES", "Guest", "Link", "NotSent"]
+__all__ = [
+    "CODE_QUESTION",
+    "CODE_TRIES",
+    "MAX_WAITING",
+    "RECENT_LINES",
+    "Guest",
+    "HostLink",
+    "NotSent",
+]
 
 FIRST_DELAY = 0.25  # seconds before the first reconnection attempt; doubles each time
 MAX_DELAY = 5.0
@@ -35,7 +42,7 @@ REPLACED = "replaced"
 # port, so the join keeps its token and reconnects as after a lost connection.
 CLOSING = "closing"
 # A host that has not welcomed us by then gets a "connecting to …" line, so a newcomer is not
-# left looking at a silent terminal (issue 9 §5).
+# left looking at a silent terminal.
 CONNECTING_NOTICE_AFTER = 0.3
 # Script mode, leaving: how long the host may take to answer the lines sent before our bye.
 ANSWERS_TIMEOUT = 5.0
@@ -46,7 +53,7 @@ CODE_TRIES = 3
 CODE_QUESTION = "join code: "
 
 
-class Link:
+class HostLink:
     """The join's side of the conversation with one host, across connections.
 
     What survives a connection — ``say.seq``, the lines kept for resending, the shows seen —
@@ -176,7 +183,7 @@ class Guest:
         """Prepare the join for *options*; *seats* is the state file (default: the user's)."""
         self.options = options
         self.seats = SeatsFile() if seats is None else seats
-        self.link = Link(options.host, options.port, options.name, code=options.code)
+        self.link = HostLink(options.host, options.port, options.name, code=options.code)
         # A token belongs to the name it was asked for: another --name never presents it.
         self.table, self.asked = self.link.address, options.name
         self.host_name = "the host"
@@ -284,7 +291,7 @@ class Guest:
 
         Raises:
             Refused: the host refused us for good (the caller says why).
-            HandshakeError, OSError: as :meth:`Link.open`.
+            HandshakeError, OSError: as :meth:`HostLink.open`.
         """
         asked = 0
         while True:
@@ -541,6 +548,10 @@ class Guest:
     async def _send_typed(self, console: Console) -> int:
         while True:
             line = await console.read_line()
+            # imported here: the quit rule's module costs start-up more than anything else
+            # before the first line is typed
+            from game.commands import is_quit  # noqa: PLC0415
+
             if line is None or is_quit(line):
                 return 0  # run() says bye on the way out
             try:
@@ -553,7 +564,7 @@ class Guest:
 
 
 def _unsent_sentence(count: int) -> str:
-    """Tell how many lines typed while disconnected a new seat made pointless (issue 8 §8)."""
+    """Tell how many lines typed while disconnected a new seat made pointless."""
     lines = "1 line" if count == 1 else f"{count} lines"
     was = "was" if count == 1 else "were"
     return f"{lines} typed while disconnected {was} not sent: your seat was gone"

@@ -10,8 +10,8 @@ a join run with another ``--name`` never presents that token (one run without ``
 A token is a secret: the directory is 0700 and the file 0600, created with those modes (never
 widened, then narrowed) and replaced atomically, so a reader never sees half a file. The file
 is opened without following symlinks and without blocking, and only a regular file of a sane
-size is read; a directory that is a symlink or belongs to someone else is not used at all
-(issue 8 §7). Every entry must pass the rules the protocol itself applies to a welcome. A
+size is read; a directory that is a symlink or belongs to someone else is not used at all.
+Every entry must pass the rules the protocol itself applies to a welcome. A
 missing file counts as empty; a damaged one too, and :meth:`SeatsFile.take_warning` then has
 one sentence for the person: losing the file costs a resume, never a crash or a hang.
 """
@@ -22,7 +22,6 @@ import contextlib
 import errno
 import json
 import os
-import secrets
 import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -293,7 +292,8 @@ class SeatsFile:
         return True
 
     def _write(self, dir_fd: int, data: bytes) -> None:
-        temp = f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        # a name nothing else picks; os.urandom spares start-up the secrets module
+        temp = f".{self.path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
         at: dict[str, Any] = {"dir_fd": dir_fd} if dir_fd >= 0 else {}
         if dir_fd >= 0:
             # It holds secrets: make sure of 0700 even if something created it wider.

@@ -1,4 +1,4 @@
-"""The join's Link across connections: lines the host had not applied are sent again after a
+"""The join's HostLink across connections: lines the host had not applied are sent again after a
 resume, in order, exactly those; a new seat starts clean; say.seq is never reused."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from cli.joining import MAX_WAITING, Link, NotSent
+from cli.joining import MAX_WAITING, HostLink, NotSent
 from net.connection import Connection, ConnectionClosed, PendingConnection, serve
 from net.messages import Say, Welcome
 
@@ -52,7 +52,7 @@ async def _scenario() -> None:
     server = await serve(fake.on_connect, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     try:
-        link = Link("127.0.0.1", port, "bob")
+        link = HostLink("127.0.0.1", port, "bob")
         await link.open()
         assert link.token == "token-0"
         for text in ("one", "two", "three"):
@@ -102,7 +102,7 @@ def test_resend_after_resume() -> None:
 
 def test_lines_waiting_for_the_connection_are_bounded() -> None:
     async def scenario() -> None:
-        link = Link("127.0.0.1", 9, "bob")  # never opened: not connected
+        link = HostLink("127.0.0.1", 9, "bob")  # never opened: not connected
         for n in range(MAX_WAITING):
             assert not await link.say(f"line {n}")
         with pytest.raises(NotSent):
@@ -118,7 +118,7 @@ def test_a_resumed_new_process_counts_on_from_the_hosts_last_seq() -> None:
         fake.resumed, fake.last_seq = True, 41
         server = await serve(fake.on_connect, "127.0.0.1", 0)
         try:
-            link = Link("127.0.0.1", server.sockets[0].getsockname()[1], "bob", token="t")
+            link = HostLink("127.0.0.1", server.sockets[0].getsockname()[1], "bob", token="t")
             await link.open()
             assert await link.say("hello")
             await fake.wait_for(1)
