@@ -51,7 +51,7 @@ from game.seat_keeper import (
 from game.served_table import ServedTable
 from game.spectator_connections import ArrivalLimit
 from game.spectators import SPECTATOR_LIMIT, no_room
-from game.table import Table
+from game.table import Seat, Table
 from game.table_events import Line, Opened, Restarted, TableEvent
 from game.untrusted import clean_name
 from net.admission import JoinCodeGate, format_code, new_join_code
@@ -158,7 +158,8 @@ class Host:
         logged = log_to(self.console)
         deliberate = False
         try:
-            self.console.notice(self._opening_line(port))
+            for line in self._opening_lines(port, restored=replayed is not None):
+                self.console.notice(line)
             warning = self.journal.take_warning()
             if warning is not None:
                 self.console.show("error", warning)
@@ -167,6 +168,7 @@ class Host:
                 # The seat is the next line's news ("bob's connection dropped — waiting up to
                 # 5 minutes…"), so the notice does not say it twice.
                 self.console.notice(restored_notice(replayed, self.name, playing=playing))
+                self._show_restored()
                 # A guest seated when the old process died has lost that connection: the seat
                 # is dropped now (and recorded), and its grace period runs from now.
                 self.finish_replay()
@@ -185,6 +187,26 @@ class Host:
         return 0
 
     # ------------------------------------------------------------------------ opening
+
+    def _show_restored(self) -> None:
+        """After a restore: a --name the restored table does not use is said, then the last
+        chat lines and the game as they stood, so the host sees where they left off."""
+        asked = clean_name(self.options.name, fallback="host")
+        if asked != self.name:
+            self.console.notice(
+                f"this is {self.name}'s table, restored: --name {asked} is not used "
+                "(python -m cli.host --fresh opens a new table)"
+            )
+        chat = list(self.served.recent_chat)
+        if chat:
+            self.console.notice("the last lines said before the restart:")
+            for shown in chat:
+                self.console.show(str(shown.kind), shown.text, shown.sender)
+        match = self.table.match
+        if match is not None and match.in_progress:
+            for delivery in self.table.play.board(Seat.HOST):
+                shown = delivery.shown
+                self.console.show(str(shown.kind), shown.text, shown.sender)
 
     async def _open(self) -> asyncio.Server:
         bind, port = self.options.bind, self.options.port
@@ -214,16 +236,27 @@ class Host:
                 ) from exc
             raise Failure(f"cannot listen on {where}: {exc.strerror or exc}") from exc
 
-    def _opening_line(self, port: int) -> str:
+    def _opening_lines(self, port: int, *, restored: bool) -> list[str]:
+        """What the host reads when the table opens: where it listens (and the join code),
+        then — each on a line of its own, so a narrow terminal never splits one — the commands
+        that join it from another program."""
         name, bind, code = self.name, self.options.bind, self.gate.code
-        where = "" if is_loopback(bind) else "--host ADDRESS-OF-THIS-MACHINE "
-        shown_code = "" if code is None else f"--code {format_code(code)} "
-        hint = f"python -m cli.join {where}{shown_code}{port}"
         told = "" if code is None else f" — join code {format_code(code)}"
-        return (
-            f"{name}'s table is open on {_address(bind, port)}{told} — "
-            f"waiting for someone to join ({hint})"
-        )
+        # A restored table may hold a kept seat: the restore notices say what it waits for.
+        waiting = "" if restored else " — waiting for someone to join"
+        lines = [f"{name}'s table is open on {_address(bind, port)}{told}{waiting}"]
+        shown_code = "" if code is None else f" --code {format_code(code)}"
+        addresses = _join_addresses(bind)
+        for host in addresses:
+            option = "" if host == "127.0.0.1" else f" --host {host}"
+            lines.append(f"to join: python -m cli.join{option}{shown_code} {port}")
+        if addresses == ["127.0.0.1"] and not is_loopback(bind):
+            # this machine's name resolves to no other address: say how to find one
+            lines.append(
+                f"from another machine: python -m cli.join --host ADDRESS{shown_code} {port} "
+                "(ADDRESS is this machine's: `hostname -I` shows it)"
+            )
+        return lines
 
     # ------------------------------------------------------------------ applying events
 
@@ -495,6 +528,22 @@ async def _close(connection: Seated, reason: str, code: str) -> None:
     """Say bye with *reason* and *code*, and close; a connection already over is fine."""
     with contextlib.suppress(ConnectionClosed, OSError):
         await connection.close(reason, code=code)
+
+
+def _join_addresses(bind: str) -> list[str]:
+    """The addresses a join gives to reach a host listening on *bind*: that address itself,
+    or for every interface (``0.0.0.0``, ``::``) this machine's own addresses as its name
+    resolves, loopback last (a join on this machine needs no --host)."""
+    if bind in ("", "0.0.0.0", "::"):
+        try:
+            _, _, found = socket.gethostbyname_ex(socket.gethostname())
+        except OSError:
+            found = []
+        outside = sorted({a for a in found if not ipaddress.ip_address(a).is_loopback})
+        return [*outside, "127.0.0.1"]
+    if bind == "localhost":
+        return ["127.0.0.1"]
+    return [bind]
 
 
 def _address(bind: str, port: int) -> str:

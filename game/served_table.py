@@ -18,6 +18,7 @@ rebuilds the same table, tokens and ``show.seq`` numbers (the journal's replay).
 from __future__ import annotations
 
 import random
+from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Final, Generic, TypeVar
@@ -43,6 +44,9 @@ from game.table_events import (
 from net.messages import Show
 
 C = TypeVar("C", bound=Hashable)
+
+#: How many of the players' chat lines a served table keeps to show again after a restart.
+RECENT_CHAT: Final = 10
 
 #: What the host is told, and the guest's bye says, when a guest is put out for flooding.
 FLOODING: Final = "flooding (too many chat lines too fast)"
@@ -88,6 +92,8 @@ class ServedTable(Generic[C]):
         self.keeper = keeper
         self._make_table = make_table
         self._table: Table | None = None
+        #: The players' last chat lines, oldest first (what a restarted host shows again).
+        self.recent_chat: deque[Shown] = deque(maxlen=RECENT_CHAT)
 
     @property
     def table(self) -> Table:
@@ -116,6 +122,8 @@ class ServedTable(Generic[C]):
         keeper = self.keeper
         out: Applied[C] = Applied(actions=keeper.apply(event, now))
         for delivery in self._change_table(event, out):
+            if delivery.shown.kind is Kind.CHAT and delivery.to in (Seat.HOST, Seat.GUEST):
+                self.recent_chat.append(delivery.shown)  # each player's line reaches the other
             if delivery.to == Seat.GUEST:
                 keeper.show(_show(delivery.shown))
             elif replaying:

@@ -237,3 +237,27 @@ def test_a_sigterm_keeps_the_table_and_the_guest_waits_for_it(players: Players) 
     again.expect("bob is back")
     join.say("/board")
     join.expect_re(re.compile(rb"\(X\)"))
+
+
+def test_a_restarted_host_shows_the_last_chat_and_the_board_and_says_whose_table(
+    players: Players,
+) -> None:
+    port, host, join = bob_at_the_table(players)
+    host.say("/game tictactoe")
+    join.expect("waiting for alice (X)")
+    host.say("b2")
+    join.expect("your move (O)")
+    join.say("nice centre")
+    host.expect("<bob> nice centre")
+    host.say("thanks")
+    join.expect("<alice> thanks")
+    crash(host)
+    host = players.start("cli.host", str(port), "--name", "carol", state=HOST_STATE)
+    host.expect(RESTORED)
+    host.expect("--name carol is not used")  # the restored table is alice's, and says so
+    host.expect("the last lines said before the restart:")
+    host.expect("<bob> nice centre")
+    host.expect("thanks")
+    host.expect("2  4 |(X)| 6")  # the board as it stood: alice's b2, the last move
+    host.expect("<alice> ")
+    assert b"waiting for someone to join" not in host.raw
