@@ -49,9 +49,16 @@ def is_quit(line: str) -> bool:
 def nearest(word: str, choices: Sequence[str]) -> str | None:
     """The choice ``word`` was most likely a typo of (``gmae`` → ``game``), or ``None`` when
     none is close: only a near miss is worth suggesting."""
+    word = word.lower()
+    bare = word.strip("!?.,;:'\"")  # "/q!" as a vim user types it
+    if bare in choices:
+        return bare
+    started = [choice for choice in choices if bare and choice.startswith(bare)]
+    if len(started) == 1:  # "tic" for tictactoe: the one it begins
+        return started[0]
     import difflib  # noqa: PLC0415 (only a mistyped command needs it; the join imports this module)
 
-    close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.7)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.7)
     return close[0] if close else None
 
 

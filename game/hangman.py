@@ -112,8 +112,7 @@ class HangmanView:
         lines.append(f"guessed: {' '.join(self.guessed) or '-'}")
         wrong = ", ".join(self.misses) or "none"
         lines.append(f"misses:  {wrong}  ({self.misses_left} of {MAX_MISSES} left)")
-        if self.outcome is not None and self.secret is not None:
-            lines.append(f"the answer was: {self.secret}")
+        # the result line names the answer once the game is over: the picture does not too
         return "\n".join(lines)
 
 

@@ -65,11 +65,20 @@ def _rows(rows: list[HelpRow]) -> list[str]:
     return [f"  {usage.ljust(width)}  {summary}" for usage, summary in rows]
 
 
-def help_list() -> str:
-    """The text of ``/help``: every command (each game under ``/game``) on one screen."""
-    topics = [game.name for game in registry.games()] + ["moves", "bot", "watch"]
-    header = f"commands — /help NAME for more: {', '.join(topics)}"
-    rows = [row for command in COMMANDS for row in command.help_rows()]
+def _listed_topics() -> list[str]:
+    """The topics ``/help`` names in its first line (and a name it has no help on suggests)."""
+    return [game.name for game in registry.games()] + ["moves", "bot", "watch"]
+
+
+def help_list(*, spectator: bool = False) -> str:
+    """The text of ``/help``: every command (each game under ``/game``) on one screen — for a
+    *spectator*, only the commands a spectator may use."""
+    header = f"commands — /help NAME for more: {', '.join(_listed_topics())}"
+    commands = [c for c in COMMANDS if not spectator or c.watcher is not None]
+    rows = [row for command in commands for row in command.help_rows()]
+    if spectator:
+        header = "you are watching — these are yours; /help NAME for more: watch, moves"
+        return "\n".join([header, *_rows(rows)])
     return "\n".join([header, *_rows(rows), _FOOTER])
 
 
@@ -110,23 +119,20 @@ def topic_names() -> list[str]:
     return sorted(set(topics()) | set(_command_lines()))
 
 
-def help_for(args: str) -> str:
-    """What ``/help`` followed by ``args`` answers: the command list, or the text on a name.
+def help_for(args: str, *, spectator: bool = False) -> str:
+    """What ``/help`` followed by ``args`` answers: the command list (a *spectator*'s own), or
+    the text on a name.
 
     Raises:
         CommandError: there is no help on ``args`` (suggesting the nearest name when close).
     """
     if not args.strip():
-        return help_list()
+        return help_list(spectator=spectator)
     text = help_topic(args)
     if text is not None:
         return text
     guess = nearest(args.strip().lstrip("/"), topic_names())
-    hint = (
-        f"did you mean /help {guess}?"
-        if guess
-        else "try /help " + ", ".join(game.name for game in registry.games())
-    )
+    hint = f"did you mean /help {guess}?" if guess else "try /help " + ", ".join(_listed_topics())
     raise CommandError(f"no help on {quote(args, 24)} — {hint}")
 
 

@@ -44,8 +44,19 @@ class Outcome:
 
     @property
     def is_draw(self) -> bool:
-        """True for an ending nobody won that still counts as a played game (not abandoned)."""
-        return self.winner is None and self.termination is not Termination.ABANDONED
+        """True for an ending nobody won that still counts as a played game: not abandoned,
+        and not one that beat every player (:attr:`lost_by_all`)."""
+        return (
+            self.winner is None
+            and self.termination is not Termination.ABANDONED
+            and not self.lost_by_all
+        )
+
+    @property
+    def lost_by_all(self) -> bool:
+        """True when the game beat every player: a hangman duel whose gallows was completed
+        before either guessed the word. A loss for each, not a draw."""
+        return self.winner is None and self.termination is Termination.GALLOWS_COMPLETE
 
 
 def resignation(current: Outcome | None, player: int) -> Outcome:

@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from game.commands import nearest
 from game.errors import CommandError
 from game.outcome import Outcome
 from game.state import GameState
@@ -193,5 +194,11 @@ def parse_game(args: str) -> GameSpec[Any]:
         raise CommandError(f"which game? {usage}")
     game = find(name_text)
     if game is None:
-        raise CommandError(f"no game called {quote(name_text, 20)} — try {names_text()}")
+        typed = name_text.lower()
+        # "tic" begins one game's names only (tictactoe, tic-tac-toe): that game
+        begun = {game.name for game in games() for word in game.names if word.startswith(typed)}
+        words = [word for game in games() for word in game.names]
+        guess = begun.pop() if len(begun) == 1 else nearest(name_text, words)
+        hint = f"did you mean /game {guess}?" if guess else f"try {names_text()}"
+        raise CommandError(f"no game called {quote(name_text, 20)} — {hint}")
     return game.parse(rest)

@@ -1,4 +1,5 @@
-"""The score across games at one table: wins and draws per name, and abandoned games."""
+"""The score across games at one table: wins, draws and games lost together per name, and
+abandoned games."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ class Score:
 
     wins: Counter[str] = field(default_factory=Counter)
     draws: Counter[str] = field(default_factory=Counter)
+    lost_together: Counter[str] = field(default_factory=Counter)  # games that beat them all
     abandoned: int = 0
     names: list[str] = field(default_factory=list)  # in order of first appearance
 
@@ -24,6 +26,9 @@ class Score:
                 self.names.append(name)
         if outcome.winner is not None:
             self.wins[players[outcome.winner]] += 1
+        elif outcome.lost_by_all:
+            for name in set(players):
+                self.lost_together[name] += 1
         elif outcome.is_draw:
             for name in set(players):
                 self.draws[name] += 1
@@ -39,6 +44,8 @@ class Score:
         for name in self.names:
             wins, draws = self.wins[name], self.draws[name]
             tally = f"{wins} win{'s' * (wins != 1)}, {draws} draw{'s' * (draws != 1)}"
+            if self.lost_together[name]:
+                tally += f", {self.lost_together[name]} lost together"
             lines.append(f"  {name:<{width}}  {tally}")
         if self.abandoned:
             lines.append(f"  abandoned: {self.abandoned}")

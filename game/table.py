@@ -159,13 +159,13 @@ class Table:
         """The spectators, first come first (``len``, ``in``, iteration, ``names()``)."""
         return self._spectators
 
-    def help_text(self, args: str) -> str:
-        """What ``/help ARGS`` answers at this table.
+    def help_text(self, args: str, *, spectator: bool = False) -> str:
+        """What ``/help ARGS`` answers a player, or a *spectator*, at this table.
 
         Raises:
             CommandError: there is no help on *args*.
         """
-        return help_for(args)
+        return help_for(args, spectator=spectator)
 
     def is_flooding(self, seat: Typist) -> bool:
         """Whether ``seat`` (or a spectator) keeps sending chat faster than a person types (time

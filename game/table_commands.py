@@ -51,8 +51,9 @@ class AtTheTable(Protocol):
     def spectators(self) -> Spectators:
         """Who watches."""
 
-    def help_text(self, args: str) -> str:
-        """What ``/help ARGS`` answers (raises CommandError when there is no such topic)."""
+    def help_text(self, args: str, *, spectator: bool = False) -> str:
+        """What ``/help ARGS`` answers a player or a *spectator* (raises CommandError when
+        there is no such topic)."""
 
     def leave(self, seat: Seat) -> list[Delivery]:
         """The guest leaves."""
@@ -101,6 +102,13 @@ def _played(word: str) -> Callable[[AtTheTable, Seat, str], list[Delivery]]:
     def handler(table: AtTheTable, seat: Seat, args: str) -> list[Delivery]:
         if not args:
             return [say(seat, Kind.ERROR, f"usage: /{word} TEXT, e.g. /move b2 or /guess e")]
+        match = table.match
+        # in a game of moves, not of guesses, /guess is a mistake worth naming
+        playing = match is not None and match.in_progress and seat in match.seats
+        if word == "guess" and playing and match and match.spec.move_word != "guess":
+            title = match.spec.title
+            hint = f"/guess is for hangman — in {title} type your move as it is (e.g. b2)"
+            return [say(seat, Kind.ERROR, hint)]
         return table.play.move(seat, args)
 
     return handler
@@ -125,7 +133,8 @@ def _who(table: AtTheTable, who: Seat | Spectator, args: str) -> list[Delivery]:
 
 def _help(table: AtTheTable, who: Seat | Spectator, args: str) -> list[Delivery]:
     try:
-        return [say(who, Kind.NOTICE, table.help_text(args))]
+        spectator = isinstance(who, Spectator)
+        return [say(who, Kind.NOTICE, table.help_text(args, spectator=spectator))]
     except CommandError as error:
         return [say(who, Kind.ERROR, str(error))]
 

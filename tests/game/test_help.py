@@ -56,8 +56,8 @@ def test_help_on_something_unknown_suggests_the_nearest(table: Table) -> None:
         'no help on "gomku" — did you mean /help gomoku?'
     )
     assert only_error(table.handle(GUEST, "/help zzz"), GUEST) == (
-        'no help on "zzz" — try /help tictactoe, gomoku, hangman'
-    )
+        'no help on "zzz" — try /help tictactoe, gomoku, hangman, moves, bot, watch'
+    )  # every topic /help names, no fewer
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,24 @@ def test_who_is_at_the_table() -> None:
     assert lines(table.handle(HOST, "/who now"), HOST) == [
         "/who takes no arguments — type just /who"
     ]
+
+
+def test_a_near_miss_is_named_for_commands_games_and_guesses(table: Table) -> None:
+    assert only_error(table.handle(HOST, "/q!"), HOST).endswith(
+        "did you mean /q? (/help lists the commands)"
+    )
+    assert only_error(table.handle(HOST, "/game tic"), HOST).endswith(
+        "did you mean /game tictactoe?"
+    )
+    table.handle(HOST, "/game tictactoe")
+    assert only_error(table.handle(HOST, "/guess e"), HOST) == (
+        "/guess is for hangman — in tictactoe type your move as it is (e.g. b2)"
+    )
+
+
+def test_a_spectator_is_listed_only_the_commands_a_spectator_may_use(table: Table) -> None:
+    carol, _ = table.watch("carol")
+    listed = next(d.shown.text for d in table.handle(carol, "/help") if d.to == carol)
+    assert listed.splitlines()[0].startswith("you are watching — these are yours")
+    words = {line.split()[0].rstrip(",") for line in listed.splitlines()[1:]}
+    assert words == {"/board", "/score", "/who", "/help", "/q"}

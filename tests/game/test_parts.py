@@ -237,3 +237,18 @@ def test_the_turn_notice_is_recognised_for_the_terminal() -> None:
     assert is_your_turn(told[Seat.HOST].kind, told[Seat.HOST].text)
     assert not is_your_turn(told[Seat.GUEST].kind, told[Seat.GUEST].text)  # "waiting for alice"
     assert not is_your_turn("chat", "your move (X)")  # a peer's chat line never counts
+
+
+def test_a_hangman_duel_the_gallows_won_is_a_loss_for_both_not_a_draw() -> None:
+    table = Table("alice", rng=random.Random(0), words=["quiz"])
+    table.sit("bob")
+    table.handle(HOST, "/game hangman")
+    for letter in "abcdef":  # six misses, taken in turns: the gallows wins
+        assert table.match is not None and table.match.state.turn is not None
+        table.handle(table.match.seats[table.match.state.turn] or HOST, letter)
+    assert table.match is not None and table.match.state.outcome is not None
+    (score,) = lines(table.handle(HOST, "/score"), HOST)
+    assert score.splitlines()[1:] == [
+        "  alice  0 wins, 0 draws, 1 lost together",
+        "  bob    0 wins, 0 draws, 1 lost together",
+    ]

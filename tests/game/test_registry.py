@@ -212,8 +212,9 @@ def test_the_toy_game_is_in_help_and_its_options_are_its_own(table: Table) -> No
         "nim takes a pile of 4–20 stones, e.g. /game nim 9"
     )
     assert "try tictactoe, gomoku, hangman or nim" in only_error(
-        table.handle(HOST, "/game go"), HOST
+        table.handle(HOST, "/game chess"), HOST
     )
+    assert only_error(table.handle(HOST, "/game ni"), HOST).endswith("did you mean /game nim?")
 
 
 def test_an_unregistered_game_is_gone(table: Table) -> None:
