@@ -16,6 +16,18 @@ from cli.colors import Palette, color_wanted
 from cli.console import Console
 from cli.visible import visible
 
+#: The longest line a person may type, in UTF-8 bytes: what a say may carry, less the frame's
+#: own fields (one frame holds 64 KiB) — and every line the host applies is journaled.
+MAX_TYPED: Final = 60_000
+
+
+def too_long(line: str) -> str | None:
+    """Why *line* cannot be sent, in words for the person who typed it, or None."""
+    size = len(line.encode("utf-8", "surrogatepass"))
+    if size <= MAX_TYPED:
+        return None
+    return f"not sent: that line is {size:,} bytes long, and a line holds at most {MAX_TYPED:,}"
+
 
 class Failure(Exception):
     """An expected failure: one clear sentence for stderr and a non-zero exit status."""

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from cli.app import Failure, log_to, make_console
+from cli.app import Failure, log_to, make_console, too_long
 from cli.args import HostOptions
 from cli.arrivals import Arrival, Seated
 from cli.console import Console
@@ -59,10 +59,6 @@ from net.broadcast import Broadcast
 from net.connection import ConnectionClosed, TextService, serve
 from net.errors import RemoteProtocolError
 from net.messages import Say, Show, validate_name
-
-#: The longest line the host may type, in UTF-8 bytes: what a say may carry, less the frame's
-#: own fields.
-MAX_TYPED = 60_000
 
 
 def is_loopback(bind: str) -> bool:
@@ -378,13 +374,9 @@ class Host:
             line = await self.console.read_line()
             if line is None or is_quit(line):
                 return
-            size = len(line.encode("utf-8", "surrogatepass"))
-            if size > MAX_TYPED:
-                # Nothing that long could reach the guest (one frame holds 64 KiB), and the
-                # journal keeps every line it applies.
-                self.console.show(
-                    "error", f"not sent: that line is {size} bytes long, at most {MAX_TYPED}"
-                )
+            refusal = too_long(line)
+            if refusal is not None:
+                self.console.show("error", refusal)
                 continue
             if self._seat_command(line):
                 continue

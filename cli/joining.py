@@ -13,7 +13,7 @@ import shlex
 import socket
 import sys
 
-from cli.app import Failure, log_to, make_console
+from cli.app import Failure, log_to, make_console, too_long
 from cli.args import JoinOptions
 from cli.console import Console
 from cli.seats_file import SeatEntry, SeatsFile
@@ -554,9 +554,13 @@ class Guest:
 
             if line is None or is_quit(line):
                 return 0  # run() says bye on the way out
+            refusal = too_long(line)
+            if refusal is not None:
+                console.show("error", refusal)
+                continue
             try:
                 sent = await self.link.say(line)
-            except ValueError as exc:  # too long for a frame, too many waiting: tell, go on
+            except ValueError as exc:  # too many lines waiting: tell, go on
                 console.show("error", f"not sent: {exc}")
                 continue
             if not sent:

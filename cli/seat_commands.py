@@ -18,8 +18,7 @@ from game.seat_keeper import Asked, Decision, SeatKeeper
 C = TypeVar("C", bound=Hashable)
 
 HOST_HELP: Final = """\
-host only — a person on nc/telnet has no seat token: when one asks for the seat of a
-guest who dropped, you are asked whether it is theirs, and the claimant has a number:
+host only — someone on nc/telnet asking for a dropped guest's seat is numbered:
   /let N   give the kept seat to claimant N
   /deny N  refuse it (they may still come back with their own program)"""
 """Added below /help on the host's screen: the host program's own commands."""

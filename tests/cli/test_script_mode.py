@@ -34,3 +34,24 @@ def test_a_piped_script_shows_the_answers_to_all_its_lines(players: Players, end
     assert "* waiting for alice (O)" in out
     assert out.rstrip().endswith("* score: no games finished yet")  # the last line's answer
     host.expect("bob left")
+
+
+def test_a_line_too_long_to_send_is_refused_in_words_and_the_next_one_goes(
+    players: Players,
+) -> None:
+    host, port = players.host()
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.join", str(port), "--name", "bob"],
+        cwd=REPO,
+        env=child_env(players.home, state="script"),
+        input="x" * 70_000 + "\nafter the long one\n",
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    said = done.stdout + done.stderr
+    assert "not sent: that line is 70,000 bytes long, and a line holds at most 60,000" in said
+    assert "frame limit" not in said  # the wire's words stay the wire's
+    host.expect("<bob> after the long one")
