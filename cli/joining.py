@@ -213,10 +213,10 @@ class Guest:
             if lost is not None:
                 console.notice(lost)
             if welcome.watching and lost is None:
+                # where a spectator's lines go is the table's welcome, next: said once
                 console.notice(
                     f"you are watching {self.host_name}'s table at {self.link.address} "
-                    f"as {self.link.name} — your lines reach the other spectators only "
-                    "while a game is on; /q stops watching"
+                    f"as {self.link.name} — /q stops watching"
                 )
                 hint = self._seats_held_here()
                 if hint is not None:

@@ -404,4 +404,6 @@ def test_on_a_dumb_terminal_ctrl_d_at_the_prompt_ends_its_row(players: Players) 
 def test_an_empty_no_color_means_color(players: Players) -> None:
     # no-color.org: only a NO_COLOR holding something turns color off.
     host, _port = players.host("alice", no_color=False, extra={"NO_COLOR": ""})
-    assert Palette(True).me("<alice> ").encode() in host.raw  # the prompt in your color
+    host.say("/score")  # a prompt drawn again after an answer: the whole of it has arrived
+    host.expect("score: no games finished yet")
+    host.expect(Palette(True).me("<alice> "))  # the prompt in your color

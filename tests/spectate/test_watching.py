@@ -29,6 +29,8 @@ def watch(players: Players, port: int, name: str) -> Player:
     join.expect(f"you are watching alice's table at 127.0.0.1:{port} as {name}")
     join.expect(FULL)
     join.expect(f"<{name}> ")
+    # where a spectator's lines go is said once, by the table's welcome
+    assert join.raw.count(b"other spectators") == 1, join.raw
     return join
 
 
