@@ -35,7 +35,7 @@ from net.messages import (
     from_dict,
 )
 from net.protocol_base import ProtocolBase
-from net.protocol_events import HelloReceived, HelloRejected, TimedOut
+from net.protocol_events import DeadlinePassed, HelloReceived, HelloRejected
 
 __all__ = ["HostProtocol", "speaks_ours", "supported_versions"]
 
@@ -127,7 +127,7 @@ class HostProtocol(ProtocolBase):
     def _handshake_timed_out(self) -> None:
         reason = f"no hello within {self.limits.hello_timeout:g} s"
         self._send_error(reason)
-        self._end(TimedOut("hello", reason))
+        self._end(DeadlinePassed("hello", reason))
 
     def _send_line(self, message: Message) -> bytes:
         if self.version < 2 and isinstance(message, Show) and message.seq is not None:

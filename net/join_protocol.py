@@ -32,7 +32,7 @@ from net.messages import (
     from_dict,
 )
 from net.protocol_base import ProtocolBase
-from net.protocol_events import RefusedByHost, TimedOut, Welcomed
+from net.protocol_events import DeadlinePassed, RefusedByHost, Welcomed
 
 __all__ = ["JoinProtocol", "fallback_hello"]
 
@@ -131,7 +131,7 @@ class JoinProtocol(ProtocolBase):
 
     def _handshake_timed_out(self) -> None:
         # No error frame: a host that has not answered in all this time would not read it.
-        self._end(TimedOut("answer", f"no answer within {self.limits.hello_timeout:g} s"))
+        self._end(DeadlinePassed("answer", f"no answer within {self.limits.hello_timeout:g} s"))
 
     def _send(self, message: Message, now: float | None) -> bytes:
         if isinstance(message, Say):

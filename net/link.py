@@ -6,7 +6,7 @@ protocol object it drives (:class:`net.host_protocol.HostProtocol` or
 :class:`net.join_protocol.JoinProtocol`). What is left here is I/O:
 
 * bytes go straight from the socket into the protocol object, and a receiver waiting in
-  :meth:`Link.next_event` wakes one loop step after they arrive; nothing is buffered inside a
+  :meth:`FramedLink.next_event` wakes one loop step after they arrive; nothing is buffered inside a
   coroutine, so cancelling a receive loses nothing;
 * ONE timer, armed at the protocol's ``next_deadline()`` (lazily: a deadline that moved later
   is re-armed when the timer fires, so a busy connection does not re-arm on every read);
@@ -30,6 +30,7 @@ from net.protocol_base import ProtocolBase
 from net.protocol_events import (
     NEED_DATA,
     ConnectionLost,
+    DeadlinePassed,
     Ending,
     HelloReceived,
     HelloRejected,
@@ -38,12 +39,11 @@ from net.protocol_events import (
     PeerLeft,
     ProtocolFailed,
     RefusedByHost,
-    TimedOut,
     Welcomed,
 )
 from net.socket_link import CONNECTION_LOST, SocketLink
 
-__all__ = ["CONNECTION_LOST", "DEFAULT_LIMITS", "Limits", "Link", "closed_by"]
+__all__ = ["CONNECTION_LOST", "DEFAULT_LIMITS", "FramedLink", "Limits", "closed_by"]
 
 log = logging.getLogger("net")
 
@@ -74,7 +74,7 @@ def closed_by(ending: Ending) -> ConnectionClosed:
         return ConnectionClosed(f"peer reported a protocol error: {ending.reason}", cause="error")
     if isinstance(ending, ProtocolFailed):
         return ConnectionClosed(f"protocol error: {ending.error.reason}", cause="error")
-    if isinstance(ending, TimedOut):
+    if isinstance(ending, DeadlinePassed):
         if ending.deadline in ("hello", "frame"):  # the peer was sent an error frame for it
             return ConnectionClosed(f"protocol error: {ending.reason}", cause="error")
         return ConnectionClosed(f"{CONNECTION_LOST}: {ending.reason}", cause="lost")
@@ -86,7 +86,7 @@ def closed_by(ending: Ending) -> ConnectionClosed:
     return ConnectionClosed(CONNECTION_LOST, cause="lost")
 
 
-class Link(SocketLink):
+class FramedLink(SocketLink):
     """The asyncio protocol for one connection (see the module docstring).
 
     Attributes:
@@ -201,13 +201,13 @@ class Link(SocketLink):
             self._shutdown()
         elif isinstance(ending, ConnectionLost | PeerClosed):
             self._finish(closed)  # eof_received lets the transport close
-        elif isinstance(ending, TimedOut) and ending.deadline in ("silence", "answer"):
+        elif isinstance(ending, DeadlinePassed) and ending.deadline in ("silence", "answer"):
             log.info("%s:%d: %s", *self.peer, closed.reason)
             self.abort(closed.reason, cause="lost")
         else:
             if isinstance(ending, ProtocolFailed):
                 log.info("protocol error from %s:%d: %s", *self.peer, ending.error.reason)
-            elif isinstance(ending, TimedOut):
+            elif isinstance(ending, DeadlinePassed):
                 log.info("protocol error from %s:%d: %s", *self.peer, ending.reason)
             elif isinstance(ending, PeerFailed):
                 log.info("%s:%d reported a protocol error: %s", *self.peer, ending.reason)
@@ -436,3 +436,8 @@ class Link(SocketLink):
                     self.write(Bye(reason=reason or "left", code=code))
             self._finish(ConnectionClosed(reason or "left", cause="closed"))
         self._shutdown()
+
+
+#: The name net.doorstep imports the framed link by (``FramedLink`` everywhere else: the join
+#: program has a ``Link`` of its own, across connections).
+Link = FramedLink

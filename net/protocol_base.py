@@ -46,6 +46,7 @@ from net.messages import (
 from net.protocol_events import (
     NEED_DATA,
     ConnectionLost,
+    DeadlinePassed,
     Ending,
     Event,
     NeedData,
@@ -53,7 +54,6 @@ from net.protocol_events import (
     PeerFailed,
     PeerLeft,
     ProtocolFailed,
-    TimedOut,
 )
 
 __all__ = ["ProtocolBase"]
@@ -300,12 +300,12 @@ class ProtocolBase:
         ):
             reason = f"a frame was begun but not finished within {self.limits.frame_timeout:g} s"
             self._send_error(reason)
-            self._end(TimedOut("frame", reason))
+            self._end(DeadlinePassed("frame", reason))
             return
         if self._open and not self._paused and now - self._last_rx >= self.limits.dead_after:
             # No error frame: a peer silent that long would not read it.
             self._end(
-                TimedOut("silence", f"nothing heard for {self.limits.dead_after:g} s"),
+                DeadlinePassed("silence", f"nothing heard for {self.limits.dead_after:g} s"),
             )
             return
         if self._next_ping is not None and now >= self._next_ping:

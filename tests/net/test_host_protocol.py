@@ -11,13 +11,13 @@ from net.messages import Bye, Error, Hello, Ping, Refuse, Say, Show, encode_mess
 from net.protocol_events import (
     NEED_DATA,
     ConnectionLost,
+    DeadlinePassed,
     HelloReceived,
     HelloRejected,
     PeerClosed,
     PeerFailed,
     PeerLeft,
     ProtocolFailed,
-    TimedOut,
 )
 
 from .protocol_tools import LIMITS, T0, WELCOME, events, frame, open_host, sent
@@ -51,7 +51,7 @@ def test_no_hello_within_the_hello_timeout_is_an_error_frame_and_the_end() -> No
     host.handle_timeout(T0 + 9.999)
     assert events(host) == [] and host.data_to_send() == b""
     host.handle_timeout(T0 + 10)
-    assert events(host) == [TimedOut("hello", "no hello within 10 s")]
+    assert events(host) == [DeadlinePassed("hello", "no hello within 10 s")]
     assert sent(host) == [{"type": "error", "reason": "no hello within 10 s"}]
     assert host.next_deadline() is None
 
@@ -60,7 +60,7 @@ def test_the_hello_deadline_counts_from_the_open_not_from_the_last_byte() -> Non
     host = HostProtocol(LIMITS, T0)
     host.receive_data(b"\x00", T0 + 9)  # a byte of something keeps nothing alive
     host.handle_timeout(T0 + 10)
-    assert isinstance(host.ended, TimedOut) and host.ended.deadline == "hello"
+    assert isinstance(host.ended, DeadlinePassed) and host.ended.deadline == "hello"
 
 
 def test_the_decision_after_the_hello_has_no_deadline() -> None:

@@ -11,7 +11,7 @@ import pytest
 from net.host_protocol import HostProtocol
 from net.messages import Bye, Ping, Pong, Say, Show, encode_message
 from net.protocol_base import ProtocolBase
-from net.protocol_events import PeerLeft, TimedOut
+from net.protocol_events import DeadlinePassed, PeerLeft
 
 from .protocol_tools import LIMITS, T0, events, open_host, open_join, sent, timed_out
 
@@ -51,7 +51,7 @@ def test_dead_after_30_s_of_silence_without_an_error_frame(opened: ProtocolBase)
     opened.handle_timeout(T0 + 29.999)
     assert events(opened) == []
     opened.handle_timeout(T0 + 30)
-    assert events(opened) == [TimedOut("silence", "nothing heard for 30 s")]
+    assert events(opened) == [DeadlinePassed("silence", "nothing heard for 30 s")]
     assert opened.data_to_send() == b"" and opened.next_deadline() is None
 
 
@@ -59,7 +59,7 @@ def test_anything_heard_counts_as_life(opened: ProtocolBase) -> None:
     opened.receive_data(encode_message(Pong(id=99)), T0 + 25)
     opened.handle_timeout(T0 + 30)
     opened.handle_timeout(T0 + 54.9)
-    assert not isinstance(opened.ended, TimedOut)
+    assert not isinstance(opened.ended, DeadlinePassed)
     opened.handle_timeout(T0 + 55)
     assert timed_out(opened) == "silence"
 
@@ -99,7 +99,7 @@ def test_a_frame_begun_must_be_complete_within_the_frame_timeout(opened: Protoco
     opened.receive_data(frame[3:6], T0 + 10.5)  # trickling bytes do not extend it
     opened.handle_timeout(T0 + 11)
     reason = "a frame was begun but not finished within 10 s"
-    assert events(opened) == [TimedOut("frame", reason)]
+    assert events(opened) == [DeadlinePassed("frame", reason)]
     assert sent(opened) == [{"type": "error", "reason": reason}]
 
 
@@ -108,7 +108,7 @@ def test_each_complete_frame_restarts_the_clock_for_the_next(opened: ProtocolBas
     opened.receive_data(frame[:5], T0 + 1)
     opened.receive_data(frame[5:] + frame[:5], T0 + 9)  # one done, the next begun
     opened.handle_timeout(T0 + 11)
-    assert not isinstance(opened.ended, TimedOut)
+    assert not isinstance(opened.ended, DeadlinePassed)
     opened.data_to_send()
     assert opened.next_deadline() == T0 + 19  # the frame's, before the ping at T0 + 20
     opened.receive_data(frame[5:], T0 + 18)

@@ -17,12 +17,12 @@ from net.messages import MAX_INT, SHOW_KINDS, Bye, Error, Hello, Say, Show, enco
 from net.protocol_base import ProtocolBase
 from net.protocol_events import (
     NEED_DATA,
+    DeadlinePassed,
     HelloReceived,
     HelloRejected,
     PeerFailed,
     PeerLeft,
     ProtocolFailed,
-    TimedOut,
     Welcomed,
 )
 
@@ -163,7 +163,7 @@ def test_any_sequence_of_timeouts_keeps_the_deadlines_in_order(steps: list[float
         host.handle_timeout(now)
         host.data_to_send()
         if host.ended is not None:
-            assert isinstance(host.ended, TimedOut) and host.ended.deadline == "silence"
+            assert isinstance(host.ended, DeadlinePassed) and host.ended.deadline == "silence"
             assert deadline is not None and now >= deadline
             assert host.next_deadline() is None
             return
