@@ -41,6 +41,7 @@ from net.protocol_events import (
     RefusedByHost,
     Welcomed,
 )
+from net.protocol_state import Half, State, not_now
 from net.socket_link import CONNECTION_LOST, SocketLink
 
 __all__ = ["CONNECTION_LOST", "DEFAULT_LIMITS", "FramedLink", "Limits", "closed_by"]
@@ -105,7 +106,6 @@ class FramedLink(SocketLink):
         super().__init__(protocol.limits)
         self.protocol = protocol
         self._waiter: asyncio.Future[None] | None = None
-        self._reading_paused = False
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = 0.0
         limits = self.limits
@@ -181,7 +181,12 @@ class FramedLink(SocketLink):
             waiter = self._waiter
             if waiter is not None and not waiter.done():
                 waiter.set_result(None)
-            if pending >= _INBOX_HIGH and not self._reading_paused and self.closed is None:
+            # Only lines fill the inbox; once nothing more is read there is nothing to hold back.
+            if (
+                pending >= _INBOX_HIGH
+                and protocol.their_state is State.LINES
+                and self.closed is None
+            ):
                 self._pause_reading()
         if self.closed is None and (
             horizon is None or self._timer is None or self._timer_at > horizon
@@ -192,7 +197,7 @@ class FramedLink(SocketLink):
         """The protocol ended: close the socket the way that ending calls for."""
         closed = closed_by(ending)
         if isinstance(ending, PeerLeft):
-            if self.protocol.pending_events > 1 and not self.protocol.bye_sent:
+            if self.protocol.pending_events > 1 and self.protocol.our_state is not State.BYE_SENT:
                 # Events before the bye are still to be read (and answered): end the link once
                 # they have been (next_event).
                 self._peer_bye = closed
@@ -241,13 +246,11 @@ class FramedLink(SocketLink):
 
     def _pause_reading(self) -> None:
         """Too many events wait unread: stop reading; the wait is ours, not the peer's."""
-        self._reading_paused = True
         self.protocol.pause_reading()
         assert self.transport is not None
         self.transport.pause_reading()
 
     def _resume_reading(self) -> None:
-        self._reading_paused = False
         self.protocol.resume_reading(self.loop.time())
         assert self.transport is not None
         self.transport.resume_reading()
@@ -284,7 +287,7 @@ class FramedLink(SocketLink):
                 continue
             if isinstance(event, _ONGOING):
                 if (
-                    self._reading_paused
+                    protocol.their_state is State.PAUSED
                     and protocol.pending_events <= _INBOX_LOW
                     and self.closed is None
                 ):
@@ -322,7 +325,7 @@ class FramedLink(SocketLink):
         try:
             frame = protocol.send(message) if line else protocol.send(message, now=self.loop.time())
         except LocalProtocolError:
-            if protocol.bye_sent:
+            if protocol.our_state is State.BYE_SENT:
                 raise ConnectionClosed("left", cause="closed") from None  # nothing after bye
             raise
         self._write_frame(frame)
@@ -342,10 +345,11 @@ class FramedLink(SocketLink):
         if self.closed is not None:
             raise self.closed
         protocol = self.protocol
-        if protocol.bye_sent:
-            raise ConnectionClosed("left", cause="closed")
-        if not protocol.is_open:
-            raise LocalProtocolError("a show may only be sent after the welcome")
+        ours = protocol.our_state
+        if ours is not State.LINES:
+            if ours is State.BYE_SENT or ours is State.CLOSED:
+                raise ConnectionClosed("left", cause="closed")
+            raise not_now(Half.OURS, ours, "a show may only be sent after the welcome")
         self._write_frame(frame)
 
     # ------------------------------------------------------------------ ending
@@ -420,7 +424,7 @@ class FramedLink(SocketLink):
         answers are still returned by :meth:`next_event`. Use :meth:`wait_closed` or
         :meth:`say_bye` afterwards to bound the wait.
         """
-        if self.closed is None and not self.protocol.bye_sent:
+        if self.closed is None and self.protocol.our_state is not State.BYE_SENT:
             with contextlib.suppress(ConnectionClosed, LocalProtocolError):
                 self.write(Bye(reason=reason or "left", code=code))
             transport = self.transport
@@ -431,7 +435,7 @@ class FramedLink(SocketLink):
     def say_bye(self, reason: str, code: str | None = None) -> None:
         """Send ``bye`` (if still possible), end the link and start closing it."""
         if self.closed is None:
-            if not self.protocol.bye_sent:
+            if self.protocol.our_state is not State.BYE_SENT:
                 with contextlib.suppress(ConnectionClosed, LocalProtocolError):
                     self.write(Bye(reason=reason or "left", code=code))
             self._finish(ConnectionClosed(reason or "left", cause="closed"))

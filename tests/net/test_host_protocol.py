@@ -19,6 +19,7 @@ from net.protocol_events import (
     PeerLeft,
     ProtocolFailed,
 )
+from net.protocol_state import State
 
 from .protocol_tools import LIMITS, T0, WELCOME, events, frame, open_host, sent
 
@@ -193,7 +194,7 @@ def test_after_a_refusal_nothing_more_is_read() -> None:
 def test_nothing_may_be_sent_after_our_bye_and_no_pong_either() -> None:
     host = open_host()
     host.send(Bye())
-    assert host.bye_sent
+    assert host.our_state is State.BYE_SENT
     with pytest.raises(LocalProtocolError, match="after bye"):
         host.send(Show(kind="chat", text="too late"))
     host.receive_data(encode_message(Ping(id=1)), T0)

@@ -14,6 +14,7 @@ from net.host_protocol import HostProtocol
 from net.link import FramedLink
 from net.messages import Hello, Say, Welcome, encode_message
 from net.protocol_events import HelloReceived
+from net.protocol_state import State
 
 from .harness import run
 from .protocol_tools import LIMITS
@@ -89,7 +90,7 @@ async def opened_link() -> tuple[FramedLink, FakeTransport]:
 
 def protocol_paused(link: FramedLink) -> bool:
     """Whether the link told its protocol object that it stopped reading."""
-    return link.protocol.reading_paused
+    return link.protocol.their_state is State.PAUSED
 
 
 def test_a_full_inbox_stops_reading_and_stops_the_peers_clocks() -> None:

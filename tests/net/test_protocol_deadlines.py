@@ -12,6 +12,7 @@ from net.host_protocol import HostProtocol
 from net.messages import Bye, Ping, Pong, Say, Show, encode_message
 from net.protocol_base import ProtocolBase
 from net.protocol_events import DeadlinePassed, PeerLeft
+from net.protocol_state import State
 
 from .protocol_tools import LIMITS, T0, events, open_host, open_join, sent, timed_out
 
@@ -136,7 +137,7 @@ def test_while_paused_neither_the_frame_nor_the_silence_deadline_runs(
 ) -> None:
     opened.receive_data(line(opened)[0][:5], T0 + 1)
     opened.pause_reading()
-    assert opened.reading_paused
+    assert opened.their_state is State.PAUSED
     for now in (T0 + 10, T0 + 20, T0 + 40, T0 + 100):
         opened.handle_timeout(now)  # pings still go out: we are alive, only busy
     assert opened.ended is None
