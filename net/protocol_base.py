@@ -24,6 +24,12 @@ for both sides (PROTOCOL.md §4, §6):
 * **Flow control**: a caller that stops feeding us (its queue is full) says so with
   :meth:`ProtocolBase.pause_reading`; the wait is then ours, and neither the slow-frame nor the
   silence deadline runs until :meth:`ProtocolBase.resume_reading`.
+* **Our own pause is not their silence**: :meth:`ProtocolBase.handle_timeout` called more
+  than half of ``dead_after`` after the deadline that was due means we were not running in
+  between (the process was stopped, the loop stalled that long). Then every deadline of the
+  peer's is measured again from ``now`` — the handshake, a frame in progress, the silence —
+  nothing ends in that call, and an open connection sends a ``ping`` at once: the peer is
+  asked before it can be cut.
 """
 
 from __future__ import annotations
@@ -314,12 +320,17 @@ class ProtocolBase:
     def handle_timeout(self, now: float) -> None:
         """Act on every deadline due at *now*: an ending event, and/or a ``ping`` to send.
 
+        A *now* more than half of ``dead_after`` past the deadline that was due means we were
+        not running meanwhile (see the module docstring): the peer's deadlines are then
+        measured again from *now*, and nothing ends in this call.
+
         Args:
             now: Monotonic seconds (calling it early, or again, does nothing harmful).
         """
         theirs = self._theirs
         if theirs is _CLOSED:
             return
+        self._notice_our_pause(now)
         if theirs is _HANDSHAKE and now >= self._handshake_deadline:
             self._handshake_timed_out()
             return
@@ -346,6 +357,31 @@ class ProtocolBase:
         self._ping_id += 1
         self._out.append(encode_message(Ping(id=self._ping_id)))
         self._next_ping = now + self.limits.ping_interval
+
+    def _notice_our_pause(self, now: float) -> None:
+        """Measure the peer's deadlines again from *now* if we were not running until now.
+
+        The caller wakes us at :meth:`next_deadline` at the latest; a *now* later than that by
+        more than half of ``dead_after`` says it could not. What the peer did not do meanwhile
+        is not the peer's doing: it may even have done it, in bytes still unread (a process
+        continued after SIGSTOP runs its overdue timers before it reads its sockets).
+
+        Why half of ``dead_after``: a pause can only make a peer that answers our pings look
+        dead if it outlasts ``dead_after - ping_interval`` (20 s with the defaults: more than
+        half), while a busy event loop stalls for far less — and a threshold as short as such
+        stalls would count a dead peer's silence again and again while they went on.
+        """
+        due = self.next_deadline()
+        if due is None or now - due <= self.limits.dead_after / 2:
+            return
+        limits = self.limits
+        self._last_rx = now
+        if self._theirs is _HANDSHAKE:
+            self._handshake_deadline = now + limits.hello_timeout
+        if self._frame_deadline is not None:
+            self._frame_deadline = now + limits.frame_timeout
+        if self._ours is _LINES:
+            self._ping(now)  # the peer is asked at once, and has all of dead_after to answer
 
     def _handshake_timed_out(self) -> None:
         """The handshake deadline passed (the subclass says what that means)."""

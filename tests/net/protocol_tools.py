@@ -63,3 +63,11 @@ def timed_out(protocol: ProtocolBase) -> str | None:
     """Which deadline ended *protocol* (``"silence"``, ``"frame"``, …), or None."""
     ended = protocol.ended
     return ended.deadline if isinstance(ended, DeadlinePassed) else None
+
+
+def on_time_until(protocol: ProtocolBase, until: float) -> None:
+    """Call *protocol*'s ``handle_timeout`` at each of its deadlines before *until*, on time as
+    an event loop that keeps running does, then at *until* (what it sends is left unread)."""
+    while (due := protocol.next_deadline()) is not None and due < until:
+        protocol.handle_timeout(due)
+    protocol.handle_timeout(until)

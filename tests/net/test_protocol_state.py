@@ -329,6 +329,7 @@ def test_any_sequence_moves_only_along_the_table_and_endings_stay(
         driver.sent += decode_frames(protocol.data_to_send())  # well framed, whatever it is
         before = (protocol.our_state, protocol.their_state)
         ended, overridable = protocol.ended, _unread_bye(protocol)
+        due = protocol.next_deadline()
         try:
             driver.play(action)
         except LocalProtocolError:
@@ -348,6 +349,8 @@ def test_any_sequence_moves_only_along_the_table_and_endings_stay(
             assert protocol.their_state is State.CLOSED
         if before[0] in (State.BYE_SENT, State.CLOSED):
             assert protocol.data_to_send() == b""  # nothing at all after our bye or error
+        if action[0] == "tick" and due is not None and driver.now - due > LIMITS.dead_after / 2:
+            assert protocol.ended is ended  # our own pause: nothing ends in that call
     driver.play(("read",))
     endings = [e for e in driver.read if e is protocol.ended]
     assert len(endings) <= 1 and (not endings or driver.read[-1] is endings[0])
