@@ -7,7 +7,7 @@ A wrong protocol name or version is refused by :func:`serve` itself, before the 
 
 The protocol rules — framing, the handshake and version negotiation, deadlines, keep-alive,
 the ordered bye — live in the sans-IO protocol objects (:mod:`net.host_protocol`,
-:mod:`net.join_protocol`); :class:`net.link.Link` drives one over a socket; this module is the
+:mod:`net.join_protocol`); :class:`net.link.FramedLink` drives one over a socket; this module is the
 typed surface on top (and the join's one fallback to a version 1 hello). The host's side is
 in :mod:`net.serving` and the connection classes in :mod:`net.framed_connection` (and, for
 people on nc/telnet, :mod:`net.text_connection`); they are all imported from here.
@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 from net.errors import ConnectionClosed, HandshakeError, Refused
 from net.framed_connection import Connection, PendingConnection
 from net.join_protocol import JoinProtocol, fallback_hello
-from net.link import CONNECTION_LOST, DEFAULT_LIMITS, Limits, Link
+from net.link import CONNECTION_LOST, DEFAULT_LIMITS, FramedLink, Limits
 from net.messages import Hello, Refuse
-from net.protocol_events import ProtocolFailed, RefusedByHost, TimedOut, Welcomed
+from net.protocol_events import DeadlinePassed, ProtocolFailed, RefusedByHost, Welcomed
 
 if TYPE_CHECKING:
     from net.serving import serve
@@ -112,12 +112,12 @@ async def _connect_once(
     loop = asyncio.get_running_loop()
     protocol = JoinProtocol(hello, limits, start)  # LocalProtocolError before any socket
     where = f"{host}:{port}"
-    link: Link | None = None
+    link: FramedLink | None = None
     try:
         # The connect itself is the one wait the protocol object cannot see; the answer's
         # deadline is the protocol object's, at the same moment.
         async with asyncio.timeout_at(start + limits.hello_timeout) as timer:
-            _, link = await loop.create_connection(lambda: Link(protocol), host, port)
+            _, link = await loop.create_connection(lambda: FramedLink(protocol), host, port)
     except TimeoutError:
         if not timer.expired():
             raise  # the system's own connect timeout: could not connect at all (OSError)
@@ -129,7 +129,7 @@ async def _connect_once(
         ending = protocol.ended
         if isinstance(ending, RefusedByHost):
             raise Refused(ending.refuse.reason, ending.refuse.code) from None
-        if isinstance(ending, TimedOut) and ending.deadline == "answer":
+        if isinstance(ending, DeadlinePassed) and ending.deadline == "answer":
             raise HandshakeError(
                 f"no answer from {where} within {limits.hello_timeout:g} s"
             ) from None

@@ -10,7 +10,7 @@ import logging
 from typing import TYPE_CHECKING, Final
 
 from net.errors import ConnectionClosed, LocalProtocolError, RemoteProtocolError
-from net.link import Link
+from net.link import FramedLink
 from net.messages import BYE_CODES, PROTOCOL_VERSION, Hello, Refuse, Say, Show, Welcome
 
 if TYPE_CHECKING:  # a join never broadcasts: not loaded at its start
@@ -37,7 +37,7 @@ class Connection:
 
     def __init__(
         self,
-        link: Link,
+        link: FramedLink,
         *,
         peer_hello: Hello | None = None,
         welcome: Welcome | None = None,
@@ -182,7 +182,7 @@ class PendingConnection:
 
     kind: Final = "framed"
 
-    def __init__(self, link: Link, hello: Hello) -> None:
+    def __init__(self, link: FramedLink, hello: Hello) -> None:
         """Wrap a link whose hello was accepted by net (done by :func:`serve`)."""
         self._link = link
         self.hello = hello
@@ -232,7 +232,7 @@ class PendingConnection:
         self.answered = True
 
 
-async def refuse_link(link: Link, message: Refuse, *, level: int = logging.INFO) -> None:
+async def refuse_link(link: FramedLink, message: Refuse, *, level: int = logging.INFO) -> None:
     """Send *message* (a refuse) on *link*, log it at *level*, and close (bounded)."""
     log.log(level, "refusing %s:%d (%s): %s", *link.peer, message.code, message.reason)
     with contextlib.suppress(ConnectionClosed):

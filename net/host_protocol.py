@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from net.errors import LocalProtocolError, RemoteProtocolError, UnexpectedMessage
+from net.errors import RemoteProtocolError, UnexpectedMessage
 from net.limits import Limits
 from net.messages import (
     PROTOCOL_NAME,
@@ -35,7 +35,8 @@ from net.messages import (
     from_dict,
 )
 from net.protocol_base import ProtocolBase
-from net.protocol_events import HelloReceived, HelloRejected, TimedOut
+from net.protocol_events import DeadlinePassed, HelloReceived, HelloRejected
+from net.protocol_state import Half, Input, State, not_now, transition
 
 __all__ = ["HostProtocol", "speaks_ours", "supported_versions"]
 
@@ -84,12 +85,11 @@ class HostProtocol(ProtocolBase):
             limits: Deadlines and sizes (``hello_timeout`` counts from *now*).
             now: Monotonic seconds.
         """
-        super().__init__(limits, now, handshake_deadline=now + limits.hello_timeout)
+        super().__init__(limits, now)
         self.hello: Hello | None = None
-        self._answered = False
 
     def _receive(self, kind: str, obj: dict[str, Any], now: float) -> None:
-        if self.hello is None:
+        if self._theirs is State.HANDSHAKE:
             self._receive_hello(kind, obj)
             return
         message = from_dict(obj)
@@ -115,19 +115,20 @@ class HostProtocol(ProtocolBase):
         assert isinstance(message, Hello)
         self.hello = message
         self.version = message.version
-        self._lines_in = True  # the join may say lines at once: they wait for the welcome
-        self._handshake_deadline = None  # what the program takes to decide is its own affair
+        # Lines are read from now on (they wait for the welcome); what the program takes to
+        # decide is its own affair: no deadline.
+        self._move(Input.HELLO_IN)
         self._events.append(HelloReceived(message))
 
     def _reject(self, refuse: Refuse) -> None:
-        self._out.append(encode_message(refuse, max_frame=self.limits.max_frame))
-        self._answered = True
-        self._end(HelloRejected(refuse))
+        if self._may_send():
+            self._out.append(encode_message(refuse, max_frame=self.limits.max_frame))
+        self._end(HelloRejected(refuse), via=Input.HELLO_REFUSED)
 
     def _handshake_timed_out(self) -> None:
         reason = f"no hello within {self.limits.hello_timeout:g} s"
+        self._end(DeadlinePassed("hello", reason))
         self._send_error(reason)
-        self._end(TimedOut("hello", reason))
 
     def _send_line(self, message: Message) -> bytes:
         if self.version < 2 and isinstance(message, Show) and message.seq is not None:
@@ -135,25 +136,21 @@ class HostProtocol(ProtocolBase):
         return encode_message(message, max_frame=self.limits.max_frame)
 
     def _send(self, message: Message, now: float | None) -> bytes:
-        max_frame = self.limits.max_frame
+        ours = self._ours
         if isinstance(message, Show):
-            raise LocalProtocolError("a show may only be sent after the welcome")
-        if isinstance(message, Welcome | Refuse):
-            if self.hello is None or self._answered:
-                raise LocalProtocolError(
-                    "welcome and refuse answer a hello, once"
-                    if self.hello is not None
-                    else "no hello to answer yet"
-                )
-            if isinstance(message, Welcome):
-                # The welcome speaks the join's version: a version 1 join rejects any other.
-                message = dataclasses.replace(message, version=self.version)
-                frame = encode_message(message, max_frame=max_frame)
-                self._answered = True
-                self._open_now(self._last_rx if now is None else now)
-                return frame
-            frame = encode_message(message, max_frame=max_frame)
-            self._answered = True
-            self._stop_reading()  # the host closes after a refusal: nothing more is read
+            raise not_now(Half.OURS, ours, "a show may only be sent after the welcome")
+        if isinstance(message, Welcome):
+            after = transition(ours, self._theirs, Input.WELCOME_OUT)
+            # The welcome speaks the join's version: a version 1 join rejects any other.
+            message = dataclasses.replace(message, version=self.version)
+            frame = encode_message(message, max_frame=self.limits.max_frame)
+            self._ours, self._theirs = after
+            self._open_now(self._last_rx if now is None else now)
+            return frame
+        if isinstance(message, Refuse):
+            # The host closes after a refusal: nothing more is read, nor sent.
+            after = transition(ours, self._theirs, Input.REFUSE_OUT)
+            frame = encode_message(message, max_frame=self.limits.max_frame)
+            self._ours, self._theirs = after
             return frame
         raise self._wrong_send(message)

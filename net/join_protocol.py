@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from net.errors import LocalProtocolError, UnexpectedMessage
+from net.errors import UnexpectedMessage
 from net.host_protocol import speaks_ours, supported_versions
 from net.limits import Limits
 from net.messages import (
@@ -32,7 +32,8 @@ from net.messages import (
     from_dict,
 )
 from net.protocol_base import ProtocolBase
-from net.protocol_events import RefusedByHost, TimedOut, Welcomed
+from net.protocol_events import DeadlinePassed, RefusedByHost, Welcomed
+from net.protocol_state import Half, Input, State, not_now
 
 __all__ = ["JoinProtocol", "fallback_hello"]
 
@@ -95,14 +96,14 @@ class JoinProtocol(ProtocolBase):
         Raises:
             LocalProtocolError: The hello does not fit in a frame.
         """
-        super().__init__(limits, now, handshake_deadline=now + limits.hello_timeout)
+        super().__init__(limits, now)
         self.hello = hello
         self.welcome: Welcome | None = None
         self.version = hello.version
         self._out.append(encode_message(hello, max_frame=limits.max_frame))
 
     def _receive(self, kind: str, obj: dict[str, Any], now: float) -> None:
-        if self.welcome is None:
+        if self._theirs is State.HANDSHAKE:
             self._receive_answer(kind, obj, now)
             return
         message = from_dict(obj)
@@ -126,14 +127,15 @@ class JoinProtocol(ProtocolBase):
             return
         self.welcome = answer
         self.version = answer.version
+        self._move(Input.WELCOME_IN)
         self._open_now(now)
         self._events.append(Welcomed(answer))
 
     def _handshake_timed_out(self) -> None:
         # No error frame: a host that has not answered in all this time would not read it.
-        self._end(TimedOut("answer", f"no answer within {self.limits.hello_timeout:g} s"))
+        self._end(DeadlinePassed("answer", f"no answer within {self.limits.hello_timeout:g} s"))
 
     def _send(self, message: Message, now: float | None) -> bytes:
         if isinstance(message, Say):
-            raise LocalProtocolError("a say may only be sent after the welcome")
+            raise not_now(Half.OURS, self._ours, "a say may only be sent after the welcome")
         raise self._wrong_send(message)

@@ -6,7 +6,7 @@ protocol object it drives (:class:`net.host_protocol.HostProtocol` or
 :class:`net.join_protocol.JoinProtocol`). What is left here is I/O:
 
 * bytes go straight from the socket into the protocol object, and a receiver waiting in
-  :meth:`Link.next_event` wakes one loop step after they arrive; nothing is buffered inside a
+  :meth:`FramedLink.next_event` wakes one loop step after they arrive; nothing is buffered inside a
   coroutine, so cancelling a receive loses nothing;
 * ONE timer, armed at the protocol's ``next_deadline()`` (lazily: a deadline that moved later
   is re-armed when the timer fires, so a busy connection does not re-arm on every read);
@@ -30,6 +30,7 @@ from net.protocol_base import ProtocolBase
 from net.protocol_events import (
     NEED_DATA,
     ConnectionLost,
+    DeadlinePassed,
     Ending,
     HelloReceived,
     HelloRejected,
@@ -38,12 +39,12 @@ from net.protocol_events import (
     PeerLeft,
     ProtocolFailed,
     RefusedByHost,
-    TimedOut,
     Welcomed,
 )
+from net.protocol_state import Half, State, not_now
 from net.socket_link import CONNECTION_LOST, SocketLink
 
-__all__ = ["CONNECTION_LOST", "DEFAULT_LIMITS", "Limits", "Link", "closed_by"]
+__all__ = ["CONNECTION_LOST", "DEFAULT_LIMITS", "FramedLink", "Limits", "closed_by"]
 
 log = logging.getLogger("net")
 
@@ -74,7 +75,7 @@ def closed_by(ending: Ending) -> ConnectionClosed:
         return ConnectionClosed(f"peer reported a protocol error: {ending.reason}", cause="error")
     if isinstance(ending, ProtocolFailed):
         return ConnectionClosed(f"protocol error: {ending.error.reason}", cause="error")
-    if isinstance(ending, TimedOut):
+    if isinstance(ending, DeadlinePassed):
         if ending.deadline in ("hello", "frame"):  # the peer was sent an error frame for it
             return ConnectionClosed(f"protocol error: {ending.reason}", cause="error")
         return ConnectionClosed(f"{CONNECTION_LOST}: {ending.reason}", cause="lost")
@@ -86,7 +87,7 @@ def closed_by(ending: Ending) -> ConnectionClosed:
     return ConnectionClosed(CONNECTION_LOST, cause="lost")
 
 
-class Link(SocketLink):
+class FramedLink(SocketLink):
     """The asyncio protocol for one connection (see the module docstring).
 
     Attributes:
@@ -105,7 +106,6 @@ class Link(SocketLink):
         super().__init__(protocol.limits)
         self.protocol = protocol
         self._waiter: asyncio.Future[None] | None = None
-        self._reading_paused = False
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = 0.0
         limits = self.limits
@@ -181,7 +181,12 @@ class Link(SocketLink):
             waiter = self._waiter
             if waiter is not None and not waiter.done():
                 waiter.set_result(None)
-            if pending >= _INBOX_HIGH and not self._reading_paused and self.closed is None:
+            # Only lines fill the inbox; once nothing more is read there is nothing to hold back.
+            if (
+                pending >= _INBOX_HIGH
+                and protocol.their_state is State.LINES
+                and self.closed is None
+            ):
                 self._pause_reading()
         if self.closed is None and (
             horizon is None or self._timer is None or self._timer_at > horizon
@@ -192,7 +197,7 @@ class Link(SocketLink):
         """The protocol ended: close the socket the way that ending calls for."""
         closed = closed_by(ending)
         if isinstance(ending, PeerLeft):
-            if self.protocol.pending_events > 1 and not self.protocol.bye_sent:
+            if self.protocol.pending_events > 1 and self.protocol.our_state is not State.BYE_SENT:
                 # Events before the bye are still to be read (and answered): end the link once
                 # they have been (next_event).
                 self._peer_bye = closed
@@ -201,13 +206,13 @@ class Link(SocketLink):
             self._shutdown()
         elif isinstance(ending, ConnectionLost | PeerClosed):
             self._finish(closed)  # eof_received lets the transport close
-        elif isinstance(ending, TimedOut) and ending.deadline in ("silence", "answer"):
+        elif isinstance(ending, DeadlinePassed) and ending.deadline in ("silence", "answer"):
             log.info("%s:%d: %s", *self.peer, closed.reason)
             self.abort(closed.reason, cause="lost")
         else:
             if isinstance(ending, ProtocolFailed):
                 log.info("protocol error from %s:%d: %s", *self.peer, ending.error.reason)
-            elif isinstance(ending, TimedOut):
+            elif isinstance(ending, DeadlinePassed):
                 log.info("protocol error from %s:%d: %s", *self.peer, ending.reason)
             elif isinstance(ending, PeerFailed):
                 log.info("%s:%d reported a protocol error: %s", *self.peer, ending.reason)
@@ -241,13 +246,11 @@ class Link(SocketLink):
 
     def _pause_reading(self) -> None:
         """Too many events wait unread: stop reading; the wait is ours, not the peer's."""
-        self._reading_paused = True
         self.protocol.pause_reading()
         assert self.transport is not None
         self.transport.pause_reading()
 
     def _resume_reading(self) -> None:
-        self._reading_paused = False
         self.protocol.resume_reading(self.loop.time())
         assert self.transport is not None
         self.transport.resume_reading()
@@ -284,7 +287,7 @@ class Link(SocketLink):
                 continue
             if isinstance(event, _ONGOING):
                 if (
-                    self._reading_paused
+                    protocol.their_state is State.PAUSED
                     and protocol.pending_events <= _INBOX_LOW
                     and self.closed is None
                 ):
@@ -322,7 +325,7 @@ class Link(SocketLink):
         try:
             frame = protocol.send(message) if line else protocol.send(message, now=self.loop.time())
         except LocalProtocolError:
-            if protocol.bye_sent:
+            if protocol.our_state is State.BYE_SENT:
                 raise ConnectionClosed("left", cause="closed") from None  # nothing after bye
             raise
         self._write_frame(frame)
@@ -342,10 +345,11 @@ class Link(SocketLink):
         if self.closed is not None:
             raise self.closed
         protocol = self.protocol
-        if protocol.bye_sent:
-            raise ConnectionClosed("left", cause="closed")
-        if not protocol.is_open:
-            raise LocalProtocolError("a show may only be sent after the welcome")
+        ours = protocol.our_state
+        if ours is not State.LINES:
+            if ours is State.BYE_SENT or ours is State.CLOSED:
+                raise ConnectionClosed("left", cause="closed")
+            raise not_now(Half.OURS, ours, "a show may only be sent after the welcome")
         self._write_frame(frame)
 
     # ------------------------------------------------------------------ ending
@@ -420,7 +424,7 @@ class Link(SocketLink):
         answers are still returned by :meth:`next_event`. Use :meth:`wait_closed` or
         :meth:`say_bye` afterwards to bound the wait.
         """
-        if self.closed is None and not self.protocol.bye_sent:
+        if self.closed is None and self.protocol.our_state is not State.BYE_SENT:
             with contextlib.suppress(ConnectionClosed, LocalProtocolError):
                 self.write(Bye(reason=reason or "left", code=code))
             transport = self.transport
@@ -431,8 +435,13 @@ class Link(SocketLink):
     def say_bye(self, reason: str, code: str | None = None) -> None:
         """Send ``bye`` (if still possible), end the link and start closing it."""
         if self.closed is None:
-            if not self.protocol.bye_sent:
+            if self.protocol.our_state is not State.BYE_SENT:
                 with contextlib.suppress(ConnectionClosed, LocalProtocolError):
                     self.write(Bye(reason=reason or "left", code=code))
             self._finish(ConnectionClosed(reason or "left", cause="closed"))
         self._shutdown()
+
+
+#: The name net.doorstep imports the framed link by (``FramedLink`` everywhere else: the join
+#: program has a ``Link`` of its own, across connections).
+Link = FramedLink

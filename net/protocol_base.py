@@ -10,17 +10,26 @@ reads deadlines back as plain numbers::
     write(protocol.data_to_send())             # pongs, pings, error and refuse frames
     wake_me_at(protocol.next_deadline())       # then protocol.handle_timeout(now)
 
-The rules kept here, for both sides (PROTOCOL.md §4, §6):
+Where a connection stands is two :class:`~net.protocol_state.State` values, ours and theirs
+(:attr:`ProtocolBase.our_state`, :attr:`ProtocolBase.their_state`), moved only along
+:data:`net.protocol_state.TRANSITIONS`; every rule below reads off them. The rules kept here,
+for both sides (PROTOCOL.md §4, §6):
 
 * ``ping`` is answered with ``pong`` at once; any frame is a sign of life.
-* **Deadlines**: the handshake one (the subclass says which), the slow frame (a frame begun
-  must be complete within ``frame_timeout`` — while we read), and once open the keep-alive
-  (a ``ping`` every ``ping_interval``, the peer dead after ``dead_after`` of silence).
+* **Deadlines**: the handshake one (``hello_timeout``), the slow frame (a frame begun must be
+  complete within ``frame_timeout`` — while we read), and once open the keep-alive (a ``ping``
+  every ``ping_interval``, the peer dead after ``dead_after`` of silence).
 * **Nothing is read after the first error**, nor after a ``bye``: the ending event is the last.
 * **The ordered bye**: the peer's ``bye`` comes out after every event ahead of it.
 * **Flow control**: a caller that stops feeding us (its queue is full) says so with
   :meth:`ProtocolBase.pause_reading`; the wait is then ours, and neither the slow-frame nor the
   silence deadline runs until :meth:`ProtocolBase.resume_reading`.
+* **Our own pause is not their silence**: :meth:`ProtocolBase.handle_timeout` called more
+  than half of ``dead_after`` after the deadline that was due means we were not running in
+  between (the process was stopped, the loop stalled that long). Then every deadline of the
+  peer's is measured again from ``now`` — the handshake, a frame in progress, the silence —
+  nothing ends in that call, and an open connection sends a ``ping`` at once: the peer is
+  asked before it can be cut.
 """
 
 from __future__ import annotations
@@ -46,6 +55,7 @@ from net.messages import (
 from net.protocol_events import (
     NEED_DATA,
     ConnectionLost,
+    DeadlinePassed,
     Ending,
     Event,
     NeedData,
@@ -53,8 +63,8 @@ from net.protocol_events import (
     PeerFailed,
     PeerLeft,
     ProtocolFailed,
-    TimedOut,
 )
+from net.protocol_state import Input, State, cannot_send, transition
 
 __all__ = ["ProtocolBase"]
 
@@ -62,6 +72,12 @@ __all__ = ["ProtocolBase"]
 _CONTROL: Final = frozenset({"ping", "pong", "bye", "error"})
 #: The longest reason put in an ``error`` frame: the peer's own garbage may be quoted in it.
 _MAX_ERROR_REASON: Final = 500
+
+_HANDSHAKE: Final = State.HANDSHAKE
+_LINES: Final = State.LINES
+_PAUSED: Final = State.PAUSED
+_BYE_SENT: Final = State.BYE_SENT
+_CLOSED: Final = State.CLOSED
 
 
 class ProtocolBase:
@@ -78,13 +94,12 @@ class ProtocolBase:
     LINE: type[Say] | type[Show]
     LINE_IN: type[Say] | type[Show]
 
-    def __init__(self, limits: Limits, now: float, *, handshake_deadline: float) -> None:
+    def __init__(self, limits: Limits, now: float) -> None:
         """Start the protocol state of a connection opened at *now*.
 
         Args:
-            limits: Deadlines and sizes.
+            limits: Deadlines and sizes (``hello_timeout`` counts from *now*).
             now: Monotonic seconds when the connection opened (or started connecting).
-            handshake_deadline: When the handshake must be done by (the subclass's rule).
         """
         self.limits = limits
         self.ended: Ending | None = None
@@ -92,18 +107,32 @@ class ProtocolBase:
         self._decoder = Decoder(limits.max_frame)
         self._events: collections.deque[Event] = collections.deque()
         self._out: list[bytes] = []
-        self._reading = True  # False once an ending is queued, or we refused: nothing is read
-        self._paused = False
-        self._open = False  # handshake done: keep-alive runs
-        self._bye_sent = False
-        self._error_sent = False
-        self._lines_open = False  # open, and neither our bye nor our error sent yet
-        self._lines_in = False  # lines may arrive (the subclass says from when)
+        self._ours = _HANDSHAKE
+        self._theirs = _HANDSHAKE
+        # The numbers each state's deadlines are counted from; a state says which of them run.
         self._last_rx = now
-        self._handshake_deadline: float | None = handshake_deadline
-        self._frame_deadline: float | None = None
-        self._next_ping: float | None = None
+        self._handshake_deadline = now + limits.hello_timeout
+        self._frame_deadline: float | None = None  # a frame begun, while we read
+        self._next_ping = now
         self._ping_id = 0
+
+    # ------------------------------------------------------------------ the state
+
+    @property
+    def our_state(self) -> State:
+        """What we may still send: ``HANDSHAKE``, ``DECIDING`` (the host, a hello to answer),
+        ``LINES``, ``BYE_SENT`` or ``CLOSED`` (see :class:`~net.protocol_state.State`)."""
+        return self._ours
+
+    @property
+    def their_state(self) -> State:
+        """What we still read from the peer: ``HANDSHAKE``, ``LINES``, ``PAUSED`` (we stopped
+        reading for now) or ``CLOSED`` (nothing more is read)."""
+        return self._theirs
+
+    def _move(self, event: Input) -> None:
+        """Move along the transition table (LocalProtocolError for a move it does not have)."""
+        self._ours, self._theirs = transition(self._ours, self._theirs, event)
 
     # ------------------------------------------------------------------ receiving
 
@@ -114,11 +143,11 @@ class ProtocolBase:
             data: Any chunk of the stream; ``b""`` means the peer closed its sending side.
             now: Monotonic seconds.
         """
-        if not self._reading:
+        if self._theirs is _CLOSED:
             return  # over: whatever follows the first error or the bye is never read
         self._last_rx = now
         if not data:
-            self._end(PeerClosed() if self._bye_sent else ConnectionLost())
+            self._end(PeerClosed() if self._ours is _BYE_SENT else ConnectionLost())
             return
         decoder = self._decoder
         completed = False
@@ -129,7 +158,8 @@ class ProtocolBase:
             while (obj := decoder.next_message()) is not None:
                 completed = True
                 kind = obj["type"]
-                if kind == receives and self._lines_in:  # the hot path: a line, once open
+                # The hot path: a line, while lines are read.
+                if kind == receives and ((t := self._theirs) is _LINES or t is _PAUSED):
                     line = from_dict(obj)
                     if isinstance(line, line_class):
                         self._events.append(line)
@@ -138,18 +168,22 @@ class ProtocolBase:
                     self._control(obj)
                 else:
                     self._receive(kind, obj, now)
-                if self.ended is not None or self._error_sent:
-                    return  # an ending, or our own error, stops the reading
+                if self._reading_over():
+                    return  # an ending, our own error or a refusal stops the reading
         except RemoteProtocolError as exc:
             self._fail(exc)
             return
         # Slowloris: once begun, a frame must finish within frame_timeout; each completed
         # frame restarts the clock for the one begun behind it.
-        if decoder.in_frame and not self._paused:
+        if decoder.in_frame and self._theirs is not _PAUSED:
             if completed or self._frame_deadline is None:
                 self._frame_deadline = now + self.limits.frame_timeout
         else:
             self._frame_deadline = None
+
+    def _reading_over(self) -> bool:
+        """Whether nothing more is read (a call: the frame just handled may have moved it)."""
+        return self._theirs is _CLOSED
 
     def next_event(self) -> Event | NeedData:
         """Return the next event, in the order the peer sent it, or :data:`NEED_DATA`."""
@@ -175,7 +209,7 @@ class ProtocolBase:
     def _control(self, obj: dict[str, Any]) -> None:
         message = from_dict(obj)  # RemoteProtocolError: caught by receive_data
         if isinstance(message, Ping):
-            if not (self._bye_sent or self._error_sent):  # nothing may follow our bye
+            if self._may_send():  # nothing may follow our bye
                 self._out.append(encode_message(Pong(id=message.id)))
         elif isinstance(message, Bye):
             # A version 1 bye's reason is its code when it is one ("left", "replaced", …).
@@ -205,27 +239,26 @@ class ProtocolBase:
 
         Raises:
             LocalProtocolError: Nothing may be sent now (after our bye or error), the message
-                is not one this side sends at this point, or it does not fit in a frame.
+                is not one this side sends at this point, or it does not fit in a frame. The
+                message names our state.
         """
-        if self._lines_open and type(message) is self.LINE:
+        ours = self._ours
+        if ours is _LINES and type(message) is self.LINE:
             return self._send_line(message)  # the hot path
-        if self._bye_sent or self._error_sent:
-            raise LocalProtocolError(
-                f"nothing may be sent after {'bye' if self._bye_sent else 'an error'}"
-            )
+        if ours is _BYE_SENT or ours is _CLOSED:
+            raise cannot_send(ours, message.TYPE)
         if isinstance(message, Bye):
+            after = transition(ours, self._theirs, Input.BYE_OUT)
             if self.version < 2 and message.code is not None:
                 message = Bye(reason=message.code)  # a version 1 peer reads the code as reason
             frame = encode_message(message, max_frame=self.limits.max_frame)
-            self._bye_sent = True
-            self._lines_open = False
-            self._next_ping = None  # nothing follows our bye; the silence deadline still runs
+            # Nothing follows our bye (no ping); the silence deadline still runs.
+            self._ours, self._theirs = after
             return frame
         if isinstance(message, Error):
+            after = transition(ours, self._theirs, Input.ERROR_OUT)
             frame = encode_message(message, max_frame=self.limits.max_frame)
-            self._error_sent = True
-            self._lines_open = False
-            self._stop_reading()
+            self._ours, self._theirs = after  # and nothing more is read
             return frame
         return self._send(message, now)
 
@@ -242,6 +275,11 @@ class ProtocolBase:
             f"this side sends {self.LINE.TYPE} messages, not {type(message).__name__}"
         )
 
+    def _may_send(self) -> bool:
+        """Whether a frame of our own (a pong, an error) may still go out."""
+        ours = self._ours
+        return ours is not _BYE_SENT and ours is not _CLOSED
+
     def data_to_send(self) -> bytes:
         """Return (and forget) the frames this object produced itself: pong, ping, error,
         refuse, and on the join side the hello."""
@@ -251,78 +289,106 @@ class ProtocolBase:
         self._out.clear()
         return data
 
-    @property
-    def bye_sent(self) -> bool:
-        """True once our ``bye`` has been produced: nothing more may be sent."""
-        return self._bye_sent
-
-    @property
-    def is_open(self) -> bool:
-        """True once the handshake is done (welcome sent or received)."""
-        return self._open
-
     # ------------------------------------------------------------------ deadlines
+
+    def _silence_counts(self) -> bool:
+        """Whether the peer's silence is being counted: once open, while we read (and after
+        our bye, until the peer closes)."""
+        ours = self._ours
+        return self._theirs is _LINES and (ours is _LINES or ours is _BYE_SENT)
 
     def next_deadline(self) -> float | None:
         """When :meth:`handle_timeout` should next be called, or None for never."""
-        if not self._reading:
+        theirs = self._theirs
+        if theirs is _CLOSED:
             return None
-        best = self._handshake_deadline
-        if not self._paused:
+        best = self._handshake_deadline if theirs is _HANDSHAKE else None
+        if theirs is not _PAUSED:
             frame = self._frame_deadline
             if frame is not None and (best is None or frame < best):
                 best = frame
-            if self._open:
+            if self._silence_counts():
                 dead = self._last_rx + self.limits.dead_after
                 if best is None or dead < best:
                     best = dead
-        ping = self._next_ping
-        if ping is not None and (best is None or ping < best):
-            best = ping
+        if self._ours is _LINES:  # pings: open, and we still read (theirs is not closed)
+            ping = self._next_ping
+            if best is None or ping < best:
+                best = ping
         return best
 
     def handle_timeout(self, now: float) -> None:
         """Act on every deadline due at *now*: an ending event, and/or a ``ping`` to send.
 
+        A *now* more than half of ``dead_after`` past the deadline that was due means we were
+        not running meanwhile (see the module docstring): the peer's deadlines are then
+        measured again from *now*, and nothing ends in this call.
+
         Args:
             now: Monotonic seconds (calling it early, or again, does nothing harmful).
         """
-        if not self._reading:
+        theirs = self._theirs
+        if theirs is _CLOSED:
             return
-        if self._handshake_deadline is not None and now >= self._handshake_deadline:
+        self._notice_our_pause(now)
+        if theirs is _HANDSHAKE and now >= self._handshake_deadline:
             self._handshake_timed_out()
             return
         if (
-            not self._paused
+            theirs is not _PAUSED
             and self._frame_deadline is not None
             and now >= self._frame_deadline
             and self._decoder.in_frame
         ):
             reason = f"a frame was begun but not finished within {self.limits.frame_timeout:g} s"
+            self._end(DeadlinePassed("frame", reason))
             self._send_error(reason)
-            self._end(TimedOut("frame", reason))
             return
-        if self._open and not self._paused and now - self._last_rx >= self.limits.dead_after:
+        if self._silence_counts() and now - self._last_rx >= self.limits.dead_after:
             # No error frame: a peer silent that long would not read it.
             self._end(
-                TimedOut("silence", f"nothing heard for {self.limits.dead_after:g} s"),
+                DeadlinePassed("silence", f"nothing heard for {self.limits.dead_after:g} s"),
             )
             return
-        if self._next_ping is not None and now >= self._next_ping:
-            self._ping_id += 1
-            self._out.append(encode_message(Ping(id=self._ping_id)))
-            self._next_ping = now + self.limits.ping_interval
+        if self._ours is _LINES and now >= self._next_ping:
+            self._ping(now)
+
+    def _ping(self, now: float) -> None:
+        self._ping_id += 1
+        self._out.append(encode_message(Ping(id=self._ping_id)))
+        self._next_ping = now + self.limits.ping_interval
+
+    def _notice_our_pause(self, now: float) -> None:
+        """Measure the peer's deadlines again from *now* if we were not running until now.
+
+        The caller wakes us at :meth:`next_deadline` at the latest; a *now* later than that by
+        more than half of ``dead_after`` says it could not. What the peer did not do meanwhile
+        is not the peer's doing: it may even have done it, in bytes still unread (a process
+        continued after SIGSTOP runs its overdue timers before it reads its sockets).
+
+        Why half of ``dead_after``: a pause can only make a peer that answers our pings look
+        dead if it outlasts ``dead_after - ping_interval`` (20 s with the defaults: more than
+        half), while a busy event loop stalls for far less — and a threshold as short as such
+        stalls would count a dead peer's silence again and again while they went on.
+        """
+        due = self.next_deadline()
+        if due is None or now - due <= self.limits.dead_after / 2:
+            return
+        limits = self.limits
+        self._last_rx = now
+        if self._theirs is _HANDSHAKE:
+            self._handshake_deadline = now + limits.hello_timeout
+        if self._frame_deadline is not None:
+            self._frame_deadline = now + limits.frame_timeout
+        if self._ours is _LINES:
+            self._ping(now)  # the peer is asked at once, and has all of dead_after to answer
 
     def _handshake_timed_out(self) -> None:
         """The handshake deadline passed (the subclass says what that means)."""
         raise NotImplementedError
 
     def _open_now(self, now: float) -> None:
-        """The handshake is done: keep-alive starts, counted from *now*."""
-        self._open = True
-        self._lines_in = True
-        self._lines_open = not (self._bye_sent or self._error_sent)
-        self._handshake_deadline = None
+        """The handshake is done (the state just moved): keep-alive starts, counted from *now*."""
         self._last_rx = now
         self._next_ping = now + self.limits.ping_interval
 
@@ -330,22 +396,26 @@ class ProtocolBase:
 
     def pause_reading(self) -> None:
         """The caller stops feeding us for now (its queue is full): the wait is not the peer's,
-        so the slow-frame and silence deadlines stop."""
-        self._paused = True
+        so the slow-frame and silence deadlines stop.
+
+        Raises:
+            LocalProtocolError: Still in the handshake (only lines fill a queue).
+        """
+        self._move(Input.PAUSE)
         self._frame_deadline = None
 
     def resume_reading(self, now: float) -> None:
         """The caller reads again at *now*: a frame half in gets a fresh deadline, and the time
-        we did not listen does not count as silence."""
-        self._paused = False
-        self._last_rx = now
-        if self._decoder.in_frame and self._reading:
-            self._frame_deadline = now + self.limits.frame_timeout
+        we did not listen does not count as silence.
 
-    @property
-    def reading_paused(self) -> bool:
-        """True between :meth:`pause_reading` and :meth:`resume_reading`."""
-        return self._paused
+        Raises:
+            LocalProtocolError: Reading was not paused.
+        """
+        self._move(Input.RESUME)
+        if self._theirs is _LINES:
+            self._last_rx = now
+            if self._decoder.in_frame:
+                self._frame_deadline = now + self.limits.frame_timeout
 
     # ------------------------------------------------------------------ ending
 
@@ -363,29 +433,27 @@ class ProtocolBase:
         ended = self.ended
         events = self._events
         unread_bye = isinstance(ended, PeerLeft) and bool(events) and events[-1] is ended
-        if ended is not None and not unread_bye:
-            return
-        self._events.clear()
-        self.ended = None
-        self._fail(error)
+        if unread_bye:
+            events.clear()
+            self.ended = ProtocolFailed(error)
+            events.append(self.ended)
+            self._send_error(error.reason)
+        elif ended is None:
+            events.clear()
+            self._fail(error)
 
     def _fail(self, error: RemoteProtocolError) -> None:
-        self._send_error(error.reason)
         self._end(ProtocolFailed(error))
+        self._send_error(error.reason)
 
     def _send_error(self, reason: str) -> None:
-        if not (self._error_sent or self._bye_sent):
+        """Queue our ``error`` frame, if anything may still be sent (not after our bye)."""
+        if self._may_send():
             self._out.append(encode_message(Error(reason=reason[:_MAX_ERROR_REASON])))
-            self._error_sent = True
-            self._lines_open = False
+            self._move(Input.ERROR_OUT)
 
-    def _end(self, event: Ending) -> None:
+    def _end(self, event: Ending, via: Input = Input.PEER_ENDED) -> None:
+        """Queue the ending *event* (the last one) and stop reading."""
+        self._move(via)
         self.ended = event
         self._events.append(event)
-        self._stop_reading()
-
-    def _stop_reading(self) -> None:
-        self._reading = False
-        self._handshake_deadline = None
-        self._frame_deadline = None
-        self._next_ping = None

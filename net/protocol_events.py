@@ -28,6 +28,7 @@ __all__ = [
     "NEED_DATA",
     "ConnectionLost",
     "Deadline",
+    "DeadlinePassed",
     "Ending",
     "Event",
     "HelloReceived",
@@ -38,7 +39,6 @@ __all__ = [
     "PeerLeft",
     "ProtocolFailed",
     "RefusedByHost",
-    "TimedOut",
     "Welcomed",
 ]
 
@@ -123,8 +123,8 @@ heard for ``dead_after``)."""
 
 
 @dataclass(frozen=True, slots=True)
-class TimedOut:
-    """Ending: a deadline passed.
+class DeadlinePassed:
+    """Ending: a deadline the peer had to meet passed.
 
     Attributes:
         deadline: Which one (see :data:`Deadline`).
@@ -148,7 +148,7 @@ Ending: TypeAlias = (
     | PeerClosed
     | PeerFailed
     | ProtocolFailed
-    | TimedOut
+    | DeadlinePassed
     | ConnectionLost
 )
 Event: TypeAlias = HelloReceived | Welcomed | Say | Show | Ending

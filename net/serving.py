@@ -1,7 +1,7 @@
 """The host's listening side: :func:`serve` — re-exported by :mod:`net.connection`.
 
 Each accepted connection gets its own handler task. Without a text service, the connection is
-a framed :class:`net.link.Link` from the start: its hello is read (the sans-IO protocol object
+a framed :class:`net.link.FramedLink` from the start: its hello is read (the sans-IO protocol object
 vets it) and the program's ``on_connect`` gets a :class:`PendingConnection`. With one, the
 doorstep (:mod:`net.doorstep`) first tells a join from a person and hands the connection to
 the framed link or to the text link (:mod:`net.text_connection` greets the person). Either way
@@ -22,7 +22,7 @@ from net.doorstep import Doorstep
 from net.errors import ConnectionClosed, RemoteProtocolError
 from net.framed_connection import PendingConnection
 from net.host_protocol import HostProtocol
-from net.link import DEFAULT_LIMITS, Limits, Link
+from net.link import DEFAULT_LIMITS, FramedLink, Limits
 from net.messages import Hello
 from net.protocol_events import HelloReceived, HelloRejected
 from net.text_connection import PendingText, TextService, serve_text
@@ -111,13 +111,13 @@ async def serve(
         handlers.add(task)
         task.add_done_callback(handlers.discard)
 
-    def make_link() -> Link:
+    def make_link() -> FramedLink:
         link = _ServerLink(limits, doorway)
         run(_handle(link, on_connect, notices, doorway))
         return link
 
     def make_doorstep() -> Doorstep:
-        def framed(doorstep: Doorstep) -> Link:
+        def framed(doorstep: Doorstep) -> FramedLink:
             return _ServerLink(limits, doorway, opened=doorstep.opened, ticket=doorstep)
 
         doorstep = Doorstep(limits, doorway, framed)
@@ -131,7 +131,7 @@ async def serve(
     return await loop.create_server(make_doorstep, host, port, reuse_address=True)
 
 
-class _ServerLink(Link):
+class _ServerLink(FramedLink):
     """A link created by ``serve``: it waits in the doorway until it says hello, and its
     handler task waits until the socket is attached."""
 
@@ -248,7 +248,7 @@ async def _handle(
         raise
 
 
-async def _read_hello(link: Link, notices: _NoticeLimiter) -> Hello | None:
+async def _read_hello(link: FramedLink, notices: _NoticeLimiter) -> Hello | None:
     """Wait for the hello (the protocol object vets it); None once it was refused or failed."""
     try:
         event = await link.next_event()

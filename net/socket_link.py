@@ -1,5 +1,5 @@
 """The socket half of a link: an ``asyncio.BufferedProtocol`` that bounds what a connection
-may cost in bytes and closes it gracefully — everything of :class:`net.link.Link` that is I/O
+may cost in bytes and closes it gracefully — everything of :class:`net.link.FramedLink` that is I/O
 and not protocol.
 
 * Reads go into one reused buffer (with a plain ``asyncio.Protocol`` asyncio allocates a fresh

@@ -11,7 +11,7 @@ from net.join_protocol import JoinProtocol
 from net.limits import Limits
 from net.messages import Hello, Welcome, encode_message
 from net.protocol_base import ProtocolBase
-from net.protocol_events import NEED_DATA, Event, HelloReceived, TimedOut, Welcomed
+from net.protocol_events import NEED_DATA, DeadlinePassed, Event, HelloReceived, Welcomed
 
 from .harness import decode_frames
 
@@ -62,4 +62,12 @@ def open_join(version: int = 2, now: float = T0) -> JoinProtocol:
 def timed_out(protocol: ProtocolBase) -> str | None:
     """Which deadline ended *protocol* (``"silence"``, ``"frame"``, …), or None."""
     ended = protocol.ended
-    return ended.deadline if isinstance(ended, TimedOut) else None
+    return ended.deadline if isinstance(ended, DeadlinePassed) else None
+
+
+def on_time_until(protocol: ProtocolBase, until: float) -> None:
+    """Call *protocol*'s ``handle_timeout`` at each of its deadlines before *until*, on time as
+    an event loop that keeps running does, then at *until* (what it sends is left unread)."""
+    while (due := protocol.next_deadline()) is not None and due < until:
+        protocol.handle_timeout(due)
+    protocol.handle_timeout(until)

@@ -25,6 +25,7 @@ from net.connection import (
 )
 from net.errors import LocalProtocolError
 from net.messages import Hello, Say, Show, Welcome
+from net.protocol_state import State
 from net.serving import _NoticeLimiter
 
 from .harness import (
@@ -482,10 +483,10 @@ def test_a_host_that_is_not_reading_stops_reading_the_socket() -> None:
         # kernel and TCP hold the rest back), and its queue must stay small. Wait for that
         # event itself, polled with a bound, rather than for a fixed time.
         for _ in range(int(WAIT / 0.01)):
-            if host._link._reading_paused:
+            if host._link.protocol.their_state is State.PAUSED:
                 break
             await asyncio.sleep(0.01)
-        assert host._link._reading_paused
+        assert host._link.protocol.their_state is State.PAUSED
         assert host._link.protocol.pending_events <= 64 + 65536 // len(text)
         got = [await asyncio.wait_for(host.recv(), WAIT) for _ in range(count)]
         await sender

@@ -17,7 +17,7 @@ import pytest
 from net.codec import encode
 from net.connection import CROWDED, PendingConnection, serve
 from net.host_protocol import HostProtocol
-from net.link import Link
+from net.link import FramedLink
 from net.messages import Say, Welcome
 from net.protocol_events import HelloReceived
 
@@ -152,7 +152,7 @@ def test_a_silent_connection_costs_the_host_a_few_kilobytes() -> None:
     run(main(), timeout=60.0)
 
 
-class _CountingLink(Link):
+class _CountingLink(FramedLink):
     """A link that reports itself once connected, and counts the reads it took."""
 
     def __init__(self, made: asyncio.Future[_CountingLink]) -> None:

@@ -11,14 +11,15 @@ from net.messages import Bye, Error, Hello, Ping, Refuse, Say, Show, encode_mess
 from net.protocol_events import (
     NEED_DATA,
     ConnectionLost,
+    DeadlinePassed,
     HelloReceived,
     HelloRejected,
     PeerClosed,
     PeerFailed,
     PeerLeft,
     ProtocolFailed,
-    TimedOut,
 )
+from net.protocol_state import State
 
 from .protocol_tools import LIMITS, T0, WELCOME, events, frame, open_host, sent
 
@@ -51,7 +52,7 @@ def test_no_hello_within_the_hello_timeout_is_an_error_frame_and_the_end() -> No
     host.handle_timeout(T0 + 9.999)
     assert events(host) == [] and host.data_to_send() == b""
     host.handle_timeout(T0 + 10)
-    assert events(host) == [TimedOut("hello", "no hello within 10 s")]
+    assert events(host) == [DeadlinePassed("hello", "no hello within 10 s")]
     assert sent(host) == [{"type": "error", "reason": "no hello within 10 s"}]
     assert host.next_deadline() is None
 
@@ -60,7 +61,7 @@ def test_the_hello_deadline_counts_from_the_open_not_from_the_last_byte() -> Non
     host = HostProtocol(LIMITS, T0)
     host.receive_data(b"\x00", T0 + 9)  # a byte of something keeps nothing alive
     host.handle_timeout(T0 + 10)
-    assert isinstance(host.ended, TimedOut) and host.ended.deadline == "hello"
+    assert isinstance(host.ended, DeadlinePassed) and host.ended.deadline == "hello"
 
 
 def test_the_decision_after_the_hello_has_no_deadline() -> None:
@@ -193,7 +194,7 @@ def test_after_a_refusal_nothing_more_is_read() -> None:
 def test_nothing_may_be_sent_after_our_bye_and_no_pong_either() -> None:
     host = open_host()
     host.send(Bye())
-    assert host.bye_sent
+    assert host.our_state is State.BYE_SENT
     with pytest.raises(LocalProtocolError, match="after bye"):
         host.send(Show(kind="chat", text="too late"))
     host.receive_data(encode_message(Ping(id=1)), T0)

@@ -8,7 +8,8 @@ import pytest
 from net.errors import LocalProtocolError
 from net.join_protocol import JoinProtocol, fallback_hello
 from net.messages import Bye, Hello, Ping, Refuse, Say, Show, Welcome, encode_message
-from net.protocol_events import PeerLeft, ProtocolFailed, RefusedByHost, TimedOut, Welcomed
+from net.protocol_events import DeadlinePassed, PeerLeft, ProtocolFailed, RefusedByHost, Welcomed
+from net.protocol_state import State
 
 from .protocol_tools import LIMITS, T0, events, frame, open_join, sent
 
@@ -27,7 +28,7 @@ def test_a_hello_too_large_for_a_frame_is_refused_before_anything() -> None:
 
 def test_a_welcome_opens_the_connection_in_its_version() -> None:
     join = open_join(version=1)
-    assert join.version == 1 and join.is_open
+    assert join.version == 1 and join.our_state is State.LINES
     assert join.welcome is not None and join.welcome.version == 1
 
 
@@ -46,7 +47,7 @@ def test_no_answer_within_the_hello_timeout_ends_it_without_an_error_frame() -> 
     assert sent(join) == [{"type": "pong", "id": 1}]
     assert join.next_deadline() == T0 + 10
     join.handle_timeout(T0 + 10)
-    assert events(join) == [TimedOut("answer", "no answer within 10 s")]
+    assert events(join) == [DeadlinePassed("answer", "no answer within 10 s")]
     assert join.data_to_send() == b""
 
 

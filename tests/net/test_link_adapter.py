@@ -1,4 +1,4 @@
-"""The asyncio adapter's wiring, in milliseconds: a :class:`net.link.Link` on a fake
+"""The asyncio adapter's wiring, in milliseconds: a :class:`net.link.FramedLink` on a fake
 transport. Flow control tells the protocol object when we stop reading, and the one timer
 follows the protocol object's next deadline. (The rules themselves are in the fake-clock
 tests; the socket tests prove the rest of the adapter end to end.)"""
@@ -11,9 +11,10 @@ from typing import Any
 
 from net.codec import encode
 from net.host_protocol import HostProtocol
-from net.link import Link
+from net.link import FramedLink
 from net.messages import Hello, Say, Welcome, encode_message
 from net.protocol_events import HelloReceived
+from net.protocol_state import State
 
 from .harness import run
 from .protocol_tools import LIMITS
@@ -70,15 +71,15 @@ class FakeTransport(asyncio.Transport):
 QUICK_FRAMES = dataclasses.replace(LIMITS, frame_timeout=1.0)
 
 
-def host_link() -> tuple[Link, FakeTransport]:
+def host_link() -> tuple[FramedLink, FakeTransport]:
     """A host link just connected, on a fake transport."""
-    link = Link(HostProtocol(QUICK_FRAMES, asyncio.get_running_loop().time()))
+    link = FramedLink(HostProtocol(QUICK_FRAMES, asyncio.get_running_loop().time()))
     transport = FakeTransport()
     link.connection_made(transport)
     return link, transport
 
 
-async def opened_link() -> tuple[Link, FakeTransport]:
+async def opened_link() -> tuple[FramedLink, FakeTransport]:
     """A host link past its welcome, on a fake transport."""
     link, transport = host_link()
     link.data_received(encode_message(Hello(name="bob")))
@@ -87,9 +88,9 @@ async def opened_link() -> tuple[Link, FakeTransport]:
     return link, transport
 
 
-def protocol_paused(link: Link) -> bool:
+def protocol_paused(link: FramedLink) -> bool:
     """Whether the link told its protocol object that it stopped reading."""
-    return link.protocol.reading_paused
+    return link.protocol.their_state is State.PAUSED
 
 
 def test_a_full_inbox_stops_reading_and_stops_the_peers_clocks() -> None:

@@ -17,14 +17,15 @@ from net.messages import MAX_INT, SHOW_KINDS, Bye, Error, Hello, Say, Show, enco
 from net.protocol_base import ProtocolBase
 from net.protocol_events import (
     NEED_DATA,
+    DeadlinePassed,
     HelloReceived,
     HelloRejected,
     PeerFailed,
     PeerLeft,
     ProtocolFailed,
-    TimedOut,
     Welcomed,
 )
+from net.protocol_state import State
 
 from .harness import BOUNDED_WORK, decode_frames
 from .protocol_tools import LIMITS, T0, WELCOME, events, open_host, open_join
@@ -142,7 +143,7 @@ def test_lines_make_the_round_trip_at_any_split(
     host = HostProtocol(LIMITS, T0)
     feed(host, join.data_to_send(), cuts, 0.0)
     feed(join, host.send(WELCOME, now=T0), cuts, 0.0)
-    assert join.is_open and join.version == version
+    assert join.our_state is State.LINES and join.version == version
 
     got = feed(host, b"".join(join.send(say) for say in says), cuts, 0.0)
     assert got == says
@@ -163,7 +164,7 @@ def test_any_sequence_of_timeouts_keeps_the_deadlines_in_order(steps: list[float
         host.handle_timeout(now)
         host.data_to_send()
         if host.ended is not None:
-            assert isinstance(host.ended, TimedOut) and host.ended.deadline == "silence"
+            assert isinstance(host.ended, DeadlinePassed) and host.ended.deadline == "silence"
             assert deadline is not None and now >= deadline
             assert host.next_deadline() is None
             return
