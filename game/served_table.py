@@ -121,10 +121,16 @@ class ServedTable(Generic[C]):
         """
         keeper = self.keeper
         out: Applied[C] = Applied(actions=keeper.apply(event, now))
+        # A resume's greeting (and the board, when it missed too much) is for the connection
+        # that resumed, not a show to catch up on: a later resume must not resend it.
+        greeting: list[Action[C]] = []
         for delivery in self._change_table(event, out):
             if delivery.shown.kind is Kind.CHAT and delivery.to in (Seat.HOST, Seat.GUEST):
                 self.recent_chat.append(delivery.shown)  # each player's line reaches the other
-            if delivery.to == Seat.GUEST:
+            if delivery.to == Seat.GUEST and isinstance(event, Resumed):
+                if not replaying and keeper.owner is not None:
+                    greeting.append(Send(keeper.owner, _show(delivery.shown)))
+            elif delivery.to == Seat.GUEST:
                 keeper.show(_show(delivery.shown))
             elif replaying:
                 continue  # nobody watches during a replay: their connections died with it
@@ -135,7 +141,7 @@ class ServedTable(Generic[C]):
         if replaying:
             keeper.assume_delivered()
             return Applied()
-        out.actions += keeper.to_send()
+        out.actions += [*keeper.to_send(), *greeting]
         if isinstance(event, Line):
             out.then += self._flooding(event)
         return out

@@ -319,10 +319,12 @@ class Table:
         """
         if seat is Seat.HOST or self._guest_name is None:
             return []
-        self._guest_connected = True
         guest = self._guest_name
+        # connected still: a new connection of theirs took the seat over; they never left
+        back = f"{guest} is on a new connection" if self._guest_connected else f"{guest} is back"
+        self._guest_connected = True
         out = [
-            say(Seat.HOST, Kind.NOTICE, f"{guest} is back"),
+            say(Seat.HOST, Kind.NOTICE, back),
             say(Seat.GUEST, Kind.NOTICE, f"welcome back, {guest}"),
         ]
         match = self.match

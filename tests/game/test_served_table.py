@@ -221,3 +221,24 @@ def test_over_budget_refuses_exactly_what_the_table_would(
         if refused is not None:
             assert [d.shown.kind for d in refused] == [Kind.ERROR]
         assert asked.is_flooding(seat) == plain.is_flooding(seat)
+
+
+def test_two_resumes_in_a_row_greet_each_connection_once_and_never_resend_a_greeting() -> None:
+    """A host stopped for a while reads, once it runs, a hello that waited in its accept
+    queue (the join gave up on it) and then the join's live attempt: both resume."""
+    program = _bob_and_alice_playing()
+    token = program.served.keeper.welcome("bob").token
+    program.decide(program.served.keeper.lost("bob", "lost", "connection lost"))
+    seen = program.sent["bob"][-1].seq
+    for key in ("stale", "live"):
+        hello = Hello(name="bob", token=token, seen=seen)
+        decision = program.served.keeper.admit(key, hello, ADDRESS, program.now)
+        assert decision.refusal is None
+        program.decide(decision)
+        program.served.keeper.welcome(key)
+        program.welcomed(key)
+    assert [t for t in program.texts("live") if t.startswith("welcome back")] == [
+        "welcome back, bob"
+    ]
+    assert program.host.count("bob is back") == 1
+    assert program.host[-1] == "bob is on a new connection"

@@ -285,7 +285,7 @@ def test_a_resume_replaces_a_connection_the_host_thinks_is_alive(
     assert welcome is not None and welcome.resumed and welcome.last_seq == 1
     closed = old.closed_reason()
     assert closed.left and closed.code == "replaced"  # told quietly, with a bye
-    host.expect("bob is back")
+    host.expect("bob is on a new connection")  # he never left: not "bob is back"
     new.say(2, "after")
     host.expect("<bob> after")
     assert b"dropped" not in host.raw and b"left the table" not in host.raw
