@@ -148,7 +148,8 @@ class TextConnection:
         """
         link = self._link
         while True:
-            event = await link.next_event()
+            # Blank lines mean nothing here: the protocol skips runs of them in one step.
+            event = await link.next_event(skip_blank=True)
             if isinstance(event, Typed):
                 if not event.text.strip():
                     continue

@@ -219,6 +219,18 @@ def test_a_too_long_line_is_answered_on_that_connection_and_never_delivered() ->
     with_one_person(main, arrive=seated)
 
 
+def test_blank_lines_by_the_hundred_thousand_are_skipped_and_the_next_line_still_arrives() -> None:
+    # Far more than the 64 unread lines at which the host stops reading the socket: skipping
+    # them all must let it read again.
+    async def main(host: TextHost, person: Person) -> None:
+        connection = await next_of(host.connections)
+        person.type(b"\n" * 100_000 + b" \t\r\n" * 20_000 + b"\r\x00" * 20_000)
+        person.type(b"hello\r\n")
+        assert await asyncio.wait_for(connection.recv(), WAIT) == Say(seq=1, text="hello")
+
+    with_one_person(main, arrive=seated)
+
+
 def test_shows_are_rendered_as_crlf_lines_and_the_close_reason_is_the_last_line() -> None:
     async def main(host: TextHost, person: Person) -> None:
         connection = await next_of(host.connections)
@@ -287,6 +299,22 @@ def test_telnet_commands_split_across_writes_are_dropped_and_refused_once() -> N
         assert await person.line() == "* you joined ann's table as bob"
         pending = await pending_of(host.pendings)
         assert pending.hello.name == "bob"
+
+    with_one_person(main)
+
+
+def test_telnet_commands_without_end_are_answered_with_the_limit_and_closed() -> None:
+    # A person's telnet sends a dozen commands on connecting and two per Ctrl-C; each one
+    # costs the host a step of its own, so a stream of them is cut off.
+    async def main(host: TextHost, person: Person) -> None:
+        person.type(bytes((IAC, 241)) * 100_000)  # IAC NOP
+        assert await person.line() == GREETING
+        assert await person.line() == (
+            "! too many telnet commands (more than 200 at once or 2 a second) — goodbye"
+        )
+        assert await person.rest() == b""
+        assert host.pendings.empty()
+        close_quietly(await seated(host.port, "carol"))  # the host still serves the next one
 
     with_one_person(main)
 
