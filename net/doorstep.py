@@ -137,6 +137,13 @@ class Doorstep(asyncio.BufferedProtocol):
             self._timer.cancel()
             self._timer = None
 
+    @property
+    def typing(self) -> bool:
+        """True once the person this turned out to be has typed something (at the waiting
+        room's choosing, kept longer than connections that sent nothing)."""
+        link = self._link
+        return isinstance(link, TextLink) and link.typed
+
     def turn_away(self, reason: str) -> None:
         """The waiting room is full and this one waited longest: the link in charge says
         *reason* and closes; still undecided, it is closed without a word (its kind unknown)."""

@@ -78,12 +78,13 @@ async def serve(
     them apart) — and an accepted person is a :class:`TextConnection`.
 
     Connections that have not said hello yet are capped (``max_pending``, and
-    ``max_pending_per_address``): past the cap the one waiting longest gets an ``error`` frame
-    (:data:`CROWDED`) and is closed at once. With *text*, connections not yet told apart and
-    people still at their prompts count too (a person is told the same sentence). And since a
-    process out of file descriptors makes asyncio log a failed accept() a hundred times a
-    second, this installs :func:`net.accept_log.quiet_accept_errors` (one line a minute) on the
-    ``"asyncio"`` logger.
+    ``max_pending_per_address``): past the cap one of them — the longest waiting from the
+    address with the most waiting, people typing at a prompt last (:mod:`net.waiting`) — gets
+    an ``error`` frame (:data:`CROWDED`) and is closed at once. With *text*, connections not
+    yet told apart and people still at their prompts count too (a person is told the same
+    sentence). And since a process out of file descriptors makes asyncio log a failed
+    accept() a hundred times a second, this installs :func:`net.accept_log.quiet_accept_errors`
+    (one line a minute) on the ``"asyncio"`` logger.
 
     Args:
         on_connect: Called with a :class:`PendingConnection` (or :class:`PendingText`); it
@@ -151,6 +152,11 @@ class _ServerLink(Link):
         #: Its place in the waiting room: itself, or the doorstep that handed it over (which
         #: entered the room when the connection was accepted).
         self.ticket: Waiter = self if ticket is None else ticket
+
+    @property
+    def typing(self) -> bool:
+        """Never: a join is no person typing at a prompt (it says hello at once)."""
+        return False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)

@@ -400,32 +400,37 @@ def test_the_waiting_room_cap_covers_people_at_their_prompts_and_silent_connecti
         host = await start_text_host(limits=limits)
         people: list[Person] = []
         try:
-            # Two people at the name prompt, then two silent connections.
-            for _ in range(2):
-                person = await Person.connect(host.port)
-                person.type(b"\r\n")
-                assert await person.line() == GREETING
-                assert await person.line() == "! your name must not be empty"
-                people.append(person)
-            for _ in range(2):
-                people.append(await Person.connect(host.port))
-            # The fourth made room by turning away the one waiting longest: the first person,
-            # told why. The others still wait.
+            # Two people typing at the name prompt, then two silent connections.
+            people += [await person_typing(host.port) for _ in range(2)]
+            people += [await Person.connect(host.port) for _ in range(2)]
+            # The fourth made room, not by turning away a person who typed, though they have
+            # waited longest, but the connection that sent nothing.
+            await silent_one_turned_away(people[2])
+            # A third person typing: the other silent one goes for them.
+            people.append(await person_typing(host.port))
+            await silent_one_turned_away(people[3])
+            # Everyone waiting has typed: the one waiting longest is turned away, told why.
+            people.append(await Person.connect(host.port))
             await person_told_crowded(people[0])
             people[1].type(b"bob\r\n")
             assert await people[1].line() == "what is your name?"
             assert (await people[1].line()).startswith("* you joined")
-            # Two more silent ones: room for them is made by closing the older silent one.
-            people.append(await Person.connect(host.port))
-            people.append(await Person.connect(host.port))
-            await silent_one_turned_away(people[2])
-            # The latest ones are still served: a person after the silence.
+            # The latest is still served: a person after the silence.
             assert await people[5].line() == GREETING
         finally:
             close_quietly(*people)
             await host.aclose()
 
     run(main())
+
+
+async def person_typing(port: int) -> Person:
+    """A person at the name prompt who has typed something (an empty name: asked again)."""
+    person = await Person.connect(port)
+    person.type(b"\r\n")
+    assert await person.line() == GREETING
+    assert await person.line() == "! your name must not be empty"
+    return person
 
 
 async def person_told_crowded(person: Person) -> None:
