@@ -215,6 +215,11 @@ class TextLink(SocketLink):
         return self.protocol.waiting_line()
 
     @property
+    def opening(self) -> bytes:
+        """The first bytes the client sent, as they came (another protocol is told by them)."""
+        return self.protocol.opening
+
+    @property
     def typed(self) -> bool:
         """True once the person typed anything (a byte of a line; telnet commands are not)."""
         return self.protocol.typed

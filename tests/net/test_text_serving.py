@@ -31,6 +31,7 @@ from net.errors import RemoteProtocolError
 from net.messages import Hello, Say, Show, Welcome
 
 from .harness import BOUNDED_WORK, LOAD_MARGIN, STEADY, WAIT, decode_frames, run
+from .test_other_protocols import CLIENT_HELLO
 from .test_text_clients import split_anywhere
 from .text_people import (
     CODE_PROMPT,
@@ -169,6 +170,51 @@ def test_an_http_request_line_after_the_banner_is_still_answered_and_never_sits_
         person.type(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         assert await person.line() == "HTTP/1.0 400 Bad Request"
         assert b"not HTTP" in await person.rest()
+        assert host.pendings.empty()
+
+    with_one_person(main)
+
+
+@pytest.mark.parametrize(
+    ("opening", "answer"),
+    [
+        (b"get / http/1.1\r\nhost: x\r\n\r\n", "HTTP/1.0 400 Bad Request"),
+        (
+            CLIENT_HELLO,
+            "this port serves tablechat (python -m cli.join, nc or telnet): plain text, not TLS",
+        ),
+        (
+            b"SSH-2.0-OpenSSH_9.6p1\r\n",
+            "this port serves tablechat (python -m cli.join, nc or telnet), not SSH",
+        ),
+        (
+            b"*1\r\n$4\r\nPING\r\n",
+            "-ERR this port serves tablechat (python -m cli.join, nc or telnet), not Redis",
+        ),
+    ],
+    ids=["lower-case http", "tls", "ssh", "redis"],
+)
+def test_another_protocols_client_that_speaks_first_reads_one_answer_and_is_closed(
+    opening: bytes, answer: str
+) -> None:
+    async def main(host: TextHost, person: Person) -> None:
+        person.type(opening)
+        assert await person.line() == answer  # first: no banner before it
+        rest = await person.rest()
+        assert GREETING.encode() not in rest and (answer.startswith("HTTP") or rest == b"")
+        assert host.pendings.empty()  # never handed to the host program
+
+    with_one_person(main)
+
+
+def test_an_smtp_client_that_waits_for_a_greeting_is_answered_after_the_banner() -> None:
+    async def main(host: TextHost, person: Person) -> None:
+        assert await person.line() == GREETING  # a mail client waits for the server to speak
+        person.type(b"EHLO mail.example.org\r\n")
+        assert await person.line() == (
+            "554 this port serves tablechat (python -m cli.join, nc or telnet), not SMTP"
+        )
+        assert await person.rest() == b""
         assert host.pendings.empty()
 
     with_one_person(main)
