@@ -11,7 +11,7 @@ Cost: a read is taken whole — its line ends made LF by three ``bytes.replace``
 lines kept as one block and counted with ``bytes.count`` — and a line is cut out and decoded
 only when it is asked for (:meth:`LineDecoder.next_line`). So a read of 65,536 empty lines
 costs a few passes over it, not 65,536 steps, and a reader that ignores blank lines skips
-any number of them with one pattern match.
+any number of them with one ``bytes.find`` (over the block translated once into marks).
 
 Out: :func:`encode_lines` writes text for such a client — every line ends CR LF, as the network
 virtual terminal wants (``nc`` users' terminals show it the same).
@@ -20,7 +20,6 @@ virtual terminal wants (``nc`` users' terminals show it the same).
 from __future__ import annotations
 
 import collections
-import re
 from dataclasses import dataclass
 from typing import Final
 
@@ -31,10 +30,10 @@ DEFAULT_MAX_LINE: Final = 4096
 _CR: Final = 0x0D
 _LF: Final = 0x0A
 _NUL: Final = 0x00
-#: Blank lines: the ASCII bytes ``str.strip`` removes (other than CR, gone by then) and LF.
-_BLANK_RUN: Final = re.compile(rb"[\t\n\x0b\x0c\x1c-\x1f ]*+")
-#: The same bytes but LF, as spaces: to find a blank line over the limit among blank lines.
-_BLANK_AS_SPACE: Final = bytes.maketrans(b"\t\x0b\x0c\x1c\x1d\x1e\x1f", b"       ")
+#: What a blank line holds: the ASCII bytes ``str.strip`` removes (but CR, gone by then).
+_BLANK: Final = b"\t\x0b\x0c\x1c\x1d\x1e\x1f "
+#: A block's bytes as marks: 0 for a blank line's byte, LF for LF, 1 for anything else.
+_MARKS: Final = bytes(0 if byte in _BLANK else _LF if byte == _LF else 1 for byte in range(256))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +68,7 @@ class LineDecoder:
         # ends already made LF), and the lines that were too long as they arrived.
         self._blocks: collections.deque[bytes | LineTooLong] = collections.deque()
         self._read = 0  # how far the first block has been read
+        self._marks: bytes | None = None  # the first block as _MARKS, once blank lines are skipped
         self._partial = bytearray()  # the line being typed
         self._skipped = 0  # bytes of a too-long line skipped so far (0: not skipping)
         self._after_cr = False  # a CR ended the last read: a LF or NUL right after is its end
@@ -129,20 +129,23 @@ class LineDecoder:
                 return block
             start = self._skip_blank(block, self._read) if skip_blank else self._read
             if start == len(block):
-                blocks.popleft()
-                self._read = 0
+                self._next_block()
                 continue
             end = block.find(b"\n", start)
             self.waiting -= 1
             if end + 1 == len(block):
-                blocks.popleft()
-                self._read = 0
+                self._next_block()
             else:
                 self._read = end + 1
             if end - start > self.max_line:
                 return LineTooLong(end - start, self.max_line)
             return block[start:end].decode("utf-8", errors="replace")
         return None
+
+    def _next_block(self) -> None:
+        self._blocks.popleft()
+        self._read = 0
+        self._marks = None
 
     def peek_line(self) -> str | None:
         """The next complete line, left unread; None if there is none or it is too long."""
@@ -184,18 +187,18 @@ class LineDecoder:
 
     def _skip_blank(self, block: bytes, start: int) -> int:
         """Read every whole blank line of *block* from *start* on; return where the rest is."""
-        match = _BLANK_RUN.match(block, start)
-        assert match is not None  # it matches the empty string
-        stop = match.end()
-        cut = block.rfind(b"\n", start, stop) + 1
+        if self._marks is None:
+            self._marks = block.translate(_MARKS)  # once per block: each skip is then a find
+        marks = self._marks
+        other = marks.find(b"\x01", start)
+        cut = block.rfind(b"\n", start, len(block) if other < 0 else other) + 1
         if cut <= start:
             return start
         if cut - start > self.max_line + 1:
             # Room for a blank line over the limit: skip only what comes before it.
-            region = block[start:cut].translate(_BLANK_AS_SPACE)
-            too_long = region.find(b" " * (self.max_line + 1))
+            too_long = marks.find(bytes(self.max_line + 1), start, cut)
             if too_long >= 0:
-                cut = start + region.rfind(b"\n", 0, too_long) + 1
+                cut = max(start, block.rfind(b"\n", start, too_long) + 1)
         self.waiting -= block.count(b"\n", start, cut)
         self._read = cut
         return cut
