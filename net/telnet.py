@@ -124,8 +124,16 @@ class TelnetFilter:
         self.flooded = False
 
     def receive_data(self, data: bytes, now: float) -> bytes:
-        """Take the bytes that arrived at *now* (the caller's monotonic seconds); return the
-        data bytes among them, in order."""
+        """Take the bytes that arrived.
+
+        Args:
+            data: What was read, split anywhere.
+            now: When (the caller's monotonic seconds): the command allowance comes back
+                with time.
+
+        Returns:
+            The data bytes among them, in order (none once interrupted or flooded).
+        """
         if self.flooded:
             return b""
         if self._last is not None:
