@@ -270,9 +270,17 @@ class PendingText:
 async def greet(link: TextLink, service: TextService) -> Hello:
     """Ask the person their name (and the join code): their answers as a hello.
 
+    Args:
+        link: The person's link.
+        service: The host program's words (greeting, code prompt) and prompt deadline.
+
+    Returns:
+        Their name and join code.
+
     Raises:
-        ConnectionClosed: They left, did not answer in time, or gave no usable name in
-            :data:`NAME_TRIES` tries (they were told why).
+        ConnectionClosed: They left, did not answer in time, gave no usable name in
+            :data:`NAME_TRIES` tries, or turned out to be a client of another protocol
+            (:mod:`net.other_protocols`); they were told why.
     """
     timeout = service.prompt_timeout
     other = recognise(link.opening, link.waiting_line())
