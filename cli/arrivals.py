@@ -1,6 +1,6 @@
 """What the host program needs of a connection, whichever kind of client it is.
 
-net hands the host a join's :class:`~net.connection.PendingConnection` or, on a port that
+net hands the host a join's :class:`~net.serving.PendingConnection` or, on a port that
 also serves people on nc/telnet, a ``PendingText``; accepted, they become a
 :class:`~net.connection.Connection` or a ``TextConnection``. The host treats both alike — the
 seat keeper, the spectators, the text client's seat after a drop — so it names only what they

@@ -56,9 +56,10 @@ from game.table_events import Line, Opened, Restarted, TableEvent
 from game.untrusted import clean_name
 from net.admission import JoinCodeGate, format_code, new_join_code
 from net.broadcast import Broadcast
-from net.connection import ConnectionClosed, TextService, serve
+from net.connection import ConnectionClosed
 from net.errors import RemoteProtocolError
 from net.messages import Say, Show, validate_name
+from net.serving import TextService, serve
 
 
 def is_loopback(bind: str) -> bool:

@@ -7,13 +7,13 @@ which logs "socket.accept() out of system resource" at ERROR with a traceback on
 ``"asyncio"`` logger, stops watching the socket and retries a second later. But it does not
 leave its accept loop after the failure: it tries again up to ``backlog`` (100) times in the
 same step, logging and scheduling a retry each time. The host program shows library log records
-on its screen, so that was a hundred multi-line notices a second (issue 8 §4).
+on its screen, so that was a hundred multi-line notices a second.
 
 Nothing in that loop is ours to change, and stopping accepting ourselves would mean replacing
 ``loop.create_server``. So :func:`quiet_accept_errors` puts a filter on the ``"asyncio"``
 logger that lets one such record through per interval, rewritten as one plain line, and drops
 the rest. Accepting still resumes by itself once descriptors are free again (asyncio's retry);
-the waiting-room cap in :func:`net.connection.serve` keeps silent connections from using the
+the waiting-room cap in :func:`net.serving.serve` keeps silent connections from using the
 descriptors up in the first place.
 """
 

@@ -1,4 +1,4 @@
-"""Who may sit down: join codes, their rate limit, and seat tokens (issue 5).
+"""Who may sit down: join codes, their rate limit, and seat tokens.
 
 Pure logic — no sockets, no asyncio, no clock: the caller passes ``now`` (monotonic seconds)
 and, where randomness is needed, may inject its source so tests are deterministic. Secrets are

@@ -1,4 +1,4 @@
-"""One show for many connections, encoded once (issue 11 §2).
+"""One show for many connections, encoded once.
 
 A table with fifty spectators sends every board and chat line fifty times. Encoding it fifty
 times — JSON for each join, the rendered text for each person on ``nc`` — would cost more than

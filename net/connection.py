@@ -1,24 +1,22 @@
-"""The connection API that the programs use: ``connect``, ``serve``, ``Connection``.
+"""The join's side of the wire: :func:`connect`, the :class:`Connection` it returns, and the
+errors and limits that go with them (the host's side is :mod:`net.serving`).
 
 A connection opens with a handshake: the join sends ``hello``; the host answers ``welcome``
 (then both sides exchange ``say``/``show`` and keep-alive pings) or ``refuse`` (then closes).
-A wrong protocol name or version is refused by :func:`serve` itself, before the program's
-``on_connect`` sees anything, and :func:`connect` raises with both versions named.
+:func:`connect` raises with both versions named when the host speaks another version, after
+the one fallback to a version 1 hello.
 
 The protocol rules — framing, the handshake and version negotiation, deadlines, keep-alive,
 the ordered bye — live in the sans-IO protocol objects (:mod:`net.host_protocol`,
-:mod:`net.join_protocol`); :class:`net.link.FramedLink` drives one over a socket; this module is the
-typed surface on top (and the join's one fallback to a version 1 hello). The host's side is
-in :mod:`net.serving` and the connection classes in :mod:`net.framed_connection` (and, for
-people on nc/telnet, :mod:`net.text_connection`); they are all imported from here.
+:mod:`net.join_protocol`); :class:`net.link.FramedLink` drives one over a socket; this module
+is the typed surface on top. The host's side is apart so that a join never loads it: its
+start-up time is measured (tests/bench/bench_startup.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
-from typing import TYPE_CHECKING
 
 from net.errors import ConnectionClosed, HandshakeError, Refused
 from net.framed_connection import Connection, PendingConnection
@@ -27,45 +25,18 @@ from net.link import CONNECTION_LOST, DEFAULT_LIMITS, FramedLink, Limits
 from net.messages import Hello, Refuse
 from net.protocol_events import DeadlinePassed, ProtocolFailed, RefusedByHost, Welcomed
 
-if TYPE_CHECKING:
-    from net.serving import serve
-    from net.text_connection import PendingText, TextConnection, TextService
-    from net.waiting import CROWDED
-
 __all__ = [
     "CONNECTION_LOST",
-    "CROWDED",
     "Connection",
     "ConnectionClosed",
     "HandshakeError",
     "Limits",
     "PendingConnection",
-    "PendingText",
     "Refused",
-    "TextConnection",
-    "TextService",
     "connect",
-    "serve",
 ]
 
 log = logging.getLogger("net")
-
-# The host's side (serving, and people on nc/telnet) is loaded on first use: a join never needs
-# it, and its start-up time is measured (tests/bench/bench_startup.py).
-_HOST_SIDE = {
-    "CROWDED": "net.waiting",
-    "serve": "net.serving",
-    "PendingText": "net.text_connection",
-    "TextConnection": "net.text_connection",
-    "TextService": "net.text_connection",
-}
-
-
-def __getattr__(name: str) -> object:
-    module = _HOST_SIDE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
 
 
 async def connect(

@@ -40,7 +40,7 @@ class JoinKeeper:
         self.recent: deque[tuple[int, str]] = deque(maxlen=RECENT_LINES)
         self.waiting = 0  # lines typed since the connection was lost
         # Lines typed while disconnected that a new seat (not a resume) made pointless: the
-        # person is told how many (issue 8 §8).
+        # person is told how many.
         self.unsent = 0
 
     def use_token(self, token: str | None) -> None:

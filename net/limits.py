@@ -34,7 +34,7 @@ class Limits:
             catch up waits at most ``dead_after``, then drops it ("peer stopped reading").
         close_timeout: How long closing waits for the peer before cutting the connection.
         max_pending: Host only (``serve``): the most connections that have not said hello yet;
-            past it the one waiting longest is turned away (see :mod:`net.waiting`).
+            past it one of them is turned away (which one: see :mod:`net.waiting`).
         max_pending_per_address: Host only: the same, per address (per /64 for IPv6).
     """
 

@@ -440,8 +440,3 @@ class FramedLink(SocketLink):
                     self.write(Bye(reason=reason or "left", code=code))
             self._finish(ConnectionClosed(reason or "left", cause="closed"))
         self._shutdown()
-
-
-#: The name net.doorstep imports the framed link by (``FramedLink`` everywhere else: the join
-#: program has a ``Link`` of its own, across connections).
-Link = FramedLink

@@ -1,11 +1,14 @@
-"""The host's listening side: :func:`serve` — re-exported by :mod:`net.connection`.
+"""The host's side of the wire: :func:`serve`, and what it hands the program — a join's
+:class:`PendingConnection`, a person's :class:`PendingText` (accepted, a
+:class:`TextConnection`) — with the :class:`TextService` that words a person's prompts, and
+:data:`CROWDED`.
 
 Each accepted connection gets its own handler task. Without a text service, the connection is
 a framed :class:`net.link.FramedLink` from the start: its hello is read (the sans-IO protocol object
 vets it) and the program's ``on_connect`` gets a :class:`PendingConnection`. With one, the
-doorstep (:mod:`net.doorstep`) first tells a join from a person and hands the connection to
+sniffer (:mod:`net.sniffer`) first tells a join from a person and hands the connection to
 the framed link or to the text link (:mod:`net.text_connection` greets the person). Either way
-the connection waits in the one waiting room (:class:`net.waiting.Doorway`) until it has
+the connection waits in the one waiting room (:class:`net.waiting.ServerWaitingRoom`) until it has
 said hello or answered its prompts.
 """
 
@@ -18,18 +21,25 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, overload
 
 from net.accept_log import quiet_accept_errors
-from net.doorstep import Doorstep
 from net.errors import ConnectionClosed, RemoteProtocolError
 from net.framed_connection import PendingConnection
 from net.host_protocol import HostProtocol
 from net.link import DEFAULT_LIMITS, FramedLink, Limits
 from net.messages import Hello
 from net.protocol_events import HelloReceived, HelloRejected
-from net.text_connection import PendingText, TextService, serve_text
+from net.sniffer import Sniffer
+from net.text_connection import PendingText, TextConnection, TextService, serve_text
 from net.text_link import TextLink
-from net.waiting import Doorway, Waiter
+from net.waiting import CROWDED, ServerWaitingRoom, Waiter
 
-__all__ = ["serve"]
+__all__ = [
+    "CROWDED",
+    "PendingConnection",
+    "PendingText",
+    "TextConnection",
+    "TextService",
+    "serve",
+]
 
 log = logging.getLogger("net")
 
@@ -72,18 +82,19 @@ async def serve(
     from one connection, *on_connect* included, is logged (logger ``"net"``) and contained.
 
     With *text*, the first bytes tell a join (0x00) from a person (anything else, or half a
-    second of silence: :mod:`net.doorstep`); a person is greeted and asked their name (and the
+    second of silence: :mod:`net.sniffer`); a person is greeted and asked their name (and the
     join code) as *text* says, then *on_connect* gets a :class:`PendingText` — the same
     ``hello``/``peer``/``accept``/``refuse`` as a :class:`PendingConnection` (``kind`` tells
     them apart) — and an accepted person is a :class:`TextConnection`.
 
     Connections that have not said hello yet are capped (``max_pending``, and
-    ``max_pending_per_address``): past the cap the one waiting longest gets an ``error`` frame
-    (:data:`CROWDED`) and is closed at once. With *text*, connections not yet told apart and
-    people still at their prompts count too (a person is told the same sentence). And since a
-    process out of file descriptors makes asyncio log a failed accept() a hundred times a
-    second, this installs :func:`net.accept_log.quiet_accept_errors` (one line a minute) on the
-    ``"asyncio"`` logger.
+    ``max_pending_per_address``): past the cap one of them — the longest waiting from the
+    address with the most waiting, people typing at a prompt last (:mod:`net.waiting`) — gets
+    an ``error`` frame (:data:`CROWDED`) and is closed at once. With *text*, connections not
+    yet told apart and people still at their prompts count too (a person is told the same
+    sentence). And since a process out of file descriptors makes asyncio log a failed
+    accept() a hundred times a second, this installs :func:`net.accept_log.quiet_accept_errors`
+    (one line a minute) on the ``"asyncio"`` logger.
 
     Args:
         on_connect: Called with a :class:`PendingConnection` (or :class:`PendingText`); it
@@ -103,7 +114,9 @@ async def serve(
     loop = asyncio.get_running_loop()
     handlers: set[asyncio.Task[None]] = set()
     notices = _NoticeLimiter()
-    doorway: Doorway[Waiter] = Doorway(limits.max_pending, limits.max_pending_per_address)
+    waiting_room: ServerWaitingRoom[Waiter] = ServerWaitingRoom(
+        limits.max_pending, limits.max_pending_per_address
+    )
     quiet_accept_errors()
 
     def run(work: Coroutine[Any, Any, None]) -> None:
@@ -112,18 +125,18 @@ async def serve(
         task.add_done_callback(handlers.discard)
 
     def make_link() -> FramedLink:
-        link = _ServerLink(limits, doorway)
-        run(_handle(link, on_connect, notices, doorway))
+        link = _ServerLink(limits, waiting_room)
+        run(_handle(link, on_connect, notices, waiting_room))
         return link
 
-    def make_doorstep() -> Doorstep:
-        def framed(doorstep: Doorstep) -> FramedLink:
-            return _ServerLink(limits, doorway, opened=doorstep.opened, ticket=doorstep)
+    def make_doorstep() -> Sniffer:
+        def framed(sniffer: Sniffer) -> FramedLink:
+            return _ServerLink(limits, waiting_room, opened=sniffer.opened, ticket=sniffer)
 
-        doorstep = Doorstep(limits, doorway, framed)
+        sniffer = Sniffer(limits, waiting_room, framed)
         assert text is not None
-        run(_handle_doorstep(doorstep, on_connect, notices, doorway, text))
-        return doorstep
+        run(_handle_doorstep(sniffer, on_connect, notices, waiting_room, text))
+        return sniffer
 
     # The handler tasks stay reachable through this factory, which the server holds.
     if text is None:
@@ -132,25 +145,30 @@ async def serve(
 
 
 class _ServerLink(FramedLink):
-    """A link created by ``serve``: it waits in the doorway until it says hello, and its
+    """A link created by ``serve``: it waits in the waiting_room until it says hello, and its
     handler task waits until the socket is attached."""
 
     def __init__(
         self,
         limits: Limits,
-        doorway: Doorway[Waiter],
+        waiting_room: ServerWaitingRoom[Waiter],
         *,
         opened: float | None = None,
         ticket: Waiter | None = None,
     ) -> None:
-        # The hello deadline counts from the accept: now, or when the doorstep accepted it.
+        # The hello deadline counts from the accept: now, or when the sniffer accepted it.
         loop = asyncio.get_running_loop()
         super().__init__(HostProtocol(limits, loop.time() if opened is None else opened))
         self.made: asyncio.Future[None] = self.loop.create_future()
-        self._doorway = doorway
-        #: Its place in the waiting room: itself, or the doorstep that handed it over (which
+        self._doorway = waiting_room
+        #: Its place in the waiting room: itself, or the sniffer that handed it over (which
         #: entered the room when the connection was accepted).
         self.ticket: Waiter = self if ticket is None else ticket
+
+    @property
+    def typing(self) -> bool:
+        """Never: a join is no person typing at a prompt (it says hello at once)."""
+        return False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
@@ -162,26 +180,26 @@ class _ServerLink(FramedLink):
 
 
 async def _handle_doorstep(
-    doorstep: Doorstep,
+    sniffer: Sniffer,
     on_connect: Callable[[Any], Awaitable[None]],
     notices: _NoticeLimiter,
-    doorway: Doorway[Waiter],
+    waiting_room: ServerWaitingRoom[Waiter],
     text: TextService,
 ) -> None:
-    """Wait until the doorstep knows what the connection is, then serve it as that."""
+    """Wait until the sniffer knows what the connection is, then serve it as that."""
     try:
-        link = await doorstep.switched
+        link = await sniffer.switched
     except asyncio.CancelledError:
-        doorstep.abort()
-        doorway.leave(doorstep)
+        sniffer.abort()
+        waiting_room.leave(sniffer)
         raise
     if link is None:
-        doorway.leave(doorstep)
+        waiting_room.leave(sniffer)
     elif isinstance(link, TextLink):
-        await serve_text(link, on_connect, text, lambda: doorway.leave(doorstep))
+        await serve_text(link, on_connect, text, lambda: waiting_room.leave(sniffer))
     else:
         assert isinstance(link, _ServerLink)
-        await _handle(link, on_connect, notices, doorway)
+        await _handle(link, on_connect, notices, waiting_room)
 
 
 class _NoticeLimiter:
@@ -216,7 +234,7 @@ async def _handle(
     link: _ServerLink,
     on_connect: Callable[[Any], Awaitable[None]],
     notices: _NoticeLimiter,
-    doorway: Doorway[Waiter],
+    waiting_room: ServerWaitingRoom[Waiter],
 ) -> None:
     """Run one incoming connection: handshake, then hand it to *on_connect*; contain failures."""
     pending: PendingConnection | None = None
@@ -225,7 +243,7 @@ async def _handle(
         try:
             hello = await _read_hello(link, notices)
         finally:
-            doorway.leave(link.ticket)
+            waiting_room.leave(link.ticket)
         if hello is None:
             return
         pending = PendingConnection(link, hello)

@@ -28,7 +28,7 @@ CONNECTION_LOST: Final = "connection lost"
 
 #: The receive buffer the transport reads into (see SocketLink.get_buffer) starts this small: a
 #: hello, a chat line or a tic-tac-toe board fits, and a connection that never says anything —
-#: thousands of them, in a flood — costs a kilobyte each instead of 64 (issue 8 §5).
+#: thousands of them, in a flood — costs a kilobyte each instead of 64.
 _FIRST_READ_SIZE: Final = 1024
 #: It grows, by doubling, up to this: when a frame declares more than fits, or when a read
 #: fills it (more is waiting: a burst, a resume catch-up). It never shrinks: only connections

@@ -1,10 +1,10 @@
 """A person on ``nc`` or ``telnet``, as the host program sees them: the same shapes as a join.
 
-After the doorstep (:mod:`net.doorstep`) has taken a connection for a person, :func:`serve_text`
+After the sniffer (:mod:`net.sniffer`) has taken a connection for a person, :func:`serve_text`
 greets them — the host's greeting, their name (asked again, with the reason, when it breaks
 the name rule; at most :data:`NAME_TRIES` times), the join code when the table has one — and
 calls the host's ``on_connect`` with a :class:`PendingText`. It duck-types
-:class:`net.connection.PendingConnection` (``hello``, ``peer``, ``accept``, ``refuse``), and
+:class:`net.serving.PendingConnection` (``hello``, ``peer``, ``accept``, ``refuse``), and
 its accepted :class:`TextConnection` duck-types :class:`net.connection.Connection`: ``recv``
 returns ``Say`` lines numbered 1, 2, 3…, ``send`` takes ``Show`` and the
 :class:`TextService`'s ``render`` makes it text. The program need not know which kind it holds
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final, NoReturn
@@ -23,6 +22,7 @@ from typing import Final, NoReturn
 from net.broadcast import Broadcast
 from net.errors import ConnectionClosed, LocalProtocolError, RemoteProtocolError
 from net.messages import BYE_CODES, MAX_SECRET, Hello, Refuse, Say, Show, Welcome, validate_name
+from net.other_protocols import OtherProtocol, recognise
 from net.text_link import TextLink, too_long
 from net.text_protocol import PROMPT_TIMEOUT, Typed
 
@@ -148,7 +148,8 @@ class TextConnection:
         """
         link = self._link
         while True:
-            event = await link.next_event()
+            # Blank lines mean nothing here: the protocol skips runs of them in one step.
+            event = await link.next_event(skip_blank=True)
             if isinstance(event, Typed):
                 if not event.text.strip():
                     continue
@@ -266,33 +267,32 @@ class PendingText:
         self.answered = True
 
 
-#: A first line like ``GET / HTTP/1.1``: an HTTP client, not a person.
-_HTTP_REQUEST: Final = re.compile(r"[A-Z]{3,10} \S+ HTTP/\d")
-#: What an HTTP client is answered before the host closes (a browser shows the text).
-NOT_HTTP: Final = (
-    "HTTP/1.0 400 Bad Request\nContent-Type: text/plain; charset=utf-8\n\n"
-    "This port serves a tablechat table: python -m cli.join, nc or telnet — not HTTP."
-)
-
-
 async def greet(link: TextLink, service: TextService) -> Hello:
     """Ask the person their name (and the join code): their answers as a hello.
 
+    Args:
+        link: The person's link.
+        service: The host program's words (greeting, code prompt) and prompt deadline.
+
+    Returns:
+        Their name and join code.
+
     Raises:
-        ConnectionClosed: They left, did not answer in time, or gave no usable name in
-            :data:`NAME_TRIES` tries (they were told why).
+        ConnectionClosed: They left, did not answer in time, gave no usable name in
+            :data:`NAME_TRIES` tries, or turned out to be a client of another protocol
+            (:mod:`net.other_protocols`); they were told why.
     """
     timeout = service.prompt_timeout
-    first = link.waiting_line()
-    if first is not None and _HTTP_REQUEST.match(first.strip()):
-        # It spoke first, so the banner has not gone out: the status line must be the first
-        # thing it reads, or the answer is not HTTP at all.
-        _not_http(link)
+    other = recognise(link.opening, link.waiting_line())
+    if other is not None:
+        # It spoke first, so the banner has not gone out: the answer must be the first thing
+        # it reads (an HTTP status line after a banner is not HTTP at all).
+        _not_ours(link, other)
     prompt = service.greeting()
     for attempt in range(1, NAME_TRIES + 1):
         name = (await link.ask(prompt, timeout)).strip()
-        if attempt == 1 and _HTTP_REQUEST.match(name):
-            _not_http(link)  # it read the banner first: too late for valid HTTP, still closed
+        if attempt == 1 and (other := recognise(link.opening, name)) is not None:
+            _not_ours(link, other)  # it read the banner first: answered late, still closed
         try:
             validate_name("your name", name)
             break
@@ -308,10 +308,11 @@ async def greet(link: TextLink, service: TextService) -> Hello:
     return Hello(name=name, code=code, version=1)
 
 
-def _not_http(link: TextLink) -> NoReturn:
-    """Answer an HTTP client as HTTP and close: a browser, or a web page making one post to
-    this port (cross-protocol scripting), must never sit down and "type" its request."""
-    link.say_last(NOT_HTTP, "an HTTP request")
+def _not_ours(link: TextLink, other: OtherProtocol) -> NoReturn:
+    """Answer a client of another protocol in a line of its own and close: a browser, or a web
+    page making one post to this port (cross-protocol scripting), must never sit down and
+    "type" its request (:mod:`net.other_protocols`)."""
+    link.say_last(other.answer, f"not {other.name}")
     assert link.closed is not None
     raise link.closed
 
@@ -325,7 +326,7 @@ async def serve_text(
     """Run one person's connection: greet, then hand it to *on_connect*; contain failures.
 
     Args:
-        link: The person's link, just switched to by the doorstep.
+        link: The person's link, just switched to by the sniffer.
         on_connect: The host program's, as for a join.
         service: The host program's text service.
         greeted: Called once the prompts are over, answered or not (the connection then

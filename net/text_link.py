@@ -1,5 +1,6 @@
 """One person's TCP connection (``nc``, ``telnet``): the thin asyncio adapter over
-:class:`net.text_protocol.TextProtocol`, as :class:`net.link.Link` is over the framed protocol.
+:class:`net.text_protocol.TextProtocol`, as :class:`net.link.FramedLink` is over the framed
+protocol.
 
 What is left here is I/O, and it is the framed link's I/O (its base class,
 :class:`net.socket_link.SocketLink`): the same small receive buffer, the same bounded send
@@ -27,7 +28,15 @@ from typing import Any, Final
 from net.errors import Cause, ConnectionClosed
 from net.limits import Limits
 from net.socket_link import SocketLink
-from net.text_protocol import PROMPT_TIMEOUT, Ended, TextProtocol, TimedOut, TooLong, Typed
+from net.text_protocol import (
+    PROMPT_TIMEOUT,
+    Ended,
+    TextProtocol,
+    TimedOut,
+    TooLong,
+    TooManyCommands,
+    Typed,
+)
 
 __all__ = [
     "KEEPALIVE_COUNT",
@@ -120,9 +129,8 @@ class TextLink(SocketLink):
             waiter = self._waiter
             if waiter is not None and not waiter.done():
                 waiter.set_result(None)
-            if pending >= _INBOX_HIGH and not self._reading_paused and self.transport:
-                self._reading_paused = True
-                self.transport.pause_reading()
+            if pending >= _INBOX_HIGH:
+                self._stop_reading()
         self._arm()
 
     def _arm(self) -> None:
@@ -140,12 +148,17 @@ class TextLink(SocketLink):
 
     # ------------------------------------------------------------------ receiving
 
-    async def next_event(self) -> Typed | TooLong:
+    async def next_event(self, *, skip_blank: bool = False) -> Typed | TooLong:
         """The next line the person typed (or a too-long one skipped), waiting if needed.
+
+        Args:
+            skip_blank: Pass over lines of nothing but spaces (see
+                :meth:`TextProtocol.next_event`).
 
         Raises:
             ConnectionClosed: The person left (cause ``"left"``), a prompt went unanswered
-                (``"lost"``), or the link ended otherwise; lines typed before are returned first.
+                (``"lost"``), the client sent telnet commands without end (``"error"``), or
+                the link ended otherwise; lines typed before are returned first.
             RuntimeError: Another coroutine is already waiting on this link.
         """
         protocol = self.protocol
@@ -155,7 +168,13 @@ class TextLink(SocketLink):
                 # We ended it (turned away, timed out, closed): lines still queued are not
                 # read. After the person's own leaving, the lines before it still count.
                 raise closed
-            event = protocol.next_event()
+            event = protocol.next_event(skip_blank=skip_blank)
+            # Checked whether or not an event came: skipping blank lines can empty the inbox
+            # and hand out nothing, and a paused socket would then never be read again.
+            if self._reading_paused and protocol.pending_events <= _INBOX_LOW:
+                self._reading_paused = False
+                if self.transport is not None and self.closed is None:
+                    self.transport.resume_reading()
             if event is None:
                 if closed is not None:
                     raise closed
@@ -167,10 +186,6 @@ class TextLink(SocketLink):
                 finally:
                     self._waiter = None
                 continue
-            if self._reading_paused and protocol.pending_events <= _INBOX_LOW:
-                self._reading_paused = False
-                if self.transport is not None and self.closed is None:
-                    self.transport.resume_reading()
             if isinstance(event, Typed | TooLong):
                 return event
             if isinstance(event, Ended):
@@ -179,12 +194,36 @@ class TextLink(SocketLink):
             elif isinstance(event, TimedOut):
                 reason = f"no answer within {event.seconds:g} s"
                 self.say_last(f"! {reason} — goodbye", reason, cause="lost")
+            elif isinstance(event, TooManyCommands):
+                reason = (
+                    f"too many telnet commands (more than {event.burst} at once or "
+                    f"{event.per_second:g} a second)"
+                )
+                self.say_last(f"! {reason} — goodbye", reason, cause="error")
+                # Nothing it sends is read any more: taking a flood in only to throw it away
+                # would cost as much as reading it. TCP holds it back until the close.
+                self._stop_reading()
             assert self.closed is not None
             raise self.closed
+
+    def _stop_reading(self) -> None:
+        if not self._reading_paused and self.transport is not None:
+            self._reading_paused = True
+            self.transport.pause_reading()
 
     def waiting_line(self) -> str | None:
         """A line the person already typed that nobody has read yet (it stays unread), or None."""
         return self.protocol.waiting_line()
+
+    @property
+    def opening(self) -> bytes:
+        """The first bytes the client sent, as they came (another protocol is told by them)."""
+        return self.protocol.opening
+
+    @property
+    def typed(self) -> bool:
+        """True once the person typed anything (a byte of a line; telnet commands are not)."""
+        return self.protocol.typed
 
     async def ask(self, prompt: str, timeout: float = PROMPT_TIMEOUT) -> str:
         """Show *prompt* and return the next line typed within *timeout* seconds.

@@ -7,7 +7,10 @@ and the line decoder; what comes out are events, as from the framed protocol obj
 * :class:`Typed` — one line the person typed (the host reads it as a join's ``say``);
 * :class:`TooLong` — a line over the limit was skipped: tell the person, carry on;
 * :class:`Ended` — the person closed (EOF; a last line typed without Enter comes first), or
-  pressed Ctrl-C on telnet (``IAC IP``).
+  pressed Ctrl-C on telnet (``IAC IP``);
+* :class:`TimedOut` — a prompt went unanswered;
+* :class:`TooManyCommands` — the client sent more telnet commands than a person's telnet
+  does (see :mod:`net.telnet`): nothing more is read.
 
 Out, :meth:`TextProtocol.send` turns lines of text into bytes for the client — CR LF line ends,
 0xFF doubled for telnet — and :meth:`data_to_send` hands over telnet refusals. A person gets
@@ -18,18 +21,30 @@ waiting for one (:meth:`expect_answer`) and keeps the deadline (``next_deadline`
 
 from __future__ import annotations
 
-import collections
 from dataclasses import dataclass
 from typing import Final, TypeAlias
 
-from net.telnet import TelnetFilter, escape_iac
+from net.telnet import COMMAND_BURST, COMMANDS_PER_SECOND, TelnetFilter, escape_iac
 from net.text_lines import DEFAULT_MAX_LINE, LineDecoder, LineTooLong, encode_lines
 
-__all__ = ["PROMPT_TIMEOUT", "Ended", "TextEvent", "TextProtocol", "TimedOut", "TooLong", "Typed"]
+__all__ = [
+    "OPENING_SIZE",
+    "PROMPT_TIMEOUT",
+    "Ended",
+    "TextEvent",
+    "TextProtocol",
+    "TimedOut",
+    "TooLong",
+    "TooManyCommands",
+    "Typed",
+]
 
 #: How long a person may take to answer a prompt before the connection is closed: long enough
 #: to ask someone for the join code, short enough that silent connections do not pile up.
 PROMPT_TIMEOUT: Final = 120.0
+#: How many of the client's first bytes are kept as they came (other protocols are told by
+#: them: see :mod:`net.other_protocols`).
+OPENING_SIZE: Final = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +74,26 @@ class TimedOut:
     seconds: float
 
 
-TextEvent: TypeAlias = Typed | TooLong | Ended | TimedOut
+@dataclass(frozen=True, slots=True)
+class TooManyCommands:
+    """The client sent more telnet commands than ``burst`` at once or ``per_second`` after."""
+
+    burst: int
+    per_second: float
+
+
+TextEvent: TypeAlias = Typed | TooLong | Ended | TimedOut | TooManyCommands
 
 
 class TextProtocol:
-    """One person's connection, in plain UTF-8 lines (and telnet, if their client speaks it)."""
+    """One person's connection, in plain UTF-8 lines (and telnet, if their client speaks it).
+
+    Attributes:
+        opening: The first bytes the client sent, as they came (at most
+            :data:`OPENING_SIZE`).
+        typed: True once the person typed anything (a byte of a line; telnet commands are
+            not typing).
+    """
 
     def __init__(self, *, telnet: bool = False, max_line: int = DEFAULT_MAX_LINE) -> None:
         """Start a conversation.
@@ -76,11 +106,13 @@ class TextProtocol:
         self._telnet = TelnetFilter(stray_iac_is_data=not telnet)
         self._telnet_seen = telnet
         self._lines = LineDecoder(max_line)
-        # A deque: one read of newlines alone can queue tens of thousands of (empty) lines.
-        self._events: collections.deque[TextEvent] = collections.deque()
+        # What comes after every line: the end (a last unfinished line, then Ended), or why.
+        self._last: list[TextEvent] = []
         self._ended = False
         self._deadline: float | None = None
         self._prompt_timeout = PROMPT_TIMEOUT
+        self.opening = b""
+        self.typed = False
 
     @property
     def telnet(self) -> bool:
@@ -89,47 +121,61 @@ class TextProtocol:
 
     def receive_data(self, data: bytes, now: float) -> None:
         """Take the bytes that arrived at *now*; ``b""`` means the client closed its side."""
-        # When bytes arrive does not matter: a whole line ends a waiting prompt's deadline
-        # (below), while bytes short of a line end leave it running, so trickling a byte at a
-        # time cannot hold a prompt open.
-        del now
         if self._ended:
             return
-        if not data:
-            self._lines.receive_data(self._telnet.finish())
-            last = self._lines.unfinished()
-            if last is not None:
-                self._events.append(Typed(last))
-            self._events.append(Ended())
-            self._ended = True
-            return
+        if len(self.opening) < OPENING_SIZE:
+            self.opening += data[: OPENING_SIZE - len(self.opening)]
+        lines = self._lines
         telnet = self._telnet
-        self._lines.receive_data(telnet.receive_data(data))
-        while (line := self._lines.next_line()) is not None:
-            if isinstance(line, LineTooLong):
-                self._events.append(TooLong(line.size, line.limit))
-            else:
-                self._deadline = None  # an answer, if a prompt was waiting for one
-                self._events.append(Typed(line))
+        if not data:
+            lines.receive_data(telnet.finish())
+            last = lines.unfinished()
+            if last is not None:
+                self._last.append(Typed(last))
+            self._end(Ended())
+            return
+        typed = telnet.receive_data(data, now)
+        self.typed = self.typed or bool(typed)
+        # A whole line ends a waiting prompt's deadline, while bytes short of a line end leave
+        # it running, so trickling a byte at a time cannot hold a prompt open.
+        if lines.receive_data(typed):
+            self._deadline = None  # an answer, if a prompt was waiting for one
         if telnet.interrupted:
             # Ctrl-C on telnet: leaving, as Ctrl-C is on nc (which closes the connection). Lines
             # after it are not read; a half-typed line before it was not sent by Enter.
-            self._events.append(Ended())
-            self._ended = True
+            self._end(Ended())
+        elif telnet.flooded:
+            self._end(TooManyCommands(COMMAND_BURST, COMMANDS_PER_SECOND))
 
-    def next_event(self) -> TextEvent | None:
-        """The next event, or None until more bytes (or a timeout) arrive."""
-        return self._events.popleft() if self._events else None
+    def _end(self, event: TextEvent) -> None:
+        self._last.append(event)
+        self._ended = True
+
+    def next_event(self, *, skip_blank: bool = False) -> TextEvent | None:
+        """The next event, or None until more bytes (or a timeout) arrive.
+
+        Args:
+            skip_blank: Pass over lines of nothing but spaces (the ASCII ones), all at once:
+                for a reader to whom they mean nothing.
+        """
+        line = self._lines.next_line(skip_blank=skip_blank)
+        if line is None:
+            return self._last.pop(0) if self._last else None
+        if isinstance(line, LineTooLong):
+            return TooLong(line.size, line.limit)
+        return Typed(line)
 
     def waiting_line(self) -> str | None:
         """The line the next event holds, left in place; None if the next event is no line."""
-        event = self._events[0] if self._events else None
+        if self._lines.waiting:
+            return self._lines.peek_line()
+        event = self._last[0] if self._last else None
         return event.text if isinstance(event, Typed) else None
 
     @property
     def pending_events(self) -> int:
         """How many events wait unread (the caller stops reading the socket past a bound)."""
-        return len(self._events)
+        return self._lines.waiting + len(self._last)
 
     def send(self, text: str) -> bytes:
         """The bytes that show *text* (lines separated by ``\\n``) to the person."""
@@ -167,5 +213,4 @@ class TextProtocol:
         """Past the deadline with no answer: a :class:`TimedOut` event, then nothing more."""
         if self._deadline is not None and now >= self._deadline and not self._ended:
             self._deadline = None
-            self._ended = True
-            self._events.append(TimedOut(self._prompt_timeout))
+            self._end(TimedOut(self._prompt_timeout))

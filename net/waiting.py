@@ -3,16 +3,24 @@
 An accepted connection costs the host a file descriptor and some memory at once, and a silent
 one keeps costing them until the hello deadline (10 s) ends it. Without a bound, a few thousand
 silent connections use up the host's descriptors (accept() then fails in a loop) and hundreds of
-megabytes (issue 8 §4, §5). The :class:`WaitingRoom` bounds them, in total and per address.
+megabytes. The :class:`WaitingRoom` bounds them, in total and per address.
 
-When it is full, the connection that has waited **longest** leaves, not the newcomer: a real
-join says hello within one round trip, so the one silent longest is the least likely to be
-one. Turning newcomers away instead would let anyone who holds the room full with silent
-connections — 64 sockets, reopened every 10 s — lock every real join out for good; this way
-a flood has to outpace a join's own round trip to keep it out.
+When it is full, someone already waiting leaves, never the newcomer: turning newcomers away
+would let anyone who holds the room full with silent connections — 64 sockets, reopened every
+10 s — lock every real join out for good. Who leaves:
 
-No sockets, no clock, no asyncio: ``net.connection.serve`` tells its :class:`Doorway` who
-came in (and when) and who said hello; the doorway turns away, through the connection's own
+* a person typing at a prompt (see :attr:`Waiter.typing`) only once nobody else is left to go:
+  a connection that sent nothing is the likelier flood;
+* of the others, one from the address with the most of them waiting: a flood comes from a few
+  addresses, and a person on ``nc`` who takes three seconds to type a name looks, until Enter,
+  just like the hundred silent connections a second that reach the name prompt beside them —
+  but they come from somewhere else;
+* from there, the one waiting longest: a real join says hello within one round trip, so the
+  one silent longest is the least likely to be one, and a flood has to outpace a join's own
+  round trip to keep it out.
+
+No sockets, no clock, no asyncio: ``net.serving.serve`` tells its :class:`ServerWaitingRoom` who
+came in (and when) and who said hello; the waiting_room turns away, through the connection's own
 ``turn_away``, whoever :meth:`WaitingRoom.enter` names.
 """
 
@@ -21,10 +29,10 @@ from __future__ import annotations
 import collections
 import ipaddress
 import logging
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Final, Generic, Protocol, TypeVar
 
-__all__ = ["CROWDED", "Doorway", "WaitingRoom", "address_key"]
+__all__ = ["CROWDED", "ServerWaitingRoom", "WaitingRoom", "address_key"]
 
 log = logging.getLogger("net")
 
@@ -65,17 +73,22 @@ def address_key(address: str) -> str:
 
 
 class WaitingRoom(Generic[T]):
-    """At most ``capacity`` items, and at most ``per_address`` per address key, oldest out first.
+    """At most ``capacity`` items, and at most ``per_address`` per address key; who leaves to
+    make room is chosen as the module docstring says.
 
     Items are anything hashable (the host uses its connections); each is in the room once.
     """
 
-    def __init__(self, capacity: int, per_address: int) -> None:
+    def __init__(
+        self, capacity: int, per_address: int, typing: Callable[[T], bool] = lambda item: False
+    ) -> None:
         """Create an empty room.
 
         Args:
             capacity: The most items in the room at once (at least 1).
             per_address: The most items under one address key at once (at least 1).
+            typing: Whether an item is a person typing at a prompt (asked whenever someone
+                must leave: it may have started since it came in).
 
         Raises:
             ValueError: A bound is below 1.
@@ -86,6 +99,7 @@ class WaitingRoom(Generic[T]):
             raise ValueError(f"per_address must be at least 1, not {per_address}")
         self.capacity = capacity
         self.per_address = per_address
+        self._typing = typing
         # Insertion order is arrival order: the first entry of each is the one waiting longest.
         self._everyone: dict[T, str] = {}
         self._by_address: dict[str, dict[T, None]] = collections.defaultdict(dict)
@@ -105,8 +119,8 @@ class WaitingRoom(Generic[T]):
         """Let *item* in under the address key *key*; return who had to leave to make room.
 
         The newcomer always gets in. If its address already has ``per_address`` items waiting,
-        the one from that address waiting longest leaves; then, if the room is still full, the
-        one waiting longest overall leaves.
+        one from that address leaves (the longest waiting of those not typing, if any); then,
+        if the room is still full, one leaves as the module docstring says.
 
         Args:
             item: The newcomer.
@@ -123,9 +137,9 @@ class WaitingRoom(Generic[T]):
         gone: list[T] = []
         group = self._by_address.get(key)
         if group is not None and len(group) >= self.per_address:
-            gone.append(self._remove(next(iter(group))))
+            gone.append(self._remove(self._not_typing_first(group)[0]))
         if len(self._everyone) >= self.capacity:
-            gone.append(self._remove(next(iter(self._everyone))))
+            gone.append(self._remove(self._first_to_go()))
         self._everyone[item] = key
         self._by_address[key][item] = None
         return gone
@@ -134,6 +148,18 @@ class WaitingRoom(Generic[T]):
         """Take *item* out (it said hello, or its connection ended); nothing if it is not in."""
         if item in self._everyone:
             self._remove(item)
+
+    def _not_typing_first(self, items: Iterable[T]) -> list[T]:
+        """*items* (in arrival order) not typing, or all of them if every one is typing."""
+        waiting = list(items)
+        return [item for item in waiting if not self._typing(item)] or waiting
+
+    def _first_to_go(self) -> T:
+        """Who leaves a full room: see the module docstring."""
+        candidates = self._not_typing_first(self._everyone)
+        per_key = collections.Counter(self._everyone[item] for item in candidates)
+        most = max(per_key.values())
+        return next(item for item in candidates if per_key[self._everyone[item]] == most)
 
     def _remove(self, item: T) -> T:
         key = self._everyone.pop(item)
@@ -145,11 +171,18 @@ class WaitingRoom(Generic[T]):
 
 
 class Waiter(Hashable, Protocol):
-    """What the doorway needs of a connection: who it is, and how to send it away."""
+    """What the waiting_room needs of a connection: who it is, whether a person is typing at it,
+    and how to send it away."""
 
     @property
     def peer(self) -> tuple[str, int]:
         """The peer's (address, port)."""
+        ...
+
+    @property
+    def typing(self) -> bool:
+        """True for a person at a prompt who has typed something: such a connection is kept
+        while any that sent nothing can go instead."""
         ...
 
     def turn_away(self, reason: str) -> None:
@@ -160,13 +193,13 @@ class Waiter(Hashable, Protocol):
 W = TypeVar("W", bound=Waiter)
 
 
-class Doorway(Generic[W]):
+class ServerWaitingRoom(Generic[W]):
     """A server's connections that have not said hello yet: a :class:`WaitingRoom` that turns
     away, with :data:`CROWDED`, whoever must leave to make room, and says so once a minute."""
 
     def __init__(self, capacity: int, per_address: int) -> None:
-        """Create an empty doorway (bounds as for :class:`WaitingRoom`)."""
-        self.room: WaitingRoom[W] = WaitingRoom(capacity, per_address)
+        """Create an empty waiting_room (bounds as for :class:`WaitingRoom`)."""
+        self.room: WaitingRoom[W] = WaitingRoom(capacity, per_address, lambda link: link.typing)
         self._warned: float | None = None
 
     def enter(self, link: W, now: float) -> None:
@@ -184,7 +217,7 @@ class Doorway(Generic[W]):
             self._warned = now
             log.warning(
                 "more than %d connections (or %d from one address) have not said hello: closing "
-                "the ones waiting longest — is someone flooding this host? (said once a minute)",
+                "some to make room — is someone flooding this host? (said once a minute)",
                 self.room.capacity,
                 self.room.per_address,
             )

@@ -4,7 +4,7 @@ Run from the repository root, nothing installed::
 
     python tests/bench/bench_broadcast.py [SPECTATORS] [TEXT] [ROUNDS]
 
-A host (:func:`net.connection.serve` with a text service) in this process, and the spectators
+A host (:func:`net.serving.serve` with a text service) in this process, and the spectators
 in a child process on loopback: SPECTATORS connections (default 1,000), TEXT of them (default
 100) people on nc who answer the name prompt, the rest joins that say hello; then the child
 just reads everything, so the host's writes never wait. Each round sends one tic-tac-toe
@@ -39,16 +39,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from net.broadcast import Broadcast  # noqa: E402 - after the sys.path line: no install needed
-from net.connection import (  # noqa: E402
-    Connection,
-    Limits,
-    PendingConnection,
-    PendingText,
-    TextConnection,
-    TextService,
-    serve,
-)
+from net.connection import Connection, Limits, PendingConnection  # noqa: E402
 from net.messages import Hello, Show, Welcome, encode_message  # noqa: E402
+from net.serving import PendingText, TextConnection, TextService, serve  # noqa: E402
 from net.text_lines import encode_lines  # noqa: E402
 from tests.net.crowd import raise_descriptor_limit  # noqa: E402
 

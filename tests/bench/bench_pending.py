@@ -8,7 +8,7 @@ Two hosts, each in its own process, measured the same way:
 
 * ``python -m cli.host``, the real program with its default waiting-room caps (64 connections
   that have not said hello, 16 per address): what a flood does to a real table;
-* a bare :func:`net.connection.serve` with the caps lifted above COUNT, so that it really holds
+* a bare :func:`net.serving.serve` with the caps lifted above COUNT, so that it really holds
   every silent connection: what one costs (the receive buffer used to be 64 KiB from the start).
 
 For each, the resident set size (VmRSS): idle (after serving one join, so that first-use
@@ -38,13 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from net.connection import (  # noqa: E402 - after the sys.path line, so no install is needed
-    Limits,
-    PendingConnection,
-    connect,
-    serve,
-)
+from net.connection import Limits, PendingConnection, connect  # noqa: E402 - after the sys.path line, so no install is needed
 from net.messages import Hello, Welcome  # noqa: E402
+from net.serving import serve  # noqa: E402
 from tests.net.crowd import SilentCrowd, raise_descriptor_limit, wait_accepted  # noqa: E402
 
 TIMEOUT = 30.0

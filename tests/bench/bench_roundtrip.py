@@ -3,7 +3,7 @@
 Run from the repository root, nothing installed: ``python tests/bench/bench_roundtrip.py``.
 
 The parent spawns child processes (``sys.executable`` running this file): one hosting our
-:func:`net.connection.serve` echo (say in, show out), one a bare asyncio length-prefixed echo
+:func:`net.serving.serve` echo (say in, show out), one a bare asyncio length-prefixed echo
 (bytes in, the same bytes out, one write per frame), and the calibration echo below. The
 parent measures each round trip with ``perf_counter`` and prints p50 and p99 for each, in
 short rounds of one block through each echo, so that drift of the machine hits all alike.
@@ -35,13 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from net.connection import (  # noqa: E402 - after the sys.path line, so no install is needed
-    ConnectionClosed,
-    PendingConnection,
-    connect,
-    serve,
-)
+from net.connection import ConnectionClosed, PendingConnection, connect  # noqa: E402 - after the sys.path line, so no install is needed
 from net.messages import Hello, Say, Show, Welcome, encode_message  # noqa: E402
+from net.serving import serve  # noqa: E402
 
 TEXT = "hello there, your move: b2 — nice one!"
 #: Many short rounds (a block through each echo, back to back), so that the machine changes

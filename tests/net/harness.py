@@ -15,16 +15,10 @@ from typing import Any, TypeVar
 from hypothesis import HealthCheck, settings
 
 from net.codec import Decoder, encode
-from net.connection import (
-    Connection,
-    ConnectionClosed,
-    Limits,
-    PendingConnection,
-    connect,
-    serve,
-)
+from net.connection import Connection, ConnectionClosed, Limits, PendingConnection, connect
 from net.errors import RemoteProtocolError
 from net.messages import Hello, Say, Show, Welcome
+from net.serving import serve
 
 T = TypeVar("T")
 WAIT = 5.0  # generous bound for anything that should happen "at once"

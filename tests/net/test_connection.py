@@ -21,12 +21,11 @@ from net.connection import (
     PendingConnection,
     Refused,
     connect,
-    serve,
 )
 from net.errors import LocalProtocolError
 from net.messages import Hello, Say, Show, Welcome
 from net.protocol_state import State
-from net.serving import _NoticeLimiter
+from net.serving import _NoticeLimiter, serve
 
 from .harness import (
     LOAD_MARGIN,

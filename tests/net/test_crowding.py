@@ -1,8 +1,10 @@
-"""A host under a flood of connections that never say hello (issue 8 §4, §5), in-process.
+"""A host under a flood of connections that never say hello, in-process.
 
-The waiting room caps them (in total and per address) by turning away the ones waiting
-longest, so a real join still gets in; each one that waits costs a small receive buffer, not
-64 KiB. The real program out of file descriptors is in test_descriptors.py.
+The waiting room caps them (in total and per address) by turning away, from the address with
+the most waiting, the ones waiting longest, so a real join still gets in — and so does a person
+on nc who takes seconds to type a name while a hundred connections a second reach the name
+prompt beside them. Each one that waits costs a small receive buffer, not 64 KiB. The real
+program out of file descriptors is in test_descriptors.py.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ import tracemalloc
 import pytest
 
 from net.codec import encode
-from net.connection import CROWDED, PendingConnection, serve
+from net.connection import PendingConnection, connect
 from net.host_protocol import HostProtocol
 from net.link import FramedLink
-from net.messages import Say, Welcome
+from net.messages import Hello, Say, Welcome
 from net.protocol_events import HelloReceived
+from net.serving import CROWDED, serve
 
 from .harness import STEADY, WAIT, decode_frames, hello_frame, run, start_echo_host, well_behaved
+from .text_people import GREETING, Person, close_quietly, start_text_host
 
 # Silent connections must outlive the test's checks: only the caps may end them.
 PATIENT = dataclasses.replace(STEADY, hello_timeout=60.0)
@@ -110,6 +114,86 @@ def test_a_real_join_gets_in_during_a_flood_of_silent_connections() -> None:
                 assert await welcomed(stream, f"late{i}")
         finally:
             close_all(crowd)
+            await host.aclose()
+
+    run(main(), timeout=60.0)
+
+
+#: Churn: a connection every this many seconds, each from one of 8 addresses, silent until
+#: the host closes it — so it sits at the name prompt once half a second has passed.
+CHURN_EVERY = 0.01
+#: How long a person takes to type a name (on nc the line comes on Enter, at the end).
+TYPING = 3.0
+
+
+async def churn(port: int, opened: list[int], stop: asyncio.Event, most: int) -> None:
+    """Open silent connections at CHURN_EVERY from 127.0.0.2-9 until *stop* (at most *most*);
+    each one reads what it is sent and is closed when the host closes it."""
+    readers: set[asyncio.Task[bytes]] = set()
+    streams: list[Stream] = []
+    try:
+        while not stop.is_set() and opened[0] < most:
+            stream = await open_from(port, f"127.0.0.{2 + opened[0] % 8}")
+            streams.append(stream)
+            opened[0] += 1
+            reader = asyncio.ensure_future(stream[0].read())
+            readers.add(reader)
+            reader.add_done_callback(readers.discard)
+            # Pacing the load, not waiting for anything: the next one comes this much later.
+            await asyncio.sleep(CHURN_EVERY)
+    finally:
+        for task in readers:
+            task.cancel()
+        close_all(streams)
+
+
+async def slow_person(port: int, name: str, letter_by_letter: bool) -> str:
+    """A person who reads the banner and takes TYPING seconds over their name; returns the
+    line the host answers with (where they sit, or why not)."""
+    person = await Person.connect(port)
+    try:
+        assert await person.line() == GREETING
+        if letter_by_letter:  # a client that sends as it is typed
+            for letter in name:
+                await asyncio.sleep(TYPING / len(name))  # a person's pace: the scenario's input
+                person.type(letter.encode())
+                await person.writer.drain()
+        else:  # nc: nothing until Enter
+            await asyncio.sleep(TYPING)
+            person.type(name.encode())
+        person.type(b"\r\n")
+        return await person.line()
+    except (ConnectionError, asyncio.IncompleteReadError) as exc:
+        return f"{name} was cut off ({exc!r}) after {bytes(person.received)!r}"
+    finally:
+        close_quietly(person)
+
+
+def test_people_slow_to_type_their_name_sit_down_while_connections_churn_at_the_prompt() -> None:
+    async def main() -> None:
+        host = await start_text_host()  # the default caps: 64 waiting, 16 per address
+        stop = asyncio.Event()
+        opened = [0]
+        churning = asyncio.ensure_future(churn(host.port, opened, stop, most=1500))
+        try:
+            await asyncio.sleep(1.0)  # the room is full of churn before anyone comes
+            assert opened[0] > 64
+            before = opened[0]
+            people = [
+                asyncio.ensure_future(slow_person(host.port, f"person{i}", i % 2 == 0))
+                for i in range(5)
+            ]
+            answers = await asyncio.wait_for(asyncio.gather(*people), TYPING + 2 * WAIT)
+            # More came while they typed than the room holds: had the longest waiting been
+            # the ones to go, every one of them would have been turned away.
+            assert opened[0] - before > 64
+            assert answers == [f"* you joined ann's table as person{i}" for i in range(5)]
+            # A join gets in too, as ever.
+            join = await connect("127.0.0.1", host.port, Hello(name="carol"), limits=STEADY)
+            await join.close()
+        finally:
+            stop.set()
+            await churning
             await host.aclose()
 
     run(main(), timeout=60.0)

@@ -17,8 +17,8 @@ import sys
 import pexpect
 import pytest
 
-from net.connection import CROWDED
 from net.link import DEFAULT_LIMITS
+from net.serving import CROWDED
 from tests.cli.harness import OPEN_LINE, TIMEOUT, Players
 
 from .crowd import SilentCrowd, wait_accepted

@@ -9,8 +9,9 @@ import asyncio
 import pytest
 
 from net.codec import encode
-from net.connection import ConnectionClosed, PendingConnection, connect, serve
+from net.connection import ConnectionClosed, PendingConnection, connect
 from net.messages import Hello, Show, Welcome, encode_message
+from net.serving import serve
 
 from .harness import STEADY, WAIT, hello_frame, run, start_echo_host
 

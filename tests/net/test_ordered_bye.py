@@ -12,8 +12,9 @@ import asyncio
 
 import pytest
 
-from net.connection import Connection, ConnectionClosed, PendingConnection, connect, serve
+from net.connection import Connection, ConnectionClosed, PendingConnection, connect
 from net.messages import Hello, Say, Show, Welcome
+from net.serving import serve
 
 from .harness import STEADY, WAIT, run
 

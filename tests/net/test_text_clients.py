@@ -62,34 +62,35 @@ def test_commands_are_removed_and_each_request_refused_once() -> None:
         bytes((IAC, DO, ECHO, IAC, WILL, NAWS, IAC, SB, NAWS, 0, 80, 0, 24, IAC, SE))
         + b"hi"
         + bytes((IAC, NOP))
-        + b"\r\n"
+        + b"\r\n",
+        0.0,
     )
     assert data == b"hi\r\n"
     assert telnet.negotiated
     assert telnet.data_to_send() == bytes((IAC, WONT, ECHO, IAC, DONT, NAWS))
     assert telnet.data_to_send() == b""
     # The same request again, or a refusal/acknowledgement, is never answered: no loop.
-    telnet.receive_data(bytes((IAC, DO, ECHO, IAC, WONT, SGA, IAC, DONT, ECHO)))
+    telnet.receive_data(bytes((IAC, DO, ECHO, IAC, WONT, SGA, IAC, DONT, ECHO)), 0.0)
     assert telnet.data_to_send() == b""
 
 
 def test_a_doubled_iac_is_a_data_byte_also_inside_a_subnegotiation() -> None:
     telnet = TelnetFilter()
-    assert telnet.receive_data(bytes((0x41, IAC, IAC, 0x42))) == b"A\xffB"
+    assert telnet.receive_data(bytes((0x41, IAC, IAC, 0x42)), 0.0) == b"A\xffB"
     assert not telnet.negotiated  # IAC IAC is data, not a command
-    assert telnet.receive_data(bytes((IAC, SB, 24, IAC, IAC, 1, IAC, SE, 0x43))) == b"C"
+    assert telnet.receive_data(bytes((IAC, SB, 24, IAC, IAC, 1, IAC, SE, 0x43)), 0.0) == b"C"
 
 
 def test_a_client_that_never_negotiates_is_never_sent_telnet_bytes() -> None:
     telnet = TelnetFilter()
-    assert telnet.receive_data(b"hello\r\n") == b"hello\r\n"
+    assert telnet.receive_data(b"hello\r\n", 0.0) == b"hello\r\n"
     assert not telnet.negotiated and telnet.data_to_send() == b""
 
 
 def test_an_endless_subnegotiation_keeps_nothing() -> None:
     telnet = TelnetFilter()
-    assert telnet.receive_data(bytes((IAC, SB, 24)) + b"x" * 100_000) == b""
-    assert telnet.receive_data(bytes((IAC, SE)) + b"ok") == b"ok"
+    assert telnet.receive_data(bytes((IAC, SB, 24)) + b"x" * 100_000, 0.0) == b""
+    assert telnet.receive_data(bytes((IAC, SE)) + b"ok", 0.0) == b"ok"
 
 
 def _no_iac(data: bytes) -> bytes:
@@ -107,6 +108,8 @@ _commands = st.one_of(
     ),
 )
 _data = st.binary(max_size=30).map(_no_iac)
+#: These properties are about parsing: the lists of commands they draw may be long.
+UNRATIONED = 1 << 30
 
 
 @given(st.lists(st.tuples(_data, _commands)), st.lists(st.integers(0, 2000), max_size=6))
@@ -114,8 +117,8 @@ def test_data_survives_commands_split_anywhere(
     pieces: list[tuple[bytes, bytes]], cuts: list[int]
 ) -> None:
     stream = b"".join(data + command for data, command in pieces)
-    telnet = TelnetFilter()
-    got = b"".join(telnet.receive_data(part) for part in split_anywhere(stream, cuts))
+    telnet = TelnetFilter(burst=UNRATIONED)
+    got = b"".join(telnet.receive_data(part, 0.0) for part in split_anywhere(stream, cuts))
     assert got == b"".join(data for data, _ in pieces)
 
 
@@ -128,21 +131,21 @@ def test_nothing_after_an_interrupt_counts(
     pieces: list[tuple[bytes, bytes]], after: bytes, cuts: list[int]
 ) -> None:
     stream = b"".join(data + command for data, command in pieces) + after
-    telnet = TelnetFilter()
-    got = b"".join(telnet.receive_data(part) for part in split_anywhere(stream, cuts))
+    telnet = TelnetFilter(burst=UNRATIONED)
+    got = b"".join(telnet.receive_data(part, 0.0) for part in split_anywhere(stream, cuts))
     assert got == b"".join(data for data, _ in pieces)
     assert telnet.interrupted
 
 
 @given(st.binary())
 def test_escaped_data_comes_back_unchanged(data: bytes) -> None:
-    assert TelnetFilter().receive_data(escape_iac(data)) == data
+    assert TelnetFilter().receive_data(escape_iac(data), 0.0) == data
 
 
 @given(st.binary())
 def test_arbitrary_bytes_never_raise_and_replies_are_only_refusals(data: bytes) -> None:
     telnet = TelnetFilter()
-    telnet.receive_data(data)
+    telnet.receive_data(data, 0.0)
     replies = telnet.data_to_send()
     assert len(replies) % 3 == 0
     for i in range(0, len(replies), 3):
@@ -166,7 +169,7 @@ def test_a_plain_clients_0xff_before_a_non_command_byte_is_data_split_anywhere(
 ) -> None:
     stream = data + (bytes((IAC,)) if stray_iac_at_end else b"")
     telnet = TelnetFilter(stray_iac_is_data=True)
-    got = b"".join(telnet.receive_data(part) for part in split_anywhere(stream, cuts))
+    got = b"".join(telnet.receive_data(part, 0.0) for part in split_anywhere(stream, cuts))
     assert got + telnet.finish() == stream
     assert not telnet.negotiated and telnet.data_to_send() == b""
 
@@ -179,7 +182,7 @@ def test_a_plain_client_still_gets_telnet_commands_parsed(
     telnet = TelnetFilter(stray_iac_is_data=True)
     strict = TelnetFilter()
     stream = before + bytes((IAC, command, ECHO)) + after
-    assert telnet.receive_data(stream) == strict.receive_data(stream)
+    assert telnet.receive_data(stream, 0.0) == strict.receive_data(stream, 0.0)
     assert telnet.interrupted == strict.interrupted
 
 
@@ -314,13 +317,13 @@ def test_every_ctrl_c_timing_mark_is_answered_so_telnet_shows_the_goodbye() -> N
     telnet = TelnetFilter()
     timing_mark = 6
     for _ in range(2):
-        assert telnet.receive_data(bytes((IAC, IP, IAC, DO, timing_mark)) + b"x\r\n") == b""
+        assert telnet.receive_data(bytes((IAC, IP, IAC, DO, timing_mark)) + b"x\r\n", 0.0) == b""
         assert telnet.data_to_send() == bytes((IAC, WONT, timing_mark))
     assert telnet.interrupted
 
 
 def test_latin1_0xff_from_nc_does_not_swallow_the_next_byte() -> None:
-    # The doorstep saw text first (nc): "zo\xff\ne\n" is two lines, not the name "zoe".
+    # The sniffer saw text first (nc): "zo\xff\ne\n" is two lines, not the name "zoe".
     plain = TextProtocol()
     plain.receive_data(b"zo\xff\ne\n", now=0.0)
     assert events_of(plain) == [Typed("zo\ufffd"), Typed("e")]

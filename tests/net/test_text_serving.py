@@ -20,17 +20,13 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from net.broadcast import Broadcast
-from net.connection import (
-    CROWDED,
-    ConnectionClosed,
-    PendingText,
-    TextConnection,
-    connect,
-)
+from net.connection import ConnectionClosed, connect
 from net.errors import RemoteProtocolError
 from net.messages import Hello, Say, Show, Welcome
+from net.serving import CROWDED, PendingText, TextConnection
 
 from .harness import BOUNDED_WORK, LOAD_MARGIN, STEADY, WAIT, decode_frames, run
+from .test_other_protocols import CLIENT_HELLO
 from .test_text_clients import split_anywhere
 from .text_people import (
     CODE_PROMPT,
@@ -174,6 +170,51 @@ def test_an_http_request_line_after_the_banner_is_still_answered_and_never_sits_
     with_one_person(main)
 
 
+@pytest.mark.parametrize(
+    ("opening", "answer"),
+    [
+        (b"get / http/1.1\r\nhost: x\r\n\r\n", "HTTP/1.0 400 Bad Request"),
+        (
+            CLIENT_HELLO,
+            "this port serves tablechat (python -m cli.join, nc or telnet): plain text, not TLS",
+        ),
+        (
+            b"SSH-2.0-OpenSSH_9.6p1\r\n",
+            "this port serves tablechat (python -m cli.join, nc or telnet), not SSH",
+        ),
+        (
+            b"*1\r\n$4\r\nPING\r\n",
+            "-ERR this port serves tablechat (python -m cli.join, nc or telnet), not Redis",
+        ),
+    ],
+    ids=["lower-case http", "tls", "ssh", "redis"],
+)
+def test_another_protocols_client_that_speaks_first_reads_one_answer_and_is_closed(
+    opening: bytes, answer: str
+) -> None:
+    async def main(host: TextHost, person: Person) -> None:
+        person.type(opening)
+        assert await person.line() == answer  # first: no banner before it
+        rest = await person.rest()
+        assert GREETING.encode() not in rest and (answer.startswith("HTTP") or rest == b"")
+        assert host.pendings.empty()  # never handed to the host program
+
+    with_one_person(main)
+
+
+def test_an_smtp_client_that_waits_for_a_greeting_is_answered_after_the_banner() -> None:
+    async def main(host: TextHost, person: Person) -> None:
+        assert await person.line() == GREETING  # a mail client waits for the server to speak
+        person.type(b"EHLO mail.example.org\r\n")
+        assert await person.line() == (
+            "554 this port serves tablechat (python -m cli.join, nc or telnet), not SMTP"
+        )
+        assert await person.rest() == b""
+        assert host.pendings.empty()
+
+    with_one_person(main)
+
+
 def test_a_person_typing_ahead_of_the_banner_still_reads_it() -> None:
     async def main(host: TextHost, person: Person) -> None:
         person.type(b"bob\r\n")
@@ -215,6 +256,18 @@ def test_a_too_long_line_is_answered_on_that_connection_and_never_delivered() ->
             "! that line was too long (5000 bytes, at most 4096) and was not sent"
         )
         assert await asyncio.wait_for(said, WAIT) == Say(seq=1, text="ok")
+
+    with_one_person(main, arrive=seated)
+
+
+def test_blank_lines_by_the_hundred_thousand_are_skipped_and_the_next_line_still_arrives() -> None:
+    # Far more than the 64 unread lines at which the host stops reading the socket: skipping
+    # them all must let it read again.
+    async def main(host: TextHost, person: Person) -> None:
+        connection = await next_of(host.connections)
+        person.type(b"\n" * 100_000 + b" \t\r\n" * 20_000 + b"\r\x00" * 20_000)
+        person.type(b"hello\r\n")
+        assert await asyncio.wait_for(connection.recv(), WAIT) == Say(seq=1, text="hello")
 
     with_one_person(main, arrive=seated)
 
@@ -287,6 +340,22 @@ def test_telnet_commands_split_across_writes_are_dropped_and_refused_once() -> N
         assert await person.line() == "* you joined ann's table as bob"
         pending = await pending_of(host.pendings)
         assert pending.hello.name == "bob"
+
+    with_one_person(main)
+
+
+def test_telnet_commands_without_end_are_answered_with_the_limit_and_closed() -> None:
+    # A person's telnet sends a dozen commands on connecting and two per Ctrl-C; each one
+    # costs the host a step of its own, so a stream of them is cut off.
+    async def main(host: TextHost, person: Person) -> None:
+        person.type(bytes((IAC, 241)) * 100_000)  # IAC NOP
+        assert await person.line() == GREETING
+        assert await person.line() == (
+            "! too many telnet commands (more than 200 at once or 2 a second) — goodbye"
+        )
+        assert await person.rest() == b""
+        assert host.pendings.empty()
+        close_quietly(await seated(host.port, "carol"))  # the host still serves the next one
 
     with_one_person(main)
 
@@ -372,26 +441,22 @@ def test_the_waiting_room_cap_covers_people_at_their_prompts_and_silent_connecti
         host = await start_text_host(limits=limits)
         people: list[Person] = []
         try:
-            # Two people at the name prompt, then two silent connections.
-            for _ in range(2):
-                person = await Person.connect(host.port)
-                person.type(b"\r\n")
-                assert await person.line() == GREETING
-                assert await person.line() == "! your name must not be empty"
-                people.append(person)
-            for _ in range(2):
-                people.append(await Person.connect(host.port))
-            # The fourth made room by turning away the one waiting longest: the first person,
-            # told why. The others still wait.
+            # Two people typing at the name prompt, then two silent connections.
+            people += [await person_typing(host.port) for _ in range(2)]
+            people += [await Person.connect(host.port) for _ in range(2)]
+            # The fourth made room, not by turning away a person who typed, though they have
+            # waited longest, but the connection that sent nothing.
+            await silent_one_turned_away(people[2])
+            # A third person typing: the other silent one goes for them.
+            people.append(await person_typing(host.port))
+            await silent_one_turned_away(people[3])
+            # Everyone waiting has typed: the one waiting longest is turned away, told why.
+            people.append(await Person.connect(host.port))
             await person_told_crowded(people[0])
             people[1].type(b"bob\r\n")
             assert await people[1].line() == "what is your name?"
             assert (await people[1].line()).startswith("* you joined")
-            # Two more silent ones: room for them is made by closing the older silent one.
-            people.append(await Person.connect(host.port))
-            people.append(await Person.connect(host.port))
-            await silent_one_turned_away(people[2])
-            # The latest ones are still served: a person after the silence.
+            # The latest is still served: a person after the silence.
             assert await people[5].line() == GREETING
         finally:
             close_quietly(*people)
@@ -400,13 +465,22 @@ def test_the_waiting_room_cap_covers_people_at_their_prompts_and_silent_connecti
     run(main())
 
 
+async def person_typing(port: int) -> Person:
+    """A person at the name prompt who has typed something (an empty name: asked again)."""
+    person = await Person.connect(port)
+    person.type(b"\r\n")
+    assert await person.line() == GREETING
+    assert await person.line() == "! your name must not be empty"
+    return person
+
+
 async def person_told_crowded(person: Person) -> None:
     assert await person.line() == "what is your name?"
     await person_told_crowded_now(person)
 
 
 async def silent_one_turned_away(person: Person) -> None:
-    """A silent connection was closed to make room: still at the doorstep, without a word (its
+    """A silent connection was closed to make room: still at the sniffer, without a word (its
     kind unknown); after the half second of silence, told why like any person at a prompt."""
     rest = await person.rest()
     assert rest in (b"", f"{GREETING}\r\n! {CROWDED}\r\n".encode()), rest
@@ -477,7 +551,7 @@ def test_whatever_is_typed_and_however_it_is_split_comes_numbered_and_no_0xff_go
 
 def test_a_silent_connection_and_a_person_at_the_prompt_cost_a_few_kilobytes_each() -> None:
     # As for joins (test_crowding): a flood must not cost 64 KiB buffers per connection, be it
-    # at the doorstep or, after the silence, at the name prompt.
+    # at the sniffer or, after the silence, at the name prompt.
     count = 150
     limits = dataclasses.replace(STEADY, max_pending=1000, max_pending_per_address=1000)
 
@@ -561,7 +635,7 @@ def test_a_join_slow_to_finish_its_hello_is_turned_away_as_before_on_a_text_host
 
 @contextlib.contextmanager
 def told(event: asyncio.Event) -> Iterator[None]:
-    """Set *event* when the doorstep has told a connection's kind (its debug line)."""
+    """Set *event* when the sniffer has told a connection's kind (its debug line)."""
 
     class Signal(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:

@@ -13,16 +13,9 @@ import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from net.connection import (
-    Connection,
-    Limits,
-    PendingConnection,
-    PendingText,
-    TextConnection,
-    TextService,
-    serve,
-)
+from net.connection import Connection, Limits, PendingConnection
 from net.messages import Show, Welcome
+from net.serving import PendingText, TextConnection, TextService, serve
 
 from .harness import STEADY, WAIT
 

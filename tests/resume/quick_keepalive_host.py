@@ -14,8 +14,8 @@ import functools
 
 import cli.hosting
 from cli.host import main
-from net.connection import serve
 from net.limits import DEFAULT_LIMITS
+from net.serving import serve
 
 PING_INTERVAL = 0.5
 """Seconds between the host's pings to a join (real: 10)."""

@@ -8,8 +8,9 @@ import asyncio
 import pytest
 
 from cli.joining import MAX_WAITING, HostLink, NotSent
-from net.connection import Connection, ConnectionClosed, PendingConnection, serve
+from net.connection import Connection, ConnectionClosed, PendingConnection
 from net.messages import Say, Welcome
+from net.serving import serve
 
 
 class FakeHost:

@@ -1,13 +1,13 @@
-"""The doorstep: the first protocol of every connection to a host that also serves people.
+"""The sniffer: the first protocol of every connection to a host that also serves people.
 
-A new connection is neither a join nor a person yet. The doorstep reads its first bytes into
+A new connection is neither a join nor a person yet. The sniffer reads its first bytes into
 a small buffer and asks :class:`net.first_bytes.FirstBytes` what it is: 0x00 is a join's
 frame, 0xFF a negotiating telnet, anything else — or :data:`~net.first_bytes.SILENCE` with
 nothing at all — a person. Then it hands the transport over (``transport.set_protocol``)
 to the framed link or to the text link, with the bytes it already read, in the same callback:
 no byte can arrive in between.
 
-The doorstep is the connection's place in the waiting room (:class:`net.waiting.Doorway`)
+The sniffer is the connection's place in the waiting room (:class:`net.waiting.ServerWaitingRoom`)
 from the moment it is accepted until the hello (framed) or the last prompt (text): silent
 connections, people at their prompts and joins slow to say hello all count against the same
 cap, and whoever must leave is turned away by the protocol that holds the transport then.
@@ -22,11 +22,11 @@ from typing import Final
 
 from net.first_bytes import SILENCE, ClientKind, FirstBytes
 from net.limits import Limits
-from net.link import Link
+from net.link import FramedLink
 from net.text_link import TextLink
-from net.waiting import Doorway, Waiter
+from net.waiting import ServerWaitingRoom, Waiter
 
-__all__ = ["Doorstep"]
+__all__ = ["Sniffer"]
 
 log = logging.getLogger("net")
 
@@ -35,7 +35,7 @@ log = logging.getLogger("net")
 _SNIFF_SIZE: Final = 512
 
 
-class Doorstep(asyncio.BufferedProtocol):
+class Sniffer(asyncio.BufferedProtocol):
     """Sniffs a connection's first bytes and hands it over (see the module docstring).
 
     Attributes:
@@ -48,30 +48,30 @@ class Doorstep(asyncio.BufferedProtocol):
     def __init__(
         self,
         limits: Limits,
-        doorway: Doorway[Waiter],
-        make_framed: Callable[[Doorstep], Link],
+        waiting_room: ServerWaitingRoom[Waiter],
+        make_framed: Callable[[Sniffer], FramedLink],
         silence: float = SILENCE,
     ) -> None:
         """Wait for a connection.
 
         Args:
             limits: The connection's limits (for a text link).
-            doorway: The server's waiting room; the doorstep enters it once connected.
-            make_framed: Makes the framed link for this doorstep (its hello deadline counting
+            waiting_room: The server's waiting room; the sniffer enters it once connected.
+            make_framed: Makes the framed link for this sniffer (its hello deadline counting
                 from :attr:`opened`).
             silence: How long silence takes to mean a person.
         """
         self.loop = asyncio.get_running_loop()
         self.opened = self.loop.time()
         self.peer: tuple[str, int] = ("?", 0)
-        self.switched: asyncio.Future[Link | TextLink | None] = self.loop.create_future()
+        self.switched: asyncio.Future[FramedLink | TextLink | None] = self.loop.create_future()
         self._limits = limits
-        self._doorway = doorway
+        self._doorway = waiting_room
         self._make_framed = make_framed
         self._sniff = FirstBytes(self.opened, silence)
         self._buffer = memoryview(bytearray(_SNIFF_SIZE))
         self._transport: asyncio.Transport | None = None
-        self._link: Link | TextLink | None = None
+        self._link: FramedLink | TextLink | None = None
         self._timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -119,7 +119,7 @@ class Doorstep(asyncio.BufferedProtocol):
         transport = self._transport
         if transport is None or transport.is_closing() or self.switched.done():
             return
-        link: Link | TextLink
+        link: FramedLink | TextLink
         if kind is ClientKind.FRAMED:
             link = self._make_framed(self)
         else:
@@ -136,6 +136,13 @@ class Doorstep(asyncio.BufferedProtocol):
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+
+    @property
+    def typing(self) -> bool:
+        """True once the person this turned out to be has typed something (at the waiting
+        room's choosing, kept longer than connections that sent nothing)."""
+        link = self._link
+        return isinstance(link, TextLink) and link.typed
 
     def turn_away(self, reason: str) -> None:
         """The waiting room is full and this one waited longest: the link in charge says
