@@ -217,6 +217,7 @@ class Host:
                 words.code_prompt,
                 words.render,
                 seated=words.seated,
+                closing=words.closing,
             )
             return await serve(self._on_connect, bind, port, text=text)
         except socket.gaierror as exc:

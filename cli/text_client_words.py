@@ -32,6 +32,7 @@ class TextClientWords:
     code_prompt: str
     render: Callable[[Show], str]
     seated: Callable[[Welcome], str]
+    closing: Callable[[str], str]
 
 
 def text_client_words(host_name: Callable[[], str], *, needs_code: bool) -> TextClientWords:
@@ -43,6 +44,7 @@ def text_client_words(host_name: Callable[[], str], *, needs_code: bool) -> Text
         code_prompt=CODE_PROMPT,
         render=render,
         seated=seated,
+        closing=closing,
     )
 
 
@@ -54,8 +56,18 @@ def greeting(host_name: str, *, needs_code: bool) -> str:
 
 def seated(welcome: Welcome) -> str:
     """What a person reads once seated or watching: where they are, then how to get help and
-    how to leave (the join's commands, which net does not know)."""
-    return f"{seated_plainly(welcome)} — /help lists the commands, /q leaves"
+    how to leave (the join's commands, which net does not know) — and that nc's Ctrl-D is not
+    leaving but stops their lines from going out (netcat-openbsd, unless run with -N)."""
+    return (
+        f"{seated_plainly(welcome)} — /help lists the commands, /q leaves "
+        "(on nc, Ctrl-D stops your lines going out: use /q, or nc -N)"
+    )
+
+
+def closing(reason: str) -> str:
+    """The last line a person reads as the table closes their connection: why, and that an
+    nc still open needs Enter to end (it shows nothing more, and a line typed is lost)."""
+    return f"{reason} — connection closed (press Enter if your nc is still open)"
 
 
 def render(show: Show) -> str:

@@ -68,6 +68,9 @@ class TextService:
         seated: What an accepted person reads first (shown as a notice), from the welcome
             they were given (``watching`` for a spectator); the host program adds its words,
             e.g. how to get help and how to leave.
+        closing: The last line a person reads when the host closes their connection, from
+            the reason (the host program may add what to do next: an nc stays open after
+            the connection ends until Enter is pressed).
     """
 
     greeting: Callable[[], str]
@@ -76,6 +79,7 @@ class TextService:
     render: Callable[[Show], str]
     prompt_timeout: float = PROMPT_TIMEOUT
     seated: Callable[[Welcome], str] = seated_plainly
+    closing: Callable[[str], str] = str
 
 
 class TextConnection:
@@ -96,6 +100,7 @@ class TextConnection:
         """Wrap a link whose person was greeted and accepted (done by ``PendingText.accept``)."""
         self._link = link
         self._render = service.render
+        self._closing = service.closing
         self.peer = link.peer
         self.peer_hello = hello
         self.welcome: Welcome | None = None
@@ -183,7 +188,8 @@ class TextConnection:
             code: One of :data:`~net.messages.BYE_CODES` (a person reads only the reason).
         """
         _check_code(code)
-        self._link.say_last(self._render(Show(kind="notice", text=reason)), reason or "left")
+        last = self._closing(reason or "left")
+        self._link.say_last(self._render(Show(kind="notice", text=last)), reason or "left")
         await self._link.wait_closed()
 
 

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from cli.text_client_words import seated, text_client_words
+from cli.text_client_words import closing, seated, text_client_words
 from net.messages import Welcome
 
 
 def test_a_seated_person_is_told_where_they_sit_how_to_get_help_and_how_to_leave() -> None:
     bob = Welcome(name="bob", host="alice", token="t")
-    assert seated(bob) == "you joined alice's table as bob — /help lists the commands, /q leaves"
+    nc = " (on nc, Ctrl-D stops your lines going out: use /q, or nc -N)"
+    assert seated(bob) == (
+        "you joined alice's table as bob — /help lists the commands, /q leaves" + nc
+    )
     carol = Welcome(name="carol", host="alice", token="t", watching=True)
     assert seated(carol) == (
-        "you are watching alice's table as carol — /help lists the commands, /q leaves"
+        "you are watching alice's table as carol — /help lists the commands, /q leaves" + nc
+    )
+
+
+def test_the_last_line_says_the_connection_is_closed_and_what_an_open_nc_needs() -> None:
+    assert closing("alice left") == (
+        "alice left — connection closed (press Enter if your nc is still open)"
     )
 
 

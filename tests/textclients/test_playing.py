@@ -63,7 +63,8 @@ def test_nc_plays_a_whole_game_of_tictactoe(players: Players, proxies: list[Prox
     play_to_a_win(host, bob, "alice", "bob")
     bob.say("gg")
     host.expect("<bob> gg")
-    bob.leave("you left alice's table")
+    # nc shows nothing more once the table has closed the connection: the last line says so
+    bob.leave("you left alice's table — connection closed (press Enter if your nc is still open)")
     host.expect("bob left the table")
     assert_plain_text(proxy.received()[0])
 
