@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import errno
 import ipaddress
+import logging
 import random
 import socket
 import time
@@ -414,6 +415,13 @@ class Host:
         refusal = decision.refusal
         if decision.asked is not None:
             refusal = await self._wait_for_answer(pending, decision.asked)
+        if refusal is not None and refusal.code in ("bad-code", "rate-limited"):
+            # the host should know someone tries codes; the log shows a burst as a count
+            if refusal.code == "rate-limited":
+                what = "a join code held back (too many wrong ones)"
+            else:
+                what = "a wrong join code" if pending.hello.code else "no join code"
+            _codes_log.warning("%s from %s", what, pending.peer[0])
         if refusal is not None:
             await pending.refuse(refusal.reason, refusal.code)
             return
@@ -513,6 +521,7 @@ class Host:
 
 
 _CLOSE_WAIT = 5.0  # seconds; net bounds each close well within this
+_codes_log = logging.getLogger("join codes")
 #: Seconds a connection is not read after a line of its was refused for flooding: at most a
 #: few refused lines a second cost the host anything, however fast they come.
 _OVER_BUDGET_PAUSE = 0.2

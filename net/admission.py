@@ -27,13 +27,14 @@ import secrets
 from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Final, Generic, Literal, Protocol, TypeVar
+from typing import Final, Generic, Protocol, TypeVar
+
+from net.waiting import address_key
 
 __all__ = [
     "ADMIT",
     "CODE_ALPHABET",
     "CODE_LENGTH",
-    "Cap",
     "JoinCodeGate",
     "SeatTokens",
     "Verdict",
@@ -45,9 +46,11 @@ __all__ = [
 
 #: Upper-case letters and digits without the look-alikes 0/O, 1/I/L: easy to read aloud.
 CODE_ALPHABET: Final = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-#: 31**6 ≈ 8.9e8 codes. At the global cap of 50 wrong guesses a minute, finding one takes
-#: on the order of ten years, while a person reads six characters in a breath.
-CODE_LENGTH: Final = 6
+#: 31**8 ≈ 8.5e11 codes: guessing is hopeless by the code's length, not by locking everyone
+#: out. One address (an IPv6 /64) may make 5 wrong guesses a minute, so a guesser with 1,000
+#: addresses makes 5,000 a minute and needs about 160 years on average (8.5e7 minutes) to find
+#: a code — while a person reads eight characters, as two groups of four, in a breath.
+CODE_LENGTH: Final = 8
 #: A token of 16 random bytes (128 bits) is unguessable; token_urlsafe gives 22 characters.
 TOKEN_BYTES: Final = 16
 
@@ -79,7 +82,7 @@ def new_join_code(source: RandomSource | None = None, *, length: int = CODE_LENG
         length: How many characters.
 
     Returns:
-        The code, e.g. ``"K7QX3M"`` (show it to people with :func:`format_code`).
+        The code, e.g. ``"K7QX3M9P"`` (show it to people with :func:`format_code`).
 
     Raises:
         ValueError: ``length`` is not positive.
@@ -97,13 +100,13 @@ def normalize_code(text: str) -> str:
         text: What the person typed, e.g. ``"k7q-x3m"``.
 
     Returns:
-        ``"K7QX3M"``.
+        ``"K7QX3M9P"``.
     """
     return "".join(text.split()).replace("-", "").upper()
 
 
 def format_code(code: str) -> str:
-    """Show a code in groups of three for reading aloud: ``"K7QX3M"`` → ``"K7Q-X3M"``.
+    """Show a code in groups of four for reading aloud: ``"K7QX3M9P"`` → ``"K7QX-3M9P"``.
 
     Args:
         code: A code in any form :func:`normalize_code` accepts.
@@ -112,16 +115,12 @@ def format_code(code: str) -> str:
         The grouped form (the dash is ignored when the code is checked).
     """
     plain = normalize_code(code)
-    return "-".join(plain[i : i + 3] for i in range(0, len(plain), 3))
+    return "-".join(plain[i : i + 4] for i in range(0, len(plain), 4))
 
 
-Cap = Literal["address", "everyone"]
-"""Which rate limit refused an attempt: the one per address, or the global one."""
-
-_CAP_WORDS: Final[dict[Cap, str]] = {
-    "address": "from your address",
-    "everyone": "from everyone together (someone may be guessing)",
-}
+#: Addresses whose wrong guesses are remembered at once; beyond, the one whose last guess is
+#: oldest is forgotten (memory stays bounded whatever the number of addresses guessing).
+MAX_TRACKED: Final = 4096
 
 
 @dataclass(frozen=True)
@@ -132,62 +131,49 @@ class Verdict:
         ok: True to let the join in.
         code: When refused: the ``refuse.code`` to send (``bad-code`` or ``rate-limited``).
         reason: When refused: one sentence for the person.
-        cap: When rate-limited: which limit was reached — ``"address"`` (this address made too
-            many wrong guesses) or ``"everyone"`` (all addresses together did); the reason
-            says the same in words.
+        wait: When rate-limited: seconds until this address may try again.
     """
 
     ok: bool
     code: str | None = None
     reason: str = ""
-    cap: Cap | None = None
+    wait: float = 0.0
 
 
 ADMIT: Final = Verdict(ok=True)
 
 
 class JoinCodeGate:
-    """Checks ``hello.code`` against the table's code, limiting failed attempts.
+    """Checks ``hello.code`` against the table's code, limiting failed attempts per address.
 
-    * Per address: after ``max_failures`` wrong codes within ``window`` seconds, that address is
-      refused with ``rate-limited`` — even with the right code — until the oldest of those
-      failures is ``window`` seconds old.
-    * Globally: once ``global_max_failures`` wrong codes (from all addresses together) fall
-      within ``window``, every attempt is refused with ``rate-limited`` until the window moves
-      on. This bounds a guesser with many addresses, and it bounds our memory: no more than
-      ``global_max_failures`` failure times are ever kept.
-    * A success forgets that address's failures (not the global count of guesses made).
+    After ``max_failures`` wrong codes within ``window`` seconds, an address — an IPv6 /64
+    counting as one (:func:`net.waiting.address_key`) — is refused with ``rate-limited``, even
+    with the right code, until the oldest of those failures is ``window`` seconds old. Nobody
+    else is held back: no number of guessers locks out a person with the code (the code's
+    length makes guessing hopeless, see :data:`CODE_LENGTH`). A success forgets that
+    address's failures. At most :data:`MAX_TRACKED` addresses are remembered.
     """
 
-    def __init__(
-        self,
-        code: str | None,
-        *,
-        max_failures: int = 5,
-        window: float = 60.0,
-        global_max_failures: int = 50,
-    ) -> None:
+    def __init__(self, code: str | None, *, max_failures: int = 5, window: float = 60.0) -> None:
         """Create a gate.
 
         Args:
             code: The table's code, or None when no code is needed (everyone passes).
             max_failures: Wrong codes allowed per address within ``window``.
             window: The rate-limit window, in seconds.
-            global_max_failures: Wrong codes allowed from everyone together within ``window``.
 
         Raises:
             ValueError: A limit is not positive, or ``code`` is empty once normalised.
         """
-        if max_failures < 1 or global_max_failures < 1 or not window > 0:
+        if max_failures < 1 or not window > 0:
             raise ValueError("rate limits must be positive")
         self._code = None if code is None else normalize_code(code)
         if self._code == "":
             raise ValueError("a join code must not be empty")
         self._max = max_failures
         self._window = window
-        self._global_max = global_max_failures
+        # per address key, its recent failure times; the dict's order is that of last failure
         self._failures: dict[str, deque[float]] = {}
-        self._all_failures: deque[tuple[float, str]] = deque()
 
     @property
     def code(self) -> str | None:
@@ -213,61 +199,42 @@ class JoinCodeGate:
         """
         if self._code is None:
             return ADMIT
-        self._expire(now)
-        blocked = self._blocked_for(address, now)
-        if blocked is not None:
-            cap, wait = blocked
+        key = address_key(address)
+        mine = self._recent(key, now)
+        if len(mine) >= self._max:
+            wait = min(self._window, (mine[0] + self._window) - now)
             return Verdict(
                 ok=False,
                 code="rate-limited",
                 reason=(
-                    f"too many wrong join codes {_CAP_WORDS[cap]} — "
+                    f"too many wrong join codes from your address — "
                     f"try again in {max(1, round(wait))} s"
                 ),
-                cap=cap,
+                wait=wait,
             )
         given = normalize_code(presented) if isinstance(presented, str) else ""
         # compare_digest: the time taken does not depend on how many characters match.
         if hmac.compare_digest(given.encode("utf-8"), self._code.encode("utf-8")):
-            self._forget(address)
+            self._failures.pop(key, None)
             return ADMIT
-        self._record(address, now)
+        mine.append(now)
+        self._failures.pop(key, None)
+        self._failures[key] = mine  # now the newest
+        while len(self._failures) > MAX_TRACKED:
+            del self._failures[next(iter(self._failures))]
         if not given:
             return Verdict(ok=False, code="bad-code", reason="this table needs a join code")
         return Verdict(ok=False, code="bad-code", reason="wrong join code")
 
-    def _blocked_for(self, address: str, now: float) -> tuple[Cap, float] | None:
-        """Which cap keeps *address* out and for how many seconds, or None if it may try now.
-
-        The global cap is named first: while it holds, nobody gets in, whatever their own
-        record, and telling a guesser that their own address is blocked would mislead them
-        about when they may try again.
-        """
-        if len(self._all_failures) >= self._global_max:
-            return "everyone", self._all_failures[0][0] + self._window - now
-        mine = self._failures.get(address)
-        if mine is not None and len(mine) >= self._max:
-            return "address", mine[0] + self._window - now
-        return None
-
-    def _record(self, address: str, now: float) -> None:
-        self._failures.setdefault(address, deque()).append(now)
-        self._all_failures.append((now, address))
-
-    def _forget(self, address: str) -> None:
-        # Only the per-address record: the global one still counts the guesses that were made.
-        self._failures.pop(address, None)
-
-    def _expire(self, now: float) -> None:
-        horizon = now - self._window
-        everyone = self._all_failures
-        while everyone and everyone[0][0] <= horizon:
-            _, address = everyone.popleft()
-            mine = self._failures.get(address)
-            while mine and mine[0] <= horizon:
-                mine.popleft()
-            if mine is not None and not mine:
-                del self._failures[address]
+    def _recent(self, key: str, now: float) -> deque[float]:
+        """*key*'s failures still within the window (an arrival counts while
+        now < at + window)."""
+        mine = self._failures.get(key, deque())
+        while mine and now >= mine[0] + self._window:
+            mine.popleft()
+        if not mine:
+            self._failures.pop(key, None)
+        return mine
 
 
 K = TypeVar("K", bound=Hashable)
