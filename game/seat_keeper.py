@@ -250,17 +250,22 @@ class SeatKeeper(Generic[C]):
             decision.refusal = Refusal(verdict.code or "bad-code", self._refusal(verdict, hello))
             return decision
         if self.taken:
+            # a full room still lets a newcomer in when someone in it has long been silent
+            full = self.watchers.is_full
+            making_room = self.watchers.silent_longest(now) if full else None
             if text and token is None and self._keeps_seat_for(hello.name):
                 self._ask(key, address, now, decision)
             elif not self.watchers.limit:
                 decision.refusal = Refusal("full", self._full(now))
-            elif self.watchers.is_full:
+            elif full and making_room is None:
                 decision.refusal = Refusal("full", self.watchers.no_room(self.host_name))
             elif (held := self.watchers.arrivals.wait(address, now)) is not None:
                 decision.refusal = Refusal("rate-limited", self._too_many_arrivals(*held))
             else:
+                if making_room is not None:
+                    decision.events.append(Unwatched(making_room, "silent"))
                 self.watchers.arrivals.arrived(address, now)
-                self.watchers.arriving(key)
+                self.watchers.arriving(key, now)
                 decision.events.append(Watched(hello.name))
             return decision
         fresh = self.tokens.issue(GUEST)

@@ -40,6 +40,10 @@ ARRIVAL_WINDOW: Final = 60.0
 #: The most shows kept for one spectator being welcomed.
 KEPT_LIMIT: Final = 256
 
+#: A spectator silent this long (no line since arriving or since its last) gives its place to
+#: a newcomer when the room is full: fifty silent connections must not keep everyone else out.
+SILENT_PLACE: Final = 600.0
+
 
 class ArrivalLimit:
     """How often people may start watching: at most *per_address* arrivals from one address
@@ -96,6 +100,7 @@ class Watcher:
     name: str
     live: bool = False
     last_say: int = 0
+    heard: float = 0.0  # when it arrived or last said something (host's clock)
     # What it is shown while its welcome is on the way; the deque drops the oldest.
     kept: deque[Show] = field(default_factory=lambda: deque(maxlen=KEPT_LIMIT))
     overflowed: bool = False
@@ -122,6 +127,7 @@ class Watchers(Generic[C]):
         self._numbers: dict[int, C | None] = {}
         self._by_key: dict[C, Watcher] = {}
         self._arriving: C | None = None
+        self._arriving_at = 0.0
 
     def __len__(self) -> int:
         return len(self._numbers)
@@ -131,16 +137,17 @@ class Watchers(Generic[C]):
         """True when nobody else may watch now."""
         return len(self._numbers) >= self.limit
 
-    def arriving(self, key: C) -> None:
-        """*key* was let in to watch: the next :meth:`watched` is its number."""
+    def arriving(self, key: C, now: float = 0.0) -> None:
+        """*key* was let in to watch at *now*: the next :meth:`watched` is its number."""
         self._arriving = key
+        self._arriving_at = now
 
     def watched(self, number: int, name: str) -> None:
         """The table seated spectator *number* as *name* (for the arriving key, if any)."""
         key, self._arriving = self._arriving, None
         self._numbers[number] = key
         if key is not None:
-            self._by_key[key] = Watcher(number, name)
+            self._by_key[key] = Watcher(number, name, heard=self._arriving_at)
 
     def get(self, key: C) -> Watcher | None:
         """*key*'s spectator, or None when *key* does not watch."""
@@ -164,6 +171,12 @@ class Watchers(Generic[C]):
         if key is not None:
             self._by_key.pop(key, None)
         return key
+
+    def silent_longest(self, now: float, silent_for: float = SILENT_PLACE) -> int | None:
+        """The number of the welcomed spectator heard from longest ago, when that was
+        *silent_for* seconds or more before *now*; None otherwise."""
+        silent = [w for w in self._by_key.values() if w.live and now - w.heard >= silent_for]
+        return min(silent, key=lambda w: w.heard).number if silent else None
 
     def live(self) -> list[tuple[int, C]]:
         """Every welcomed spectator's number and connection, first come first."""
@@ -259,6 +272,7 @@ class Watchers(Generic[C]):
             return None
         if not watcher.live:
             return Decision()
+        watcher.heard = now
         reason = seq_error(seq, watcher.last_say)
         if reason is not None:
             return Decision(
@@ -289,4 +303,7 @@ class Watchers(Generic[C]):
             return [SayBye(key, "left", "you stopped watching")]
         if event.why == "flooding":
             return [SayBye(key, "flooding", "flooding (too many lines too fast)")]
+        if event.why == "silent":
+            why = "you gave your place to a newcomer: the room was full and you had been silent"
+            return [SayBye(key, "left", f"{why} for {SILENT_PLACE / 60:g} minutes")]
         return []  # its connection is over already, or is failed by the decision

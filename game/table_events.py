@@ -28,8 +28,9 @@ from net.messages import validate_name
 SeatName: TypeAlias = Literal["host", "guest", "spectator"]
 FreedWhy: TypeAlias = Literal["left", "expired", "flooding", "protocol"]
 #: Why a spectator stopped watching: typed /q, lost the connection, flooded, broke the
-#: protocol, or the host restarted (their connections died with the old process).
-UnwatchedWhy: TypeAlias = Literal["left", "lost", "flooding", "protocol", "restart"]
+#: protocol, the host restarted (their connections died with the old process), or it gave its
+#: place to a newcomer, the room being full and it silent for long.
+UnwatchedWhy: TypeAlias = Literal["left", "lost", "flooding", "protocol", "restart", "silent"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from game.spectator_connections import (
     ARRIVAL_WINDOW,
     ARRIVALS_OVERALL,
     ARRIVALS_PER_ADDRESS,
+    SILENT_PLACE,
     SPECTATOR_TOKEN,
     ArrivalLimit,
 )
@@ -83,6 +84,23 @@ def test_beyond_the_limit_a_newcomer_is_refused_full_with_the_tables_sentence() 
     # One stops watching: there is room again.
     assert seats.lost("s1").events == [Unwatched(1, "lost")]
     assert seats.hello("s4", "erin").events == [Watched("erin")]
+
+
+def test_a_full_room_makes_way_for_a_newcomer_by_its_longest_silent_spectator() -> None:
+    seats = seating(spectator_limit=2, no_room=no_room)
+    seats.join("c1")
+    _watching(seats, "s1", "carol")
+    _watching(seats, "s2", "dave")
+    seats.now = SILENT_PLACE - 1
+    seats.decide(seats.keeper.said("s1", 1, "still here", seats.now))  # carol speaks
+    assert seats.hello("s3", "erin").refusal is not None  # nobody silent long enough yet
+    seats.now = SILENT_PLACE
+    # dave has said nothing for ten minutes: he gives his place; carol, heard since, keeps hers
+    decision = seats.hello("s4", "erin")
+    assert decision.refusal is None
+    assert decision.events == [Unwatched(2, "silent"), Watched("erin")]
+    assert seats.byes["s2"] == "left"
+    assert seats.keeper.watchers.get("s1") is not None
 
 
 def test_without_room_for_spectators_the_full_refusal_names_the_players() -> None:
