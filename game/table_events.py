@@ -23,7 +23,7 @@ import typing
 from dataclasses import MISSING, asdict, dataclass
 from typing import Any, Final, Literal, TypeAlias, Union
 
-from net.messages import validate_name
+from net.messages import MAX_INT, validate_name
 
 SeatName: TypeAlias = Literal["host", "guest", "spectator"]
 FreedWhy: TypeAlias = Literal["left", "expired", "flooding", "protocol"]
@@ -204,6 +204,8 @@ _HEX_DIGITS: Final = frozenset("0123456789abcdef")
 _HASH_FIELDS: Final = frozenset({"token_hash", "newest", "older"})
 _NAME_FIELDS: Final = frozenset({"host_name", "asked", "name"})
 _NOT_NEGATIVE: Final = frozenset({"seq", "grace", "watcher", "number"})
+#: Numbers that go back on the wire (a say.seq in a welcome): the wire's bound holds for them.
+_WIRE_INTS: Final = frozenset({"seq", "watcher", "number"})
 # The annotations are strings here (postponed evaluation): resolved once per class.
 _HINTS: Final[dict[type[TableEvent], dict[str, Any]]] = {
     cls: typing.get_type_hints(cls) for cls in _TYPES.values()
@@ -252,6 +254,9 @@ def _checked(name: str, hint: Any, value: Any) -> Any:
                 raise ValueError("must be a finite number")
         if name in _NOT_NEGATIVE and value < 0:
             raise ValueError("must not be negative")
+        if name in _WIRE_INTS and value > MAX_INT:
+            # a seq the wire cannot carry would only fail later, in a welcome
+            raise ValueError(f"must be at most {MAX_INT}, as on the wire")
         return value
     raise ValueError(f"must be {_words(hint)}")
 
