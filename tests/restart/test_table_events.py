@@ -27,6 +27,7 @@ from game.table_events import (
     from_record,
     to_record,
 )
+from net.messages import MAX_INT
 
 HASH = "ab" * 32
 # Names the protocol accepts (net.messages.validate_name): a record holding another is damage.
@@ -35,6 +36,7 @@ names = st.text("abcdefghijklmnopqrstuvwxyzéø-_ 0123456789", min_size=1, max_s
 )
 hashes = st.text("0123456789abcdef", min_size=64, max_size=64)
 finite = st.floats(allow_nan=False, allow_infinity=False)
+wire_ints = st.integers(min_value=0, max_value=MAX_INT)  # numbers that go back on the wire
 
 # st.builds fills every field from its type hint, so a field added to an event is covered too;
 # only the fields with rules beyond their type are drawn by hand.
@@ -44,9 +46,9 @@ events: st.SearchStrategy[TableEvent] = st.one_of(
     st.builds(Resumed, newest=hashes, older=st.none() | hashes),
     st.builds(Rotated, newest=hashes, older=st.none() | hashes),
     st.builds(Restarted, grace=st.floats(min_value=0, allow_infinity=False)),
-    st.builds(Line, now=finite, seq=st.integers(min_value=0), watcher=st.integers(min_value=0)),
+    st.builds(Line, now=finite, seq=wire_ints, watcher=wire_ints),
     st.builds(Watched, name=names),
-    st.builds(Unwatched, number=st.integers(min_value=0)),
+    st.builds(Unwatched, number=wire_ints),
     st.builds(Dropped, grace=st.floats(min_value=0, allow_infinity=False)),
     st.builds(Freed),
 )
