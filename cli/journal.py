@@ -253,7 +253,9 @@ class Journal:
         line = encode_line(record)
         if len(line) > MAX_LINE:
             raise ValueError(f"a record of {len(line)} bytes is over the journal's line limit")
-        if self._size + len(line) > MAX_SIZE:
+        # what a damaged tail leaves is the size that counts: it is cut off before this write
+        size = self._size if self._cut_to is None else self._cut_to
+        if size + len(line) > MAX_SIZE:
             raise JournalError(f"the journal {self.path} is full ({MAX_SIZE >> 20} MiB)")
         try:
             if self._cut_to is not None:

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from cli.journal import (
     MAX_LINE,
+    MAX_SIZE,
     Journal,
     JournalBusy,
     JournalError,
@@ -140,6 +141,22 @@ def test_a_damaged_line_in_the_middle_keeps_only_what_came_before(tmp_path: Path
         f"the journal {path} is damaged at line 3 (checksum mismatch): restored the 2 records "
         "before it and ignored it and everything after it"
     )
+
+
+def test_an_oversized_damaged_file_is_cut_back_to_its_valid_part_not_given_up(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "tablechat"
+    path = _written(root, [{"n": n} for n in range(3)])
+    with path.open("ab") as file:  # 40 MB of garbage after the good records
+        file.write(b"\x00garbage" * (MAX_SIZE // 9 + 500_000))
+    assert path.stat().st_size > MAX_SIZE
+    journal = _open(root)
+    assert journal.records == [{"n": 0}, {"n": 1}, {"n": 2}]
+    journal.append({"n": 3})  # the garbage goes, the table stays: no "full"
+    journal.close()
+    assert _open(root).records == [{"n": n} for n in range(4)]
+    assert path.stat().st_size < 1_000
 
 
 def test_a_line_too_long_to_be_ours_is_damage(tmp_path: Path) -> None:
