@@ -43,10 +43,10 @@ Spectators see every board and result and the players' chat, and are told
 who comes and goes; a hangman word stays hidden until the game ends.
 While a game is on, a spectator's lines go to the other spectators only,
 so nobody can coach a player; between games they reach everyone.
-Spectators may use /board, /score, /who, /help and /q; only the two
-players move or start, resign and rematch games. /who lists who watches;
-during a game the players are told only how many (a name could be a hint)
-and not who comes or goes."""
+Spectators may use /board, /score, /who, /help and /q, and /sit takes
+the seat once it is free; only the two players move or start, resign and
+rematch games. /who lists who watches; during a game the players are told
+only how many (a name could be a hint) and not who comes or goes."""
 
 #: The topics that are about the table rather than one game or command.
 _TABLE_TOPICS = {

@@ -265,7 +265,7 @@ class SeatKeeper(Generic[C]):
                 if making_room is not None:
                     decision.events.append(Unwatched(making_room, "silent"))
                 self.watchers.arrivals.arrived(address, now)
-                self.watchers.arriving(key, now)
+                self.watchers.arriving(key, now, text=text)
                 decision.events.append(Watched(hello.name))
             return decision
         fresh = self.tokens.issue(GUEST)
@@ -519,6 +519,24 @@ class SeatKeeper(Generic[C]):
             return Decision()
         return Decision(events=[Line(GUEST, text, now, seq)])
 
+    def sit_down(self, key: C) -> Decision[C] | None:
+        """Spectator *key* asks for the free guest seat (``/sit``).
+
+        Returns:
+            The events that move it from watching to the seat, on the same connection and
+            with its ``say`` numbering (:class:`Sat` ``lines_from``); None when the seat is
+            taken, the host is closing, or *key* does not watch (the table answers then).
+        """
+        watcher = self.watchers.get(key)
+        if watcher is None or not watcher.live or self.taken or self.closing:
+            return None
+        fresh = self.tokens.issue(GUEST)
+        # nothing kept for the seat before its Sat is this connection's (see apply)
+        self._owner = _Owner(key, _Stage.LIVE, fresh, False, 0, sent=self.outbox.last_seq)
+        text = watcher.text
+        sat = Sat(watcher.name, token_hash(fresh), text_client=text, lines_from=watcher.last_say)
+        return Decision(events=[Unwatched(watcher.number, "sat"), sat])
+
     def passed_over(self, seq: int) -> None:
         """The guest's line *seq* was refused before it became an event (flood control): the
         next one follows it, though no :class:`Line` records it."""
@@ -582,8 +600,10 @@ class SeatKeeper(Generic[C]):
         elif isinstance(event, Sat):
             self.tokens.restore(GUEST, event.token_hash)
             self.by_text = event.text_client
-            self.asked, self.last_say, self.dropped = event.asked, 0, False
+            self.asked, self.last_say, self.dropped = event.asked, event.lines_from, False
             self.outbox.clear()
+            if self._owner is not None:  # the new guest's shows start here, numbered from 1
+                self._owner.sent = 0
             self._delivered = 0
         elif isinstance(event, Rotated | Resumed):
             self.tokens.restore(GUEST, event.newest, event.older)

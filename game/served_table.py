@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Final, Generic, TypeVar
 
-from game.commands import is_quit
+from game.commands import is_quit, split_command
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
 from game.seat_decisions import Action, Decision, Send, SendAll
 from game.seat_keeper import SeatKeeper
@@ -41,6 +41,7 @@ from game.table_events import (
     Unwatched,
     Watched,
 )
+from game.untrusted import classified_text
 from net.messages import Show
 
 C = TypeVar("C", bound=Hashable)
@@ -271,6 +272,10 @@ class ServedTable(Generic[C]):
         events = decision.events
         if not events or not isinstance(first := events[0], Line):
             return decision
+        if first.seat == "spectator" and _is_sit(first.text):
+            sitting = self.keeper.sit_down(key)
+            if sitting is not None:  # the seat is free: this connection takes it
+                return sitting
         if is_quit(first.text):
             if first.seat == "guest":
                 decision.events = [Freed("left")]
@@ -304,3 +309,9 @@ class ServedTable(Generic[C]):
             events.append(Dropped(self.keeper.grace))
         events += [Unwatched(spectator.number, "restart") for spectator in self.table.spectators]
         return events
+
+
+def _is_sit(line: str) -> bool:
+    """Whether *line* is ``/sit`` (read as the table reads a command)."""
+    text = classified_text(line).strip()
+    return text.startswith("/") and not text.startswith("//") and split_command(text) == ("sit", "")

@@ -101,6 +101,7 @@ class Watcher:
     live: bool = False
     last_say: int = 0
     heard: float = 0.0  # when it arrived or last said something (host's clock)
+    text: bool = False  # a person on nc/telnet
     # What it is shown while its welcome is on the way; the deque drops the oldest.
     kept: deque[Show] = field(default_factory=lambda: deque(maxlen=KEPT_LIMIT))
     overflowed: bool = False
@@ -127,7 +128,7 @@ class Watchers(Generic[C]):
         self._numbers: dict[int, C | None] = {}
         self._by_key: dict[C, Watcher] = {}
         self._arriving: C | None = None
-        self._arriving_at = 0.0
+        self._arriving_at, self._arriving_text = 0.0, False
 
     def __len__(self) -> int:
         return len(self._numbers)
@@ -137,17 +138,20 @@ class Watchers(Generic[C]):
         """True when nobody else may watch now."""
         return len(self._numbers) >= self.limit
 
-    def arriving(self, key: C, now: float = 0.0) -> None:
-        """*key* was let in to watch at *now*: the next :meth:`watched` is its number."""
+    def arriving(self, key: C, now: float = 0.0, *, text: bool = False) -> None:
+        """*key* (a person on nc/telnet when *text*) was let in to watch at *now*: the next
+        :meth:`watched` is its number."""
         self._arriving = key
-        self._arriving_at = now
+        self._arriving_at, self._arriving_text = now, text
 
     def watched(self, number: int, name: str) -> None:
         """The table seated spectator *number* as *name* (for the arriving key, if any)."""
         key, self._arriving = self._arriving, None
         self._numbers[number] = key
         if key is not None:
-            self._by_key[key] = Watcher(number, name, heard=self._arriving_at)
+            self._by_key[key] = Watcher(
+                number, name, heard=self._arriving_at, text=self._arriving_text
+            )
 
     def get(self, key: C) -> Watcher | None:
         """*key*'s spectator, or None when *key* does not watch."""
@@ -303,6 +307,8 @@ class Watchers(Generic[C]):
             return [SayBye(key, "left", "you stopped watching")]
         if event.why == "flooding":
             return [SayBye(key, "flooding", "flooding (too many lines too fast)")]
+        if event.why == "sat":
+            return []  # the same connection holds the guest seat now
         if event.why == "silent":
             why = "you gave your place to a newcomer: the room was full and you had been silent"
             return [SayBye(key, "left", f"{why} for {SILENT_PLACE / 60:g} minutes")]

@@ -365,7 +365,11 @@ class Table:
             match.state = match.state.abandon()
             out += self._play.finish(match)
         self._guest_name, self._guest_connected = None, False
-        return self._told(out)
+        told = self._told(out)
+        if self._spectators:  # after the news that the guest left: who may sit down now
+            free = f"the seat across from {self._host_name} is free — /sit takes it"
+            told.append(Delivery(SPECTATORS, Shown(Kind.NOTICE, free)))
+        return told
 
     # -- watching -------------------------------------------------------------------------------
     def watch(self, name: str) -> tuple[Spectator, list[Delivery]]:

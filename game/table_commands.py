@@ -146,6 +146,22 @@ def _quit(table: AtTheTable, seat: Seat, args: str) -> list[Delivery]:
     return [say(seat, Kind.NOTICE, "you left the table"), *table.leave(seat)]
 
 
+def _sit_seated(table: AtTheTable, seat: Seat, args: str) -> list[Delivery]:
+    return [say(seat, Kind.ERROR, "you have a seat at this table already")]
+
+
+def _sit_taken(table: AtTheTable, spectator: Spectator, args: str) -> list[Delivery]:
+    # a free seat is taken before the table sees the line (the host program moves the
+    # connection): here it is taken, or cannot be given now
+    guest = table.guest_name
+    text = (
+        f"{guest} has the seat — /sit takes it once it is free"
+        if guest is not None
+        else "the seat cannot be given to you now — try /sit again"
+    )
+    return [say(spectator, Kind.ERROR, text)]
+
+
 def _stop_watching(table: AtTheTable, spectator: Spectator, args: str) -> list[Delivery]:
     return [say(spectator, Kind.NOTICE, "you stopped watching"), *table.unwatch(spectator)]
 
@@ -185,6 +201,12 @@ COMMANDS: CommandTable[AtTheTable] = CommandTable(
             takes_args=True,
         ),
         Command("who", _who, "who is at the table", watcher=_who),
+        Command(
+            "sit",
+            _sit_seated,
+            "a spectator: take the guest seat once it is free",
+            watcher=_sit_taken,
+        ),
         Command(
             "help",
             _help,

@@ -28,9 +28,11 @@ from net.messages import MAX_INT, validate_name
 SeatName: TypeAlias = Literal["host", "guest", "spectator"]
 FreedWhy: TypeAlias = Literal["left", "expired", "flooding", "protocol"]
 #: Why a spectator stopped watching: typed /q, lost the connection, flooded, broke the
-#: protocol, the host restarted (their connections died with the old process), or it gave its
-#: place to a newcomer, the room being full and it silent for long.
-UnwatchedWhy: TypeAlias = Literal["left", "lost", "flooding", "protocol", "restart", "silent"]
+#: protocol, the host restarted (their connections died with the old process), gave its place
+#: to a newcomer (the room full, it silent for long), or sat down in the free seat (/sit).
+UnwatchedWhy: TypeAlias = Literal[
+    "left", "lost", "flooding", "protocol", "restart", "silent", "sat"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +61,15 @@ class Sat:
     """A new guest sat down, asking for *asked*; *token_hash* is their first token's hash.
 
     *text_client* is True for a person on nc/telnet, whose client keeps no token: after a drop
-    only the host can tell whether someone claiming the seat is them.
+    only the host can tell whether someone claiming the seat is them. *lines_from* is the
+    ``say.seq`` the seat starts after: a spectator who sits down with ``/sit`` keeps the
+    connection, and its numbering, it watched with.
     """
 
     asked: str
     token_hash: str
     text_client: bool = False
+    lines_from: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,9 +208,9 @@ def from_record(record: dict[str, Any]) -> TableEvent:
 _HEX_DIGITS: Final = frozenset("0123456789abcdef")
 _HASH_FIELDS: Final = frozenset({"token_hash", "newest", "older"})
 _NAME_FIELDS: Final = frozenset({"host_name", "asked", "name"})
-_NOT_NEGATIVE: Final = frozenset({"seq", "grace", "watcher", "number"})
+_NOT_NEGATIVE: Final = frozenset({"seq", "grace", "watcher", "number", "lines_from"})
 #: Numbers that go back on the wire (a say.seq in a welcome): the wire's bound holds for them.
-_WIRE_INTS: Final = frozenset({"seq", "watcher", "number"})
+_WIRE_INTS: Final = frozenset({"seq", "watcher", "number", "lines_from"})
 # The annotations are strings here (postponed evaluation): resolved once per class.
 _HINTS: Final[dict[type[TableEvent], dict[str, Any]]] = {
     cls: typing.get_type_hints(cls) for cls in _TYPES.values()

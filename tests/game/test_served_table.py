@@ -20,7 +20,7 @@ from game.served_table import FLOODING, Applied, ServedTable
 from game.spectator_connections import KEPT_LIMIT
 from game.spectators import SPECTATOR_LIMIT
 from game.table import Table
-from game.table_events import Freed, Line, Opened, TableEvent, Unwatched
+from game.table_events import Freed, Line, Opened, Sat, TableEvent, Unwatched
 from net.admission import JoinCodeGate, SeatTokens
 from net.messages import Hello, Show
 
@@ -242,3 +242,21 @@ def test_two_resumes_in_a_row_greet_each_connection_once_and_never_resend_a_gree
     ]
     assert program.host.count("bob is back") == 1
     assert program.host[-1] == "bob is on a new connection"
+
+
+def test_a_spectator_takes_the_free_seat_with_sit_on_the_same_connection() -> None:
+    program = _bob_and_alice_playing()
+    program.arrive("carol", "carol")
+    program.welcomed("carol")
+    program.says("carol", 1, "/sit")  # bob still sits there: the table says so
+    assert program.texts("carol")[-1] == "bob has the seat — /sit takes it once it is free"
+    program.says("bob", 1, "/q")
+    assert program.texts("carol")[-1] == "the seat across from alice is free — /sit takes it"
+    program.says("carol", 2, "/sit")
+    assert program.events[-2:][0] == Unwatched(1, "sat")
+    sat = program.events[-1]
+    assert isinstance(sat, Sat) and sat.asked == "carol" and sat.lines_from == 2
+    assert program.served.table.guest_name == "carol" and "carol" not in program.byes
+    assert "carol sat down" in program.host
+    program.says("carol", 3, "hello alice")  # her numbering goes on: no gap, no repeat
+    assert program.host[-1] == "hello alice"

@@ -166,3 +166,26 @@ def test_a_hangman_secret_never_reaches_a_spectator(players: Players, proxies: l
         watcher.expect("the word was “xylophone”")  # with the result, and only then
     assert b"xylophone" in to_carol.received()[0]
     assert_plain_text(to_carol.received()[0])
+
+
+def test_a_spectator_on_nc_and_one_on_a_join_take_the_seat_with_sit(players: Players) -> None:
+    host, port = players.host()
+    bob = players.join(port, "bob")
+    host.expect("bob sat down")
+    carol = watch(players, Client.NC, port, "carol")
+    dave = watching_join(players, port, "dave")
+    carol.say("/sit")
+    carol.expect("bob has the seat — /sit takes it once it is free")
+    bob.say("/q")
+    host.expect("bob left the table")
+    carol.expect("the seat across from alice is free — /sit takes it")
+    dave.expect("the seat across from alice is free — /sit takes it")
+    carol.say("/sit")
+    host.expect("carol sat down")
+    carol.expect("welcome to alice's table, carol")
+    carol.say("my turn to play")
+    host.expect("<carol> my turn to play")  # her lines are the guest's now, none lost
+    host.say("/game tictactoe")
+    carol.expect("new game: tictactoe — alice (X) against carol (O)")
+    dave.say("/sit")
+    dave.expect("carol has the seat — /sit takes it once it is free")
