@@ -28,8 +28,8 @@ def watch(players: Players, port: int, name: str) -> Player:
     join = players.start("cli.join", str(port), "--name", name)
     join.expect(f"you are watching alice's table at 127.0.0.1:{port} as {name}")
     join.expect(FULL)
+    join.expect("your lines go to the other spectators only")  # said once, by the table
     join.expect(f"<{name}> ")
-    # where a spectator's lines go is said once, by the table's welcome
     assert join.raw.count(b"other spectators") == 1, join.raw
     return join
 
