@@ -1,0 +1,112 @@
+"""The README's commands work as written (issue 4 §9 and "How it is checked").
+
+* The play commands run from a fresh virtual environment with nothing installed, from the
+  repository root — the way a newcomer who has just cloned the repo would run them.
+* .ci/run runs the README's test command verbatim.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.e2e.harness import OPEN_LINE, REPO, TIMEOUT
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+TEST_COMMAND = "python -m pip install -e '.[test]' && python -m pytest"
+
+
+def _code_lines() -> list[str]:
+    """Every line of the README's code blocks (fenced or indented), comments removed."""
+    lines: list[str] = []
+    fenced = False
+    for line in README.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+            continue
+        if fenced or line.startswith("    "):
+            lines.append(line.split("  #", 1)[0].strip())
+    return [line for line in lines if line]
+
+
+def test_readme_gives_the_test_command_and_ci_runs_it_verbatim() -> None:
+    assert TEST_COMMAND in _code_lines()
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert TEST_COMMAND in [line.strip() for line in ci]
+
+
+def test_readme_gives_the_play_commands() -> None:
+    commands = _code_lines()
+    assert "python -m cli.host" in commands
+    assert "python -m cli.join" in commands
+
+
+@pytest.fixture(scope="module")
+def fresh_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The interpreter of a new virtual environment with nothing installed (not even pip)."""
+    where = tmp_path_factory.mktemp("fresh-venv")
+    venv.EnvBuilder(with_pip=False, symlinks=os.name != "nt").create(where)
+    scripts = where / ("Scripts" if os.name == "nt" else "bin")
+    return scripts / ("python.exe" if os.name == "nt" else "python")
+
+
+def _fresh_env(home: Path) -> dict[str, str]:
+    # Only what a person's shell would have: no PYTHONPATH pointing at the checkout.
+    keep = {"PATH", "LANG", "LC_ALL", "SYSTEMROOT"}
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    env.update(HOME=str(home), TERM="xterm", NO_COLOR="1", PYTHONUTF8="1")
+    return env
+
+
+@pytest.mark.parametrize("module", ["cli.host", "cli.join"])
+def test_help_from_a_fresh_venv(module: str, fresh_python: Path, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(fresh_python), "-m", module, "--help"],
+        cwd=REPO,
+        env=_fresh_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"usage: python -m {module}" in done.stdout
+
+
+def test_a_session_from_a_fresh_venv(fresh_python: Path, tmp_path: Path) -> None:
+    """``python -m cli.host`` / ``python -m cli.join`` exactly, plus a port (0: no fixed ports)."""
+    assert fresh_python != Path(sys.executable)
+    env = _fresh_env(tmp_path)
+    spawned: list[pexpect.spawn] = []
+
+    def spawn(command: str) -> pexpect.spawn:
+        program, *args = command.split()
+        assert program == "python"
+        child = pexpect.spawn(str(fresh_python), args, env=env, cwd=str(REPO), timeout=TIMEOUT)
+        spawned.append(child)
+        return child
+
+    try:
+        host = spawn("python -m cli.host 0 --name alice")
+        host.expect(OPEN_LINE)
+        match = host.match
+        assert isinstance(match, re.Match)
+        join = spawn(f"python -m cli.join {int(match.group(1))} --name bob")
+        join.expect_exact(b"you joined alice's table")
+        join.expect_exact(b"<bob> ")  # the prompt
+        join.send(b"hello from a fresh venv\r")
+        host.expect_exact(b"<bob> hello from a fresh venv")
+        host.send(b"/q\r")
+        join.expect_exact(b"alice left")
+        join.expect(pexpect.EOF)
+        host.expect(pexpect.EOF)
+    finally:
+        for child in spawned:
+            child.close(force=True)
