@@ -28,7 +28,7 @@ from cli.journal import (
     journal_path,
 )
 from cli.state_dir import state_root
-from tests.e2e.harness import REPO
+from tests.e2e.support import REPO
 
 PORT = 4000
 

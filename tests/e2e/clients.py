@@ -32,7 +32,7 @@ import shutil
 import pexpect
 import pytest
 
-from tests.e2e.harness import TIMEOUT, Player, Players, child_env
+from tests.e2e.support import TIMEOUT, Player, Players, child_env
 
 #: The host's first question to a person (contract T's greeting ends with it).
 NAME_PROMPT = "what is your name?"

@@ -2,7 +2,7 @@
 cleaned up.
 
 ``players`` starts programs for one test, ``module_players`` programs shared by the tests of one
-module (see :class:`tests.e2e.harness.Players`); ``proxies`` holds the
+module (see :class:`tests.e2e.support.Players`); ``proxies`` holds the
 :class:`tests.e2e.proxy.Proxy` objects a test starts; ``raw`` and ``wire`` are protocol clients
 of the test's own. Teardown stops or closes every one of them, also when the test failed.
 """
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import Players
 from tests.e2e.proxy import Proxy
+from tests.e2e.support import Players
 from tests.e2e.tools import RawClients, WireGuests
 
 

@@ -6,7 +6,7 @@ game is played, and the result is seen on both screens.
 
 from __future__ import annotations
 
-from tests.e2e.harness import Player
+from tests.e2e.support import Player
 
 # The join (X, it typed /game) takes the left column; the host (O) plays the middle one.
 JOIN_MOVES = ("a1", "a2", "a3")

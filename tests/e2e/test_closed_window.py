@@ -16,7 +16,7 @@ import signal
 
 import pytest
 
-from tests.e2e.harness import OPEN_LINE, Player, Players, tictactoe_started
+from tests.e2e.support import OPEN_LINE, Player, Players, tictactoe_started
 from tests.e2e.test_host_restart import (
     HOST_STATE,
     JOIN_STATE,

@@ -7,8 +7,8 @@ import time
 
 import pexpect
 
-from tests.e2e.harness import OPEN_LINE, Player, Players, tictactoe_started
 from tests.e2e.programs.quick_flood_host import SPAN
+from tests.e2e.support import OPEN_LINE, Player, Players, tictactoe_started
 
 
 def _quick_flood_host(players: Players) -> tuple[Player, int]:

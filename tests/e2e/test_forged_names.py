@@ -3,7 +3,7 @@ look-alike of the host's name is seated under a visibly different one."""
 
 from __future__ import annotations
 
-from tests.e2e.harness import Players
+from tests.e2e.support import Players
 from tests.e2e.wire import RawPeer, hello
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from game.flood import FloodControl, FloodVerdict
-from tests.e2e.harness import Players
+from tests.e2e.support import Players
 
 from .play import start_tictactoe
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import Player, Players, tictactoe_started
+from tests.e2e.support import Player, Players, tictactoe_started
 
 
 @pytest.fixture(scope="module")

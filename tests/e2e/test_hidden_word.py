@@ -25,8 +25,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.e2e.harness import Players
 from tests.e2e.proxy import Proxy
+from tests.e2e.support import Players
 
 SECRET = "maple syrup"
 # Same shape (5 + 5 letters), "a" second and "e" fifth, every other letter different.

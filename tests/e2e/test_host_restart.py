@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pexpect
 
-from tests.e2e.harness import OPEN_LINE, Player, Players
 from tests.e2e.proxy import Proxy
+from tests.e2e.support import OPEN_LINE, Player, Players
 
 HOST_STATE = "alice"  # the host's state directory: the same person on the same machine
 JOIN_STATE = "bob"

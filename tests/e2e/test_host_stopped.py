@@ -15,8 +15,8 @@ import time
 
 import pytest
 
-from tests.e2e.harness import OPEN_LINE, Players
 from tests.e2e.programs.quick_keepalive_host import DEAD_AFTER
+from tests.e2e.support import OPEN_LINE, Players
 
 STOPPED = 2 * DEAD_AFTER
 """How long the host is kept stopped: twice its silence limit, so that counting its own pause

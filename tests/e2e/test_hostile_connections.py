@@ -30,8 +30,8 @@ import pytest
 
 from game.help import HELP
 from net.codec import encode
-from tests.e2e.harness import Player, Players
 from tests.e2e.proxy import WAIT
+from tests.e2e.support import Player, Players
 
 from .play import play_tictactoe_to_a_win
 from .wire import RawPeer, frame, hello, hello_body, say

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import Players
+from tests.e2e.support import Players
 
 SPAN = 2.0  # seconds of idleness counted
 # The old 0.1 s poll gave 20 per program in SPAN; an idle program now has none, but the event

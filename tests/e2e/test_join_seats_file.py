@@ -16,8 +16,8 @@ import signal
 import pytest
 
 from tests.e2e.clients import Client, TextClient
-from tests.e2e.harness import OPEN_LINE, Player, Players, tictactoe_started
 from tests.e2e.proxy import Proxy
+from tests.e2e.support import OPEN_LINE, Player, Players, tictactoe_started
 from tests.e2e.tools import seats_file
 
 pytestmark = pytest.mark.timeout(60)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from net.codec import encode
 from net.messages import Welcome
-from tests.e2e.harness import REPO, Players, child_env
+from tests.e2e.support import REPO, Players, child_env
 from tests.e2e.tools import WireGuests
 
 WAIT = 10.0

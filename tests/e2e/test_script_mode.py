@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from tests.e2e.harness import REPO, Players, child_env
+from tests.e2e.support import REPO, Players, child_env
 
 
 @pytest.mark.parametrize("ending", ["", "/q\n"], ids=["end-of-input", "slash-q"])

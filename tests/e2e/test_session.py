@@ -15,7 +15,7 @@ import pexpect
 import pytest
 
 from cli.colors import Palette
-from tests.e2e.harness import REPO, Players, child_env
+from tests.e2e.support import REPO, Players, child_env
 
 # Leaving "exits 0 within a second" (issue 4): measured from the keystroke being in the terminal
 # to the terminal closing (the program's exit), not including starting programs or pexpect's

@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from net.messages import Hello, encode_message
-from tests.e2e.harness import Player, Players
+from tests.e2e.support import Player, Players
 from tests.e2e.wire import RawPeer, say
 
 LONG = 64_000  # a chat line close to the 64 KiB frame limit

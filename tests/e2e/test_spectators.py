@@ -14,9 +14,9 @@ import time
 from game.spectator_connections import ARRIVALS_PER_ADDRESS
 from game.spectators import SPECTATOR_LIMIT
 from net.connection import ConnectionClosed
-from tests.e2e.harness import OPEN_LINE, Player, Players
 from tests.e2e.programs.quick_flood_host import SPAN as QUICK_SPAN
 from tests.e2e.proxy import Proxy
+from tests.e2e.support import OPEN_LINE, Player, Players
 from tests.e2e.tools import RawClients, seats_file
 
 FULL = "the table is full — watching alice and bob"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from tests.e2e.harness import Players
 from tests.e2e.proxy import Proxy
+from tests.e2e.support import Players
 from tests.e2e.test_host_restart import RESTART_TIMEOUT, RESTORED, crash, free_port, start_host
 from tests.e2e.tools import RawClients
 

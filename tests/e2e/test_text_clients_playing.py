@@ -20,8 +20,8 @@ from tests.e2e.clients import (
     sat_down,
     start,
 )
-from tests.e2e.harness import Player, Players
 from tests.e2e.proxy import Proxy
+from tests.e2e.support import Player, Players
 from tests.e2e.test_session import HOSTILE
 
 # Each test takes 1–3 s on an idle machine; 30 s leaves room for a loaded 2-core CI machine.

@@ -22,8 +22,8 @@ from tests.e2e.clients import (
     sat_down,
     start,
 )
-from tests.e2e.harness import Player, Players
 from tests.e2e.proxy import Proxy
+from tests.e2e.support import Player, Players
 
 # Each test takes 1–3 s on an idle machine; 30 s leaves room for a loaded 2-core CI machine.
 pytestmark = pytest.mark.timeout(30)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from net.codec import encode
-from tests.e2e.harness import Players
+from tests.e2e.support import Players
 from tests.e2e.wire import RawPeer, hello, say
 
 

@@ -14,7 +14,7 @@ import pyte  # a terminal emulator, in the test extra: a missing one must fail, 
 import pytest
 
 from cli.terminal_layout import display_width
-from tests.e2e.harness import ROWS, Player, Players
+from tests.e2e.support import ROWS, Player, Players
 
 LEFT = "\x1b[D"
 # Each wraps at 80 columns too: longer than 80 display columns with the prompt.

@@ -21,7 +21,7 @@ from cli.seats_file import SeatsFile
 from net.codec import encode
 from net.connection import Connection, ConnectionClosed, Refused, connect
 from net.messages import Hello, Say, Show
-from tests.e2e.harness import Player, Players
+from tests.e2e.support import Player, Players
 from tests.e2e.wire import RawPeer, say
 
 TIMEOUT = 5.0
@@ -208,7 +208,7 @@ class WireGuests:
 
 
 def seats_file(home: Path, state: str) -> Path:
-    """Where the join started with that *state* (see tests.e2e.harness) keeps its seats."""
+    """Where the join started with that *state* (see tests.e2e.support) keeps its seats."""
     return home / "xdg-state" / state / "tablechat" / "seats.json"
 
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from game.seat_keeper import seq_error
 from game.table_events import Line
-from tests.game.seat_keeper_tools import seated_keeper
+from tests.game.support import seated_keeper
 
 SEQS = st.integers(min_value=0, max_value=2**53 - 1)
 

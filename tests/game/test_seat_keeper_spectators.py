@@ -19,7 +19,7 @@ from game.spectator_connections import (
 from game.spectators import no_room
 from game.table_events import Freed, Line, Opened, Resumed, Rotated, Sat, Unwatched, Watched
 from net.messages import Hello
-from tests.game.seat_keeper_tools import ADDRESS, GRACE, Seating, seating
+from tests.game.support import ADDRESS, GRACE, Seating, seating
 
 
 def _watching(seats: Seating, key: str, name: str = "carol") -> None:

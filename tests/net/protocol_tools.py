@@ -13,7 +13,7 @@ from net.messages import Hello, Welcome, encode_message
 from net.protocol_base import ProtocolBase
 from net.protocol_events import NEED_DATA, DeadlinePassed, Event, HelloReceived, Welcomed
 
-from .harness import decode_frames
+from .support import decode_frames
 
 #: The defaults, spelled out: the tests state the rules in these numbers.
 LIMITS = Limits(hello_timeout=10.0, frame_timeout=10.0, ping_interval=10.0, dead_after=30.0)

@@ -32,7 +32,7 @@ from net.errors import (
     RemoteProtocolError,
 )
 
-from .harness import BOUNDED_WORK
+from .support import BOUNDED_WORK
 
 
 def frame(body: bytes) -> bytes:

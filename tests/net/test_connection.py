@@ -27,7 +27,7 @@ from net.messages import Hello, Say, Show, Welcome
 from net.protocol_state import State
 from net.serving import _NoticeLimiter, serve
 
-from .harness import (
+from .support import (
     LOAD_MARGIN,
     STEADY,
     WAIT,

@@ -24,7 +24,7 @@ from net.messages import Hello, Say, Welcome
 from net.protocol_events import HelloReceived
 from net.serving import CROWDED, serve
 
-from .harness import STEADY, WAIT, decode_frames, hello_frame, run, start_echo_host, well_behaved
+from .support import STEADY, WAIT, decode_frames, hello_frame, run, start_echo_host, well_behaved
 from .text_people import GREETING, Person, close_quietly, start_text_host
 
 # Silent connections must outlive the test's checks: only the caps may end them.

@@ -16,7 +16,7 @@ from net.codec import encode
 from net.connection import Connection, ConnectionClosed, Limits
 from net.messages import Show
 
-from .harness import (
+from .support import (
     STEADY,
     WAIT,
     decode_frames,

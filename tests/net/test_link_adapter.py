@@ -16,8 +16,8 @@ from net.messages import Hello, Say, Welcome, encode_message
 from net.protocol_events import HelloReceived
 from net.protocol_state import State
 
-from .harness import run
 from .protocol_tools import LIMITS
+from .support import run
 
 
 class FakeTransport(asyncio.Transport):

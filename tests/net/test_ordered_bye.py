@@ -16,7 +16,7 @@ from net.connection import Connection, ConnectionClosed, PendingConnection, conn
 from net.messages import Hello, Say, Show, Welcome
 from net.serving import serve
 
-from .harness import STEADY, WAIT, run
+from .support import STEADY, WAIT, run
 
 
 async def _answering_host(

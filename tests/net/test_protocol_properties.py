@@ -27,8 +27,8 @@ from net.protocol_events import (
 )
 from net.protocol_state import State
 
-from .harness import BOUNDED_WORK, decode_frames
 from .protocol_tools import LIMITS, T0, WELCOME, events, open_host, open_join
+from .support import BOUNDED_WORK, decode_frames
 
 TYPES = ["hello", "welcome", "refuse", "say", "show", "ping", "pong", "bye", "error", "x"]
 FIELDS = ["protocol", "version", "name", "code", "token", "seen", "seq", "text", "kind", "from"]

@@ -36,8 +36,8 @@ from net.protocol_base import ProtocolBase
 from net.protocol_events import NEED_DATA, Event, PeerLeft
 from net.protocol_state import OWNER, TRANSITIONS, Half, Input, State, transition
 
-from .harness import BOUNDED_WORK, decode_frames
 from .protocol_tools import LIMITS, T0, WELCOME, events
+from .support import BOUNDED_WORK, decode_frames
 
 Pair = tuple[State, State]
 

@@ -25,7 +25,7 @@ from net.errors import RemoteProtocolError
 from net.messages import Hello, Say, Show, Welcome
 from net.serving import CROWDED, PendingText, TextConnection
 
-from .harness import BOUNDED_WORK, LOAD_MARGIN, STEADY, WAIT, decode_frames, run
+from .support import BOUNDED_WORK, LOAD_MARGIN, STEADY, WAIT, decode_frames, run
 from .test_other_protocols import CLIENT_HELLO
 from .test_text_clients import split_anywhere
 from .text_people import (

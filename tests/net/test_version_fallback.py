@@ -13,7 +13,7 @@ from net.codec import Decoder, encode
 from net.connection import Refused, connect
 from net.messages import Hello, Refuse, Say, Show, Welcome
 
-from .harness import STEADY, WAIT, run
+from .support import STEADY, WAIT, run
 
 
 async def old_host(

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from net.waiting import CROWDED, ServerWaitingRoom, WaitingRoom, address_key
 
-from .harness import BOUNDED_WORK
+from .support import BOUNDED_WORK
 
 
 def test_a_full_address_loses_its_longest_waiting_connection_first() -> None:

@@ -17,7 +17,7 @@ from net.connection import Connection, Limits, PendingConnection
 from net.messages import Show, Welcome
 from net.serving import PendingText, TextConnection, TextService, serve
 
-from .harness import STEADY, WAIT
+from .support import STEADY, WAIT
 
 GREETING = "ann's table (tablechat) — what is your name?"
 CODE_PROMPT = "the join code, please?"
