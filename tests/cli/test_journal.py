@@ -28,7 +28,7 @@ from cli.journal import (
     journal_path,
 )
 from cli.state_dir import state_root
-from tests.e2e.support import REPO
+from tests.cli.support import REPO
 
 PORT = 4000
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cli.seats_file import SeatEntry, SeatsFile, default_path
-from tests.e2e.support import REPO
+from tests.cli.support import REPO
 
 ENTRY = SeatEntry(token="tok-1", name="bob", host_name="alice")
 

@@ -3,7 +3,7 @@ cleaned up.
 
 ``players`` starts programs for one test, ``module_players`` programs shared by the tests of one
 module (see :class:`tests.e2e.support.Players`); ``proxies`` holds the
-:class:`tests.e2e.proxy.Proxy` objects a test starts; ``raw`` and ``wire`` are protocol clients
+:class:`tests.e2e.support.Proxy` objects a test starts; ``raw`` and ``wire`` are protocol clients
 of the test's own. Teardown stops or closes every one of them, also when the test failed.
 """
 
@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.proxy import Proxy
-from tests.e2e.support import Players
-from tests.e2e.tools import RawClients, WireGuests
+from tests.e2e.support import Players, Proxy, RawClients, WireGuests
 
 
 @pytest.fixture

@@ -16,17 +16,20 @@ import signal
 
 import pytest
 
-from tests.e2e.support import OPEN_LINE, Player, Players, tictactoe_started
-from tests.e2e.test_host_restart import (
+from tests.e2e.support import (
     HOST_STATE,
     JOIN_STATE,
+    OPEN_LINE,
     RESTART_TIMEOUT,
     RESTORED,
+    Player,
+    Players,
     free_port,
     journal_of,
     start_host,
+    stored_token,
+    tictactoe_started,
 )
-from tests.e2e.tools import stored_token
 
 pytestmark = pytest.mark.timeout(60)
 

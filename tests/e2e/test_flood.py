@@ -12,8 +12,8 @@ from tests.e2e.support import OPEN_LINE, Player, Players, tictactoe_started
 
 
 def _quick_flood_host(players: Players) -> tuple[Player, int]:
-    """The real host, judging a flood persistent after SPAN seconds (tests.resume
-    .quick_flood_host) instead of 10: the test floods for about that long, not for 10 s."""
+    """The real host, judging a flood persistent after SPAN seconds (tests.e2e
+    .programs.quick_flood_host) instead of 10: the test floods for about that long, not for 10 s."""
     host = players.start("tests.e2e.programs.quick_flood_host", "0", "--name", "alice")
     port = int(host.expect_re(OPEN_LINE).group(1))
     host.expect("<alice> ")

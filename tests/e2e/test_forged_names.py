@@ -3,8 +3,7 @@ look-alike of the host's name is seated under a visibly different one."""
 
 from __future__ import annotations
 
-from tests.e2e.support import Players
-from tests.e2e.wire import RawPeer, hello
+from tests.e2e.support import Players, RawPeer, hello
 
 
 def test_a_hello_whose_name_holds_angle_brackets_is_refused_as_bad_hello(

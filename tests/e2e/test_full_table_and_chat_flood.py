@@ -16,9 +16,7 @@ from __future__ import annotations
 import re
 
 from game.flood import FloodControl, FloodVerdict
-from tests.e2e.support import Players
-
-from .play import start_tictactoe
+from tests.e2e.support import Players, start_tictactoe
 
 # What game/flood.py says for a line refused for speed (the text is the table's, not ours).
 _FLOOD = FloodControl()

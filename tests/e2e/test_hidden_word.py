@@ -25,8 +25,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.e2e.proxy import Proxy
-from tests.e2e.support import Players
+from tests.e2e.support import Players, Proxy
 
 SECRET = "maple syrup"
 # Same shape (5 + 5 letters), "a" second and "e" fifth, every other letter different.

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.support import Players
-from tests.e2e.tools import RawClients
+from tests.e2e.support import Players, RawClients
 
 SECRET = "zebra"
 

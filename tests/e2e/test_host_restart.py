@@ -7,49 +7,41 @@ it missed (typed while it was away, before the crash); a hangman secret set by t
 reaches the guesser's terminal. A torn journal
 tail costs one warning; ``--fresh`` and a deliberate ``/q`` start an empty table.
 
+Spectators do not come back: killed while two people watch, the host took their connections
+with it, so after the replay nobody watches — their going is replayed as events like any other,
+though the players, mid-game, are not shown their names — and bob's ``show.seq`` goes on
+exactly: every number once, in order, across both processes, nothing a spectator said during
+the game among his frames.
+
 A test cannot ask for a fixed port, and a host on port 0 keeps no journal (it could not be
 found again): each test binds port 0 itself to learn a free port, then gives it to the host.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import signal
-import socket
-from pathlib import Path
 
 import pexpect
 
-from tests.e2e.proxy import Proxy
-from tests.e2e.support import OPEN_LINE, Player, Players
+from tests.e2e.support import (
+    HOST_STATE,
+    JOIN_STATE,
+    RESTART_TIMEOUT,
+    RESTORED,
+    Player,
+    Players,
+    Proxy,
+    RawClients,
+    crash,
+    free_port,
+    journal_of,
+    start_host,
+)
 
-HOST_STATE = "alice"  # the host's state directory: the same person on the same machine
-JOIN_STATE = "bob"
-RESTART_TIMEOUT = 15.0  # the join's back-off reaches 5 s between attempts; load margin on top
 SECRET = "quokka"
-RESTORED = "restored alice's table after a restart"
-
-
-def free_port() -> int:
-    """A port nothing listens on now (the host binds it a moment later)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def journal_of(players: Players, port: int) -> Path:
-    """Where alice's host keeps the journal of the table on *port*."""
-    return players.home / "xdg-state" / HOST_STATE / "tablechat" / "tables" / f"{port}.journal"
-
-
-def start_host(players: Players, port: int, *args: str, says: tuple[str, ...] = ()) -> Player:
-    """Start alice's host on *port*, see it say *says* (in order), and wait for its prompt."""
-    host = players.start("cli.host", str(port), "--name", "alice", *args, state=HOST_STATE)
-    assert int(host.expect_re(OPEN_LINE).group(1)) == port
-    for text in says:
-        host.expect(text)
-    host.expect("<alice> ")
-    return host
+KIBITZ = "bob should play a corner"
 
 
 def bob_at_the_table(players: Players) -> tuple[int, Player, Player]:
@@ -59,13 +51,6 @@ def bob_at_the_table(players: Players) -> tuple[int, Player, Player]:
     join = players.join(port, "bob", state=JOIN_STATE)
     host.expect("bob sat down")
     return port, host, join
-
-
-def crash(host: Player) -> None:
-    """SIGKILL: no bye, no cleanup; return once the process is gone (its port is free)."""
-    host.child.kill(signal.SIGKILL)
-    host.child.expect(pexpect.EOF)
-    host.child.close()
 
 
 def test_tictactoe_comes_back_after_kill_9(players: Players) -> None:
@@ -261,3 +246,52 @@ def test_a_restarted_host_shows_the_last_chat_and_the_board_and_says_whose_table
     host.expect("2  4 |(X)| 6")  # the board as it stood: alice's b2, the last move
     host.expect("<alice> ")
     assert b"waiting for someone to join" not in host.raw
+
+
+def test_spectators_are_gone_after_a_restart_and_show_seq_stays_exact(
+    players: Players, proxies: list[Proxy], raw: RawClients
+) -> None:
+    port = free_port()
+    host = start_host(players, port)
+    proxy = Proxy(port)
+    proxies.append(proxy)
+    bob = players.join(proxy.port, "bob", state="bob")
+    host.expect("bob sat down")
+    carol = raw.join(port, "carol")
+    dave = raw.join(port, "dave")
+    host.expect("dave is watching")
+    carol.say(1, "good luck both")  # between games: it reaches the players (journaled)
+    bob.expect("<carol> good luck both")
+    host.say("/game tictactoe")
+    host.say("b2")
+    bob.expect("your move (O)")
+    carol.say(2, KIBITZ)  # during the game: spectators only
+    dave.until_text(KIBITZ)
+
+    crash(host)
+    bob.expect("connection to alice lost — reconnecting…")
+    # They stopped watching mid-game: the players are not shown their names (issue 11 review)
+    again = start_host(players, port, says=(RESTORED,))
+    bob.expect("reconnected to alice's table", timeout=RESTART_TIMEOUT)
+    again.say("/who")
+    again.expect("bob    guest")
+    bob.say("a1")
+    again.expect("bob played a1")
+    bob.expect("waiting for alice (X)")
+
+    frames = proxy.show_frames()
+    numbers = [frame["seq"] for frame in frames if "seq" in frame]
+    assert numbers == list(range(1, len(numbers) + 1)), numbers
+    # only a resume's greeting (and its board) goes unnumbered: it is not caught up on
+    greetings = [f["text"] for f in frames if "seq" not in f and f["kind"] == "notice"]
+    assert greetings and all(text.startswith("welcome back") for text in greetings), greetings
+    text = json.dumps(frames, ensure_ascii=False)
+    assert "good luck both" in text
+    assert KIBITZ not in text
+    assert "stopped watching" not in text
+    assert b"watching" not in again.raw  # /who: nobody watches the restarted table
+    # The replayed spectators are really gone: a newcomer is number one of the watchers.
+    erin = raw.join(port, "erin")
+    assert erin.connection.welcome is not None and erin.connection.welcome.watching
+    again.say("/who")
+    again.expect("1 watching")  # the game goes on: a count, no name

@@ -30,11 +30,17 @@ import pytest
 
 from game.help import HELP
 from net.codec import encode
-from tests.e2e.proxy import WAIT
-from tests.e2e.support import Player, Players
-
-from .play import play_tictactoe_to_a_win
-from .wire import RawPeer, frame, hello, hello_body, say
+from tests.e2e.support import (
+    WAIT,
+    Player,
+    Players,
+    RawPeer,
+    frame,
+    hello,
+    hello_body,
+    play_tictactoe_to_a_win,
+    say,
+)
 
 LIMIT = 65536
 # A guest whose connection is lost keeps the seat for --grace seconds (issue 5, resume); the

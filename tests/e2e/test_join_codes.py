@@ -13,9 +13,7 @@ from cli.hosting import is_loopback
 from cli.joining import CODE_QUESTION, CODE_TRIES
 from net.codec import encode
 from net.messages import Hello
-from tests.e2e.proxy import WAIT, decode_all
-from tests.e2e.support import Player, Players
-from tests.e2e.tools import RawClients
+from tests.e2e.support import WAIT, Player, Players, RawClients, decode_all
 
 CODE = "K7QX3M"
 

@@ -15,10 +15,16 @@ import signal
 
 import pytest
 
-from tests.e2e.clients import Client, TextClient
-from tests.e2e.proxy import Proxy
-from tests.e2e.support import OPEN_LINE, Player, Players, tictactoe_started
-from tests.e2e.tools import seats_file
+from tests.e2e.support import (
+    OPEN_LINE,
+    Client,
+    Player,
+    Players,
+    Proxy,
+    TextClient,
+    seats_file,
+    tictactoe_started,
+)
 
 pytestmark = pytest.mark.timeout(60)
 

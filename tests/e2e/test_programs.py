@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from net.codec import encode
-from tests.e2e.support import REPO, Players, child_env
+from tests.cli.support import REPO
+from tests.e2e.support import Players, child_env
 
 
 def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from net.codec import encode
 from net.messages import Welcome
-from tests.e2e.support import REPO, Players, child_env
-from tests.e2e.tools import WireGuests
+from tests.cli.support import REPO
+from tests.e2e.support import Players, WireGuests, child_env
 
 WAIT = 10.0
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tests.e2e.support import OPEN_LINE, REPO, TIMEOUT
+from tests.cli.support import REPO
+from tests.e2e.support import OPEN_LINE, TIMEOUT
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 TEST_COMMAND = "python -m pip install -e '.[test]' && python -m pytest"

@@ -11,9 +11,7 @@ from __future__ import annotations
 import signal
 import time
 
-from tests.e2e.proxy import Proxy
-from tests.e2e.support import Player, Players
-from tests.e2e.tools import RawClients, RawGuest
+from tests.e2e.support import Player, Players, Proxy, RawClients, RawGuest
 
 LOAD_MARGIN = 5.0  # seconds a busy machine may add to a bound measured in real time
 

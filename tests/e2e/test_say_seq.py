@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.support import Players
-from tests.e2e.tools import WireGuests
+from tests.e2e.support import Players, WireGuests
 
 
 def test_a_repeated_seq_is_ignored_and_the_next_one_applied(

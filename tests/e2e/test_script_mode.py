@@ -12,7 +12,8 @@ import sys
 
 import pytest
 
-from tests.e2e.support import REPO, Players, child_env
+from tests.cli.support import REPO
+from tests.e2e.support import Players, child_env
 
 
 @pytest.mark.parametrize("ending", ["", "/q\n"], ids=["end-of-input", "slash-q"])

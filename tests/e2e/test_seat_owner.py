@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import signal
 
-from tests.e2e.support import Players
-from tests.e2e.tools import WireGuests
+from tests.e2e.support import Players, WireGuests
 
 REPLACED = [{"type": "bye", "reason": "another connection took this seat over", "code": "replaced"}]
 

@@ -15,7 +15,8 @@ import pexpect
 import pytest
 
 from cli.colors import Palette
-from tests.e2e.support import REPO, Players, child_env
+from tests.cli.support import REPO
+from tests.e2e.support import HOSTILE, Players, child_env
 
 # Leaving "exits 0 within a second" (issue 4): measured from the keystroke being in the terminal
 # to the terminal closing (the program's exit), not including starting programs or pexpect's
@@ -171,18 +172,6 @@ def test_a_second_join_at_a_full_table_watches(players: Players) -> None:
     host.expect("<bob> still here")
     third.expect("<bob> still here")  # between games, the players' chat reaches spectators
     assert b"Traceback" not in third.raw
-
-
-HOSTILE = {
-    "clear screen": ("\x1b[2J", "^[[2J"),
-    "OSC 52 clipboard": ("\x1b]52;c;cm0gLXJmIH4=\x07", "^[]52;c;cm0gLXJmIH4=^G"),
-    "OSC 8 link": ("\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\", "^[]8;;http://evil^[\\click"),
-    "C1 CSI": ("\x9b31mred", "\\u009b31mred"),
-    "lone ESC": ("a\x1bb", "a^[b"),
-    # The table itself turns a CR in chat into a space; either way nothing is overwritten.
-    "carriage return": ("real\rforged", "real forged"),
-    "bidi override": ("abc\u202edef", "abc\\u202edef"),
-}
 
 
 def _attack_from_a_script_join(players: Players, port: int) -> None:

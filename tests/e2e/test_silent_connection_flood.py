@@ -20,7 +20,7 @@ import pytest
 from net.link import DEFAULT_LIMITS
 from net.serving import CROWDED
 from tests.e2e.support import OPEN_LINE, TIMEOUT, Players
-from tests.net.crowd import SilentCrowd, wait_accepted
+from tests.net.support import SilentCrowd, wait_accepted
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux: /proc, lo")
 

@@ -14,8 +14,7 @@ import time
 from typing import Any
 
 from net.messages import Hello, encode_message
-from tests.e2e.support import Player, Players
-from tests.e2e.wire import RawPeer, say
+from tests.e2e.support import Player, Players, RawPeer, say
 
 LONG = 64_000  # a chat line close to the 64 KiB frame limit
 LINES = 20  # 20 of them: 1.3 MB, more than the 1 MiB send buffer and a slow link's kernel buffer

@@ -15,9 +15,7 @@ from game.spectator_connections import ARRIVALS_PER_ADDRESS
 from game.spectators import SPECTATOR_LIMIT
 from net.connection import ConnectionClosed
 from tests.e2e.programs.quick_flood_host import SPAN as QUICK_SPAN
-from tests.e2e.proxy import Proxy
-from tests.e2e.support import OPEN_LINE, Player, Players
-from tests.e2e.tools import RawClients, seats_file
+from tests.e2e.support import OPEN_LINE, Player, Players, Proxy, RawClients, seats_file
 
 FULL = "the table is full — watching alice and bob"
 KIBITZ = "take the corner, bob"
@@ -122,7 +120,7 @@ def test_the_hangman_secret_never_reaches_a_spectator_before_the_end(
 def test_the_fifty_first_spectator_is_refused(
     players: Players, proxies: list[Proxy], raw: RawClients
 ) -> None:
-    # The host that lets spectators arrive at once (tests/spectate/crowd_host.py): all come
+    # The host that lets spectators arrive at once (tests/e2e/programs/crowd_host.py): all come
     # from 127.0.0.1, which the real host lets bring 10 a minute.
     host = players.start("tests.e2e.programs.crowd_host", "0", "--name", "alice")
     port = int(host.expect_re(OPEN_LINE).group(1))
@@ -161,7 +159,7 @@ def test_the_eleventh_spectator_in_a_minute_from_one_address_is_refused(
 def test_a_flooding_spectator_stops_watching_and_is_told_why(
     players: Players, proxies: list[Proxy], raw: RawClients
 ) -> None:
-    # The host with the flood span cut to 1 s (tests/resume/quick_flood_host.py).
+    # The host with the flood span cut to 1 s (tests/e2e/programs/quick_flood_host.py).
     host = players.start("tests.e2e.programs.quick_flood_host", "0", "--name", "alice")
     port = int(host.expect_re(OPEN_LINE).group(1))
     host.expect("<alice> ")

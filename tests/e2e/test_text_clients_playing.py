@@ -3,7 +3,7 @@
 The host (``python -m cli.host``, alice) holds one seat; a person on ``nc``, ``telnet`` or a
 negotiating ``telnet -- HOST -PORT`` takes the guest seat by answering the banner with a name,
 plays a whole game of tic-tac-toe, and leaves. What reaches nc is captured on the wire (a
-:class:`tests.e2e.proxy.Proxy` between nc and the host): plain UTF-8 lines ending CR LF, never a
+:class:`tests.e2e.support.Proxy` between nc and the host): plain UTF-8 lines ending CR LF, never a
 0xFF nor an escape sequence, even when alice chats escape sequences at it.
 """
 
@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.clients import (
+from tests.e2e.support import (
+    HOSTILE,
     NAME_PROMPT,
     TELNET_CLOSED,
     Client,
+    Player,
+    Players,
+    Proxy,
     TextClient,
     assert_plain_text,
     sat_down,
-    start,
+    start_text_client,
 )
-from tests.e2e.proxy import Proxy
-from tests.e2e.support import Player, Players
-from tests.e2e.test_session import HOSTILE
 
 # Each test takes 1–3 s on an idle machine; 30 s leaves room for a loaded 2-core CI machine.
 pytestmark = pytest.mark.timeout(30)
@@ -55,7 +56,7 @@ def test_nc_plays_a_whole_game_of_tictactoe(players: Players, proxies: list[Prox
     host, port = players.host()
     proxy = Proxy(port)
     proxies.append(proxy)
-    bob = start(players, Client.NC, proxy.port, "bob")
+    bob = start_text_client(players, Client.NC, proxy.port, "bob")
     sat_down(host, bob)
     host.say("/game tictactoe")
     bob.expect("new game: tictactoe — alice (X) against bob (O); X moves first")
@@ -74,7 +75,7 @@ def test_nc_receives_only_plain_text_when_the_host_chats_escape_sequences(
     host, port = players.host()
     proxy = Proxy(port)
     proxies.append(proxy)
-    bob = start(players, Client.NC, proxy.port, "bob")
+    bob = start_text_client(players, Client.NC, proxy.port, "bob")
     sat_down(host, bob)
     for attack, _shown in HOSTILE.values():
         host.child.send(quoted(attack) + b"\r")
@@ -85,7 +86,7 @@ def test_nc_receives_only_plain_text_when_the_host_chats_escape_sequences(
 
 def test_telnet_plays_a_whole_game_of_tictactoe(players: Players) -> None:
     host, port = players.host()
-    bob = start(players, Client.TELNET, port, "bob")
+    bob = start_text_client(players, Client.TELNET, port, "bob")
     sat_down(host, bob)
     bob.say("/game tictactoe")  # the person on telnet starts it: bob is X
     host.expect("new game: tictactoe — bob (X) against alice (O); X moves first")
@@ -122,7 +123,7 @@ def test_negotiating_telnet_is_refused_every_option_and_plays(
     host, port = players.host()
     proxy = Proxy(port)
     proxies.append(proxy)
-    bob = start(players, Client.NEGOTIATING_TELNET, proxy.port, "bob")
+    bob = start_text_client(players, Client.NEGOTIATING_TELNET, proxy.port, "bob")
     sat_down(host, bob)
     host.say("/game tictactoe")
     bob.expect("waiting for alice (X)")
@@ -144,7 +145,7 @@ def test_ctrl_c_in_telnet_leaves(players: Players, client: Client) -> None:
     # Ctrl-C leaves, on telnet as on nc and the join: telnet sends IAC IP (even plain telnet,
     # which never negotiated), the host frees the seat and closes, and telnet says so and ends.
     host, port = players.host()
-    bob = start(players, client, port, "bob")
+    bob = start_text_client(players, client, port, "bob")
     sat_down(host, bob)
     bob.interrupt()
     host.expect("bob left the table")
@@ -154,7 +155,7 @@ def test_ctrl_c_in_telnet_leaves(players: Players, client: Client) -> None:
 
 def test_ctrl_c_ends_nc_and_the_host_sees_bob_leave(players: Players) -> None:
     host, port = players.host()
-    bob = start(players, Client.NC, port, "bob")
+    bob = start_text_client(players, Client.NC, port, "bob")
     sat_down(host, bob)
     bob.interrupt()  # nc dies: the host reads end-of-file, the same as /q
     bob.wait_ended()

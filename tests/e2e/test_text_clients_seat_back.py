@@ -15,9 +15,7 @@ import struct
 
 import pytest
 
-from tests.e2e.clients import TELNET_CLOSED, Client, TextClient
-from tests.e2e.support import Player, Players
-from tests.e2e.wire import RawPeer
+from tests.e2e.support import TELNET_CLOSED, Client, Player, Players, RawPeer, TextClient
 
 # Each test takes 1–3 s on an idle machine; 30 s leaves room for a loaded 2-core CI machine.
 pytestmark = pytest.mark.timeout(30)

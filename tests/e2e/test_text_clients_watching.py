@@ -3,7 +3,7 @@
 alice hosts (``python -m cli.host``) and bob plays; once both seats are taken, anyone else who
 connects watches. Their kibitz must never reach the players during a game — checked on the
 players' own bytes: what the host's terminal shows, and what the host sent bob on the wire (a
-:class:`tests.e2e.proxy.Proxy` in front of bob). A spectator who arrives late gets the current
+:class:`tests.e2e.support.Proxy` in front of bob). A spectator who arrives late gets the current
 board, and a hangman secret never reaches a spectator before the game ends.
 
 "Never" is made checkable by ordering: a line a spectator typed has been handled by the host
@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.clients import (
+from tests.e2e.support import (
     Client,
+    Player,
+    Players,
+    Proxy,
     TextClient,
     assert_plain_text,
     sat_down,
-    start,
+    start_text_client,
 )
-from tests.e2e.proxy import Proxy
-from tests.e2e.support import Player, Players
 
 # Each test takes 1–3 s on an idle machine; 30 s leaves room for a loaded 2-core CI machine.
 pytestmark = pytest.mark.timeout(30)
@@ -40,7 +41,7 @@ def proxied(proxies: list[Proxy], port: int) -> Proxy:
 
 def watch(players: Players, client: Client, port: int, name: str) -> TextClient:
     """*name* connects on *client* once both seats are taken, and is told it watches."""
-    person = start(players, client, port, name)
+    person = start_text_client(players, client, port, name)
     person.expect(FULL)
     return person
 
@@ -121,7 +122,8 @@ def test_three_spectators_watch_and_their_kibitz_never_reaches_the_players(
 
 def test_a_late_spectator_gets_the_current_board(players: Players) -> None:
     host, port = players.host()
-    bob = start(players, Client.TELNET, port, "bob")  # a person on telnet plays this time
+    # a person on telnet plays this time
+    bob = start_text_client(players, Client.TELNET, port, "bob")
     sat_down(host, bob)
     host.say("/game tictactoe")
     bob.expect("waiting for alice (X)")

@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from net.codec import encode
-from tests.e2e.support import Players
-from tests.e2e.wire import RawPeer, hello, say
+from tests.e2e.support import Players, RawPeer, hello, say
 
 
 def _v1_resume(name: str, token: str) -> bytes:

@@ -1,21 +1,69 @@
-"""A seat keeper driven the way the host drives it, with a fake clock and fake connections.
+"""What the tests of game/ share: reading a table's deliveries, a seat keeper driven as the host
+drives it, and the hangman secrets a setter may type.
 
-:class:`Seating` plays the host program's part: it applies every event a decision holds (to
-the keeper alone: the table's part is replaced by a few shows per event, enough to number), and
-records the actions per connection, so a test reads what each connection was sent.
+A table's deliveries (:func:`lines`, :func:`only_error`)
+    The texts a table delivered, to one seat or of one kind.
+
+A seat keeper driven the way the host drives it, with a fake clock and fake connections
+(:func:`seating`, :class:`Seating`)
+    :class:`Seating` plays the host program's part: it applies every event a decision holds (to
+    the keeper alone: the table's part is replaced by a few shows per event, enough to number),
+    and records the actions per connection, so a test reads what each connection was sent.
+
+Hangman secrets (:func:`secrets`)
+    The guesser only ever types the letters :data:`SEEN`; a secret may also hold the letters
+    :data:`HIDDEN`, which are never guessed and so never revealed.
 """
 
 from __future__ import annotations
 
 import itertools
+import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+from hypothesis import strategies as st
+
+from game import registry
+from game.delivery import Recipient
 from game.seat_keeper import Action, Decision, Fail, LetIn, SayBye, SeatKeeper, Send, TurnAway
+from game.table import Delivery, Kind, Seat
 from game.table_events import Dropped, Freed, Line, Resumed, Sat, TableEvent, Watched
 from net.admission import JoinCodeGate, SeatTokens
 from net.messages import Hello, Show
 from net.outbox import Outbox
+
+# --- a table's deliveries -------------------------------------------------------------------------
+
+HOST, GUEST = Seat.HOST, Seat.GUEST
+
+
+def lines(
+    deliveries: list[Delivery], to: Seat | None = None, kind: Kind | None = None
+) -> list[str]:
+    """The texts delivered (to one seat / of one kind)."""
+    return [
+        d.shown.text
+        for d in deliveries
+        if (to is None or d.to is to) and (kind is None or d.shown.kind is kind)
+    ]
+
+
+def only_error(deliveries: list[Delivery], to: Recipient) -> str:
+    """Assert the deliveries are exactly one ERROR for ``to`` and return its text."""
+    assert len(deliveries) == 1, deliveries
+    assert deliveries[0].to is to and deliveries[0].shown.kind is Kind.ERROR, deliveries
+    return deliveries[0].shown.text
+
+
+def parse_game(args: str) -> Any:
+    """:func:`game.registry.parse_game`, typed ``Any``: each game's spec has fields of its own
+    (``rules``, ``secret``) that the tests read."""
+    return registry.parse_game(args)
+
+
+# --- a seat keeper driven as the host drives it ---------------------------------------------------
 
 ADDRESS = "127.0.0.1"
 GRACE = 60.0
@@ -165,3 +213,31 @@ def seated_keeper() -> tuple[SeatKeeper[str], str]:
     seats = seating()
     seats.join("c1")
     return seats.keeper, "c1"
+
+
+# --- hangman secrets ------------------------------------------------------------------------------
+
+SEEN = "abcdefghijklm"  # what the guesser may type
+HIDDEN = "nopqrstuvwxyz"  # never guessed, so never revealed
+
+
+def _two_letters(secret: str) -> bool:
+    # a playable secret has at least two different letters (check_secret)
+    return len({c for c in secret if c.isalpha()}) >= 2
+
+
+def secrets() -> st.SearchStrategy[str]:
+    """Secrets a setter may type."""
+    return _any_secret().filter(_two_letters)
+
+
+@st.composite
+def _any_secret(draw: st.DrawFn) -> str:
+    parts = draw(
+        st.lists(st.text(string.ascii_lowercase, min_size=1, max_size=7), min_size=1, max_size=3)
+    )
+    text = parts[0]
+    for part in parts[1:]:
+        text += draw(st.sampled_from(" -'")) + part
+    # a hyphen or apostrophe may also open or close the secret ("'tis", "dogs'", "rock-")
+    return draw(st.sampled_from(["", "-", "'"])) + text + draw(st.sampled_from(["", "-", "'"]))

@@ -16,7 +16,7 @@ from game.delivery import Delivery, Seat
 from game.help import help_for, help_list, help_topic
 from game.table import Table
 from game.table_commands import COMMANDS
-from tests.game.conftest import GUEST, HOST, lines
+from tests.game.support import GUEST, HOST, lines
 
 WORDS = COMMANDS.words()
 

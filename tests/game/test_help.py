@@ -9,7 +9,7 @@ import pytest
 
 from game.help import HELP, HELP_LINES, HELP_WIDTH, TOPICS
 from game.table import Kind, Table
-from tests.game.conftest import GUEST, HOST, lines, only_error
+from tests.game.support import GUEST, HOST, lines, only_error
 
 
 def _notice(table: Table, seat: int, line: str) -> str:

@@ -16,7 +16,7 @@ from game.commands import is_quit
 from game.delivery import Recipient
 from game.table import Delivery, Kind, Table
 from game.untrusted import classified_text
-from tests.game.conftest import GUEST, HOST, lines
+from tests.game.support import GUEST, HOST, lines
 
 # Format characters (Cf), a variation selector and a Hangul filler: none of them draws anything.
 INVISIBLE = ["\u200b", "\ufeff", "\u2060", "\u200c", "\u200d", "\u200e", "\u00ad", "\ufe0f"]

@@ -25,7 +25,7 @@ from game.outcome import Outcome, abandonment, resignation, table_ending
 from game.registry import Game, GameSpec, WordSource
 from game.state import GameState
 from game.table import Table
-from tests.game.conftest import GUEST, HOST, lines, only_error
+from tests.game.support import GUEST, HOST, lines, only_error
 
 # -- the toy game: everything a game is, in one place ---------------------------------------------
 

@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 
 from game.delivery import Delivery, Kind, Seat, Spectator
 from game.table import Table
-from tests.game.conftest import GUEST, HOST
-from tests.game.test_table_secrecy import HIDDEN, SEEN, secrets
+from tests.game.support import GUEST, HIDDEN, HOST, SEEN, secrets
 
 Action = tuple[str, str]  # (who, what): who is "host", "guest", "spectator", or "table"
 

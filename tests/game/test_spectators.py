@@ -16,7 +16,7 @@ from game.spectator_view import Snapshot
 from game.spectators import SPECTATOR_LIMIT, Spectators
 from game.table import Table
 from game.untrusted import clean_name, skeleton
-from tests.game.conftest import GUEST, HOST, lines, only_error
+from tests.game.support import GUEST, HOST, lines, only_error
 
 ONLY_PLAYERS = "you are watching — only alice and bob play"
 

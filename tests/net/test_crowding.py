@@ -23,9 +23,19 @@ from net.link import FramedLink
 from net.messages import Hello, Say, Welcome
 from net.protocol_events import HelloReceived
 from net.serving import CROWDED, serve
-
-from .support import STEADY, WAIT, decode_frames, hello_frame, run, start_echo_host, well_behaved
-from .text_people import GREETING, Person, close_quietly, start_text_host
+from tests.net.support import (
+    GREETING,
+    STEADY,
+    WAIT,
+    Person,
+    close_quietly,
+    decode_frames,
+    hello_frame,
+    run,
+    start_echo_host,
+    start_text_host,
+    well_behaved,
+)
 
 # Silent connections must outlive the test's checks: only the caps may end them.
 PATIENT = dataclasses.replace(STEADY, hello_timeout=60.0)

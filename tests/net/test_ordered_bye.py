@@ -15,8 +15,7 @@ import pytest
 from net.connection import Connection, ConnectionClosed, PendingConnection, connect
 from net.messages import Hello, Say, Show, Welcome
 from net.serving import serve
-
-from .support import STEADY, WAIT, run
+from tests.net.support import STEADY, WAIT, run
 
 
 async def _answering_host(

@@ -24,22 +24,26 @@ from net.connection import ConnectionClosed, connect
 from net.errors import RemoteProtocolError
 from net.messages import Hello, Say, Show, Welcome
 from net.serving import CROWDED, PendingText, TextConnection
-
-from .support import BOUNDED_WORK, LOAD_MARGIN, STEADY, WAIT, decode_frames, run
-from .test_other_protocols import CLIENT_HELLO
-from .test_text_clients import split_anywhere
-from .text_people import (
+from tests.net.support import (
+    BOUNDED_WORK,
+    CLIENT_HELLO,
     CODE_PROMPT,
     GREETING,
+    LOAD_MARGIN,
+    STEADY,
+    WAIT,
     Pending,
     Person,
     TextHost,
     close_quietly,
+    decode_frames,
     host_side_socket,
     next_of,
     pending_of,
+    run,
     service,
     short_prompts,
+    split_anywhere,
     start_text_host,
 )
 

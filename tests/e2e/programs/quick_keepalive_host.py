@@ -21,7 +21,7 @@ PING_INTERVAL = 0.5
 """Seconds between the host's pings to a join (real: 10)."""
 DEAD_AFTER = 4.0
 """Seconds of silence after which the host counts a join as lost (real: 30). Far beyond a stall
-of a loaded machine (tests/net/harness.py: LOAD_MARGIN) on top of a ping interval."""
+of a loaded machine (tests/net/support.py: LOAD_MARGIN) on top of a ping interval."""
 
 
 def run() -> int:
