@@ -86,10 +86,10 @@ async def _scenario() -> None:
         fake.says.clear()
         fake.resumed, fake.last_seq = False, 0
         await link.open()
-        assert link.unsent == 1  # counted for the person, not silently dropped (issue 8 §8)
+        assert link.unsent == 1  # counted for the person, not silently dropped
         assert await link.say("fresh")
         await fake.wait_for(1)
-        # A new seat counts from 1: the host takes exactly the next seq (issue 8 §12).
+        # A new seat counts from 1: the host takes exactly the next seq.
         assert fake.says == [(1, "fresh")]
         await link.close()
     finally:

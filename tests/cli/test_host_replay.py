@@ -1,5 +1,5 @@
 """The host's one apply method, with sending off: the same events give the same table and the
-same ``show.seq`` numbers (the seam the restart journal replays through; issue 10 §2, §3)."""
+same ``show.seq`` numbers (the seam the restart journal replays through)."""
 
 from __future__ import annotations
 

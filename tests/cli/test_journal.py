@@ -1,4 +1,4 @@
-"""cli.journal: the host's append-only record file (issue 10 §3).
+"""cli.journal: the host's append-only record file, from which a table comes back after a crash.
 
 Records round-trip; a torn or corrupt last line costs that line only, with one warning, and is
 cut off before the next append; garbage never crashes; the file is private, never followed

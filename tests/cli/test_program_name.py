@@ -1,4 +1,5 @@
-"""--help and --version name the program as it was invoked (issue 5, small fix)."""
+"""--help and --version name the program as it was invoked: a console script by its own name,
+``python -m cli.join`` for the module (what a person typed, so the usage line can be copied)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Two joins of one person and one seat (found in review of issue 8 §2): the older join, still
-reconnecting, must neither take the seat back from the newer one nor delete its token."""
+"""Two joins of one person and one seat: the older join, still reconnecting, must neither take
+the seat back from the newer one nor delete its token."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The join's state file (cli.seats_file): where it lives, private permissions, atomic writes,
-a token kept per name (issue 8 §3), and a missing, corrupt or hostile file treated as empty with
-one warning — never a crash or a hang (issue 8 §7)."""
+a token kept per name, and a missing, corrupt or hostile file treated as empty with
+one warning — never a crash or a hang."""
 
 from __future__ import annotations
 
@@ -128,7 +128,7 @@ def test_an_unwritable_place_is_reported_not_raised(tmp_path: Path) -> None:
     assert seats.get("h:1", "bob") is None
 
 
-# --- a token belongs to a name (issue 8 §3) ----------------------------------------------------
+# --- a token belongs to a name ------------------------------------------------------------------
 
 
 def test_a_token_belongs_to_the_name_it_was_asked_for(tmp_path: Path) -> None:
@@ -155,7 +155,7 @@ def test_an_old_file_counts_only_for_the_name_stored_in_it(tmp_path: Path) -> No
     assert seats.take_warning() is None
 
 
-# --- a damaged or hostile file (issue 8 §7) ----------------------------------------------------
+# --- a damaged or hostile file ------------------------------------------------------------------
 
 
 def _write_entry(path: Path, token: str, name: str = "bob", host: str = "alice") -> None:

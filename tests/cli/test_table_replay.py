@@ -1,6 +1,6 @@
 """cli.table_replay: events recorded before they are applied are replayed, in order, into a new
 host after a crash — through the host's one apply method — and a journal that cannot be
-replayed past some record is cut there with one warning (issue 10 §3).
+replayed past some record is cut there with one warning.
 
 The host here is a stand-in with the contract's shape (one method that applies an event); the
 real table is driven in :func:`test_a_real_table_comes_back_the_same`.

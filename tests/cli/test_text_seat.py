@@ -1,4 +1,4 @@
-"""The host program's side of a text client's seat after a drop (issue 11 §1), in one process.
+"""The host program's side of a text client's seat after a drop, in one process.
 
 net's text adapter hands the host a ``PendingText`` (contract T: ``.hello``, ``.peer``,
 ``.kind == "text"``, ``accept``, ``refuse``, and ``tell`` for a person waiting); here a

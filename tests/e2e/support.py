@@ -146,7 +146,7 @@ def child_env(
     *extra* variables are set last (``{"NO_COLOR": ""}``).
     """
     env = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "COLUMNS", "LINES"}}
-    env["HOME"] = str(home)  # issue 5 adds a per-user state file: never touch the real one
+    env["HOME"] = str(home)  # the programs keep per-user state: never touch the real one
     # Set explicitly: an XDG_STATE_HOME inherited from the test runner would be the real one.
     env["XDG_STATE_HOME"] = str(home / "xdg-state" / state)
     env["TERM"] = term
@@ -788,7 +788,7 @@ def seats_file(home: Path, state: str) -> Path:
 
 def stored_token(home: Path, state: str, port: int, name: str = "bob") -> str:
     """The seat token the join with *state* keeps for *name* at 127.0.0.1:*port*."""
-    # Read as the join reads it: the file keys tokens by table and --name (issue 8 §3).
+    # Read as the join reads it: the file keys tokens by table and --name.
     entry = SeatsFile(seats_file(home, state)).get(f"127.0.0.1:{port}", name)
     assert entry is not None
     return entry.token

@@ -1,4 +1,4 @@
-"""Flood control through the real programs (issue 5 item 5): a burst is refused but forgiven,
+"""Flood control through the real programs: a burst is refused but forgiven,
 flooding kept up after "slow down" disconnects, and moves always land."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 8 §10 against the real host: a name that could forge a chat line is refused, and a
+"""Names against the real host: a name that could forge a chat line is refused, and a
 look-alike of the host's name is seated under a visibly different one."""
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """A table is for two, and chat cannot flood it — with the real host and join programs.
 
-Issue 5 §4, as issue 11 changed it: a third connection is told "the table is full" and
+A third connection is told "the table is full" and
 watches, without disturbing the game (it never plays, and its lines never reach the players
-during the game). Issue 5 §5: chat faster than a person types (more than 10 lines in 5 s) is
+during the game). Chat faster than a person types (more than 10 lines in 5 s) is
 refused with "slow down" to the sender and not shown to the other person; moves are never
 dropped by it.
 

@@ -1,6 +1,6 @@
 """Playing through the real programs: every game to its end, results on both screens.
 
-Issue 4 §5 and "How it is checked": tic-tac-toe to a win and to a draw, hangman with a set
+Tic-tac-toe to a win and to a draw, hangman with a set
 secret to a win and to a loss, gomoku to five in a row, /rematch, /score, a game against the
 bot while alone. One host+join pair is shared by the tests of this module (starting programs
 is the slow part); each test starts its own game, so they do not depend on each other's
@@ -157,7 +157,7 @@ def test_against_the_bot_while_alone(players: Players) -> None:
 
 
 def test_bell_rings_on_your_turn_only_for_the_one_who_asked(players: Players) -> None:
-    # Issue 9 §3: --bell rings with the turn notice; a program started without it never rings.
+    # --bell rings with the turn notice; a program started without it never rings.
     host, port = players.host("alice")
     join = players.join(port, "bob", "--bell")
     tictactoe_started(host, join)

@@ -1,6 +1,6 @@
 """The hidden word, end to end: nothing the host sends the guesser gives the secret away.
 
-Issue 5 §6: with the real programs, every frame the host sends towards the guesser during a
+With the real programs, every frame the host sends towards the guesser during a
 hangman game whose secret the other player set is free of the secret until the game ends.
 
 A recording TCP proxy sits between a real ``python -m cli.join`` and the real host and keeps

@@ -1,5 +1,5 @@
-"""The hangman secret stays hidden in a resume catch-up (issue 5 item 6, the part that needs
-resume): every frame the host sends the resuming guesser is free of it until the game ends."""
+"""The hangman secret stays hidden in a resume catch-up: every frame the host sends the resuming
+guesser is free of it until the game ends."""
 
 from __future__ import annotations
 

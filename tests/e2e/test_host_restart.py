@@ -1,4 +1,4 @@
-"""The host survives its own restart (issue 10 §3): real programs in pseudo-terminals.
+"""The host survives its own restart: real programs in pseudo-terminals.
 
 The host is killed with SIGKILL mid-game — nothing of it runs afterwards, no bye, no cleanup —
 and started again on the same port with the same state directory. The join, still
@@ -270,7 +270,8 @@ def test_spectators_are_gone_after_a_restart_and_show_seq_stays_exact(
 
     crash(host)
     bob.expect("connection to alice lost — reconnecting…")
-    # They stopped watching mid-game: the players are not shown their names (issue 11 review)
+    # They stopped watching mid-game: the players are not shown their names,
+    # which are text the spectators chose
     again = start_host(players, port, says=(RESTORED,))
     bob.expect("reconnected to alice's table", timeout=RESTART_TIMEOUT)
     again.say("/who")

@@ -1,11 +1,12 @@
-"""Every hostile case of issue 3, thrown at the real host process; after each, a game is played.
+"""Every hostile case of the protocol, thrown at the real host process; after each, a game is
+played.
 
-Issue 5 ("How it is checked"): each hostile case of the protocol issue sent to the running host,
-each followed by a well-behaved join that still plays a game. tests/net/test_hostile.py proves
-the same of net.serve() with an echo host and short limits; this module proves it of the
-program people run — ``python -m cli.host`` with its default limits, its table and its console —
-so a failure in the glue (a seat left occupied, a traceback on the host's screen, a host that
-stops reading its terminal) shows up here.
+Each hostile case net/ is built to withstand is sent to the running host, each followed by a
+well-behaved join that still plays a game. tests/net/test_hostile.py proves the same of
+net.serve() with an echo host and short limits; this module proves it of the program people
+run — ``python -m cli.host`` with its default limits, its table and its console — so a failure
+in the glue (a seat left occupied, a traceback on the host's screen, a host that stops reading
+its terminal) shows up here.
 
 One host serves every case of the module, in order: it must survive all of them, not just each
 one in a fresh process. After each case a fresh ``python -m cli.join`` sits down and plays
@@ -43,7 +44,7 @@ from tests.e2e.support import (
 )
 
 LIMIT = 65536
-# A guest whose connection is lost keeps the seat for --grace seconds (issue 5, resume); the
+# A guest whose connection is lost keeps the seat for --grace seconds (to resume it); the
 # shared host is started with --grace 0 so that a peer that sat down and then vanished (a
 # half-close, a silence) frees the seat at once. What the host says then ends with this.
 FREED = "the seat is free again"
@@ -135,8 +136,8 @@ CASES: dict[str, Case] = {
     ),
 }
 
-# Bytes whose first one is not 0x00 are not a frame at all: since issue 11 the host reads them
-# as a person on nc or telnet (0xFF: telnet), greets them in text, and never answers a frame.
+# Bytes whose first one is not 0x00 are not a frame at all: the host reads them as a person
+# on nc or telnet (0xFF: telnet), greets them in text, and never answers a frame.
 # Each case: the bytes, and what the host's text answer must hold.
 NOT_FRAMES: dict[str, tuple[bytes, bytes]] = {
     # Read by telnet's rules: two literal 0xFF data bytes, no line end yet.
@@ -353,7 +354,7 @@ def _free_the_seat(peer: RawPeer, host: Player) -> None:
 def test_a_peer_that_never_reads_is_dropped_before_the_host_grows(
     shared_host: tuple[Player, int], raw_peers: Callable[..., RawPeer]
 ) -> None:
-    """Issue 3: a bounded outgoing buffer — a peer that stops reading is dropped rather than
+    """A bounded outgoing buffer — a peer that stops reading is dropped rather than
     growing our memory. The peer asks for /help (about 2 KB of notice each) far beyond what the
     1 MiB send buffer holds, reading nothing; the host must cut it promptly. (Before 21db83a
     the host queued every show for such a peer without bound and grew by ~12 MB/s until net's

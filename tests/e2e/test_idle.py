@@ -1,8 +1,8 @@
-"""An idle program sleeps: no polling while nobody types and nothing arrives (issue 9 §1).
+"""An idle program sleeps: no polling while nobody types and nothing arrives.
 
-The old console had readline wake every 0.1 s to look for lines to draw: ten context switches
-a second per program, forever. Now the reader thread sleeps in select() until a key or a line
-comes (cli.readline_hook). Counted on Linux from /proc, over a span of doing nothing.
+A readline woken every 0.1 s to look for lines to draw would cost ten context switches a second
+per program, forever: the reader thread sleeps in select() until a key or a line comes
+(cli.readline_hook). Counted on Linux from /proc, over a span of doing nothing.
 """
 
 from __future__ import annotations

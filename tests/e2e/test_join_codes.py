@@ -1,4 +1,4 @@
-"""Join codes with the real host (issue 5 item 3): wrong, right, rate-limited, printed."""
+"""Join codes with the real host: wrong, right, rate-limited, printed."""
 
 from __future__ import annotations
 

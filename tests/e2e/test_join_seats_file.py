@@ -1,4 +1,4 @@
-"""The join program and its seats file, end to end (issue 8 §3, §7, §8).
+"""The join program and its seats file, end to end.
 
 A damaged file costs the resume and shows one warning line — the join still sits down, with no
 traceback and no hang; a token is only presented for the name it was given to, or by a join run

@@ -1,6 +1,6 @@
 """The programs on their own: --help, --version, start-up cost, and each expected failure.
 
-Issue 4 §1, §2, §10: expected failures are one clear sentence on stderr and a non-zero exit,
+Expected failures are one clear sentence on stderr and a non-zero exit,
 never a traceback; ``python -m cli.join --help`` does not import asyncio.
 """
 
@@ -200,7 +200,7 @@ def test_a_hostile_reason_is_shown_visibly_in_one_line(
 
 
 def test_a_slow_host_gets_a_connecting_line_at_once(players: Players) -> None:
-    """Issue 9 §5: a newcomer is not left staring at nothing while the welcome is slow."""
+    """A newcomer is not left staring at nothing while the welcome is slow."""
     server = socket.create_server(("127.0.0.1", 0))
     port = server.getsockname()[1]
     may_welcome = threading.Event()

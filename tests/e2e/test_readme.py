@@ -1,4 +1,4 @@
-"""The README's commands work as written (issue 4 §9 and "How it is checked").
+"""The README's commands work as written.
 
 * The play commands run from a fresh virtual environment with nothing installed, from the
   repository root — the way a newcomer who has just cloned the repo would run them.

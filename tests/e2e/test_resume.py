@@ -1,4 +1,4 @@
-"""Resume after a dropped connection, with the real programs (issue 5 items 1 and 2).
+"""Resume after a dropped connection, with the real programs.
 
 The join killed and started again, the join reconnecting by itself through a proxy that cuts
 its connection, a move in flight counted once (whether or not the host got it before the

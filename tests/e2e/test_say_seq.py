@@ -1,4 +1,4 @@
-"""``say.seq`` against the real host (issue 8 §12): the next one is applied, a repeat is
+"""``say.seq`` against the real host: the next one is applied, a repeat is
 ignored, and 0 or a seq that skips lines is a protocol error that frees the seat at once."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Script mode waits for the answers to what it sent (issue 9 §6).
+"""Script mode waits for the answers to what it sent.
 
 ``printf '/game tictactoe\\n5\\n/score\\n' | python -m cli.join`` must show the board and the
 score: at end of input the join says bye but keeps reading, and the host answers every line

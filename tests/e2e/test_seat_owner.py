@@ -1,4 +1,4 @@
-"""Exactly one connection owns the guest's seat (issue 8 §2, §3), with the real host.
+"""Exactly one connection owns the guest's seat, with the real host.
 
 Several resumes with the same token at once (``cli.join`` run again while the first one is
 still reconnecting), a resume while the old connection still lives, and a token presented

@@ -1,6 +1,6 @@
 """A host and a join talking: chat, typing over incoming lines, leaving, losing, refusing.
 
-Issue 4 §2–§4, §7, §8. Each test has its own processes (leaving ends them).
+Each test has its own processes (leaving ends them).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from cli.colors import Palette
 from tests.cli.support import REPO
 from tests.e2e.support import HOSTILE, Players, child_env
 
-# Leaving "exits 0 within a second" (issue 4): measured from the keystroke being in the terminal
-# to the terminal closing (the program's exit), not including starting programs or pexpect's
-# own close. LOAD_MARGIN is for a loaded 2-core CI machine only — the test process or the
-# program descheduled, the interpreter's shutdown slowed. The bound (3 s) stays well under the
-# harness's 5 s wait for any output, so a program that hangs on leaving still fails here.
+# Leaving exits 0 within a second, as a person expects of /q: measured from the keystroke being
+# in the terminal to the terminal closing (the program's exit), not including starting programs
+# or pexpect's own close. LOAD_MARGIN is for a loaded 2-core CI machine only — the test process
+# or the program descheduled, the interpreter's shutdown slowed. The bound (3 s) stays well
+# under the harness's 5 s wait for any output, so a program that hangs on leaving still fails here.
 LEAVE_SPEC = 1.0
 LOAD_MARGIN = 2.0
 
@@ -122,8 +122,8 @@ def test_q_from_join(players: Players) -> None:
 
 @pytest.mark.parametrize("how", ["/Q", "/ quit", "/EXIT"])
 def test_every_spelling_of_quit_leaves(players: Players, how: str) -> None:
-    # Issue 8 §1: the table read "/Q" as leaving while the programs did not, leaving a zombie
-    # join holding the seat. One rule now serves both programs and the table.
+    # One rule serves both programs and the table: were "/Q" leaving for the table but not for a
+    # program, a zombie join would hold the seat.
     _leaves(players, "join", how)
 
 
@@ -148,7 +148,7 @@ def test_ctrl_d_on_host(players: Players) -> None:
 
 
 def test_killed_join_is_lost_not_left_and_the_host_goes_on(players: Players) -> None:
-    # Issue 5: a lost guest keeps the seat for the grace period (short here), then it is free.
+    # A lost guest keeps the seat for the grace period (short here), then it is free.
     host, port = players.host("alice", "--grace", "1")
     join = players.join(port, "bob")
     host.expect("bob sat down")
@@ -301,7 +301,7 @@ def test_colors_only_when_wanted(players: Players) -> None:
 
 
 def test_your_turn_stands_out_in_color(players: Players) -> None:
-    # Issue 9 §3: "your move" is bright, "waiting for" stays dim. Alone, alice plays the bot.
+    # "your move" is bright, "waiting for" stays dim. Alone, alice plays the bot.
     host, _port = players.host("alice", no_color=False)
     host.say("/game tictactoe")
     host.expect("your move (X)")
@@ -333,7 +333,7 @@ def test_terminal_modes_are_restored_when_the_other_side_leaves(players: Players
 
 def test_killed_host_is_reported_lost_by_the_join(players: Players) -> None:
     host, port = players.host()
-    # Issue 5: the join tries to reconnect for --retry-for seconds (short here), then gives up.
+    # The join tries to reconnect for --retry-for seconds (short here), then gives up.
     join = players.join(port, "bob", "--retry-for", "0.5")
     host.expect("bob sat down")
     host.child.kill(signal.SIGKILL)

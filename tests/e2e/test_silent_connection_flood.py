@@ -1,4 +1,4 @@
-"""The real host program under a flood of silent connections (issue 8 §4), in a terminal.
+"""The real host program under a flood of silent connections, in a terminal.
 
 Two floods against ``python -m cli.host``: one with its descriptor limit lowered below what the
 flood needs (``ulimit -n``, i.e. setrlimit(RLIMIT_NOFILE), in the shell that execs it), where
@@ -75,7 +75,7 @@ def test_a_flood_of_silent_connections_is_capped_and_a_join_still_gets_in(
     crowd = SilentCrowd(port, count, settle=lambda: wait_accepted(port, TIMEOUT))
     try:
         crowd.wait_ended(count - cap, timeout=TIMEOUT)
-        # A silent connection is a person once it has kept quiet 0.5 s (issue 11): one turned
+        # A silent connection is a person once it has kept quiet 0.5 s: one turned
         # away before that is closed without a word (nobody knows what it speaks), one after
         # it has been greeted as a person and reads why, as a line of text — never a frame.
         for told in crowd.told_bytes():

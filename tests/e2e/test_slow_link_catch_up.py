@@ -1,10 +1,10 @@
-"""Issue 8 §6 and issue 10 §2: a guest on a slow link comes back after long lines, and gets
+"""A guest on a slow link comes back after long lines, and gets
 exactly the shows it had not seen (by ``show.seq``), against the real host process.
 
 The whole catch-up is queued for the resuming guest at once; a peer with more than net's
-``Limits.max_send_buffer`` (1 MiB) queued is dropped as "not reading". Once a catch-up resent
-the last hundred chat lines, each up to 64 KiB, and a guest on a slow link was dropped on every
-attempt to come back. Now it resends the shows the seat missed, from an outbox bounded in bytes
+``Limits.max_send_buffer`` (1 MiB) queued is dropped as "not reading". A catch-up that resent
+the last hundred chat lines, each up to 64 KiB, would get a guest on a slow link dropped on
+every attempt to come back: it resends the shows the seat missed, from an outbox bounded in bytes
 (net.outbox: tests/net/test_outbox.py checks the bound with lines of this size).
 """
 

@@ -1,4 +1,4 @@
-"""Spectators at a real table (issue 11 §2): the host and join programs in pseudo-terminals.
+"""Spectators at a real table: the host and join programs in pseudo-terminals.
 
 Three joins arrive after bob and watch alice and bob play; their kibitz never reaches the
 players — not bob's raw frames (read through a proxy), not alice's screen; a late spectator

@@ -1,4 +1,4 @@
-"""Issue 11, "How it is checked": people on real nc and telnet play at the real host.
+"""People on real nc and telnet play at the real host.
 
 The host (``python -m cli.host``, alice) holds one seat; a person on ``nc``, ``telnet`` or a
 negotiating ``telnet -- HOST -PORT`` takes the guest seat by answering the banner with a name,

@@ -1,4 +1,4 @@
-"""A person on nc/telnet has no seat token: after a drop, the host decides (issue 11 §1).
+"""A person on nc/telnet has no seat token: after a drop, the host decides.
 
 The rule (design note, contract S): someone who connects as the guest whose seat is being kept
 is asked about on the host's screen, numbered — "/let 1 gives this connection the seat …, /deny 1
@@ -94,8 +94,8 @@ def test_on_telnet_the_host_denies_someone_claiming_bobs_seat(players: Players) 
 
 
 def test_a_claimant_who_leaves_while_waiting_is_forgotten(players: Players) -> None:
-    """Review of issue 11: the host went on waiting for its own answer after the claimant had
-    gone, and a /let then handed bob's seat to nobody (killing bob's token)."""
+    """The host stops waiting for its own answer once the claimant has gone: a /let then would
+    hand bob's seat to nobody (and kill bob's token)."""
     host, port = players.host()
     bob_drops_mid_game(host, port)
     claimant = RawPeer(port)

@@ -1,4 +1,4 @@
-"""Issue 11, "How it is checked": spectators on real nc, telnet and the join watch a game.
+"""Spectators on real nc, telnet and the join watch a game.
 
 alice hosts (``python -m cli.host``) and bob plays; once both seats are taken, anyone else who
 connects watches. Their kibitz must never reach the players during a game — checked on the

@@ -1,4 +1,4 @@
-"""A half-typed line spanning several rows survives an incoming line whole (issue 9 §2).
+"""A half-typed line spanning several rows survives an incoming line whole.
 
 The join runs in a real pseudo-terminal of 40 or 80 columns; everything it writes is replayed
 into pyte, a terminal emulator, and the resulting screen is what is checked: the incoming line

@@ -1,4 +1,4 @@
-"""Issue 10 §4: the command table. Every command in it is reachable by its name (any case,
+"""The command table. Every command in it is reachable by its name (any case,
 spaces after the slash) and by /help NAME; /help lists exactly its rows; arguments, the flood
 budget and unknown words are answered as its rows say."""
 

@@ -1,4 +1,4 @@
-"""Issue 9 §4 and §5: /help fits one screen, /help NAME has the details, a mistyped command
+"""/help fits one screen, /help NAME has the details, a mistyped command
 gets a suggestion, and /who says who is at the table."""
 
 from __future__ import annotations

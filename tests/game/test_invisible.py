@@ -1,4 +1,4 @@
-"""Issue 8 §9: characters that draw nothing never change what a line is.
+"""Characters that draw nothing never change what a line is.
 
 A zero-width space or a byte-order mark before ``/game hangman SECRET`` used to make the line
 chat — delivered, secret included, to the very person who was to guess it.
@@ -84,7 +84,7 @@ def test_a_hidden_character_in_a_move_is_still_the_move(line: str) -> None:
 
 
 def test_chat_keeps_what_was_typed() -> None:
-    """Issue 9 §7: emoji with joiners and variation selectors arrive as typed."""
+    """Emoji with joiners and variation selectors arrive as typed."""
     table = _table()
     family = "\U0001f469\u200d\U0001f469\u200d\U0001f467 love \u2764\ufe0f"
     assert table.handle(GUEST, family) == [

@@ -1,4 +1,4 @@
-"""Issue 9 §3: the last move and the winning line are marked in the board text itself, so they
+"""The last move and the winning line are marked in the board text itself, so they
 read without color (a terminal may color the same marks). The pictures are the spec."""
 
 from __future__ import annotations

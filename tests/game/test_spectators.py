@@ -1,4 +1,4 @@
-"""Issue 11 §2, the table's half: spectators watch, kibitz among themselves, and never see a
+"""Spectators, the table's half: they watch, kibitz among themselves, and never see a
 secret or reach a player during a game."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """game.table_events records: every event round-trips through JSON, and a record read back from
 a journal with a wrong field — type, value or name — is refused with a clear sentence, never
-turned into an event the table would choke on (issue 10 §3)."""
+turned into an event the table would choke on."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ People on nc/telnet (:func:`start_text_host`, :class:`Person`)
 Silent connections by the hundred (:class:`SilentCrowd`), for the flood tests and the
 pending-memory benchmark
     A :class:`SilentCrowd` opens plain sockets towards a host on 127.0.0.1 that never send a
-    byte — the cheapest attack on a listening host (issue 8 §4, §5). They come from several
+    byte — the cheapest attack on a listening host. They come from several
     loopback addresses (127.0.0.2, 127.0.0.3, …: Linux routes all of 127/8 to the loopback
     interface), so both the per-address and the total cap of the host's waiting room come into
     play.
@@ -66,7 +66,7 @@ WAIT = 5.0  # generous bound for anything that should happen "at once"
 
 #: For property tests whose work per example is bounded by the sizes they draw: no per-example
 #: deadline and no "too slow" health check. How long an example takes on a loaded 2-core
-#: machine is not the property under test (issue 9 §8); pytest-timeout still catches a hang.
+#: machine is not the property under test; pytest-timeout still catches a hang.
 BOUNDED_WORK = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 #: How much later than its deadline something may happen on a loaded 2-core machine and still
@@ -76,7 +76,7 @@ LOAD_MARGIN = 2.0
 
 #: Limits for connections meant to stay healthy. Both ends of a test share one event loop, so
 #: a stall of the machine looks to each like silence from the other: every deadline a healthy
-#: connection could hit is far beyond such stalls (issue 9 §8), while pings still go out every
+#: connection could hit is far beyond such stalls, while pings still go out every
 #: 50 ms so that every test exercises them. A test about one deadline sets that one short (with
 #: dataclasses.replace) and says why its margin holds.
 STEADY = Limits(

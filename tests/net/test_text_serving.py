@@ -1,4 +1,4 @@
-"""People on nc/telnet served on the same port as joins (issue 11 §1), over real sockets.
+"""People on nc/telnet served on the same port as joins, over real sockets.
 
 A raw socket on 127.0.0.1 plays the person: it reads the banner, answers the prompts and types
 lines with every line end a client sends, and keeps every byte it received.

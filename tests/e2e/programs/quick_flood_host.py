@@ -1,8 +1,8 @@
 """The real host program, judging a flood persistent after 1 s of refusals instead of 10 s.
 
 ``python -m tests.e2e.programs.quick_flood_host ARGS`` is ``python -m cli.host ARGS`` but for
-that one rule, so the flood test floods for a second or two instead of waiting out the real span
-(issue 9 §8). It lives with the tests on purpose: the program people run has no switch that
+that one rule, so the flood test floods for a second or two instead of waiting out the real span.
+It lives with the tests on purpose: the program people run has no switch that
 changes its flood rules, and the table's flood rules are injected through ``Table(flood=...)``.
 """
 
