@@ -43,7 +43,7 @@ from net.connection import Connection, Limits, PendingConnection  # noqa: E402
 from net.messages import Hello, Show, Welcome, encode_message  # noqa: E402
 from net.serving import PendingText, TextConnection, TextService, serve  # noqa: E402
 from net.text_lines import encode_lines  # noqa: E402
-from tests.net.crowd import raise_descriptor_limit  # noqa: E402
+from tests.net.support import raise_descriptor_limit  # noqa: E402
 
 BOARD = Show(kind="board", text=" X | O | X \n---+---+---\n   | O |   \n---+---+---\n   |(X)|   ")
 #: Nothing may end a spectator during the run: it only reads, never pings back.

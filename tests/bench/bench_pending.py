@@ -41,7 +41,6 @@ sys.path.insert(0, str(ROOT))
 from net.connection import Limits, PendingConnection, connect  # noqa: E402 - after the sys.path line, so no install is needed
 from net.messages import Hello, Welcome  # noqa: E402
 from net.serving import serve  # noqa: E402
-from tests.net.crowd import SilentCrowd, raise_descriptor_limit, wait_accepted  # noqa: E402
 
 TIMEOUT = 30.0
 PROGRAM = "cli.host (caps: 64, 16 per address)"
@@ -99,6 +98,8 @@ def wait_descriptors(pid: int, at_most: int) -> None:
 
 def measure(label: str, command: list[str], count: int, home: str) -> Figures:
     """Start *command*; measure it idle, then under two floods of *count* silent connections."""
+    from tests.net.support import SilentCrowd, wait_accepted  # noqa: PLC0415 - see main()
+
     env = dict(os.environ, HOME=home, XDG_STATE_HOME=home, NO_COLOR="1", PYTHONUTF8="1")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     host = subprocess.Popen(
@@ -151,12 +152,17 @@ def main() -> None:
     parser.add_argument("count", nargs="?", type=int, default=2000)
     parser.add_argument("--bare-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.bare_child:
+        # Its descriptor limit is the one this process raised below before starting it.
+        asyncio.run(child_bare(args.count))
+        return
+    # Imported here, not at the top: the bare host runs this file too, and its memory is the
+    # figure; tests.net.support brings hypothesis along (some 11 MB) that no host holds.
+    from tests.net.support import raise_descriptor_limit  # noqa: PLC0415
+
     # Both ends of every connection are open at once: this process and the children need the
     # descriptors (children inherit the raised soft limit).
     limit = raise_descriptor_limit(2 * args.count + 200)
-    if args.bare_child:
-        asyncio.run(child_bare(args.count))
-        return
     count = min(args.count, limit - 200)
     print(f"{count} silent connections from 8 loopback addresses (descriptor limit {limit})")
     with tempfile.TemporaryDirectory() as home:

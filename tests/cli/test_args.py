@@ -1,4 +1,4 @@
-"""cli.args: the command lines of host and join (issue 4 §1)."""
+"""cli.args: the command lines of host and join."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""cli.colors: when to color, and that a disabled palette leaves text alone (issue 4 §6)."""
+"""cli.colors: when to color, and that a disabled palette leaves text alone."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ import pytest
 
 from cli import state_dir
 from cli.seats_file import SeatEntry, SeatsFile
-from tests.cli.harness import REPO
+from tests.cli.support import REPO
 
 ENTRY = SeatEntry(token="tok-1", name="bob", host_name="alice")
 

@@ -1,5 +1,5 @@
 """cli.input_redraw without GNU readline's help (libedit, an old readline): the rows of a
-wrapped half line are worked out from widths and erased whole (issue 9 §2); on a terminal that
+wrapped half line are worked out from widths and erased whole; on a terminal that
 takes no cursor control nothing is erased at all.
 
 A real pseudo-terminal of 40 columns gives the width; what is written is replayed into pyte

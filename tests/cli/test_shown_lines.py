@@ -1,4 +1,4 @@
-"""cli.shown_lines: what each kind of shown thing looks like (issue 9 §3, §4)."""
+"""cli.shown_lines: what each kind of shown thing looks like."""
 
 from __future__ import annotations
 

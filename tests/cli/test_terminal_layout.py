@@ -1,4 +1,4 @@
-"""cli.terminal_layout: widths, rows and word wrapping (issue 9 §2, §4)."""
+"""cli.terminal_layout: widths, rows and word wrapping."""
 
 from __future__ import annotations
 

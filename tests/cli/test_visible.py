@@ -1,4 +1,4 @@
-"""cli.visible: untrusted text is shown, never interpreted (issue 4 §7)."""
+"""cli.visible: untrusted text is shown, never interpreted."""
 
 from __future__ import annotations
 

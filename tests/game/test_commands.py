@@ -1,4 +1,4 @@
-"""Issue 10 §4: the command table. Every command in it is reachable by its name (any case,
+"""The command table. Every command in it is reachable by its name (any case,
 spaces after the slash) and by /help NAME; /help lists exactly its rows; arguments, the flood
 budget and unknown words are answered as its rows say."""
 
@@ -16,7 +16,7 @@ from game.delivery import Delivery, Seat
 from game.help import help_for, help_list, help_topic
 from game.table import Table
 from game.table_commands import COMMANDS
-from tests.game.conftest import GUEST, HOST, lines
+from tests.game.support import GUEST, HOST, lines
 
 WORDS = COMMANDS.words()
 

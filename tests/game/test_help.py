@@ -1,4 +1,4 @@
-"""Issue 9 §4 and §5: /help fits one screen, /help NAME has the details, a mistyped command
+"""/help fits one screen, /help NAME has the details, a mistyped command
 gets a suggestion, and /who says who is at the table."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 
 from game.help import HELP, HELP_LINES, HELP_WIDTH, TOPICS
 from game.table import Kind, Table
-from tests.game.conftest import GUEST, HOST, lines, only_error
+from tests.game.support import GUEST, HOST, lines, only_error
 
 
 def _notice(table: Table, seat: int, line: str) -> str:

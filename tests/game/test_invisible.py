@@ -1,4 +1,4 @@
-"""Issue 8 §9: characters that draw nothing never change what a line is.
+"""Characters that draw nothing never change what a line is.
 
 A zero-width space or a byte-order mark before ``/game hangman SECRET`` used to make the line
 chat — delivered, secret included, to the very person who was to guess it.
@@ -16,7 +16,7 @@ from game.commands import is_quit
 from game.delivery import Recipient
 from game.table import Delivery, Kind, Table
 from game.untrusted import classified_text
-from tests.game.conftest import GUEST, HOST, lines
+from tests.game.support import GUEST, HOST, lines
 
 # Format characters (Cf), a variation selector and a Hangul filler: none of them draws anything.
 INVISIBLE = ["\u200b", "\ufeff", "\u2060", "\u200c", "\u200d", "\u200e", "\u00ad", "\ufe0f"]
@@ -84,7 +84,7 @@ def test_a_hidden_character_in_a_move_is_still_the_move(line: str) -> None:
 
 
 def test_chat_keeps_what_was_typed() -> None:
-    """Issue 9 §7: emoji with joiners and variation selectors arrive as typed."""
+    """Emoji with joiners and variation selectors arrive as typed."""
     table = _table()
     family = "\U0001f469\u200d\U0001f469\u200d\U0001f467 love \u2764\ufe0f"
     assert table.handle(GUEST, family) == [

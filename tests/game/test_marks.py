@@ -1,4 +1,4 @@
-"""Issue 9 §3: the last move and the winning line are marked in the board text itself, so they
+"""The last move and the winning line are marked in the board text itself, so they
 read without color (a terminal may color the same marks). The pictures are the spec."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import textwrap
 
 from game.mnk import GOMOKU, MnkRules, MnkState
 from game.table import Kind, Table
-from tests.game.conftest import GUEST, HOST, lines
+from tests.game.support import GUEST, HOST, lines
 
 EMPTY_GOMOKU_ROWS = "\n".join(f"{r:>2}  {' '.join('.' * 15)}  {r}" for r in range(2, 11))
 

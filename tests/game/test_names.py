@@ -1,4 +1,4 @@
-"""Issue 8 §10: names that pass for another, or for part of a chat line."""
+"""Names that pass for another, or for part of a chat line."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from game.outcome import Outcome, Termination
 from game.state import GameState, MoveT
 from game.table import Kind, Table
 from game.untrusted import MAX_NAME, clean_name, quote
-from tests.game.conftest import GUEST, HOST, lines, parse_game
+from tests.game.support import GUEST, HOST, lines, parse_game
 
 
 def _exercise(game: GameState[MoveT], first: str, bad: str) -> None:

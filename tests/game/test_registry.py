@@ -1,4 +1,4 @@
-"""Issue 10 §4: a new game is one module. A toy game — nim, engine and registration together in
+"""A new game is one module. A toy game — nim, engine and registration together in
 this file — is played through the Table, /help, /rematch, the bot and the score without any
 other module knowing about it. And for every registered game: the notation round-trips its
 legal moves, the title reads back as the same game, and the turn is called by a word the
@@ -25,7 +25,7 @@ from game.outcome import Outcome, abandonment, resignation, table_ending
 from game.registry import Game, GameSpec, WordSource
 from game.state import GameState
 from game.table import Table
-from tests.game.conftest import GUEST, HOST, lines, only_error
+from tests.game.support import GUEST, HOST, lines, only_error
 
 # -- the toy game: everything a game is, in one place ---------------------------------------------
 

@@ -13,7 +13,7 @@ from game.table_events import Dropped, Freed, Line, Resumed, Rotated, Sat
 from net.admission import token_hash
 from net.messages import Hello
 from net.outbox import Outbox
-from tests.game.seat_keeper_tools import ADDRESS, GRACE, seating
+from tests.game.support import ADDRESS, GRACE, seating
 
 
 def test_a_new_guest_sits_and_is_sent_its_shows_once_welcomed() -> None:

@@ -1,4 +1,4 @@
-"""The seat keeper's rules for spectators and for a text client's seat (issue 11), with a fake
+"""The seat keeper's rules for spectators and for a text client's seat, with a fake
 clock and fake connections: who watches rather than plays or resumes, the spectator limit, a
 spectator's lines and its end, and a person on nc/telnet (no token) asking for a kept seat —
 asked of the host, let in, denied, or turned away when the grace period ends."""
@@ -20,7 +20,7 @@ from game.spectator_connections import (
 from game.spectators import no_room
 from game.table_events import Freed, Line, Opened, Resumed, Rotated, Sat, Unwatched, Watched
 from net.messages import Hello
-from tests.game.seat_keeper_tools import ADDRESS, GRACE, Seating, seating
+from tests.game.support import ADDRESS, GRACE, Seating, seating
 
 
 def _watching(seats: Seating, key: str, name: str = "carol") -> None:
@@ -213,7 +213,7 @@ def test_let_gives_the_seat_back_like_a_resume_with_the_board() -> None:
     seats.hello("n1", "bob", text=True)
     seats.host_says("while bob was away")
     let = seats.decide(seats.keeper.let(1))
-    assert let.events == []  # nothing is recorded before the welcome is out (review, issue 11)
+    assert let.events == []  # nothing is recorded before the welcome is out
     assert seats.let_in == ["n1"]
     welcome = seats.keeper.welcome("n1")
     assert welcome.resumed and welcome.name == "bob" and not welcome.watching
@@ -244,8 +244,8 @@ def test_the_connection_let_in_numbers_its_lines_from_one() -> None:
 
 
 def test_a_claimant_gone_during_its_welcome_leaves_bobs_seat_and_token_as_they_were() -> None:
-    """Review of issue 11: /let recorded the token change before anything was accepted, so a
-    claimant gone meanwhile killed bob's token for nobody."""
+    """/let changes bob's token only once the claimant is accepted: a claimant gone meanwhile
+    must not kill bob's token for nobody."""
     seats, old_token = _dropped_bob()
     seats.hello("n1", "bob", text=True)
     before = len(seats.events)
@@ -435,8 +435,8 @@ def test_any_interleaving_keeps_the_limit_one_owner_and_one_answer_each(
         assert seats.keeper.dropped and kept is not None and seats.keeper.asking is not None
 
 
-# -- how fast spectators may arrive (review of issue 11: churn filled the players' screens and
-# -- the host's journal) -------------------------------------------------------------------------
+# -- how fast spectators may arrive (churn would fill the players' screens and the host's
+# -- journal) -------------------------------------------------------------------------------------
 def _churn(seats: Seating, key: str, address: str = ADDRESS) -> Decision[str]:
     """One connect/name/close cycle of a would-be spectator."""
     decision = seats.hello(key, "carol", address=address)

@@ -1,4 +1,4 @@
-"""Issue 11 §2, as properties over any conversation: a spectator never learns a hangman secret
+"""Spectators, as properties over any conversation: a spectator never learns a hangman secret
 before the result, kibitz never reaches a player during a game, a late spectator is shown what
 an early one last saw, and watching changes nothing the players are shown.
 
@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 
 from game.delivery import Delivery, Kind, Seat, Spectator
 from game.table import Table
-from tests.game.conftest import GUEST, HOST
-from tests.game.test_table_secrecy import HIDDEN, SEEN, secrets
+from tests.game.support import GUEST, HIDDEN, HOST, SEEN, secrets
 
 Action = tuple[str, str]  # (who, what): who is "host", "guest", "spectator", or "table"
 
@@ -211,7 +210,7 @@ COACHING_LINES = ["zq guess e", "zq play c3 now", "//zq try 5", "/guess zq", "/m
 def test_nothing_a_spectator_chose_reaches_a_player_during_a_game(
     script: list[tuple[Action, int]],
 ) -> None:
-    """Review of issue 11: a spectator's name is text they chose, as much as their lines are —
+    """A spectator's name is text they chose, as much as their lines are —
     during a game neither reaches a player seat ("zq guess E now is watching" would coach the
     guesser; so would the player's own /who naming them)."""
     run = Run.open(["apple", "melon"], first="zq hint e", fans=COACHING_NAMES)

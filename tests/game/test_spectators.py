@@ -1,4 +1,4 @@
-"""Issue 11 §2, the table's half: spectators watch, kibitz among themselves, and never see a
+"""Spectators, the table's half: they watch, kibitz among themselves, and never see a
 secret or reach a player during a game."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from game.spectator_view import Snapshot
 from game.spectators import SPECTATOR_LIMIT, Spectators
 from game.table import Table
 from game.untrusted import clean_name, skeleton
-from tests.game.conftest import GUEST, HOST, lines, only_error
+from tests.game.support import GUEST, HOST, lines, only_error
 
 ONLY_PLAYERS = "you are watching — only alice and bob play"
 

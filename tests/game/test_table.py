@@ -8,7 +8,7 @@ import pytest
 
 from game.commands import is_quit
 from game.table import Delivery, Kind, Seat, Shown, Table, TableFullError
-from tests.game.conftest import GUEST, HOST, lines, only_error
+from tests.game.support import GUEST, HOST, lines, only_error
 
 
 def play(table: Table, *moves: tuple[Seat, str]) -> list[Delivery]:

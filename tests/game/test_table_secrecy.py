@@ -10,39 +10,14 @@ carry a hidden letter or where it is — and the secret text itself never appear
 from __future__ import annotations
 
 import random
-import string
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game.table import Delivery, Seat, Table
-from tests.game.conftest import GUEST, HOST
+from tests.game.support import GUEST, HIDDEN, HOST, SEEN, secrets
 
-SEEN = "abcdefghijklm"  # what the guesser may type
-HIDDEN = "nopqrstuvwxyz"  # never guessed, so never revealed
 _SWAP = str.maketrans(HIDDEN, HIDDEN[1:] + HIDDEN[0])
-
-
-def _two_letters(secret: str) -> bool:
-    # a playable secret has at least two different letters (check_secret)
-    return len({c for c in secret if c.isalpha()}) >= 2
-
-
-def secrets() -> st.SearchStrategy[str]:
-    """Secrets a setter may type."""
-    return _any_secret().filter(_two_letters)
-
-
-@st.composite
-def _any_secret(draw: st.DrawFn) -> str:
-    parts = draw(
-        st.lists(st.text(string.ascii_lowercase, min_size=1, max_size=7), min_size=1, max_size=3)
-    )
-    text = parts[0]
-    for part in parts[1:]:
-        text += draw(st.sampled_from(" -'")) + part
-    # a hyphen or apostrophe may also open or close the secret ("'tis", "dogs'", "rock-")
-    return draw(st.sampled_from(["", "-", "'"])) + text + draw(st.sampled_from(["", "-", "'"]))
 
 
 def _lines(secret: str) -> st.SearchStrategy[tuple[Seat, str]]:

@@ -13,8 +13,7 @@ from net.errors import LocalProtocolError
 from net.messages import Show, encode_message
 from net.telnet import escape_iac
 from net.text_lines import encode_lines
-
-from .text_people import render
+from tests.net.support import render
 
 shows = st.builds(
     Show,

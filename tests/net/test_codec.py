@@ -31,8 +31,7 @@ from net.errors import (
     ProtocolError,
     RemoteProtocolError,
 )
-
-from .harness import BOUNDED_WORK
+from tests.net.support import BOUNDED_WORK
 
 
 def frame(body: bytes) -> bytes:

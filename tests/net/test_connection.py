@@ -26,8 +26,7 @@ from net.errors import LocalProtocolError
 from net.messages import Hello, Say, Show, Welcome
 from net.protocol_state import State
 from net.serving import _NoticeLimiter, serve
-
-from .harness import (
+from tests.net.support import (
     LOAD_MARGIN,
     STEADY,
     WAIT,

@@ -23,9 +23,19 @@ from net.link import FramedLink
 from net.messages import Hello, Say, Welcome
 from net.protocol_events import HelloReceived
 from net.serving import CROWDED, serve
-
-from .harness import STEADY, WAIT, decode_frames, hello_frame, run, start_echo_host, well_behaved
-from .text_people import GREETING, Person, close_quietly, start_text_host
+from tests.net.support import (
+    GREETING,
+    STEADY,
+    WAIT,
+    Person,
+    close_quietly,
+    decode_frames,
+    hello_frame,
+    run,
+    start_echo_host,
+    start_text_host,
+    well_behaved,
+)
 
 # Silent connections must outlive the test's checks: only the caps may end them.
 PATIENT = dataclasses.replace(STEADY, hello_timeout=60.0)
@@ -200,8 +210,8 @@ def test_people_slow_to_type_their_name_sit_down_while_connections_churn_at_the_
 
 
 def test_a_silent_connection_costs_the_host_a_few_kilobytes() -> None:
-    # It used to cost a 64 KiB receive buffer from the start: 5,383 of them took a host from
-    # 27 MB to 415 MB (issue 8 §5).
+    # Not a 64 KiB receive buffer from the start: 5,383 of those would take a host from 27 MB
+    # to 415 MB.
     count = 150
     limits = dataclasses.replace(PATIENT, max_pending=1000, max_pending_per_address=1000)
     last_hello: asyncio.Future[None]

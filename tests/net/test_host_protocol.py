@@ -20,8 +20,7 @@ from net.protocol_events import (
     ProtocolFailed,
 )
 from net.protocol_state import State
-
-from .protocol_tools import LIMITS, T0, WELCOME, events, frame, open_host, sent
+from tests.net.support import LIMITS, T0, WELCOME, events, frame, open_host, sent
 
 
 def hello(**fields: object) -> bytes:

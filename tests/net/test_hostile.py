@@ -15,8 +15,7 @@ import pytest
 from net.codec import encode
 from net.connection import Connection, ConnectionClosed, Limits
 from net.messages import Show
-
-from .harness import (
+from tests.net.support import (
     STEADY,
     WAIT,
     decode_frames,

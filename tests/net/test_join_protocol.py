@@ -10,8 +10,7 @@ from net.join_protocol import JoinProtocol, fallback_hello
 from net.messages import Bye, Hello, Ping, Refuse, Say, Show, Welcome, encode_message
 from net.protocol_events import DeadlinePassed, PeerLeft, ProtocolFailed, RefusedByHost, Welcomed
 from net.protocol_state import State
-
-from .protocol_tools import LIMITS, T0, events, frame, open_join, sent
+from tests.net.support import LIMITS, T0, events, frame, open_join, sent
 
 
 def test_the_hello_is_the_first_thing_to_send() -> None:

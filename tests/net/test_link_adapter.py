@@ -15,9 +15,7 @@ from net.link import FramedLink
 from net.messages import Hello, Say, Welcome, encode_message
 from net.protocol_events import HelloReceived
 from net.protocol_state import State
-
-from .harness import run
-from .protocol_tools import LIMITS
+from tests.net.support import LIMITS, run
 
 
 class FakeTransport(asyncio.Transport):

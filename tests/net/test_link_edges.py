@@ -12,8 +12,7 @@ from net.codec import encode
 from net.connection import ConnectionClosed, PendingConnection, connect
 from net.messages import Hello, Show, Welcome, encode_message
 from net.serving import serve
-
-from .harness import STEADY, WAIT, hello_frame, run, start_echo_host
+from tests.net.support import STEADY, WAIT, hello_frame, run, start_echo_host
 
 
 def test_nothing_after_a_message_level_error_is_returned() -> None:

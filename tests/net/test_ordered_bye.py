@@ -1,4 +1,4 @@
-"""A bye is ordered with the frames before it (PROTOCOL.md §6, "Leaving"; issue 9 §6).
+"""A bye is ordered with the frames before it (PROTOCOL.md §6, "Leaving").
 
 The side that receives a bye still returns every frame that came before it and may still answer
 them; its link ends only when they have been read. The side that said bye with
@@ -15,8 +15,7 @@ import pytest
 from net.connection import Connection, ConnectionClosed, PendingConnection, connect
 from net.messages import Hello, Say, Show, Welcome
 from net.serving import serve
-
-from .harness import STEADY, WAIT, run
+from tests.net.support import STEADY, WAIT, run
 
 
 async def _answering_host(

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from net.other_protocols import OTHER_PROTOCOLS, recognise
-
-#: Nothing in the first line: a TLS record is binary, its bytes are what count.
-CLIENT_HELLO = bytes.fromhex("160301020001000000fc0303") + bytes(range(32)) + b"\x20" + b"\xaa" * 32
+from tests.net.support import CLIENT_HELLO
 
 
 @pytest.mark.parametrize(

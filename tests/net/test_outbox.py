@@ -20,7 +20,7 @@ def test_shows_are_numbered_from_1_and_kept_in_order() -> None:
 
 
 def test_long_lines_stay_within_the_byte_budget() -> None:
-    # Issue 8 §6: a catch-up of many long lines got a guest on a slow link dropped.
+    # A catch-up of many long lines must not get a guest on a slow link dropped.
     outbox = Outbox()
     for n in range(20):
         outbox.add(Show("chat", f"{n:03} " + "x" * LONG, "bob"))

@@ -15,8 +15,7 @@ from net.messages import Bye, Hello, Ping, Pong, Say, Show, encode_message
 from net.protocol_base import ProtocolBase
 from net.protocol_events import DeadlinePassed, PeerLeft
 from net.protocol_state import State
-
-from .protocol_tools import (
+from tests.net.support import (
     LIMITS,
     T0,
     events,

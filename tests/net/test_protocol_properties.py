@@ -26,9 +26,16 @@ from net.protocol_events import (
     Welcomed,
 )
 from net.protocol_state import State
-
-from .harness import BOUNDED_WORK, decode_frames
-from .protocol_tools import LIMITS, T0, WELCOME, events, open_host, open_join
+from tests.net.support import (
+    BOUNDED_WORK,
+    LIMITS,
+    T0,
+    WELCOME,
+    decode_frames,
+    events,
+    open_host,
+    open_join,
+)
 
 TYPES = ["hello", "welcome", "refuse", "say", "show", "ping", "pong", "bye", "error", "x"]
 FIELDS = ["protocol", "version", "name", "code", "token", "seen", "seq", "text", "kind", "from"]

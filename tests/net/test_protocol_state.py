@@ -35,9 +35,7 @@ from net.messages import (
 from net.protocol_base import ProtocolBase
 from net.protocol_events import NEED_DATA, Event, PeerLeft
 from net.protocol_state import OWNER, TRANSITIONS, Half, Input, State, transition
-
-from .harness import BOUNDED_WORK, decode_frames
-from .protocol_tools import LIMITS, T0, WELCOME, events
+from tests.net.support import BOUNDED_WORK, LIMITS, T0, WELCOME, decode_frames, events
 
 Pair = tuple[State, State]
 

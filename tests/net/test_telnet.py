@@ -14,8 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from net.telnet import COMMAND_BURST, IAC, TelnetFilter
-
-from .test_text_clients import split_anywhere
+from tests.net.support import split_anywhere
 
 WILL, WONT, DO, DONT, SB, SE, NOP, IP = 251, 252, 253, 254, 250, 240, 241, 244
 TIMING_MARK = 6

@@ -10,20 +10,11 @@ from net.messages import Hello, encode_message
 from net.telnet import IAC, TelnetFilter, escape_iac
 from net.text_lines import LineDecoder, LineTooLong, encode_lines
 from net.text_protocol import Ended, TextEvent, TextProtocol, TimedOut, TooLong, Typed
+from tests.net.support import split_anywhere
 
 WILL, WONT, DO, DONT, SB, SE, NOP = 251, 252, 253, 254, 250, 240, 241
 ECHO, NAWS, SGA = 1, 31, 3
 IP = 244  # Interrupt Process: telnet's Ctrl-C
-
-
-def split_anywhere(data: bytes, cuts: list[int]) -> list[bytes]:
-    points = sorted({min(c, len(data)) for c in cuts})
-    parts, start = [], 0
-    for point in points:
-        parts.append(data[start:point])
-        start = point
-    parts.append(data[start:])
-    return parts
 
 
 # ---------------------------------------------------------------------------- first bytes

@@ -12,8 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from net.text_lines import DEFAULT_MAX_LINE, LineDecoder, LineTooLong
-
-from .test_text_clients import split_anywhere
+from tests.net.support import split_anywhere
 
 CR, LF, NUL = 0x0D, 0x0A, 0x00
 #: What str.strip removes that a line can hold (CR and LF end lines).

@@ -22,10 +22,9 @@ from net.text_protocol import (
     TooManyCommands,
     Typed,
 )
-
-from .test_telnet import ByteByByte
-from .test_text_clients import split_anywhere
-from .test_text_lines import BLANK, LinesByteByByte
+from tests.net.support import split_anywhere
+from tests.net.test_telnet import ByteByByte
+from tests.net.test_text_lines import BLANK, LinesByteByByte
 
 
 class ConversationByteByByte:

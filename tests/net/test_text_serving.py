@@ -1,4 +1,4 @@
-"""People on nc/telnet served on the same port as joins (issue 11 §1), over real sockets.
+"""People on nc/telnet served on the same port as joins, over real sockets.
 
 A raw socket on 127.0.0.1 plays the person: it reads the banner, answers the prompts and types
 lines with every line end a client sends, and keeps every byte it received.
@@ -24,22 +24,26 @@ from net.connection import ConnectionClosed, connect
 from net.errors import RemoteProtocolError
 from net.messages import Hello, Say, Show, Welcome
 from net.serving import CROWDED, PendingText, TextConnection
-
-from .harness import BOUNDED_WORK, LOAD_MARGIN, STEADY, WAIT, decode_frames, run
-from .test_other_protocols import CLIENT_HELLO
-from .test_text_clients import split_anywhere
-from .text_people import (
+from tests.net.support import (
+    BOUNDED_WORK,
+    CLIENT_HELLO,
     CODE_PROMPT,
     GREETING,
+    LOAD_MARGIN,
+    STEADY,
+    WAIT,
     Pending,
     Person,
     TextHost,
     close_quietly,
+    decode_frames,
     host_side_socket,
     next_of,
     pending_of,
+    run,
     service,
     short_prompts,
+    split_anywhere,
     start_text_host,
 )
 

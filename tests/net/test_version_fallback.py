@@ -12,8 +12,7 @@ import pytest
 from net.codec import Decoder, encode
 from net.connection import Refused, connect
 from net.messages import Hello, Refuse, Say, Show, Welcome
-
-from .harness import STEADY, WAIT, run
+from tests.net.support import STEADY, WAIT, run
 
 
 async def old_host(

@@ -9,8 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from net.waiting import CROWDED, ServerWaitingRoom, WaitingRoom, address_key
-
-from .harness import BOUNDED_WORK
+from tests.net.support import BOUNDED_WORK
 
 
 def test_a_full_address_loses_its_longest_waiting_connection_first() -> None:
