@@ -180,7 +180,7 @@ class Offers:
         for item in _items(data["barred"], "barred", {"by", "kind", "until"}):
             by = _count(item["by"], "by")
             if by not in (0, 1):
-                raise ValueError(f"barred: by must be 0 or 1, not {by}")
+                raise ValueError(f"offers: barred by must be 0 or 1, not {by}")
             offers._barred[by, _kind(item["kind"])] = _count(item["until"], "until")
         return offers
 
