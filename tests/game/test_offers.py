@@ -10,7 +10,12 @@ import pytest
 from game.delivery import SPECTATORS, Kind, Spectator, is_offer_to_you, wants_you
 from game.mnk import MnkState
 from game.offers import REPEAT_AFTER, Offer, OfferKind, Offers
+from game.seat_keeper import SeatKeeper
+from game.served_table import ServedTable
+from game.spectators import SPECTATOR_LIMIT
 from game.table import Delivery, Seat, Table
+from game.table_events import Line, Opened, Restarted, Sat, TableEvent
+from net.admission import JoinCodeGate, SeatTokens
 from tests.game.support import GUEST, HOST, lines, only_error
 
 
@@ -512,3 +517,41 @@ def test_the_offers_go_to_a_dict_and_back() -> None:
 def test_offers_read_from_a_file_are_checked(data: object) -> None:
     with pytest.raises(ValueError, match="offer"):
         Offers.from_dict(data)
+
+
+# -- after a host restart --------------------------------------------------------------------------
+def test_an_offer_open_when_the_host_died_is_open_after_the_replay() -> None:
+    """Offers are lines typed at the table, and lines are journaled events: replaying them
+    into a new served table opens the same offers, with the same memory of those declined."""
+    events: list[TableEvent] = [
+        Opened("alice", 7),
+        Sat("bob", "0" * 64),
+        Line("host", "/game tictactoe", 1.0),
+        Line("host", "b2", 2.0),
+        Line("guest", "/draw", 3.0, seq=1),
+        Line("host", "/decline", 4.0),
+        Line("host", "/takeback", 5.0),
+    ]
+    live, again = _served(), _served()
+    for event in events:
+        live.apply(event, 0.0)
+    for event in events:
+        again.apply(event, 0.0, replaying=True)
+    again.apply(Restarted(60.0), 0.0)
+    before, after = live.table.match, again.table.match
+    assert before is not None and after is not None
+    assert after.offers == before.offers and after.offers.open == (Offer(OfferKind.TAKEBACK, 0, 1),)
+    assert after.offers.moves_barred(1, OfferKind.DRAW) == REPEAT_AFTER
+    again.apply(Line("guest", "/accept", 0.0, seq=2), 0.0)
+    assert after.history == [] and after.state == MnkState()
+
+
+def _served() -> ServedTable[str]:
+    tokens = (f"t{n}" for n in range(1, 100))
+    keeper: SeatKeeper[str] = SeatKeeper(
+        "alice",
+        JoinCodeGate(None),
+        tokens=SeatTokens(lambda _: next(tokens)),
+        spectator_limit=SPECTATOR_LIMIT,
+    )
+    return ServedTable(keeper)
