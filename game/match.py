@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from game.delivery import Seat
-from game.offers import Offers
+from game.offers import Ended, Offers
 from game.registry import GameSpec, WordSource
 from game.state import GameState
 
@@ -74,34 +74,35 @@ class Match:
         """Why engine ``player`` makes no moves at all (a hangman setter), or ``None``."""
         return self.spec.idle_reason(self.state, player, self.names(name_of))
 
-    def play(self, text: str) -> str:
+    def play(self, text: str) -> tuple[str, list[Ended]]:
         """Play ``text`` as the move of the player to move.
 
         Returns:
-            The move's canonical text.
+            The move's canonical text, and the offers the move ended (see
+            :meth:`Offers.moved <game.offers.Offers.moved>`).
 
         Raises:
             GameError: MoveSyntaxError / IllegalMoveError with the explanation for the typer.
         """
         before = self.state
         self.state, move_text = play_typed(before, text)
-        self._pushed(before, move_text)
-        return move_text
+        return move_text, self._pushed(before, move_text)
 
-    def play_bot(self, rng: random.Random, words: WordSource) -> str:
+    def play_bot(self, rng: random.Random, words: WordSource) -> tuple[str, list[Ended]]:
         """Let the bot make the move of the player to move (see :func:`bot_move`).
 
         Returns:
-            The text of the move the bot made.
+            The text of the move the bot made, and the offers it ended.
         """
         before = self.state
         self.state, move_text = bot_move(self, rng, words)
-        self._pushed(before, move_text)
-        return move_text
+        return move_text, self._pushed(before, move_text)
 
-    def _pushed(self, before: GameState[Any], move_text: str) -> None:
-        assert before.turn is not None, "a move was played in a finished game"
-        self.history.append(Ply(before.turn, move_text, before))
+    def _pushed(self, before: GameState[Any], move_text: str) -> list[Ended]:
+        player = before.turn
+        assert player is not None, "a move was played in a finished game"
+        self.history.append(Ply(player, move_text, before))
+        return self.offers.moved(player)
 
     def take_back(self, plies: int) -> list[Ply]:
         """Go back to the position before the last ``plies`` moves.

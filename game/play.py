@@ -17,7 +17,7 @@ from game.announce import board_shown, moves_shown, result_shown, say
 from game.delivery import SPECTATORS, Delivery, Kind, Seat
 from game.errors import CommandError, GameError
 from game.match import Match, NameOf, Participant
-from game.offers import Offer, OfferKind
+from game.offers import Ended, Offer, OfferKind
 from game.outcome import abortion, agreed_draw
 from game.registry import GameSpec, WordSource, parse_game
 from game.score import Score
@@ -121,12 +121,10 @@ class Play:
             assert turn is not None
             return _error(seat, f"it's {self.name_of(match.seats[turn])}'s turn")
         try:
-            move_text = match.play(text)
+            move_text, ended = match.play(text)
         except GameError as error:
             return _error(seat, str(error))
-        ended = match.offers.moved(player)
-        said = [d for end in ended for d in offer_words.ended_by_move(match, end, self.name_of)]
-        return said + self._after_moves(match, [(seat, move_text)])
+        return self._after_moves(match, [(seat, move_text)], ended=ended)
 
     def resign(self, seat: Seat) -> list[Delivery]:
         """``/resign`` typed at ``seat``."""
@@ -159,13 +157,16 @@ class Play:
         match: Match,
         moves: list[tuple[Participant, str]],
         intro: Sequence[Delivery] = (),
+        ended: Sequence[Ended] = (),
     ) -> list[Delivery]:
-        """Let the bot answer, then show each player the moves, the board and whose turn it is
-        — or score the game and show the result."""
+        """Let the bot answer, then show each player the offers the moves ended, the moves,
+        the board and whose turn it is — or score the game and show the result."""
+        ended = list(ended)
         while match.in_progress and match.bot_to_move():
-            text = match.play_bot(self._rng, self._words)
-            moves = [*moves, (None, text)]
-        out = [*intro, *moves_shown(match, moves, self.name_of)]
+            text, by_bot = match.play_bot(self._rng, self._words)
+            moves, ended = [*moves, (None, text)], ended + by_bot
+        said = [d for end in ended for d in offer_words.ended_by_move(match, end, self.name_of)]
+        out = [*intro, *said, *moves_shown(match, moves, self.name_of)]
         if not match.in_progress:
             out += self.finish(match)
         return out
@@ -217,7 +218,8 @@ class Play:
             if plies > played:
                 if not played:
                     return "no move has been played yet — nothing to take back"
-                return f"only {played} moves were played — /takeback {played} takes back all"
+                were = "1 move was" if played == 1 else f"{played} moves were"
+                return f"only {were} played — /takeback {played} takes back all"
         else:
             return "usage: /takeback [N] — N is how many moves to take back, e.g. /takeback 2"
         names = match.names(self.name_of)

@@ -106,7 +106,7 @@ def test_takeback_n_names_how_many_moves(table: Table) -> None:
             "/takeback ３",
             "usage: /takeback [N] — N is how many moves to take back, e.g. /takeback 2",
         ),
-        ("/takeback 3", "only 1 moves were played — /takeback 1 takes back all"),
+        ("/takeback 3", "only 1 move was played — /takeback 1 takes back all"),
         (
             "/takeback 99999999999",
             "usage: /takeback [N] — N is how many moves to take back, e.g. /takeback 2",
