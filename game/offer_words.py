@@ -49,6 +49,11 @@ def _what(match: Match, offer: Offer) -> str:
     return f"a takeback of {plies_text(match, match.history[-offer.plies :])}"
 
 
+def an(kind: OfferKind) -> str:
+    """``a draw``, ``a takeback``, ``an abort``."""
+    return f"{'an' if kind is OfferKind.ABORT else 'a'} {kind}"
+
+
 def _noun(offer: Offer) -> str:
     return {
         OfferKind.DRAW: "draw offer",

@@ -281,7 +281,7 @@ class Play:
         offer = match.offers.latest_to(player, kind)
         if offer is None:
             other = self.name_of(match.seats[1 - player])
-            what = "anything" if kind is None else f"a {kind}"
+            what = "anything" if kind is None else offer_words.an(kind)
             return _error(seat, f"{other} has not offered you {what} — /pending lists the offers")
         if accept:
             return self._accepted(match, offer)

@@ -283,7 +283,7 @@ def test_accept_and_decline_take_the_latest_or_the_one_named(table: Table) -> No
     table.handle(HOST, "/draw")
     table.handle(HOST, "/takeback")
     assert only_error(table.handle(GUEST, "/accept abort"), GUEST) == (
-        "alice has not offered you a abort — /pending lists the offers"
+        "alice has not offered you an abort — /pending lists the offers"
     )
     assert only_error(table.handle(GUEST, "/accept everything"), GUEST) == (
         "usage: /accept [takeback|draw|abort] — the latest offer to you, or the one named"
