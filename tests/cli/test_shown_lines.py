@@ -86,7 +86,7 @@ def test_the_help_list_at_40_columns_is_one_column_and_every_row_fits() -> None:
     commands = [row for row in rows if row.startswith("    /")]
     assert commands[0] == "    /game tictactoe"
     assert all(row.startswith("  ") for row in rows[1:])  # nothing under the mark
-    assert "    /board  show the board again" in rows
+    assert "    /score  wins and draws so far" in rows
 
 
 def test_multi_line_notices_keep_their_lines_and_indent() -> None:
