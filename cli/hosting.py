@@ -113,7 +113,9 @@ class Host:
         self.apply(self.opened, replaying=True)
         # The table cleans the name (trims, cuts to 32 characters); show the one it uses.
         self.name = self.table.host_name
-        self.console: Console = make_console(self.name, options.color, bell=options.bell)
+        self.console: Console = make_console(
+            self.name, options.color, bell=options.bell, accessible=options.accessible
+        )
         self._connections: dict[Arrival, Seated] = {}
         # Text clients waiting for the host's /let or /deny: the answer (None: let in).
         self._waiting: dict[Arrival, asyncio.Future[Refusal | None]] = {}
@@ -152,6 +154,8 @@ class Host:
             self.apply(Restarted(self.options.grace))
             self.name = self.table.host_name
             self.console.set_name(self.name)  # the restored table's host, whatever --name says
+        if self.options.accessible:  # this run's choice, so not a recorded event
+            self.table.set_words(Seat.HOST, True)
         self.console.start()
         logged = log_to(self.console)
         deliberate = False

@@ -200,7 +200,10 @@ class Guest:
         0 when you or the host left deliberately; 1 when the host disconnected you or was
         gone for longer than ``--retry-for``.
         """
-        console = make_console(self.options.name, self.options.color, bell=self.options.bell)
+        options = self.options
+        console = make_console(
+            options.name, options.color, bell=options.bell, accessible=options.accessible
+        )
         welcome = await self._sit_down(console)
         console.set_name(self.link.name)
         console.start()
@@ -226,6 +229,7 @@ class Guest:
                     f"you joined {self.host_name}'s table at {self.link.address} "
                     f"as {self.link.name}{again}"
                 )
+            await self._ask_for_words()
             return await self._converse(console)
         finally:
             if console.stopped_by is None:
@@ -381,6 +385,12 @@ class Guest:
         if not self.watching:
             self.seats.remove(self.table, self.asked, token=self.link.token)
 
+    async def _ask_for_words(self) -> None:
+        """In words mode (``--accessible``), ask the table for boards in words: the table
+        knows who reads them (and a person on nc or telnet asks the same way)."""
+        if self.options.accessible:
+            await self.link.say("/board words")
+
     async def _converse(self, console: Console) -> int:
         incoming = asyncio.create_task(self._show_incoming(console))
         typed = asyncio.create_task(self._send_typed(console))
@@ -534,6 +544,7 @@ class Guest:
                         console.notice(f"sat down again at {self.host_name}'s table as a new guest")
                     if self.link.unsent:
                         console.notice(_unsent_sentence(self.link.unsent))
+                await self._ask_for_words()  # a new seat or watcher starts with pictures
                 return None
             remaining = deadline - loop.time()
             if remaining <= 0:
