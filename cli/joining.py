@@ -15,6 +15,7 @@ import sys
 
 from cli.app import Failure, log_to, make_console, too_long
 from cli.args import JoinOptions
+from cli.board_fit import BoardFit, terminal_rows
 from cli.console import Console
 from cli.seats_file import SeatEntry, SeatsFile
 from cli.terminal_question import ask
@@ -193,6 +194,7 @@ class Guest:
         self.watching = False
         # The host refused our seat token: the next welcome says what became of us instead.
         self._seat_gone = False
+        self.board_fit = BoardFit()  # a move's board on a short terminal: the rows around it
 
     async def run(self) -> int:
         """Connect, then chat until someone leaves; returns the exit status.
@@ -437,7 +439,9 @@ class Guest:
             try:
                 while True:
                     show = await self.link.receive()
-                    console.show(show.kind, show.text, show.sender)
+                    rows = terminal_rows(sys.stdout)  # None when not a terminal
+                    text = self.board_fit.fitted(show.kind, show.text, rows)
+                    console.show(show.kind, text, show.sender)
             except ConnectionClosed as closed:
                 if self._leaving:
                     return 0
@@ -569,6 +573,7 @@ class Guest:
             if refusal is not None:
                 console.show("error", refusal)
                 continue
+            self.board_fit.typed(line)
             try:
                 sent = await self.link.say(line)
             except ValueError as exc:  # too many lines waiting: tell, go on
