@@ -56,9 +56,6 @@ class AtTheTable(Protocol):
     def chat_seen(self, who: Seat | Spectator, count: int) -> list[Shown]:
         """The last *count* chat lines *who* saw or said, oldest first."""
 
-    def reads_words(self, who: Seat | Spectator) -> bool:
-        """Whether *who* reads boards in words."""
-
     def set_words(self, who: Seat | Spectator, on: bool) -> None:
         """Show *who* boards in words (*on*) or as pictures from now on."""
 
