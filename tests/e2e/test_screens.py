@@ -128,9 +128,10 @@ def test_a_gomoku_move_on_24_rows_leaves_the_chat_on_screen(players: Players) ->
 
 def test_accessible_join_reads_a_move_and_whose_turn_in_one_line(players: Players) -> None:
     host, port = players.host()
-    join = players.join(port, "bob", "--accessible", columns=80)
-    host.expect("bob sat down")
+    join = players.start("cli.join", str(port), "--name", "bob", "--accessible")
+    # asked for as it sat down: the answer may come before or after its first prompt
     join.expect("boards will be said in words")
+    host.expect("bob sat down")
     host.say("/game tictactoe")
     join.expect("waiting for alice (X)")
     host.say("b2")
