@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from game.help import HELP, HELP_LINES, HELP_WIDTH, TOPICS
+from game.help import HELP, HELP_LINES, HELP_WIDTH, TOPICS, help_for
 from game.table import Kind, Table
 from tests.game.support import GUEST, HOST, lines, only_error
 
@@ -128,3 +128,9 @@ def test_a_spectator_is_listed_only_the_commands_a_spectator_may_use(table: Tabl
         "/help",
         "/q",
     }
+
+
+def test_a_command_listed_on_another_ones_row_has_help_of_its_own() -> None:
+    assert help_for("free") == "/free  the cells (or letters) still free, in words"
+    assert help_for("/last").startswith("/last, /free")
+    assert "/free" not in [row.split()[0] for row in HELP.splitlines()[1:]]  # not twice
