@@ -44,10 +44,11 @@ Spectators see every board and result and the players' chat, and are told
 who comes and goes; a hangman word stays hidden until the game ends.
 While a game is on, a spectator's lines go to the other spectators only,
 so nobody can coach a player; between games they reach everyone.
-Spectators may use /board, /score, /who, /help and /q, and /sit takes
-the seat once it is free; only the two players move or start, resign and
-rematch games. /who lists who watches; during a game the players are told
-only how many (a name could be a hint) and not who comes or goes."""
+Spectators may use /board, /last, /free, /history, /score, /who, /help
+and /q, and /sit takes the seat once it is free; only the two players move
+or start, resign and rematch games. /who lists who watches; during a game
+the players are told only how many (a name could be a hint) and not who
+comes or goes."""
 
 _OFFERS = f"""\
 offers: /takeback offers to take back your last move and the reply to it
@@ -119,6 +120,8 @@ def _command_lines() -> dict[str, str]:
     found: dict[str, str] = {}
     for command, rows in commands:
         text = "\n".join(next(texts).strip() for _ in rows)
+        if not rows:  # listed on another command's row: its own words here
+            text = f"/{command.name}  {command.summary}"
         found.update(dict.fromkeys(command.names, text))
     return found
 
