@@ -21,9 +21,7 @@ from game.untrusted import quote
 HELP_LINES = 20
 HELP_WIDTH = 78
 
-_FOOTER = """\
-A line like b2 or 5 (one letter in hangman) is a move, /word a command,
-anything else chat. Start a line with // to send it as chat whatever it is."""
+_FOOTER = "b2 or 5 (one letter in hangman) is a move; //anything is chat, whatever it is."
 
 _MOVES = """\
 moves: during a game a line shaped like a move is a move — a cell number

@@ -372,6 +372,9 @@ COMMANDS: CommandTable[AtTheTable] = CommandTable(
             'hangman: guess the whole answer (/guess "a phrase")',
             usage="WORD",
             takes_args=True,
+            listing=lambda: [
+                ("/guess WORD, /move", "a hangman answer; /move plays any text as a move")
+            ],
         ),
         Command(
             "move",
@@ -379,6 +382,7 @@ COMMANDS: CommandTable[AtTheTable] = CommandTable(
             "play TEXT as a move even if it would read as chat",
             usage="TEXT",
             takes_args=True,
+            listing=_on_the_row_above,
         ),
         Command("who", _who, "who is at the table", watcher=_who),
         Command(
