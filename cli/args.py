@@ -39,6 +39,7 @@ class HostOptions:
     code: str | None = None  # normalised (see net.admission.normalize_code); None: none given
     bell: bool = False  # ring the terminal bell when it is your turn
     fresh: bool = False  # forget the table a killed host left on this port (its journal)
+    lobby: bool = False  # serve many tables and no console person (cli.lobby_hosting)
 
 
 @dataclass(frozen=True)
@@ -289,6 +290,12 @@ def host_parser(prog: str = "python -m cli.host") -> argparse.ArgumentParser:
         help="start an empty table, forgetting the one a crashed host left on this port "
         "(by default it is restored: game, score, chat and the guest's seat)",
     )
+    parser.add_argument(
+        "--lobby",
+        action="store_true",
+        help="serve many tables on this port, with nobody at this console: people arrive in "
+        "a lobby (/tables, /open, /sit N, /watch N); --name names the server",
+    )
     return parser
 
 
@@ -342,6 +349,7 @@ def parse_host(argv: list[str] | None = None, prog: str = "python -m cli.host") 
         code=ns.code,
         bell=bool(ns.bell),
         fresh=bool(ns.fresh),
+        lobby=bool(ns.lobby),
     )
 
 
