@@ -326,7 +326,8 @@ class ServedTable(Generic[C]):
                 if spectator is not None:
                     shows += [_show(d.shown) for d in self.table.arrival(spectator)]
             kept = [Send(key, show) for show in shows]
-        decision = self.keeper.welcomed(key)
+        keeper = next((k for k in self.seats.values() if k.owner == key), self.keeper)
+        decision = keeper.welcomed(key)
         decision.actions[:0] = kept
         return decision
 

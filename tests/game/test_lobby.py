@@ -318,3 +318,25 @@ class LobbyMachine(RuleBasedStateMachine):
 TestLobbyMachine = LobbyMachine.TestCase
 # Each step drives whole tables: fewer, longer runs keep this within a second or so.
 TestLobbyMachine.settings = settings(max_examples=30, stateful_step_count=25)
+
+
+def test_the_opener_resumes_the_host_seat_and_catches_up_on_what_it_missed() -> None:
+    server = Server()
+    for key in "ab":
+        server.arrive(key)
+    server.say("a", "/open tictactoe")
+    server.say("b", "/sit 1")
+    token = server.lobby.seat_token("a")
+    assert token is not None
+    server.decide(server.lobby.lost("a", "lost", "reset"))
+    server.say("b", "said while a was away")
+    hello = Hello(name="a", code=None, token=token, seen=4)
+    decision, keeper = server.lobby.resume("a2", hello, "10.0.0.1", server.now)
+    assert decision.refusal is None and keeper is not None and keeper.seat == "host"
+    server.run([(1, event) for event in decision.events])
+    # the join numbers its lines on from the welcome's last_seq
+    server.seq["a2"] = server.lobby.welcome("a2", keeper).last_seq
+    server.run([(1, event) for event in server.lobby.welcomed("a2").events])
+    assert server.saw("a2", "said while a was away") and server.saw("b", "a is back")
+    server.say("a2", "5")
+    assert server.saw("b", "a played b2")
