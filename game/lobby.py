@@ -515,10 +515,12 @@ class Lobby(Generic[C]):
 
     def handle_timeout(self, now: float) -> TableEvents:
         """The seats whose grace period is over at *now*, freed."""
+        # Asked every second of every table: only a seat with a deadline costs a decision.
         return [
             (number, event)
             for number, table in list(self.tables.items())
             for keeper in table.served.seats.values()
+            if keeper.next_deadline() is not None
             for event in keeper.handle_timeout(now).events
         ]
 
