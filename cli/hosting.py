@@ -448,7 +448,7 @@ class Host:
                     if decision.over_budget:
                         # Over budget: read this connection slowly for a moment, so a burst
                         # waits in its own socket buffers instead of in our loop.
-                        await asyncio.sleep(_OVER_BUDGET_PAUSE)
+                        await asyncio.sleep(OVER_BUDGET_PAUSE)
         except ConnectionClosed as closed:
             self._decide(self.keeper.lost(key, closed.cause, closed.reason))
 
@@ -465,7 +465,7 @@ _CLOSE_WAIT = 5.0  # seconds; net bounds each close well within this
 _codes_log = logging.getLogger("join codes")
 #: Seconds a connection is not read after a line of its was refused for flooding: at most a
 #: few refused lines a second cost the host anything, however fast they come.
-_OVER_BUDGET_PAUSE = 0.2
+OVER_BUDGET_PAUSE = 0.2
 
 
 async def listen(

@@ -30,7 +30,7 @@ from cli.app import Failure
 from cli.args import HostOptions
 from cli.arrivals import Arrival, Seated
 from cli.carrying import Carrier
-from cli.hosting import is_loopback, listen
+from cli.hosting import OVER_BUDGET_PAUSE, is_loopback, listen
 from cli.lobby_journals import LobbyJournals
 from cli.text_client_words import closing, render
 from game.lobby import Lobby, LobbyDecision, lobby_table
@@ -192,9 +192,10 @@ class LobbyServer:
         what follows the same way."""
         self.journals.record(number, event, opening=isinstance(event, Opened))
         applied = self.lobby.apply(number, event, self._clock())
-        self.carrier.carry_out(applied.actions)
+        # The token first: the new seat's shows, numbered from 1, come after it.
         for key in applied.moved:
             self._tell_token(key)
+        self.carrier.carry_out(applied.actions)
         if applied.closed is not None:
             self.journals.close(applied.closed, deliberate=True)
         self._run_events(applied.then)
@@ -205,9 +206,9 @@ class LobbyServer:
 
     def _decide(self, decision: LobbyDecision[Arrival]) -> None:
         self._run_events(decision.events)
-        self._carry_out(decision.actions)
         for key in decision.moved:
             self._tell_token(key)
+        self._carry_out(decision.actions)
 
     def _carry_out(self, actions: list[Action[Arrival]]) -> None:
         self.carrier.carry_out(actions)
@@ -303,7 +304,11 @@ class LobbyServer:
             while key in self.lobby.people:
                 message = await connection.recv()
                 if isinstance(message, Say) and key in self.lobby.people:
-                    self._decide(self.lobby.said(key, message.seq, message.text, self._clock()))
+                    decision = self.lobby.said(key, message.seq, message.text, self._clock())
+                    self._decide(decision)
+                    if decision.over_budget:
+                        # as the host does: a burst waits in its own socket buffers
+                        await asyncio.sleep(OVER_BUDGET_PAUSE)
         except ConnectionClosed as closed:
             self._decide(self.lobby.lost(key, closed.cause, closed.reason))
 

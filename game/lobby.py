@@ -47,7 +47,7 @@ from game.lobby_words import (
 from game.registry import parse_game
 from game.seat_decisions import Action, Decision, Fail, Refusal, SayBye, Send, SendAll, seq_error
 from game.seat_keeper import SeatKeeper
-from game.served_table import ServedTable
+from game.served_table import FLOODING, ServedTable
 from game.spectator_connections import ArrivalLimit
 from game.spectators import SPECTATOR_LIMIT, no_room
 from game.table_events import Freed, Line, Opened, Sat, TableEvent, Watched
@@ -122,6 +122,9 @@ class LobbyDecision(Generic[C]):
     actions: list[Action[C]] = field(default_factory=list)
     #: Connections that gave up a seat (see :attr:`LobbyApplied.moved`).
     moved: list[C] = field(default_factory=list)
+    #: A line refused by flood control before any work for it (see
+    #: :attr:`~game.seat_decisions.Decision.over_budget`).
+    over_budget: bool = False
 
 
 @dataclass(slots=True)
@@ -379,7 +382,12 @@ class Lobby(Generic[C]):
             line = line.lstrip()[1:]
         verdict = person.flood.check(line, now)
         if verdict is not FloodVerdict.OK:
-            return LobbyDecision(actions=[_error(key, person.flood.message(verdict))])
+            if person.flood.is_persistent():  # flooding on purpose: put out, as at a table
+                self.people.pop(key, None)
+                bye = SayBye(key, "flooding", FLOODING)
+                return LobbyDecision(actions=[bye], over_budget=True)
+            error = _error(key, person.flood.message(verdict))
+            return LobbyDecision(actions=[error], over_budget=True)
         others = tuple(k for k in self.in_lobby() if k != key)
         shown = Show(kind="chat", text=" ".join(line.splitlines()), sender=person.name)
         return LobbyDecision(actions=[SendAll(others, shown)] if others else [])
@@ -462,7 +470,9 @@ class Lobby(Generic[C]):
     ) -> LobbyDecision[C]:
         decision = table.served.said(key, seq, text, now)
         events = [(table.number, event) for event in decision.events]
-        return LobbyDecision(events=events, actions=decision.actions)
+        return LobbyDecision(
+            events=events, actions=decision.actions, over_budget=decision.over_budget
+        )
 
     def _last_say(self, table: LobbyTable[C], key: C) -> int:
         """The ``say.seq`` *key*'s lines at *table* have reached."""

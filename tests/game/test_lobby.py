@@ -340,3 +340,18 @@ def test_the_opener_resumes_the_host_seat_and_catches_up_on_what_it_missed() -> 
     assert server.saw("a2", "said while a was away") and server.saw("b", "a is back")
     server.say("a2", "5")
     assert server.saw("b", "a played b2")
+
+
+def test_lobby_chat_is_flood_controlled_and_a_persistent_flooder_is_put_out() -> None:
+    server = Server()
+    for key in "ab":
+        server.arrive(key)
+    decisions = []
+    for n in range(1, 200):
+        decisions.append(server.lobby.said("a", n, f"spam {n}", n * 0.1))
+        if "a" not in server.lobby.people:
+            break
+    assert decisions[10].over_budget and "slow down" in decisions[10].actions[0].show.text  # type: ignore[union-attr]
+    last = decisions[-1].actions[0]
+    assert isinstance(last, SayBye) and last.code == "flooding"
+    assert "a" not in server.lobby.people and "b" in server.lobby.people
