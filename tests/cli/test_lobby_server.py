@@ -16,9 +16,11 @@ from tests.net.support import WAIT, run
 
 
 async def open_server(
-    port: int = 0, root: Path | None = None
+    port: int = 0, root: Path | None = None, *, fresh: bool = False
 ) -> tuple[LobbyServer, asyncio.Server]:
-    options = HostOptions(port=port, bind="127.0.0.1", name="club", color=False, lobby=True)
+    options = HostOptions(
+        port=port, bind="127.0.0.1", name="club", color=False, lobby=True, fresh=fresh
+    )
     server = LobbyServer(options, root=root, out=lambda line: None)
     return server, await server.start()
 
@@ -69,7 +71,9 @@ def test_a_version_3_join_is_told_each_seat_token_and_an_older_one_gets_unnumber
     run(scenario())
 
 
-def test_every_table_comes_back_from_its_journal_and_a_seat_token_resumes(tmp_path: Path) -> None:
+def test_every_table_comes_back_from_its_journal_a_seat_token_resumes_and_fresh_forgets(
+    tmp_path: Path,
+) -> None:
     port = free_port()
 
     async def first_run() -> str:
@@ -103,9 +107,16 @@ def test_every_table_comes_back_from_its_journal_and_a_seat_token_resumes(tmp_pa
             await back.send(Say(seq=welcome.last_seq + 1, text="/board"))
             board = await shows_until(back, "X")
             assert any(s.kind == "board" and "(X)" in s.text for s in board)
-            await back.close()
+        finally:
+            await server.stop(listening)  # stopping keeps the table, as a kill does
+
+    async def fresh_run() -> None:
+        server, listening = await open_server(port, tmp_path, fresh=True)
+        try:
+            assert server.lobby.rows() == [] and server.journals.numbers() == []
         finally:
             await server.stop(listening)
 
     token = run(first_run())
     run(second_run(token))
+    run(fresh_run())
