@@ -33,8 +33,10 @@ from cli.carrying import Carrier
 from cli.hosting import OVER_BUDGET_PAUSE, is_loopback, listen
 from cli.lobby_journals import LobbyJournals
 from cli.text_client_words import closing, render
-from game.lobby import Lobby, LobbyDecision, lobby_table
+from game.lobby import Lobby
+from game.lobby_decisions import LobbyDecision
 from game.lobby_limits import LobbyLimits
+from game.lobby_table import lobby_table
 from game.lobby_words import welcome as lobby_welcome
 from game.seat_decisions import Action, Refusal
 from game.table_events import Opened, Restarted, TableEvent

@@ -29,13 +29,14 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Final, Generic, TypeAlias, TypeVar
+from typing import Generic, TypeVar
 
-from game.announce import duration
 from game.commands import split_command
 from game.errors import CommandError
 from game.flood import FloodControl, FloodVerdict
+from game.lobby_decisions import LobbyApplied, LobbyDecision, TableEvents
 from game.lobby_limits import LobbyLimits
+from game.lobby_table import TOKEN_SEPARATOR, LobbyTable, lobby_table
 from game.lobby_words import (
     AT_TABLE_HELP,
     LOBBY_HELP,
@@ -48,24 +49,11 @@ from game.registry import parse_game
 from game.seat_decisions import Action, Decision, Fail, Refusal, SayBye, Send, SendAll, seq_error
 from game.seat_keeper import SeatKeeper
 from game.served_table import FLOODING, ServedTable
-from game.spectator_connections import ArrivalLimit
-from game.spectators import SPECTATOR_LIMIT, no_room
 from game.table_events import Freed, Line, Opened, Sat, TableEvent, Watched
 from game.untrusted import classified_text, clean_name
-from net.admission import JoinCodeGate
 from net.messages import Hello, Show, Welcome
 
 C = TypeVar("C", bound=Hashable)
-
-TableEvents: TypeAlias = list[tuple[int, TableEvent]]
-"""Events for tables, each with its table's number, in the order to apply them."""
-
-#: How long a dropped seat at a lobby table is kept, unless the program says otherwise.
-GRACE: Final = 120.0
-
-#: Separates a table's number from its seat token in the token a lobby gives a seat: the
-#: number says which table's keepers judge the rest.
-TOKEN_SEPARATOR: Final = "."
 
 
 @dataclass(slots=True)
@@ -90,82 +78,6 @@ class Person(Generic[C]):
     at: int | None = None
     last_say: int = 0
     flood: FloodControl = field(default_factory=FloodControl)
-
-
-@dataclass(slots=True)
-class LobbyTable(Generic[C]):
-    """One table of the lobby.
-
-    Attributes:
-        number: its number, never given twice while the server runs (nor after a restart:
-            numbers go on above the highest restored).
-        served: the table and its seats.
-        game: what ``/open`` asked to play once someone sits down, as ``/game`` takes it
-            ("" for nothing).
-        title: that game's title, as the table list shows it.
-        address: where its opener connected from (None for a table restored from its
-            journal: the address died with the old process).
-    """
-
-    number: int
-    served: ServedTable[C]
-    game: str = ""
-    title: str = ""
-    address: str | None = None
-
-
-@dataclass(slots=True)
-class LobbyDecision(Generic[C]):
-    """What to do: journal and apply *events* in order, then carry out *actions*."""
-
-    events: TableEvents = field(default_factory=list)
-    actions: list[Action[C]] = field(default_factory=list)
-    #: Connections that gave up a seat (see :attr:`LobbyApplied.moved`).
-    moved: list[C] = field(default_factory=list)
-    #: A line refused by flood control before any work for it (see
-    #: :attr:`~game.seat_decisions.Decision.over_budget`).
-    over_budget: bool = False
-
-
-@dataclass(slots=True)
-class LobbyApplied(Generic[C]):
-    """What applying one table event gives the program.
-
-    Attributes:
-        actions: what to do to connections.
-        then: events that follow (journal and apply each next, in order).
-        closed: the table's number when this event closed it (its journal can go).
-        moved: connections that took or gave up a seat: a program tells each the token of
-            the seat it holds now (:meth:`Lobby.seat_token`), or that it holds none.
-    """
-
-    actions: list[Action[C]] = field(default_factory=list)
-    then: TableEvents = field(default_factory=list)
-    closed: int | None = None
-    moved: list[C] = field(default_factory=list)
-
-
-def lobby_table(grace: float = GRACE) -> ServedTable[C]:
-    """A new lobby table: both seats kept by connections, spectators welcome.
-
-    Args:
-        grace: Seconds a dropped seat is kept.
-    """
-
-    def keeper(seat: str) -> SeatKeeper[C]:
-        return SeatKeeper(
-            "",
-            JoinCodeGate(None),
-            grace=grace,
-            name_key=lambda name: clean_name(name).casefold(),
-            duration=duration,
-            spectator_limit=SPECTATOR_LIMIT if seat == "guest" else 0,
-            no_room=no_room,
-            arrivals=ArrivalLimit(),
-            seat="host" if seat == "host" else "guest",
-        )
-
-    return ServedTable(keeper("guest"), opener=keeper("host"))
 
 
 def _notice(key: C, text: str) -> Send[C]:

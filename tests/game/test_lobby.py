@@ -12,8 +12,10 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from game.lobby import Lobby, LobbyDecision, lobby_table
+from game.lobby import Lobby
+from game.lobby_decisions import LobbyDecision
 from game.lobby_limits import LobbyLimits
+from game.lobby_table import lobby_table
 from game.seat_decisions import Action, Fail, Refusal, SayBye, Send, SendAll
 from game.table_events import TableEvent
 from net.messages import Hello
