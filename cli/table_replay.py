@@ -238,7 +238,8 @@ class TableJournal:
             fresh: empty it (``--fresh``): the table starts empty.
             root: the tablechat state directory (default :func:`cli.state_dir.state_root`).
             table: the served table, which restores a snapshot and is snapshotted to compact
-                the journal (None: the journal only grows, up to its cap).
+                the journal (None: the journal only grows, up to its cap, and one that starts
+                with a snapshot cannot be restored).
         """
         if port == 0:
             return cls(None, table=table)
