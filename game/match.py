@@ -117,7 +117,7 @@ class Match:
             raise SnapshotError(f"{spec.where}.game is no game this table knows")
         restored_spec, state = game.restore(spec)
         players = snapshot.items("seats", limit=2)
-        if len(players) != 2 or any(seat not in _SEATS for seat in players):
+        if len(players) != 2 or any(not _is_seat(seat) for seat in players):
             raise SnapshotError(f"{snapshot.where}.seats must be two of host, guest and null")
         seats = (_SEATS[players[0]], _SEATS[players[1]])
         if seats[0] is not None and seats[0] == seats[1]:
@@ -126,6 +126,10 @@ class Match:
 
 
 _SEATS: dict[str | None, Participant] = {"host": Seat.HOST, "guest": Seat.GUEST, None: None}
+
+
+def _is_seat(value: object) -> bool:
+    return (value is None or isinstance(value, str)) and value in _SEATS
 
 
 def play_typed(state: S, text: str) -> tuple[S, str]:

@@ -388,8 +388,8 @@ def _shown(item: object) -> Shown:
         show = from_dict(item) if isinstance(item, dict) else None
     except ProtocolError as exc:
         raise SnapshotError(f"snapshot.recent_chat: {exc}") from None
-    if not isinstance(show, Show) or show.kind != Kind.CHAT:
-        raise SnapshotError("snapshot.recent_chat must hold chat lines")
+    if not isinstance(show, Show) or show.kind != Kind.CHAT or show.sender is None:
+        raise SnapshotError("snapshot.recent_chat must hold chat lines, each with its sender")
     return Shown(Kind.CHAT, show.text, show.sender)
 
 

@@ -326,7 +326,7 @@ class Show:
             raise _fail("show.kind", f"must be one of {', '.join(sorted(SHOW_KINDS))}")
         if type(text) is not str or not text.isascii():
             _check_str("show.text", text)
-        if sender is not None and sender not in _GOOD_NAMES:
+        if sender is not None and (type(sender) is not str or sender not in _GOOD_NAMES):
             validate_name("show.from", sender)
             _remember_name(sender)
 
