@@ -19,9 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from game import registry
 from game.delivery import Seat
 from game.offers import Ended, Offers
 from game.registry import GameSpec, WordSource
+from game.snapshot_values import Fields, SnapshotError
 from game.state import GameState
 
 S = TypeVar("S", bound=GameState[Any])  # a game state, whichever game (keeps its type)
@@ -182,6 +184,41 @@ class Match:
         if player is not None and outcome.winner is not None:
             text += " — you win" if outcome.winner == player else " — you lose"
         return text
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """The game, its state and its players as JSON values (:meth:`from_snapshot`)."""
+        return {
+            "spec": self.spec.to_snapshot(self.state),
+            "seats": [None if seat is None else seat.name.lower() for seat in self.seats],
+        }
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Fields) -> Match:
+        """The match :meth:`to_snapshot` wrote; its game reads its own part back.
+
+        Raises:
+            SnapshotError: no such game is registered, or a value is out of bounds.
+        """
+        spec = snapshot.object("spec")
+        name = spec.text("game", limit=40)
+        game = registry.find(name)
+        if game is None or game.name != name:
+            raise SnapshotError(f"{spec.where}.game is no game this table knows")
+        restored_spec, state = game.restore(spec)
+        players = snapshot.items("seats", limit=2)
+        if len(players) != 2 or any(not _is_seat(seat) for seat in players):
+            raise SnapshotError(f"{snapshot.where}.seats must be two of host, guest and null")
+        seats = (_SEATS[players[0]], _SEATS[players[1]])
+        if seats[0] is not None and seats[0] == seats[1]:
+            raise SnapshotError(f"{snapshot.where}.seats names one seat twice")
+        return cls(restored_spec, state, seats)
+
+
+_SEATS: dict[str | None, Participant] = {"host": Seat.HOST, "guest": Seat.GUEST, None: None}
+
+
+def _is_seat(value: object) -> bool:
+    return (value is None or isinstance(value, str)) and value in _SEATS
 
 
 def play_typed(state: S, text: str) -> tuple[S, str]:

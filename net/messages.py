@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar, Final, TypeAlias
 
 from net.codec import DEFAULT_MAX_FRAME, encode
 from net.errors import InvalidField, LocalProtocolError, UnknownMessageType
+from net.value_class import value_class
 
 __all__ = [
     "BYE_CODES",
@@ -201,7 +201,7 @@ def _kind(value: object) -> str:
 # --- the messages --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Hello:
     """join → host, first frame: who is asking, in which protocol, with which secrets.
 
@@ -244,7 +244,7 @@ class Hello:
         return obj
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Welcome:
     """host → join: the hello is accepted; the connection is open.
 
@@ -294,7 +294,7 @@ class Welcome:
         return obj
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Refuse:
     """host → join: the hello is refused; the host closes right after."""
 
@@ -312,7 +312,7 @@ class Refuse:
         return {"type": "refuse", "reason": self.reason, "code": self.code}
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Say:
     """join → host: one line the person typed (chat, move or command)."""
 
@@ -333,7 +333,7 @@ class Say:
         return {"type": "say", "seq": self.seq, "text": self.text}
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Show:
     """host → join: something to display. ``sender`` is the JSON field ``from``.
 
@@ -355,7 +355,7 @@ class Show:
             raise _fail("show.kind", f"must be one of {', '.join(sorted(SHOW_KINDS))}")
         if type(text) is not str or not text.isascii():
             _check_str("show.text", text)
-        if sender is not None and sender not in _GOOD_NAMES:
+        if sender is not None and (type(sender) is not str or sender not in _GOOD_NAMES):
             validate_name("show.from", sender)
             _remember_name(sender)
 
@@ -373,7 +373,7 @@ class Show:
         return obj
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Ping:
     """either way: are you there? Answered by a ``pong`` with the same ``id``."""
 
@@ -388,7 +388,7 @@ class Ping:
         return {"type": "ping", "id": self.id}
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Pong:
     """either way: the answer to a ``ping``."""
 
@@ -403,7 +403,7 @@ class Pong:
         return {"type": "pong", "id": self.id}
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Bye:
     """either way: the sender is closing deliberately (``"left"`` when a person left).
 
@@ -428,7 +428,7 @@ class Bye:
         return obj
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Error:
     """either way: the sender saw a protocol error and closes right after."""
 
