@@ -12,15 +12,21 @@ host's history, and a replayed journal rebuilds it as it rebuilds the table.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
-from typing import Final
+from collections.abc import Callable, Iterable
+from typing import Any, Final
 
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
+from game.snapshot_values import Fields, SnapshotError
+from net.errors import ProtocolError
+from net.messages import Show, from_dict
 
 #: How many chat lines each person's history keeps: ``/history N`` shows at most this many.
 HISTORY_KEPT: Final = 50
 
 Viewer = Seat | Spectator
+
+#: How a viewer is named in a snapshot: its seat's name, or a spectator's number.
+ViewerKey = str | int
 
 
 class ChatHistory:
@@ -70,3 +76,73 @@ class ChatHistory:
         if seen is None or count <= 0:
             return []
         return list(seen)[-count:]
+
+    def to_snapshot(self) -> list[dict[str, Any]]:
+        """Each person's kept lines as JSON values, the host's first, then the guest's, then
+        the spectators' by number (:meth:`restore_snapshot`); each line as the wire carries a
+        show."""
+        return [
+            {
+                "who": viewer_key(viewer),
+                "lines": [_show(shown).to_dict() for shown in seen],
+            }
+            for viewer, seen in sorted(self._seen.items(), key=lambda item: viewer_order(item[0]))
+            if seen
+        ]
+
+    def restore_snapshot(
+        self, items: list[Any], where: str, viewer: Callable[[object], Viewer]
+    ) -> None:
+        """Keep what :meth:`to_snapshot` wrote, instead of what is kept now.
+
+        Args:
+            items: the list it wrote (read back from disk: not trusted).
+            where: how the list is named in errors.
+            viewer: the person a ``who`` names at the table being restored (raises
+                SnapshotError for nobody there).
+
+        Raises:
+            SnapshotError: a line is no chat line the wire would carry, a person repeats, or
+                someone holds more than :data:`HISTORY_KEPT` lines; nothing is changed then.
+        """
+        seen: dict[Viewer, deque[Shown]] = {}
+        for item in items:
+            part = Fields(item, where)
+            who = viewer(part.raw("who"))
+            if who in seen:
+                raise SnapshotError(f"{where} holds one person's lines twice")
+            lines = part.items("lines", limit=HISTORY_KEPT)
+            seen[who] = deque((_chat_line(line, f"{where}.lines") for line in lines), HISTORY_KEPT)
+        self._seen = seen
+
+
+def viewer_key(viewer: Viewer) -> ViewerKey:
+    """How *viewer* is named in a snapshot: ``"host"``, ``"guest"`` or a spectator's number."""
+    return viewer.number if isinstance(viewer, Spectator) else viewer.name.lower()
+
+
+def viewer_order(viewer: Viewer) -> int:
+    """Where *viewer* comes in a snapshot: the host, the guest, then spectators by number."""
+    if isinstance(viewer, Spectator):
+        return viewer.number + 1
+    return 0 if viewer is Seat.HOST else 1
+
+
+def _show(shown: Shown) -> Show:
+    return Show(kind=str(shown.kind), text=shown.text, sender=shown.sender)
+
+
+def _chat_line(item: object, where: str) -> Shown:
+    """A chat line read back from a snapshot, checked as the wire checks a show."""
+    try:
+        show = from_dict(item) if isinstance(item, dict) else None
+    except ProtocolError as exc:
+        raise SnapshotError(f"{where}: {exc}") from None
+    if not isinstance(show, Show) or show.kind != Kind.CHAT or show.sender is None:
+        raise SnapshotError(f"{where} must hold chat lines, each with its sender")
+    if show.seq is not None:
+        raise SnapshotError(f"{where} must hold unnumbered lines")
+    try:
+        return Shown(Kind.CHAT, show.text, show.sender)
+    except ValueError:  # more than one line
+        raise SnapshotError(f"{where} must hold single-line chat") from None

@@ -672,7 +672,7 @@ class SeatKeeper(Generic[C]):
             "name": self.name,
             "asked": self.asked,
             "by_text": self.by_text,
-            "tokens": self.tokens.hashes(GUEST),
+            "tokens": self.tokens.hashes(self.seat),
             "last_say": self.last_say,
             "dropped": self.dropped,
             "dropped_for": self._dropped_for,
@@ -681,13 +681,23 @@ class SeatKeeper(Generic[C]):
         }
 
     def restore_snapshot(self, snapshot: Fields, now: float) -> None:
-        """Make the seat what :meth:`to_snapshot` wrote, as a replay of its events at *now*
-        would: a dropped seat's grace period runs from *now*, and every show counts as
-        delivered (:meth:`assume_delivered`).
+        """Make the seat what :meth:`to_snapshot` wrote (see :meth:`restorer`).
+
+        Raises:
+            SnapshotError: a value is missing or out of bounds; the seat is unchanged then.
+        """
+        self.restorer(snapshot, now)()
+
+    def restorer(self, snapshot: Fields, now: float) -> Callable[[], None]:
+        """Check what :meth:`to_snapshot` wrote, and return what makes the seat that, as a
+        replay of its events at *now* would: a dropped seat's grace period runs from *now*,
+        and every show counts as delivered (:meth:`assume_delivered`). Nothing changes until
+        the returned function is called, and that cannot fail: a lobby table checks both its
+        seats before it takes either back.
 
         Raises:
             SnapshotError: a value is missing or out of bounds, or a seat is held without
-                tokens (or tokens kept for an empty seat); the seat is unchanged then.
+                tokens (or tokens kept for an empty seat).
         """
         name = snapshot.optional_name("name")
         asked = snapshot.optional_name("asked")
@@ -708,27 +718,32 @@ class SeatKeeper(Generic[C]):
             raise SnapshotError(f"{snapshot.where}: a grace period is never negative")
         if tokens is not None:
             try:
-                SeatTokens[str]().restore(GUEST, tokens[0], tokens[1])  # checks the hashes
+                SeatTokens[str]().restore(self.seat, tokens[0], tokens[1])  # checks the hashes
             except (ValueError, TypeError, AttributeError):
                 raise SnapshotError(f"{snapshot.where}.tokens must be SHA-256 hashes") from None
         outbox = snapshot.raw("outbox")
         if not isinstance(outbox, dict):
             raise SnapshotError(f"{snapshot.where}.outbox must be an object")
         try:
-            self.outbox.restore_snapshot(outbox)  # the last check: it changes nothing if it fails
+            take_outbox = self.outbox.restorer(outbox)
         except ValueError as exc:
             raise SnapshotError(f"{snapshot.where}.{exc}") from None
-        # No connection survives a restart: nobody owns the seat, watches or asks for it.
-        self._owner, self._asking = None, None
-        self.watchers.clear()
-        self.name, self.asked, self.by_text, self.last_say = name, asked, by_text, last_say
-        self.dropped, self.grace, self._dropped_for = dropped, grace, dropped_for
-        self._grace_ends = now + dropped_for if dropped else 0.0
-        if tokens is None:
-            self.tokens.revoke(GUEST)
-        else:
-            self.tokens.restore(GUEST, tokens[0], tokens[1])
-        self.assume_delivered()
+
+        def take() -> None:
+            take_outbox()
+            # No connection survives a restart: nobody owns the seat, watches or asks for it.
+            self._owner, self._asking = None, None
+            self.watchers.clear()
+            self.name, self.asked, self.by_text, self.last_say = name, asked, by_text, last_say
+            self.dropped, self.grace, self._dropped_for = dropped, grace, dropped_for
+            self._grace_ends = now + dropped_for if dropped else 0.0
+            if tokens is None:
+                self.tokens.revoke(self.seat)
+            else:
+                self.tokens.restore(self.seat, tokens[0], tokens[1])
+            self.assume_delivered()
+
+        return take
 
     def seated(self, name: str) -> None:
         """The table gave the new guest of the last :class:`Sat` the seat name *name*."""

@@ -26,7 +26,7 @@ from game.commands import is_quit, split_command
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
 from game.seat_decisions import Action, Decision, Send, SendAll
 from game.seat_keeper import SeatKeeper
-from game.snapshot_values import Fields
+from game.snapshot_values import Fields, SnapshotError
 from game.table import Table
 from game.table_events import (
     Dropped,
@@ -143,9 +143,10 @@ class ServedTable(Generic[C]):
     def to_snapshot(self) -> dict[str, Any]:
         """Everything the events applied so far built, as JSON values: what :meth:`restore`
         takes back instead of replaying them. Each part writes its own: the table (who sits,
-        the game, the score, the flood budgets, the spectators) and the seat keeper (tokens,
-        ``say.seq``, the outbox and its ``show.seq``); the opening (host name, seed) says which
-        table it is.
+        the game and its moves and offers, the score, each person's chat history and board
+        reading, the flood budgets, the spectators) and the keeper of each seat a connection
+        holds, by the seat's name (tokens, ``say.seq``, the outbox and its ``show.seq``); the
+        opening (host name, seed) says which table it is.
 
         Raises:
             SnapshotError: a part cannot be written (a game that keeps an ending of its own).
@@ -156,7 +157,7 @@ class ServedTable(Generic[C]):
         return {
             "opened": {"host_name": self._opened.host_name, "seed": self._opened.seed},
             "table": self.table.to_snapshot(),
-            "keeper": self.keeper.to_snapshot(),
+            "seats": {seat: keeper.to_snapshot() for seat, keeper in self.seats.items()},
         }
 
     def restore(self, snapshot: dict[str, Any], now: float) -> Opened:
@@ -176,7 +177,8 @@ class ServedTable(Generic[C]):
             The event that opened the table.
 
         Raises:
-            SnapshotError: a value is missing, out of bounds or inconsistent.
+            SnapshotError: a value is missing, out of bounds or inconsistent, or the snapshot
+                holds other seats than this table's (a lobby table's in a one-table host).
         """
         top = Fields(snapshot, "snapshot")
         opening = top.object("opened")
@@ -184,11 +186,17 @@ class ServedTable(Generic[C]):
         opened = Opened(opening.name("host_name"), seed)
         table = self._make_table(opened.host_name, random.Random(opened.seed))
         table.restore_snapshot(top.object("table"))
-        keeper = self.keeper
-        keeper.restore_snapshot(top.object("keeper"), now)
-        keeper.host_name = table.host_name
+        seats = top.object("seats")
+        if sorted(seats.members()) != sorted(self.seats):
+            raise SnapshotError(f"{seats.where} must hold this table's seats: {sorted(self.seats)}")
+        # Every seat is checked before any is taken back.
+        takes = [keeper.restorer(seats.object(seat), now) for seat, keeper in self.seats.items()]
+        for take in takes:
+            take()
+        for keeper in self.seats.values():
+            keeper.host_name = table.host_name
         for spectator in table.spectators:
-            keeper.watched(spectator.number, spectator.name)
+            self.keeper.watched(spectator.number, spectator.name)
         self._table, self._opened = table, opened
         return opened
 

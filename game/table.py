@@ -57,7 +57,7 @@ from typing import Any, Final
 
 from game.announce import board_shown, duration, say
 from game.board_words import in_words
-from game.chat_history import ChatHistory
+from game.chat_history import ChatHistory, viewer_key, viewer_order
 from game.commands import split_command
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
 from game.errors import TableFullError
@@ -212,9 +212,10 @@ class Table:
 
     def to_snapshot(self) -> dict[str, Any]:
         """Everything the table's events built, as JSON values (:meth:`restore_snapshot`):
-        who sits, the games half, the seats' and the spectators' flood budgets. What the
-        spectators and a guest beside a bot game last saw is the table as it is: every change
-        ends by showing them it (:meth:`_told`)."""
+        who sits, the games half, the seats' and the spectators' flood budgets, each person's
+        chat history and who reads boards in words. What the spectators and a guest beside a
+        bot game last saw is the table as it is: every change ends by showing them it
+        (:meth:`_told`)."""
         return {
             "host": self._host_name,
             "guest": self._guest_name,
@@ -222,6 +223,8 @@ class Table:
             "play": self._play.to_snapshot(),
             "flood": {seat.name.lower(): self._flood[seat].to_snapshot() for seat in Seat},
             "spectators": self._spectators.to_snapshot(),
+            "history": self._history.to_snapshot(),
+            "words": [viewer_key(who) for who in sorted(self._word_readers, key=viewer_order)],
         }
 
     def restore_snapshot(self, snapshot: Fields) -> None:
@@ -252,6 +255,35 @@ class Table:
         seen = self._snapshot()
         self._spectators.restore_snapshot(snapshot.object("spectators"), seen)
         self._guest_seen = seen
+        where = snapshot.where
+        people = len(Seat) + len(self._spectators)
+        history = ChatHistory()
+        history.restore_snapshot(
+            snapshot.items("history", limit=people),
+            f"{where}.history",
+            lambda key: self._viewer(key, f"{where}.history"),
+        )
+        words = snapshot.items("words", limit=people)
+        readers = {self._viewer(key, f"{where}.words") for key in words}
+        self._history, self._word_readers = history, readers
+
+    def _viewer(self, key: object, where: str) -> Typist:
+        """The person at this table a snapshot names by *key* (see
+        :func:`~game.chat_history.viewer_key`).
+
+        Raises:
+            SnapshotError: nobody here has that name or number.
+        """
+        if key == "host":
+            return Seat.HOST
+        if key == "guest":
+            return Seat.GUEST
+        spectator = None
+        if type(key) is int:
+            spectator = self._spectators.by_number(key)
+        if spectator is None:
+            raise SnapshotError(f"{where} names nobody at the table")
+        return spectator
 
     def _name(self, who: Participant) -> str:
         if who is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
 
 from net.errors import ProtocolError
@@ -114,13 +114,22 @@ class Outbox:
         return {"last": self._last, "shows": [show.to_dict() for show, _ in self._kept]}
 
     def restore_snapshot(self, snapshot: Mapping[str, Any]) -> None:
-        """Number and keep what :meth:`to_snapshot` wrote: each show is read as the wire reads
-        one, and kept within this outbox's own bounds.
+        """Number and keep what :meth:`to_snapshot` wrote (see :meth:`restorer`).
+
+        Raises:
+            ValueError: not such a snapshot; the outbox is unchanged then.
+        """
+        self.restorer(snapshot)()
+
+    def restorer(self, snapshot: Mapping[str, Any]) -> Callable[[], None]:
+        """Check what :meth:`to_snapshot` wrote, and return what numbers and keeps it: each
+        show is read as the wire reads one, and kept within this outbox's own bounds. Nothing
+        changes until the returned function is called, and that cannot fail, so a snapshot of
+        several parts can be checked whole before any part is taken back.
 
         Raises:
             ValueError: not such a snapshot — a show the wire would refuse, numbers that are
-                not the newest ones in a row, or a ``last`` out of the wire's range; the outbox
-                is unchanged then.
+                not the newest ones in a row, or a ``last`` out of the wire's range.
         """
         last = snapshot.get("last")
         if type(last) is not int or not 0 <= last <= MAX_INT:
@@ -140,13 +149,17 @@ class Outbox:
         numbers = [show.seq for show in shows]
         if numbers != list(range(last - len(shows) + 1, last + 1)):
             raise ValueError("outbox.shows must be the newest shows, numbered in a row")
-        self.clear()
-        for show in shows:
-            size = show_size(show)
-            self._kept.append((show, size))
-            self._bytes += size
-        self._trim()
-        self._last = last
+
+        def take() -> None:
+            self.clear()
+            for show in shows:
+                size = show_size(show)
+                self._kept.append((show, size))
+                self._bytes += size
+            self._trim()
+            self._last = last
+
+        return take
 
     def _trim(self) -> None:
         """Forget the oldest shows beyond the bounds."""

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from game.delivery import Seat
+from game.delivery import Seat, Spectator
 from game.seat_keeper import SeatKeeper
 from game.served_table import ServedTable
 from game.snapshot_values import SnapshotError
@@ -68,6 +68,19 @@ TEXTS = (
     "d4",
     "e5",
     *"aeiorst",
+    "/takeback",
+    "/takeback 2",
+    "/draw",
+    "/abort",
+    "/accept",
+    "/decline",
+    "/pending",
+    "/history",
+    "/history 3",
+    "/board words",
+    "/board picture",
+    "/last",
+    "/free",
 )
 
 
@@ -75,30 +88,57 @@ def _hash(n: int) -> str:
     return hashlib.sha256(str(n).encode()).hexdigest()
 
 
-def _served() -> ServedTable[str]:
+def _served(lobby: bool = False) -> ServedTable[str]:
+    """A one-table host's served table, or with *lobby* one whose host seat is held by a
+    connection too, as a lobby's tables are (game.lobby_table)."""
     keeper: SeatKeeper[str] = SeatKeeper(
         "alice", JoinCodeGate(None), spectator_limit=5, outbox=Outbox(max_shows=40)
     )
-    return ServedTable(keeper)
+    opener: SeatKeeper[str] | None = None
+    if lobby:
+        opener = SeatKeeper("alice", JoinCodeGate(None), outbox=Outbox(max_shows=40), seat="host")
+    return ServedTable(keeper, opener=opener)
 
 
 @st.composite
-def histories(draw: st.DrawFn) -> list[TableEvent]:
+def histories(draw: st.DrawFn) -> tuple[bool, list[TableEvent]]:
     """Events a host could journal: a table opened, then seats, lines, games and spectators in
-    any order the seat allows (as the journal's replay checks)."""
+    any order the seat allows (as the journal's replay checks); and whether the table is a
+    lobby's, whose opener sits down in the host's seat first and may drop and come back."""
+    lobby = draw(st.booleans())
     events: list[TableEvent] = [Opened("alice", draw(st.integers(0, 2**32)))]
     now, seat, seq, hashes = 0.0, "free", 0, 0
+    host_seat, host_seq = "free", 0
+    if lobby:
+        hashes += 1
+        events.append(Sat("alice", _hash(hashes), seat="host"))
+        host_seat = "connected"
     watching: dict[int, int] = {}  # number -> its last say.seq
     numbered = 0
     for _ in range(draw(st.integers(0, 60))):
         now += draw(st.sampled_from((0.0, 0.1, 0.5, 2.0, 30.0)))
         step = draw(st.sampled_from(("host", "host", "guest", "guest", "seat", "watch", "other")))
         text = draw(st.sampled_from(TEXTS))
-        if step == "host":
+        if step == "host" and lobby:
+            host_seq += 1
+            events.append(Line("host", text, now, host_seq))
+        elif step == "host":
             events.append(Line("host", text, now))
         elif step == "guest" and seat != "free":
             seq += 1
             events.append(Line("guest", text, now, seq))
+        elif step == "seat" and lobby and draw(st.booleans()):
+            kind = draw(st.sampled_from(("drop", "resume", "rotate")))
+            hashes += 1
+            if kind == "drop" and host_seat == "connected":
+                events.append(Dropped(draw(st.sampled_from((60.0, 300.0))), seat="host"))
+                host_seat = "dropped"
+            elif kind == "resume":
+                caught_up = draw(st.booleans())
+                events.append(Resumed(_hash(hashes), _hash(hashes - 1), caught_up, seat="host"))
+                host_seat = "connected"
+            elif kind == "rotate":
+                events.append(Rotated(_hash(hashes), _hash(hashes - 1), seat="host"))
         elif step == "seat" and seat == "free":
             hashes += 1
             name = draw(st.sampled_from(("bob", "carol", "alice", "bot")))
@@ -138,11 +178,11 @@ def histories(draw: st.DrawFn) -> list[TableEvent]:
                 events.append(Unwatched(number, draw(st.sampled_from(("left", "lost")))))
         elif step == "other":
             events.append(Restarted(draw(st.sampled_from((60.0, 120.0)))))
-    return events
+    return lobby, events
 
 
-def _replayed(events: list[TableEvent]) -> ServedTable[str]:
-    served = _served()
+def _replayed(events: list[TableEvent], lobby: bool = False) -> ServedTable[str]:
+    served = _served(lobby)
     for event in events:
         served.apply(event, REPLAY_NOW, replaying=True)
     return served
@@ -150,7 +190,7 @@ def _replayed(events: list[TableEvent]) -> ServedTable[str]:
 
 def _observed(served: ServedTable[str]) -> dict[str, Any]:
     """What anyone can see of a served table, and what decides what they will see next."""
-    table, keeper = served.table, served.keeper
+    table = served.table
     match = table.match
     views: dict[str, Any] = {}
     if match is not None:
@@ -163,22 +203,33 @@ def _observed(served: ServedTable[str]) -> dict[str, Any]:
             "title": match.spec.title,
             "seats": match.seats,
             "state": match.state,
+            "history": match.history,
+            "offers": match.offers,
         }
+    people: list[Seat | Spectator] = [*Seat, *table.spectators]
     return {
         "views": views,
         "score": table.play.score.render(),
         "guest": (table.guest_name, table.guest_connected),
         "spectators": [(s.number, s.name) for s in table.spectators],
-        "watchers": sorted(keeper.watchers.numbers()),
-        "outbox": (keeper.outbox.last_seq, list(keeper.outbox.after(0))),
-        "seat": (keeper.name, keeper.asked, keeper.last_say, keeper.dropped, keeper.by_text),
-        "tokens": keeper.tokens.hashes("guest"),
-        "deadline": keeper.next_deadline(),
-        "grace": keeper.grace,
+        "watchers": sorted(served.keeper.watchers.numbers()),
+        "chat": [table.chat_seen(who, 50) for who in people],
+        "words": [table.reads_words(who) for who in people],
+        "seats": {name: _seat_observed(keeper) for name, keeper in served.seats.items()},
         "recent_chat": list(served.recent_chat),
         "random": table.play._rng.getstate(),
         "flood": [table.is_flooding(seat) for seat in Seat],
         "snapshot": served.to_snapshot(),
+    }
+
+
+def _seat_observed(keeper: SeatKeeper[str]) -> dict[str, Any]:
+    return {
+        "outbox": (keeper.outbox.last_seq, list(keeper.outbox.after(0))),
+        "seat": (keeper.name, keeper.asked, keeper.last_say, keeper.dropped, keeper.by_text),
+        "tokens": keeper.tokens.hashes(keeper.seat),
+        "deadline": keeper.next_deadline(),
+        "grace": keeper.grace,
     }
 
 
@@ -190,30 +241,34 @@ def _through_json(snapshot: dict[str, Any]) -> dict[str, Any]:
 def _probe(served: ServedTable[str]) -> list[Any]:
     """What the same next lines give: the randomness, the flood budgets and the game decide."""
     out: list[Any] = []
-    for text in ("/resign", "/game hangman", "e", "hi", "hi", "hi", "/game tictactoe", "5"):
+    probes = ["/decline", "/resign", "/game hangman", "e", "/takeback", "/accept", "/history"]
+    probes += ["/board words", "hi", "hi", "hi", "/game tictactoe", "5", "/last", "/free"]
+    for text in probes:
         applied = served.apply(Line("host", text, REPLAY_NOW + 1), REPLAY_NOW + 1)
         out.append((applied.host, applied.actions))
+    out.append(_observed(served))
     return out
 
 
 @given(histories(), st.data())
 def test_a_snapshot_and_the_events_after_it_restore_what_all_the_events_restore(
-    events: list[TableEvent], data: st.DataObject
+    history: tuple[bool, list[TableEvent]], data: st.DataObject
 ) -> None:
+    lobby, events = history
     cut = data.draw(st.integers(1, len(events)))
-    live = _served()
+    live = _served(lobby)
     for event in events[:cut]:
         # Applied as a live host applies what it journals; what would follow (a flooder put
         # out) is journaled as an event of its own, and these histories hold none.
         live.apply(event, 0.0)
     snapshot = _through_json(live.to_snapshot())
-    restored = _served()
+    restored = _served(lobby)
     restored.apply(Opened("someone else", 1), 0.0, replaying=True)  # as a host opens first
     opened = restored.restore(snapshot, REPLAY_NOW)
     assert opened == events[0]
     for event in events[cut:]:
         restored.apply(event, REPLAY_NOW, replaying=True)
-    replayed = _replayed(events)
+    replayed = _replayed(events, lobby)
     assert _observed(restored) == _observed(replayed)
     assert _probe(restored) == _probe(replayed)
 
@@ -223,6 +278,7 @@ def _snapshot_of(*lines: str) -> dict[str, Any]:
     served.apply(Opened("alice", 3), 0.0)
     served.apply(Sat("bob", _hash(1)), 0.0)
     served.apply(Watched("carol"), 0.0)
+    served.apply(Line("spectator", "/board words", 0.0, 1, 1), 0.0)
     for n, text in enumerate(lines, start=1):
         served.apply(Line("guest", text, float(n), n), float(n))
     return _through_json(served.to_snapshot())
@@ -243,15 +299,15 @@ def _set(snapshot: dict[str, Any], path: str, value: object) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("path", "value"),
     [
-        ("keeper.last_say", 2**60),  # a say.seq the wire cannot carry
-        ("keeper.last_say", True),
-        ("keeper.outbox.last", -1),
-        ("keeper.outbox.shows.0.seq", 2**60),
-        ("keeper.outbox.shows.0.kind", "shout"),
-        ("keeper.tokens.0", "not a hash"),
-        ("keeper.tokens", None),  # a seat held without tokens
-        ("keeper.name", "bob\x1b[2J"),
-        ("keeper.dropped_for", float("inf")),
+        ("seats.guest.last_say", 2**60),  # a say.seq the wire cannot carry
+        ("seats.guest.last_say", True),
+        ("seats.guest.outbox.last", -1),
+        ("seats.guest.outbox.shows.0.seq", 2**60),
+        ("seats.guest.outbox.shows.0.kind", "shout"),
+        ("seats.guest.tokens.0", "not a hash"),
+        ("seats.guest.tokens", None),  # a seat held without tokens
+        ("seats.guest.name", "bob\x1b[2J"),
+        ("seats.guest.dropped_for", float("inf")),
         ("table.guest", "<bob>"),
         ("table.host", "mallory"),
         ("table.play.random.words", [0] * 10),
@@ -263,13 +319,25 @@ def _set(snapshot: dict[str, Any], path: str, value: object) -> dict[str, Any]:
         ("table.spectators.watching.0.number", 99),
         ("table.spectators.watching.0.flood.accepted", [0.0] * 1000),
         ("table.flood.host.last_line", "\ud800"),
+        ("table.history.0.lines.0.text", 5),
+        ("table.history.0.lines.0.kind", "notice"),  # a history holds chat only
+        ("table.history.0.who", 7),  # nobody watches as 7
+        ("table.history.1.who", "host"),  # one person's lines twice
+        ("table.words", ["guest", 9]),
+        ("table.play.match.history.0.player", 1),  # out of turn
+        ("table.play.match.history.0.text", "1"),  # not the move that led on
+        ("table.play.match.history.0.before.x", 1),  # a position no game passed through
+        ("table.play.match.history.0.before.game", "hangman"),
+        ("table.play.match.offers.open", [{"kind": "takeback", "by": 0, "plies": 5}]),
+        ("table.play.match.offers.moves", -1),
+        ("seats.host", {}),  # a lobby's seat at a one-table host
         ("opened", []),
     ],
 )
 def test_a_damaged_snapshot_is_refused_in_one_sentence_and_changes_nothing(
     path: str, value: object
 ) -> None:
-    snapshot = _set(_snapshot_of("/game tictactoe", "5", "hi"), path, value)
+    snapshot = _set(_snapshot_of("/game tictactoe", "5", "hi", "//w"), path, value)
     served = _served()
     served.apply(Opened("alice", 9), 0.0, replaying=True)
     before = _observed(served)
@@ -316,3 +384,57 @@ def test_any_value_anywhere_is_refused_or_restored_never_a_crash(
     except SnapshotError:
         return
     _probe(served)  # whatever was taken back plays on
+
+
+#: A lobby's table: alice opened it from a connection, bob sat down, both played and chatted,
+#: alice's connection dropped.
+LOBBY_EVENTS: list[TableEvent] = [
+    Opened("alice", 5),
+    Sat("alice", _hash(1), seat="host"),
+    Sat("bob", _hash(2), text_client=True),
+    Line("host", "/game tictactoe", 1.0, 1),
+    Line("host", "5", 2.0, 2),
+    Line("guest", "hi", 3.0, 1),
+    Line("host", "/board words", 4.0, 3),
+    Line("host", "//gl", 5.0, 4),
+    Dropped(90.0, seat="host"),
+]
+
+
+def _lobby_table() -> ServedTable[str]:
+    served = _served(lobby=True)
+    for event in LOBBY_EVENTS:
+        served.apply(event, 10.0)
+    return served
+
+
+def test_a_lobby_tables_snapshot_restores_both_seats() -> None:
+    snapshot = _through_json(_lobby_table().to_snapshot())
+    assert sorted(snapshot["seats"]) == ["guest", "host"]
+    restored = _served(lobby=True)
+    restored.restore(snapshot, REPLAY_NOW)
+    replayed = _replayed(LOBBY_EVENTS, lobby=True)
+    assert _observed(restored) == _observed(replayed)
+    host, guest = restored.seats["host"], restored.seats["guest"]
+    assert (host.name, host.dropped, host.last_say) == ("alice", True, 4)
+    assert (guest.name, guest.dropped, guest.last_say, guest.by_text) == ("bob", False, 1, True)
+    assert host.tokens.hashes("host") == (_hash(1), None)
+    assert host.next_deadline() == REPLAY_NOW + 90.0
+    assert restored.table.reads_words(Seat.HOST) and not restored.host_left
+    assert [shown.text for shown in restored.table.chat_seen(Seat.GUEST, 50)] == ["hi", "/gl"]
+    assert _probe(restored) == _probe(replayed)
+
+
+def test_a_lobby_tables_snapshot_is_no_one_table_hosts_and_a_bad_seat_changes_neither() -> None:
+    snapshot = _through_json(_lobby_table().to_snapshot())
+    one_table = _served()
+    one_table.apply(Opened("alice", 9), 0.0, replaying=True)
+    with pytest.raises(SnapshotError, match="this table's seats"):
+        one_table.restore(snapshot, REPLAY_NOW)
+    lobby = _served(lobby=True)
+    lobby.apply(Opened("alice", 9), 0.0, replaying=True)
+    before = _observed(lobby)
+    # The guest's seat is read first and is sound: it must not be taken back alone.
+    with pytest.raises(SnapshotError, match=r"snapshot\.seats\.host\.tokens"):
+        lobby.restore(_set(snapshot, "seats.host.tokens.0", "not a hash"), REPLAY_NOW)
+    assert _observed(lobby) == before
