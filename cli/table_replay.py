@@ -50,7 +50,15 @@ from game.table_events import (
 Apply: TypeAlias = Callable[[TableEvent], object]
 """The host's one method that applies an event (here: with sending to the guest disabled)."""
 
-__all__ = ["COMPACT_BYTES", "COMPACT_EVENTS", "GuestSeat", "Replayed", "TableJournal", "replay"]
+__all__ = [
+    "COMPACT_BYTES",
+    "COMPACT_EVENTS",
+    "GuestSeat",
+    "Replayed",
+    "Snapshotted",
+    "TableJournal",
+    "replay",
+]
 
 #: Events after the snapshot that make the next record compact the journal. A restart replays
 #: at most this many; each is a few hundred bytes, so a thousand is a fraction of a second.
@@ -260,7 +268,7 @@ class TableJournal:
         warning, self._warning = self._warning, None
         return warning
 
-    def restore(self, apply: Apply, opened: Opened, now: float = 0.0) -> Replayed | None:
+    def restore(self, apply: Apply, opened: Opened | None, now: float = 0.0) -> Replayed | None:
         """Restore the snapshot the journal starts with, if any, and replay the recorded events
         through *apply* (the host's, sending disabled).
 
@@ -271,10 +279,12 @@ class TableJournal:
             apply: the host's apply method, sending disabled.
             opened: the opening the host has applied for a new table: when there is nothing
                 to restore, it is recorded as the journal's first event (not applied again).
+                None for a lobby's table, which is not opened anew: its caller removes a
+                journal with nothing to restore.
             now: the host's clock (a snapshot's dropped seat keeps its grace from then).
 
         Returns:
-            What was rebuilt, or None: a new table (*opened* is now recorded).
+            What was rebuilt, or None: a new table (*opened*, if any, is now recorded).
         """
         journal = self._journal
         if journal is None:
@@ -296,7 +306,8 @@ class TableJournal:
             )
         journal.keep(kept)
         if replayed is None:
-            self._warning = self.record(opened) or self._warning
+            if opened is not None:
+                self._warning = self.record(opened) or self._warning
         else:
             # What compaction counts from: the records after the first (an over-long
             # journal, from before compaction or cut back, is compacted by the next record).
