@@ -47,8 +47,8 @@ _CRC_DIGITS: Final = 8
 # The protocol bounds a line of chat far below this; a longer line is not one we wrote (and
 # append refuses to write one).
 MAX_LINE: Final = 1 << 20
-#: The first line may be longer: a table's snapshot holds its recent chat, the guest's kept
-#: shows and the flood budgets, each bounded far below this.
+#: The first line may be longer: a table's snapshot holds the chat histories, each seat's
+#: kept shows and the flood budgets, each bounded far below this.
 MAX_FIRST_LINE: Final = 16 << 20
 #: The most a journal may grow to. A table's journal is compacted long before (see
 #: :mod:`cli.table_replay`): only a table that cannot be snapshotted reaches this, and it is

@@ -27,6 +27,8 @@ Viewer = Seat | Spectator
 
 #: How a viewer is named in a snapshot: its seat's name, or a spectator's number.
 ViewerKey = str | int
+#: The person a snapshot's viewer key names at a table (raises SnapshotError for nobody).
+ViewerOf = Callable[[object], Viewer]
 
 
 class ChatHistory:
@@ -77,42 +79,50 @@ class ChatHistory:
             return []
         return list(seen)[-count:]
 
-    def to_snapshot(self) -> list[dict[str, Any]]:
-        """Each person's kept lines as JSON values, the host's first, then the guest's, then
-        the spectators' by number (:meth:`restore_snapshot`); each line as the wire carries a
-        show."""
-        return [
-            {
-                "who": viewer_key(viewer),
-                "lines": [_show(shown).to_dict() for shown in seen],
-            }
-            for viewer, seen in sorted(self._seen.items(), key=lambda item: viewer_order(item[0]))
-            if seen
-        ]
+    def to_snapshot(self) -> dict[str, Any]:
+        """Each person's kept lines as JSON values (:meth:`restore_snapshot`).
 
-    def restore_snapshot(
-        self, items: list[Any], where: str, viewer: Callable[[object], Viewer]
-    ) -> None:
+        A line that reached many people is written once, as the wire carries a show, under
+        ``lines``; ``seen`` gives each person's lines as numbers into it — the host's first,
+        then the guest's, then the spectators' by number — so the snapshot grows with the
+        lines said, not with the lines times the people who read them.
+        """
+        index: dict[Shown, int] = {}
+        seen = []
+        for viewer, kept in sorted(self._seen.items(), key=lambda item: viewer_order(item[0])):
+            if kept:
+                numbers = [index.setdefault(shown, len(index)) for shown in kept]
+                seen.append({"who": viewer_key(viewer), "lines": numbers})
+        return {"lines": [_show(shown).to_dict() for shown in index], "seen": seen}
+
+    def restore_snapshot(self, snapshot: Fields, people: int, viewer: ViewerOf) -> None:
         """Keep what :meth:`to_snapshot` wrote, instead of what is kept now.
 
         Args:
-            items: the list it wrote (read back from disk: not trusted).
-            where: how the list is named in errors.
-            viewer: the person a ``who`` names at the table being restored (raises
-                SnapshotError for nobody there).
+            snapshot: what it wrote (read back from disk: not trusted).
+            people: how many people are at the table being restored.
+            viewer: the person a ``who`` names there (raises SnapshotError for nobody).
 
         Raises:
-            SnapshotError: a line is no chat line the wire would carry, a person repeats, or
-                someone holds more than :data:`HISTORY_KEPT` lines; nothing is changed then.
+            SnapshotError: a line is no chat line the wire would carry, a number names no
+                line, a person repeats, or someone holds more than :data:`HISTORY_KEPT`
+                lines; nothing is changed then.
         """
+        where = snapshot.where
+        lines = [
+            _chat_line(item, f"{where}.lines")
+            for item in snapshot.items("lines", limit=HISTORY_KEPT * people)
+        ]
         seen: dict[Viewer, deque[Shown]] = {}
-        for item in items:
-            part = Fields(item, where)
+        for item in snapshot.items("seen", limit=people):
+            part = Fields(item, f"{where}.seen")
             who = viewer(part.raw("who"))
             if who in seen:
-                raise SnapshotError(f"{where} holds one person's lines twice")
-            lines = part.items("lines", limit=HISTORY_KEPT)
-            seen[who] = deque((_chat_line(line, f"{where}.lines") for line in lines), HISTORY_KEPT)
+                raise SnapshotError(f"{where}.seen holds one person's lines twice")
+            numbers = part.items("lines", limit=HISTORY_KEPT)
+            if any(type(n) is not int or not 0 <= n < len(lines) for n in numbers):
+                raise SnapshotError(f"{part.where}.lines must be numbers of lines kept")
+            seen[who] = deque((lines[n] for n in numbers), HISTORY_KEPT)
         self._seen = seen
 
 

@@ -259,9 +259,7 @@ class Table:
         people = len(Seat) + len(self._spectators)
         history = ChatHistory()
         history.restore_snapshot(
-            snapshot.items("history", limit=people),
-            f"{where}.history",
-            lambda key: self._viewer(key, f"{where}.history"),
+            snapshot.object("history"), people, lambda key: self._viewer(key, f"{where}.history")
         )
         words = snapshot.items("words", limit=people)
         readers = {self._viewer(key, f"{where}.words") for key in words}

@@ -81,11 +81,11 @@ def test_the_journal_stays_bounded_over_100000_chat_lines(tmp_path: Path) -> Non
         if n % 997 == 0:
             largest = max(largest, path.stat().st_size)
     host.close()
-    # One snapshot (the outbox's kept shows, ~50 KB; the last 50 chat lines of each of the
-    # three people, at most ~210 characters each, ~37 KB; the flood windows, the randomness)
-    # plus at most the bound's worth of events.
+    # One snapshot (the outbox's kept shows, ~50 KB; the last 50 chat lines each of the three
+    # people saw, at most ~210 characters, each line written once, ~13 KB; the flood windows,
+    # the randomness) plus at most the bound's worth of events.
     snapshot = len(encode_line({SNAPSHOT: _state(host.served)}))
-    assert snapshot < 128 << 10
+    assert snapshot < 96 << 10
     assert largest <= snapshot + COMPACT_BYTES + (1 << 10)
     assert largest < 2 << 20  # where 100,000 lines uncompacted would be ~20 MB
 

@@ -319,10 +319,12 @@ def _set(snapshot: dict[str, Any], path: str, value: object) -> dict[str, Any]:
         ("table.spectators.watching.0.number", 99),
         ("table.spectators.watching.0.flood.accepted", [0.0] * 1000),
         ("table.flood.host.last_line", "\ud800"),
-        ("table.history.0.lines.0.text", 5),
-        ("table.history.0.lines.0.kind", "notice"),  # a history holds chat only
-        ("table.history.0.who", 7),  # nobody watches as 7
-        ("table.history.1.who", "host"),  # one person's lines twice
+        ("table.history.lines.0.text", 5),
+        ("table.history.lines.0.kind", "notice"),  # a history holds chat only
+        ("table.history.seen.0.who", 7),  # nobody watches as 7
+        ("table.history.seen.1.who", "host"),  # one person's lines twice
+        ("table.history.seen.0.lines", [0, 99]),  # no such line
+        ("table.history.seen.0.lines", [True]),
         ("table.words", ["guest", 9]),
         ("table.play.match.history.0.player", 1),  # out of turn
         ("table.play.match.history.0.text", "1"),  # not the move that led on
