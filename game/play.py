@@ -15,6 +15,7 @@ from typing import Any
 from game.announce import board_shown, moves_shown, result_shown, say
 from game.delivery import Delivery, Kind, Seat
 from game.errors import CommandError, GameError
+from game.game_log import GameRecords, HiddenOpening
 from game.match import Match, NameOf, Participant, bot_move, play_typed
 from game.registry import GameSpec, WordSource, parse_game
 from game.score import Score
@@ -23,19 +24,23 @@ from game.score import Score
 class Play:
     """The games played at one table."""
 
-    def __init__(self, rng: random.Random, words: WordSource, name_of: NameOf) -> None:
+    def __init__(
+        self, rng: random.Random, words: WordSource, name_of: NameOf, records: GameRecords
+    ) -> None:
         """Start with no game played.
 
         Args:
             rng: every random choice (the table's word, the bots' tie-breaks).
             words: the hangman word list, asked for only when a game needs it.
             name_of: the name of a seat, or of the bot for ``None``.
+            records: the logs of the games (each move is logged as it is played).
         """
         self._rng = rng
         self._words = words
         self.name_of = name_of
         self.match: Match | None = None
         self.score = Score()
+        self.records = records
 
     def spectating(self, match: Match) -> str:
         """What the guest is told when they arrive during the host's bot game, and whenever they
@@ -91,6 +96,7 @@ class Play:
         """Open ``spec`` between ``seats`` (player 0 first) and let the bot open if it is first."""
         match = Match(spec, spec.new_state(self._rng, self._words), seats)
         self.match = match
+        self._log_start(match)
         intro = [
             say(seat, Kind.NOTICE, match.intro_text(player, self.name_of))
             for player, seat in enumerate(seats)
@@ -141,9 +147,27 @@ class Play:
 
     def finish(self, match: Match) -> list[Delivery]:
         """Score a game that just ended and tell everyone at the table."""
-        assert match.state.outcome is not None
-        self.score.record(match.state.outcome, match.names(self.name_of))
+        outcome = match.state.outcome
+        assert outcome is not None
+        names = match.names(self.name_of)
+        self.score.record(outcome, names)
+        self.records.finish(match.spec.result_text(match.state, outcome, names), outcome)
         return result_shown(match, self.name_of)
+
+    def _log_start(self, match: Match) -> None:
+        spec, state = match.spec, match.state
+        hidden: tuple[str | None, int | None] = (None, None)
+        if isinstance(spec, HiddenOpening):
+            seen = [player for player in (0, 1) if spec.sees_hidden(state, player)]
+            hidden = (spec.hidden(state), seen[0] if seen else None)
+        self.records.begin(
+            spec.title,
+            self.name_of(Seat.HOST),
+            match.names(self.name_of),
+            [spec.mark(player).strip(" ()") for player in (0, 1)],
+            (match.player_of(Seat.HOST), match.player_of(Seat.GUEST)),
+            hidden,
+        )
 
     def _after_moves(
         self,
@@ -156,6 +180,8 @@ class Play:
         while match.in_progress and match.bot_to_move():
             match.state, text = bot_move(match, self._rng, self._words)
             moves = [*moves, (None, text)]
+        for who, text in moves:
+            self.records.add("move", self.name_of(who), text)
         out = [*intro, *moves_shown(match, moves, self.name_of)]
         if not match.in_progress:
             out += self.finish(match)

@@ -58,6 +58,7 @@ from game.commands import split_command
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
 from game.errors import TableFullError
 from game.flood import FloodControl, FloodVerdict
+from game.game_log import GameRecords, table_id
 from game.help import help_for
 from game.match import Match, Participant
 from game.play import Play
@@ -115,7 +116,8 @@ class Table:
         self._guest_name: str | None = None
         self._guest_connected = False
         self._words = None if words is None else checked_words(words)
-        self._play = Play(rng, self._word_list, self._name)
+        records = GameRecords(table_id(rng.getstate()))
+        self._play = Play(rng, self._word_list, self._name, records)
         self._flood_rules = FloodControl() if flood is None else flood.fresh()
         self._flood = {Seat.HOST: self._flood_rules.fresh(), Seat.GUEST: self._flood_rules.fresh()}
         self._spectators = Spectators(self._flood_rules, self._snapshot())
@@ -539,10 +541,15 @@ class Table:
         verdict = flood.check(self._judged_text(text), now)
         if verdict is not FloodVerdict.OK:
             return self._error(typist, flood.message(verdict))
+        # logged only while a game is on: the records are of games (kibitz stays the
+        # spectators' own: only their copy holds it)
+        records = self._play.records
         if isinstance(typist, Spectator):
+            records.add("kibitz", typist.name, text)
             return kibitz(typist, text, self.match)
         other = Seat.GUEST if typist is Seat.HOST else Seat.HOST
         shown = Shown(Kind.CHAT, text, self._name(typist))
+        records.add("chat", shown.sender or "", text)
         return [Delivery(other, shown), Delivery(SPECTATORS, shown)]
 
     def _command(self, typist: Typist, line: str, now: float) -> list[Delivery]:
