@@ -25,9 +25,11 @@ import random
 import socket
 import time
 from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import replace
 from typing import Any
 
 from cli.app import Failure, log_to, make_console, too_long
+from cli.archive import Archive, ArchiveError
 from cli.args import HostOptions
 from cli.arrivals import Arrival, Seated
 from cli.console import Console
@@ -36,6 +38,8 @@ from cli.table_replay import TableJournal, restored_notice
 from cli.text_client_words import text_client_words, waiting_sentence
 from game.announce import duration
 from game.commands import is_quit, split_command
+from game.game_log import Result
+from game.record_format import RecordError
 from game.seat_decisions import SendAll
 from game.seat_keeper import (
     Action,
@@ -77,16 +81,25 @@ class Host:
     """The host program's state: options, the table, the console and the seat keeper."""
 
     def __init__(
-        self, options: HostOptions, *, clock: Callable[[], float] = time.monotonic
+        self,
+        options: HostOptions,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        archive: Archive | None = None,
     ) -> None:
         """Prepare a host for *options*; nothing is opened before :meth:`run`.
 
         Args:
             options: The command line.
             clock: Monotonic seconds (asyncio's loop reads the same clock).
+            wall_clock: Seconds since the epoch: the date of a game's record.
+            archive: Where the host keeps the records of its games (default: the user's).
         """
         self.options = options
         self._clock = clock
+        self._wall_clock = wall_clock
+        self.archive = Archive() if archive is None else archive
         # A table reachable beyond this machine needs a code; on loopback only if one is given.
         code = options.code
         if code is None and not is_loopback(options.bind):
@@ -105,7 +118,9 @@ class Host:
             arrivals=ArrivalLimit(),
         )
         # Table is looked up when a table opens: a test program may swap it (flood rules).
-        self.served = ServedTable(keeper, make_table=lambda name, rng: Table(name, rng=rng))
+        self.served = ServedTable(
+            keeper, make_table=lambda name, rng: Table(name, rng=rng, past=self._past_results)
+        )
         self.journal = TableJournal(None)  # opened in run(), once the port is bound
         #: The event that opened this table: the first record of a new journal (a journal that
         #: restores an earlier table replays that table's own opening instead).
@@ -178,6 +193,11 @@ class Host:
             deliberate = self.console.stopped_by is None
         finally:
             server.close()
+            if deliberate:
+                # The table closes with a game on: each player keeps it as it stands.
+                closing = self.served.closing()
+                self._keep_records(closing.records)
+                self._carry_out(closing.actions)
             await self._close_guests(keeping=not deliberate)
             logged.close()  # what a burst of warnings left unsaid, before the console goes
             self.console.close()
@@ -271,6 +291,8 @@ class Host:
                 recorded, shown or sent.
         """
         if not replaying:
+            if isinstance(event, Line) and not event.wall:
+                event = replace(event, wall=self._wall_clock())  # journaled with its date
             # Written down (fsync'd) before it is applied: a crash after this replays it.
             warning = self.journal.record(event)
             if warning is not None:
@@ -280,9 +302,27 @@ class Host:
             return  # nothing to show or send: the state is rebuilt
         for shown in applied.host:
             self.console.show(str(shown.kind), shown.text, shown.sender)
+        self._keep_records(applied.records)
         self._carry_out(applied.actions)
         for follows in applied.then:
             self.apply(follows)
+
+    def _keep_records(self, records: Sequence[str]) -> None:
+        """Save the host's record of each game that ended; a failure is one line on screen."""
+        for text in records:
+            try:
+                self.archive.save(text)
+            except (ArchiveError, RecordError) as exc:
+                self.console.show("error", str(exc))
+
+    def _past_results(self) -> tuple[list[Result], str | None]:
+        """The results of the games in the archive, for /score (read-only)."""
+        try:
+            return self.archive.results()
+        except ArchiveError as exc:
+            return [], str(exc)
+        except OSError as exc:
+            return [], f"cannot read the archive {self.archive.path}: {exc.strerror or exc}"
 
     def finish_replay(self) -> None:
         """After a journal replay: a guest seated when the host stopped has lost its

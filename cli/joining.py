@@ -14,6 +14,7 @@ import socket
 import sys
 
 from cli.app import Failure, log_to, make_console, too_long
+from cli.archive import Archive, ArchiveError
 from cli.args import JoinOptions
 from cli.console import Console
 from cli.seats_file import SeatEntry, SeatsFile
@@ -179,10 +180,17 @@ class HostLink:
 class Guest:
     """The join program: one link, one console, until either side leaves or the host is gone."""
 
-    def __init__(self, options: JoinOptions, seats: SeatsFile | None = None) -> None:
-        """Prepare the join for *options*; *seats* is the state file (default: the user's)."""
+    def __init__(
+        self,
+        options: JoinOptions,
+        seats: SeatsFile | None = None,
+        archive: Archive | None = None,
+    ) -> None:
+        """Prepare the join for *options*; *seats* is the state file and *archive* where the
+        records of games are kept (default: the user's)."""
         self.options = options
         self.seats = SeatsFile() if seats is None else seats
+        self.archive = Archive() if archive is None else archive
         self.link = HostLink(options.host, options.port, options.name, code=options.code)
         # A token belongs to the name it was asked for: another --name never presents it.
         self.table, self.asked = self.link.address, options.name
@@ -427,7 +435,10 @@ class Guest:
             try:
                 while True:
                     show = await self.link.receive()
-                    console.show(show.kind, show.text, show.sender)
+                    if show.kind == "record":
+                        self._keep_record(console, show.text)
+                    else:
+                        console.show(show.kind, show.text, show.sender)
             except ConnectionClosed as closed:
                 if self._leaving:
                     return 0
@@ -453,6 +464,20 @@ class Guest:
                 status = await self._reconnect(console)
                 if status is not None:
                     return status
+
+    def _keep_record(self, console: Console, text: str) -> None:
+        """Keep the host's record of a game in this user's archive. The text is the host's:
+        it is read by the record format's own reader (bounded) before anything is written,
+        and what is wrong with it is one line, never the end of the connection."""
+        # imported here: the record format is not needed before the first game ends
+        from game.record_format import RecordError  # noqa: PLC0415
+
+        try:
+            self.archive.save(text)
+        except RecordError as exc:
+            console.show("error", visible(f"the host sent a game record that is not one ({exc})"))
+        except ArchiveError as exc:
+            console.show("error", visible(str(exc)))
 
     def _host_ended(self, console: Console, closed: ConnectionClosed) -> int:
         """The host said bye: it left (0), or disconnected us on purpose (1). No reconnecting.

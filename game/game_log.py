@@ -240,6 +240,7 @@ class GameRecords:
     def begin(
         self,
         game: str,
+        *,
         table: str,
         players: Sequence[str],
         sides: Sequence[str],

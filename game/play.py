@@ -162,11 +162,11 @@ class Play:
             hidden = (spec.hidden(state), seen[0] if seen else None)
         self.records.begin(
             spec.title,
-            self.name_of(Seat.HOST),
-            match.names(self.name_of),
-            [spec.mark(player).strip(" ()") for player in (0, 1)],
-            (match.player_of(Seat.HOST), match.player_of(Seat.GUEST)),
-            hidden,
+            table=self.name_of(Seat.HOST),
+            players=match.names(self.name_of),
+            sides=[spec.mark(player).strip(" ()") for player in (0, 1)],
+            seats=(match.player_of(Seat.HOST), match.player_of(Seat.GUEST)),
+            hidden=hidden,
         )
 
     def _after_moves(

@@ -70,7 +70,8 @@ def opening(record: Record) -> GameState[Any] | None:
         except ValueError as exc:
             raise RecordError(f"the secret cannot be played: {exc}") from None
     # nothing hidden: the opening is the game's own, without any choice to make
-    return spec.new_state(random.Random(0), tuple)
+    state: GameState[Any] = spec.new_state(random.Random(0), tuple)
+    return state
 
 
 def positions(record: Record) -> list[GameState[Any]] | None:

@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from typing import Final, Generic, TypeVar
 
 from game.commands import is_quit, split_command
-from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
+from game.delivery import SPECTATORS, Delivery, Kind, Recipient, Seat, Shown, Spectator
+from game.game_log import GameLog
+from game.record_format import write
 from game.seat_decisions import Action, Decision, Send, SendAll
 from game.seat_keeper import SeatKeeper
 from game.table import Table
@@ -69,11 +71,14 @@ class Applied(Generic[C]):
         actions: what to do to connections (send, bye, fail, answer a waiting claimant).
         then: events that follow from this one (a guest or spectator who kept flooding is put
             out): journal and apply each of them next, in order.
+        records: the host's record of each game that ended (:mod:`game.record_format` text),
+            to be kept in the host's archive.
     """
 
     host: list[Shown] = field(default_factory=list)
     actions: list[Action[C]] = field(default_factory=list)
     then: list[TableEvent] = field(default_factory=list)
+    records: list[str] = field(default_factory=list)
 
 
 def _show(shown: Shown) -> Show:
@@ -125,6 +130,8 @@ class ServedTable(Generic[C]):
         # A resume's greeting (and the board, when it missed too much) is for the connection
         # that resumed, not a show to catch up on: a later resume must not resend it.
         greeting: list[Action[C]] = []
+        if isinstance(event, Line) and self._table is not None:
+            self._table.play.records.wall = event.wall  # dates a game this line begins
         for delivery in self._change_table(event, out):
             if delivery.shown.kind is Kind.CHAT and delivery.to in (Seat.HOST, Seat.GUEST):
                 self.recent_chat.append(delivery.shown)  # each player's line reaches the other
@@ -139,6 +146,9 @@ class ServedTable(Generic[C]):
                 out.host.append(delivery.shown)
             else:
                 out.actions += self._to_spectators(delivery)
+        if self._table is not None:
+            for log in self._table.play.records.take_finished():
+                self._hand_out(log, out, replaying=replaying)
         if replaying:
             keeper.assume_delivered()
             return Applied()
@@ -189,6 +199,29 @@ class ServedTable(Generic[C]):
                 return table.disconnect(Seat.GUEST, detail or why)
         raise AssertionError(f"unknown table event {event!r}")  # pragma: no cover
 
+    def _hand_out(self, log: GameLog, out: Applied[C], *, replaying: bool = False) -> None:
+        """Each viewer's record of a game that ended: the host's to keep, the guest's (when
+        they played it) numbered among their shows, one copy for every spectator (none in a
+        replay: their connections died with the old process)."""
+        out.records.append(write(log.record_for("host")))
+        table = self.table
+        if log.guest_player is not None and table.guest_name is not None:
+            self.keeper.show(Show(kind="record", text=write(log.record_for("guest"))))
+        if table.spectators and not replaying:
+            show = Show(kind="record", text=write(log.record_for("spectator")))
+            out.actions += self._to_spectators_show(show, SPECTATORS, None)
+
+    def closing(self) -> Applied[C]:
+        """The host closes the table: each viewer's record of a game still on, as it stands
+        (unfinished), handed out as :meth:`apply` hands out a game that ended. Not an event:
+        the table closes with it."""
+        out: Applied[C] = Applied()
+        log = self.table.play.records.unfinished()
+        if log is not None:
+            self._hand_out(log, out)
+            out.actions += self.keeper.to_send()
+        return out
+
     def _put_out(self, spectator: Spectator) -> Shown:
         """What the host is told of a spectator put out for flooding; the name is the
         spectator's own text, so a player is not shown it mid-game."""
@@ -221,11 +254,14 @@ class ServedTable(Generic[C]):
     def _to_spectators(self, delivery: Delivery) -> list[Action[C]]:
         """One delivery for spectators as sends: kept for one whose welcome is on its way,
         one shared send for all the live ones (encoded once)."""
+        return self._to_spectators_show(_show(delivery.shown), delivery.to, delivery.except_)
+
+    def _to_spectators_show(
+        self, show: Show, to: Recipient, except_: Spectator | None
+    ) -> list[Action[C]]:
         connections = self.keeper.watchers
-        show = _show(delivery.shown)
-        to = delivery.to
         if to is SPECTATORS:
-            skip = None if delivery.except_ is None else delivery.except_.number
+            skip = None if except_ is None else except_.number
             live = [key for number, key in connections.live() if number != skip]
             for number in connections.welcoming():
                 if number != skip:

@@ -91,7 +91,9 @@ def _result(record: Record) -> str:
 def _text(text: str) -> str:
     """*text* as an SGF value: printable (escapes shown), ``]`` and ``\\`` escaped."""
     shown = "".join(
-        c if c.isprintable() or c == "\n" else (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+        c
+        if c.isprintable() or c == "\n"
+        else (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
         for c in text
     )
     return shown.replace("\\", "\\\\").replace("]", "\\]")

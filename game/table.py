@@ -58,10 +58,12 @@ from game.commands import split_command
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
 from game.errors import TableFullError
 from game.flood import FloodControl, FloodVerdict
-from game.game_log import GameRecords, table_id
+from game.game_log import GameRecords, Viewer, table_id
+from game.head_to_head import PastResults, head_to_head
 from game.help import help_for
 from game.match import Match, Participant
 from game.play import Play
+from game.record_format import write
 from game.spectator_view import (
     Snapshot,
     board_view,
@@ -93,6 +95,7 @@ class Table:
         rng: random.Random,
         words: Sequence[str] | None = None,
         flood: FloodControl | None = None,
+        past: PastResults | None = None,
     ) -> None:
         """Open a table.
 
@@ -106,6 +109,8 @@ class Table:
                 seat gets (each seat, and each new guest, a fresh one from
                 :meth:`~game.flood.FloodControl.fresh`); ``None`` is ``FloodControl()``, the
                 defaults (10 lines in 5 s, …). Tests of the real programs pass shorter spans.
+            past: the results of earlier games, read-only (the host program's archive), which
+                ``/score`` counts with this table's; ``None``: only this table's.
 
         Raises:
             ValueError: ``words`` is empty or holds something that cannot be a secret — said
@@ -116,6 +121,7 @@ class Table:
         self._guest_name: str | None = None
         self._guest_connected = False
         self._words = None if words is None else checked_words(words)
+        self._past = past
         records = GameRecords(table_id(rng.getstate()))
         self._play = Play(rng, self._word_list, self._name, records)
         self._flood_rules = FloodControl() if flood is None else flood.fresh()
@@ -168,6 +174,52 @@ class Table:
             CommandError: there is no help on *args*.
         """
         return help_for(args, spectator=spectator)
+
+    def score_text(self, who: Typist, args: str) -> str:
+        """What ``/score`` (``/score NAME``: the asker against NAME) answers *who*.
+
+        Without a name, the tally of this table's run, then — when the table knows earlier
+        games — the two players' head-to-head across them; with a name, that head-to-head.
+        """
+        name = args.strip()
+        if not name and self._past is None:
+            return self._play.score.render()
+        results = list(self._play.records.results)
+        warning = None
+        if self._past is not None:
+            past, warning = self._past()
+            results = [*past, *results]
+        if name:
+            asker = who.name if isinstance(who, Spectator) else self._name(who)
+            lines = [head_to_head(results, asker, clean_name(name))]
+        else:
+            lines = [self._play.score.render()]
+            pair = self._pair()
+            if pair is not None:
+                lines.append(head_to_head(results, *pair))
+        if warning is not None:
+            lines.append(warning)
+        return "\n".join(lines)
+
+    def _pair(self) -> tuple[str, str] | None:
+        """The two people ``/score`` counts: the last game's players, else host and guest."""
+        match = self.match
+        if match is not None:
+            first, second = match.names(self._name)
+            return first, second
+        if self._guest_name is not None:
+            return self._host_name, self._guest_name
+        return None
+
+    def record_text(self, who: Typist) -> str | None:
+        """*who*'s record of the last game that ended (the record format's text), or None."""
+        log = self._play.records.last
+        if log is None:
+            return None
+        viewer: Viewer = (
+            "spectator" if isinstance(who, Spectator) else ("host" if who is Seat.HOST else "guest")
+        )
+        return write(log.record_for(viewer))
 
     def is_flooding(self, seat: Typist) -> bool:
         """Whether ``seat`` (or a spectator) keeps sending chat faster than a person types (time

@@ -58,6 +58,12 @@ class AtTheTable(Protocol):
     def leave(self, seat: Seat) -> list[Delivery]:
         """The guest leaves."""
 
+    def score_text(self, who: Seat | Spectator, args: str) -> str:
+        """What ``/score ARGS`` answers *who*."""
+
+    def record_text(self, who: Seat | Spectator) -> str | None:
+        """*who*'s record of the last game that ended, or None."""
+
     def unwatch(self, spectator: Spectator) -> list[Delivery]:
         """A spectator stops watching."""
 
@@ -92,7 +98,17 @@ def _watched_board(table: AtTheTable, spectator: Spectator, args: str) -> list[D
 
 
 def _score(table: AtTheTable, who: Seat | Spectator, args: str) -> list[Delivery]:
-    return [say(who, Kind.NOTICE, table.play.score.render())]
+    return [say(who, Kind.NOTICE, table.score_text(who, args))]
+
+
+def _record(table: AtTheTable, who: Seat | Spectator, args: str) -> list[Delivery]:
+    text = table.record_text(who)
+    if text is None:
+        return [say(who, Kind.ERROR, "no game has ended at this table yet — nothing to print")]
+    # indented under one sentence, as every notice is: python -m cli.replay reads the lines
+    # copied as they are
+    heading = "your record of the last game (python -m cli.replay FILE plays it back):"
+    return [say(who, Kind.NOTICE, heading + "\n" + text.rstrip("\n"))]
 
 
 def _played(word: str) -> Callable[[AtTheTable, Seat, str], list[Delivery]]:
@@ -185,7 +201,20 @@ COMMANDS: CommandTable[AtTheTable] = CommandTable(
             "the same game again; the other player moves first",
             flood_limited=True,
         ),
-        Command("score", _score, "wins and draws so far", watcher=_score),
+        Command(
+            "score",
+            _score,
+            "wins and draws; NAME: you against NAME in every game",
+            usage="[NAME]",
+            takes_args=True,
+            watcher=_score,
+        ),
+        Command(
+            "record",
+            _record,
+            "print your record of the last game, to copy",
+            watcher=_record,
+        ),
         Command(
             "guess",
             _played("guess"),

@@ -74,6 +74,7 @@ SHOW_KIND_SINCE: Final[dict[str, int]] = {
     "error": 1,
     "board": 1,
     "result": 1,
+    "record": 3,
 }
 SHOW_KINDS: Final = frozenset(SHOW_KIND_SINCE)
 

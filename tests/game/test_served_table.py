@@ -85,7 +85,8 @@ class Program:
         self.decide(self.served.said(key, seq, text, self.now))
 
     def texts(self, key: str) -> list[str]:
-        return [show.text for show in self.sent.get(key, [])]
+        """What *key* was sent to print (a game's record is for the program, not printed)."""
+        return [show.text for show in self.sent.get(key, []) if show.kind != "record"]
 
 
 def _bob_and_alice_playing() -> Program:
