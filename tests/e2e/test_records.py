@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from game.record_format import Record, parse
+from tests.cli.support import REPO
 from tests.e2e.support import (
     HOST_STATE,
     JOIN_STATE,
-    REPO,
     RESTART_TIMEOUT,
     RESTORED,
     TIMEOUT,
@@ -48,8 +49,6 @@ def archive_of(players: Players, state: str) -> list[Record]:
 
 def wait_for_records(players: Players, state: str, count: int) -> list[Record]:
     """The archive once it holds *count* records (a join writes its copy as the show comes)."""
-    import time  # noqa: PLC0415
-
     deadline = time.monotonic() + TIMEOUT
     while True:
         records = archive_of(players, state)
