@@ -23,7 +23,7 @@ from cli.visible import visible
 from net.admission import normalize_code
 from net.connection import Connection, ConnectionClosed, HandshakeError, Refused, connect
 from net.join_keeper import MAX_WAITING, RECENT_LINES, JoinKeeper, NotSent
-from net.messages import MAX_SECRET, Show, Welcome, validate_name
+from net.messages import MAX_SECRET, SHOW_KIND_SINCE, Show, Welcome, validate_name
 
 __all__ = [
     "CODE_QUESTION",
@@ -52,6 +52,8 @@ ANSWERS_TIMEOUT = 5.0
 CODE_TRIES = 3
 #: The question for the join code, after the host's reason ("wrong join code — ask alice…").
 CODE_QUESTION = "join code: "
+#: The protocol version whose host sends the guest their record of each game.
+_RECORDS_SINCE = SHOW_KIND_SINCE["record"]
 
 
 class HostLink:
@@ -201,6 +203,9 @@ class Guest:
         self.watching = False
         # The host refused our seat token: the next welcome says what became of us instead.
         self._seat_gone = False
+        # The person left and the host was told so with "/q": its bye, after our record of a
+        # game that the leaving ended, is the end.
+        self._quit_said = False
 
     async def run(self) -> int:
         """Connect, then chat until someone leaves; returns the exit status.
@@ -394,8 +399,10 @@ class Guest:
         typed = asyncio.create_task(self._send_typed(console))
         done, _ = await asyncio.wait({incoming, typed}, return_when=asyncio.FIRST_COMPLETED)
         stopped = console.stopped_by is not None
-        if typed in done and incoming not in done and not console.interactive and not stopped:
-            # Script mode: show the answers to every line sent. The host answers each say
+        answers = not console.interactive or self._quit_said
+        if typed in done and incoming not in done and answers and not stopped:
+            # Script mode, or a leave said as /q: show the answers to every line sent (and
+            # keep the record of a game the leave ended). The host answers each say
             # before it reads our bye and closes only then (PROTOCOL.md §6, "Leaving"), so
             # reading until it closes is the barrier; bounded for a host that never closes.
             self._leaving = self.link.end_sending()
@@ -464,6 +471,19 @@ class Guest:
                 status = await self._reconnect(console)
                 if status is not None:
                     return status
+
+    async def _say_quit(self) -> bool:
+        """Send ``/q`` to a host that speaks version 3 (it sends a guest who leaves mid-game
+        their record before its bye); False when not sent."""
+        connection = self.link.connection
+        if self.watching or not self.link.connected or connection is None:
+            return False
+        if connection.version < _RECORDS_SINCE:
+            return False
+        try:
+            return await self.link.say("/q")
+        except ValueError:
+            return False
 
     def _keep_record(self, console: Console, text: str) -> None:
         """Keep the host's record of a game in this user's archive. The text is the host's:
@@ -578,7 +598,10 @@ class Guest:
             from game.commands import is_quit  # noqa: PLC0415
 
             if line is None or is_quit(line):
-                return 0  # run() says bye on the way out
+                # run() says bye on the way out; a host of version 3 is told /q first, so
+                # that a game the leave ends comes back as our record of it
+                self._quit_said = await self._say_quit()
+                return 0
             refusal = too_long(line)
             if refusal is not None:
                 console.show("error", refusal)

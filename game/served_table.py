@@ -126,6 +126,7 @@ class ServedTable(Generic[C]):
             What to show, send and apply next.
         """
         keeper = self.keeper
+        leaving = keeper.owner if isinstance(event, Freed) else None
         out: Applied[C] = Applied(actions=keeper.apply(event, now))
         # A resume's greeting (and the board, when it missed too much) is for the connection
         # that resumed, not a show to catch up on: a later resume must not resend it.
@@ -148,7 +149,7 @@ class ServedTable(Generic[C]):
                 out.actions += self._to_spectators(delivery)
         if self._table is not None:
             for log in self._table.play.records.take_finished():
-                self._hand_out(log, out, replaying=replaying)
+                self._hand_out(log, out, replaying=replaying, leaving=leaving)
         if replaying:
             keeper.assume_delivered()
             return Applied()
@@ -199,14 +200,26 @@ class ServedTable(Generic[C]):
                 return table.disconnect(Seat.GUEST, detail or why)
         raise AssertionError(f"unknown table event {event!r}")  # pragma: no cover
 
-    def _hand_out(self, log: GameLog, out: Applied[C], *, replaying: bool = False) -> None:
+    def _hand_out(
+        self,
+        log: GameLog,
+        out: Applied[C],
+        *,
+        replaying: bool = False,
+        leaving: C | None = None,
+    ) -> None:
         """Each viewer's record of a game that ended: the host's to keep, the guest's (when
-        they played it) numbered among their shows, one copy for every spectator (none in a
-        replay: their connections died with the old process)."""
+        they played it) numbered among their shows — or, when the game ended because they
+        left, sent to the connection *leaving* ahead of its bye — and one copy for every
+        spectator (none in a replay: their connections died with the old process)."""
         out.records.append(write(log.record_for("host")))
         table = self.table
-        if log.guest_player is not None and table.guest_name is not None:
-            self.keeper.show(Show(kind="record", text=write(log.record_for("guest"))))
+        if log.guest_player is not None:
+            show = Show(kind="record", text=write(log.record_for("guest")))
+            if table.guest_name is not None:
+                self.keeper.show(show)
+            elif leaving is not None and not replaying:
+                out.actions.insert(0, Send(leaving, show))
         if table.spectators and not replaying:
             show = Show(kind="record", text=write(log.record_for("spectator")))
             out.actions += self._to_spectators_show(show, SPECTATORS, None)

@@ -212,7 +212,7 @@ COMMANDS: CommandTable[AtTheTable] = CommandTable(
         Command(
             "record",
             _record,
-            "print your record of the last game, to copy",
+            "print your record of the last game (/help record)",
             watcher=_record,
         ),
         Command(

@@ -107,6 +107,28 @@ def test_a_game_with_chat_is_kept_by_both_and_replayed(players: Players, tmp_pat
     assert printed.index("<bob> hmm") < printed.index("3. alice a2")
     assert "** tictactoe: alice wins — 3 in a row" in printed
 
+    # A game the guest leaves with /q, and one the host's /q closes: both kept, by both.
+    host.say("/game tictactoe")
+    join.expect("waiting for alice (X)")
+    host.say("b2")
+    join.expect("your move (O)")
+    join.say("/q")
+    assert join.wait_exit() == 0
+    host.expect("bob left the table")
+    again = players.join(port, "bob", state=JOIN_STATE)
+    host.expect("bob sat down")
+    again.say("/game gomoku")
+    again.expect("your move (X)")
+    again.say("h8")
+    host.expect("bob played h8")
+    host.say("/q")
+    assert again.wait_exit() == 0
+    for state, viewer in ((HOST_STATE, "alice"), (JOIN_STATE, "bob")):
+        _, left, closed = wait_for_records(players, state, 3)
+        assert (left.tag("Outcome"), left.moves, left.tag("Viewer")) == ("abandoned", ["b2"], viewer)
+        assert (closed.tag("Outcome"), closed.moves) == ("unfinished", ["h8"])
+        assert closed.tag("Game") == "gomoku"
+
 
 def test_a_host_killed_mid_game_still_keeps_the_whole_game(players: Players) -> None:
     port = free_port()
