@@ -27,13 +27,16 @@ class _Tally:
     lost_together: int = 0
 
 
-def head_to_head(results: Iterable[Result], one: str, other: str) -> str:
+def head_to_head(results: Iterable[Result], one: str, other: str) -> str | None:
     """What ``/score`` says of *one* against *other*: per game, each one's wins and the draws,
     since the earliest game counted.
 
     Args:
         results: finished games (repeats of one id are counted once).
         one, other: the two names.
+
+    Returns:
+        The lines, or None when no finished game between them is known.
     """
     pair = {skeleton(one), skeleton(other)}
     seen: set[str] = set()
@@ -58,7 +61,7 @@ def head_to_head(results: Iterable[Result], one: str, other: str) -> str:
         else:
             tally.draws += 1
     if not tallies:
-        return f"{one} against {other}: no finished game between them kept yet"
+        return None
     since = f" since {min(dates)[:10]}" if dates else ""
     lines = [f"{one} against {other}{since}:"]
     width = max(len(game) for game in tallies)

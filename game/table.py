@@ -179,7 +179,8 @@ class Table:
         """What ``/score`` (``/score NAME``: the asker against NAME) answers *who*.
 
         Without a name, the tally of this table's run, then — when the table knows earlier
-        games — the two players' head-to-head across them; with a name, that head-to-head.
+        games — the two players' head-to-head across them, if they have one; with a name,
+        the asker's head-to-head against that name.
         """
         name = args.strip()
         if not name and self._past is None:
@@ -191,12 +192,16 @@ class Table:
             results = [*past, *results]
         if name:
             asker = who.name if isinstance(who, Spectator) else self._name(who)
-            lines = [head_to_head(results, asker, clean_name(name))]
+            other = clean_name(name)
+            told = head_to_head(results, asker, other)
+            lines = [told or f"{asker} against {other}: no finished game between you kept yet"]
         else:
+            # the head-to-head only once there is one: a first game's /score reads as before
             lines = [self._play.score.render()]
             pair = self._pair()
-            if pair is not None:
-                lines.append(head_to_head(results, *pair))
+            told = None if pair is None else head_to_head(results, *pair)
+            if told is not None:
+                lines.append(told)
         if warning is not None:
             lines.append(warning)
         return "\n".join(lines)

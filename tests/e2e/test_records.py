@@ -125,7 +125,11 @@ def test_a_game_with_chat_is_kept_by_both_and_replayed(players: Players, tmp_pat
     assert again.wait_exit() == 0
     for state, viewer in ((HOST_STATE, "alice"), (JOIN_STATE, "bob")):
         _, left, closed = wait_for_records(players, state, 3)
-        assert (left.tag("Outcome"), left.moves, left.tag("Viewer")) == ("abandoned", ["b2"], viewer)
+        assert (left.tag("Outcome"), left.moves, left.tag("Viewer")) == (
+            "abandoned",
+            ["b2"],
+            viewer,
+        )
         assert (closed.tag("Outcome"), closed.moves) == ("unfinished", ["h8"])
         assert closed.tag("Game") == "gomoku"
 
