@@ -82,6 +82,9 @@ class Archive:
     def __init__(self, root: Path | None = None) -> None:
         """Use the archive under *root* (the tablechat state directory, default the user's)."""
         self.path = archive_path(root)
+        # /score asks on every call, and costs a guest nothing: the results are read again
+        # only when the directory changed (its names or its time of change).
+        self._results: tuple[object, list[Result], str | None] | None = None
 
     # ------------------------------------------------------------------ writing
 
@@ -149,12 +152,25 @@ class Archive:
         Raises:
             ArchiveError: the directory itself must not be used.
         """
+        stamp = self._stamp()
+        if stamp is not None and self._results is not None and self._results[0] == stamp:
+            return self._results[1], self._results[2]
         kept, damaged = self._read_all()
         results = [result for entry in kept if (result := as_result(entry.record))]
-        if not damaged:
-            return results, None
-        why = damaged[-1][1]
-        return results, f"(skipped {_damaged(len(damaged))} in the host's archive: {why})"
+        warning = None
+        if damaged:
+            why = damaged[-1][1]
+            warning = f"(skipped {_damaged(len(damaged))} in the host's archive: {why})"
+        self._results = (stamp, results, warning)
+        return results, warning
+
+    def _stamp(self) -> object:
+        """What changes whenever a record is added, replaced or removed (None: no archive)."""
+        with self._directory(create=False) as dir_fd:
+            if dir_fd is None:
+                return None
+            info = os.fstat(dir_fd) if dir_fd >= 0 else os.stat(self.path)
+            return (info.st_ino, info.st_mtime_ns, tuple(self._names(dir_fd)))
 
     def _read_all(self) -> tuple[list[Kept], list[tuple[str, str]]]:
         kept: list[Kept] = []

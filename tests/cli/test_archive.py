@@ -3,6 +3,7 @@ traceback or a hang."""
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import stat
@@ -13,7 +14,12 @@ import pytest
 from cli import archive as archive_module
 from cli import state_dir
 from cli.archive import Archive, file_name
+from cli.args import JoinOptions
+from cli.colors import Palette
+from cli.console import Console
+from cli.joining import Guest
 from cli.replay import main as replay_main
+from cli.seats_file import SeatsFile
 from game.record_format import RecordError, parse, write
 from game.table import Table
 from tests.game.support import GUEST, HOST
@@ -137,3 +143,15 @@ def test_a_record_copied_from_a_screen_replays(
     copied.write_text("".join("  " + line for line in a_record().splitlines(keepends=True)))
     assert replay_main([str(copied), "--all"]) == 0
     assert "alice wins" in capsys.readouterr().out
+
+
+def test_the_join_keeps_a_good_record_and_refuses_a_bad_one_in_one_line(tmp_path: Path) -> None:
+    options = JoinOptions(port=1, host="127.0.0.1", name="bob", color=False, retry_for=1.0)
+    guest = Guest(options, SeatsFile(tmp_path / "seats.json"), Archive(tmp_path))
+    out = io.StringIO()
+    console = Console("bob", Palette(False), stdin=io.StringIO(), stdout=out)
+    guest._keep_record(console, a_record())
+    guest._keep_record(console, 'tablechat record 1\n[Id "\x1b[2J"]\n\n')
+    assert len(guest.archive.read()[0]) == 1
+    (line,) = out.getvalue().splitlines()
+    assert line.startswith("! the host sent a game record that is not one (cut short")
