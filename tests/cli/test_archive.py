@@ -20,8 +20,10 @@ from cli.console import Console
 from cli.joining import Guest
 from cli.replay import main as replay_main
 from cli.seats_file import SeatsFile
+from cli.text_client_words import render
 from game.record_format import RecordError, parse, write
 from game.table import Table
+from net.messages import Show
 from tests.game.support import GUEST, HOST
 
 
@@ -155,3 +157,40 @@ def test_the_join_keeps_a_good_record_and_refuses_a_bad_one_in_one_line(tmp_path
     assert len(guest.archive.read()[0]) == 1
     (line,) = out.getvalue().splitlines()
     assert line.startswith("! the host sent a game record that is not one (cut short")
+
+
+def test_what_nc_prints_of_record_copied_into_a_file_replays(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = Table("alice", rng=random.Random(2))
+    table.sit("bob")
+    table.handle(HOST, "/game tictactoe")
+    table.handle(GUEST, "hi \x1b]52;c;x\x07")
+    table.handle(HOST, "/resign")
+    (answer,) = [d.shown for d in table.handle(GUEST, "/record") if d.to == GUEST]
+    printed = render(Show(kind=str(answer.kind), text=answer.text))
+    heading, *copied = printed.split("\n")
+    assert heading.startswith("* your record of the last game") and "\x1b" not in printed
+    path = tmp_path / "copied.record"
+    path.write_text("\n".join(copied) + "\n", encoding="utf-8")
+    assert replay_main([str(path), "--all"]) == 0
+    out = capsys.readouterr().out
+    assert "<bob> hi ^[]52;c;x^G" in out and "alice resigned — bob wins" in out
+
+
+def test_a_long_games_chat_is_bounded_and_says_so() -> None:
+    table = Table("alice", rng=random.Random(2))
+    table.sit("bob")
+    table.handle(HOST, "/game gomoku")
+    for number in range(400):
+        table.play.records.add("chat", "bob", f"line {number} " + "x" * 90)
+    table.handle(HOST, "h8")
+    table.handle(HOST, "/resign")
+    log = table.play.records.last
+    assert log is not None
+    record = parse(write(log.record_for("guest")))
+    assert record.moves == ["h8"]
+    chat = [entry for entry in record.entries if entry.kind == "chat"]
+    assert 150 < len(chat) < 400
+    assert record.entries[-1].text == f"{400 - len(chat)} more lines said during the game, not kept"
+    assert len(write(log.record_for("guest")).encode()) < 64 << 10  # one frame of the wire

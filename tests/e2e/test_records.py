@@ -107,6 +107,24 @@ def test_a_game_with_chat_is_kept_by_both_and_replayed(players: Players, tmp_pat
     assert printed.index("<bob> hmm") < printed.index("3. alice a2")
     assert "** tictactoe: alice wins — 3 in a row" in printed
 
+    # On a terminal, a key a step: next, last (End), first (Home), back, quit.
+    stepping = players.start("cli.replay", "1", state=JOIN_STATE)
+    stepping.expect("step 1 of 6")
+    stepping.type("n")
+    stepping.expect("1. alice a1")
+    stepping.expect("step 2 of 6")
+    stepping.type("\x1b[F")
+    stepping.expect("** tictactoe: alice wins — 3 in a row")
+    stepping.expect("step 6 of 6")
+    stepping.type("\x1b[H")
+    stepping.expect("step 1 of 6")
+    stepping.type("l")
+    stepping.expect("step 6 of 6")
+    stepping.type("b")
+    stepping.expect("step 5 of 6")
+    stepping.type("q")
+    assert stepping.wait_exit() == 0
+
     # A game the guest leaves with /q, and one the host's /q closes: both kept, by both.
     host.say("/game tictactoe")
     join.expect("waiting for alice (X)")
