@@ -599,8 +599,10 @@ class Guest:
 
             if line is None or is_quit(line):
                 # run() says bye on the way out; a host of version 3 is told /q first, so
-                # that a game the leave ends comes back as our record of it
-                self._quit_said = await self._say_quit()
+                # that a game the leave ends comes back as our record of it (stopped from
+                # outside, the join does not leave: nothing is said)
+                if console.stopped_by is None:
+                    self._quit_said = await self._say_quit()
                 return 0
             refusal = too_long(line)
             if refusal is not None:
