@@ -47,8 +47,8 @@ def make_console(name: str, color: bool, bell: bool = False) -> Console:
         color: whether colors are wanted (--no-color says no); they are used only when
             possible too (a terminal, not TERM=dumb, no non-empty NO_COLOR, colorama
             importable).
-        bell: ring the terminal bell with the notice that it is your turn (--bell); only in
-            a terminal.
+        bell: ring the terminal bell when it is your turn or an offer is made to you
+            (--bell); only in a terminal.
 
     Returns:
         The console, not started.

@@ -37,7 +37,7 @@ class HostOptions:
     color: bool
     grace: float = DEFAULT_GRACE
     code: str | None = None  # normalised (see net.admission.normalize_code); None: none given
-    bell: bool = False  # ring the terminal bell when it is your turn
+    bell: bool = False  # ring the terminal bell when it is your turn or an offer is made to you
     fresh: bool = False  # forget the table a killed host left on this port (its journal)
 
 
@@ -51,7 +51,7 @@ class JoinOptions:
     color: bool
     code: str | None = None  # normalised; None: none given
     retry_for: float = DEFAULT_RETRY_FOR
-    bell: bool = False  # ring the terminal bell when it is your turn
+    bell: bool = False  # ring the terminal bell when it is your turn or an offer is made to you
     named: bool = False  # --name was given (else name is the login name)
 
 
@@ -239,7 +239,7 @@ def _common(parser: argparse.ArgumentParser, *, allow_zero_port: bool) -> None:
     parser.add_argument(
         "--bell",
         action="store_true",
-        help="ring the terminal bell when it is your turn",
+        help="ring the terminal bell when it is your turn or you have an offer to answer",
     )
     parser.add_argument("--version", action=_VersionAction)
 

@@ -57,7 +57,7 @@ from cli.terminal_modes import (
     write_quietly,
 )
 from cli.visible import visible
-from game.delivery import is_your_turn
+from game.delivery import wants_you
 
 _READ_CHUNK = 65536
 
@@ -81,8 +81,8 @@ class Console:
             palette: colors (possibly disabled).
             stdin: where lines are read from (default sys.stdin).
             stdout: where everything is written (default sys.stdout).
-            bell: ring the terminal bell with the notice that it is your turn (only when
-                a person is there: interactive mode).
+            bell: ring the terminal bell with the notice that it is your turn, or of an
+                offer made to you (only when a person is there: interactive mode).
         """
         self._in = stdin if stdin is not None else sys.stdin
         self._out = stdout if stdout is not None else sys.stdout
@@ -345,7 +345,7 @@ class Console:
         # The width is read now, not at start: the window may have been resized since.
         width = terminal_columns(self._out) if self.interactive else None
         rows = shown_rows(kind, text, sender, self._palette, width)
-        self._emit(rows, bell=self._bell and is_your_turn(kind, text))
+        self._emit(rows, bell=self._bell and wants_you(kind, text))
 
     def notice(self, text: str) -> None:
         """Show a notice of this program's own (joined, left, connection lost)."""

@@ -139,22 +139,24 @@ def _undented(text: str) -> str:
 def whole_game(record: Record, steps: list[Frame]) -> Iterator[str]:
     """Every line of the game printed through: the header, each step, the result."""
     yield from _header(record)
-    for index, step in enumerate(steps):
-        yield from _step_lines(step, index)
+    for step in steps:
+        yield from _step_lines(step)
     yield ""
     yield from _result(record)
 
 
 def _header(record: Record) -> Iterator[str]:
     first, second = record.players
-    yield visible(f"{record.tag('Game')}: {first} against {second} — {record.tag('Date')}")
+    date = record.tag("Date")
+    when = f" — {date}" if date else ""
+    yield visible(f"{record.tag('Game')}: {first} against {second}{when}")
     yield visible(f"at {record.tag('Table')}'s table, {record.tag('Viewer')}'s copy")
 
 
-def _step_lines(step: Frame, index: int) -> Iterator[str]:
+def _step_lines(step: Frame) -> Iterator[str]:
     yield ""
     for entry in step.lines:
-        yield _entry_line(entry, index)
+        yield _entry_line(entry, step.ply)
     if step.board is None:
         yield "  (no board: this copy does not hold the hidden word)"
     else:
@@ -169,6 +171,9 @@ def _entry_line(entry: Entry, move_number: int) -> str:
         return f"<{visible(entry.who)}> {visible(entry.text)}"
     if entry.kind == "kibitz":
         return f"({visible(entry.who)}) {visible(entry.text)}"
+    if entry.kind == "takeback":
+        moves = "1 move" if entry.text == "1" else f"{entry.text} moves"
+        return visible(f"* {entry.who} took back {moves}")
     return f"* {visible(entry.text)}"
 
 
@@ -184,7 +189,7 @@ def _step_through(record: Record, steps: list[Frame], out: TextIO) -> None:
     at = 0
     with _raw_keys() as read_key:
         while True:
-            lines = [*_header(record), *_step_lines(steps[at], at)]
+            lines = [*_header(record), *_step_lines(steps[at])]
             if at == len(steps) - 1:
                 lines += ["", *_result(record)]
             lines += ["", f"step {at + 1} of {len(steps)} — {_KEYS_HELP}"]

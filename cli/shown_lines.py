@@ -7,8 +7,8 @@ Pure text in, text out — no terminal, no threads — so every rule of the look
 * notices, errors and results carry their mark (``* ``, ``! ``, ``** ``) on the first row and
   its width in spaces on the rows after; long ones wrap at word boundaries to the terminal's
   width when there is a terminal (boards never wrap: their columns mean something);
-* the notice telling you it is your turn (game.delivery.is_your_turn) is bright, the other
-  notices dim.
+* the notices asking you to act — your turn, an offer to answer (game.delivery.wants_you)
+  — are bright, the other notices dim.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from cli.colors import Palette
 from cli.terminal_layout import display_width, wrap_words
 from cli.visible import visible, visible_lines
-from game.delivery import is_your_turn
+from game.delivery import wants_you
 
 _MARKS = {"error": "! ", "result": "** "}
 _NOTICE_MARK = "* "
@@ -51,7 +51,7 @@ def shown_rows(
         paint = palette.error
     elif kind == "result":
         paint = palette.result
-    elif is_your_turn(kind, text):
+    elif wants_you(kind, text):
         paint = palette.turn
     else:
         paint = palette.notice

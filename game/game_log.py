@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, Protocol, runtime_checkable
 
-from game.outcome import Outcome
+from game.outcome import Outcome, Termination
 from game.record_format import Entry, EntryKind, Record, escaped
 from game.state import GameState
 
@@ -73,7 +73,9 @@ def outcome_word(outcome: Outcome | None) -> str:
         return "win"
     if outcome.lost_by_all:
         return "lost together"
-    return "draw" if outcome.is_draw else "abandoned"
+    if outcome.is_draw:
+        return "draw"
+    return "aborted" if outcome.termination is Termination.ABORTED else "abandoned"
 
 
 def date_text(wall: float) -> str:

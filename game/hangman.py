@@ -314,3 +314,7 @@ class HangmanState:
     def abandon(self) -> HangmanState:
         """Return the state ended as abandoned: nobody wins, nobody loses."""
         return replace(self, outcome=abandonment(self.outcome))
+
+    def end(self, outcome: Outcome) -> HangmanState:
+        """Return the state ended by the players' agreement (an agreed draw, an abort)."""
+        return replace(self, outcome=outcome)

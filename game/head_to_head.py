@@ -45,7 +45,7 @@ def head_to_head(results: Iterable[Result], one: str, other: str) -> str | None:
     for result in results:
         if result.id in seen or {skeleton(name) for name in result.players} != pair:
             continue
-        if result.outcome in ("abandoned", "unfinished"):
+        if result.outcome in ("abandoned", "aborted", "unfinished"):
             continue
         seen.add(result.id)
         tally = tallies.setdefault(result.game, _Tally())

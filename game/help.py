@@ -13,6 +13,7 @@ from __future__ import annotations
 from game import registry
 from game.commands import HelpRow, nearest
 from game.errors import CommandError
+from game.offers import REPEAT_AFTER, OfferKind
 from game.spectators import SPECTATOR_LIMIT
 from game.table_commands import COMMANDS
 from game.untrusted import quote
@@ -60,6 +61,22 @@ copy of the last game; on nc or telnet, copy it into a file and
 python -m cli.replay FILE plays it. /score NAME: you against NAME in every
 game kept."""
 
+_OFFERS = f"""\
+offers: /takeback offers to take back your last move and the reply to it
+(/takeback N: the last N moves); /draw offers a draw; /abort calls off a
+game started by mistake — at once before both players have moved (it counts
+for nobody), as an offer after that. Against the bot a takeback is at once.
+The other player answers /accept or /decline (the latest offer to them, or
+name it: /accept draw); /pending lists the offers open both ways. Everyone
+at the table, spectators too, reads each offer and its answer.
+Making a move declines an offer to you; an offer lapses when its maker
+moves or the game ends. One open offer of each kind each; offering what you
+are offered accepts it; a declined offer cannot be made again for the next
+{REPEAT_AFTER} moves, and offers count against flood control like /resign.
+Hangman: a takeback that would hide a letter already revealed is refused,
+and so is the setter's (the setter makes no guesses); a draw means nothing
+in hangman and is refused."""
+
 #: The topics that are about the table rather than one game or command.
 _TABLE_TOPICS = {
     "moves": _MOVES,
@@ -72,6 +89,8 @@ _TABLE_TOPICS = {
     "records": _RECORDS,
     "record": _RECORDS,
     "replay": _RECORDS,
+    **dict.fromkeys(("offers", "offer", *(str(kind) for kind in OfferKind)), _OFFERS),
+    **dict.fromkeys(("accept", "decline", "pending"), _OFFERS),
 }
 
 

@@ -197,6 +197,10 @@ class MnkState:
         """Return the state ended as abandoned: nobody wins, nobody loses."""
         return replace(self, outcome=abandonment(self.outcome))
 
+    def end(self, outcome: Outcome) -> MnkState:
+        """Return the state ended by the players' agreement (an agreed draw, an abort)."""
+        return replace(self, outcome=outcome)
+
     # -- reading the board ------------------------------------------------------------------------
     def at(self, move: int) -> int | None:
         """The player whose stone is on cell ``move`` (0 = X, 1 = O), or ``None`` if empty."""

@@ -48,12 +48,26 @@ MAX_RECORD: Final = 256 << 10
 #: How a tag is named: a letter, then letters, digits and hyphens.
 _KEY: Final = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,31}")
 
-#: What a body line is: a move, a player's chat line, a spectator's line, a line of the table.
-EntryKind = Literal["move", "chat", "kibitz", "note"]
-_ENTRY_FIELDS: Final[dict[str, int]] = {"move": 2, "chat": 2, "kibitz": 2, "note": 1}
+#: What a body line is: a move, a player's chat line, a spectator's line, a line of the table,
+#: moves taken back (how many, by whose offer).
+EntryKind = Literal["move", "chat", "kibitz", "note", "takeback"]
+_ENTRY_FIELDS: Final[dict[str, int]] = {
+    "move": 2,
+    "chat": 2,
+    "kibitz": 2,
+    "note": 1,
+    "takeback": 2,
+}
+_KINDS: Final[dict[str, EntryKind]] = {
+    "move": "move",
+    "chat": "chat",
+    "kibitz": "kibitz",
+    "note": "note",
+    "takeback": "takeback",
+}
 
 #: The outcomes a record may hold (``[Outcome …]``): the counts of head-to-head scores.
-OUTCOMES: Final = ("win", "draw", "lost together", "abandoned", "unfinished")
+OUTCOMES: Final = ("win", "draw", "lost together", "abandoned", "aborted", "unfinished")
 
 
 class RecordError(ValueError):
@@ -66,9 +80,11 @@ class Entry:
 
     Attributes:
         kind: ``move``, ``chat`` (a player), ``kibitz`` (a spectator, only in the spectators'
-            copy) or ``note`` (a line of the table's own, such as an offer).
-        who: the mover or the sender (empty for a note).
-        text: the move in the table's notation, the line said, or the note.
+            copy), ``note`` (a line of the table's own, such as an offer) or ``takeback``
+            (moves taken back).
+        who: the mover, the sender, whose takeback it was (empty for a note).
+        text: the move in the table's notation, the line said, the note, or how many moves
+            were taken back.
     """
 
     kind: EntryKind
@@ -98,8 +114,26 @@ class Record:
 
     @property
     def moves(self) -> list[str]:
-        """The moves' texts, in order."""
-        return [entry.text for entry in self.entries if entry.kind == "move"]
+        """The moves that stand at the end, in order (without those taken back)."""
+        moves: list[str] = []
+        for entry in self.entries:
+            if entry.kind == "move":
+                moves.append(entry.text)
+            elif entry.kind == "takeback":
+                del moves[len(moves) - takeback_plies(entry) :]
+        return moves
+
+
+def takeback_plies(entry: Entry) -> int:
+    """How many moves a ``takeback`` entry takes back.
+
+    Raises:
+        RecordError: its count is not a whole number from 1.
+    """
+    text = entry.text
+    if not (text.isascii() and text.isdigit() and int(text[:6]) > 0 and len(text) <= 6):
+        raise RecordError(f"a takeback of {quoted(text[:20])} moves")
+    return int(text)
 
 
 def quoted(text: str) -> str:
@@ -189,14 +223,13 @@ def _entry(line: str, number: int) -> Entry:
     kind, _, rest = line.partition(" ")
     count = _ENTRY_FIELDS.get(kind)
     if count is None:
-        raise RecordError(f"line {number}: not a move, chat, kibitz or note line")
+        raise RecordError(f"line {number}: not a move, chat, kibitz, note or takeback line")
     values = _values(rest, number)
     if len(values) != count:
         raise RecordError(f"line {number}: a {kind} line holds {count} values")
     if kind == "note":
         return Entry("note", "", values[0])
-    entry_kind: EntryKind = "move" if kind == "move" else "chat" if kind == "chat" else "kibitz"
-    return Entry(entry_kind, values[0], values[1])
+    return Entry(_KINDS[kind], values[0], values[1])
 
 
 def _values(text: str, number: int) -> list[str]:

@@ -9,14 +9,22 @@ viewer. A move the engine refuses means the record is damaged (:class:`RecordErr
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from game.errors import CommandError
 from game.game_log import HiddenOpening
-from game.record_format import Entry, Record, RecordError
+from game.outcome import Outcome, abortion, agreed_draw
+from game.record_format import Entry, Record, RecordError, takeback_plies
 from game.registry import GameSpec, parse_game
 from game.state import GameState
+
+#: The endings the players agreed on, as a record names them, and how each ends a state.
+_AGREED: Final[dict[str, Callable[[Outcome | None], Outcome]]] = {
+    "draw agreed": agreed_draw,
+    "aborted": abortion,
+}
 
 
 @dataclass(frozen=True)
@@ -28,10 +36,12 @@ class Frame:
             after it until the next move.
         board: the picture for the record's viewer, or None when it cannot be drawn (a hidden
             word this copy never learned, a game this program does not know).
+        ply: how many moves stand on the board here.
     """
 
     lines: tuple[Entry, ...]
     board: str | None
+    ply: int = 0
 
 
 def viewer_player(record: Record) -> int | None:
@@ -75,24 +85,34 @@ def opening(record: Record) -> GameState[Any] | None:
 
 
 def positions(record: Record) -> list[GameState[Any]] | None:
-    """The opening and the position after each move, the last with the record's ending (a
-    resignation, an abandonment) applied; None when the opening cannot be dealt.
+    """The opening and the position after each move or takeback of the body, the last with
+    the record's ending (a resignation, an abandonment, an agreement) applied; None when the
+    opening cannot be dealt.
 
     Raises:
-        RecordError: a move the engine does not accept.
+        RecordError: a move the engine does not accept, or a takeback of more than was played.
     """
     state = opening(record)
     if state is None:
         return None
+    line = [state]  # the positions of the game as it stands: a takeback goes back along it
     states = [state]
-    for number, text in enumerate(record.moves, 1):
-        try:
-            state = state.play(state.parse_move(text))
-        except ValueError as exc:
-            raise RecordError(f"move {number} cannot be played: {exc}") from None
-        states.append(state)
-    if state.outcome is None:
-        states[-1] = _ended(record, state)
+    for entry in record.entries:
+        if entry.kind == "move":
+            try:
+                line.append(line[-1].play(line[-1].parse_move(entry.text)))
+            except ValueError as exc:
+                raise RecordError(f"move {len(line)} cannot be played: {exc}") from None
+        elif entry.kind == "takeback":
+            plies = takeback_plies(entry)
+            if plies >= len(line):
+                raise RecordError(f"a takeback of {plies} moves after {len(line) - 1}")
+            del line[len(line) - plies :]
+        else:
+            continue
+        states.append(line[-1])
+    if states[-1].outcome is None:
+        states[-1] = _ended(record, states[-1])
     return states
 
 
@@ -102,23 +122,32 @@ def _ended(record: Record, state: GameState[Any]) -> GameState[Any]:
         return state.resign(1 - record.players.index(winner))
     if ending == "abandoned":
         return state.abandon()
+    if ending in _AGREED:
+        return state.end(_AGREED[ending](None))
     return state
 
 
 def frames(record: Record) -> list[Frame]:
-    """The steps of a replay: the opening, then one per move.
+    """The steps of a replay: the opening, then one per move or takeback.
 
     Raises:
-        RecordError: a move the engine does not accept.
+        RecordError: a move the engine does not accept, or a takeback of more than was played.
     """
     states = positions(record)
     viewer = viewer_player(record)
     groups: list[list[Entry]] = [[]]
+    plies = [0]
     for entry in record.entries:
         if entry.kind == "move":
             groups.append([])
+            plies.append(plies[-1] + 1)
+        elif entry.kind == "takeback":
+            groups.append([])
+            plies.append(plies[-1] - takeback_plies(entry))
         groups[-1].append(entry)
+    if states is None:
+        return [Frame(tuple(lines), None, ply) for lines, ply in zip(groups, plies, strict=True)]
     return [
-        Frame(tuple(lines), None if states is None else states[index].render(viewer))
-        for index, lines in enumerate(groups)
+        Frame(tuple(lines), state.render(viewer), ply)
+        for lines, state, ply in zip(groups, states, plies, strict=True)
     ]

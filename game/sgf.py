@@ -14,10 +14,8 @@ its escape (``\\u001b``), so an SGF file printed to a terminal cannot drive it; 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from game.mnk import MnkState
-from game.record_format import Entry, Record, RecordError
+from game.record_format import Entry, Record, RecordError, takeback_plies
 from game.record_replay import opening
 
 
@@ -40,35 +38,42 @@ def to_sgf(record: Record) -> str:
     date = (record.tag("Date") or "")[:10]
     if date:
         root.append(f"DT[{date}]")
-    nodes: list[str] = []
-    said: list[Entry] = []
+    # each node: its move and what was said after it, until the next move; a takeback drops
+    # the last nodes (SGF's main line holds the moves that stand) and keeps what was said at
+    # them in the node it went back to
+    root_said: list[str] = []
+    nodes: list[tuple[str, list[str]]] = []
+    states = [state]
     for entry in record.entries:
-        if entry.kind != "move":
-            said.append(entry)
-            continue
-        _comment(nodes, root, said)
-        said = []
-        try:
-            move = state.parse_move(entry.text)
-        except ValueError as exc:
-            raise RecordError(f"move {entry.text!r} cannot be played: {exc}") from None
-        row, column = divmod(move, rules.m)
-        colour = "B" if state.turn == 0 else "W"
-        nodes.append(f";{colour}[{chr(ord('a') + column)}{chr(ord('a') + row)}]")
-        state = state.play(move)
-    _comment(nodes, root, said)
-    return "(;" + "".join(root) + "\n" + "\n".join(nodes) + ")\n"
-
-
-def _comment(nodes: list[str], root: list[str], said: Iterable[Entry]) -> None:
-    """Add what was *said* as the comment of the last node (the root before any move)."""
-    lines = [_line(entry) for entry in said]
-    if lines:
-        comment = f"C[{_text(chr(10).join(lines))}]"
-        if nodes:
-            nodes[-1] += comment
+        said = nodes[-1][1] if nodes else root_said
+        if entry.kind == "move":
+            position = states[-1]
+            try:
+                move = position.parse_move(entry.text)
+            except ValueError as exc:
+                raise RecordError(f"move {entry.text!r} cannot be played: {exc}") from None
+            row, column = divmod(move, rules.m)
+            colour = "B" if position.turn == 0 else "W"
+            nodes.append((f";{colour}[{chr(ord('a') + column)}{chr(ord('a') + row)}]", []))
+            states.append(position.play(move))
+        elif entry.kind == "takeback":
+            plies = takeback_plies(entry)
+            if plies > len(nodes):
+                raise RecordError(f"a takeback of {plies} moves after {len(nodes)}")
+            dropped = [line for _, lines in nodes[len(nodes) - plies :] for line in lines]
+            del nodes[len(nodes) - plies :], states[len(states) - plies :]
+            said = nodes[-1][1] if nodes else root_said
+            said += [*dropped, f"* {entry.who} took back {plies} move{'s' * (plies != 1)}"]
         else:
-            root.append(comment)
+            said.append(_line(entry))
+    root.append(_comment(root_said))
+    body = [move + _comment(lines) for move, lines in nodes]
+    return "(;" + "".join(root) + "\n" + "\n".join(body) + ")\n"
+
+
+def _comment(lines: list[str]) -> str:
+    """A node's C[] property of *lines* (nothing when there are none)."""
+    return f"C[{_text(chr(10).join(lines))}]" if lines else ""
 
 
 def _line(entry: Entry) -> str:

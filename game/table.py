@@ -26,12 +26,14 @@ synchronously and returned with the human's move. If a guest sits down during a 
 game carries on (the guest is told, and watches it move by move as a spectator would) and
 ``/game`` is free for the two of them once it ends.
 
-Flood control: chat, and the commands that start or end games (``/game``, ``/rematch``,
-``/resign`` — each shows the other person something), are rate-limited per seat; moves
-are never limited, nor are ``/help``, ``/board``, ``/score`` and ``/who`` (they answer only the
-asker). A refused line gets a "slow down" ERROR for its author and is not delivered or carried out;
-:meth:`Table.is_flooding` turns true when a seat keeps flooding, so the host program may
-disconnect it. ``now`` is always a monotonic time supplied by the caller.
+Flood control: chat, the commands that start or end games (``/game``, ``/rematch``,
+``/resign``) and the offers and their answers (``/takeback``, ``/draw``, ``/abort``,
+``/accept``, ``/decline``) — each shows the other person something — are rate-limited per
+seat; moves are never limited, nor are ``/help``, ``/board``, ``/score``, ``/who`` and
+``/pending`` (they answer only the asker). A refused line gets a "slow down" ERROR for its
+author and is not delivered or carried out; :meth:`Table.is_flooding` turns true when a seat
+keeps flooding, so the host program may disconnect it. ``now`` is always a monotonic time
+supplied by the caller.
 
 Spectators (:meth:`Table.watch`) see the boards (never a hangman secret before the end), the
 results, the players' chat and who comes and goes; their own chat reaches only the other

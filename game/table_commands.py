@@ -22,6 +22,7 @@ from game.commands import Command, CommandTable, HelpRow, nearest
 from game.delivery import Delivery, Kind, Seat, Spectator
 from game.errors import CommandError
 from game.match import Match, Participant
+from game.offers import OfferKind
 from game.play import Play
 from game.spectator_view import board_view
 from game.spectators import Spectators
@@ -89,6 +90,34 @@ def _resign(table: AtTheTable, seat: Seat, args: str) -> list[Delivery]:
 
 def _rematch(table: AtTheTable, seat: Seat, args: str) -> list[Delivery]:
     return table.play.rematch(seat, guest_seated=table.guest_name is not None)
+
+
+def _offer(kind: OfferKind) -> Callable[[AtTheTable, Seat, str], list[Delivery]]:
+    """The handler of ``/takeback [N]``, ``/draw`` and ``/abort``."""
+
+    def handler(table: AtTheTable, seat: Seat, args: str) -> list[Delivery]:
+        return table.play.offer(seat, kind, args)
+
+    return handler
+
+
+def _accept(table: AtTheTable, seat: Seat, args: str) -> list[Delivery]:
+    return table.play.answer(seat, args, accept=True)
+
+
+def _decline(table: AtTheTable, seat: Seat, args: str) -> list[Delivery]:
+    return table.play.answer(seat, args, accept=False)
+
+
+def _pending(table: AtTheTable, seat: Seat, args: str) -> list[Delivery]:
+    return table.play.pending(seat)
+
+
+def _on_the_row_above() -> list[HelpRow]:
+    """The ``/help`` rows of a command named on the row of the one before it (``/abort``
+    beside ``/takeback``): none of its own, so the list stays one screen; ``/help NAME`` has
+    the details (:mod:`game.help`'s offers topic)."""
+    return []
 
 
 def _watched_board(table: AtTheTable, spectator: Spectator, args: str) -> list[Delivery]:
@@ -193,7 +222,20 @@ COMMANDS: CommandTable[AtTheTable] = CommandTable(
             flood_limited=True,
             listing=_game_rows,
         ),
-        Command("board", _board, "show the board again", watcher=_watched_board),
+        Command(
+            "board",
+            _board,
+            "show the board again",
+            watcher=_watched_board,
+            listing=lambda: [("/board, /record", "the board again; your record of the last game")],
+        ),
+        Command(
+            "record",
+            _record,
+            "print your record of the last game, to copy (/help record)",
+            watcher=_record,
+            listing=_on_the_row_above,
+        ),
         Command("resign", _resign, "give up the game in progress", flood_limited=True),
         Command(
             "rematch",
@@ -201,6 +243,51 @@ COMMANDS: CommandTable[AtTheTable] = CommandTable(
             "the same game again; the other player moves first",
             flood_limited=True,
         ),
+        # the offers: each shows the other player something, so each counts against the budget
+        Command(
+            "takeback",
+            _offer(OfferKind.TAKEBACK),
+            "offer to take back your last move and the reply (N: the last N moves)",
+            usage="[N]",
+            takes_args=True,
+            flood_limited=True,
+            listing=lambda: [
+                ("/takeback, /draw", "offer a takeback or a draw; /abort calls a game off")
+            ],
+        ),
+        Command(
+            "draw",
+            _offer(OfferKind.DRAW),
+            "offer a draw",
+            flood_limited=True,
+            listing=_on_the_row_above,
+        ),
+        Command(
+            "abort",
+            _offer(OfferKind.ABORT),
+            "call off a game started by mistake (it counts for nobody)",
+            flood_limited=True,
+            listing=_on_the_row_above,
+        ),
+        Command(
+            "accept",
+            _accept,
+            "accept the latest offer to you, or the one named",
+            usage="[KIND]",
+            takes_args=True,
+            flood_limited=True,
+            listing=lambda: [("/accept, /decline", "answer an offer to you; /pending lists them")],
+        ),
+        Command(
+            "decline",
+            _decline,
+            "decline the latest offer to you, or the one named",
+            usage="[KIND]",
+            takes_args=True,
+            flood_limited=True,
+            listing=_on_the_row_above,
+        ),
+        Command("pending", _pending, "the offers open both ways", listing=_on_the_row_above),
         Command(
             "score",
             _score,
@@ -208,12 +295,6 @@ COMMANDS: CommandTable[AtTheTable] = CommandTable(
             usage="[NAME]",
             takes_args=True,
             watcher=_score,
-        ),
-        Command(
-            "record",
-            _record,
-            "print your record of the last game (/help record)",
-            watcher=_record,
         ),
         Command(
             "guess",

@@ -55,6 +55,13 @@ def test_your_turn_is_bright_and_other_notices_dim() -> None:
     assert "\x1b[1m" in turn  # bold
 
 
+def test_an_offer_to_you_is_bright_like_your_turn() -> None:
+    offer = "bob offers you a draw — /accept or /decline"
+    assert shown_rows("notice", offer, None, COLOR) == [COLOR.turn(f"* {offer}")]
+    mine = "you offer bob a draw — they may /accept or /decline"
+    assert shown_rows("notice", mine, None, COLOR) == [COLOR.notice(f"* {mine}")]
+
+
 def test_peer_text_is_made_visible_before_painting() -> None:
     rows = shown_rows("chat", "hi\x1b[2J", "bo\u202eb", COLOR)
     assert "\x1b[2J" not in rows[0]

@@ -118,4 +118,4 @@ def test_a_spectator_is_listed_only_the_commands_a_spectator_may_use(table: Tabl
     listed = next(d.shown.text for d in table.handle(carol, "/help") if d.to == carol)
     assert listed.splitlines()[0].startswith("you are watching — these are yours")
     words = {line.split()[0].rstrip(",") for line in listed.splitlines()[1:]}
-    assert words == {"/board", "/score", "/record", "/who", "/sit", "/help", "/q"}
+    assert words == {"/board", "/score", "/who", "/sit", "/help", "/q"}

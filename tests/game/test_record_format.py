@@ -14,7 +14,7 @@ TEXT = st.text(st.characters(exclude_categories=()), max_size=30)
 KEY = st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,10}", fullmatch=True)
 TAGS = st.lists(st.tuples(KEY, TEXT), max_size=6).map(tuple)
 ENTRY = st.one_of(
-    st.builds(Entry, st.sampled_from(["move", "chat", "kibitz"]), TEXT, TEXT),
+    st.builds(Entry, st.sampled_from(["move", "chat", "kibitz", "takeback"]), TEXT, TEXT),
     st.builds(Entry, st.just("note"), st.just(""), TEXT),
 )
 RECORDS = st.builds(Record, TAGS, st.lists(ENTRY, max_size=8).map(tuple), TAGS)

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from game.record_format import RecordError, parse, write
+from game.record_replay import frames
 from game.sgf import to_sgf
 from game.table import Table
 from tests.game.support import GUEST, HOST
@@ -95,3 +96,32 @@ def test_hangman_is_not_exported() -> None:
     assert log is not None
     with pytest.raises(RecordError, match="only m,n,k"):
         to_sgf(parse(write(log.record_for("host"))))
+
+
+def test_moves_taken_back_are_not_in_the_sgf_and_what_was_said_stays() -> None:
+    table = Table("alice", rng=random.Random(3))
+    table.sit("bob")
+    for typist, line in [
+        (HOST, "/game tictactoe"),
+        (HOST, "a1"),
+        (GUEST, "a2"),
+        (GUEST, "oops"),
+        (GUEST, "/takeback"),
+        (HOST, "/accept"),
+        (GUEST, "b2"),
+        (HOST, "/draw"),
+        (GUEST, "/accept"),
+    ]:
+        table.handle(typist, line)
+    log = table.play.records.last
+    assert log is not None
+    record = parse(write(log.record_for("guest")))
+    assert record.moves == ["a1", "b2"]
+    assert (record.tag("Outcome"), record.tag("Ending")) == ("draw", "draw agreed")
+    steps = frames(record)
+    assert [step.ply for step in steps] == [0, 1, 2, 1, 2]
+    assert steps[3].board == steps[1].board  # back to alice's a1 alone
+    root, first, second = read_sgf(to_sgf(record))
+    assert (first["B"], second["W"], root["RE"]) == (["aa"], ["bb"], ["0"])
+    assert first["C"][0].startswith("<bob> oops\n* bob offers alice a takeback of 1 move")
+    assert first["C"][0].endswith("* bob took back 1 move")
