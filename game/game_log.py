@@ -22,8 +22,8 @@ Nothing here reads a clock: the wall time of the line being applied is set by th
 
 from __future__ import annotations
 
+import datetime
 import hashlib
-import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -83,7 +83,11 @@ def date_text(wall: float) -> str:
     for 0 (unknown)."""
     if wall <= 0:
         return ""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(wall))
+    try:
+        when = datetime.datetime.fromtimestamp(wall, tz=datetime.UTC)
+    except (OverflowError, OSError, ValueError):  # past what a date can hold
+        return ""
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
