@@ -165,6 +165,9 @@ class Host:
             # table forgets its flood history (the recorded clock was another process's) and
             # the seat keeper takes this run's grace period.
             self.apply(Restarted(self.options.grace))
+            last = self.served.last_record()
+            if last is not None:
+                self._keep_records([last])
             self.name = self.table.host_name
             self.console.set_name(self.name)  # the restored table's host, whatever --name says
         self.console.start()

@@ -235,6 +235,13 @@ class ServedTable(Generic[C]):
             out.actions += self.keeper.to_send()
         return out
 
+    def last_record(self) -> str | None:
+        """The host's record of the last game that ended, or None. After a journal replay the
+        host keeps it again (saving one twice changes nothing): a host killed between
+        journaling a game's last move and keeping its record still keeps it."""
+        log = self.table.play.records.last
+        return None if log is None else write(log.record_for("host"))
+
     def _put_out(self, spectator: Spectator) -> Shown:
         """What the host is told of a spectator put out for flooding; the name is the
         spectator's own text, so a player is not shown it mid-game."""

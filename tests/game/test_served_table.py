@@ -328,3 +328,12 @@ def test_closing_the_table_mid_game_hands_out_an_unfinished_record() -> None:
     (guest,) = _records(program, "bob")
     assert parse(guest).tag("Viewer") == "bob"
     assert program.served.table.match is not None and program.served.table.match.in_progress
+
+
+def test_after_a_replay_the_last_games_record_is_there_to_keep_again() -> None:
+    live = _bob_and_alice_playing()
+    handed = live.served.apply(Line("host", "/resign", 0.0), live.now).records
+    live.events.append(Line("host", "/resign", 0.0))
+    replayed: ServedTable[str] = ServedTable(SeatKeeper("alice", JoinCodeGate(None)))
+    assert all(not replayed.apply(e, 0.0, replaying=True).records for e in live.events)
+    assert replayed.last_record() == handed[0]
