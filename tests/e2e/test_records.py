@@ -191,3 +191,7 @@ def test_a_host_killed_mid_game_still_keeps_the_whole_game(players: Players) -> 
     ]
     assert body(mine) == whole and body(theirs) == whole
     assert mine.tag("Outcome") == theirs.tag("Outcome") == "win"
+    # /score counts the game once: in the archive and in this run (rebuilt by the replay)
+    join.say("/score")
+    join.expect("alice against bob since")
+    join.expect("tictactoe  alice 1 win, bob 0 wins, 0 draws")
