@@ -200,7 +200,7 @@ class Table:
         else:
             # the head-to-head only once there is one: a first game's /score reads as before
             lines = [self._play.score.render()]
-            pair = self._pair()
+            pair = self._pair(who)
             told = None if pair is None else head_to_head(results, *pair)
             if told is not None:
                 lines.append(told)
@@ -208,15 +208,18 @@ class Table:
             lines.append(warning)
         return "\n".join(lines)
 
-    def _pair(self) -> tuple[str, str] | None:
-        """The two people ``/score`` counts: the last game's players, else host and guest."""
+    def _pair(self, who: Typist) -> tuple[str, str] | None:
+        """The two people ``/score`` counts — the host and the guest, else the host and their
+        last game's opponent — the asker first when they are one of them, else the host."""
+        opponent = self._guest_name
         match = self.match
-        if match is not None:
-            first, second = match.names(self._name)
-            return first, second
-        if self._guest_name is not None:
-            return self._host_name, self._guest_name
-        return None
+        if opponent is None and match is not None and Seat.HOST in match.seats:
+            opponent = self._name(match.seats[1 - match.seats.index(Seat.HOST)])
+        if opponent is None:
+            return None
+        if who is Seat.GUEST:
+            return opponent, self._host_name
+        return self._host_name, opponent
 
     def record_text(self, who: Typist) -> str | None:
         """*who*'s record of the last game that ended (the record format's text), or None."""

@@ -46,10 +46,11 @@ def _score(host: Player) -> bytes:
     """What /score shows the host now (up to the /who asked right after it)."""
     host.say("/score")
     host.expect("score:")
-    start = len(host.raw) - len("score:")
     host.say("/who")
     host.expect("at the table:")
-    return host.raw[start : host.raw.rindex(b"at the table:")]
+    # the last /score's answer, whatever more of it was read with its first line
+    end = host.raw.rindex(b"at the table:")
+    return host.raw[host.raw.rindex(b"score:", 0, end) : end]
 
 
 def test_a_takeback_offered_by_the_host_and_accepted_by_the_join(

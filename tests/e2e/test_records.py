@@ -193,5 +193,5 @@ def test_a_host_killed_mid_game_still_keeps_the_whole_game(players: Players) -> 
     assert mine.tag("Outcome") == theirs.tag("Outcome") == "win"
     # /score counts the game once: in the archive and in this run (rebuilt by the replay)
     join.say("/score")
-    join.expect("alice against bob since")
-    join.expect("tictactoe  alice 1 win, bob 0 wins, 0 draws")
+    join.expect("bob against alice since")  # the asker first
+    join.expect("tictactoe  bob 0 wins, alice 1 win, 0 draws")
