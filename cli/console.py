@@ -73,6 +73,7 @@ class Console:
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         bell: bool = False,
+        whole_lines: bool = False,
     ) -> None:
         """Prepare a console for the person called *me*; nothing is read before :meth:`start`.
 
@@ -83,6 +84,8 @@ class Console:
             stdout: where everything is written (default sys.stdout).
             bell: ring the terminal bell with the notice that it is your turn, or of an
                 offer made to you (only when a person is there: interactive mode).
+            whole_lines: write whole lines only, never moving the cursor, whatever the
+                terminal allows (``--accessible``: a screen reader reads a redrawn line again).
         """
         self._in = stdin if stdin is not None else sys.stdin
         self._out = stdout if stdout is not None else sys.stdout
@@ -94,7 +97,7 @@ class Console:
         self.interactive = isatty(self._in) and isatty(self._out)
         self._in_terminal = isatty(self._in)
         self._bell = bell and self.interactive
-        self._dumb = lines_only()
+        self._dumb = whole_lines or lines_only()
         self._lock = threading.Lock()
         self._readline: ModuleType | None = None
         self._reading = False  # True while readline owns the input line (prompt on screen)

@@ -23,6 +23,7 @@ import ipaddress
 import logging
 import random
 import socket
+import sys
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
@@ -32,6 +33,7 @@ from cli.app import Failure, log_to, make_console, too_long
 from cli.archive import Archive, ArchiveError
 from cli.args import HostOptions
 from cli.arrivals import Arrival, Seated
+from cli.board_fit import BoardFit, terminal_rows
 from cli.console import Console
 from cli.seat_commands import HOST_HELP, asked_sentence, gone_sentence, seat_command
 from cli.table_replay import TableJournal, restored_notice
@@ -128,13 +130,16 @@ class Host:
         self.apply(self.opened, replaying=True)
         # The table cleans the name (trims, cuts to 32 characters); show the one it uses.
         self.name = self.table.host_name
-        self.console: Console = make_console(self.name, options.color, bell=options.bell)
+        self.console: Console = make_console(
+            self.name, options.color, bell=options.bell, accessible=options.accessible
+        )
         self._connections: dict[Arrival, Seated] = {}
         # Text clients waiting for the host's /let or /deny: the answer (None: let in).
         self._waiting: dict[Arrival, asyncio.Future[Refusal | None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()  # guests being served, byes being said
         self._timer: asyncio.TimerHandle | None = None
         self._leaving = False
+        self.board_fit = BoardFit()  # a move's board on a short terminal: the rows around it
 
     @property
     def keeper(self) -> SeatKeeper[Arrival]:
@@ -170,6 +175,8 @@ class Host:
                 self._keep_records([last])
             self.name = self.table.host_name
             self.console.set_name(self.name)  # the restored table's host, whatever --name says
+        if self.options.accessible:  # this run's choice, so not a recorded event
+            self.table.set_words(Seat.HOST, True)
         self.console.start()
         logged = log_to(self.console)
         deliberate = False
@@ -303,8 +310,10 @@ class Host:
         applied = self.served.apply(event, self._clock(), replaying=replaying)
         if replaying:
             return  # nothing to show or send: the state is rebuilt
+        rows = terminal_rows(sys.stdout)  # None when the output is not a terminal
         for shown in applied.host:
-            self.console.show(str(shown.kind), shown.text, shown.sender)
+            text = self.board_fit.fitted(str(shown.kind), shown.text, rows)
+            self.console.show(str(shown.kind), text, shown.sender)
         self._keep_records(applied.records)
         self._carry_out(applied.actions)
         for follows in applied.then:
@@ -426,6 +435,7 @@ class Host:
                 continue
             if self._seat_command(line):
                 continue
+            self.board_fit.typed(line)
             now = self._clock()
             refused = self.served.host_refusal(line, now)
             if refused is not None:

@@ -16,6 +16,7 @@ import sys
 from cli.app import Failure, log_to, make_console, too_long
 from cli.archive import Archive, ArchiveError
 from cli.args import JoinOptions
+from cli.board_fit import BoardFit, terminal_rows
 from cli.console import Console
 from cli.seats_file import SeatEntry, SeatsFile
 from cli.terminal_question import ask
@@ -206,6 +207,7 @@ class Guest:
         # The person left and the host was told so with "/q": its bye, after our record of a
         # game that the leaving ended, is the end.
         self._quit_said = False
+        self.board_fit = BoardFit()  # a move's board on a short terminal: the rows around it
 
     async def run(self) -> int:
         """Connect, then chat until someone leaves; returns the exit status.
@@ -213,7 +215,10 @@ class Guest:
         0 when you or the host left deliberately; 1 when the host disconnected you or was
         gone for longer than ``--retry-for``.
         """
-        console = make_console(self.options.name, self.options.color, bell=self.options.bell)
+        options = self.options
+        console = make_console(
+            options.name, options.color, bell=options.bell, accessible=options.accessible
+        )
         welcome = await self._sit_down(console)
         console.set_name(self.link.name)
         console.start()
@@ -239,6 +244,7 @@ class Guest:
                     f"you joined {self.host_name}'s table at {self.link.address} "
                     f"as {self.link.name}{again}"
                 )
+            await self._ask_for_words()
             return await self._converse(console)
         finally:
             if console.stopped_by is None:
@@ -394,6 +400,12 @@ class Guest:
         if not self.watching:
             self.seats.remove(self.table, self.asked, token=self.link.token)
 
+    async def _ask_for_words(self) -> None:
+        """In words mode (``--accessible``), ask the table for boards in words: the table
+        knows who reads them (and a person on nc or telnet asks the same way)."""
+        if self.options.accessible:
+            await self.link.say("/board words")
+
     async def _converse(self, console: Console) -> int:
         incoming = asyncio.create_task(self._show_incoming(console))
         typed = asyncio.create_task(self._send_typed(console))
@@ -444,8 +456,10 @@ class Guest:
                     show = await self.link.receive()
                     if show.kind == "record":
                         self._keep_record(console, show.text)
-                    else:
-                        console.show(show.kind, show.text, show.sender)
+                        continue
+                    rows = terminal_rows(sys.stdout)  # None when not a terminal
+                    text = self.board_fit.fitted(show.kind, show.text, rows)
+                    console.show(show.kind, text, show.sender)
             except ConnectionClosed as closed:
                 if self._leaving:
                     return 0
@@ -579,6 +593,7 @@ class Guest:
                         console.notice(f"sat down again at {self.host_name}'s table as a new guest")
                     if self.link.unsent:
                         console.notice(_unsent_sentence(self.link.unsent))
+                await self._ask_for_words()  # a new seat or watcher starts with pictures
                 return None
             remaining = deadline - loop.time()
             if remaining <= 0:
@@ -608,6 +623,7 @@ class Guest:
             if refusal is not None:
                 console.show("error", refusal)
                 continue
+            self.board_fit.typed(line)
             try:
                 sent = await self.link.say(line)
             except ValueError as exc:  # too many lines waiting: tell, go on

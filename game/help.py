@@ -21,9 +21,7 @@ from game.untrusted import quote
 HELP_LINES = 20
 HELP_WIDTH = 78
 
-_FOOTER = """\
-A line like b2 or 5 (one letter in hangman) is a move, /word a command,
-anything else chat. Start a line with // to send it as chat whatever it is."""
+_FOOTER = "b2 or 5 (one letter in hangman) is a move; //anything is chat, whatever it is."
 
 _MOVES = """\
 moves: during a game a line shaped like a move is a move — a cell number
@@ -44,10 +42,11 @@ Spectators see every board and result and the players' chat, and are told
 who comes and goes; a hangman word stays hidden until the game ends.
 While a game is on, a spectator's lines go to the other spectators only,
 so nobody can coach a player; between games they reach everyone.
-Spectators may use /board, /score, /record, /who, /help and /q, and /sit
-takes the seat once it is free; only the two players move or start, resign and
-rematch games. /who lists who watches; during a game the players are told
-only how many (a name could be a hint) and not who comes or goes."""
+Spectators may use /board, /last, /free, /history, /score, /record, /who,
+/help and /q, and /sit takes the seat once it is free; only the two players
+move or start, resign and rematch games. /who lists who watches; during a
+game the players are told only how many (a name could be a hint) and not who
+comes or goes."""
 
 _RECORDS = """\
 records: every game that ends is kept — won, drawn, resigned, abandoned, or
@@ -134,6 +133,8 @@ def _command_lines() -> dict[str, str]:
     found: dict[str, str] = {}
     for command, rows in commands:
         text = "\n".join(next(texts).strip() for _ in rows)
+        if not rows:  # listed on another command's row: its own words here
+            text = f"/{command.name}  {command.summary}"
         found.update(dict.fromkeys(command.names, text))
     return found
 

@@ -147,6 +147,11 @@ class Match:
         """The board as ``seat`` may see it (a spectator sees what a guesser sees)."""
         return self.state.render(self.player_of(seat))
 
+    def describe_for(self, seat: Seat | None) -> str:
+        """The position in words as ``seat`` may see it (``None``: a spectator, who sees what a
+        guesser sees)."""
+        return self.state.describe(None if seat is None else self.player_of(seat))
+
     def turn_text(self, seat: Seat, name_of: NameOf) -> str:
         """``your move (X)`` / ``waiting for bob (O)`` — for ``seat``; empty when over."""
         turn = self.state.turn

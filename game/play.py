@@ -9,7 +9,7 @@ filters what nobody can receive. Randomness is the table's injected ``random.Ran
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from game import offer_words
@@ -31,7 +31,13 @@ class Play:
     """The games played at one table."""
 
     def __init__(
-        self, rng: random.Random, words: WordSource, name_of: NameOf, records: GameRecords
+        self,
+        rng: random.Random,
+        words: WordSource,
+        name_of: NameOf,
+        in_words: Callable[[Seat], bool] = lambda seat: False,
+        *,
+        records: GameRecords,
     ) -> None:
         """Start with no game played.
 
@@ -39,11 +45,14 @@ class Play:
             rng: every random choice (the table's word, the bots' tie-breaks).
             words: the hangman word list, asked for only when a game needs it.
             name_of: the name of a seat, or of the bot for ``None``.
+            in_words: whether a seat reads boards in words (the table knows), so that a move
+                is told to them in one line rather than with a picture.
             records: the logs of the games (each move is logged as it is played).
         """
         self._rng = rng
         self._words = words
         self.name_of = name_of
+        self._in_words = in_words
         self.match: Match | None = None
         self.score = Score()
         self.records = records
@@ -193,7 +202,7 @@ class Play:
             self.records.add("move", self.name_of(who), move_text)
         said = [d for end in ended for d in offer_words.ended_by_move(match, end, self.name_of)]
         self._noted(said)
-        out = [*intro, *said, *moves_shown(match, moves, self.name_of)]
+        out = [*intro, *said, *moves_shown(match, moves, self.name_of, self._in_words)]
         if not match.in_progress:
             out += self.finish(match)
         return out

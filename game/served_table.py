@@ -18,7 +18,6 @@ rebuilds the same table, tokens and ``show.seq`` numbers (the journal's replay).
 from __future__ import annotations
 
 import random
-from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Final, Generic, TypeVar
@@ -48,7 +47,7 @@ from net.messages import Show
 
 C = TypeVar("C", bound=Hashable)
 
-#: How many of the players' chat lines a served table keeps to show again after a restart.
+#: How many of the host's last chat lines a restarted host shows again.
 RECENT_CHAT: Final = 10
 
 #: What the host is told, and the guest's bye says, when a guest is put out for flooding.
@@ -98,8 +97,6 @@ class ServedTable(Generic[C]):
         self.keeper = keeper
         self._make_table = make_table
         self._table: Table | None = None
-        #: The players' last chat lines, oldest first (what a restarted host shows again).
-        self.recent_chat: deque[Shown] = deque(maxlen=RECENT_CHAT)
 
     @property
     def table(self) -> Table:
@@ -107,6 +104,12 @@ class ServedTable(Generic[C]):
         if self._table is None:
             raise RuntimeError("the table is not open yet: apply its Opened event first")
         return self._table
+
+    @property
+    def recent_chat(self) -> list[Shown]:
+        """The host's last :data:`RECENT_CHAT` chat lines, oldest first (what a restarted host
+        shows again), as the table keeps them (:meth:`Table.chat_seen`)."""
+        return [] if self._table is None else self._table.chat_seen(Seat.HOST, RECENT_CHAT)
 
     # ------------------------------------------------------------------------ applying
     def apply(self, event: TableEvent, now: float, *, replaying: bool = False) -> Applied[C]:
@@ -134,8 +137,6 @@ class ServedTable(Generic[C]):
         if isinstance(event, Line) and self._table is not None:
             self._table.play.records.wall = event.wall  # dates a game this line begins
         for delivery in self._change_table(event, out):
-            if delivery.shown.kind is Kind.CHAT and delivery.to in (Seat.HOST, Seat.GUEST):
-                self.recent_chat.append(delivery.shown)  # each player's line reaches the other
             if delivery.to == Seat.GUEST and isinstance(event, Resumed):
                 if not replaying and keeper.owner is not None:
                     greeting.append(Send(keeper.owner, _show(delivery.shown)))

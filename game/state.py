@@ -56,3 +56,13 @@ class GameState(Protocol[MoveT]):
 
     def render(self, viewer: int | None = None) -> str:
         """The ASCII picture for ``viewer`` (a player index, ``None`` for a spectator)."""
+
+    def describe(self, viewer: int | None = None) -> str:
+        """The picture's content in words, one line, for ``viewer`` (a screen reader's board):
+        what ``render`` shows them, and nothing it hides."""
+
+    def free_text(self) -> str:
+        """The moves still open (cells, letters) in words, separated by spaces."""
+
+    def last_text(self) -> str | None:
+        """The latest move in words, or ``None`` before the first."""

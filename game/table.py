@@ -56,6 +56,8 @@ from dataclasses import replace
 from typing import Final
 
 from game.announce import board_shown, duration, say
+from game.board_words import in_words
+from game.chat_history import ChatHistory
 from game.commands import split_command
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
 from game.errors import TableFullError
@@ -125,12 +127,15 @@ class Table:
         self._words = None if words is None else checked_words(words)
         self._past = past
         records = GameRecords(table_id(rng.getstate()))
-        self._play = Play(rng, self._word_list, self._name, records)
+        self._play = Play(rng, self._word_list, self._name, self.reads_words, records=records)
         self._flood_rules = FloodControl() if flood is None else flood.fresh()
         self._flood = {Seat.HOST: self._flood_rules.fresh(), Seat.GUEST: self._flood_rules.fresh()}
         self._spectators = Spectators(self._flood_rules, self._snapshot())
         # What a guest seated beside the host's bot game last saw of it (see _beside_bot).
         self._guest_seen = self._snapshot()
+        self._history = ChatHistory()
+        # who reads boards in words (/board words, a program's --accessible)
+        self._word_readers: set[Typist] = set()
 
     # -- who is here ------------------------------------------------------------------------------
     @property
@@ -231,6 +236,22 @@ class Table:
         )
         return write(log.record_for(viewer))
 
+    def chat_seen(self, who: Typist, count: int) -> list[Shown]:
+        """The last *count* chat lines *who* saw or said, oldest first (``/history``; at most
+        :data:`~game.chat_history.HISTORY_KEPT`)."""
+        return self._history.last(who, count)
+
+    def reads_words(self, who: Typist) -> bool:
+        """Whether *who* reads boards in words rather than pictures."""
+        return who in self._word_readers
+
+    def set_words(self, who: Typist, on: bool) -> None:
+        """Show *who* boards in words (*on*) or as pictures from now on."""
+        if on:
+            self._word_readers.add(who)
+        else:
+            self._word_readers.discard(who)
+
     def is_flooding(self, seat: Typist) -> bool:
         """Whether ``seat`` (or a spectator) keeps sending chat faster than a person types (time
         as of the last line it sent). The host program may disconnect a guest for whom this is
@@ -291,7 +312,8 @@ class Table:
             (i for i, d in enumerate(kept) if d.to == Seat.GUEST and d.shown.kind is Kind.RESULT),
             len(kept),
         )
-        return [*kept[:at], *beside, *kept[at:], *self._spectators.catch_up(snapshot)]
+        told = [*kept[:at], *beside, *kept[at:], *self._spectators.catch_up(snapshot)]
+        return in_words(told, self._word_readers, self.match, self._spectators)
 
     def _beside_bot(self, snapshot: Snapshot) -> list[Delivery]:
         """A guest who sat down during the host's game against the bot watches it until it
@@ -312,6 +334,11 @@ class Table:
             for shown in changes_between(seats_as_now, snapshot)
             if shown.kind is not Kind.RESULT
         ]
+
+    def _forget(self, who: Typist) -> None:
+        """*who* is gone: the next one in their place starts with no history and pictures."""
+        self._history.forget(who)
+        self._word_readers.discard(who)
 
     def _error(self, who: Typist, text: str) -> list[Delivery]:
         return [say(who, Kind.ERROR, text)]
@@ -336,6 +363,7 @@ class Table:
         given = clean_name(name, taken=[*players, *self._spectators.names()])
         self._guest_name, self._guest_connected = given, True
         self._flood[Seat.GUEST] = self._flood_rules.fresh()
+        self._forget(Seat.GUEST)  # a new guest never saw what was said to the one before
         out = [
             say(Seat.HOST, Kind.NOTICE, f"{given} sat down"),
             say(
@@ -429,6 +457,7 @@ class Table:
             match.state = match.state.abandon()
             out += self._play.finish(match)
         self._guest_name, self._guest_connected = None, False
+        self._forget(Seat.GUEST)
         told = self._told(out)
         if self._spectators:  # after the news that the guest left: who may sit down now
             free = f"the seat across from {self._host_name} is free — /sit takes it"
@@ -478,6 +507,7 @@ class Table:
         spectators; returns nothing when ``spectator`` was not watching."""
         if not self._spectators.remove(spectator):
             return []
+        self._forget(spectator)
         text = f"{spectator.name} stopped watching"
         return self._told(coming_or_going(spectator, text, self.match))
 
@@ -510,15 +540,16 @@ class Table:
         text = classified_text(line).strip()
         if not text:
             return []
+        said: str | None = None
         if text.startswith("//"):
-            out = self._chat(typist, typed_after_slash(line), now)
+            said = typed_after_slash(line)
         elif text.startswith("/"):
-            out = self._command(typist, text, now)
+            return self._told(self._command(typist, text, now), typist)
         elif self._is_move_attempt(typist, text):
-            out = self._move(typist, text)
-        else:
-            out = self._chat(typist, line, now)
-        return self._told(out, typist)
+            return self._told(self._move(typist, text), typist)
+        told = self._told(self._chat(typist, line if said is None else said, now), typist)
+        self._history.record(told, typist, self._spectators)
+        return told
 
     def over_budget(self, typist: Typist, line: str, now: float) -> list[Delivery] | None:
         """Judge *line* against its typist's flood budget before it is applied, when it is

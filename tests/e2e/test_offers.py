@@ -48,8 +48,8 @@ def _score(host: Player) -> bytes:
     host.expect("score:")
     host.say("/who")
     host.expect("at the table:")
-    # the last /score's answer, whatever more of it was read with its first line
     end = host.raw.rindex(b"at the table:")
+    # The last "score:" before the /who's answer is this /score's, however the reads fell.
     return host.raw[host.raw.rindex(b"score:", 0, end) : end]
 
 

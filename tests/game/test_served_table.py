@@ -17,7 +17,7 @@ from game.delivery import Kind, Seat
 from game.record_format import parse
 from game.seat_decisions import Action, Decision, SayBye, Send, SendAll
 from game.seat_keeper import SeatKeeper
-from game.served_table import FLOODING, Applied, ServedTable
+from game.served_table import FLOODING, RECENT_CHAT, Applied, ServedTable
 from game.spectator_connections import KEPT_LIMIT
 from game.spectators import SPECTATOR_LIMIT
 from game.table import Table
@@ -309,9 +309,7 @@ def test_a_guest_who_leaves_mid_game_gets_the_record_ahead_of_the_bye() -> None:
 def test_a_replay_hands_out_no_record_but_numbers_the_guests_the_same() -> None:
     live = _bob_and_alice_playing()
     live.apply(Line("host", "/resign", 0.0))
-    replayed: ServedTable[str] = ServedTable(
-        live.served.keeper.__class__("alice", JoinCodeGate(None))
-    )
+    replayed: ServedTable[str] = ServedTable(SeatKeeper("alice", JoinCodeGate(None)))
     records = []
     for event in live.events:
         records += replayed.apply(event, 0.0, replaying=True).records
@@ -337,3 +335,17 @@ def test_after_a_replay_the_last_games_record_is_there_to_keep_again() -> None:
     replayed: ServedTable[str] = ServedTable(SeatKeeper("alice", JoinCodeGate(None)))
     assert all(not replayed.apply(e, 0.0, replaying=True).records for e in live.events)
     assert replayed.last_record() == handed[0]
+
+
+def test_recent_chat_is_the_hosts_last_lines_and_a_replay_rebuilds_it() -> None:
+    live = _bob_and_alice_playing()
+    for n in range(RECENT_CHAT + 3):
+        live.now = float(n)
+        live.says("bob", n + 1, f"bob {n}")
+    live.apply(Line("host", "/history", live.now))  # shown again, not said again
+    said = [f"bob {n}" for n in range(3, RECENT_CHAT + 3)]
+    assert [shown.text for shown in live.served.recent_chat] == said
+    replayed = Program()
+    for event in live.events[1:]:
+        replayed.served.apply(event, 0.0, replaying=True)
+    assert [shown.text for shown in replayed.served.recent_chat] == said
