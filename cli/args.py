@@ -42,6 +42,7 @@ class HostOptions:
     bell: bool = False  # ring the terminal bell when it is your turn or an offer is made to you
     fresh: bool = False  # forget the table a killed host left on this port (its journal)
     accessible: bool = False  # words mode: boards in words, whole lines only
+    lobby: bool = False  # serve many tables and no console person (cli.lobby_hosting)
 
 
 @dataclass(frozen=True)
@@ -301,6 +302,12 @@ def host_parser(prog: str = "python -m cli.host") -> argparse.ArgumentParser:
         help="start an empty table, forgetting the one a crashed host left on this port "
         "(by default it is restored: game, score, chat and the guest's seat)",
     )
+    parser.add_argument(
+        "--lobby",
+        action="store_true",
+        help="serve many tables on this port, with nobody at this console: people arrive in "
+        "a lobby (/tables, /open, /sit N, /watch N); --name names the server",
+    )
     return parser
 
 
@@ -365,6 +372,7 @@ def parse_host(
         bell=bool(ns.bell),
         fresh=bool(ns.fresh),
         accessible=bool(ns.accessible) or accessible(environ),
+        lobby=bool(ns.lobby),
     )
 
 

@@ -12,6 +12,7 @@ import contextlib
 import shlex
 import socket
 import sys
+from collections.abc import Callable
 
 from cli.app import Failure, log_to, make_console, too_long
 from cli.archive import Archive, ArchiveError
@@ -43,6 +44,9 @@ REPLACED = "replaced"
 # The host program is stopping but keeps the table (its journal): it may come back on the same
 # port, so the join keeps its token and reconnects as after a lost connection.
 CLOSING = "closing"
+#: The show kind (version 3) by which a lobby tells the join the token of the seat its
+#: connection holds now (empty: none): kept, never displayed.
+TOKEN_KIND = "token"
 # A host that has not welcomed us by then gets a "connecting to …" line, so a newcomer is not
 # left looking at a silent terminal.
 CONNECTING_NOTICE_AFTER = 0.3
@@ -80,6 +84,8 @@ class HostLink:
         self.code = code
         self.keeper = JoinKeeper(token)
         self.connection: Connection | None = None
+        #: Told the new token when a lobby moves this connection to another seat (None: none).
+        self.on_moved: Callable[[str | None], None] | None = None
         # say() and the resend after a resume both send: one at a time, so seqs leave in order.
         self._sending = asyncio.Lock()
 
@@ -163,7 +169,12 @@ class HostLink:
             raise ConnectionClosed("connection lost")
         while True:
             message = await self.connection.recv()
-            if isinstance(message, Show) and self.keeper.displays(message):
+            if isinstance(message, Show) and message.kind == TOKEN_KIND:
+                token = message.text or None
+                self.keeper.moved(token)
+                if self.on_moved is not None:
+                    self.on_moved(token)
+            elif isinstance(message, Show) and self.keeper.displays(message):
                 return message
 
     def end_sending(self) -> bool:
@@ -208,6 +219,7 @@ class Guest:
         # game that the leaving ended, is the end.
         self._quit_said = False
         self.board_fit = BoardFit()  # a move's board on a short terminal: the rows around it
+        self.link.on_moved = self._moved
 
     async def run(self) -> int:
         """Connect, then chat until someone leaves; returns the exit status.
@@ -393,6 +405,15 @@ class Guest:
             return  # a spectator's token is never accepted back: nothing to resume
         entry = SeatEntry(welcome.token, welcome.name, welcome.host)
         self.seats.put(self.table, self.asked, entry)
+
+    def _moved(self, token: str | None) -> None:
+        """A lobby moved this connection to another seat (or to none): the seats file holds
+        that seat's token from now on, so a join started again resumes it by itself."""
+        if token is None:
+            self.seats.remove(self.table, self.asked)
+            return
+        self.watching = False
+        self.seats.put(self.table, self.asked, SeatEntry(token, self.link.name, self.host_name))
 
     def _forget_seat(self) -> None:
         """Forget this seat in the seats file (not another join's newer one; nothing when

@@ -87,16 +87,36 @@ def _show(shown: Shown) -> Show:
 class ServedTable(Generic[C]):
     """A table and its connections (see the module docstring)."""
 
-    def __init__(self, keeper: SeatKeeper[C], *, make_table: MakeTable = _table) -> None:
+    def __init__(
+        self,
+        keeper: SeatKeeper[C],
+        *,
+        make_table: MakeTable = _table,
+        opener: SeatKeeper[C] | None = None,
+    ) -> None:
         """A served table that opens when its first :class:`Opened` event is applied.
 
         Args:
-            keeper: The seat keeper (its join code, grace period and limits).
+            keeper: The seat keeper (its join code, grace period and limits) of the guest
+                seat and the spectators.
             make_table: Builds the table an :class:`Opened` opens (tests inject flood rules).
+            opener: At a lobby table, the keeper of the host's seat (``seat="host"``): the
+                person who opened it plays from a connection, their shows numbered and kept
+                as the guest's are. None: the host person is at the program's console.
         """
         self.keeper = keeper
+        self.opener = opener
+        #: Each seat held by a connection, by the name its events give it.
+        self.seats: dict[str, SeatKeeper[C]] = {keeper.seat: keeper}
+        if opener is not None:
+            self.seats[opener.seat] = opener
         self._make_table = make_table
         self._table: Table | None = None
+
+    @property
+    def opened(self) -> bool:
+        """True once the opening event is applied."""
+        return self._table is not None
 
     @property
     def table(self) -> Table:
@@ -128,19 +148,24 @@ class ServedTable(Generic[C]):
         Returns:
             What to show, send and apply next.
         """
-        keeper = self.keeper
-        leaving = keeper.owner if isinstance(event, Freed) else None
-        out: Applied[C] = Applied(actions=keeper.apply(event, now))
+        leaving = None
+        if isinstance(event, Freed) and event.seat == self.keeper.seat:
+            leaving = self.keeper.owner  # the guest's connection, before its seat is freed
+        out: Applied[C] = Applied()
+        for seat_keeper in self.seats.values():
+            out.actions += seat_keeper.apply(event, now)
         # A resume's greeting (and the board, when it missed too much) is for the connection
         # that resumed, not a show to catch up on: a later resume must not resend it.
         greeting: list[Action[C]] = []
+        resumed = event.seat if isinstance(event, Resumed) else None
         if isinstance(event, Line) and self._table is not None:
             self._table.play.records.wall = event.wall  # dates a game this line begins
         for delivery in self._change_table(event, out):
-            if delivery.to == Seat.GUEST and isinstance(event, Resumed):
+            keeper = self._keeper_of(delivery.to)
+            if keeper is not None and keeper.seat == resumed:
                 if not replaying and keeper.owner is not None:
                     greeting.append(Send(keeper.owner, _show(delivery.shown)))
-            elif delivery.to == Seat.GUEST:
+            elif keeper is not None:
                 keeper.show(_show(delivery.shown))
             elif replaying:
                 continue  # nobody watches during a replay: their connections died with it
@@ -152,20 +177,34 @@ class ServedTable(Generic[C]):
             for log in self._table.play.records.take_finished():
                 self._hand_out(log, out, replaying=replaying, leaving=leaving)
         if replaying:
-            keeper.assume_delivered()
+            for seat_keeper in self.seats.values():
+                seat_keeper.assume_delivered()
             return Applied()
-        out.actions += [*keeper.to_send(), *greeting]
+        for seat_keeper in self.seats.values():
+            out.actions += seat_keeper.to_send()
+        out.actions += greeting
         if isinstance(event, Line):
             out.then += self._flooding(event)
         return out
+
+    def _keeper_of(self, to: object) -> SeatKeeper[C] | None:
+        """The keeper of the seat a delivery is *to*, when a connection holds that seat."""
+        if to == Seat.GUEST:
+            return self.keeper
+        if to == Seat.HOST:
+            return self.opener
+        return None
 
     def _change_table(self, event: TableEvent, out: Applied[C]) -> list[Delivery]:
         """What *event* changes at the table, and what the table says of it."""
         if isinstance(event, Opened):
             self._table = self._make_table(event.host_name, random.Random(event.seed))
-            self.keeper.host_name = self._table.host_name  # cleaned, as the table names it
+            for keeper in self.seats.values():  # cleaned, as the table names it
+                keeper.host_name = self._table.host_name
             return []
         table = self.table
+        if getattr(event, "seat", None) == "host" and not isinstance(event, Line):
+            return self._change_host_seat(event)
         match event:
             case Sat(asked=asked):
                 name, deliveries = table.sit(asked)
@@ -209,11 +248,16 @@ class ServedTable(Generic[C]):
         replaying: bool = False,
         leaving: C | None = None,
     ) -> None:
-        """Each viewer's record of a game that ended: the host's to keep, the guest's (when
-        they played it) numbered among their shows — or, when the game ended because they
-        left, sent to the connection *leaving* ahead of its bye — and one copy for every
-        spectator (none in a replay: their connections died with the old process)."""
-        out.records.append(write(log.record_for("host")))
+        """Each viewer's record of a game that ended: the host's to keep (at a lobby table,
+        numbered among the opener's shows, as the guest's are), the guest's (when they played
+        it) numbered among their shows — or, when the game ended because they left, sent to
+        the connection *leaving* ahead of its bye — and one copy for every spectator (none in
+        a replay: their connections died with the old process)."""
+        host_copy = write(log.record_for("host"))
+        if self.opener is None:
+            out.records.append(host_copy)
+        elif self.opener.taken:
+            self.opener.show(Show(kind="record", text=host_copy))
         table = self.table
         if log.guest_player is not None:
             show = Show(kind="record", text=write(log.record_for("guest")))
@@ -233,7 +277,8 @@ class ServedTable(Generic[C]):
         log = self.table.play.records.unfinished()
         if log is not None:
             self._hand_out(log, out)
-            out.actions += self.keeper.to_send()
+            for seat_keeper in self.seats.values():
+                out.actions += seat_keeper.to_send()
         return out
 
     def last_record(self) -> str | None:
@@ -242,6 +287,35 @@ class ServedTable(Generic[C]):
         journaling a game's last move and keeping its record still keeps it."""
         log = self.table.play.records.last
         return None if log is None else write(log.record_for("host"))
+
+    def _change_host_seat(self, event: TableEvent) -> list[Delivery]:
+        """What an event of the host's seat at a lobby table changes: the opener is the
+        table's host from its opening, so sitting there names nobody new, and a free host
+        seat ends the table (the lobby closes it)."""
+        assert self.opener is not None, "the host's seat is held by a connection only at a lobby"
+        table = self.table
+        match event:
+            case Sat():
+                self.opener.seated(table.host_name)
+            case Resumed(caught_up=caught_up):
+                return table.opener_back(caught_up=caught_up)
+            case Dropped(grace=grace):
+                return table.opener_dropped(grace)
+        return []
+
+    @property
+    def host_left(self) -> bool:
+        """True at a lobby table whose opener's seat is free: the table is over."""
+        return self.opener is not None and self._table is not None and not self.opener.taken
+
+    def lost(self, key: C, cause: str, reason: str) -> Decision[C]:
+        """Connection *key* ended, *cause* as :class:`~net.errors.ConnectionClosed` says (see
+        :meth:`SeatKeeper.lost`): whichever seat it held, or its watching."""
+        for keeper in self.seats.values():
+            decision = keeper.lost(key, cause, reason)
+            if decision.events or decision.actions:
+                return decision
+        return Decision()
 
     def _put_out(self, spectator: Spectator) -> Shown:
         """What the host is told of a spectator put out for flooding; the name is the
@@ -266,6 +340,9 @@ class ServedTable(Generic[C]):
         if line.seat == "guest" and table.guest_name is not None:
             if table.is_flooding(Seat.GUEST):
                 return [Freed("flooding", FLOODING)]
+        elif line.seat == "host" and self.opener is not None:
+            if table.is_flooding(Seat.HOST):
+                return [Freed("flooding", FLOODING, seat="host")]
         elif line.seat == "spectator":
             spectator = table.spectators.by_number(line.watcher)
             if spectator is not None and table.is_flooding(spectator):
@@ -314,7 +391,8 @@ class ServedTable(Generic[C]):
                 if spectator is not None:
                     shows += [_show(d.shown) for d in self.table.arrival(spectator)]
             kept = [Send(key, show) for show in shows]
-        decision = self.keeper.welcomed(key)
+        keeper = next((k for k in self.seats.values() if k.owner == key), self.keeper)
+        decision = keeper.welcomed(key)
         decision.actions[:0] = kept
         return decision
 
@@ -326,6 +404,8 @@ class ServedTable(Generic[C]):
         sends it as a line leaves as the table's own ``/q`` would have them.
         """
         decision = self.keeper.said(key, seq, text, now)
+        if self.opener is not None and not (decision.events or decision.actions):
+            decision = self.opener.said(key, seq, text, now)
         events = decision.events
         if not events or not isinstance(first := events[0], Line):
             return decision
@@ -334,8 +414,8 @@ class ServedTable(Generic[C]):
             if sitting is not None:  # the seat is free: this connection takes it
                 return sitting
         if is_quit(first.text):
-            if first.seat == "guest":
-                decision.events = [Freed("left")]
+            if first.seat in self.seats:
+                decision.events = [Freed("left", seat=self.seats[first.seat].seat)]
             elif first.seat == "spectator":
                 decision.events = [Unwatched(first.watcher, "left")]
             return decision
@@ -344,8 +424,8 @@ class ServedTable(Generic[C]):
             return decision
         # Refused before any work: not written down, not applied; its answer is for this
         # connection alone and unnumbered (a "slow down" is not worth catching up on).
-        if first.seat == "guest":
-            self.keeper.passed_over(first.seq)
+        if first.seat in self.seats:
+            self.seats[first.seat].passed_over(first.seq)
         decision.events = self._flooding(first)
         decision.actions += [Send(key, _show(d.shown)) for d in refused]
         decision.over_budget = True
@@ -361,9 +441,11 @@ class ServedTable(Generic[C]):
         """After a journal replay, the events that end what the old process's connections
         held: a guest seated then has lost that connection (the seat is dropped, its grace
         period from now), and whoever watched watches no more."""
-        events: list[TableEvent] = []
-        if self.keeper.taken:
-            events.append(Dropped(self.keeper.grace))
+        events: list[TableEvent] = [
+            Dropped(keeper.grace, seat=keeper.seat)
+            for keeper in self.seats.values()
+            if keeper.taken
+        ]
         events += [Unwatched(spectator.number, "restart") for spectator in self.table.spectators]
         return events
 

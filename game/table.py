@@ -424,6 +424,28 @@ class Table:
             out += board_shown(match, Seat.GUEST, self._name)
         return self._told(out)
 
+    def opener_dropped(self, grace_seconds: float) -> list[Delivery]:
+        """At a lobby table, where the host's seat is held by the connection of the person who
+        opened the table: that connection was lost; tell the guest how long we wait."""
+        if self._guest_name is None:
+            return []
+        text = (
+            f"{self._host_name}'s connection dropped — waiting up to "
+            f"{duration(grace_seconds)} for them to come back"
+        )
+        return self._told([say(Seat.GUEST, Kind.NOTICE, text)])
+
+    def opener_back(self, *, caught_up: bool) -> list[Delivery]:
+        """At a lobby table, the opener's dropped connection is back (see :meth:`resume`)."""
+        host = self._host_name
+        out = [say(Seat.HOST, Kind.NOTICE, f"welcome back, {host}")]
+        if self._guest_name is not None:
+            out.append(say(Seat.GUEST, Kind.NOTICE, f"{host} is back"))
+        match = self.match
+        if not caught_up and match is not None and match.in_progress:
+            out += board_shown(match, Seat.HOST, self._name)
+        return self._told(out)
+
     def leave(self, seat: Seat) -> list[Delivery]:
         """The guest left of their own accord (/q, Ctrl-D, Ctrl-C): free the seat; a game they
         were playing ends as abandoned (nobody's loss); tell the host. The host cannot leave:

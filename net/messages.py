@@ -75,6 +75,9 @@ SHOW_KIND_SINCE: Final[dict[str, int]] = {
     "board": 1,
     "result": 1,
     "record": 3,
+    # The connection's resume token is now the text ("" for none), and the shows after it
+    # are numbered afresh: a lobby moved it to another seat (PROTOCOL.md, "Lobbies").
+    "token": 3,
 }
 SHOW_KINDS: Final = frozenset(SHOW_KIND_SINCE)
 
