@@ -74,6 +74,7 @@ SHOW_KIND_SINCE: Final[dict[str, int]] = {
     "error": 1,
     "board": 1,
     "result": 1,
+    "record": 3,
     # The connection's resume token is now the text ("" for none), and the shows after it
     # are numbered afresh: a lobby moved it to another seat (PROTOCOL.md, "Lobbies").
     "token": 3,
