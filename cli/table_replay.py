@@ -11,12 +11,12 @@ The journal does not grow with how long or how much people talk: once the events
 first record pass :data:`COMPACT_EVENTS` events or :data:`COMPACT_BYTES` bytes, the next
 record rewrites it (atomically, :meth:`cli.journal.Journal.rewrite`) as a snapshot of the
 served table (:meth:`game.served_table.ServedTable.to_snapshot`: each person's chat history,
-the game with its moves and offers, the score, each seat held from a connection with its
-tokens and outbox, the spectators and the ``seq`` counters) followed by that record. Its size
-is therefore at most one snapshot — bounded by the table's state — plus those bounds and one
-record; and a restart restores the snapshot and replays at most :data:`COMPACT_EVENTS`
-events. A snapshot that cannot be restored (damaged by hand: its checksum holds) counts as a
-first record that is no opening.
+the game with its moves and offers, the score and the games' records, each seat held from a
+connection with its tokens and outbox, the spectators and the ``seq`` counters) followed by
+that record. Its size is therefore at most one snapshot — bounded by the table's state — plus
+those bounds and one record; and a restart restores the snapshot and replays at most
+:data:`COMPACT_EVENTS` events. A snapshot that cannot be restored (damaged by hand: its
+checksum holds) counts as a first record that is no opening.
 
 A journal that cannot be used (another host holds it, the directory is not ours, the disk is
 full) never stops the host: it plays on without one and says so in one sentence.

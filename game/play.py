@@ -62,7 +62,8 @@ class Play:
         self.records = records
 
     def to_snapshot(self) -> dict[str, Any]:
-        """The randomness, the match and the score as JSON values (:meth:`restore_snapshot`).
+        """The randomness, the match, the score and the games' records as JSON values
+        (:meth:`restore_snapshot`).
 
         The randomness is the state of the table's ``random.Random``, so that the next word
         chosen and the bots' next tie-breaks are the ones a replay of every event would give.
@@ -72,10 +73,12 @@ class Play:
             "random": {"version": version, "words": list(words), "gauss": gauss},
             "match": None if self.match is None else self.match.to_snapshot(),
             "score": self.score.to_snapshot(),
+            "records": self.records.to_dict(),
         }
 
     def restore_snapshot(self, snapshot: Fields) -> None:
-        """Take back the randomness, the match and the score :meth:`to_snapshot` wrote.
+        """Take back the randomness, the match, the score and the records
+        :meth:`to_snapshot` wrote.
 
         Raises:
             SnapshotError: a value is missing or out of bounds (nothing is changed then).
@@ -89,13 +92,15 @@ class Play:
         match_part = snapshot.optional_object("match")
         match = None if match_part is None else Match.from_snapshot(match_part)
         score = Score.from_snapshot(snapshot.object("score"))
+        records = GameRecords(self.records.table_id)
+        records.restore_snapshot(snapshot.object("records"))
         rng = random.Random()
         try:
             rng.setstate(state)
         except (ValueError, TypeError, OverflowError):
             raise SnapshotError(f"{randomness.where} is not a generator's state") from None
         self._rng.setstate(state)
-        self.match, self.score = match, score
+        self.match, self.score, self.records = match, score, records
 
     def spectating(self, match: Match) -> str:
         """What the guest is told when they arrive during the host's bot game, and whenever they

@@ -81,6 +81,7 @@ TEXTS = (
     "/board picture",
     "/last",
     "/free",
+    "/record",
 )
 
 
@@ -215,6 +216,9 @@ def _observed(served: ServedTable[str]) -> dict[str, Any]:
         "watchers": sorted(served.keeper.watchers.numbers()),
         "chat": [table.chat_seen(who, 50) for who in people],
         "words": [table.reads_words(who) for who in people],
+        "records": [table.record_text(who) for who in people],
+        "results": list(table.play.records.results),
+        "last_record": served.last_record(),
         "seats": {name: _seat_observed(keeper) for name, keeper in served.seats.items()},
         "recent_chat": list(served.recent_chat),
         "random": table.play._rng.getstate(),
@@ -333,6 +337,13 @@ def _set(snapshot: dict[str, Any], path: str, value: object) -> dict[str, Any]:
         ("table.play.match.offers.open", [{"kind": "takeback", "by": 0, "plies": 5}]),
         ("table.play.match.offers.moves", -1),
         ("seats.host", {}),  # a lobby's seat at a one-table host
+        ("table.play.records.table_id", "another table"),
+        ("table.play.records.wall", -1.0),
+        ("table.play.records.current.entries.0.0", "shout"),
+        ("table.play.records.current.players", ["alice"]),
+        ("table.play.records.current.outcome", "won"),
+        ("table.play.records.current.host_player", 2),
+        ("table.play.records.results", [{"id": "x"}]),
         ("opened", []),
     ],
 )
