@@ -16,8 +16,11 @@ Both people may type at any time, so input and output are independent:
   partial input occupy (a long line wraps over several), writes the messages, and has readline
   redraw prompt and input with the cursor where it was, so nothing typed is garbled or lost.
   A lock keeps those writes whole.
-* Without readline (a Python built without it) incoming lines are written from the event loop
-  over the prompt line, and the prompt is written again after them.
+* Without readline (Windows, a Python built without it, or :data:`NO_READLINE` set) the
+  console edits the line itself (cli.line_editor): the reader thread reads keys in raw mode
+  and applies them under the lock, and an incoming line, written from the event loop under
+  the same lock, erases the prompt and half line (cli.editor_screen), writes the message and
+  draws them again — no readline, so nothing that is not thread-safe.
 * On a terminal that takes no cursor control (``TERM=dumb``, or no TERM: a Windows console)
   readline is not used and nothing is overwritten: the terminal's own line editing keeps what
   is typed, and an incoming line goes below the prompt's row, the prompt again after it.
@@ -39,7 +42,7 @@ import signal
 import sys
 import threading
 from types import ModuleType
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from cli.colors import Palette
 from cli.input_redraw import InputRedraw
@@ -47,6 +50,7 @@ from cli.readline_hook import REWAKE_AFTER, InputHook, Waker
 from cli.shown_lines import shown_rows
 from cli.terminal_layout import terminal_columns
 from cli.terminal_modes import (
+    NO_READLINE,
     block_winch,
     hung_up,
     import_readline,
@@ -58,6 +62,13 @@ from cli.terminal_modes import (
 )
 from cli.visible import visible
 from game.delivery import is_your_turn
+
+if TYPE_CHECKING:  # imported when there is no readline: start-up with readline stays cheap
+    from cli.editor_input import TerminalKeys
+    from cli.editor_screen import EditorScreen
+    from cli.line_editor import LineEditor
+
+__all__ = ["NO_READLINE", "Console"]
 
 _READ_CHUNK = 65536
 
@@ -114,6 +125,11 @@ class Console:
         self._rewake: asyncio.TimerHandle | None = None
         self._winch_blocked = False
         self._saved_tty: Any = None
+        # The line editor, where there is no readline (None otherwise): its line, where it is
+        # drawn, and the keys it reads.
+        self._editor: LineEditor | None = None
+        self._screen: EditorScreen | None = None
+        self._keys: TerminalKeys | None = None
         self._queue: asyncio.Queue[str | None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
@@ -146,6 +162,8 @@ class Console:
             # escape codes): where the terminal takes no cursor control it is left out.
             self._readline = None if self._dumb else import_readline()
             self._redraw = InputRedraw(self._out, self._readline, dumb=self._dumb)
+            if self._readline is None and not self._dumb:
+                self._start_editor()
             if self._readline is not None and hasattr(self._readline, "set_pre_input_hook"):
                 # Called by readline once the prompt is written and its buffer is fresh: from
                 # then on get_line_buffer() is the partial line and may be redrawn.
@@ -163,6 +181,15 @@ class Console:
             # Blocking it on this thread (threads started from here later inherit that) sends
             # it to the reader, which resizes at once, as readline does in a single thread.
             self._winch_blocked = block_winch()
+
+    def _start_editor(self) -> None:
+        from cli.editor_input import TerminalKeys  # noqa: PLC0415 (lazy: no readline only)
+        from cli.editor_screen import EditorScreen  # noqa: PLC0415
+        from cli.line_editor import LineEditor  # noqa: PLC0415
+
+        self._editor = LineEditor()
+        self._screen = EditorScreen()
+        self._keys = TerminalKeys(self._in)
 
     def install_signal_handlers(self) -> None:
         """Make Ctrl-C (SIGINT), SIGTERM and SIGHUP end the input: the reader gets EOF.
@@ -211,7 +238,11 @@ class Console:
             self._waker.close()
             self._waker = None
         with self._lock:
-            if self.interactive:
+            if self._screen is not None:
+                self._write(self._screen.erase() + "".join(self._pending))
+                self._pending.clear()
+                self._reading = False
+            elif self.interactive:
                 # The prompt (and any half line) is still on screen; take it away so the shell's
                 # prompt starts on a clean line.
                 self._write(self._redraw.leave(shown=self._reading) + "".join(self._pending))
@@ -272,7 +303,71 @@ class Console:
             else:
                 self._deliver(None)
 
+    def _read_edited(self) -> None:
+        """Read lines with the line editor (no readline): keys in, under the lock, drawn."""
+        editor, screen, keys = self._editor, self._screen, self._keys
+        assert editor is not None and screen is not None and keys is not None
+        keys.raw()
+        waiting: list[str] = []  # keys read after an Enter: they belong to the next line
+        try:
+            while not self._closed:
+                self._want_line.wait()
+                self._want_line.clear()
+                with self._lock:
+                    editor.reset()
+                    self._reading = True
+                    self._write(self._editor_drawing())
+                    self._flush()
+                line = self._edit_one(waiting)
+                if line is None:
+                    return
+                self._typed(line, more=bool(waiting) or keys.waiting())
+        finally:
+            keys.restore()
+
+    def _edit_one(self, waiting: list[str]) -> str | None:
+        """Apply keys until Enter; the line, or None at the end of input (Ctrl-D, hang-up).
+        Keys after the Enter are left in *waiting*."""
+        editor, screen, keys = self._editor, self._screen, self._keys
+        assert editor is not None and screen is not None and keys is not None
+        from cli.line_editor import ENTER, EOF  # noqa: PLC0415 (loaded with the editor)
+
+        while True:
+            batch = waiting[:] if waiting else keys.read()
+            waiting.clear()
+            if batch is None:
+                return None
+            with self._lock:
+                for at, key in enumerate(batch):
+                    done = editor.key(key)
+                    if done == EOF:
+                        return None
+                    if done == ENTER:
+                        waiting.extend(batch[at + 1 :])
+                        line = editor.text
+                        columns = terminal_columns(self._out)
+                        self._write(screen.finish(self._prompt, self._plain_prompt, line, columns))
+                        self._reading = False
+                        self._flush()
+                        return line
+                self._write(self._editor_drawing())
+                self._flush()
+
+    def _editor_drawing(self) -> str:
+        """The codes that draw the prompt and the half line anew (lock held)."""
+        editor, screen = self._editor, self._screen
+        assert editor is not None and screen is not None
+        columns = terminal_columns(self._out)
+        return screen.draw(self._prompt, self._plain_prompt, editor.text, editor.point, columns)
+
+    def _typed(self, line: str, *, more: bool) -> None:
+        """One line typed; *more* says further input was already waiting (a paste)."""
+        self._deliver(line)
+
     def _read_interactive(self) -> None:
+        if self._editor is not None:
+            self._read_edited()
+            return
         has_hook = self._readline is not None and hasattr(self._readline, "set_pre_input_hook")
         while not self._closed:
             self._want_line.wait()
@@ -356,6 +451,8 @@ class Console:
         with self._lock:
             if not (self.interactive and self._reading and not self._closed):
                 self._write(text)
+            elif self._screen is not None:
+                self._write(self._screen.erase() + text + self._editor_drawing())
             elif self._input_hook is not None:
                 self._pending.append(text)  # the reader thread draws it, woken right away
                 if not self._input_hook.armed:

@@ -60,8 +60,16 @@ def write_quietly(stream: TextIO, text: str, *, flush: bool = False) -> None:
             stream.flush()
 
 
-def import_readline() -> ModuleType | None:
-    """The readline module, or None where Python has none (Windows, a minimal build)."""
+#: Set (to anything but empty) to do without readline even where Python has it: the console's
+#: own line editor is used, as on Windows or a Python built without readline (the tests use it).
+NO_READLINE = "TABLECHAT_NO_READLINE"
+
+
+def import_readline(environ: Mapping[str, str] | None = None) -> ModuleType | None:
+    """The readline module, or None where Python has none (Windows, a minimal build) or
+    :data:`NO_READLINE` is set in *environ* (default ``os.environ``)."""
+    if (os.environ if environ is None else environ).get(NO_READLINE):
+        return None
     # Imported only in interactive mode: it is slow to load and may print escape codes at import.
     try:
         import readline  # noqa: PLC0415 (lazy: keeps start-up cheap)
