@@ -4,7 +4,7 @@ errors and limits that go with them (the host's side is :mod:`net.serving`).
 A connection opens with a handshake: the join sends ``hello``; the host answers ``welcome``
 (then both sides exchange ``say``/``show`` and keep-alive pings) or ``refuse`` (then closes).
 :func:`connect` raises with both versions named when the host speaks another version, after
-the one fallback to a version 1 hello.
+falling back one version at a time down to version 1.
 
 The protocol rules — framing, the handshake and version negotiation, deadlines, keep-alive,
 the ordered bye — live in the sans-IO protocol objects (:mod:`net.host_protocol`,
@@ -44,9 +44,9 @@ async def connect(
 ) -> Connection:
     """Connect to a host, send *hello* and wait for the answer (all within ``hello_timeout``).
 
-    A host that speaks only version 1 refuses a version 2 hello with code ``version``: then
-    the same hello is sent once more in version 1, without ``seen`` (PROTOCOL.md §3), on a new
-    connection and within what is left of the same ``hello_timeout``.
+    A host of an earlier version refuses a later hello with code ``version``: then the same
+    hello is sent again one version lower (version 1 without ``seen``, PROTOCOL.md §3), each on
+    a new connection and within what is left of the same ``hello_timeout``, down to version 1.
 
     Args:
         host: Address or name of the host.
@@ -56,7 +56,7 @@ async def connect(
 
     Returns:
         The open connection; ``connection.welcome`` holds the host's welcome (its
-        ``version`` is the one spoken: 1 after a fallback).
+        ``version`` is the one spoken: lower after a fallback).
 
     Raises:
         Refused: The host refused us (``.reason`` for the person, ``.code`` for the program).
@@ -66,14 +66,21 @@ async def connect(
         LocalProtocolError: The hello does not fit in a frame (nothing is connected).
     """
     start = asyncio.get_running_loop().time()
-    try:
-        return await _connect_once(host, port, hello, limits, start)
-    except Refused as refused:
-        retry = fallback_hello(hello, Refuse(reason=refused.reason, code=refused.code))
-        if retry is None:
-            raise
-        log.info("%s:%d speaks only version 1: saying hello again in version 1", host, port)
-        return await _connect_once(host, port, retry, limits, start)
+    while True:
+        try:
+            return await _connect_once(host, port, hello, limits, start)
+        except Refused as refused:
+            retry = fallback_hello(hello, Refuse(reason=refused.reason, code=refused.code))
+            if retry is None:
+                raise
+            log.info(
+                "%s:%d does not speak version %d: saying hello again in version %d",
+                host,
+                port,
+                hello.version,
+                retry.version,
+            )
+            hello = retry
 
 
 async def _connect_once(

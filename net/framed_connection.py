@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Final
 
 from net.errors import ConnectionClosed, LocalProtocolError, RemoteProtocolError
 from net.link import FramedLink
-from net.messages import BYE_CODES, PROTOCOL_VERSION, Hello, Refuse, Say, Show, Welcome
+from net.messages import (
+    BYE_CODES,
+    PROTOCOL_VERSION,
+    Hello,
+    Refuse,
+    Say,
+    Show,
+    Welcome,
+    kinds_unknown_to,
+)
 
 if TYPE_CHECKING:  # a join never broadcasts: not loaded at its start
     from net.broadcast import Broadcast
@@ -50,6 +59,7 @@ class Connection:
         agreed = peer_hello or welcome
         #: The protocol version of this connection: the join's, which the host answers in.
         self.version = agreed.version if agreed is not None else PROTOCOL_VERSION
+        self._later_kinds = kinds_unknown_to(self.version)
         # The host shows things to the join; the join says things to the host.
         self._sends: type[Say] | type[Show] = Show if peer_hello is not None else Say
 
@@ -109,6 +119,8 @@ class Connection:
         """
         if self._sends is not Show:
             raise LocalProtocolError("only the host side sends a broadcast show")
+        if self._later_kinds and broadcast.show.kind in self._later_kinds:
+            return  # left out, as the protocol object leaves out a show its version lacks
         link = self._link
         link.write_encoded(broadcast.framed(link.limits.max_frame))
 

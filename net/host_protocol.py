@@ -9,8 +9,9 @@ The host's own rules, on top of :class:`net.protocol_base.ProtocolBase`:
   :data:`~net.messages.SUPPORTED_VERSIONS`, is refused here with code ``version`` — checked
   on the raw object, before any other field, so a join of any later version is told why — and
   a hello breaking a field rule with ``bad-hello``; the program never sees either;
-* the host answers in the join's version: its ``welcome`` is rewritten to it, and a version 1
-  join is never sent version 2 fields (``show.seq``; a bye's code goes as its reason);
+* the host answers in the join's version: its ``welcome`` is rewritten to it, a version 1
+  join is never sent version 2 fields (``show.seq``; a bye's code goes as its reason), and a
+  show of a kind the join's version lacks is left out;
 * the program's own decision (``welcome`` or ``refuse``) has no deadline here: keep-alive
   starts with the welcome.
 """
@@ -33,6 +34,7 @@ from net.messages import (
     Welcome,
     encode_message,
     from_dict,
+    kinds_unknown_to,
 )
 from net.protocol_base import ProtocolBase
 from net.protocol_events import DeadlinePassed, HelloReceived, HelloRejected
@@ -42,8 +44,9 @@ __all__ = ["HostProtocol", "speaks_ours", "supported_versions"]
 
 
 def supported_versions() -> str:
-    """The versions we speak, for a sentence: ``"1 and 2"``."""
-    return " and ".join(str(v) for v in sorted(SUPPORTED_VERSIONS))
+    """The versions we speak, for a sentence: ``"1, 2 and 3"``."""
+    *rest, last = (str(v) for v in sorted(SUPPORTED_VERSIONS))
+    return f"{', '.join(rest)} and {last}" if rest else last
 
 
 def speaks_ours(protocol: object, version: object) -> bool:
@@ -115,6 +118,7 @@ class HostProtocol(ProtocolBase):
         assert isinstance(message, Hello)
         self.hello = message
         self.version = message.version
+        self._later_kinds = kinds_unknown_to(message.version)
         # Lines are read from now on (they wait for the welcome); what the program takes to
         # decide is its own affair: no deadline.
         self._move(Input.HELLO_IN)
@@ -131,6 +135,8 @@ class HostProtocol(ProtocolBase):
         self._send_error(reason)
 
     def _send_line(self, message: Message) -> bytes:
+        if self._later_kinds and isinstance(message, Show) and message.kind in self._later_kinds:
+            return b""  # a kind the join's version lacks is left out, as version 1 lacks seq
         if self.version < 2 and isinstance(message, Show) and message.seq is not None:
             message = dataclasses.replace(message, seq=None)  # version 1 has no show.seq
         return encode_message(message, max_frame=self.limits.max_frame)

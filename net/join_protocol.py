@@ -7,8 +7,8 @@ The join's own rules, on top of :class:`net.protocol_base.ProtocolBase`:
   must arrive within ``hello_timeout`` of starting to connect;
 * the answer is ``welcome`` or ``refuse``; a welcome of another protocol, or of a version we
   do not speak (:data:`~net.messages.SUPPORTED_VERSIONS`), is a protocol error naming both;
-* **falling back**: a host of version 1 only refuses a version 2 hello with code ``version``;
-  :func:`fallback_hello` gives the version 1 hello to try once more with (no ``seen``).
+* **falling back**: a host of an earlier version only refuses a later hello with code
+  ``version``; :func:`fallback_hello` gives the hello one version lower to try next.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from net.messages import (
     Welcome,
     encode_message,
     from_dict,
+    kinds_unknown_to,
 )
 from net.protocol_base import ProtocolBase
 from net.protocol_events import DeadlinePassed, RefusedByHost, Welcomed
@@ -41,22 +42,24 @@ __all__ = ["JoinProtocol", "fallback_hello"]
 def fallback_hello(hello: Hello, refuse: Refuse) -> Hello | None:
     """The hello to try again with after *refuse*, or None when there is none.
 
-    A host that speaks only version 1 refuses a later version with code ``version``; the same
-    hello in version 1 (without ``seen``, which version 1 lacks) is then worth one more try.
+    A host of an earlier version refuses a later one with code ``version``; the same hello one
+    version lower is then worth one more try, each version down to 1 in turn (version 1 has no
+    ``seen``, so it is left out there).
 
     Args:
         hello: The hello that was refused.
         refuse: The host's answer.
 
     Returns:
-        The version 1 hello, or None: another refusal, or the hello was already version 1
-        (or of a version we do not speak, which is the caller's own experiment).
+        The hello one version lower, or None: another refusal, or the hello was already
+        version 1 (or of a version we do not speak, which is the caller's own experiment).
     """
     if refuse.code != "version" or hello.protocol != PROTOCOL_NAME:
         return None
     if hello.version == 1 or hello.version not in SUPPORTED_VERSIONS:
         return None  # a version we do not speak ourselves is not ours to fall back from
-    return dataclasses.replace(hello, version=1, seen=None)
+    lower = hello.version - 1
+    return dataclasses.replace(hello, version=lower, seen=hello.seen if lower >= 2 else None)
 
 
 def _welcome_mismatch(obj: dict[str, Any]) -> str | None:
@@ -100,6 +103,7 @@ class JoinProtocol(ProtocolBase):
         self.hello = hello
         self.welcome: Welcome | None = None
         self.version = hello.version
+        self._later_kinds = kinds_unknown_to(hello.version)
         self._out.append(encode_message(hello, max_frame=limits.max_frame))
 
     def _receive(self, kind: str, obj: dict[str, Any], now: float) -> None:
@@ -108,6 +112,7 @@ class JoinProtocol(ProtocolBase):
             return
         message = from_dict(obj)
         if isinstance(message, Show):
+            self._check_kind(message)
             self._events.append(message)
         else:
             self._unexpected(message)
@@ -127,6 +132,7 @@ class JoinProtocol(ProtocolBase):
             return
         self.welcome = answer
         self.version = answer.version
+        self._later_kinds = kinds_unknown_to(answer.version)
         self._move(Input.WELCOME_IN)
         self._open_now(now)
         self._events.append(Welcomed(answer))

@@ -1,4 +1,4 @@
-"""The messages of protocol versions 1 and 2, as frozen dataclasses validated on construction.
+"""The messages of protocol versions 1, 2 and 3, as frozen dataclasses validated on construction.
 
 Each class maps to one JSON object whose ``"type"`` is the class's ``TYPE``. Constructing one
 with a bad field raises :class:`~net.errors.LocalProtocolError` (a ``ValueError``): we never
@@ -35,6 +35,7 @@ __all__ = [
     "PROTOCOL_VERSION",
     "REFUSE_CODES",
     "SHOW_KINDS",
+    "SHOW_KIND_SINCE",
     "SUPPORTED_VERSIONS",
     "Bye",
     "Error",
@@ -48,22 +49,47 @@ __all__ = [
     "Welcome",
     "encode_message",
     "from_dict",
+    "kinds_unknown_to",
     "validate_name",
 ]
 
 PROTOCOL_NAME: Final = "tablechat"
-PROTOCOL_VERSION: Final = 2
+PROTOCOL_VERSION: Final = 3
 #: Versions a host serves and a join can fall back to. Version 2 adds three optional fields
-#: (``hello.seen``, ``show.seq``, ``bye.code``); a version 1 peer never sends them and is never
-#: sent them, so programs of both versions play together (PROTOCOL.md §3).
-SUPPORTED_VERSIONS: Final = frozenset({1, 2})
+#: (``hello.seen``, ``show.seq``, ``bye.code``), version 3 adds show kinds
+#: (:data:`SHOW_KIND_SINCE`); a peer is never sent what its version lacks, so programs of every
+#: version play together (PROTOCOL.md §3).
+SUPPORTED_VERSIONS: Final = frozenset({1, 2, 3})
 #: Names are shown on one line beside every chat line; 32 characters is plenty.
 MAX_NAME: Final = 32
 #: Join codes and seat tokens are short; 256 bounds what a peer can make us compare.
 MAX_SECRET: Final = 256
 #: The largest integer every JSON implementation (JavaScript included) holds exactly.
 MAX_INT: Final = 2**53 - 1
-SHOW_KINDS: Final = frozenset({"chat", "notice", "error", "board", "result"})
+#: Every ``show.kind``, and the version that brought it: a peer of an earlier version is never
+#: sent that kind, and a join fails a show of a kind its version lacks.
+SHOW_KIND_SINCE: Final[dict[str, int]] = {
+    "chat": 1,
+    "notice": 1,
+    "error": 1,
+    "board": 1,
+    "result": 1,
+}
+SHOW_KINDS: Final = frozenset(SHOW_KIND_SINCE)
+
+
+def kinds_unknown_to(version: int) -> frozenset[str]:
+    """The show kinds a peer speaking *version* lacks: never sent to it, failed by a join of it.
+
+    Args:
+        version: A protocol version (any integer; one below 1 lacks every kind).
+
+    Returns:
+        The kinds introduced after *version* (empty for the newest).
+    """
+    return frozenset(kind for kind, since in SHOW_KIND_SINCE.items() if since > version)
+
+
 REFUSE_CODES: Final = frozenset(
     {"version", "full", "bad-code", "bad-token", "rate-limited", "bad-hello"}
 )

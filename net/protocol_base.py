@@ -104,6 +104,9 @@ class ProtocolBase:
         self.limits = limits
         self.ended: Ending | None = None
         self.version = 0
+        #: Show kinds this connection's version lacks (set once the version is known): the
+        #: host leaves them out, the join fails them.
+        self._later_kinds: frozenset[str] = frozenset()
         self._decoder = Decoder(limits.max_frame)
         self._events: collections.deque[Event] = collections.deque()
         self._out: list[bytes] = []
@@ -162,6 +165,8 @@ class ProtocolBase:
                 if kind == receives and ((t := self._theirs) is _LINES or t is _PAUSED):
                     line = from_dict(obj)
                     if isinstance(line, line_class):
+                        if self._later_kinds and isinstance(line, Show):
+                            self._check_kind(line)
                         self._events.append(line)
                         continue
                 if kind in _CONTROL:
@@ -180,6 +185,13 @@ class ProtocolBase:
                 self._frame_deadline = now + self.limits.frame_timeout
         else:
             self._frame_deadline = None
+
+    def _check_kind(self, show: Show) -> None:
+        """Fail a show of a kind this connection's version lacks (its peer broke the rule)."""
+        if show.kind in self._later_kinds:
+            raise UnexpectedMessage(
+                f"a show of kind {show.kind!r} is not in protocol version {self.version}"
+            )
 
     def _reading_over(self) -> bool:
         """Whether nothing more is read (a call: the frame just handled may have moved it)."""

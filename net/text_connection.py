@@ -21,7 +21,17 @@ from typing import Final, NoReturn
 
 from net.broadcast import Broadcast
 from net.errors import ConnectionClosed, LocalProtocolError, RemoteProtocolError
-from net.messages import BYE_CODES, MAX_SECRET, Hello, Refuse, Say, Show, Welcome, validate_name
+from net.messages import (
+    BYE_CODES,
+    MAX_SECRET,
+    Hello,
+    Refuse,
+    Say,
+    Show,
+    Welcome,
+    kinds_unknown_to,
+    validate_name,
+)
 from net.other_protocols import OtherProtocol, recognise
 from net.text_link import TextLink, too_long
 from net.text_protocol import PROMPT_TIMEOUT, Typed
@@ -36,6 +46,10 @@ __all__ = [
 ]
 
 log = logging.getLogger("net")
+
+#: A person's client is read as version 1 (``TextConnection.version``): shows of later kinds
+#: are for programs, and are left out.
+_LATER_KINDS: Final = kinds_unknown_to(1)
 
 #: How many names a person may try before the connection is closed.
 NAME_TRIES: Final = 3
@@ -132,6 +146,8 @@ class TextConnection:
         """
         if not isinstance(message, Show):
             raise LocalProtocolError(f"this side sends show messages, not {type(message).__name__}")
+        if message.kind in _LATER_KINDS:
+            return  # a person's client speaks version 1: later kinds are for programs
         self._link.write_text(self._render(message))
 
     def send_broadcast(self, broadcast: Broadcast) -> None:
@@ -141,6 +157,8 @@ class TextConnection:
         Raises:
             ConnectionClosed: The connection is over, or the client stopped reading.
         """
+        if broadcast.show.kind in _LATER_KINDS:
+            return
         self._link.write_bytes(broadcast.text(self._render))
 
     async def recv(self) -> Say:

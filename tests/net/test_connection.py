@@ -101,9 +101,9 @@ def test_version_mismatch_is_refused_with_both_versions_named(
     async def main() -> None:
         host = await start_echo_host()
         with pytest.raises(Refused) as info:
-            await connect("127.0.0.1", host.port, Hello(name="bob", version=3), limits=STEADY)
+            await connect("127.0.0.1", host.port, Hello(name="bob", version=4), limits=STEADY)
         assert info.value.code == "version"
-        assert "versions 1 and 2" in info.value.reason and "version 3" in info.value.reason
+        assert "versions 1, 2 and 3" in info.value.reason and "version 4" in info.value.reason
         with pytest.raises(Refused, match="not 'chess'") as info:
             await connect("127.0.0.1", host.port, Hello(name="bob", protocol="chess"))
         assert host.connects == []  # refused by net before on_connect
@@ -112,7 +112,7 @@ def test_version_mismatch_is_refused_with_both_versions_named(
 
     run(main())
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert any("versions 1 and 2" in w and "version 3" in w for w in warnings)
+    assert any("versions 1, 2 and 3" in w and "version 4" in w for w in warnings)
 
 
 def test_a_join_retrying_with_the_wrong_version_is_a_warning_once_a_minute(
@@ -125,7 +125,7 @@ def test_a_join_retrying_with_the_wrong_version_is_a_warning_once_a_minute(
         host = await start_echo_host()
         for _ in range(5):
             with pytest.raises(Refused):
-                await connect("127.0.0.1", host.port, Hello(name="bob", version=3), limits=STEADY)
+                await connect("127.0.0.1", host.port, Hello(name="bob", version=4), limits=STEADY)
         await host.aclose()
 
     run(main())
@@ -147,7 +147,7 @@ def test_the_version_notice_limiter_is_per_address_per_window_and_bounded() -> N
 
 def test_join_refuses_a_host_of_another_version() -> None:
     async def answer(reader: Any, writer: asyncio.StreamWriter, hello: dict[str, Any]) -> None:
-        welcome = Welcome(name="bob", host="ann", token="t", version=3).to_dict()
+        welcome = Welcome(name="bob", host="ann", token="t", version=4).to_dict()
         writer.write(encode(welcome))
         # The join must answer with an error frame naming the mismatch, then close.
         data = await asyncio.wait_for(reader.read(), WAIT)
@@ -160,10 +160,10 @@ def test_join_refuses_a_host_of_another_version() -> None:
         with pytest.raises(HandshakeError) as info:
             await connect("127.0.0.1", port, Hello(name="bob"), limits=STEADY)
         reason = info.value.reason
-        assert "version 3" in reason and "versions 1 and 2" in reason
+        assert "version 4" in reason and "versions 1, 2 and 3" in reason
         server.close()
         await server.wait_closed()
-        assert got and got[0]["type"] == "error" and "version 3" in got[0]["reason"]
+        assert got and got[0]["type"] == "error" and "version 4" in got[0]["reason"]
 
     run(main())
 
@@ -568,7 +568,7 @@ def test_a_version_1_join_is_answered_in_version_1_without_version_2_fields() ->
         shown = await asyncio.wait_for(old.recv(), WAIT)
         assert shown == Show(kind="notice", text="hi")  # no seq for a version 1 join
         new = await connect("127.0.0.1", host.port, Hello(name="carol"), limits=STEADY)
-        assert new.welcome is not None and new.welcome.version == 2
+        assert new.welcome is not None and new.welcome.version == 3
         await old.close()
         await new.close()
         await host.aclose()

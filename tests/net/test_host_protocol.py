@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from net import messages
 from net.errors import DuplicateKey, InvalidField, LocalProtocolError, UnexpectedMessage
 from net.host_protocol import HostProtocol
 from net.messages import Bye, Error, Hello, Ping, Refuse, Say, Show, encode_message
@@ -35,7 +36,7 @@ def test_a_hello_is_received_once_and_then_there_is_nothing_more() -> None:
     host.receive_data(hello(), T0 + 1)
     assert host.next_event() == HelloReceived(Hello(name="bob"))
     assert host.next_event() is NEED_DATA
-    assert host.hello == Hello(name="bob") and host.version == 2
+    assert host.hello == Hello(name="bob") and host.version == 3
 
 
 def test_a_hello_split_into_single_bytes_is_one_hello() -> None:
@@ -99,7 +100,7 @@ def test_both_versions_are_accepted_and_answered_in_their_own(version: int) -> N
 @pytest.mark.parametrize(
     ("fields", "reason"),
     [
-        ({"version": 3}, "versions 1 and 2; you sent version 3"),
+        ({"version": 4}, "versions 1, 2 and 3; you sent version 4"),
         ({"version": 0}, "you sent version 0"),
         ({"version": 1.0}, "you sent version 1.0"),
         ({"version": True}, "you sent version True"),
@@ -148,6 +149,24 @@ def test_a_version_1_join_is_never_sent_version_2_fields() -> None:
     assert b'"seq"' not in show
     bye = host.send(Bye(reason="you were replaced by a newer connection", code="replaced"))
     assert bye.endswith(b'{"type":"bye","reason":"replaced"}')
+
+
+def a_later_kind(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Make "later" a show kind of a version after the newest (each real one is tested with the
+    feature that brings it)."""
+    since = {**messages.SHOW_KIND_SINCE, "later": messages.PROTOCOL_VERSION + 1}
+    monkeypatch.setattr(messages, "SHOW_KIND_SINCE", since)
+    monkeypatch.setattr(messages, "SHOW_KINDS", frozenset(since))
+    return "later"
+
+
+def test_a_show_of_a_kind_the_joins_version_lacks_is_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    kind = a_later_kind(monkeypatch)
+    host = open_host(version=messages.PROTOCOL_VERSION)
+    assert host.send(Show(kind=kind, text="for later programs", seq=5)) == b""
+    assert b'"seq":6' in host.send(Show(kind="chat", text="hi", seq=6))  # the others go on
 
 
 def test_a_version_2_join_gets_seq_and_code() -> None:

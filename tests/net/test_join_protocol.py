@@ -1,10 +1,11 @@
 """The join's protocol object with a fake clock: the hello, the answer and its deadline, the
-fallback to a version 1 hello, and what the join may send and receive."""
+fallback one version at a time, and what the join may send and receive."""
 
 from __future__ import annotations
 
 import pytest
 
+from net import messages
 from net.errors import LocalProtocolError
 from net.join_protocol import JoinProtocol, fallback_hello
 from net.messages import Bye, Hello, Ping, Refuse, Say, Show, Welcome, encode_message
@@ -31,6 +32,23 @@ def test_a_welcome_opens_the_connection_in_its_version() -> None:
     assert join.welcome is not None and join.welcome.version == 1
 
 
+def test_a_show_of_a_kind_our_version_lacks_is_a_protocol_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    since = {**messages.SHOW_KIND_SINCE, "later": messages.PROTOCOL_VERSION + 1}
+    monkeypatch.setattr(messages, "SHOW_KIND_SINCE", since)
+    monkeypatch.setattr(messages, "SHOW_KINDS", frozenset(since))
+    join = open_join(version=messages.PROTOCOL_VERSION)
+    join.receive_data(frame(type="show", kind="chat", text="hi", **{"from": None}), T0)
+    join.receive_data(frame(type="show", kind="later", text="x", **{"from": None}), T0)
+    shown, ended = events(join)
+    assert shown == Show(kind="chat", text="hi")
+    assert isinstance(ended, ProtocolFailed)
+    assert ended.error.reason == (
+        f"a show of kind 'later' is not in protocol version {messages.PROTOCOL_VERSION}"
+    )
+
+
 def test_a_refusal_ends_it() -> None:
     join = JoinProtocol(Hello(name="bob"), LIMITS, T0)
     refuse = Refuse(reason="this table is full", code="full")
@@ -53,12 +71,13 @@ def test_no_answer_within_the_hello_timeout_ends_it_without_an_error_frame() -> 
 def test_a_welcome_of_a_version_we_do_not_speak_is_a_protocol_error_naming_both() -> None:
     join = JoinProtocol(Hello(name="bob"), LIMITS, T0)
     join.data_to_send()
-    welcome = Welcome(name="bob", host="ann", token="t", version=3).to_dict()
+    welcome = Welcome(name="bob", host="ann", token="t", version=4).to_dict()
     join.receive_data(frame(**welcome), T0)
     [ended] = events(join)
     assert isinstance(ended, ProtocolFailed)
     assert ended.error.reason == (
-        "the host speaks tablechat protocol version 3; we speak tablechat protocol versions 1 and 2"
+        "the host speaks tablechat protocol version 4; "
+        "we speak tablechat protocol versions 1, 2 and 3"
     )
     assert sent(join) == [{"type": "error", "reason": ended.error.reason}]
 
@@ -100,23 +119,26 @@ def test_a_host_leaving_says_why() -> None:
     assert events(join) == [PeerLeft("ann closed the table", "left")]
 
 
-# --- the fallback to version 1 ---------------------------------------------------------------
+# --- falling back one version at a time -------------------------------------------------------
 
 
 VERSION = Refuse(reason="this host speaks tablechat protocol version 1", code="version")
 
 
-def test_a_version_2_hello_refused_for_its_version_falls_back_to_version_1_without_seen() -> None:
-    assert fallback_hello(Hello(name="bob", token="t", seen=5), VERSION) == Hello(
-        name="bob", token="t", version=1
-    )
+def test_a_refused_hello_falls_back_one_version_keeping_seen_until_version_1() -> None:
+    newest = Hello(name="bob", token="t", seen=5)
+    assert newest.version == 3
+    second = fallback_hello(newest, VERSION)
+    assert second == Hello(name="bob", token="t", seen=5, version=2)
+    assert second is not None
+    assert fallback_hello(second, VERSION) == Hello(name="bob", token="t", version=1)
 
 
 @pytest.mark.parametrize(
     ("hello", "refuse"),
     [
         (Hello(name="bob", version=1), VERSION),  # already version 1: once is enough
-        (Hello(name="bob", version=3), VERSION),  # not ours to fall back from
+        (Hello(name="bob", version=4), VERSION),  # not ours to fall back from
         (Hello(name="bob"), Refuse(reason="full", code="full")),
         (Hello(name="bob", protocol="chess"), VERSION),
     ],

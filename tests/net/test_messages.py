@@ -98,7 +98,7 @@ def test_wire_shapes_match_the_contract() -> None:
     assert Hello(name="bob").to_dict() == {
         "type": "hello",
         "protocol": "tablechat",
-        "version": 2,
+        "version": 3,
         "name": "bob",
         "code": None,
         "token": None,
