@@ -62,6 +62,7 @@ from cli.terminal_modes import (
 )
 from cli.visible import visible
 from game.delivery import is_your_turn
+from net.messages import STATUS
 
 if TYPE_CHECKING:  # imported when there is no readline: start-up with readline stays cheap
     from cli.editor_input import TerminalKeys
@@ -133,17 +134,55 @@ class Console:
         self._queue: asyncio.Queue[str | None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
+        self._status = ""
+        self._prompt_changed = False  # the prompt changed while readline shows the old one
         self.set_name(me)
+        self._shown_prompt = self._prompt  # the prompt on screen now, for erasing it
 
     # ----------------------------------------------------------------- set-up and tear-down
 
     def set_name(self, me: str) -> None:
         """Change the name shown in the prompt (the host may give you a different one)."""
         self.me = me
-        shown = visible(me)
-        self._prompt = f"<{shown}> "
-        self._plain_prompt = self._palette.me(self._prompt)
-        self._rl_prompt = self._palette.readline_prompt(self._prompt)
+        self._make_prompt()
+
+    def set_status(self, status: str) -> None:
+        """Put the table's *status* (game, whose turn, score) in front of the prompt, or take
+        it away (empty); the prompt on screen is drawn again at once, half line and all.
+
+        Args:
+            status: one line composed by the table (``game.status``); from the host it is
+                untrusted, and shown through :func:`cli.visible.visible`.
+        """
+        if status == self._status:
+            return
+        with self._lock:
+            self._status = status
+            self._make_prompt()
+            if self.interactive and self._reading and not self._closed:
+                self._redraw_prompt()
+            self._flush()
+
+    def _make_prompt(self) -> None:
+        status = visible(" ".join(self._status.split()))
+        prompt = f"<{visible(self.me)}> "
+        self._prompt = f"[{status}] {prompt}" if status else prompt
+        painted = self._palette.me(prompt)
+        self._plain_prompt = f"[{status}] {painted}" if status else painted
+        self._rl_prompt = self._palette.readline_prompt(prompt)
+        if status:
+            self._rl_prompt = f"[{status}] " + self._rl_prompt
+
+    def _redraw_prompt(self) -> None:
+        """Draw the changed prompt with the half line (lock held, prompt on screen)."""
+        if self._screen is not None:
+            self._write(self._editor_drawing())
+        elif self._input_hook is not None:
+            self._prompt_changed = True  # the reader thread draws it, as it draws lines
+            if not self._input_hook.armed:
+                self._input_hook.arm()
+                self._wake_reader()
+        # Elsewhere (TERM=dumb: nothing is redrawn) the next prompt carries it.
 
     def start(self) -> None:
         """Start reading lines; call from inside the running event loop.
@@ -376,6 +415,8 @@ class Console:
             # the loop would erase the prompt without knowing to redraw it. So the lock is held
             # from just before input() until the hook runs (same thread) and releases it.
             self._lock.acquire()
+            self._shown_prompt = self._prompt
+            self._prompt_changed = False
             if has_hook:
                 self._hook_holds_lock = True
             else:
@@ -384,6 +425,7 @@ class Console:
                     # never before input() writes it.
                     self._write(self._plain_prompt)
                     self._flush()
+                self._shown_prompt = self._prompt
                 self._reading = True
                 self._lock.release()
             at_eof = False
@@ -437,6 +479,9 @@ class Console:
             text: the text; only board/notice/result texts may span lines.
             sender: the author of a chat line.
         """
+        if kind == STATUS:  # not a line: what goes in front of the prompt
+            self.set_status(text)
+            return
         # The width is read now, not at start: the window may have been resized since.
         width = terminal_columns(self._out) if self.interactive else None
         rows = shown_rows(kind, text, sender, self._palette, width)
@@ -466,7 +511,8 @@ class Console:
             else:
                 # No input hook (no readline, an unusual build): draw from here, and accept
                 # that a keystroke handled at this very moment may be drawn oddly.
-                self._redraw.draw_above(text, self._prompt, self._plain_prompt)
+                self._redraw.draw_above(text, self._shown_prompt, self._plain_prompt)
+                self._shown_prompt = self._prompt
             self._flush()
 
     def _wake_reader(self) -> None:
@@ -496,10 +542,15 @@ class Console:
         if not self._lock.acquire(blocking=False):
             return
         try:
-            if self._reading and self._pending and not self._closed:
+            if self._reading and (self._pending or self._prompt_changed) and not self._closed:
                 text = "".join(self._pending)
                 self._pending.clear()
-                self._redraw.draw_above(text, self._prompt, self._plain_prompt)
+                new_prompt = self._rl_prompt if self._prompt_changed else None
+                self._prompt_changed = False
+                self._redraw.draw_above(
+                    text, self._shown_prompt, self._plain_prompt, readline_prompt=new_prompt
+                )
+                self._shown_prompt = self._prompt
                 self._flush()
             if not self._pending and self._input_hook is not None:
                 self._input_hook.disarm()  # nothing left: readline's select() blocks again

@@ -59,7 +59,7 @@ from net.admission import JoinCodeGate, format_code, new_join_code
 from net.broadcast import Broadcast
 from net.connection import ConnectionClosed
 from net.errors import RemoteProtocolError
-from net.messages import Say, Show, validate_name
+from net.messages import STATUS, Say, Show, validate_name
 from net.serving import TextService, serve
 
 
@@ -280,6 +280,7 @@ class Host:
             return  # nothing to show or send: the state is rebuilt
         for shown in applied.host:
             self.console.show(str(shown.kind), shown.text, shown.sender)
+        self.console.show(STATUS, self.served.table.status_for(Seat.HOST))
         self._carry_out(applied.actions)
         for follows in applied.then:
             self.apply(follows)

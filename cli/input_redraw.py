@@ -59,13 +59,17 @@ class InputRedraw:
             self._calls = ReadlineCalls(self._readline)
         return self._calls
 
-    def draw_above(self, text: str, prompt: str, painted_prompt: str) -> None:
+    def draw_above(
+        self, text: str, prompt: str, painted_prompt: str, *, readline_prompt: str | None = None
+    ) -> None:
         """Erase prompt and input, write *text* (whole rows), and put prompt and input back.
 
         Args:
-            text: what to show, ending with a newline.
-            prompt: the prompt as shown, without escape codes (for its width).
-            painted_prompt: the prompt with its colors, for redrawing it by hand.
+            text: what to show, ending with a newline (or nothing: only redraw).
+            prompt: the prompt as shown now, without escape codes (for its width).
+            painted_prompt: the prompt to draw, with its colors, for redrawing it by hand.
+            readline_prompt: a new prompt for readline to draw from now on (its invisible
+                parts marked for readline), or None to keep its own.
         """
         if self._dumb:
             self._write("\n" + text + painted_prompt)
@@ -81,6 +85,8 @@ class InputRedraw:
         else:
             self._write(CLEAR_LINE + text)
         self._flush()
+        if readline_prompt is not None and self._rl.set_prompt is not None:
+            self._rl.set_prompt(readline_prompt.encode("utf-8", "replace"))
         # Best: readline redraws prompt and line itself, cursor where it was (the person may
         # be editing mid-line). Else write them; the cursor ends last.
         if not self._forced_redisplay():

@@ -174,6 +174,7 @@ class ReadlineCalls:
         """Look the functions up in the library behind *readline*."""
         self.forced_update_display: Callable[[], int] | None = None
         self.clear_visible_line: Callable[[], int] | None = None
+        self.set_prompt: Callable[[bytes], int] | None = None
         self._point: Any = None
         self._fflush: Callable[[Any], int] | None = None
         if readline is None or "libedit" in (readline.__doc__ or ""):
@@ -189,6 +190,12 @@ class ReadlineCalls:
         # readline >= 7.0: erase every row the prompt and line occupy, from readline's own idea
         # of where the cursor is, and leave the cursor at the start of the prompt's first row.
         self.clear_visible_line = _function(library, "rl_clear_visible_line")
+        # Change the prompt readline shows (it keeps a copy), for the status in it.
+        with contextlib.suppress(AttributeError):
+            set_prompt = library.rl_set_prompt
+            set_prompt.argtypes = [ctypes.c_char_p]
+            set_prompt.restype = ctypes.c_int
+            self.set_prompt = set_prompt
         with contextlib.suppress(ValueError, AttributeError):
             self._point = ctypes.c_int.in_dll(library, "rl_point")
         with contextlib.suppress(AttributeError):

@@ -42,7 +42,7 @@ from game.table_events import (
     Watched,
 )
 from game.untrusted import classified_text
-from net.messages import Show
+from net.messages import STATUS, Show
 
 C = TypeVar("C", bound=Hashable)
 
@@ -95,6 +95,8 @@ class ServedTable(Generic[C]):
         self._table: Table | None = None
         #: The players' last chat lines, oldest first (what a restarted host shows again).
         self.recent_chat: deque[Shown] = deque(maxlen=RECENT_CHAT)
+        # The status last sent to the guest, and to which connection (_status_to_guest).
+        self._guest_status: tuple[C, str] | None = None
 
     @property
     def table(self) -> Table:
@@ -142,10 +144,25 @@ class ServedTable(Generic[C]):
         if replaying:
             keeper.assume_delivered()
             return Applied()
-        out.actions += [*keeper.to_send(), *greeting]
+        out.actions += [*keeper.to_send(), *greeting, *self._status_to_guest()]
         if isinstance(event, Line):
             out.then += self._flooding(event)
         return out
+
+    def _status_to_guest(self) -> list[Action[C]]:
+        """The guest's status (game, turn, score) when it changed, or its connection is new.
+
+        Unnumbered and not kept for catch-up: only the current status matters, so a resumed
+        connection gets it once, as it is now, instead of every old one.
+        """
+        owner = self.keeper.owner
+        if owner is None or self._table is None:
+            return []
+        status = self._table.status_for(Seat.GUEST)
+        if self._guest_status == (owner, status):
+            return []
+        self._guest_status = (owner, status)
+        return [Send(owner, Show(kind=STATUS, text=status))]
 
     def _change_table(self, event: TableEvent, out: Applied[C]) -> list[Delivery]:
         """What *event* changes at the table, and what the table says of it."""

@@ -36,6 +36,7 @@ __all__ = [
     "REFUSE_CODES",
     "SHOW_KINDS",
     "SHOW_KIND_SINCE",
+    "STATUS",
     "SUPPORTED_VERSIONS",
     "Bye",
     "Error",
@@ -74,7 +75,10 @@ SHOW_KIND_SINCE: Final[dict[str, int]] = {
     "error": 1,
     "board": 1,
     "result": 1,
+    "status": 3,
 }
+#: The show kind that carries a player's status line (game, whose turn, score) for the prompt.
+STATUS: Final = "status"
 SHOW_KINDS: Final = frozenset(SHOW_KIND_SINCE)
 
 
