@@ -54,6 +54,7 @@ from cli.terminal_modes import (
     block_winch,
     hung_up,
     import_readline,
+    input_waiting,
     isatty,
     lines_only,
     restore_tty,
@@ -64,14 +65,48 @@ from cli.visible import visible
 from game.delivery import is_your_turn
 from net.messages import STATUS
 
-if TYPE_CHECKING:  # imported when there is no readline: start-up with readline stays cheap
+if TYPE_CHECKING:  # imported when needed: start-up stays cheap
     from cli.editor_input import TerminalKeys
     from cli.editor_screen import EditorScreen
+    from cli.history_file import HistoryFile
     from cli.line_editor import LineEditor
 
 __all__ = ["NO_READLINE", "Console"]
 
 _READ_CHUNK = 65536
+_KEPT_IN_MEMORY = 500  # lines up-arrow goes back through, as many as the history file keeps
+
+
+class _Paste:
+    """The lines of one paste so far: which are passed on, which are not (numbered from 1)."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit, self.window = limit, window
+        self.count = 0  # non-empty lines so far
+        self.unsent: list[tuple[int, str]] = []
+
+    def take(self, line: str) -> bool:
+        """Whether *line* is passed on (empty lines always are: they are never sent)."""
+        if not line.strip():
+            return True
+        self.count += 1
+        if self.count <= self.limit:
+            return True
+        self.unsent.append((self.count, line))
+        return False
+
+    def sentence(self) -> str:
+        """The one notice naming the lines that were not sent."""
+        numbers = [number for number, _ in self.unsent]
+        first, last = numbers[0], numbers[-1]
+        which = f"line {first}" if first == last else f"lines {first}–{last}"
+        quoted = visible(self.unsent[0][1].strip())
+        if len(quoted) > 40:
+            quoted = quoted[:39] + "…"
+        return (
+            f"not sent: {which} of the {self.count} you pasted (from “{quoted}”) — the table "
+            f"takes {self.limit} lines in {self.window:g} s; paste them again in a moment"
+        )
 
 
 class Console:
@@ -131,6 +166,12 @@ class Console:
         self._editor: LineEditor | None = None
         self._screen: EditorScreen | None = None
         self._keys: TerminalKeys | None = None
+        # Typed lines kept between runs (interactive only), the names seen at the table (for
+        # Tab), the last completions readline asked for, and the paste coming in, if any.
+        self._history: HistoryFile | None = None
+        self._names: set[str] = set()
+        self._matches: list[str] = []
+        self._paste: _Paste | None = None
         self._queue: asyncio.Queue[str | None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
@@ -400,10 +441,93 @@ class Console:
         return screen.draw(self._prompt, self._plain_prompt, editor.text, editor.point, columns)
 
     def _typed(self, line: str, *, more: bool) -> None:
-        """One line typed; *more* says further input was already waiting (a paste)."""
-        self._deliver(line)
+        """One line typed; *more* says further input was already waiting: a paste.
+
+        A paste is one decision, not a burst of refusals: its first lines, as many as the
+        table's flood control takes at once (game.flood), are passed on; the rest are not,
+        and one notice names exactly which were not sent, once the paste is over.
+        """
+        self._remember(line)
+        paste = self._paste
+        if paste is None and not more:
+            self._deliver(line)
+            return
+        if paste is None:
+            from game.flood import FloodControl  # noqa: PLC0415 (lazy: the first paste)
+
+            rule = FloodControl()
+            paste = self._paste = _Paste(rule.max_lines, rule.window)
+        if paste.take(line):
+            self._deliver(line)
+        else:
+            self._want_line.set()  # the program still waits for a line: read on
+        if not more:
+            self._paste = None
+            if paste.unsent:
+                self.notice(paste.sentence())
+
+    def _keep_lines(self) -> None:
+        """Read the history back and make Tab complete (reader thread, before the first line)."""
+        from cli.history_file import HistoryFile  # noqa: PLC0415 (lazy: interactive only)
+
+        self._history = HistoryFile.default()
+        kept = self._history.load()
+        if self._editor is not None:
+            self._editor.history = kept
+            self._editor.completer = self._completions
+            return
+        readline = self._readline
+        if readline is None:
+            return
+        with contextlib.suppress(AttributeError):  # an unusual build lacks one of them
+            readline.set_auto_history(False)  # lines are kept by _remember: never a secret
+            for line in kept:
+                readline.add_history(line)
+            readline.set_completer(self._complete_word)
+            readline.set_completer_delims(" ")
+            libedit = "libedit" in (readline.__doc__ or "")
+            readline.parse_and_bind("bind ^I rl_complete" if libedit else "tab: complete")
+
+    def _completions(self, before: str) -> list[str]:
+        """Tab's candidates for the last word of *before* (game.completion)."""
+        from game.completion import completions  # noqa: PLC0415 (lazy: the first Tab)
+
+        return completions(before, sorted(self._names | {self.me}))
+
+    def _complete_word(self, text: str, state: int) -> str | None:
+        """readline's completer: the *state*-th candidate for the word *text* at the cursor."""
+        readline = self._readline
+        if readline is None:
+            return None
+        if state == 0:
+            before = readline.get_line_buffer()[: readline.get_endidx()]
+            self._matches = self._completions(before)
+            if len(self._matches) == 1:  # complete: a space after it (Python's readline adds none)
+                self._matches[0] += " "
+        return self._matches[state] if state < len(self._matches) else None
+
+    def _remember(self, line: str) -> None:
+        """Keep *line* for up-arrow and in the history file — unless it holds a secret."""
+        from game.line_history import may_keep  # noqa: PLC0415 (lazy: after the first line)
+
+        if not line.strip() or not may_keep(line):
+            return
+        if self._editor is not None:
+            kept = self._editor.history
+            if kept and kept[-1] == line:
+                return  # the same line again: once is enough to go back to
+            kept.append(line)
+            del kept[:-_KEPT_IN_MEMORY]
+        elif self._readline is not None:
+            length = self._readline.get_current_history_length()
+            if length and self._readline.get_history_item(length) == line:
+                return
+            self._readline.add_history(line)
+        if self._history is not None:
+            self._history.add(line)
 
     def _read_interactive(self) -> None:
+        self._keep_lines()
         if self._editor is not None:
             self._read_edited()
             return
@@ -450,7 +574,7 @@ class Console:
                         self._flush()
                     if self._input_hook is not None:
                         self._input_hook.disarm()
-            self._deliver(line)
+            self._typed(line, more=input_waiting(self._in))
 
     def _read_stream(self) -> None:
         # os.read on the descriptor, not sys.stdin.readline(): a daemon thread blocked inside
@@ -482,6 +606,8 @@ class Console:
         if kind == STATUS:  # not a line: what goes in front of the prompt
             self.set_status(text)
             return
+        if kind == "chat" and sender:
+            self._names.add(sender)  # someone at the table: Tab completes their name
         # The width is read now, not at start: the window may have been resized since.
         width = terminal_columns(self._out) if self.interactive else None
         rows = shown_rows(kind, text, sender, self._palette, width)

@@ -9,12 +9,11 @@ arrows and the like as its two-character codes, and are named the same way.
 from __future__ import annotations
 
 import os
-import select
 import sys
 from typing import Any, Final, TextIO
 
 from cli.key_decoder import KeyDecoder
-from cli.terminal_modes import restore_tty, save_tty
+from cli.terminal_modes import input_waiting, restore_tty, save_tty
 
 _READ_CHUNK: Final = 4096
 
@@ -52,7 +51,7 @@ class TerminalKeys:
 
     def waiting(self) -> bool:
         """Whether more input is already there (a paste goes on)."""
-        return _waiting(self._fd)
+        return input_waiting(self._stream)
 
 
 # msvcrt.getwch: a special key comes as "\x00" or "\xe0", then one of these.
@@ -98,9 +97,6 @@ if sys.platform == "win32":
             return [named]
         return [key] if key.isprintable() else []
 
-    def _waiting(fd: int) -> bool:
-        return msvcrt.kbhit()
-
 else:
 
     def _read_keys(fd: int, decoder: KeyDecoder) -> list[str] | None:
@@ -109,10 +105,3 @@ else:
         except OSError:  # the terminal hung up
             return None
         return decoder.feed(data) if data else None
-
-    def _waiting(fd: int) -> bool:
-        try:
-            ready, _, _ = select.select([fd], [], [], 0)
-        except (OSError, ValueError):
-            return False
-        return bool(ready)

@@ -142,6 +142,8 @@ class LineEditor:
         if not candidates:
             return
         common = _common_start(candidates)
+        if len(candidates) == 1:
+            common += " "  # one word fits: it is complete, as readline does
         word = before[start:]
         if len(common) > len(word):
             self.text = before[:start] + common + self.text[self.point :]

@@ -149,3 +149,23 @@ def hung_up(stream: TextIO) -> bool:
     except (ValueError, AttributeError):  # the stream itself was closed or replaced
         return False
     return False
+
+
+def input_waiting(stream: TextIO) -> bool:
+    """Whether more typed input is already there, unread: a paste is still coming in.
+
+    False where it cannot be told (not a terminal, a closed stream).
+    """
+    if sys.platform == "win32":
+        import msvcrt  # noqa: PLC0415 (Windows only)
+
+        waiting = msvcrt.kbhit()
+    else:
+        import select  # noqa: PLC0415 (lazy: only once a line was typed)
+
+        try:
+            ready, _, _ = select.select([stream.fileno()], [], [], 0)
+        except (OSError, ValueError, AttributeError):
+            ready = []
+        waiting = bool(ready)
+    return waiting

@@ -53,10 +53,10 @@ def test_the_half_line_stays_whole_under_twenty_incoming_lines(
 
     rows, (row, column) = _rows(join, columns)
     first = next(i for i, text in enumerate(rows) if "<alice> incoming 0" in text)
-    last = max(i for i, text in enumerate(rows) if "your move (O)" in text)
+    last = max(i for i, text in enumerate(rows) if "* your move (O)" in text)
     assert last - first + 1 >= 20, rows  # twenty rows and more came in while bob typed
-    below = _below(rows, "your move (O)")
-    prompt_and_half = "<bob> " + HALF
+    below = _below(rows, "* your move (O)")
+    prompt_and_half = "[tictactoe · your move (O) · 0–0] <bob> " + HALF  # the status too
     assert "".join(row.ljust(columns) for row in below).rstrip() == prompt_and_half, rows
     assert not any("half-typed" in text for text in rows[:last]), rows  # nothing left above
     # The cursor is where it was left: four characters before the end.
