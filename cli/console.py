@@ -172,6 +172,12 @@ class Console:
         self._names: set[str] = set()
         self._matches: list[str] = []
         self._paste: _Paste | None = None
+        # Job control and resizes: the terminal modes in use when stopped, and what the reader
+        # thread is to do for readline on its next turn (draw again after a continue, take the
+        # new size).
+        self._modes_in_use: Any = None
+        self._redisplay = False
+        self._resize_pending = False
         self._queue: asyncio.Queue[str | None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
@@ -261,6 +267,91 @@ class Console:
             # Blocking it on this thread (threads started from here later inherit that) sends
             # it to the reader, which resizes at once, as readline does in a single thread.
             self._winch_blocked = block_winch()
+        if self.interactive:
+            self._install_job_control()
+
+    def _install_job_control(self) -> None:
+        """Take Ctrl-Z / fg (SIGTSTP, SIGCONT) and resizes (SIGWINCH) where there is any.
+
+        A stop puts back the terminal modes the console found (the shell gets its own
+        terminal back), and a continue puts back the ones in use and draws the prompt and
+        half line again. A resize redraws them from the rows they were drawn on: the line
+        editor always, GNU readline where it can be told the new size (elsewhere readline
+        takes SIGWINCH itself).
+        """
+        loop = self._loop
+        assert loop is not None
+        wanted = [("SIGTSTP", self._suspend), ("SIGCONT", self._continued)]
+        if self._screen is not None or (
+            self._input_hook is not None and self._redraw.redraws_resized
+        ):
+            wanted.append(("SIGWINCH", self._resized))
+        for name, handler in wanted:
+            signum = getattr(signal, name, None)
+            if signum is not None:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(signum, handler)
+
+    def _suspend(self) -> None:
+        """Ctrl-Z (on the loop thread): leave the line, give the terminal back, stop."""
+        tstp = getattr(signal, "SIGTSTP", None)
+        if tstp is None or self._closed:
+            return
+        with self._lock:
+            if self._reading and self._screen is not None and self._editor is not None:
+                columns = terminal_columns(self._out)
+                text = self._editor.text
+                self._write(self._screen.finish(self._prompt, self._plain_prompt, text, columns))
+            elif self._reading:
+                self._write("\n")  # the shell's "Stopped" goes below the half line
+            self._flush()
+            self._modes_in_use = save_tty(self._in)
+            restore_tty(self._in, self._saved_tty)
+        loop = self._loop
+        signal.signal(tstp, signal.SIG_DFL)
+        try:
+            os.kill(os.getpid(), tstp)  # stopped here until the shell's fg (SIGCONT)
+        finally:
+            if loop is not None:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(tstp, self._suspend)
+
+    def _continued(self) -> None:
+        """Back after a stop (on the loop thread): the console's modes, prompt and line again."""
+        with self._lock:
+            if self._closed:
+                return
+            stopped_here = self._modes_in_use is not None
+            if stopped_here:
+                restore_tty(self._in, self._modes_in_use)
+                self._modes_in_use = None
+            elif self._keys is not None:
+                self._keys.raw()  # stopped from outside: the shell may have changed them
+            if not self._reading:
+                return
+            if self._screen is not None:
+                self._write(self._editor_drawing())
+                self._flush()
+            elif stopped_here and self._input_hook is not None:
+                self._redisplay = True  # the reader thread draws, as it draws lines
+                if not self._input_hook.armed:
+                    self._input_hook.arm()
+                    self._wake_reader()
+
+    def _resized(self) -> None:
+        """The window changed size (on the loop thread): draw the prompt and line again."""
+        with self._lock:
+            if self._closed:
+                return
+            if self._screen is not None:
+                if self._reading:
+                    self._write(self._editor_drawing())
+                    self._flush()
+            elif self._input_hook is not None:
+                self._resize_pending = True  # between lines: taken before the next one
+                if self._reading and not self._input_hook.armed:
+                    self._input_hook.arm()
+                    self._wake_reader()
 
     def _start_editor(self) -> None:
         from cli.editor_input import TerminalKeys  # noqa: PLC0415 (lazy: no readline only)
@@ -541,6 +632,9 @@ class Console:
             self._lock.acquire()
             self._shown_prompt = self._prompt
             self._prompt_changed = False
+            if self._resize_pending:  # the window changed size between two lines
+                self._resize_pending = False
+                self._redraw.take_size()
             if has_hook:
                 self._hook_holds_lock = True
             else:
@@ -668,17 +762,31 @@ class Console:
         if not self._lock.acquire(blocking=False):
             return
         try:
-            if self._reading and (self._pending or self._prompt_changed) and not self._closed:
+            if self._reading and self._redisplay and not self._closed:
+                self._redisplay = False
+                self._redraw.redisplay(self._plain_prompt)
+            changed = self._pending or self._prompt_changed or self._resize_pending
+            if self._reading and changed and not self._closed:
                 text = "".join(self._pending)
                 self._pending.clear()
                 new_prompt = self._rl_prompt if self._prompt_changed else None
-                self._prompt_changed = False
+                resized, self._prompt_changed, self._resize_pending = (
+                    self._resize_pending,
+                    False,
+                    False,
+                )
                 self._redraw.draw_above(
-                    text, self._shown_prompt, self._plain_prompt, readline_prompt=new_prompt
+                    text,
+                    self._shown_prompt,
+                    self._plain_prompt,
+                    readline_prompt=new_prompt,
+                    resized=resized,
                 )
                 self._shown_prompt = self._prompt
                 self._flush()
-            if not self._pending and self._input_hook is not None:
+            if self._input_hook is not None and not (
+                self._pending or self._redisplay or self._resize_pending
+            ):
                 self._input_hook.disarm()  # nothing left: readline's select() blocks again
         finally:
             self._lock.release()
