@@ -489,6 +489,7 @@ class Console:
                     self._reading = True
                     self._write(self._editor_drawing())
                     self._flush()
+                self._keep_lines()
                 line = self._edit_one(waiting)
                 if line is None:
                     return
@@ -558,7 +559,10 @@ class Console:
                 self.notice(paste.sentence())
 
     def _keep_lines(self) -> None:
-        """Read the history back and make Tab complete (reader thread, before the first line)."""
+        """Read the history back and make Tab complete, on the reader thread: with readline
+        before its first line, for the line editor once its first prompt is drawn."""
+        if self._history is not None:
+            return
         from cli.history_file import HistoryFile  # noqa: PLC0415 (lazy: interactive only)
 
         self._history = HistoryFile.default()
@@ -618,11 +622,12 @@ class Console:
             self._history.add(line)
 
     def _read_interactive(self) -> None:
-        self._keep_lines()
         if self._editor is not None:
             self._read_edited()
             return
         has_hook = self._readline is not None and hasattr(self._readline, "set_pre_input_hook")
+        # Before the first input(): readline walks only the history it had when a line began.
+        self._keep_lines()
         while not self._closed:
             self._want_line.wait()
             self._want_line.clear()
