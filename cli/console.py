@@ -21,8 +21,8 @@ Both people may type at any time, so input and output are independent:
   and applies them under the lock, and an incoming line, written from the event loop under
   the same lock, erases the prompt and half line (cli.editor_screen), writes the message and
   draws them again — no readline, so nothing that is not thread-safe.
-* On a terminal that takes no cursor control (``TERM=dumb``, or no TERM: a Windows console)
-  readline is not used and nothing is overwritten: the terminal's own line editing keeps what
+* On a terminal that takes no cursor control (``TERM=dumb``, or no TERM: a Windows console
+  that cannot be switched to escape codes) readline is not used and nothing is overwritten: the terminal's own line editing keeps what
   is typed, and an incoming line goes below the prompt's row, the prompt again after it.
 * In script mode (stdin or stdout not a terminal) no prompt and no escape code is written, and
   lines are read until EOF.
@@ -59,6 +59,7 @@ from cli.terminal_modes import (
     lines_only,
     restore_tty,
     save_tty,
+    windows_cursor_control,
     write_quietly,
 )
 from cli.visible import visible
@@ -141,7 +142,11 @@ class Console:
         self.interactive = isatty(self._in) and isatty(self._out)
         self._in_terminal = isatty(self._in)
         self._bell = bell and self.interactive
-        self._dumb = lines_only()
+        # No TERM on Windows: its console is asked to take escape codes instead, and then the
+        # line editor is used there (a terminal that sets TERM=dumb is never asked).
+        self._dumb = lines_only() and not (
+            self.interactive and not os.environ.get("TERM") and windows_cursor_control(self._out)
+        )
         self._lock = threading.Lock()
         self._readline: ModuleType | None = None
         self._reading = False  # True while readline owns the input line (prompt on screen)

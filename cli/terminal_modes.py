@@ -169,3 +169,28 @@ def input_waiting(stream: TextIO) -> bool:
             ready = []
         waiting = bool(ready)
     return waiting
+
+
+def windows_cursor_control(stream: TextIO) -> bool:
+    """Windows: switch the console behind *stream* to take escape codes (virtual terminal
+    processing, Windows 10 and later); whether it does now. False everywhere else.
+
+    A Windows console sets no TERM, so :func:`lines_only` says nothing can be moved; once the
+    console takes escape codes the line editor can be used there, as on any terminal.
+    """
+    done = False
+    if sys.platform == "win32":
+        import ctypes  # noqa: PLC0415 (Windows only)
+        import msvcrt  # noqa: PLC0415
+
+        enable_virtual_terminal_processing = 0x0004
+        try:
+            handle = msvcrt.get_osfhandle(stream.fileno())
+            kernel32 = ctypes.windll.kernel32
+            mode = ctypes.c_uint32()
+            if kernel32.GetConsoleMode(handle, ctypes.byref(mode)):
+                wanted = mode.value | enable_virtual_terminal_processing
+                done = bool(kernel32.SetConsoleMode(handle, wanted))
+        except (OSError, ValueError, AttributeError):
+            done = False
+    return done
