@@ -22,8 +22,9 @@ Both people may type at any time, so input and output are independent:
   the same lock, erases the prompt and half line (cli.editor_screen), writes the message and
   draws them again — no readline, so nothing that is not thread-safe.
 * On a terminal that takes no cursor control (``TERM=dumb``, or no TERM: a Windows console
-  that cannot be switched to escape codes) readline is not used and nothing is overwritten: the terminal's own line editing keeps what
-  is typed, and an incoming line goes below the prompt's row, the prompt again after it.
+  that cannot be switched to escape codes) readline is not used and nothing is overwritten:
+  the terminal's own line editing keeps what is typed, and an incoming line goes below the
+  prompt's row, the prompt again after it.
 * In script mode (stdin or stdout not a terminal) no prompt and no escape code is written, and
   lines are read until EOF.
 
@@ -41,6 +42,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -498,7 +500,7 @@ class Console:
                 line = self._edit_one(waiting)
                 if line is None:
                     return
-                self._typed(line, more=bool(waiting) or keys.waiting())
+                self._typed(line, more=lambda: bool(waiting) or keys.waiting())
         finally:
             keys.restore()
 
@@ -537,28 +539,31 @@ class Console:
         columns = terminal_columns(self._out)
         return screen.draw(self._prompt, self._plain_prompt, editor.text, editor.point, columns)
 
-    def _typed(self, line: str, *, more: bool) -> None:
-        """One line typed; *more* says further input was already waiting: a paste.
+    def _typed(self, line: str, *, more: Callable[[], bool]) -> None:
+        """One line typed; *more* tells whether further input was already waiting: a paste.
 
         A paste is one decision, not a burst of refusals: its first lines, as many as the
         table's flood control takes at once (game.flood), are passed on; the rest are not,
         and one notice names exactly which were not sent, once the paste is over.
         """
-        self._remember(line)
         paste = self._paste
-        if paste is None and not more:
+        if paste is None:  # a paste's first line goes as any other: on its way first
             self._deliver(line)
-            return
-        if paste is None:
+            self._remember(line)
+            if not more():
+                return
             from game.flood import FloodControl  # noqa: PLC0415 (lazy: the first paste)
 
             rule = FloodControl()
             paste = self._paste = _Paste(rule.max_lines, rule.window)
-        if paste.take(line):
-            self._deliver(line)
+            paste.take(line)
         else:
-            self._want_line.set()  # the program still waits for a line: read on
-        if not more:
+            self._remember(line)
+            if paste.take(line):
+                self._deliver(line)
+            else:
+                self._want_line.set()  # the program still waits for a line: read on
+        if not more():
             self._paste = None
             if paste.unsent:
                 self.notice(paste.sentence())
@@ -678,7 +683,7 @@ class Console:
                         self._flush()
                     if self._input_hook is not None:
                         self._input_hook.disarm()
-            self._typed(line, more=input_waiting(self._in))
+            self._typed(line, more=functools.partial(input_waiting, self._in))
 
     def _read_stream(self) -> None:
         # os.read on the descriptor, not sys.stdin.readline(): a daemon thread blocked inside

@@ -280,8 +280,8 @@ class Host:
             return  # nothing to show or send: the state is rebuilt
         for shown in applied.host:
             self.console.show(str(shown.kind), shown.text, shown.sender)
-        self.console.show(STATUS, self.served.table.status_for(Seat.HOST))
         self._carry_out(applied.actions)
+        self.console.show(STATUS, self.served.table.status_for(Seat.HOST))
         for follows in applied.then:
             self.apply(follows)
 
