@@ -179,6 +179,9 @@ class Console:
         self._names: set[str] = set()
         self._matches: list[str] = []
         self._paste: _Paste | None = None
+        # Lines typed and not yet kept in the history: kept once the program asks for the next
+        # line, so that writing the file never competes with sending the line.
+        self._to_keep: list[str] = []
         # Job control and resizes: the terminal modes in use when stopped, and what the reader
         # thread is to do for readline on its next turn (draw again after a continue, take the
         # new size).
@@ -365,7 +368,7 @@ class Console:
         from cli.editor_screen import EditorScreen  # noqa: PLC0415
         from cli.line_editor import LineEditor  # noqa: PLC0415
 
-        self._editor = LineEditor()
+        self._editor = LineEditor(completer=self._completions)
         self._screen = EditorScreen()
         self._keys = TerminalKeys(self._in)
 
@@ -491,6 +494,7 @@ class Console:
             while not self._closed:
                 self._want_line.wait()
                 self._want_line.clear()
+                self._keep_typed()
                 with self._lock:
                     editor.reset()
                     self._reading = True
@@ -549,7 +553,7 @@ class Console:
         paste = self._paste
         if paste is None:  # a paste's first line goes as any other: on its way first
             self._deliver(line)
-            self._remember(line)
+            self._to_keep.append(line)
             if not more():
                 return
             from game.flood import FloodControl  # noqa: PLC0415 (lazy: the first paste)
@@ -558,7 +562,7 @@ class Console:
             paste = self._paste = _Paste(rule.max_lines, rule.window)
             paste.take(line)
         else:
-            self._remember(line)
+            self._to_keep.append(line)
             if paste.take(line):
                 self._deliver(line)
             else:
@@ -578,8 +582,7 @@ class Console:
         self._history = HistoryFile.default()
         kept = self._history.load()
         if self._editor is not None:
-            self._editor.history = kept
-            self._editor.completer = self._completions
+            self._editor.history[:0] = kept  # before any line typed meanwhile
             return
         readline = self._readline
         if readline is None:
@@ -611,6 +614,11 @@ class Console:
                 self._matches[0] += " "
         return self._matches[state] if state < len(self._matches) else None
 
+    def _keep_typed(self) -> None:
+        """Keep the lines typed since the last time (reader thread)."""
+        while self._to_keep:
+            self._remember(self._to_keep.pop(0))
+
     def _remember(self, line: str) -> None:
         """Keep *line* for up-arrow and in the history file — unless it holds a secret."""
         from game.line_history import may_keep  # noqa: PLC0415 (lazy: after the first line)
@@ -641,6 +649,7 @@ class Console:
         while not self._closed:
             self._want_line.wait()
             self._want_line.clear()
+            self._keep_typed()
             # Between readline writing the prompt and its pre-input hook, a message written by
             # the loop would erase the prompt without knowing to redraw it. So the lock is held
             # from just before input() until the hook runs (same thread) and releases it.

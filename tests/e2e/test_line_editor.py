@@ -49,6 +49,7 @@ def test_the_half_line_stays_whole_under_twenty_incoming_lines(
     join.expect("waiting for alice (X)")
     host.say("b2")
     join.expect("your move (O)")
+    join.expect("[tictactoe · your move (O) · 0–0] <bob> ")  # the status comes after it
     join.expect("-- end")
 
     rows, (row, column) = _rows(join, columns)

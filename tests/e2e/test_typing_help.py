@@ -32,7 +32,9 @@ def test_tab_completes_commands_and_game_names_and_history_keeps_no_secret(
     host, port = players.host()
     join = players.join(port, "bob", extra=extra, state="bob")
     host.expect("bob sat down")
-    join.type("/ga\t")
+    join.type("/ga")
+    join.expect("/ga")
+    join.type("\t")
     join.expect("me ")  # readline writes what it inserts, the editor the whole line
     assert _bottom(join) == "<bob> /game "
     join.type("go\t")
