@@ -182,6 +182,7 @@ class Console:
         # Lines typed and not yet kept in the history: kept once the program asks for the next
         # line, so that writing the file never competes with sending the line.
         self._to_keep: list[str] = []
+        self._unsaved: list[str] = []  # kept lines not in the history file yet
         # Job control and resizes: the terminal modes in use when stopped, and what the reader
         # thread is to do for readline on its next turn (draw again after a continue, take the
         # new size).
@@ -430,6 +431,9 @@ class Console:
                 self._pending.clear()
                 self._reading = False
             restore_tty(self._in, self._saved_tty)
+            if self._history is not None:
+                self._history.add(*self._unsaved, *self._to_keep_now())
+                self._unsaved.clear()
             if self._winch_blocked:
                 block_winch(unblock=True)
                 self._winch_blocked = False
@@ -614,6 +618,13 @@ class Console:
                 self._matches[0] += " "
         return self._matches[state] if state < len(self._matches) else None
 
+    def _to_keep_now(self) -> list[str]:
+        """The lines typed and not yet looked at, that may be kept (at close)."""
+        from game.line_history import may_keep  # noqa: PLC0415 (lazy, as in _remember)
+
+        lines, self._to_keep = self._to_keep, []
+        return [line for line in lines if line.strip() and may_keep(line)]
+
     def _keep_typed(self) -> None:
         """Keep the lines typed since the last time (reader thread)."""
         while self._to_keep:
@@ -636,8 +647,7 @@ class Console:
             if length and self._readline.get_history_item(length) == line:
                 return
             self._readline.add_history(line)
-        if self._history is not None:
-            self._history.add(line)
+        self._unsaved.append(line)  # written to the history file when the console closes
 
     def _read_interactive(self) -> None:
         if self._editor is not None:

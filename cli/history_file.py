@@ -5,8 +5,8 @@ holds twice as many — and private: created 0600 in the 0700 state directory
 (:mod:`cli.state_dir`), never through a symbolic link. Which lines may be kept at all is the
 table's rule (:func:`game.line_history.may_keep`: never a hangman secret); the console asks it
 before :meth:`HistoryFile.add`. Host and join of the same person share the file, each adding
-its lines as they are typed. Nothing here may stop the program: a history that cannot be read
-or written is simply not there.
+the lines of its run when it ends, as shells do: no file is written while you chat. Nothing
+here may stop the program: a history that cannot be read or written is simply not there.
 """
 
 from __future__ import annotations
@@ -52,9 +52,10 @@ class HistoryFile:
         self._lines = len(lines)
         return lines[-KEPT:]
 
-    def add(self, line: str) -> None:
-        """Append *line* (one line: a line end in it is not written)."""
-        if "\n" in line or "\r" in line or not line:
+    def add(self, *lines: str) -> None:
+        """Append *lines* (each one line: one holding a line end, or empty, is not written)."""
+        kept = [line for line in lines if line and "\n" not in line and "\r" not in line]
+        if not kept:
             return
         with (
             contextlib.suppress(OSError, state_dir.UnusableDirectory),
@@ -63,8 +64,8 @@ class HistoryFile:
             if fd is None:
                 return
             state_dir.make_private(fd)
-            self._append(fd, (line + "\n").encode("utf-8", "replace"))
-            self._lines += 1
+            self._append(fd, "".join(line + "\n" for line in kept).encode("utf-8", "replace"))
+            self._lines += len(kept)
             if self._lines > 2 * KEPT:
                 self._cut(fd)
 

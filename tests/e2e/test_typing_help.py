@@ -49,11 +49,11 @@ def test_tab_completes_commands_and_game_names_and_history_keeps_no_secret(
     assert _bottom(join).endswith("<bob> /game gomoku ")
     join.type("\x15")  # Ctrl-U
 
-    history = players.home / "xdg-state" / "bob" / "tablechat" / "history"
-    assert history.read_text(encoding="utf-8").splitlines() == ["/game gomoku "]
-    assert stat.S_IMODE(history.stat().st_mode) == 0o600
     join.say("/q")
     join.wait_exit()
+    history = players.home / "xdg-state" / "bob" / "tablechat" / "history"  # written at the end
+    assert history.read_text(encoding="utf-8").splitlines() == ["/game gomoku ", "/q"]
+    assert stat.S_IMODE(history.stat().st_mode) == 0o600
     again = players.join(port, "bob", extra=extra, state="bob")  # a new run of the same person
     again.type(UP + UP)  # "/q", then the line before it
     again.expect("game gomoku")  # readline rewrites only what differs from "/q"
