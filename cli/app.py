@@ -39,7 +39,7 @@ class Failure(Exception):
         self.status = status
 
 
-def make_console(name: str, color: bool, bell: bool = False) -> Console:
+def make_console(name: str, color: bool, bell: bool = False, accessible: bool = False) -> Console:
     """Build the console for *name*.
 
     Args:
@@ -47,13 +47,15 @@ def make_console(name: str, color: bool, bell: bool = False) -> Console:
         color: whether colors are wanted (--no-color says no); they are used only when
             possible too (a terminal, not TERM=dumb, no non-empty NO_COLOR, colorama
             importable).
-        bell: ring the terminal bell with the notice that it is your turn (--bell); only in
-            a terminal.
+        bell: ring the terminal bell when it is your turn or an offer is made to you
+            (--bell); only in a terminal.
+        accessible: words mode (--accessible): whole lines only, nothing redrawn.
 
     Returns:
         The console, not started.
     """
-    return Console(name, Palette(color_wanted(color, sys.stdout)), bell=bell)
+    palette = Palette(color_wanted(color, sys.stdout))
+    return Console(name, palette, bell=bell, whole_lines=accessible)
 
 
 class ConsoleLogHandler(logging.Handler):

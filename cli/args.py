@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NoReturn
 
+from cli.terminal_modes import ACCESSIBLE_VARIABLE, accessible
+
 DEFAULT_PORT = 3580
 DEFAULT_ADDRESS = "127.0.0.1"
 #: How long the host keeps a dropped guest's seat: "up to 5 minutes", as people are told.
@@ -37,8 +39,10 @@ class HostOptions:
     color: bool
     grace: float = DEFAULT_GRACE
     code: str | None = None  # normalised (see net.admission.normalize_code); None: none given
-    bell: bool = False  # ring the terminal bell when it is your turn
+    bell: bool = False  # ring the terminal bell when it is your turn or an offer is made to you
     fresh: bool = False  # forget the table a killed host left on this port (its journal)
+    accessible: bool = False  # words mode: boards in words, whole lines only
+    lobby: bool = False  # serve many tables and no console person (cli.lobby_hosting)
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,9 @@ class JoinOptions:
     color: bool
     code: str | None = None  # normalised; None: none given
     retry_for: float = DEFAULT_RETRY_FOR
-    bell: bool = False  # ring the terminal bell when it is your turn
+    bell: bool = False  # ring the terminal bell when it is your turn or an offer is made to you
     named: bool = False  # --name was given (else name is the login name)
+    accessible: bool = False  # words mode: boards in words, whole lines only
 
 
 def program_name(module: str, argv: list[str] | None = None) -> str:
@@ -239,7 +244,15 @@ def _common(parser: argparse.ArgumentParser, *, allow_zero_port: bool) -> None:
     parser.add_argument(
         "--bell",
         action="store_true",
-        help="ring the terminal bell when it is your turn",
+        help="ring the terminal bell when it is your turn or you have an offer to answer",
+    )
+    parser.add_argument(
+        "--accessible",
+        action="store_true",
+        help=(
+            "for screen readers: boards said in words, a move and whose turn in one line, "
+            f"whole lines only (also when {ACCESSIBLE_VARIABLE} is set and not empty)"
+        ),
     )
     parser.add_argument("--version", action=_VersionAction)
 
@@ -289,6 +302,12 @@ def host_parser(prog: str = "python -m cli.host") -> argparse.ArgumentParser:
         help="start an empty table, forgetting the one a crashed host left on this port "
         "(by default it is restored: game, score, chat and the guest's seat)",
     )
+    parser.add_argument(
+        "--lobby",
+        action="store_true",
+        help="serve many tables on this port, with nobody at this console: people arrive in "
+        "a lobby (/tables, /open, /sit N, /watch N); --name names the server",
+    )
     return parser
 
 
@@ -325,8 +344,18 @@ def join_parser(prog: str = "python -m cli.join") -> argparse.ArgumentParser:
     return parser
 
 
-def parse_host(argv: list[str] | None = None, prog: str = "python -m cli.host") -> HostOptions:
+def parse_host(
+    argv: list[str] | None = None,
+    prog: str = "python -m cli.host",
+    environ: Mapping[str, str] | None = None,
+) -> HostOptions:
     """Parse the host's command line (``sys.argv[1:]`` when *argv* is None).
+
+    Args:
+        argv: the arguments after the program name.
+        prog: the program's name, for --help and error sentences.
+        environ: the environment (default ``os.environ``): a non-empty
+            :data:`~cli.terminal_modes.ACCESSIBLE_VARIABLE` is ``--accessible``.
 
     Raises:
         SystemExit: for --help, --version (status 0) and bad arguments (status 2).
@@ -342,6 +371,8 @@ def parse_host(argv: list[str] | None = None, prog: str = "python -m cli.host") 
         code=ns.code,
         bell=bool(ns.bell),
         fresh=bool(ns.fresh),
+        accessible=bool(ns.accessible) or accessible(environ),
+        lobby=bool(ns.lobby),
     )
 
 
@@ -356,7 +387,8 @@ def parse_join(
         argv: the arguments after the program name.
         prog: the program's name, for --help and error sentences.
         environ: the environment (default ``os.environ``): :data:`CODE_VARIABLE` gives the join
-            code when ``--code`` does not.
+            code when ``--code`` does not; a non-empty
+            :data:`~cli.terminal_modes.ACCESSIBLE_VARIABLE` is ``--accessible``.
 
     Raises:
         SystemExit: for --help, --version (status 0) and bad arguments (status 2).
@@ -381,6 +413,7 @@ def parse_join(
         retry_for=ns.retry_for,
         bell=bool(ns.bell),
         named=ns.name is not None and bool(ns.name.strip()),
+        accessible=bool(ns.accessible) or accessible(environ),
     )
 
 

@@ -65,7 +65,7 @@ from cli.terminal_modes import (
     write_quietly,
 )
 from cli.visible import visible
-from game.delivery import is_your_turn
+from game.delivery import wants_you
 from net.messages import STATUS
 
 if TYPE_CHECKING:  # imported when needed: start-up stays cheap
@@ -123,6 +123,7 @@ class Console:
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         bell: bool = False,
+        whole_lines: bool = False,
     ) -> None:
         """Prepare a console for the person called *me*; nothing is read before :meth:`start`.
 
@@ -131,8 +132,10 @@ class Console:
             palette: colors (possibly disabled).
             stdin: where lines are read from (default sys.stdin).
             stdout: where everything is written (default sys.stdout).
-            bell: ring the terminal bell with the notice that it is your turn (only when
-                a person is there: interactive mode).
+            bell: ring the terminal bell with the notice that it is your turn, or of an
+                offer made to you (only when a person is there: interactive mode).
+            whole_lines: write whole lines only, never moving the cursor, whatever the
+                terminal allows (``--accessible``: a screen reader reads a redrawn line again).
         """
         self._in = stdin if stdin is not None else sys.stdin
         self._out = stdout if stdout is not None else sys.stdout
@@ -146,8 +149,13 @@ class Console:
         self._bell = bell and self.interactive
         # No TERM on Windows: its console is asked to take escape codes instead, and then the
         # line editor is used there (a terminal that sets TERM=dumb is never asked).
-        self._dumb = lines_only() and not (
-            self.interactive and not os.environ.get("TERM") and windows_cursor_control(self._out)
+        self._dumb = whole_lines or (
+            lines_only()
+            and not (
+                self.interactive
+                and not os.environ.get("TERM")
+                and windows_cursor_control(self._out)
+            )
         )
         self._lock = threading.Lock()
         self._readline: ModuleType | None = None
@@ -739,7 +747,7 @@ class Console:
         # The width is read now, not at start: the window may have been resized since.
         width = terminal_columns(self._out) if self.interactive else None
         rows = shown_rows(kind, text, sender, self._palette, width)
-        self._emit(rows, bell=self._bell and is_your_turn(kind, text))
+        self._emit(rows, bell=self._bell and wants_you(kind, text))
 
     def notice(self, text: str) -> None:
         """Show a notice of this program's own (joined, left, connection lost)."""

@@ -32,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _serve(options: HostOptions) -> int:
+    if options.lobby:
+        from cli.lobby_hosting import LobbyServer  # noqa: PLC0415 (lazy, as Host)
+
+        return await LobbyServer(options).run()
     from cli.hosting import Host  # noqa: PLC0415 (lazy: keeps start-up cheap)
 
     host = Host(options)

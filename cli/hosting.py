@@ -23,30 +23,29 @@ import ipaddress
 import logging
 import random
 import socket
+import sys
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from cli.app import Failure, log_to, make_console, too_long
 from cli.args import HostOptions
 from cli.arrivals import Arrival, Seated
+from cli.board_fit import BoardFit, terminal_rows
+from cli.carrying import Carrier
 from cli.console import Console
 from cli.seat_commands import HOST_HELP, asked_sentence, gone_sentence, seat_command
 from cli.table_replay import TableJournal, restored_notice
 from cli.text_client_words import text_client_words, waiting_sentence
 from game.announce import duration
 from game.commands import is_quit, split_command
-from game.seat_decisions import SendAll
 from game.seat_keeper import (
     Action,
     Asked,
     Decision,
-    Fail,
     LetIn,
     Refusal,
-    SayBye,
     SeatKeeper,
-    Send,
     TurnAway,
 )
 from game.served_table import ServedTable
@@ -56,9 +55,7 @@ from game.table import Seat, Table
 from game.table_events import Line, Opened, Restarted, TableEvent
 from game.untrusted import clean_name
 from net.admission import JoinCodeGate, format_code, new_join_code
-from net.broadcast import Broadcast
 from net.connection import ConnectionClosed
-from net.errors import RemoteProtocolError
 from net.messages import STATUS, Say, Show, validate_name
 from net.serving import TextService, serve
 
@@ -113,13 +110,20 @@ class Host:
         self.apply(self.opened, replaying=True)
         # The table cleans the name (trims, cuts to 32 characters); show the one it uses.
         self.name = self.table.host_name
-        self.console: Console = make_console(self.name, options.color, bell=options.bell)
-        self._connections: dict[Arrival, Seated] = {}
+        self.console: Console = make_console(
+            self.name, options.color, bell=options.bell, accessible=options.accessible
+        )
+        #: The connections, and the one way actions reach them.
+        self.carrier: Carrier[Arrival] = Carrier(
+            answer=self._answer_waiting, too_long=self._not_sent
+        )
+        self._connections = self.carrier.connections
         # Text clients waiting for the host's /let or /deny: the answer (None: let in).
         self._waiting: dict[Arrival, asyncio.Future[Refusal | None]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()  # guests being served, byes being said
+        self._tasks = self.carrier.tasks  # guests being served, byes being said
         self._timer: asyncio.TimerHandle | None = None
         self._leaving = False
+        self.board_fit = BoardFit()  # a move's board on a short terminal: the rows around it
 
     @property
     def keeper(self) -> SeatKeeper[Arrival]:
@@ -152,6 +156,8 @@ class Host:
             self.apply(Restarted(self.options.grace))
             self.name = self.table.host_name
             self.console.set_name(self.name)  # the restored table's host, whatever --name says
+        if self.options.accessible:  # this run's choice, so not a recorded event
+            self.table.set_words(Seat.HOST, True)
         self.console.start()
         logged = log_to(self.console)
         deliberate = False
@@ -207,33 +213,17 @@ class Host:
                 self.console.show(str(shown.kind), shown.text, shown.sender)
 
     async def _open(self) -> asyncio.Server:
-        bind, port = self.options.bind, self.options.port
-        where = f"{bind}:{port}"
-        try:
-            words = self.text_client_words
-            # People on nc/telnet share the port with joins (net tells them apart).
-            text = TextService(
-                words.greeting,
-                words.needs_code,
-                words.code_prompt,
-                words.render,
-                seated=words.seated,
-                closing=words.closing,
-            )
-            return await serve(self._on_connect, bind, port, text=text)
-        except socket.gaierror as exc:
-            raise Failure(f"cannot listen on {where}: unknown address {bind!r}") from exc
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise Failure(
-                    f"port {port} on {bind} is already in use (another table?) — "
-                    f"choose another port, e.g. python -m cli.host {_next_port(port)}"
-                ) from exc
-            if exc.errno in (errno.EACCES, errno.EPERM):
-                raise Failure(
-                    f"not allowed to listen on {where} — choose a port above 1023"
-                ) from exc
-            raise Failure(f"cannot listen on {where}: {exc.strerror or exc}") from exc
+        words = self.text_client_words
+        # People on nc/telnet share the port with joins (net tells them apart).
+        text = TextService(
+            words.greeting,
+            words.needs_code,
+            words.code_prompt,
+            words.render,
+            seated=words.seated,
+            closing=words.closing,
+        )
+        return await listen(self._on_connect, self.options.bind, self.options.port, text)
 
     def _opening_lines(self, port: int, *, restored: bool) -> list[str]:
         """What the host reads when the table opens: where it listens (and the join code),
@@ -278,8 +268,10 @@ class Host:
         applied = self.served.apply(event, self._clock(), replaying=replaying)
         if replaying:
             return  # nothing to show or send: the state is rebuilt
+        rows = terminal_rows(sys.stdout)  # None when the output is not a terminal
         for shown in applied.host:
-            self.console.show(str(shown.kind), shown.text, shown.sender)
+            text = self.board_fit.fitted(str(shown.kind), shown.text, rows)
+            self.console.show(str(shown.kind), text, shown.sender)
         self._carry_out(applied.actions)
         self.console.show(STATUS, self.served.table.status_for(Seat.HOST))
         for follows in applied.then:
@@ -299,45 +291,13 @@ class Host:
         self._carry_out(decision.actions)
 
     def _carry_out(self, actions: Sequence[Action[Arrival]]) -> None:
-        for action in actions:
-            if isinstance(action, TurnAway | LetIn):
-                self._answer_waiting(action)
-                continue
-            if isinstance(action, SendAll):
-                self._send_all(action)
-                continue
-            connection = self._connections.get(action.key)
-            if connection is None:
-                continue  # not welcomed yet: the keeper tells it when its welcome is out
-            if isinstance(action, Send):
-                self._send(action.key, connection, action.show)
-            elif isinstance(action, SayBye):
-                self._connections.pop(action.key, None)
-                self._spawn(_close(connection, action.reason, action.code))
-            elif isinstance(action, Fail):
-                connection.fail(RemoteProtocolError(action.reason))
+        self.carrier.carry_out(actions)
         self._arm_timer()
 
-    def _send_all(self, action: SendAll[Arrival]) -> None:
-        """One show for many spectators, encoded once (net.broadcast): one frame for every
-        join, one text for every person on nc/telnet, however many watch. An ended connection
-        is skipped (its reader sees the end); a show too long for a frame is dropped."""
-        broadcast = Broadcast(action.show)
-        for key in action.keys:
-            connection = self._connections.get(key)
-            if connection is not None:
-                with contextlib.suppress(ConnectionClosed, ValueError):
-                    connection.send_broadcast(broadcast)
-
-    def _send(self, key: Arrival, connection: Seated, show: Show) -> None:
-        try:
-            connection.send_nowait(show)
-        except ConnectionClosed:
-            pass  # its receive side sees the end and reports it
-        except ValueError:  # net's LocalProtocolError: more than one frame can hold
-            if key is self.keeper.owner:  # a spectator simply misses it
-                guest = self.keeper.name or "the guest"
-                self.console.show("error", f"not sent to {guest}: too long for one message")
+    def _not_sent(self, key: Arrival) -> None:
+        if key is self.keeper.owner:  # a spectator simply misses it
+            guest = self.keeper.name or "the guest"
+            self.console.show("error", f"not sent to {guest}: too long for one message")
 
     def _answer_waiting(self, action: TurnAway[Arrival] | LetIn[Arrival]) -> None:
         waiting = self._waiting.pop(action.key, None)
@@ -347,11 +307,6 @@ class Host:
             waiting.set_result(None)
         else:
             waiting.set_result(Refusal(action.code, action.reason))
-
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.ensure_future(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
     def _arm_timer(self) -> None:
         """One timer, at the keeper's next deadline (the end of a grace period)."""
@@ -384,6 +339,7 @@ class Host:
                 continue
             if self._seat_command(line):
                 continue
+            self.board_fit.typed(line)
             now = self._clock()
             refused = self.served.host_refusal(line, now)
             if refused is not None:
@@ -503,7 +459,7 @@ class Host:
                     if decision.over_budget:
                         # Over budget: read this connection slowly for a moment, so a burst
                         # waits in its own socket buffers instead of in our loop.
-                        await asyncio.sleep(_OVER_BUDGET_PAUSE)
+                        await asyncio.sleep(OVER_BUDGET_PAUSE)
         except ConnectionClosed as closed:
             self._decide(self.keeper.lost(key, closed.cause, closed.reason))
 
@@ -513,25 +469,41 @@ class Host:
         serving."""
         self._leaving = True
         self._carry_out(self.keeper.close(keeping=keeping))
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=_CLOSE_WAIT)
-        for task in list(self._tasks):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self.carrier.finish(_CLOSE_WAIT)
 
 
 _CLOSE_WAIT = 5.0  # seconds; net bounds each close well within this
 _codes_log = logging.getLogger("join codes")
 #: Seconds a connection is not read after a line of its was refused for flooding: at most a
 #: few refused lines a second cost the host anything, however fast they come.
-_OVER_BUDGET_PAUSE = 0.2
+OVER_BUDGET_PAUSE = 0.2
 
 
-async def _close(connection: Seated, reason: str, code: str) -> None:
-    """Say bye with *reason* and *code*, and close; a connection already over is fine."""
-    with contextlib.suppress(ConnectionClosed, OSError):
-        await connection.close(reason, code=code)
+async def listen(
+    on_connect: Callable[[Any], Awaitable[None]],
+    bind: str,
+    port: int,
+    text: TextService,
+) -> asyncio.Server:
+    """Serve joins and people on nc/telnet on *bind*:*port* (net's :func:`~net.serving.serve`).
+
+    Raises:
+        Failure: the port cannot be listened on, said in one sentence with what to do.
+    """
+    where = f"{bind}:{port}"
+    try:
+        return await serve(on_connect, bind, port, text=text)
+    except socket.gaierror as exc:
+        raise Failure(f"cannot listen on {where}: unknown address {bind!r}") from exc
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise Failure(
+                f"port {port} on {bind} is already in use (another table?) — "
+                f"choose another port, e.g. python -m cli.host {_next_port(port)}"
+            ) from exc
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise Failure(f"not allowed to listen on {where} — choose a port above 1023") from exc
+        raise Failure(f"cannot listen on {where}: {exc.strerror or exc}") from exc
 
 
 def _join_addresses(bind: str) -> list[str]:

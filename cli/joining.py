@@ -12,9 +12,11 @@ import contextlib
 import shlex
 import socket
 import sys
+from collections.abc import Callable
 
 from cli.app import Failure, log_to, make_console, too_long
 from cli.args import JoinOptions
+from cli.board_fit import BoardFit, terminal_rows
 from cli.console import Console
 from cli.seats_file import SeatEntry, SeatsFile
 from cli.terminal_question import ask
@@ -41,6 +43,9 @@ REPLACED = "replaced"
 # The host program is stopping but keeps the table (its journal): it may come back on the same
 # port, so the join keeps its token and reconnects as after a lost connection.
 CLOSING = "closing"
+#: The show kind (version 3) by which a lobby tells the join the token of the seat its
+#: connection holds now (empty: none): kept, never displayed.
+TOKEN_KIND = "token"
 # A host that has not welcomed us by then gets a "connecting to …" line, so a newcomer is not
 # left looking at a silent terminal.
 CONNECTING_NOTICE_AFTER = 0.3
@@ -76,6 +81,8 @@ class HostLink:
         self.code = code
         self.keeper = JoinKeeper(token)
         self.connection: Connection | None = None
+        #: Told the new token when a lobby moves this connection to another seat (None: none).
+        self.on_moved: Callable[[str | None], None] | None = None
         # say() and the resend after a resume both send: one at a time, so seqs leave in order.
         self._sending = asyncio.Lock()
 
@@ -159,7 +166,12 @@ class HostLink:
             raise ConnectionClosed("connection lost")
         while True:
             message = await self.connection.recv()
-            if isinstance(message, Show) and self.keeper.displays(message):
+            if isinstance(message, Show) and message.kind == TOKEN_KIND:
+                token = message.text or None
+                self.keeper.moved(token)
+                if self.on_moved is not None:
+                    self.on_moved(token)
+            elif isinstance(message, Show) and self.keeper.displays(message):
                 return message
 
     def end_sending(self) -> bool:
@@ -193,6 +205,8 @@ class Guest:
         self.watching = False
         # The host refused our seat token: the next welcome says what became of us instead.
         self._seat_gone = False
+        self.board_fit = BoardFit()  # a move's board on a short terminal: the rows around it
+        self.link.on_moved = self._moved
 
     async def run(self) -> int:
         """Connect, then chat until someone leaves; returns the exit status.
@@ -200,7 +214,10 @@ class Guest:
         0 when you or the host left deliberately; 1 when the host disconnected you or was
         gone for longer than ``--retry-for``.
         """
-        console = make_console(self.options.name, self.options.color, bell=self.options.bell)
+        options = self.options
+        console = make_console(
+            options.name, options.color, bell=options.bell, accessible=options.accessible
+        )
         welcome = await self._sit_down(console)
         console.set_name(self.link.name)
         console.start()
@@ -226,6 +243,7 @@ class Guest:
                     f"you joined {self.host_name}'s table at {self.link.address} "
                     f"as {self.link.name}{again}"
                 )
+            await self._ask_for_words()
             return await self._converse(console)
         finally:
             if console.stopped_by is None:
@@ -375,11 +393,26 @@ class Guest:
         entry = SeatEntry(welcome.token, welcome.name, welcome.host)
         self.seats.put(self.table, self.asked, entry)
 
+    def _moved(self, token: str | None) -> None:
+        """A lobby moved this connection to another seat (or to none): the seats file holds
+        that seat's token from now on, so a join started again resumes it by itself."""
+        if token is None:
+            self.seats.remove(self.table, self.asked)
+            return
+        self.watching = False
+        self.seats.put(self.table, self.asked, SeatEntry(token, self.link.name, self.host_name))
+
     def _forget_seat(self) -> None:
         """Forget this seat in the seats file (not another join's newer one; nothing when
         watching: a spectator has no entry there)."""
         if not self.watching:
             self.seats.remove(self.table, self.asked, token=self.link.token)
+
+    async def _ask_for_words(self) -> None:
+        """In words mode (``--accessible``), ask the table for boards in words: the table
+        knows who reads them (and a person on nc or telnet asks the same way)."""
+        if self.options.accessible:
+            await self.link.say("/board words")
 
     async def _converse(self, console: Console) -> int:
         incoming = asyncio.create_task(self._show_incoming(console))
@@ -427,7 +460,9 @@ class Guest:
             try:
                 while True:
                     show = await self.link.receive()
-                    console.show(show.kind, show.text, show.sender)
+                    rows = terminal_rows(sys.stdout)  # None when not a terminal
+                    text = self.board_fit.fitted(show.kind, show.text, rows)
+                    console.show(show.kind, text, show.sender)
             except ConnectionClosed as closed:
                 if self._leaving:
                     return 0
@@ -534,6 +569,7 @@ class Guest:
                         console.notice(f"sat down again at {self.host_name}'s table as a new guest")
                     if self.link.unsent:
                         console.notice(_unsent_sentence(self.link.unsent))
+                await self._ask_for_words()  # a new seat or watcher starts with pictures
                 return None
             remaining = deadline - loop.time()
             if remaining <= 0:
@@ -558,6 +594,7 @@ class Guest:
             if refusal is not None:
                 console.show("error", refusal)
                 continue
+            self.board_fit.typed(line)
             try:
                 sent = await self.link.say(line)
             except ValueError as exc:  # too many lines waiting: tell, go on

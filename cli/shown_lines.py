@@ -4,22 +4,38 @@ Pure text in, text out — no terminal, no threads — so every rule of the look
 
 * a peer's text is made visible (cli.visible) before any color is added;
 * chat is ``<name> text``: a peer's text never starts a row, so it cannot pass for a notice;
+  a long line wraps at word boundaries, its rows after the first indented by
+  :data:`CHAT_INDENT` spaces (deeper than a notice's, so no row of it reads as one);
 * notices, errors and results carry their mark (``* ``, ``! ``, ``** ``) on the first row and
   its width in spaces on the rows after; long ones wrap at word boundaries to the terminal's
   width when there is a terminal (boards never wrap: their columns mean something);
-* the notice telling you it is your turn (game.delivery.is_your_turn) is bright, the other
-  notices dim.
+* a line laid out in two columns (an indent, a left column, two or more spaces, the right
+  column — a ``/help`` row, a ``/who`` row) that does not fit loses its alignment's padding,
+  and if it still does not fit becomes one column: the left column on its row, the right one
+  under it, indented :data:`COLUMN_INDENT` spaces deeper;
+* the notices asking you to act — your turn, an offer to answer (game.delivery.wants_you)
+  — are bright, the other notices dim.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from typing import Final
 
 from cli.colors import Palette
 from cli.terminal_layout import display_width, wrap_words
 from cli.visible import visible, visible_lines
-from game.delivery import is_your_turn
+from game.delivery import wants_you
 
+#: How far a chat line's rows after the first are indented.
+CHAT_INDENT: Final = 4
+#: How much deeper than its left column the right column of a two-column row goes when the row
+#: is laid out as one column.
+COLUMN_INDENT: Final = 2
+
+# an indent, a left column (single spaces inside), a gap of two or more spaces, a right column
+_TWO_COLUMNS = re.compile(r"( +)(\S+(?: \S+)*)  +(\S.*)")
 _MARKS = {"error": "! ", "result": "** "}
 _NOTICE_MARK = "* "
 
@@ -35,14 +51,19 @@ def shown_rows(
         text: the text; only board/notice/result texts may span lines.
         sender: the author of a chat line.
         palette: colors (possibly disabled).
-        width: the terminal's columns, to wrap notices, errors and results; None: no wrapping.
+        width: the terminal's columns, to wrap chat, notices, errors and results; None: no
+            wrapping.
 
     Returns:
         The painted rows, in order.
     """
     if kind == "chat":
         name = visible(sender if sender is not None else "?")
-        return [f"{palette.other('<' + name + '>')} {visible(text)}"]
+        author = "<" + name + ">"
+        rows = _hanging(f"{author} {visible(text)}", width, " " * CHAT_INDENT)
+        if rows[0].startswith(author):  # the name is painted, the peer's text never
+            rows[0] = palette.other(author) + rows[0][len(author) :]
+        return rows
     if kind == "board":
         return ["  " + palette.board(line) for line in visible_lines(text)]
     mark = _MARKS.get(kind, _NOTICE_MARK)
@@ -51,7 +72,7 @@ def shown_rows(
         paint = palette.error
     elif kind == "result":
         paint = palette.result
-    elif is_your_turn(kind, text):
+    elif wants_you(kind, text):
         paint = palette.turn
     else:
         paint = palette.notice
@@ -68,6 +89,29 @@ def _marked(
         if width is None or display_width(lead + line) <= width:
             rows.append(paint(lead + line))
             continue
+        columns = _TWO_COLUMNS.fullmatch(line)
+        if columns is not None:
+            own, left, right = columns.groups()
+            closer = f"{lead}{own}{left}  {right}"  # without the alignment's padding
+            if display_width(closer) <= width:
+                rows.append(paint(closer))
+                continue
+            deeper = indent + own + " " * COLUMN_INDENT
+            rows += [paint(row) for row in _hanging(lead + own + left, width, indent + own)]
+            rows += [paint(deeper + row) for row in wrap_words(right, width - len(deeper))]
+            continue
         for part_number, part in enumerate(wrap_words(line, width - len(indent))):
             rows.append(paint((lead if part_number == 0 else indent) + part))
     return rows
+
+
+def _hanging(line: str, width: int | None, indent: str) -> list[str]:
+    """*line* wrapped at words to *width* columns, its rows after the first behind *indent*
+    (narrower by as much); one row when *width* is None or it fits."""
+    if width is None or display_width(line) <= width:
+        return [line]
+    first = wrap_words(line, width)[0]
+    if not line.startswith(first):  # the line's own indent was dropped to fit a word
+        return wrap_words(line, width)
+    rest = line[len(first) :].lstrip(" ")
+    return [first, *(indent + row for row in wrap_words(rest, width - len(indent)))]

@@ -111,6 +111,8 @@ def _seat_after(event: TableEvent, seat: GuestSeat) -> GuestSeat:
         _Unreplayable: *event* cannot happen with the seat as it is.
     """
     seated = seat != "free"
+    if getattr(event, "seat", "guest") == "host" and not isinstance(event, Line):
+        return seat  # the host's seat at a lobby table: the guest's is as it was
     if isinstance(event, Opened):
         raise _Unreplayable("the table is opened a second time")
     if isinstance(event, Sat):

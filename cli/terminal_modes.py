@@ -34,8 +34,25 @@ def term_is_dumb(environ: Mapping[str, str] | None = None) -> bool:
     return env.get("TERM") == "dumb"
 
 
+#: Set and not empty, it asks for words mode (``--accessible``): boards in words, and whole
+#: lines only, so a screen reader reads each line once and nothing is redrawn.
+ACCESSIBLE_VARIABLE = "ACCESSIBLE"
+
+
+def accessible(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether words mode is asked for: :data:`ACCESSIBLE_VARIABLE` set and not empty (as
+    ``--accessible`` asks).
+
+    Args:
+        environ: the environment (default ``os.environ``).
+    """
+    env = os.environ if environ is None else environ
+    return bool(env.get(ACCESSIBLE_VARIABLE))
+
+
 def lines_only(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether to write whole lines only, never moving the cursor: ``TERM=dumb`` or no TERM.
+    """Whether to write whole lines only, never moving the cursor: ``TERM=dumb``, no TERM, or
+    words mode (:func:`accessible`: a screen reader reads a redrawn line again).
 
     Without a TERM nothing is known of the terminal (a Windows console sets none), so nothing
     is overwritten there either; color is another matter (:func:`term_is_dumb`).
@@ -44,7 +61,7 @@ def lines_only(environ: Mapping[str, str] | None = None) -> bool:
         environ: the environment (default ``os.environ``).
     """
     env = os.environ if environ is None else environ
-    return term_is_dumb(env) or not env.get("TERM")
+    return term_is_dumb(env) or not env.get("TERM") or accessible(env)
 
 
 def write_quietly(stream: TextIO, text: str, *, flush: bool = False) -> None:

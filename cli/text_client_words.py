@@ -2,8 +2,10 @@
 
 The host program hands these to net as its ``TextService`` (net reads and writes the lines;
 the words and the look are the program's). A show is rendered exactly as the join renders it
-(:func:`cli.shown_lines.shown_rows`) with colors off and no wrapping: a peer's text is made
-visible first, so no escape sequence from anyone ever reaches a person's terminal.
+(:func:`cli.shown_lines.shown_rows`) with colors off, wrapped at :data:`TEXT_CLIENT_COLUMNS`
+(nc and telnet tell the host no width, and a line longer than the window breaks mid-word): a
+peer's text is made visible first, so no escape sequence from anyone ever reaches a person's
+terminal.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from cli.colors import Palette
 from cli.shown_lines import shown_rows
 from net.messages import Show, Welcome
 from net.text_connection import seated_plainly
+
+#: The width a text client's lines are wrapped to: an 80-column window's, less the column a
+#: terminal leaves for the cursor after a full row.
+TEXT_CLIENT_COLUMNS: Final = 79
 
 #: Asked after the name when the table needs a join code.
 CODE_PROMPT: Final = "this table needs a join code — what is it?"
@@ -71,8 +77,10 @@ def closing(reason: str) -> str:
 
 
 def render(show: Show) -> str:
-    """*show* as plain text lines joined with newlines (net ends each with CR LF)."""
-    return "\n".join(shown_rows(show.kind, show.text, show.sender, _PLAIN, width=None))
+    """*show* as plain text lines of at most :data:`TEXT_CLIENT_COLUMNS` columns (boards are
+    never wrapped), joined with newlines (net ends each with CR LF)."""
+    rows = shown_rows(show.kind, show.text, show.sender, _PLAIN, width=TEXT_CLIENT_COLUMNS)
+    return "\n".join(rows)
 
 
 def waiting_sentence(host_name: str, seat: str, wait: str) -> str:

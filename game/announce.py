@@ -8,7 +8,7 @@ guesser's view; only the result — sent once the game is over — may name the 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from game.delivery import Delivery, Kind, Recipient, Seat, Shown, Spectator
 from game.match import Match, NameOf, Participant
@@ -22,23 +22,38 @@ def say(to: Recipient, kind: Kind, text: str) -> Delivery:
 
 
 def moves_shown(
-    match: Match, moves: list[tuple[Participant, str]], name_of: NameOf
+    match: Match,
+    moves: list[tuple[Participant, str]],
+    name_of: NameOf,
+    in_words: Callable[[Seat], bool] = lambda seat: False,
 ) -> list[Delivery]:
     """After ``moves`` (who, move text): each player is told the others' moves, shown their own
     view of the board, and told whose turn it is. Spectators are not sent every move (they may
-    ask with /board); the result goes to everyone (see :func:`result_shown`)."""
+    ask with /board); the result goes to everyone (see :func:`result_shown`).
+
+    A player who reads boards in words (*in_words*) is told the moves and whose turn it is in
+    one line instead, and no board: ``/board`` says the whole position in words."""
     verb = match.spec.moved_word
     out = []
     for seat in SEATS:
         if seat not in match.seats:
             continue
+        lines = []
         others = [(who, text) for who, text in moves if who != seat]
         if others:
             texts = ", ".join(text for _, text in others)
-            out.append(say(seat, Kind.NOTICE, f"{name_of(others[0][0])} {verb} {texts}"))
+            lines.append(f"{name_of(others[0][0])} {verb} {texts}")
+        turn = match.turn_text(seat, name_of) if match.in_progress else ""
+        if in_words(seat):
+            if turn:
+                lines.append(turn)
+            if lines:
+                out.append(say(seat, Kind.NOTICE, " · ".join(lines)))
+            continue
+        out += [say(seat, Kind.NOTICE, line) for line in lines]
         out.append(say(seat, Kind.BOARD, match.render_for(seat)))
-        if match.in_progress:
-            out.append(say(seat, Kind.NOTICE, match.turn_text(seat, name_of)))
+        if turn:
+            out.append(say(seat, Kind.NOTICE, turn))
     return out
 
 

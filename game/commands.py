@@ -78,7 +78,8 @@ class Command(Generic[T]):
         flood_limited: whether it counts against the seat's command budget — the commands
             whose effect the other person sees (a game starts or ends), so a loop of them
             cannot flood the other screen. Commands that answer only the asker are free.
-        listing: the ``/help`` rows shown instead of the usage line (``/game``: one per game),
+        listing: the ``/help`` rows shown instead of the usage line (``/game``: one per game;
+            none: the command is named on another one's row),
             asked for each time, so a game registered later is listed.
         watcher: ``watcher(target, spectator, args)`` carries it out for a spectator; ``None``
             (the default) makes it a players' command, which a spectator is refused with

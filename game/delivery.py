@@ -71,6 +71,30 @@ def is_your_turn(kind: str, text: str) -> bool:
     return kind == Kind.NOTICE and text.startswith(_YOUR_TURN)
 
 
+#: How the one-line notice of an offer made to its reader ends, after ``bob offers you a
+#: draw`` (game.offer_words): fixed words, like the turn's, so the terminal recognises an offer
+#: to answer without knowing the table's rules. Both phrases are needed: a name (at most 32
+#: characters) cannot hold the two, so no other notice naming somebody reads as an offer.
+OFFER_ANSWERS = "— /accept or /decline"
+_OFFERS_YOU = " offers you "
+
+
+def is_offer_to_you(kind: str, text: str) -> bool:
+    """Whether a shown (kind, text) tells its reader of an offer they are to answer."""
+    return (
+        kind == Kind.NOTICE
+        and "\n" not in text
+        and _OFFERS_YOU in text
+        and text.endswith(OFFER_ANSWERS)
+    )
+
+
+def wants_you(kind: str, text: str) -> bool:
+    """Whether a shown (kind, text) asks its reader to act: their turn, or an offer to
+    answer (what ``--bell`` rings for)."""
+    return is_your_turn(kind, text) or is_offer_to_you(kind, text)
+
+
 @dataclass(frozen=True)
 class Shown:
     """One thing to display. CHAT and ERROR texts are single lines (checked on construction),

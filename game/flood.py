@@ -3,7 +3,8 @@
 A pure class: time is passed in (seconds from a monotonic clock the caller reads), nothing is
 read here. Chat goes through :meth:`FloodControl.check`; the commands that start or end games
 (``/game``, ``/rematch``, ``/resign``: each one shows the other person something and may change
-the score) through :meth:`FloodControl.check_command`, with a rate budget of the same size.
+the score) and the offers (``/takeback``, ``/draw``, ``/abort`` and their answers) through
+:meth:`FloodControl.check_command`, with a rate budget of the same size.
 Moves are never refused for speed, so a fast player cannot lose a move to it; ``/help``,
 ``/board`` and ``/score`` answer only the one who asks, so they are not limited either. The
 table keeps one :class:`FloodControl` per seat; a seat whose lines or commands keep being

@@ -103,6 +103,19 @@ class HangmanView:
         apostrophes as themselves, everything spaced out for reading."""
         return " ".join("_" if c is None else ("/" if c == " " else c) for c in self.pattern)
 
+    def describe(self) -> str:
+        """The view in words, for a screen reader, built from this view only (so a guesser's
+        never holds the secret): the word letter by letter (``blank`` for a hidden one), the
+        letters guessed, the misses and how many are left."""
+        letters = ["blank" if c is None else ("space" if c == " " else c) for c in self.pattern]
+        parts = [f"word: {' '.join(letters)} ({len(self.pattern)} characters)"]
+        if self.secret is not None and self.outcome is None:
+            parts.append(f"secret: {self.secret} (only you see this)")
+        parts.append(f"guessed: {' '.join(self.guessed) or 'none'}")
+        wrong = " ".join(self.misses) or "none"
+        parts.append(f"misses: {wrong} ({self.misses_left} of {MAX_MISSES} left)")
+        return " · ".join(parts)
+
     def render(self) -> str:
         """The ASCII picture: gallows, word, guessed letters and misses left."""
         lines = gallows(len(self.misses))
@@ -204,6 +217,27 @@ class HangmanState:
     def render(self, viewer: int | None = None) -> str:
         """The picture for ``viewer``: built from their view, so it holds only what they may see."""
         return self.view(viewer).render()
+
+    def describe(self, viewer: int | None = None) -> str:
+        """The position in words for ``viewer``, built from their view like the picture."""
+        return self.view(viewer).describe()
+
+    def free_text(self) -> str:
+        """The letters nobody has guessed yet, separated by spaces (empty once it is over)."""
+        return " ".join(guess.text for guess in self.legal_moves())
+
+    def last_text(self) -> str | None:
+        """The latest letter guessed and the latest miss, in words (``last letter: e, in the
+        word · last miss: cat``), or None before any guess. (The state keeps letters and
+        misses in their own orders, so these two are what it can say for sure.)"""
+        parts = []
+        if self.guessed:
+            letter = self.guessed[-1]
+            verdict = "a miss" if letter in self.misses else "in the word"
+            parts.append(f"last letter: {letter}, {verdict}")
+        if self.misses:
+            parts.append(f"last miss: {self.misses[-1]}")
+        return " · ".join(parts) or None
 
     # -- moves ------------------------------------------------------------------------------------
     def shape_matches(self, text: str) -> bool:
@@ -314,3 +348,7 @@ class HangmanState:
     def abandon(self) -> HangmanState:
         """Return the state ended as abandoned: nobody wins, nobody loses."""
         return replace(self, outcome=abandonment(self.outcome))
+
+    def end(self, outcome: Outcome) -> HangmanState:
+        """Return the state ended by the players' agreement (an agreed draw, an abort)."""
+        return replace(self, outcome=outcome)

@@ -86,6 +86,33 @@ class HangmanSpec:
         # the bot sees only its own view: it cannot peek at the secret
         return choose_guess(state.view(turn), words())
 
+    def takeback_refusal(
+        self, state: HangmanState, back_to: HangmanState, player: int, names: Sequence[str]
+    ) -> str | None:
+        """The setter has no guesses to take back, and a letter once revealed stays revealed:
+        everyone has seen it, so taking its guess back would replay a guess made knowing it."""
+        if player not in state.guessers:
+            return f"you set the secret — only {names[1 - player]}'s guesses could be taken back"
+        revealed = [
+            letter
+            for letter in state.guessed
+            if letter in state.secret and letter not in back_to.guessed
+        ]
+        if revealed:
+            shown = ", ".join(revealed)
+            return (
+                f"that takeback would hide {shown}, already revealed to everyone — "
+                "only guesses that missed can be taken back"
+            )
+        return None
+
+    def draw_refusal(self) -> str | None:
+        """Nobody can be ahead in hangman, so a draw means nothing."""
+        return (
+            "a draw means nothing in hangman — the word is found or the gallows completes; "
+            "/resign gives up"
+        )
+
     def mark(self, player: int) -> str:
         """Guessers carry no mark."""
         return ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 from game import registry
 from game.commands import HelpRow, nearest
 from game.errors import CommandError
+from game.offers import REPEAT_AFTER, OfferKind
 from game.spectators import SPECTATOR_LIMIT
 from game.table_commands import COMMANDS
 from game.untrusted import quote
@@ -20,9 +21,7 @@ from game.untrusted import quote
 HELP_LINES = 20
 HELP_WIDTH = 78
 
-_FOOTER = """\
-A line like b2 or 5 (one letter in hangman) is a move, /word a command,
-anything else chat. Start a line with // to send it as chat whatever it is."""
+_FOOTER = "b2 or 5 (one letter in hangman) is a move; //anything is chat, whatever it is."
 
 _MOVES = """\
 moves: during a game a line shaped like a move is a move — a cell number
@@ -43,10 +42,27 @@ Spectators see every board and result and the players' chat, and are told
 who comes and goes; a hangman word stays hidden until the game ends.
 While a game is on, a spectator's lines go to the other spectators only,
 so nobody can coach a player; between games they reach everyone.
-Spectators may use /board, /score, /who, /help and /q, and /sit takes
-the seat once it is free; only the two players move or start, resign and
-rematch games. /who lists who watches; during a game the players are told
-only how many (a name could be a hint) and not who comes or goes."""
+Spectators may use /board, /last, /free, /history, /score, /who, /help
+and /q, and /sit takes the seat once it is free; only the two players move
+or start, resign and rematch games. /who lists who watches; during a game
+the players are told only how many (a name could be a hint) and not who
+comes or goes."""
+
+_OFFERS = f"""\
+offers: /takeback offers to take back your last move and the reply to it
+(/takeback N: the last N moves); /draw offers a draw; /abort calls off a
+game started by mistake — at once before both players have moved (it counts
+for nobody), as an offer after that. Against the bot a takeback is at once.
+The other player answers /accept or /decline (the latest offer to them, or
+name it: /accept draw); /pending lists the offers open both ways. Everyone
+at the table, spectators too, reads each offer and its answer.
+Making a move declines an offer to you; an offer lapses when its maker
+moves or the game ends. One open offer of each kind each; offering what you
+are offered accepts it; a declined offer cannot be made again for the next
+{REPEAT_AFTER} moves, and offers count against flood control like /resign.
+Hangman: a takeback that would hide a letter already revealed is refused,
+and so is the setter's (the setter makes no guesses); a draw means nothing
+in hangman and is refused."""
 
 #: The topics that are about the table rather than one game or command.
 _TABLE_TOPICS = {
@@ -57,6 +73,8 @@ _TABLE_TOPICS = {
     "watch": _WATCH,
     "spectators": _WATCH,
     "kibitz": _WATCH,
+    **dict.fromkeys(("offers", "offer", *(str(kind) for kind in OfferKind)), _OFFERS),
+    **dict.fromkeys(("accept", "decline", "pending"), _OFFERS),
 }
 
 
@@ -100,6 +118,8 @@ def _command_lines() -> dict[str, str]:
     found: dict[str, str] = {}
     for command, rows in commands:
         text = "\n".join(next(texts).strip() for _ in rows)
+        if not rows:  # listed on another command's row: its own words here
+            text = f"/{command.name}  {command.summary}"
         found.update(dict.fromkeys(command.names, text))
     return found
 

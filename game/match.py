@@ -5,22 +5,38 @@ A :class:`Match` maps engine players (0 moves first) to seats; ``None`` stands f
 words the lines about the game (whose turn it is, the opening, the result) from what the viewer
 may see, asking the game's :class:`~game.registry.GameSpec` for everything a game decides: it
 knows no game by name.
+
+A match keeps the moves played as a stack of :class:`Ply` (python-chess's ``move_stack`` and
+``Board.pop()``): each ply holds the position it was played in, so a takeback is going back to
+one of them — the position then is exactly the moves played minus those taken back. The offers
+open in the game (:class:`~game.offers.Offers`) belong to it too, and end with it.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from game.delivery import Seat
+from game.offers import Ended, Offers
 from game.registry import GameSpec, WordSource
 from game.state import GameState
 
 S = TypeVar("S", bound=GameState[Any])  # a game state, whichever game (keeps its type)
 Participant = Seat | None  # None: the bot
 NameOf = Callable[[Participant], str]
+
+
+@dataclass(frozen=True)
+class Ply:
+    """One move played: by engine ``player``, as ``text`` (its canonical text), in the
+    position ``before``."""
+
+    player: int
+    text: str
+    before: GameState[Any]
 
 
 @dataclass
@@ -31,11 +47,15 @@ class Match:
         spec: what was asked for with ``/game`` (replayed by ``/rematch``); it words the game.
         state: the engine state (whichever game: the table uses only the common API).
         seats: who plays engine player 0 and 1; ``None`` is the bot.
+        history: the moves played, oldest first (those taken back are gone).
+        offers: the takebacks, draws and aborts offered in this game.
     """
 
     spec: GameSpec[Any]
     state: GameState[Any]
     seats: tuple[Participant, Participant]
+    history: list[Ply] = field(default_factory=list)
+    offers: Offers = field(default_factory=Offers)
 
     @property
     def in_progress(self) -> bool:
@@ -54,6 +74,70 @@ class Match:
         """Why engine ``player`` makes no moves at all (a hangman setter), or ``None``."""
         return self.spec.idle_reason(self.state, player, self.names(name_of))
 
+    def play(self, text: str) -> tuple[str, list[Ended]]:
+        """Play ``text`` as the move of the player to move.
+
+        Returns:
+            The move's canonical text, and the offers the move ended (see
+            :meth:`Offers.moved <game.offers.Offers.moved>`).
+
+        Raises:
+            GameError: MoveSyntaxError / IllegalMoveError with the explanation for the typer.
+        """
+        before = self.state
+        self.state, move_text = play_typed(before, text)
+        return move_text, self._pushed(before, move_text)
+
+    def play_bot(self, rng: random.Random, words: WordSource) -> tuple[str, list[Ended]]:
+        """Let the bot make the move of the player to move (see :func:`bot_move`).
+
+        Returns:
+            The text of the move the bot made, and the offers it ended.
+        """
+        before = self.state
+        self.state, move_text = bot_move(self, rng, words)
+        return move_text, self._pushed(before, move_text)
+
+    def _pushed(self, before: GameState[Any], move_text: str) -> list[Ended]:
+        player = before.turn
+        assert player is not None, "a move was played in a finished game"
+        self.history.append(Ply(player, move_text, before))
+        return self.offers.moved(player)
+
+    def take_back(self, plies: int) -> list[Ply]:
+        """Go back to the position before the last ``plies`` moves.
+
+        Returns:
+            The moves taken back, oldest first.
+
+        Raises:
+            ValueError: fewer than ``plies`` moves were played, or ``plies`` is not positive.
+        """
+        if not 0 < plies <= len(self.history):
+            raise ValueError(f"cannot take back {plies} of {len(self.history)} moves")
+        taken = self.history[-plies:]
+        del self.history[-plies:]
+        self.state = taken[0].before
+        return taken
+
+    def position_back(self, plies: int) -> GameState[Any]:
+        """The position before the last ``plies`` moves (the state now for 0)."""
+        return self.state if plies == 0 else self.history[-plies].before
+
+    def last_plies_of(self, player: int) -> int:
+        """How many moves back ``player``'s own last move is — their move and the replies
+        after it — or 0 when they have not moved."""
+        for back, ply in enumerate(reversed(self.history), start=1):
+            if ply.player == player:
+                return back
+        return 0
+
+    def has_begun(self, name_of: NameOf) -> bool:
+        """Whether every player who moves in this game has made a move: the point after which
+        a game can no longer be called off at once."""
+        movers = {p for p in (0, 1) if self.idle_reason(p, name_of) is None}
+        return movers <= {ply.player for ply in self.history}
+
     def bot_to_move(self) -> bool:
         """Whether it is the bot's turn."""
         turn = self.state.turn
@@ -62,6 +146,11 @@ class Match:
     def render_for(self, seat: Seat) -> str:
         """The board as ``seat`` may see it (a spectator sees what a guesser sees)."""
         return self.state.render(self.player_of(seat))
+
+    def describe_for(self, seat: Seat | None) -> str:
+        """The position in words as ``seat`` may see it (``None``: a spectator, who sees what a
+        guesser sees)."""
+        return self.state.describe(None if seat is None else self.player_of(seat))
 
     def turn_text(self, seat: Seat, name_of: NameOf) -> str:
         """``your move (X)`` / ``waiting for bob (O)`` — for ``seat``; empty when over."""

@@ -197,6 +197,10 @@ class MnkState:
         """Return the state ended as abandoned: nobody wins, nobody loses."""
         return replace(self, outcome=abandonment(self.outcome))
 
+    def end(self, outcome: Outcome) -> MnkState:
+        """Return the state ended by the players' agreement (an agreed draw, an abort)."""
+        return replace(self, outcome=outcome)
+
     # -- reading the board ------------------------------------------------------------------------
     def at(self, move: int) -> int | None:
         """The player whose stone is on cell ``move`` (0 = X, 1 = O), or ``None`` if empty."""
@@ -249,6 +253,39 @@ class MnkState:
             marks[self.last] = "()"
         lines = self._small_lines(marks) if self.rules.numbered else self._large_lines(marks)
         return "\n".join(lines)
+
+    def describe(self, viewer: int | None = None) -> str:
+        """The position in words, for a screen reader: each player's stones, then the free
+        cells, every cell named once in reading order (``X: a1 b2 · O: b1 · free: c1 a2 …``),
+        and the last move when there was one. Nothing is hidden in m,n,k games, so every
+        viewer reads the same."""
+        del viewer  # m,n,k games have no hidden information
+        parts = [f"{SYMBOLS[player]}: {self._cells_of(player) or 'none'}" for player in (0, 1)]
+        parts.append(f"free: {self.free_text() or 'none'}")
+        last = self.last_text()
+        if last is not None:
+            parts.append(last)
+        return " · ".join(parts)
+
+    def free_text(self) -> str:
+        """The empty cells' coordinates in reading order, separated by spaces (empty when the
+        board is full)."""
+        taken = self.x | self.o
+        cells = self.rules.cells
+        return " ".join(self.rules.cell_text(i) for i in range(cells) if not taken >> i & 1)
+
+    def last_text(self) -> str | None:
+        """The latest move in words (``last move: X b2``), or None before the first."""
+        if self.last is None:
+            return None
+        owner = self.at(self.last)
+        symbol = "?" if owner is None else SYMBOLS[owner]
+        return f"last move: {symbol} {self.rules.cell_text(self.last)}"
+
+    def _cells_of(self, player: int) -> str:
+        stones = self.o if player else self.x
+        cells = self.rules.cells
+        return " ".join(self.rules.cell_text(i) for i in range(cells) if stones >> i & 1)
 
     def _symbol(self, move: int, empty: str) -> str:
         owner = self.at(move)

@@ -67,6 +67,16 @@ class MnkSpec:
         bot = perfect_bot if state.rules == TICTACTOE else gomoku_bot
         return state.move_text(bot.choose_move(state, rng))
 
+    def takeback_refusal(
+        self, state: MnkState, back_to: MnkState, player: int, names: Sequence[str]
+    ) -> str | None:
+        """Every stone can be taken back: the board hides nothing."""
+        return None
+
+    def draw_refusal(self) -> str | None:
+        """A draw may be offered."""
+        return None
+
     def mark(self, player: int) -> str:
         """`` (X)`` for the first player, `` (O)`` for the second."""
         return f" ({SYMBOLS[player]})"

@@ -16,9 +16,10 @@ from game.errors import IllegalMoveError
 class Termination(enum.Enum):
     """Why a game ended. Stored explicitly so the result line can say it.
 
-    ``RESIGNED`` and ``ABANDONED`` are the table's endings, the same in every game; the others
-    are the built-in games' own. A new game may end for reasons of its own enum (the game words
-    its results itself, see :meth:`game.registry.GameSpec.result_text`).
+    ``RESIGNED``, ``ABANDONED``, ``AGREED`` (a draw both players accepted) and ``ABORTED`` (a
+    game called off, which counts for nobody) are the table's endings, the same in every game;
+    the others are the built-in games' own. A new game may end for reasons of its own enum
+    (the game words its results itself, see :meth:`game.registry.GameSpec.result_text`).
     """
 
     LINE_COMPLETED = "line completed"
@@ -27,6 +28,8 @@ class Termination(enum.Enum):
     GALLOWS_COMPLETE = "gallows complete"
     RESIGNED = "resigned"
     ABANDONED = "abandoned"
+    AGREED = "draw agreed"
+    ABORTED = "aborted"
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,17 @@ class Outcome:
     @property
     def is_draw(self) -> bool:
         """True for an ending nobody won that still counts as a played game: not abandoned,
-        and not one that beat every player (:attr:`lost_by_all`)."""
+        not aborted, and not one that beat every player (:attr:`lost_by_all`)."""
         return (
             self.winner is None
-            and self.termination is not Termination.ABANDONED
+            and self.termination not in (Termination.ABANDONED, Termination.ABORTED)
             and not self.lost_by_all
         )
+
+    @property
+    def counts(self) -> bool:
+        """False for an aborted game: it is not scored at all, not even as abandoned."""
+        return self.termination is not Termination.ABORTED
 
     @property
     def lost_by_all(self) -> bool:
@@ -82,9 +90,34 @@ def abandonment(current: Outcome | None) -> Outcome:
     return Outcome(None, Termination.ABANDONED)
 
 
+def agreed_draw(current: Outcome | None) -> Outcome:
+    """The outcome of a draw both players agreed to in a game whose outcome so far is
+    ``current``.
+
+    Raises:
+        IllegalMoveError: the game is already over.
+    """
+    if current is not None:
+        raise IllegalMoveError("the game is over")
+    return Outcome(None, Termination.AGREED)
+
+
+def abortion(current: Outcome | None) -> Outcome:
+    """The outcome of calling off a game whose outcome so far is ``current``: it counts for
+    nobody.
+
+    Raises:
+        IllegalMoveError: the game is already over.
+    """
+    if current is not None:
+        raise IllegalMoveError("the game is over")
+    return Outcome(None, Termination.ABORTED)
+
+
 def table_ending(outcome: Outcome, names: Sequence[str]) -> str | None:
     """How every game words the table's own endings — ``bob resigned — alice wins``,
-    ``abandoned — nobody's loss`` — or ``None`` for an ending of the game's own.
+    ``abandoned — nobody's loss``, ``draw by agreement``, ``aborted — it counts for nobody`` —
+    or ``None`` for an ending of the game's own.
 
     Args:
         outcome: how the game ended.
@@ -92,6 +125,10 @@ def table_ending(outcome: Outcome, names: Sequence[str]) -> str | None:
     """
     if outcome.termination is Termination.ABANDONED:
         return "abandoned — nobody's loss"
+    if outcome.termination is Termination.AGREED:
+        return "draw by agreement"
+    if outcome.termination is Termination.ABORTED:
+        return "aborted — it counts for nobody"
     if outcome.termination is Termination.RESIGNED and outcome.winner is not None:
         return f"{names[1 - outcome.winner]} resigned — {names[outcome.winner]} wins"
     return None

@@ -78,6 +78,17 @@ class GameSpec(Protocol[StateT]):
         """The text of the move the bot makes for the player to move. It may be wrong or raise
         ``ValueError``: the table then plays the first legal move instead."""
 
+    def takeback_refusal(
+        self, state: StateT, back_to: StateT, player: int, names: Sequence[str]
+    ) -> str | None:
+        """Why ``player`` may not take the game back from ``state`` to the earlier position
+        ``back_to`` (hangman: a guess that revealed a letter, or the setter asking), or
+        ``None``. Only positions the game passed through are asked about."""
+
+    def draw_refusal(self) -> str | None:
+        """Why a draw cannot be offered in this game (hangman: it means nothing), or
+        ``None``."""
+
     def mark(self, player: int) -> str:
         """How ``player`` is labelled after a name: ``" (X)"``, or ``""``."""
 

@@ -20,7 +20,10 @@ class Score:
     names: list[str] = field(default_factory=list)  # in order of first appearance
 
     def record(self, outcome: Outcome, players: list[str]) -> None:
-        """Count a finished game between ``players`` (names, by engine player index)."""
+        """Count a finished game between ``players`` (names, by engine player index); an
+        aborted game is not counted at all (:attr:`Outcome.counts`)."""
+        if not outcome.counts:
+            return
         for name in players:
             if name not in self.names:
                 self.names.append(name)

@@ -60,6 +60,7 @@ from game.table_events import (
     Freed,
     Line,
     Opened,
+    RemoteSeat,
     Restarted,
     Resumed,
     Rotated,
@@ -132,6 +133,7 @@ class SeatKeeper(Generic[C]):
         spectator_limit: int = 0,
         arrivals: ArrivalLimit | None = None,
         no_room: Callable[[str, int], str] | None = None,
+        seat: RemoteSeat = GUEST,
     ) -> None:
         """A keeper with an empty seat.
 
@@ -150,7 +152,11 @@ class SeatKeeper(Generic[C]):
                 and the limit (the table's own sentence; a plain one when None).
             arrivals: How fast spectators may arrive (the default :class:`ArrivalLimit` if
                 None); beyond it a would-be spectator is refused ``rate-limited``.
+            seat: The seat it keeps: the guest's; or the host's at a lobby table, whose
+                opener plays from a connection (it then reads only that seat's events, and
+                its lines are ``Line("host")``).
         """
+        self.seat: RemoteSeat = seat
         self.host_name = host_name
         self.gate = gate
         self.tokens: SeatTokens[str] = SeatTokens() if tokens is None else tokens
@@ -268,7 +274,7 @@ class SeatKeeper(Generic[C]):
                 self.watchers.arriving(key, now, text=text)
                 decision.events.append(Watched(hello.name))
             return decision
-        fresh = self.tokens.issue(GUEST)
+        fresh = self.tokens.issue(self.seat)
         decision.actions += self._replace(_Owner(key, _Stage.WELCOMING, fresh, False, 0))
         sat = Sat(asked=hello.name, token_hash=token_hash(fresh), text_client=text)
         decision.events.append(sat)
@@ -324,10 +330,10 @@ class SeatKeeper(Generic[C]):
         if key is None or number != self._asking_number or not self._seat_kept():
             return Decision()
         self._asking = None
-        held = self.tokens.hashes(GUEST)
-        fresh = self.tokens.issue(GUEST)  # made for the welcome; it becomes valid in welcomed()
+        held = self.tokens.hashes(self.seat)
+        fresh = self.tokens.issue(self.seat)  # made for the welcome; it becomes valid in welcomed()
         if held is not None:
-            self.tokens.restore(GUEST, *held)
+            self.tokens.restore(self.seat, *held)
         # Not caught up by token and seen: the shows no connection took are resent, the board too.
         self._replace(_Owner(key, _Stage.WELCOMING, fresh, True, None, let_in_by_host=True))
         return Decision(actions=[LetIn(key)])
@@ -375,10 +381,10 @@ class SeatKeeper(Generic[C]):
             seen = min(seen, self.outbox.last_seq)  # it cannot have seen what was never sent
         decision.actions += self._replace(_Owner(key, _Stage.WELCOMING, rotated[1], True, seen))
         decision.actions += self._turn_away_asking(f"{self.name} came back with their seat token")
-        hashes = self.tokens.hashes(GUEST)
+        hashes = self.tokens.hashes(self.seat)
         assert hashes is not None  # just rotated
         # Recorded before the welcome with the new token goes out (see Rotated).
-        decision.events.append(Rotated(newest=hashes[0], older=hashes[1]))
+        decision.events.append(Rotated(newest=hashes[0], older=hashes[1], seat=self.seat))
 
     def _replace(self, owner: _Owner[C]) -> list[Action[C]]:
         """Make *owner* the seat's only claimant; a live owner before it is told "replaced".
@@ -456,12 +462,15 @@ class SeatKeeper(Generic[C]):
         caught_up = owner.seen is not None and self.outbox.holds_all_after(base)
         if owner.let_in_by_host:  # its token is the seat's from now on, the old ones die (see let)
             newest = token_hash(owner.token)
-            resumed = Resumed(newest=newest, older=None, caught_up=caught_up, lines_anew=True)
+            resumed = Resumed(
+                newest=newest, older=None, caught_up=caught_up, lines_anew=True, seat=self.seat
+            )
             return Decision(events=[resumed])
-        hashes = self.tokens.hashes(GUEST)
+        hashes = self.tokens.hashes(self.seat)
         assert hashes is not None  # rotated at admission; only a Freed event revokes
         newest, older = hashes
-        return Decision(events=[Resumed(newest=newest, older=older, caught_up=caught_up)])
+        resumed = Resumed(newest=newest, older=older, caught_up=caught_up, seat=self.seat)
+        return Decision(events=[resumed])
 
     # ------------------------------------------------------------------------- the connection
     def lost(self, key: C, cause: str, reason: str) -> Decision[C]:
@@ -483,13 +492,15 @@ class SeatKeeper(Generic[C]):
         self._delivered = max(self._delivered, owner.sent)
         if owner.stage is _Stage.WELCOMING:
             if not owner.resumed:
-                return Decision(events=[Freed("left")])
-            return Decision() if self.dropped else Decision(events=[Dropped(self.grace)])
+                return Decision(events=[Freed("left", seat=self.seat)])
+            if self.dropped:
+                return Decision()
+            return Decision(events=[Dropped(self.grace, seat=self.seat)])
         if cause == "left":
-            return Decision(events=[Freed("left")])
+            return Decision(events=[Freed("left", seat=self.seat)])
         if cause == "error":
-            return Decision(events=[Freed("protocol", reason)])
-        return Decision(events=[Dropped(self.grace)])
+            return Decision(events=[Freed("protocol", reason, seat=self.seat)])
+        return Decision(events=[Dropped(self.grace, seat=self.seat)])
 
     def said(self, key: C, seq: int, text: str, now: float) -> Decision[C]:
         """``say`` number *seq* with *text* arrived on *key*.
@@ -512,12 +523,12 @@ class SeatKeeper(Generic[C]):
             self._owner = None
             self._delivered = max(self._delivered, owner.sent)
             return Decision(
-                events=[Freed("protocol", f"protocol error: {reason}")],
+                events=[Freed("protocol", f"protocol error: {reason}", seat=self.seat)],
                 actions=[Fail(key, reason)],
             )
         if seq <= self.last_say:
             return Decision()
-        return Decision(events=[Line(GUEST, text, now, seq)])
+        return Decision(events=[Line(self.seat, text, now, seq)])
 
     def sit_down(self, key: C) -> Decision[C] | None:
         """Spectator *key* asks for the free guest seat (``/sit``).
@@ -528,14 +539,39 @@ class SeatKeeper(Generic[C]):
             taken, the host is closing, or *key* does not watch (the table answers then).
         """
         watcher = self.watchers.get(key)
-        if watcher is None or not watcher.live or self.taken or self.closing:
+        if watcher is None or not watcher.live:
             return None
-        fresh = self.tokens.issue(GUEST)
+        sitting = self.take(key, watcher.name, lines_from=watcher.last_say, text=watcher.text)
+        if sitting is not None:
+            sitting.events.insert(0, Unwatched(watcher.number, "sat"))
+        return sitting
+
+    def take(self, key: C, name: str, *, lines_from: int, text: bool) -> Decision[C] | None:
+        """Connection *key*, open already (no welcome), takes the free seat as *name*.
+
+        Args:
+            key: The connection: a spectator sitting down, or a person coming from a lobby.
+            name: The name asked for.
+            lines_from: The connection's last ``say.seq``: the seat's numbering goes on from it.
+            text: True for a person on nc/telnet.
+
+        Returns:
+            The :class:`Sat` to apply (the seat's shows start afresh; its token is
+            :attr:`owner_token`); None when the seat is taken or the host is closing.
+        """
+        if self.taken or self.closing:
+            return None
+        fresh = self.tokens.issue(self.seat)
         # nothing kept for the seat before its Sat is this connection's (see apply)
         self._owner = _Owner(key, _Stage.LIVE, fresh, False, 0, sent=self.outbox.last_seq)
-        text = watcher.text
-        sat = Sat(watcher.name, token_hash(fresh), text_client=text, lines_from=watcher.last_say)
-        return Decision(events=[Unwatched(watcher.number, "sat"), sat])
+        sat = Sat(name, token_hash(fresh), text_client=text, lines_from=lines_from, seat=self.seat)
+        return Decision(events=[sat])
+
+    @property
+    def owner_token(self) -> str | None:
+        """The token the seat's owner was last given (in its welcome or on taking the seat),
+        or None when nobody owns it."""
+        return None if self._owner is None else self._owner.token
 
     def passed_over(self, seq: int) -> None:
         """The guest's line *seq* was refused before it became an event (flood control): the
@@ -579,7 +615,7 @@ class SeatKeeper(Generic[C]):
         deadline = self.next_deadline()
         if deadline is None or now < deadline:
             return Decision()
-        return Decision(events=[Freed("expired")])
+        return Decision(events=[Freed("expired", seat=self.seat)])
 
     # ------------------------------------------------------------------------- events
     def apply(self, event: TableEvent, now: float) -> list[Action[C]]:
@@ -593,12 +629,14 @@ class SeatKeeper(Generic[C]):
             A bye for the owner when *event* frees a seat it still holds (a quit sent as text,
             flooding).
         """
+        if getattr(event, "seat", self.seat) != self.seat and not isinstance(event, Line):
+            return []  # the other seat's (a lobby table keeps each seat apart)
         if isinstance(event, Opened):
             self._free(Freed("left"))  # a table opens empty
             self.outbox.clear()
             self.watchers.clear()
         elif isinstance(event, Sat):
-            self.tokens.restore(GUEST, event.token_hash)
+            self.tokens.restore(self.seat, event.token_hash)
             self.by_text = event.text_client
             self.asked, self.last_say, self.dropped = event.asked, event.lines_from, False
             self.outbox.clear()
@@ -606,12 +644,12 @@ class SeatKeeper(Generic[C]):
                 self._owner.sent = 0
             self._delivered = 0
         elif isinstance(event, Rotated | Resumed):
-            self.tokens.restore(GUEST, event.newest, event.older)
+            self.tokens.restore(self.seat, event.newest, event.older)
             self.dropped = self.dropped and isinstance(event, Rotated)
             if isinstance(event, Resumed) and event.lines_anew:
                 self.last_say, self.by_text = 0, True  # a person on nc/telnet has it now
         elif isinstance(event, Line):
-            if event.seat == GUEST:
+            if event.seat == self.seat:
                 self.last_say = max(self.last_say, event.seq)
         elif isinstance(event, Dropped):
             self.dropped, self.grace = True, event.grace
@@ -630,7 +668,7 @@ class SeatKeeper(Generic[C]):
 
     def _free(self, event: Freed) -> list[Action[C]]:
         guest = self.name
-        self.tokens.revoke(GUEST)
+        self.tokens.revoke(self.seat)
         self.name = self.asked = None
         self.last_say, self.dropped = 0, False
         owner, self._owner = self._owner, None

@@ -18,7 +18,6 @@ rebuilds the same table, tokens and ``show.seq`` numbers (the journal's replay).
 from __future__ import annotations
 
 import random
-from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Final, Generic, TypeVar
@@ -46,7 +45,7 @@ from net.messages import STATUS, Show
 
 C = TypeVar("C", bound=Hashable)
 
-#: How many of the players' chat lines a served table keeps to show again after a restart.
+#: How many of the host's last chat lines a restarted host shows again.
 RECENT_CHAT: Final = 10
 
 #: What the host is told, and the guest's bye says, when a guest is put out for flooding.
@@ -83,20 +82,38 @@ def _show(shown: Shown) -> Show:
 class ServedTable(Generic[C]):
     """A table and its connections (see the module docstring)."""
 
-    def __init__(self, keeper: SeatKeeper[C], *, make_table: MakeTable = _table) -> None:
+    def __init__(
+        self,
+        keeper: SeatKeeper[C],
+        *,
+        make_table: MakeTable = _table,
+        opener: SeatKeeper[C] | None = None,
+    ) -> None:
         """A served table that opens when its first :class:`Opened` event is applied.
 
         Args:
-            keeper: The seat keeper (its join code, grace period and limits).
+            keeper: The seat keeper (its join code, grace period and limits) of the guest
+                seat and the spectators.
             make_table: Builds the table an :class:`Opened` opens (tests inject flood rules).
+            opener: At a lobby table, the keeper of the host's seat (``seat="host"``): the
+                person who opened it plays from a connection, their shows numbered and kept
+                as the guest's are. None: the host person is at the program's console.
         """
         self.keeper = keeper
+        self.opener = opener
+        #: Each seat held by a connection, by the name its events give it.
+        self.seats: dict[str, SeatKeeper[C]] = {keeper.seat: keeper}
+        if opener is not None:
+            self.seats[opener.seat] = opener
         self._make_table = make_table
         self._table: Table | None = None
-        #: The players' last chat lines, oldest first (what a restarted host shows again).
-        self.recent_chat: deque[Shown] = deque(maxlen=RECENT_CHAT)
-        # The status last sent to the guest, and to which connection (_status_to_guest).
-        self._guest_status: tuple[C, str] | None = None
+        # The status last sent to each seat held by a connection, and to which (_statuses).
+        self._status_sent: dict[str, tuple[C, str]] = {}
+
+    @property
+    def opened(self) -> bool:
+        """True once the opening event is applied."""
+        return self._table is not None
 
     @property
     def table(self) -> Table:
@@ -104,6 +121,12 @@ class ServedTable(Generic[C]):
         if self._table is None:
             raise RuntimeError("the table is not open yet: apply its Opened event first")
         return self._table
+
+    @property
+    def recent_chat(self) -> list[Shown]:
+        """The host's last :data:`RECENT_CHAT` chat lines, oldest first (what a restarted host
+        shows again), as the table keeps them (:meth:`Table.chat_seen`)."""
+        return [] if self._table is None else self._table.chat_seen(Seat.HOST, RECENT_CHAT)
 
     # ------------------------------------------------------------------------ applying
     def apply(self, event: TableEvent, now: float, *, replaying: bool = False) -> Applied[C]:
@@ -122,18 +145,19 @@ class ServedTable(Generic[C]):
         Returns:
             What to show, send and apply next.
         """
-        keeper = self.keeper
-        out: Applied[C] = Applied(actions=keeper.apply(event, now))
+        out: Applied[C] = Applied()
+        for seat_keeper in self.seats.values():
+            out.actions += seat_keeper.apply(event, now)
         # A resume's greeting (and the board, when it missed too much) is for the connection
         # that resumed, not a show to catch up on: a later resume must not resend it.
         greeting: list[Action[C]] = []
+        resumed = event.seat if isinstance(event, Resumed) else None
         for delivery in self._change_table(event, out):
-            if delivery.shown.kind is Kind.CHAT and delivery.to in (Seat.HOST, Seat.GUEST):
-                self.recent_chat.append(delivery.shown)  # each player's line reaches the other
-            if delivery.to == Seat.GUEST and isinstance(event, Resumed):
+            keeper = self._keeper_of(delivery.to)
+            if keeper is not None and keeper.seat == resumed:
                 if not replaying and keeper.owner is not None:
                     greeting.append(Send(keeper.owner, _show(delivery.shown)))
-            elif delivery.to == Seat.GUEST:
+            elif keeper is not None:
                 keeper.show(_show(delivery.shown))
             elif replaying:
                 continue  # nobody watches during a replay: their connections died with it
@@ -142,35 +166,55 @@ class ServedTable(Generic[C]):
             else:
                 out.actions += self._to_spectators(delivery)
         if replaying:
-            keeper.assume_delivered()
+            for seat_keeper in self.seats.values():
+                seat_keeper.assume_delivered()
             return Applied()
-        out.actions += [*keeper.to_send(), *greeting, *self._status_to_guest()]
+        for seat_keeper in self.seats.values():
+            out.actions += seat_keeper.to_send()
+        out.actions += greeting
+        out.actions += self._statuses()
         if isinstance(event, Line):
             out.then += self._flooding(event)
         return out
 
-    def _status_to_guest(self) -> list[Action[C]]:
-        """The guest's status (game, turn, score) when it changed, or its connection is new.
+    def _statuses(self) -> list[Action[C]]:
+        """Each connection-held seat's status (game, turn, score) when it changed, or when its
+        connection is new.
 
         Unnumbered and not kept for catch-up: only the current status matters, so a resumed
         connection gets it once, as it is now, instead of every old one.
         """
-        owner = self.keeper.owner
-        if owner is None or self._table is None:
+        if self._table is None:
             return []
-        status = self._table.status_for(Seat.GUEST)
-        if self._guest_status == (owner, status):
-            return []
-        self._guest_status = (owner, status)
-        return [Send(owner, Show(kind=STATUS, text=status))]
+        sends: list[Action[C]] = []
+        for name, seat_keeper in self.seats.items():
+            owner = seat_keeper.owner
+            if owner is None:
+                continue
+            status = self._table.status_for(Seat.HOST if name == "host" else Seat.GUEST)
+            if self._status_sent.get(name) != (owner, status):
+                self._status_sent[name] = (owner, status)
+                sends.append(Send(owner, Show(kind=STATUS, text=status)))
+        return sends
+
+    def _keeper_of(self, to: object) -> SeatKeeper[C] | None:
+        """The keeper of the seat a delivery is *to*, when a connection holds that seat."""
+        if to == Seat.GUEST:
+            return self.keeper
+        if to == Seat.HOST:
+            return self.opener
+        return None
 
     def _change_table(self, event: TableEvent, out: Applied[C]) -> list[Delivery]:
         """What *event* changes at the table, and what the table says of it."""
         if isinstance(event, Opened):
             self._table = self._make_table(event.host_name, random.Random(event.seed))
-            self.keeper.host_name = self._table.host_name  # cleaned, as the table names it
+            for keeper in self.seats.values():  # cleaned, as the table names it
+                keeper.host_name = self._table.host_name
             return []
         table = self.table
+        if getattr(event, "seat", None) == "host" and not isinstance(event, Line):
+            return self._change_host_seat(event)
         match event:
             case Sat(asked=asked):
                 name, deliveries = table.sit(asked)
@@ -206,6 +250,35 @@ class ServedTable(Generic[C]):
                 return table.disconnect(Seat.GUEST, detail or why)
         raise AssertionError(f"unknown table event {event!r}")  # pragma: no cover
 
+    def _change_host_seat(self, event: TableEvent) -> list[Delivery]:
+        """What an event of the host's seat at a lobby table changes: the opener is the
+        table's host from its opening, so sitting there names nobody new, and a free host
+        seat ends the table (the lobby closes it)."""
+        assert self.opener is not None, "the host's seat is held by a connection only at a lobby"
+        table = self.table
+        match event:
+            case Sat():
+                self.opener.seated(table.host_name)
+            case Resumed(caught_up=caught_up):
+                return table.opener_back(caught_up=caught_up)
+            case Dropped(grace=grace):
+                return table.opener_dropped(grace)
+        return []
+
+    @property
+    def host_left(self) -> bool:
+        """True at a lobby table whose opener's seat is free: the table is over."""
+        return self.opener is not None and self._table is not None and not self.opener.taken
+
+    def lost(self, key: C, cause: str, reason: str) -> Decision[C]:
+        """Connection *key* ended, *cause* as :class:`~net.errors.ConnectionClosed` says (see
+        :meth:`SeatKeeper.lost`): whichever seat it held, or its watching."""
+        for keeper in self.seats.values():
+            decision = keeper.lost(key, cause, reason)
+            if decision.events or decision.actions:
+                return decision
+        return Decision()
+
     def _put_out(self, spectator: Spectator) -> Shown:
         """What the host is told of a spectator put out for flooding; the name is the
         spectator's own text, so a player is not shown it mid-game."""
@@ -229,6 +302,9 @@ class ServedTable(Generic[C]):
         if line.seat == "guest" and table.guest_name is not None:
             if table.is_flooding(Seat.GUEST):
                 return [Freed("flooding", FLOODING)]
+        elif line.seat == "host" and self.opener is not None:
+            if table.is_flooding(Seat.HOST):
+                return [Freed("flooding", FLOODING, seat="host")]
         elif line.seat == "spectator":
             spectator = table.spectators.by_number(line.watcher)
             if spectator is not None and table.is_flooding(spectator):
@@ -274,7 +350,8 @@ class ServedTable(Generic[C]):
                 if spectator is not None:
                     shows += [_show(d.shown) for d in self.table.arrival(spectator)]
             kept = [Send(key, show) for show in shows]
-        decision = self.keeper.welcomed(key)
+        keeper = next((k for k in self.seats.values() if k.owner == key), self.keeper)
+        decision = keeper.welcomed(key)
         decision.actions[:0] = kept
         return decision
 
@@ -286,6 +363,8 @@ class ServedTable(Generic[C]):
         sends it as a line leaves as the table's own ``/q`` would have them.
         """
         decision = self.keeper.said(key, seq, text, now)
+        if self.opener is not None and not (decision.events or decision.actions):
+            decision = self.opener.said(key, seq, text, now)
         events = decision.events
         if not events or not isinstance(first := events[0], Line):
             return decision
@@ -294,8 +373,8 @@ class ServedTable(Generic[C]):
             if sitting is not None:  # the seat is free: this connection takes it
                 return sitting
         if is_quit(first.text):
-            if first.seat == "guest":
-                decision.events = [Freed("left")]
+            if first.seat in self.seats:
+                decision.events = [Freed("left", seat=self.seats[first.seat].seat)]
             elif first.seat == "spectator":
                 decision.events = [Unwatched(first.watcher, "left")]
             return decision
@@ -304,8 +383,8 @@ class ServedTable(Generic[C]):
             return decision
         # Refused before any work: not written down, not applied; its answer is for this
         # connection alone and unnumbered (a "slow down" is not worth catching up on).
-        if first.seat == "guest":
-            self.keeper.passed_over(first.seq)
+        if first.seat in self.seats:
+            self.seats[first.seat].passed_over(first.seq)
         decision.events = self._flooding(first)
         decision.actions += [Send(key, _show(d.shown)) for d in refused]
         decision.over_budget = True
@@ -321,9 +400,11 @@ class ServedTable(Generic[C]):
         """After a journal replay, the events that end what the old process's connections
         held: a guest seated then has lost that connection (the seat is dropped, its grace
         period from now), and whoever watched watches no more."""
-        events: list[TableEvent] = []
-        if self.keeper.taken:
-            events.append(Dropped(self.keeper.grace))
+        events: list[TableEvent] = [
+            Dropped(keeper.grace, seat=keeper.seat)
+            for keeper in self.seats.values()
+            if keeper.taken
+        ]
         events += [Unwatched(spectator.number, "restart") for spectator in self.table.spectators]
         return events
 

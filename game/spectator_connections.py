@@ -129,6 +129,7 @@ class Watchers(Generic[C]):
         self._by_key: dict[C, Watcher] = {}
         self._arriving: C | None = None
         self._arriving_at, self._arriving_text = 0.0, False
+        self._arriving_from = 0
 
     def __len__(self) -> int:
         return len(self._numbers)
@@ -138,11 +139,15 @@ class Watchers(Generic[C]):
         """True when nobody else may watch now."""
         return len(self._numbers) >= self.limit
 
-    def arriving(self, key: C, now: float = 0.0, *, text: bool = False) -> None:
+    def arriving(
+        self, key: C, now: float = 0.0, *, text: bool = False, lines_from: int = 0
+    ) -> None:
         """*key* (a person on nc/telnet when *text*) was let in to watch at *now*: the next
-        :meth:`watched` is its number."""
+        :meth:`watched` is its number. *lines_from* is the ``say.seq`` its lines go on from
+        (a connection that comes from a lobby has numbered some already)."""
         self._arriving = key
         self._arriving_at, self._arriving_text = now, text
+        self._arriving_from = lines_from
 
     def watched(self, number: int, name: str) -> None:
         """The table seated spectator *number* as *name* (for the arriving key, if any)."""
@@ -150,7 +155,11 @@ class Watchers(Generic[C]):
         self._numbers[number] = key
         if key is not None:
             self._by_key[key] = Watcher(
-                number, name, heard=self._arriving_at, text=self._arriving_text
+                number,
+                name,
+                heard=self._arriving_at,
+                text=self._arriving_text,
+                last_say=self._arriving_from,
             )
 
     def get(self, key: C) -> Watcher | None:

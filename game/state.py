@@ -2,7 +2,8 @@
 ``State``), written down as a :class:`typing.Protocol` so the table and the tests can rely on it.
 
 Players are numbered 0 and 1; player 0 moves first (X). States are immutable: ``play``,
-``resign`` and ``abandon`` return new states.
+``resign``, ``abandon`` and ``end`` return new states, so a game's earlier positions are kept
+as they were (a takeback goes back to one of them).
 """
 
 from __future__ import annotations
@@ -48,5 +49,20 @@ class GameState(Protocol[MoveT]):
     def abandon(self) -> Self:
         """The state ended as abandoned (nobody's loss)."""
 
+    def end(self, outcome: Outcome) -> Self:
+        """The state ended by the players' agreement rather than a move: ``outcome`` is an
+        agreed draw or an abort (:func:`game.outcome.agreed_draw`, :func:`game.outcome.abortion`,
+        which raise once the game is over)."""
+
     def render(self, viewer: int | None = None) -> str:
         """The ASCII picture for ``viewer`` (a player index, ``None`` for a spectator)."""
+
+    def describe(self, viewer: int | None = None) -> str:
+        """The picture's content in words, one line, for ``viewer`` (a screen reader's board):
+        what ``render`` shows them, and nothing it hides."""
+
+    def free_text(self) -> str:
+        """The moves still open (cells, letters) in words, separated by spaces."""
+
+    def last_text(self) -> str | None:
+        """The latest move in words, or ``None`` before the first."""

@@ -26,12 +26,14 @@ synchronously and returned with the human's move. If a guest sits down during a 
 game carries on (the guest is told, and watches it move by move as a spectator would) and
 ``/game`` is free for the two of them once it ends.
 
-Flood control: chat, and the commands that start or end games (``/game``, ``/rematch``,
-``/resign`` — each shows the other person something), are rate-limited per seat; moves
-are never limited, nor are ``/help``, ``/board``, ``/score`` and ``/who`` (they answer only the
-asker). A refused line gets a "slow down" ERROR for its author and is not delivered or carried out;
-:meth:`Table.is_flooding` turns true when a seat keeps flooding, so the host program may
-disconnect it. ``now`` is always a monotonic time supplied by the caller.
+Flood control: chat, the commands that start or end games (``/game``, ``/rematch``,
+``/resign``) and the offers and their answers (``/takeback``, ``/draw``, ``/abort``,
+``/accept``, ``/decline``) — each shows the other person something — are rate-limited per
+seat; moves are never limited, nor are ``/help``, ``/board``, ``/score``, ``/who`` and
+``/pending`` (they answer only the asker). A refused line gets a "slow down" ERROR for its
+author and is not delivered or carried out; :meth:`Table.is_flooding` turns true when a seat
+keeps flooding, so the host program may disconnect it. ``now`` is always a monotonic time
+supplied by the caller.
 
 Spectators (:meth:`Table.watch`) see the boards (never a hangman secret before the end), the
 results, the players' chat and who comes and goes; their own chat reaches only the other
@@ -54,6 +56,8 @@ from dataclasses import replace
 from typing import Final
 
 from game.announce import board_shown, duration, say
+from game.board_words import in_words
+from game.chat_history import ChatHistory
 from game.commands import split_command
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
 from game.errors import TableFullError
@@ -116,12 +120,15 @@ class Table:
         self._guest_name: str | None = None
         self._guest_connected = False
         self._words = None if words is None else checked_words(words)
-        self._play = Play(rng, self._word_list, self._name)
+        self._play = Play(rng, self._word_list, self._name, self.reads_words)
         self._flood_rules = FloodControl() if flood is None else flood.fresh()
         self._flood = {Seat.HOST: self._flood_rules.fresh(), Seat.GUEST: self._flood_rules.fresh()}
         self._spectators = Spectators(self._flood_rules, self._snapshot())
         # What a guest seated beside the host's bot game last saw of it (see _beside_bot).
         self._guest_seen = self._snapshot()
+        self._history = ChatHistory()
+        # who reads boards in words (/board words, a program's --accessible)
+        self._word_readers: set[Typist] = set()
 
     # -- who is here ------------------------------------------------------------------------------
     @property
@@ -172,6 +179,22 @@ class Table:
             CommandError: there is no help on *args*.
         """
         return help_for(args, spectator=spectator)
+
+    def chat_seen(self, who: Typist, count: int) -> list[Shown]:
+        """The last *count* chat lines *who* saw or said, oldest first (``/history``; at most
+        :data:`~game.chat_history.HISTORY_KEPT`)."""
+        return self._history.last(who, count)
+
+    def reads_words(self, who: Typist) -> bool:
+        """Whether *who* reads boards in words rather than pictures."""
+        return who in self._word_readers
+
+    def set_words(self, who: Typist, on: bool) -> None:
+        """Show *who* boards in words (*on*) or as pictures from now on."""
+        if on:
+            self._word_readers.add(who)
+        else:
+            self._word_readers.discard(who)
 
     def is_flooding(self, seat: Typist) -> bool:
         """Whether ``seat`` (or a spectator) keeps sending chat faster than a person types (time
@@ -233,7 +256,8 @@ class Table:
             (i for i, d in enumerate(kept) if d.to == Seat.GUEST and d.shown.kind is Kind.RESULT),
             len(kept),
         )
-        return [*kept[:at], *beside, *kept[at:], *self._spectators.catch_up(snapshot)]
+        told = [*kept[:at], *beside, *kept[at:], *self._spectators.catch_up(snapshot)]
+        return in_words(told, self._word_readers, self.match, self._spectators)
 
     def _beside_bot(self, snapshot: Snapshot) -> list[Delivery]:
         """A guest who sat down during the host's game against the bot watches it until it
@@ -254,6 +278,11 @@ class Table:
             for shown in changes_between(seats_as_now, snapshot)
             if shown.kind is not Kind.RESULT
         ]
+
+    def _forget(self, who: Typist) -> None:
+        """*who* is gone: the next one in their place starts with no history and pictures."""
+        self._history.forget(who)
+        self._word_readers.discard(who)
 
     def _error(self, who: Typist, text: str) -> list[Delivery]:
         return [say(who, Kind.ERROR, text)]
@@ -278,6 +307,7 @@ class Table:
         given = clean_name(name, taken=[*players, *self._spectators.names()])
         self._guest_name, self._guest_connected = given, True
         self._flood[Seat.GUEST] = self._flood_rules.fresh()
+        self._forget(Seat.GUEST)  # a new guest never saw what was said to the one before
         out = [
             say(Seat.HOST, Kind.NOTICE, f"{given} sat down"),
             say(
@@ -338,6 +368,28 @@ class Table:
             out += board_shown(match, Seat.GUEST, self._name)
         return self._told(out)
 
+    def opener_dropped(self, grace_seconds: float) -> list[Delivery]:
+        """At a lobby table, where the host's seat is held by the connection of the person who
+        opened the table: that connection was lost; tell the guest how long we wait."""
+        if self._guest_name is None:
+            return []
+        text = (
+            f"{self._host_name}'s connection dropped — waiting up to "
+            f"{duration(grace_seconds)} for them to come back"
+        )
+        return self._told([say(Seat.GUEST, Kind.NOTICE, text)])
+
+    def opener_back(self, *, caught_up: bool) -> list[Delivery]:
+        """At a lobby table, the opener's dropped connection is back (see :meth:`resume`)."""
+        host = self._host_name
+        out = [say(Seat.HOST, Kind.NOTICE, f"welcome back, {host}")]
+        if self._guest_name is not None:
+            out.append(say(Seat.GUEST, Kind.NOTICE, f"{host} is back"))
+        match = self.match
+        if not caught_up and match is not None and match.in_progress:
+            out += board_shown(match, Seat.HOST, self._name)
+        return self._told(out)
+
     def leave(self, seat: Seat) -> list[Delivery]:
         """The guest left of their own accord (/q, Ctrl-D, Ctrl-C): free the seat; a game they
         were playing ends as abandoned (nobody's loss); tell the host. The host cannot leave:
@@ -371,6 +423,7 @@ class Table:
             match.state = match.state.abandon()
             out += self._play.finish(match)
         self._guest_name, self._guest_connected = None, False
+        self._forget(Seat.GUEST)
         told = self._told(out)
         if self._spectators:  # after the news that the guest left: who may sit down now
             free = f"the seat across from {self._host_name} is free — /sit takes it"
@@ -420,6 +473,7 @@ class Table:
         spectators; returns nothing when ``spectator`` was not watching."""
         if not self._spectators.remove(spectator):
             return []
+        self._forget(spectator)
         text = f"{spectator.name} stopped watching"
         return self._told(coming_or_going(spectator, text, self.match))
 
@@ -452,15 +506,16 @@ class Table:
         text = classified_text(line).strip()
         if not text:
             return []
+        said: str | None = None
         if text.startswith("//"):
-            out = self._chat(typist, typed_after_slash(line), now)
+            said = typed_after_slash(line)
         elif text.startswith("/"):
-            out = self._command(typist, text, now)
+            return self._told(self._command(typist, text, now), typist)
         elif self._is_move_attempt(typist, text):
-            out = self._move(typist, text)
-        else:
-            out = self._chat(typist, line, now)
-        return self._told(out, typist)
+            return self._told(self._move(typist, text), typist)
+        told = self._told(self._chat(typist, line if said is None else said, now), typist)
+        self._history.record(told, typist, self._spectators)
+        return told
 
     def over_budget(self, typist: Typist, line: str, now: float) -> list[Delivery] | None:
         """Judge *line* against its typist's flood budget before it is applied, when it is

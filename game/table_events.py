@@ -11,6 +11,11 @@ starting point (the host name and the random seed in :class:`Opened`) always giv
 table, the same shows to the guest and the same ``show.seq`` numbers: nothing else — no clock,
 no randomness, no network — may decide what the table does.
 
+The events about a seat held by a connection (:class:`Sat`, :class:`Rotated`,
+:class:`Resumed`, :class:`Dropped`, :class:`Freed`) name it by ``seat``: the guest's, the
+default, or at a lobby table (:mod:`game.lobby`) the host's, which the person who opened the
+table holds from a connection as the guest holds theirs.
+
 Seat tokens appear only as hashes (SHA-256, hex): the journal must not hold a usable token.
 """
 
@@ -26,6 +31,9 @@ from typing import Any, Final, Literal, TypeAlias, Union
 from net.messages import MAX_INT, validate_name
 
 SeatName: TypeAlias = Literal["host", "guest", "spectator"]
+#: A seat a connection can hold: the guest's at every table, and the host's at a lobby
+#: table, where the person who opened it plays from a connection too (game.lobby).
+RemoteSeat: TypeAlias = Literal["host", "guest"]
 FreedWhy: TypeAlias = Literal["left", "expired", "flooding", "protocol"]
 #: Why a spectator stopped watching: typed /q, lost the connection, flooded, broke the
 #: protocol, the host restarted (their connections died with the old process), gave its place
@@ -70,6 +78,7 @@ class Sat:
     token_hash: str
     text_client: bool = False
     lines_from: int = 0
+    seat: RemoteSeat = "guest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +92,7 @@ class Rotated:
 
     newest: str
     older: str | None
+    seat: RemoteSeat = "guest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +109,13 @@ class Resumed:
     older: str | None
     caught_up: bool
     lines_anew: bool = False
+    seat: RemoteSeat = "guest"
 
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One line typed at *seat*; a guest's carries its ``say.seq``, a host's ``seq`` 0.
+    """One line typed at *seat*; a line from a connection carries its ``say.seq``, the host
+    person's at the console ``seq`` 0.
 
     ``now`` is the host's monotonic clock when the line was applied (flood control reads it).
     A spectator's line names them by *watcher*, the number the table gave them (0 otherwise):
@@ -137,6 +149,7 @@ class Dropped:
     """The guest's connection was lost; the seat is kept for *grace* seconds."""
 
     grace: float
+    seat: RemoteSeat = "guest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +159,7 @@ class Freed:
 
     why: FreedWhy
     detail: str = ""
+    seat: RemoteSeat = "guest"
 
 
 TableEvent: TypeAlias = (
@@ -168,8 +182,15 @@ _NAMES: Final[dict[type[TableEvent], str]] = {cls: name for name, cls in _TYPES.
 
 
 def to_record(event: TableEvent) -> dict[str, Any]:
-    """The JSON object for *event*: its fields plus ``"event"``, its kind."""
-    return {"event": _NAMES[type(event)], **asdict(event)}
+    """The JSON object for *event*: its fields plus ``"event"``, its kind.
+
+    A ``seat`` that is the guest's is left out: it is the default, and a one-table host's
+    journal (where only the guest's seat is held by a connection) never needs it.
+    """
+    fields = asdict(event)
+    if fields.get("seat") == "guest" and not isinstance(event, Line):
+        del fields["seat"]
+    return {"event": _NAMES[type(event)], **fields}
 
 
 def from_record(record: dict[str, Any]) -> TableEvent:

@@ -21,6 +21,7 @@ name does — refusing would leave the join with nothing to do but pick another 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Collection
@@ -106,6 +107,9 @@ def typed_after_slash(line: str) -> str:
     return line.strip()
 
 
+# Every name on a lobby server is compared with each newcomer's: remembered, not redone. A
+# name's skeleton never changes, and the cache's bound keeps a flood of names from growing it.
+@functools.lru_cache(maxsize=8192)
 def skeleton(name: str) -> str:
     """How a name *looks*, for telling whether two names could be taken for each other.
 

@@ -8,8 +8,9 @@ Pure (no I/O, no clock), so the join's rules are unit-tested in milliseconds:
 * at most :data:`MAX_WAITING` lines may be typed while disconnected;
 * ``hello.seen`` is the highest ``show.seq`` displayed on this seat, so a resume gets exactly
   the shows above it, and a show whose ``seq`` was already displayed (sent again) is skipped.
-  A new seat starts again from 0; a process that resumes a seat it did not display (started
-  again with a stored token) does not know, and says null.
+  A new seat starts again from 0 (also one a lobby moves the connection to, :meth:`moved`); a
+  process that resumes a seat it did not display (started again with a stored token) does not
+  know, and says null.
 """
 
 from __future__ import annotations
@@ -75,6 +76,13 @@ class JoinKeeper:
         # last_seq would be ignored as already applied.
         self.seq = max(self.seq, welcome.last_seq)
         return [Say(seq=seq, text=text) for seq, text in self.recent if seq > welcome.last_seq]
+
+    def moved(self, token: str | None) -> None:
+        """The host moved this connection to another seat (a ``token`` show, version 3): the
+        seat of *token* is resumed next (None: none is held), and its shows are numbered from
+        1. The line numbering goes on: the same connection keeps counting."""
+        self.token = token
+        self.seen = 0
 
     def say(self, text: str, *, connected: bool) -> Say:
         """Number one typed line and keep it for resending.

@@ -125,3 +125,12 @@ def test_a_missing_code_is_not_taken_from_the_next_option(
     assert exc.value.code == 2
     assert "--code: expected one argument" in capsys.readouterr().err
     assert parse_join(["--", "4000"]).port == 4000
+
+
+def test_accessible_by_option_or_by_a_non_empty_environment_variable() -> None:
+    assert parse_join(["--accessible"], environ={}).accessible
+    assert parse_host(["--accessible"], environ={}).accessible
+    assert parse_join([], environ={"ACCESSIBLE": "1"}).accessible
+    assert parse_host([], environ={"ACCESSIBLE": "1"}).accessible
+    assert not parse_join([], environ={"ACCESSIBLE": ""}).accessible
+    assert not parse_host([], environ={}).accessible

@@ -272,8 +272,8 @@ def test_a_state_directory_owned_by_someone_else_is_not_used(
 
 
 def test_changes_from_two_processes_at_once_are_never_lost(tmp_path: Path) -> None:
-    # Found in review: put() reads, changes and replaces the whole file; two joins doing it at
-    # once wrote back each other's old entries. Each child process writes its own entries.
+    # put() reads, changes and replaces the whole file: without the lock, two joins doing it at
+    # once would write back each other's old entries. Each child process writes its own entries.
     path = tmp_path / "state" / "tablechat" / "seats.json"
     script = (
         "import sys\n"

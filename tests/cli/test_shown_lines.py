@@ -5,6 +5,7 @@ from __future__ import annotations
 from cli.colors import Palette
 from cli.shown_lines import shown_rows
 from cli.terminal_layout import display_width
+from game.help import HELP
 
 PLAIN = Palette(False)
 COLOR = Palette(True)
@@ -33,10 +34,59 @@ def test_without_a_terminal_nothing_wraps() -> None:
     assert shown_rows("notice", LONG, None, PLAIN, None) == ["* " + LONG]
 
 
-def test_boards_and_chat_never_wrap() -> None:
+def test_boards_never_wrap() -> None:
     board = " 1  . . . . . . . . . . . . . . .  1"
     assert shown_rows("board", board, None, PLAIN, 20) == ["  " + board]
-    assert shown_rows("chat", LONG, "bob", PLAIN, 20) == ["<bob> " + LONG]
+
+
+def test_chat_wraps_at_words_with_its_rows_after_the_first_indented() -> None:
+    rows = shown_rows("chat", LONG, "bob", PLAIN, 40)
+    assert rows == [
+        "<bob> new game: gomoku 15x15 k=5 — alice",
+        "    (X) against bob (O); X moves first,",
+        "    type a cell",
+    ]
+    assert " ".join(row.strip() for row in rows) == "<bob> " + LONG  # no word cut or lost
+    assert shown_rows("chat", LONG, "bob", PLAIN, None) == ["<bob> " + LONG]
+
+
+def test_a_wrapped_chat_line_paints_only_the_name() -> None:
+    rows = shown_rows("chat", LONG, "bob", COLOR, 40)
+    assert rows[0].startswith(COLOR.other("<bob>"))
+    assert rows[1] == "    (X) against bob (O); X moves first,"
+
+
+def test_a_word_longer_than_a_row_is_cut_and_no_row_is_too_wide() -> None:
+    rows = shown_rows("chat", "x" * 100, "bob", PLAIN, 30)
+    assert all(display_width(row) <= 30 for row in rows)
+    assert "".join(row.strip() for row in rows) == "<bob>" + "x" * 100
+
+
+def test_two_column_rows_lose_their_padding_then_become_one_column() -> None:
+    text = (
+        "commands:\n  /board               show the board again\n"
+        "  /q, /quit, /exit      leave the table (also Ctrl-D or Ctrl-C)"
+    )
+    assert shown_rows("notice", text, None, PLAIN, 40) == [
+        "* commands:",
+        "    /board  show the board again",
+        "    /q, /quit, /exit",
+        "      leave the table (also Ctrl-D or",
+        "      Ctrl-C)",
+    ]
+    assert (
+        shown_rows("notice", text, None, PLAIN, 80)[1]
+        == "    /board               show the board again"
+    )
+
+
+def test_the_help_list_at_40_columns_is_one_column_and_every_row_fits() -> None:
+    rows = shown_rows("notice", HELP, None, PLAIN, 40)
+    assert all(display_width(row) <= 40 for row in rows)
+    commands = [row for row in rows if row.startswith("    /")]
+    assert commands[0] == "    /game tictactoe"
+    assert all(row.startswith("  ") for row in rows[1:])  # nothing under the mark
+    assert "    /score  wins and draws so far" in rows
 
 
 def test_multi_line_notices_keep_their_lines_and_indent() -> None:
@@ -53,6 +103,13 @@ def test_your_turn_is_bright_and_other_notices_dim() -> None:
     assert waiting == COLOR.notice("* waiting for alice (O)")
     assert "\x1b[2m" not in turn  # not dim
     assert "\x1b[1m" in turn  # bold
+
+
+def test_an_offer_to_you_is_bright_like_your_turn() -> None:
+    offer = "bob offers you a draw — /accept or /decline"
+    assert shown_rows("notice", offer, None, COLOR) == [COLOR.turn(f"* {offer}")]
+    mine = "you offer bob a draw — they may /accept or /decline"
+    assert shown_rows("notice", mine, None, COLOR) == [COLOR.notice(f"* {mine}")]
 
 
 def test_peer_text_is_made_visible_before_painting() -> None:

@@ -11,7 +11,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from cli.terminal_modes import hung_up, lines_only, restore_tty, save_tty, term_is_dumb
+from cli.terminal_modes import (
+    accessible,
+    hung_up,
+    lines_only,
+    restore_tty,
+    save_tty,
+    term_is_dumb,
+)
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="no pseudo-terminals")
 
@@ -62,3 +69,10 @@ def test_a_stream_that_is_no_terminal_has_no_modes_to_save() -> None:
     stream = io.StringIO()
     assert save_tty(stream) is None
     restore_tty(stream, None)  # nothing to put back, no error
+
+
+def test_words_mode_asked_for_in_the_environment_means_whole_lines_only() -> None:
+    assert lines_only({"TERM": "xterm", "ACCESSIBLE": "1"})
+    assert not lines_only({"TERM": "xterm", "ACCESSIBLE": ""})  # set but empty: not asked
+    assert accessible({"ACCESSIBLE": "yes"})
+    assert not accessible({"ACCESSIBLE": ""}) and not accessible({})

@@ -40,7 +40,8 @@ def _chat_long_lines(host: Player, peer: RawPeer, first_seq: int) -> int:
         if number and number % FLOOD_LINES == 0:
             time.sleep(max(0.0, last_seen + FLOOD_WINDOW + 0.2 - time.monotonic()))
         peer.send(say(seq, f"{number:03} " + "x" * LONG))
-        host.expect(f"<bob> {number:03} ")
+        # the line wraps at words: its run of x's starts on a row of its own, after the number
+        host.expect(f"<bob> {number:03}\r\n")
         last_seen = time.monotonic()
         seq += 1
     return seq

@@ -9,6 +9,8 @@ plays a whole game of tic-tac-toe, and leaves. What reaches nc is captured on th
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.support import (
@@ -64,8 +66,10 @@ def test_nc_plays_a_whole_game_of_tictactoe(players: Players, proxies: list[Prox
     play_to_a_win(host, bob, "alice", "bob")
     bob.say("gg")
     host.expect("<bob> gg")
-    # nc shows nothing more once the table has closed the connection: the last line says so
-    bob.leave("you left alice's table — connection closed (press Enter if your nc is still open)")
+    # nc shows nothing more once the table has closed the connection: the last line says so,
+    # wrapped at 79 columns as every line to nc is
+    bob.leave("you left alice's table — connection closed (press Enter if your nc is still")
+    assert re.search(r"is still\r*\n  open\)", bob.raw.decode())
     host.expect("bob left the table")
     assert_plain_text(proxy.received()[0])
 

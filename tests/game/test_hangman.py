@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 import textwrap
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from game.errors import IllegalMoveError, MoveSyntaxError
 from game.hangman import Guess, HangmanState, check_secret, gallows
 from game.outcome import Outcome, Termination
+from tests.game.support import HIDDEN, SEEN
 
 
 def play(state: HangmanState, *texts: str) -> HangmanState:
@@ -200,6 +202,7 @@ def test_guesser_views_never_leak(secret: str, guesses: list[str]) -> None:
         assert view.secret is None
         assert view == decoy.view(1)
         assert state.render(1) == decoy.render(1)
+        assert state.describe(1) == decoy.describe(1)  # the words say no more than the picture
         word_line = next(x for x in state.render(1).splitlines() if x.startswith("word:"))
         for char, cell in zip(secret, word_line.removeprefix("word:").split(), strict=True):
             assert cell == (
@@ -232,3 +235,32 @@ def test_a_secret_of_one_letter_is_refused(secret: str) -> None:
     with pytest.raises(MoveSyntaxError, match="at least two different letters"):
         check_secret(secret)
     assert check_secret("ab") == "ab"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(HIDDEN, min_size=2, max_size=12).filter(lambda s: len(set(s)) >= 2),
+    st.lists(st.sampled_from(SEEN), max_size=5, unique=True),  # six misses end the game
+)
+def test_a_guessers_words_never_hold_the_secret(secret: str, guesses: list[str]) -> None:
+    state = HangmanState.set_by(secret)
+    for letter in guesses:  # letters not in the secret: nothing is revealed
+        state = state.play(state.parse_move(letter))
+    for viewer in (1, None):
+        words = state.describe(viewer)
+        assert secret not in re.split(r"[ ·():]+", words)  # not as a word of its own
+        assert words.count("blank") == len(secret)  # nor letter by letter
+    assert f"secret: {secret}" in state.describe(0)  # the setter reads their own word
+
+
+def test_the_words_of_a_hangman_position() -> None:
+    state = HangmanState.set_by("ice cream")
+    for letter in "ez":
+        state = state.play(state.parse_move(letter))
+    assert state.describe(1) == (
+        "word: blank blank e space blank blank e blank blank (9 characters) · "
+        "guessed: e z · misses: z (5 of 6 left)"
+    )
+    assert state.last_text() == "last letter: z, a miss · last miss: z"
+    assert state.free_text().split() == [c for c in string.ascii_lowercase if c not in "ez"]
+    assert HangmanState.set_by("ice cream").last_text() is None

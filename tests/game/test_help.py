@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from game.help import HELP, HELP_LINES, HELP_WIDTH, TOPICS
+from game.help import HELP, HELP_LINES, HELP_WIDTH, TOPICS, help_for
 from game.table import Kind, Table
 from tests.game.support import GUEST, HOST, lines, only_error
 
@@ -118,4 +118,19 @@ def test_a_spectator_is_listed_only_the_commands_a_spectator_may_use(table: Tabl
     listed = next(d.shown.text for d in table.handle(carol, "/help") if d.to == carol)
     assert listed.splitlines()[0].startswith("you are watching — these are yours")
     words = {line.split()[0].rstrip(",") for line in listed.splitlines()[1:]}
-    assert words == {"/board", "/score", "/who", "/sit", "/help", "/q"}
+    assert words == {
+        "/board",
+        "/last",  # and /free, on the same row
+        "/history",
+        "/score",
+        "/who",
+        "/sit",
+        "/help",
+        "/q",
+    }
+
+
+def test_a_command_listed_on_another_ones_row_has_help_of_its_own() -> None:
+    assert help_for("free") == "/free  the cells (or letters) still free, in words"
+    assert help_for("/last").startswith("/last, /free")
+    assert "/free" not in [row.split()[0] for row in HELP.splitlines()[1:]]  # not twice

@@ -21,7 +21,7 @@ from tests.game.support import GUEST, HOST, lines
 # Format characters (Cf), a variation selector and a Hangul filler: none of them draws anything.
 INVISIBLE = ["\u200b", "\ufeff", "\u2060", "\u200c", "\u200d", "\u200e", "\u00ad", "\ufe0f"]
 # Draw nothing yet are not format characters (Default_Ignorable_Code_Point outside Cf, and the
-# braille blank): found in review to still send "/game hangman SECRET" out as chat.
+# braille blank): a check on Cf alone would still send "/game hangman SECRET" out as chat.
 IGNORABLE_NOT_CF = ["\u034f", "\u2800", "\u180b", "\u180f", "\u17b4", "\u3164", "\U000e01f0"]
 INVISIBLE += ["\u3164", "\U000e0041"]
 

@@ -230,3 +230,36 @@ def test_every_cell_text_round_trips(m: int, n: int, data: st.DataObject) -> Non
     move = data.draw(st.integers(0, m * n - 1))
     assert state.is_move_attempt(state.move_text(move))
     assert state.parse_move(state.move_text(move)) == move
+
+
+@settings(max_examples=40, deadline=None)
+@given(games())
+def test_the_words_name_every_cell_once_and_agree_with_the_board(
+    game: tuple[MnkRules, list[int]],
+) -> None:
+    rules, moves = game
+    state = MnkState(rules)
+    for move in moves:
+        state = state.play(move)
+    parts = dict(part.split(": ", 1) for part in state.describe().split(" · "))
+    named = {
+        label: [] if cells == "none" else cells.split()
+        for label, cells in parts.items()
+        if label in ("X", "O", "free")
+    }
+    every = [cell for cells in named.values() for cell in cells]
+    assert sorted(every) == sorted(rules.cell_text(i) for i in range(rules.cells))  # once each
+    for label, owner in (("X", 0), ("O", 1), ("free", None)):
+        for cell in named[label]:
+            index = (int(cell[1:]) - 1) * rules.m + ord(cell[0]) - ord("a")
+            assert state.at(index) == owner
+    assert named["free"] == (state.free_text().split() if state.free_text() else [])
+    if moves:
+        assert parts["last move"] == f"{'XO'[(len(moves) - 1) % 2]} {rules.cell_text(moves[-1])}"
+
+
+def test_the_words_of_a_small_board() -> None:
+    state = MnkState().play(4).play(0)
+    assert state.describe() == "X: b2 · O: a1 · free: b1 c1 a2 c2 a3 b3 c3 · last move: O a1"
+    assert MnkState().describe() == "X: none · O: none · free: a1 b1 c1 a2 b2 c2 a3 b3 c3"
+    assert MnkState().last_text() is None

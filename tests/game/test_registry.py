@@ -81,6 +81,9 @@ class NimState:
     def abandon(self) -> NimState:
         return replace(self, outcome=abandonment(self.outcome))
 
+    def end(self, outcome: Outcome) -> NimState:
+        return replace(self, outcome=outcome)
+
     def render(self, viewer: int | None = None) -> str:
         seen = "" if viewer is None else f"\nyou are player {viewer + 1}"  # a per-seat view
         return f"pile: {'o' * self.pile} ({self.pile}){seen}"
@@ -118,6 +121,14 @@ class NimSpec:
 
     def bot_move(self, state: NimState, rng: random.Random, words: WordSource) -> str:
         return str(state.pile % 4 or 1)  # leave a multiple of four when it can
+
+    def takeback_refusal(
+        self, state: NimState, back_to: NimState, player: int, names: Sequence[str]
+    ) -> str | None:
+        return None
+
+    def draw_refusal(self) -> str | None:
+        return "nim always has a winner"
 
     def mark(self, player: int) -> str:
         return ""

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from game.delivery import Kind, Seat
 from game.seat_decisions import Action, Decision, SayBye, Send, SendAll
 from game.seat_keeper import SeatKeeper
-from game.served_table import FLOODING, Applied, ServedTable
+from game.served_table import FLOODING, RECENT_CHAT, Applied, ServedTable
 from game.spectator_connections import KEPT_LIMIT
 from game.spectators import SPECTATOR_LIMIT
 from game.table import Table
@@ -260,3 +260,17 @@ def test_a_spectator_takes_the_free_seat_with_sit_on_the_same_connection() -> No
     assert "carol sat down" in program.host
     program.says("carol", 3, "hello alice")  # her numbering goes on: no gap, no repeat
     assert program.host[-1] == "hello alice"
+
+
+def test_recent_chat_is_the_hosts_last_lines_and_a_replay_rebuilds_it() -> None:
+    live = _bob_and_alice_playing()
+    for n in range(RECENT_CHAT + 3):
+        live.now = float(n)
+        live.says("bob", n + 1, f"bob {n}")
+    live.apply(Line("host", "/history", live.now))  # shown again, not said again
+    said = [f"bob {n}" for n in range(3, RECENT_CHAT + 3)]
+    assert [shown.text for shown in live.served.recent_chat] == said
+    replayed = Program()
+    for event in live.events[1:]:
+        replayed.served.apply(event, 0.0, replaying=True)
+    assert [shown.text for shown in replayed.served.recent_chat] == said

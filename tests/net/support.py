@@ -47,8 +47,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from hypothesis import HealthCheck, settings
-
 from net.codec import Decoder, encode
 from net.connection import Connection, ConnectionClosed, Limits, PendingConnection, connect
 from net.errors import RemoteProtocolError
@@ -63,11 +61,6 @@ from net.serving import PendingText, TextConnection, TextService, serve
 
 T = TypeVar("T")
 WAIT = 5.0  # generous bound for anything that should happen "at once"
-
-#: For property tests whose work per example is bounded by the sizes they draw: no per-example
-#: deadline and no "too slow" health check. How long an example takes on a loaded 2-core
-#: machine is not the property under test; pytest-timeout still catches a hang.
-BOUNDED_WORK = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 #: How much later than its deadline something may happen on a loaded 2-core machine and still
 #: count as on time. A test's upper bound is a deadline plus this, kept below the next deadline

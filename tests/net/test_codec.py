@@ -31,7 +31,6 @@ from net.errors import (
     ProtocolError,
     RemoteProtocolError,
 )
-from tests.net.support import BOUNDED_WORK
 
 
 def frame(body: bytes) -> bytes:
@@ -78,7 +77,6 @@ def chunked(data: bytes, cuts: list[int]) -> list[bytes]:
 
 
 @given(st.lists(messages, min_size=1, max_size=5), st.lists(st.integers(min_value=0), max_size=20))
-@BOUNDED_WORK
 def test_any_chunking_round_trips(msgs: list[dict[str, Any]], cuts: list[int]) -> None:
     stream = b"".join(encode(m) for m in msgs)
     decoder = Decoder()
@@ -90,7 +88,7 @@ def test_any_chunking_round_trips(msgs: list[dict[str, Any]], cuts: list[int]) -
 
 
 @given(st.lists(messages, min_size=1, max_size=3))
-@settings(BOUNDED_WORK, max_examples=40)
+@settings(max_examples=40)
 def test_split_at_every_byte_offset(msgs: list[dict[str, Any]]) -> None:
     stream = b"".join(encode(m) for m in msgs)
     for offset in range(len(stream) + 1):
@@ -100,7 +98,7 @@ def test_split_at_every_byte_offset(msgs: list[dict[str, Any]]) -> None:
 
 
 @given(messages)
-@settings(BOUNDED_WORK, max_examples=30)
+@settings(max_examples=30)
 def test_one_byte_at_a_time(msg: dict[str, Any]) -> None:
     decoder = Decoder()
     stream = encode(msg) * 2
@@ -111,7 +109,7 @@ def test_one_byte_at_a_time(msg: dict[str, Any]) -> None:
 
 
 @given(st.lists(messages, min_size=1, max_size=5))
-@settings(BOUNDED_WORK, max_examples=100)
+@settings(max_examples=100)
 def test_reading_what_frame_remaining_asks_for_ends_exactly_at_each_frame(
     msgs: list[dict[str, Any]],
 ) -> None:
@@ -331,7 +329,7 @@ def test_a_sticky_error_does_not_grow_its_traceback() -> None:
 
 
 @given(st.binary(max_size=3000), st.lists(st.integers(min_value=0), max_size=10))
-@settings(BOUNDED_WORK, max_examples=300)
+@settings(max_examples=300)
 def test_arbitrary_bytes_yield_messages_or_our_error(data: bytes, cuts: list[int]) -> None:
     decoder = Decoder(max_frame=256)
     try:
@@ -344,7 +342,7 @@ def test_arbitrary_bytes_yield_messages_or_our_error(data: bytes, cuts: list[int
 
 
 @given(st.lists(messages, max_size=3), st.binary(max_size=200))
-@settings(BOUNDED_WORK, max_examples=100)
+@settings(max_examples=100)
 def test_valid_frames_then_garbage(msgs: list[dict[str, Any]], junk: bytes) -> None:
     decoder = Decoder()
     decoder.receive_data(b"".join(encode(m) for m in msgs) + junk)

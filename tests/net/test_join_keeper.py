@@ -92,3 +92,18 @@ def test_each_seq_is_displayed_at_most_once_and_in_rising_order(seqs: list[int])
     keeper.welcomed(_welcome("t1", resumed=False))
     shown = [seq for seq in seqs if keeper.displays(Show("chat", "x", seq=seq))]
     assert shown == sorted(set(shown))  # rising: no seq twice, none older than one shown
+
+
+def test_moved_to_another_seat_numbers_its_shows_afresh_and_resumes_the_new_token() -> None:
+    keeper = JoinKeeper()
+    keeper.welcomed(Welcome(name="bob", host="club", token="lobby", resumed=False, last_seq=0))
+    for seq in (1, 2, 3):
+        assert keeper.displays(Show(kind="notice", text="at table one", seq=seq))
+    keeper.say("/leave", connected=True)
+    keeper.moved("2.secret")
+    assert keeper.displays(Show(kind="notice", text="at table two", seq=1))  # not a repeat
+    hello = keeper.hello("bob", None)
+    assert hello.token == "2.secret" and hello.seen == 1
+    assert keeper.say("next", connected=True).seq == 2  # the connection's numbering goes on
+    keeper.moved(None)
+    assert keeper.hello("bob", None).token is None

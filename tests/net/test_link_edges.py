@@ -1,4 +1,4 @@
-"""Edges of the link found in review: reading after an error, and why a connection ended
+"""Edges of the link: reading after an error, and why a connection ended
 (``ConnectionClosed.cause``). The slowloris deadline while we are the ones not reading is in
 test_protocol_deadlines.py (the rule) and test_link_adapter.py (the wiring)."""
 

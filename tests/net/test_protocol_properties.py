@@ -37,7 +37,6 @@ from net.protocol_events import (
 )
 from net.protocol_state import State
 from tests.net.support import (
-    BOUNDED_WORK,
     LIMITS,
     T0,
     WELCOME,
@@ -91,7 +90,6 @@ CUTS = st.lists(st.integers(min_value=0, max_value=10_000), max_size=12)
 STEPS = st.sampled_from([0.0, 0.5, 4.0, 11.0])
 
 
-@BOUNDED_WORK
 @given(st.binary(max_size=400), CUTS, STEPS)
 def test_arbitrary_bytes_to_a_host_give_only_typed_events(
     data: bytes, cuts: list[int], step: float
@@ -100,7 +98,6 @@ def test_arbitrary_bytes_to_a_host_give_only_typed_events(
     feed(open_host(), data, cuts, step)
 
 
-@BOUNDED_WORK
 @given(st.binary(max_size=400), CUTS, STEPS)
 def test_arbitrary_bytes_to_a_join_give_only_typed_events(
     data: bytes, cuts: list[int], step: float
@@ -109,7 +106,6 @@ def test_arbitrary_bytes_to_a_join_give_only_typed_events(
     feed(open_join(), data, cuts, step)
 
 
-@BOUNDED_WORK
 @given(st.lists(OBJECTS, min_size=1, max_size=6), CUTS)
 def test_message_shaped_frames_give_only_typed_events(
     objects: list[dict[str, Any]], cuts: list[int]
@@ -149,13 +145,14 @@ def _usable(text: str) -> bool:
     return True
 
 
-@BOUNDED_WORK
 @given(SAYS, SHOWS, CUTS, st.sampled_from([1, 2, 3]))
 def test_lines_make_the_round_trip_at_any_split(
     says: list[Say], shows: list[Show], cuts: list[int], version: int
 ) -> None:
     says = [s for s in says if _usable(s.text)]
-    shows = [s for s in shows if _usable(s.text)]
+    # a kind a version lacks is never sent to it (test_host_protocol covers that rule)
+    later = kinds_unknown_to(version)
+    shows = [s for s in shows if _usable(s.text) and s.kind not in later]
     join = JoinProtocol(Hello(name="bob", version=version), LIMITS, T0)
     host = HostProtocol(LIMITS, T0)
     feed(host, join.data_to_send(), cuts, 0.0)
@@ -165,17 +162,11 @@ def test_lines_make_the_round_trip_at_any_split(
     got = feed(host, b"".join(join.send(say) for say in says), cuts, 0.0)
     assert got == says
     got = feed(join, b"".join(host.send(show) for show in shows), cuts, 0.0)
-    # A version 1 join is never sent show.seq, nor any join a kind its version lacks.
-    lacking = kinds_unknown_to(version)
-    assert got == [
-        s if version >= 2 else Show(s.kind, s.text, s.sender)
-        for s in shows
-        if s.kind not in lacking
-    ]
+    # A version 1 join is never sent show.seq.
+    assert got == [s if version >= 2 else Show(s.kind, s.text, s.sender) for s in shows]
     assert host.ended is None and join.ended is None
 
 
-@BOUNDED_WORK
 @given(st.lists(st.sampled_from([0.0, 3.0, 9.99, 10.0, 29.0, 31.0]), max_size=10))
 def test_any_sequence_of_timeouts_keeps_the_deadlines_in_order(steps: list[float]) -> None:
     host = open_host()
@@ -204,7 +195,6 @@ ENDINGS = st.sampled_from(
 )
 
 
-@BOUNDED_WORK
 @given(
     st.lists(st.text(max_size=20).filter(_usable), max_size=6),
     ENDINGS,

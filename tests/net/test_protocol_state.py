@@ -35,7 +35,7 @@ from net.messages import (
 from net.protocol_base import ProtocolBase
 from net.protocol_events import NEED_DATA, Event, PeerLeft
 from net.protocol_state import OWNER, TRANSITIONS, Half, Input, State, transition
-from tests.net.support import BOUNDED_WORK, LIMITS, T0, WELCOME, decode_frames, events
+from tests.net.support import LIMITS, T0, WELCOME, decode_frames, events
 
 Pair = tuple[State, State]
 
@@ -313,7 +313,7 @@ SESSIONS = st.sampled_from(["host", "join"]).flatmap(
 )
 
 
-@settings(BOUNDED_WORK, max_examples=500)  # sequences are long: many examples to meet the rare
+@settings(max_examples=500)  # sequences are long: many examples to meet the rare
 @given(SESSIONS, st.lists(ACTIONS, min_size=5, max_size=40))
 def test_any_sequence_moves_only_along_the_table_and_endings_stay(
     session: tuple[str, list[tuple[Any, ...]]], actions: list[tuple[Any, ...]]

@@ -25,7 +25,6 @@ from net.errors import RemoteProtocolError
 from net.messages import Hello, Say, Show, Welcome
 from net.serving import CROWDED, PendingText, TextConnection
 from tests.net.support import (
-    BOUNDED_WORK,
     CLIENT_HELLO,
     CODE_PROMPT,
     GREETING,
@@ -520,7 +519,7 @@ typed_lines = st.lists(
 )
 
 
-@hypothesis_settings(BOUNDED_WORK, max_examples=25)  # each example opens real sockets
+@hypothesis_settings(max_examples=25)  # each example opens real sockets
 @given(
     typed_lines,
     st.lists(st.sampled_from([b"\r\n", b"\n", b"\r\x00"]), min_size=8, max_size=8),

@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from net.waiting import CROWDED, ServerWaitingRoom, WaitingRoom, address_key
-from tests.net.support import BOUNDED_WORK
 
 
 def test_a_full_address_loses_its_longest_waiting_connection_first() -> None:
@@ -103,7 +102,6 @@ def _model_first_to_go(waiting: list[tuple[int, str]], typing: set[int]) -> tupl
     return next(entry for entry in candidates if counts[entry[1]] == most)
 
 
-@BOUNDED_WORK
 @given(st.integers(min_value=1, max_value=6), st.integers(min_value=1, max_value=6), steps)
 def test_the_room_keeps_its_bounds_and_turns_away_as_specified(
     capacity: int, per_address: int, script: list[tuple[str, int]]

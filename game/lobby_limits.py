@@ -1,0 +1,31 @@
+"""What keeps one person from spoiling a lobby for everyone: how many tables, and how many
+people, from one address and in all.
+
+Pure values; the lobby (:mod:`game.lobby`) counts against them and words each refusal. A
+name is held only while its person is connected or their seat is kept for them (the grace
+period), so the bound on people from one address is also the bound on the names it can squat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class LobbyLimits:
+    """The lobby's bounds.
+
+    Attributes:
+        tables: Tables open at once on the server. Each table costs a journal file and some
+            kilobytes: the server stays within what it was measured at (tests/bench).
+        tables_per_address: Tables opened from one address and still open: a script cannot
+            fill the table list from one machine.
+        people: People connected at once (in the lobby and at tables).
+        people_per_address: People connected from one address: a flood of connections from
+            one machine cannot take every name (name squatting) or every place.
+    """
+
+    tables: int = 1000
+    tables_per_address: int = 4
+    people: int = 4000
+    people_per_address: int = 32

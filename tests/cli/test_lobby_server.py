@@ -1,0 +1,122 @@
+"""The lobby server's wire, in-process on real sockets: what a version 3 join is told as it
+moves between seats, what an older join gets instead, and every table back from its journal
+when a server on the same port starts again."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from cli.args import HostOptions
+from cli.lobby_hosting import LobbyServer
+from net.connection import Connection, connect
+from net.messages import Hello, Say, Show
+from tests.e2e.support import free_port
+from tests.net.support import WAIT, run
+
+
+async def open_server(
+    port: int = 0, root: Path | None = None, *, fresh: bool = False
+) -> tuple[LobbyServer, asyncio.Server]:
+    options = HostOptions(
+        port=port, bind="127.0.0.1", name="club", color=False, lobby=True, fresh=fresh
+    )
+    server = LobbyServer(options, root=root, out=lambda line: None)
+    return server, await server.start()
+
+
+async def shows_until(connection: Connection, text: str) -> list[Show]:
+    """Every show up to the first whose text holds *text*."""
+    seen: list[Show] = []
+    async with asyncio.timeout(WAIT):
+        while True:
+            message = await connection.recv()
+            if isinstance(message, Show):
+                seen.append(message)
+                if text in message.text:
+                    return seen
+
+
+def test_a_version_3_join_is_told_each_seat_token_and_an_older_one_gets_unnumbered_shows() -> None:
+    async def scenario() -> None:
+        server, listening = await open_server()
+        try:
+            ann = await connect("127.0.0.1", server.port, Hello(name="ann", version=3))
+            bob = await connect("127.0.0.1", server.port, Hello(name="bob", version=2))
+            arrived = await shows_until(ann, "lobby as ann")
+            assert arrived[0] == Show(kind="token", text="")  # the welcome's token names no seat
+            await ann.send(Say(seq=1, text="/open"))
+            opened = await shows_until(ann, "you opened table 1")
+            token = next(s.text for s in opened if s.kind == "token")
+            assert token.startswith("1.") and len(token) > 10
+            await bob.send(Say(seq=1, text="/sit 1"))
+            at_table = await shows_until(bob, "welcome to ann's table")
+            assert all(s.seq is None and s.kind != "token" for s in at_table)
+            seated = await shows_until(ann, "bob sat down")
+            assert seated[-1].seq == 1  # the seat's shows, numbered afresh after its token
+            await ann.send(Say(seq=2, text="/leave"))
+            left = await shows_until(ann, "you left table 1")
+            assert left[0] == Show(kind="token", text="")  # before what the lobby says
+            await bob.send(Say(seq=2, text="/open"))  # bob's second seat: still unnumbered
+            assert all(s.seq is None for s in await shows_until(bob, "you opened table 2"))
+            await ann.send(Say(seq=3, text="/sit 2"))
+            again = await shows_until(ann, "welcome to bob's table")
+            assert again[0].kind == "token" and again[0].text.startswith("2.")
+            assert [s.seq for s in again[1:]] == [1]  # the second seat's numbers start at 1
+            await ann.close()
+            await bob.close()
+        finally:
+            await server.stop(listening)
+
+    run(scenario())
+
+
+def test_every_table_comes_back_from_its_journal_a_seat_token_resumes_and_fresh_forgets(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+
+    async def first_run() -> str:
+        server, listening = await open_server(port, tmp_path)
+        ann = await connect("127.0.0.1", port, Hello(name="ann", version=3))
+        bob = await connect("127.0.0.1", port, Hello(name="bob", version=3))
+        await ann.send(Say(seq=1, text="/open tictactoe"))
+        opened = await shows_until(ann, "opened table")
+        token = next(s.text for s in opened if s.kind == "token" and s.text)
+        await bob.send(Say(seq=1, text="/sit 1"))
+        await shows_until(ann, "your move")
+        await ann.send(Say(seq=2, text="5"))
+        await shows_until(bob, "ann played b2")
+        await bob.send(Say(seq=2, text="/leave"))  # and bob's seat is free again
+        await shows_until(ann, "bob left the table")
+        # As a kill leaves them: every record written, nothing more (the connections then die
+        # with this event loop, unheard).
+        server.journals.close_all()
+        listening.close()
+        return token
+
+    async def second_run(token: str) -> None:
+        server, listening = await open_server(port, tmp_path)
+        try:
+            rows = server.lobby.rows()
+            assert [(r.number, r.players, r.game) for r in rows] == [(1, ("ann",), "")]
+            assert server.lobby.tables[1].served.table.match is not None
+            back = await connect("127.0.0.1", port, Hello(name="ann", version=3, token=token))
+            welcome = back.welcome
+            assert welcome is not None and welcome.resumed and welcome.token.startswith("1.")
+            await back.send(Say(seq=welcome.last_seq + 1, text="/board"))
+            board = await shows_until(back, "X")
+            assert any(s.kind == "board" and "(X)" in s.text for s in board)
+        finally:
+            await server.stop(listening)  # stopping keeps the table, as a kill does
+
+    async def fresh_run() -> None:
+        server, listening = await open_server(port, tmp_path, fresh=True)
+        try:
+            assert server.lobby.rows() == [] and server.journals.numbers() == []
+        finally:
+            await server.stop(listening)
+
+    token = run(first_run())
+    run(second_run(token))
+    run(fresh_run())

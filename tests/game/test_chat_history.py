@@ -1,0 +1,59 @@
+"""Each person's chat history at the table (game.chat_history, /history)."""
+
+from __future__ import annotations
+
+from game.chat_history import HISTORY_KEPT
+from game.delivery import Kind
+from game.table import Table
+from tests.game.support import GUEST, HOST, lines, only_error
+
+
+def test_history_shows_the_last_lines_said_and_heard(table: Table) -> None:
+    for number in range(15):
+        table.handle(HOST if number % 2 else GUEST, f"line {number}")
+    out = table.handle(GUEST, "/history 3")
+    assert [(d.to, d.shown.kind, d.shown.sender, d.shown.text) for d in out] == [
+        (GUEST, Kind.NOTICE, None, "the last 3 chat lines again:"),
+        (GUEST, Kind.CHAT, "bob", "line 12"),  # bob's own lines: he said them
+        (GUEST, Kind.CHAT, "alice", "line 13"),
+        (GUEST, Kind.CHAT, "bob", "line 14"),
+    ]
+    assert len(lines(table.handle(HOST, "/history"), HOST, Kind.CHAT)) == 10  # the default
+
+
+def test_history_keeps_at_most_its_limit_and_refuses_other_counts(table: Table) -> None:
+    for number in range(HISTORY_KEPT + 5):
+        table.handle(HOST, f"line {number}", now=number * 1.0)  # at a person's pace
+    shown = lines(table.handle(HOST, f"/history {HISTORY_KEPT}"), HOST, Kind.CHAT)
+    assert shown == [f"line {n}" for n in range(5, HISTORY_KEPT + 5)]
+    for bad in ("0", str(HISTORY_KEPT + 1), "many", "-3"):
+        error = only_error(table.handle(HOST, f"/history {bad}"), HOST)
+        assert error.startswith(f"usage: /history [N] — N lines, 1 to {HISTORY_KEPT}")
+
+
+def test_history_answers_are_not_history_themselves(table: Table) -> None:
+    table.handle(HOST, "hello")
+    table.handle(HOST, "/history")
+    assert lines(table.handle(HOST, "/history"), HOST, Kind.CHAT) == ["hello"]
+
+
+def test_a_new_guest_never_reads_what_was_said_to_the_one_before(table: Table) -> None:
+    table.handle(HOST, "a secret for bob")
+    table.leave(GUEST)
+    table.sit("erin")
+    assert lines(table.handle(GUEST, "/history"), GUEST) == ["no chat to show again yet"]
+    assert lines(table.handle(HOST, "/history"), HOST, Kind.CHAT) == ["a secret for bob"]
+
+
+def test_a_spectator_reads_what_reached_them_only(table: Table) -> None:
+    table.handle(HOST, "before carol came")
+    carol, _ = table.watch("carol")
+    table.watch("dave")
+    table.handle(GUEST, "hi all")
+    table.handle(HOST, "/game tictactoe")
+    table.handle(carol, "players cannot read this")  # mid-game: for spectators only
+    assert lines(table.handle(carol, "/history"), None, Kind.CHAT) == [
+        "hi all",
+        "players cannot read this",
+    ]
+    assert "players cannot read this" not in lines(table.handle(HOST, "/history"), HOST)
