@@ -94,11 +94,11 @@ def test_chat_flood_is_refused_but_moves_land(players: Players) -> None:
     while join.raw[start:].count(SLOW_DOWN.encode()) < refused:
         assert time.monotonic() < deadline, join.raw[start:]
         join.child.expect([pexpect.TIMEOUT], timeout=0.05)  # reads what comes meanwhile
-    shown = join.raw[start:]
-    board = BOARD_AFTER_A2.search(shown)
-    assert board is not None, shown
-    assert shown[: board.start()].count(SLOW_DOWN.encode()) == 2, shown
-    assert shown[board.end() :].count(SLOW_DOWN.encode()) == 2, shown
+    answers = join.raw[start:]
+    board = BOARD_AFTER_A2.search(answers)
+    assert board is not None, answers
+    assert answers[: board.start()].count(SLOW_DOWN.encode()) == 2, answers
+    assert answers[board.end() :].count(SLOW_DOWN.encode()) == 2, answers
     # alice's screen: the move landed.
     host.expect("bob played a2")
     host.expect_re(BOARD_AFTER_A2)
