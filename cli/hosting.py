@@ -26,9 +26,11 @@ import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from cli.app import Failure, log_to, make_console, too_long
+from cli.archive import Archive, ArchiveError
 from cli.args import HostOptions
 from cli.arrivals import Arrival, Seated
 from cli.board_fit import BoardFit, terminal_rows
@@ -39,6 +41,8 @@ from cli.table_replay import TableJournal, restored_notice
 from cli.text_client_words import text_client_words, waiting_sentence
 from game.announce import duration
 from game.commands import is_quit, split_command
+from game.game_log import Result
+from game.record_format import RecordError
 from game.seat_keeper import (
     Action,
     Asked,
@@ -74,16 +78,25 @@ class Host:
     """The host program's state: options, the table, the console and the seat keeper."""
 
     def __init__(
-        self, options: HostOptions, *, clock: Callable[[], float] = time.monotonic
+        self,
+        options: HostOptions,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        archive: Archive | None = None,
     ) -> None:
         """Prepare a host for *options*; nothing is opened before :meth:`run`.
 
         Args:
             options: The command line.
             clock: Monotonic seconds (asyncio's loop reads the same clock).
+            wall_clock: Seconds since the epoch: the date of a game's record.
+            archive: Where the host keeps the records of its games (default: the user's).
         """
         self.options = options
         self._clock = clock
+        self._wall_clock = wall_clock
+        self.archive = Archive() if archive is None else archive
         # A table reachable beyond this machine needs a code; on loopback only if one is given.
         code = options.code
         if code is None and not is_loopback(options.bind):
@@ -102,7 +115,9 @@ class Host:
             arrivals=ArrivalLimit(),
         )
         # Table is looked up when a table opens: a test program may swap it (flood rules).
-        self.served = ServedTable(keeper, make_table=lambda name, rng: Table(name, rng=rng))
+        self.served = ServedTable(
+            keeper, make_table=lambda name, rng: Table(name, rng=rng, past=self._past_results)
+        )
         self.journal = TableJournal(None)  # opened in run(), once the port is bound
         #: The event that opened this table: the first record of a new journal (a journal that
         #: restores an earlier table replays that table's own opening instead).
@@ -154,6 +169,9 @@ class Host:
             # table forgets its flood history (the recorded clock was another process's) and
             # the seat keeper takes this run's grace period.
             self.apply(Restarted(self.options.grace))
+            last = self.served.last_record()
+            if last is not None:
+                self._keep_records([last])
             self.name = self.table.host_name
             self.console.set_name(self.name)  # the restored table's host, whatever --name says
         if self.options.accessible:  # this run's choice, so not a recorded event
@@ -184,6 +202,11 @@ class Host:
             deliberate = self.console.stopped_by is None
         finally:
             server.close()
+            if deliberate:
+                # The table closes with a game on: each player keeps it as it stands.
+                closing = self.served.closing()
+                self._keep_records(closing.records)
+                self._carry_out(closing.actions)
             await self._close_guests(keeping=not deliberate)
             logged.close()  # what a burst of warnings left unsaid, before the console goes
             self.console.close()
@@ -261,6 +284,8 @@ class Host:
                 recorded, shown or sent.
         """
         if not replaying:
+            if isinstance(event, Line) and not event.wall:
+                event = replace(event, wall=self._wall_clock())  # journaled with its date
             # Written down (fsync'd) before it is applied: a crash after this replays it.
             warning = self.journal.record(event)
             if warning is not None:
@@ -272,10 +297,28 @@ class Host:
         for shown in applied.host:
             text = self.board_fit.fitted(str(shown.kind), shown.text, rows)
             self.console.show(str(shown.kind), text, shown.sender)
+        self._keep_records(applied.records)
         self._carry_out(applied.actions)
         self.console.show(STATUS, self.served.table.status_for(Seat.HOST))
         for follows in applied.then:
             self.apply(follows)
+
+    def _keep_records(self, records: Sequence[str]) -> None:
+        """Save the host's record of each game that ended; a failure is one line on screen."""
+        for text in records:
+            try:
+                self.archive.save(text)
+            except (ArchiveError, RecordError) as exc:
+                self.console.show("error", str(exc))
+
+    def _past_results(self) -> tuple[list[Result], str | None]:
+        """The results of the games in the archive, for /score (read-only)."""
+        try:
+            return self.archive.results()
+        except ArchiveError as exc:
+            return [], str(exc)
+        except OSError as exc:
+            return [], f"cannot read the archive {self.archive.path}: {exc.strerror or exc}"
 
     def finish_replay(self) -> None:
         """After a journal replay: a guest seated when the host stopped has lost its

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 
 from cli.app import Failure, log_to, make_console, too_long
+from cli.archive import Archive, ArchiveError
 from cli.args import JoinOptions
 from cli.board_fit import BoardFit, terminal_rows
 from cli.console import Console
@@ -24,7 +25,7 @@ from cli.visible import visible
 from net.admission import normalize_code
 from net.connection import Connection, ConnectionClosed, HandshakeError, Refused, connect
 from net.join_keeper import MAX_WAITING, RECENT_LINES, JoinKeeper, NotSent
-from net.messages import MAX_SECRET, Show, Welcome, validate_name
+from net.messages import MAX_SECRET, SHOW_KIND_SINCE, Show, Welcome, validate_name
 
 __all__ = [
     "CODE_QUESTION",
@@ -56,6 +57,8 @@ ANSWERS_TIMEOUT = 5.0
 CODE_TRIES = 3
 #: The question for the join code, after the host's reason ("wrong join code — ask alice…").
 CODE_QUESTION = "join code: "
+#: The protocol version whose host sends the guest their record of each game.
+_RECORDS_SINCE = SHOW_KIND_SINCE["record"]
 
 
 class HostLink:
@@ -191,10 +194,17 @@ class HostLink:
 class Guest:
     """The join program: one link, one console, until either side leaves or the host is gone."""
 
-    def __init__(self, options: JoinOptions, seats: SeatsFile | None = None) -> None:
-        """Prepare the join for *options*; *seats* is the state file (default: the user's)."""
+    def __init__(
+        self,
+        options: JoinOptions,
+        seats: SeatsFile | None = None,
+        archive: Archive | None = None,
+    ) -> None:
+        """Prepare the join for *options*; *seats* is the state file and *archive* where the
+        records of games are kept (default: the user's)."""
         self.options = options
         self.seats = SeatsFile() if seats is None else seats
+        self.archive = Archive() if archive is None else archive
         self.link = HostLink(options.host, options.port, options.name, code=options.code)
         # A token belongs to the name it was asked for: another --name never presents it.
         self.table, self.asked = self.link.address, options.name
@@ -205,6 +215,9 @@ class Guest:
         self.watching = False
         # The host refused our seat token: the next welcome says what became of us instead.
         self._seat_gone = False
+        # The person left and the host was told so with "/q": its bye, after our record of a
+        # game that the leaving ended, is the end.
+        self._quit_said = False
         self.board_fit = BoardFit()  # a move's board on a short terminal: the rows around it
         self.link.on_moved = self._moved
 
@@ -419,8 +432,10 @@ class Guest:
         typed = asyncio.create_task(self._send_typed(console))
         done, _ = await asyncio.wait({incoming, typed}, return_when=asyncio.FIRST_COMPLETED)
         stopped = console.stopped_by is not None
-        if typed in done and incoming not in done and not console.interactive and not stopped:
-            # Script mode: show the answers to every line sent. The host answers each say
+        answers = not console.interactive or self._quit_said
+        if typed in done and incoming not in done and answers and not stopped:
+            # Script mode, or a leave said as /q: show the answers to every line sent (and
+            # keep the record of a game the leave ended). The host answers each say
             # before it reads our bye and closes only then (PROTOCOL.md §6, "Leaving"), so
             # reading until it closes is the barrier; bounded for a host that never closes.
             self._leaving = self.link.end_sending()
@@ -460,6 +475,9 @@ class Guest:
             try:
                 while True:
                     show = await self.link.receive()
+                    if show.kind == "record":
+                        self._keep_record(console, show.text)
+                        continue
                     rows = terminal_rows(sys.stdout)  # None when not a terminal
                     text = self.board_fit.fitted(show.kind, show.text, rows)
                     console.show(show.kind, text, show.sender)
@@ -488,6 +506,33 @@ class Guest:
                 status = await self._reconnect(console)
                 if status is not None:
                     return status
+
+    async def _say_quit(self) -> bool:
+        """Send ``/q`` to a host that speaks version 3 (it sends a guest who leaves mid-game
+        their record before its bye); False when not sent."""
+        connection = self.link.connection
+        if self.watching or not self.link.connected or connection is None:
+            return False
+        if connection.version < _RECORDS_SINCE:
+            return False
+        try:
+            return await self.link.say("/q")
+        except ValueError:
+            return False
+
+    def _keep_record(self, console: Console, text: str) -> None:
+        """Keep the host's record of a game in this user's archive. The text is the host's:
+        it is read by the record format's own reader (bounded) before anything is written,
+        and what is wrong with it is one line, never the end of the connection."""
+        # imported here: the record format is not needed before the first game ends
+        from game.record_format import RecordError  # noqa: PLC0415
+
+        try:
+            self.archive.save(text)
+        except RecordError as exc:
+            console.show("error", visible(f"the host sent a game record that is not one ({exc})"))
+        except ArchiveError as exc:
+            console.show("error", visible(str(exc)))
 
     def _host_ended(self, console: Console, closed: ConnectionClosed) -> int:
         """The host said bye: it left (0), or disconnected us on purpose (1). No reconnecting.
@@ -589,7 +634,12 @@ class Guest:
             from game.commands import is_quit  # noqa: PLC0415
 
             if line is None or is_quit(line):
-                return 0  # run() says bye on the way out
+                # run() says bye on the way out; a host of version 3 is told /q first, so
+                # that a game the leave ends comes back as our record of it (stopped from
+                # outside, the join does not leave: nothing is said)
+                if console.stopped_by is None:
+                    self._quit_said = await self._say_quit()
+                return 0
             refusal = too_long(line)
             if refusal is not None:
                 console.show("error", refusal)

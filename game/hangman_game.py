@@ -72,6 +72,22 @@ class HangmanSpec:
             return HangmanState.set_by(self.secret)
         return HangmanState.duel(pick_word(rng, words()))
 
+    def hidden(self, state: HangmanState) -> str | None:
+        """The secret: what a game's record holds only for those who may see it."""
+        return state.secret
+
+    def sees_hidden(self, state: HangmanState, player: int) -> bool:
+        """Only the setter sees the secret from the start."""
+        return state.setter == player
+
+    def dealt(self, hidden: str, seen_by: int | None) -> HangmanState:
+        """The opening again, for a replay: set by player 0 (*seen_by* 0), or a duel.
+
+        Raises:
+            MoveSyntaxError: *hidden* cannot be a secret (a ValueError).
+        """
+        return HangmanState.set_by(hidden) if seen_by == 0 else HangmanState.duel(hidden)
+
     def rematch_refusal(self) -> str | None:
         """A set secret is not played twice."""
         if self.secret is None:

@@ -42,11 +42,23 @@ Spectators see every board and result and the players' chat, and are told
 who comes and goes; a hangman word stays hidden until the game ends.
 While a game is on, a spectator's lines go to the other spectators only,
 so nobody can coach a player; between games they reach everyone.
-Spectators may use /board, /last, /free, /history, /score, /who, /help
-and /q, and /sit takes the seat once it is free; only the two players move
-or start, resign and rematch games. /who lists who watches; during a game
-the players are told only how many (a name could be a hint) and not who
+Spectators may use /board, /last, /free, /history, /score, /record, /who,
+/help and /q, and /sit takes the seat once it is free; only the two players
+move or start, resign and rematch games. /who lists who watches; during a
+game the players are told only how many (a name could be a hint) and not who
 comes or goes."""
+
+_RECORDS = """\
+records: every game that ends is kept — won, drawn, resigned, abandoned, or
+unfinished when a program closes — with its moves and chat in order. The
+host keeps its copy and python -m cli.join its own, in the state directory:
+~/.local/state/tablechat/records (or $XDG_STATE_HOME/tablechat/records).
+python -m cli.replay lists them; python -m cli.replay 1 plays the newest
+back, a key a step (n next, b back, f first, l last, q quit); --all prints
+it whole, --sgf exports tictactoe and gomoku as SGF. /record prints your
+copy of the last game; on nc or telnet, copy it into a file and
+python -m cli.replay FILE plays it. /score NAME: you against NAME in every
+game kept."""
 
 _OFFERS = f"""\
 offers: /takeback offers to take back your last move and the reply to it
@@ -73,6 +85,9 @@ _TABLE_TOPICS = {
     "watch": _WATCH,
     "spectators": _WATCH,
     "kibitz": _WATCH,
+    "records": _RECORDS,
+    "record": _RECORDS,
+    "replay": _RECORDS,
     **dict.fromkeys(("offers", "offer", *(str(kind) for kind in OfferKind)), _OFFERS),
     **dict.fromkeys(("accept", "decline", "pending"), _OFFERS),
 }

@@ -16,6 +16,7 @@ from game import offer_words
 from game.announce import board_shown, moves_shown, result_shown, say
 from game.delivery import SPECTATORS, Delivery, Kind, Seat
 from game.errors import CommandError, GameError
+from game.game_log import GameRecords, HiddenOpening
 from game.match import Match, NameOf, Participant
 from game.offers import Ended, Offer, OfferKind
 from game.outcome import abortion, agreed_draw
@@ -35,6 +36,8 @@ class Play:
         words: WordSource,
         name_of: NameOf,
         in_words: Callable[[Seat], bool] = lambda seat: False,
+        *,
+        records: GameRecords,
     ) -> None:
         """Start with no game played.
 
@@ -44,6 +47,7 @@ class Play:
             name_of: the name of a seat, or of the bot for ``None``.
             in_words: whether a seat reads boards in words (the table knows), so that a move
                 is told to them in one line rather than with a picture.
+            records: the logs of the games (each move is logged as it is played).
         """
         self._rng = rng
         self._words = words
@@ -51,6 +55,7 @@ class Play:
         self._in_words = in_words
         self.match: Match | None = None
         self.score = Score()
+        self.records = records
 
     def spectating(self, match: Match) -> str:
         """What the guest is told when they arrive during the host's bot game, and whenever they
@@ -106,6 +111,7 @@ class Play:
         """Open ``spec`` between ``seats`` (player 0 first) and let the bot open if it is first."""
         match = Match(spec, spec.new_state(self._rng, self._words), seats)
         self.match = match
+        self._log_start(match)
         intro = [
             say(seat, Kind.NOTICE, match.intro_text(player, self.name_of))
             for player, seat in enumerate(seats)
@@ -156,10 +162,28 @@ class Play:
 
     def finish(self, match: Match) -> list[Delivery]:
         """Score a game that just ended and tell everyone at the table."""
-        assert match.state.outcome is not None
+        outcome = match.state.outcome
+        assert outcome is not None
         match.offers.clear()  # an offer lapses with its game
-        self.score.record(match.state.outcome, match.names(self.name_of))
+        names = match.names(self.name_of)
+        self.score.record(outcome, names)
+        self.records.finish(match.spec.result_text(match.state, outcome, names), outcome)
         return result_shown(match, self.name_of)
+
+    def _log_start(self, match: Match) -> None:
+        spec, state = match.spec, match.state
+        hidden: tuple[str | None, int | None] = (None, None)
+        if isinstance(spec, HiddenOpening):
+            seen = [player for player in (0, 1) if spec.sees_hidden(state, player)]
+            hidden = (spec.hidden(state), seen[0] if seen else None)
+        self.records.begin(
+            spec.title,
+            table=self.name_of(Seat.HOST),
+            players=match.names(self.name_of),
+            sides=[spec.mark(player).strip(" ()") for player in (0, 1)],
+            seats=(match.player_of(Seat.HOST), match.player_of(Seat.GUEST)),
+            hidden=hidden,
+        )
 
     def _after_moves(
         self,
@@ -174,7 +198,10 @@ class Play:
         while match.in_progress and match.bot_to_move():
             text, by_bot = match.play_bot(self._rng, self._words)
             moves, ended = [*moves, (None, text)], ended + by_bot
+        for who, move_text in moves:
+            self.records.add("move", self.name_of(who), move_text)
         said = [d for end in ended for d in offer_words.ended_by_move(match, end, self.name_of)]
+        self._noted(said)
         out = [*intro, *said, *moves_shown(match, moves, self.name_of, self._in_words)]
         if not match.in_progress:
             out += self.finish(match)
@@ -263,7 +290,7 @@ class Play:
                 f"{other} offers you a different takeback — /accept or /decline it first "
                 "(/pending shows it)",
             )
-        out = offer_words.made(match, offer, self.name_of)
+        out = self._noted(offer_words.made(match, offer, self.name_of))
         offers.make(offer)
         return out
 
@@ -294,7 +321,7 @@ class Play:
             return _error(seat, f"{other} has not offered you {what} — /pending lists the offers")
         if accept:
             return self._accepted(match, offer)
-        out = offer_words.declined(match, offer, self.name_of)
+        out = self._noted(offer_words.declined(match, offer, self.name_of))
         match.offers.decline(offer)
         return out
 
@@ -330,6 +357,8 @@ class Play:
             ]
         else:
             said = offer_words.accepted(match, offer, self.name_of, done)
+        self._noted(said)
+        self.records.add("takeback", self.name_of(seat), str(offer.plies))
         match.take_back(offer.plies)
         return said + self._after_moves(match, [])
 
@@ -347,9 +376,18 @@ class Play:
             said.append(say(SPECTATORS, Kind.NOTICE, f"{name} aborts the game before it began"))
         else:
             said = offer_words.accepted(match, offer, self.name_of)
+        self._noted(said)
         end = agreed_draw if offer.kind is OfferKind.DRAW else abortion
         match.state = match.state.end(end(match.state.outcome))
         return said + self.finish(match)
+
+    def _noted(self, said: list[Delivery]) -> list[Delivery]:
+        """Log what an offer's coming and going says to everyone but the players (the words a
+        record keeps of it), and return *said*."""
+        for delivery in said:
+            if delivery.to is SPECTATORS:
+                self.records.add("note", "", delivery.shown.text)
+        return said
 
 
 def _error(seat: Seat, text: str) -> list[Delivery]:

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from typing import Final, Generic, TypeVar
 
 from game.commands import is_quit, split_command
-from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
+from game.delivery import SPECTATORS, Delivery, Kind, Recipient, Seat, Shown, Spectator
+from game.game_log import GameLog
+from game.record_format import write
 from game.seat_decisions import Action, Decision, Send, SendAll
 from game.seat_keeper import SeatKeeper
 from game.table import Table
@@ -68,11 +70,14 @@ class Applied(Generic[C]):
         actions: what to do to connections (send, bye, fail, answer a waiting claimant).
         then: events that follow from this one (a guest or spectator who kept flooding is put
             out): journal and apply each of them next, in order.
+        records: the host's record of each game that ended (:mod:`game.record_format` text),
+            to be kept in the host's archive.
     """
 
     host: list[Shown] = field(default_factory=list)
     actions: list[Action[C]] = field(default_factory=list)
     then: list[TableEvent] = field(default_factory=list)
+    records: list[str] = field(default_factory=list)
 
 
 def _show(shown: Shown) -> Show:
@@ -145,6 +150,9 @@ class ServedTable(Generic[C]):
         Returns:
             What to show, send and apply next.
         """
+        leaving = None
+        if isinstance(event, Freed) and event.seat == self.keeper.seat:
+            leaving = self.keeper.owner  # the guest's connection, before its seat is freed
         out: Applied[C] = Applied()
         for seat_keeper in self.seats.values():
             out.actions += seat_keeper.apply(event, now)
@@ -152,6 +160,8 @@ class ServedTable(Generic[C]):
         # that resumed, not a show to catch up on: a later resume must not resend it.
         greeting: list[Action[C]] = []
         resumed = event.seat if isinstance(event, Resumed) else None
+        if isinstance(event, Line) and self._table is not None:
+            self._table.play.records.wall = event.wall  # dates a game this line begins
         for delivery in self._change_table(event, out):
             keeper = self._keeper_of(delivery.to)
             if keeper is not None and keeper.seat == resumed:
@@ -165,6 +175,9 @@ class ServedTable(Generic[C]):
                 out.host.append(delivery.shown)
             else:
                 out.actions += self._to_spectators(delivery)
+        if self._table is not None:
+            for log in self._table.play.records.take_finished():
+                self._hand_out(log, out, replaying=replaying, leaving=leaving)
         if replaying:
             for seat_keeper in self.seats.values():
                 seat_keeper.assume_delivered()
@@ -250,6 +263,54 @@ class ServedTable(Generic[C]):
                 return table.disconnect(Seat.GUEST, detail or why)
         raise AssertionError(f"unknown table event {event!r}")  # pragma: no cover
 
+    def _hand_out(
+        self,
+        log: GameLog,
+        out: Applied[C],
+        *,
+        replaying: bool = False,
+        leaving: C | None = None,
+    ) -> None:
+        """Each viewer's record of a game that ended: the host's to keep (at a lobby table,
+        numbered among the opener's shows, as the guest's are), the guest's (when they played
+        it) numbered among their shows — or, when the game ended because they left, sent to
+        the connection *leaving* ahead of its bye — and one copy for every spectator (none in
+        a replay: their connections died with the old process)."""
+        host_copy = write(log.record_for("host"))
+        if self.opener is None:
+            out.records.append(host_copy)
+        elif self.opener.taken:
+            self.opener.show(Show(kind="record", text=host_copy))
+        table = self.table
+        if log.guest_player is not None:
+            show = Show(kind="record", text=write(log.record_for("guest")))
+            if table.guest_name is not None:
+                self.keeper.show(show)
+            elif leaving is not None and not replaying:
+                out.actions.insert(0, Send(leaving, show))
+        if table.spectators and not replaying:
+            show = Show(kind="record", text=write(log.record_for("spectator")))
+            out.actions += self._to_spectators_show(show, SPECTATORS, None)
+
+    def closing(self) -> Applied[C]:
+        """The host closes the table: each viewer's record of a game still on, as it stands
+        (unfinished), handed out as :meth:`apply` hands out a game that ended. Not an event:
+        the table closes with it."""
+        out: Applied[C] = Applied()
+        log = self.table.play.records.unfinished()
+        if log is not None:
+            self._hand_out(log, out)
+            for seat_keeper in self.seats.values():
+                out.actions += seat_keeper.to_send()
+        return out
+
+    def last_record(self) -> str | None:
+        """The host's record of the last game that ended, or None. After a journal replay the
+        host keeps it again (saving one twice changes nothing): a host killed between
+        journaling a game's last move and keeping its record still keeps it."""
+        log = self.table.play.records.last
+        return None if log is None else write(log.record_for("host"))
+
     def _change_host_seat(self, event: TableEvent) -> list[Delivery]:
         """What an event of the host's seat at a lobby table changes: the opener is the
         table's host from its opening, so sitting there names nobody new, and a free host
@@ -314,11 +375,14 @@ class ServedTable(Generic[C]):
     def _to_spectators(self, delivery: Delivery) -> list[Action[C]]:
         """One delivery for spectators as sends: kept for one whose welcome is on its way,
         one shared send for all the live ones (encoded once)."""
+        return self._to_spectators_show(_show(delivery.shown), delivery.to, delivery.except_)
+
+    def _to_spectators_show(
+        self, show: Show, to: Recipient, except_: Spectator | None
+    ) -> list[Action[C]]:
         connections = self.keeper.watchers
-        show = _show(delivery.shown)
-        to = delivery.to
         if to is SPECTATORS:
-            skip = None if delivery.except_ is None else delivery.except_.number
+            skip = None if except_ is None else except_.number
             live = [key for number, key in connections.live() if number != skip]
             for number in connections.welcoming():
                 if number != skip:

@@ -62,9 +62,12 @@ from game.commands import split_command
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
 from game.errors import TableFullError
 from game.flood import FloodControl, FloodVerdict
+from game.game_log import GameRecords, Viewer, table_id
+from game.head_to_head import PastResults, head_to_head
 from game.help import help_for
 from game.match import Match, Participant
 from game.play import Play
+from game.record_format import write
 from game.spectator_view import (
     Snapshot,
     board_view,
@@ -97,6 +100,7 @@ class Table:
         rng: random.Random,
         words: Sequence[str] | None = None,
         flood: FloodControl | None = None,
+        past: PastResults | None = None,
     ) -> None:
         """Open a table.
 
@@ -110,6 +114,8 @@ class Table:
                 seat gets (each seat, and each new guest, a fresh one from
                 :meth:`~game.flood.FloodControl.fresh`); ``None`` is ``FloodControl()``, the
                 defaults (10 lines in 5 s, …). Tests of the real programs pass shorter spans.
+            past: the results of earlier games, read-only (the host program's archive), which
+                ``/score`` counts with this table's; ``None``: only this table's.
 
         Raises:
             ValueError: ``words`` is empty or holds something that cannot be a secret — said
@@ -120,7 +126,9 @@ class Table:
         self._guest_name: str | None = None
         self._guest_connected = False
         self._words = None if words is None else checked_words(words)
-        self._play = Play(rng, self._word_list, self._name, self.reads_words)
+        self._past = past
+        records = GameRecords(table_id(rng.getstate()))
+        self._play = Play(rng, self._word_list, self._name, self.reads_words, records=records)
         self._flood_rules = FloodControl() if flood is None else flood.fresh()
         self._flood = {Seat.HOST: self._flood_rules.fresh(), Seat.GUEST: self._flood_rules.fresh()}
         self._spectators = Spectators(self._flood_rules, self._snapshot())
@@ -179,6 +187,60 @@ class Table:
             CommandError: there is no help on *args*.
         """
         return help_for(args, spectator=spectator)
+
+    def score_text(self, who: Typist, args: str) -> str:
+        """What ``/score`` (``/score NAME``: the asker against NAME) answers *who*.
+
+        Without a name, the tally of this table's run, then — when the table knows earlier
+        games — the two players' head-to-head across them, if they have one; with a name,
+        the asker's head-to-head against that name.
+        """
+        name = args.strip()
+        if not name and self._past is None:
+            return self._play.score.render()
+        results = list(self._play.records.results)
+        warning = None
+        if self._past is not None:
+            past, warning = self._past()
+            results = [*past, *results]
+        if name:
+            asker = who.name if isinstance(who, Spectator) else self._name(who)
+            other = clean_name(name)
+            told = head_to_head(results, asker, other)
+            lines = [told or f"{asker} against {other}: no finished game between you kept yet"]
+        else:
+            # the head-to-head only once there is one: a first game's /score reads as before
+            lines = [self._play.score.render()]
+            pair = self._pair(who)
+            told = None if pair is None else head_to_head(results, *pair)
+            if told is not None:
+                lines.append(told)
+        if warning is not None:
+            lines.append(warning)
+        return "\n".join(lines)
+
+    def _pair(self, who: Typist) -> tuple[str, str] | None:
+        """The two people ``/score`` counts — the host and the guest, else the host and their
+        last game's opponent — the asker first when they are one of them, else the host."""
+        opponent = self._guest_name
+        match = self.match
+        if opponent is None and match is not None and Seat.HOST in match.seats:
+            opponent = self._name(match.seats[1 - match.seats.index(Seat.HOST)])
+        if opponent is None:
+            return None
+        if who is Seat.GUEST:
+            return opponent, self._host_name
+        return self._host_name, opponent
+
+    def record_text(self, who: Typist) -> str | None:
+        """*who*'s record of the last game that ended (the record format's text), or None."""
+        log = self._play.records.last
+        if log is None:
+            return None
+        viewer: Viewer = (
+            "spectator" if isinstance(who, Spectator) else ("host" if who is Seat.HOST else "guest")
+        )
+        return write(log.record_for(viewer))
 
     def chat_seen(self, who: Typist, count: int) -> list[Shown]:
         """The last *count* chat lines *who* saw or said, oldest first (``/history``; at most
@@ -600,10 +662,15 @@ class Table:
         verdict = flood.check(self._judged_text(text), now)
         if verdict is not FloodVerdict.OK:
             return self._error(typist, flood.message(verdict))
+        # logged only while a game is on: the records are of games (kibitz stays the
+        # spectators' own: only their copy holds it)
+        records = self._play.records
         if isinstance(typist, Spectator):
+            records.add("kibitz", typist.name, text)
             return kibitz(typist, text, self.match)
         other = Seat.GUEST if typist is Seat.HOST else Seat.HOST
         shown = Shown(Kind.CHAT, text, self._name(typist))
+        records.add("chat", shown.sender or "", text)
         return [Delivery(other, shown), Delivery(SPECTATORS, shown)]
 
     def _command(self, typist: Typist, line: str, now: float) -> list[Delivery]:

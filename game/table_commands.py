@@ -67,6 +67,12 @@ class AtTheTable(Protocol):
     def leave(self, seat: Seat) -> list[Delivery]:
         """The guest leaves."""
 
+    def score_text(self, who: Seat | Spectator, args: str) -> str:
+        """What ``/score ARGS`` answers *who*."""
+
+    def record_text(self, who: Seat | Spectator) -> str | None:
+        """*who*'s record of the last game that ended, or None."""
+
     def unwatch(self, spectator: Spectator) -> list[Delivery]:
         """A spectator stops watching."""
 
@@ -197,7 +203,17 @@ def _seat(who: Seat | Spectator) -> Seat | None:
 
 
 def _score(table: AtTheTable, who: Seat | Spectator, args: str) -> list[Delivery]:
-    return [say(who, Kind.NOTICE, table.play.score.render())]
+    return [say(who, Kind.NOTICE, table.score_text(who, args))]
+
+
+def _record(table: AtTheTable, who: Seat | Spectator, args: str) -> list[Delivery]:
+    text = table.record_text(who)
+    if text is None:
+        return [say(who, Kind.ERROR, "no game has ended at this table yet — nothing to print")]
+    # indented under one sentence, as every notice is: python -m cli.replay reads the lines
+    # copied as they are
+    heading = "your record of the last game (python -m cli.replay FILE plays it back):"
+    return [say(who, Kind.NOTICE, heading + "\n" + text.rstrip("\n"))]
 
 
 def _played(word: str) -> Callable[[AtTheTable, Seat, str], list[Delivery]]:
@@ -365,7 +381,24 @@ COMMANDS: CommandTable[AtTheTable] = CommandTable(
             listing=_on_the_row_above,
         ),
         Command("pending", _pending, "the offers open both ways", listing=_on_the_row_above),
-        Command("score", _score, "wins and draws so far", watcher=_score),
+        Command(
+            "score",
+            _score,
+            "wins and draws; NAME: you against NAME in every game",
+            usage="[NAME]",
+            takes_args=True,
+            watcher=_score,
+            listing=lambda: [
+                ("/score, /record", "the score (/score NAME: yours vs NAME); your record")
+            ],
+        ),
+        Command(
+            "record",
+            _record,
+            "print your record of the last game, to copy (/help record)",
+            watcher=_record,
+            listing=_on_the_row_above,
+        ),
         Command(
             "guess",
             _played("guess"),

@@ -117,9 +117,10 @@ class Line:
     """One line typed at *seat*; a line from a connection carries its ``say.seq``, the host
     person's at the console ``seq`` 0.
 
-    ``now`` is the host's monotonic clock when the line was applied (flood control reads it).
-    A spectator's line names them by *watcher*, the number the table gave them (0 otherwise):
-    between games it reaches the players, so it is journaled like theirs.
+    ``now`` is the host's monotonic clock when the line was applied (flood control reads it);
+    ``wall`` its wall clock then, seconds since the epoch (0: not known), which dates a game
+    the line begins. A spectator's line names them by *watcher*, the number the table gave
+    them (0 otherwise): between games it reaches the players, so it is journaled like theirs.
     """
 
     seat: SeatName
@@ -127,6 +128,7 @@ class Line:
     now: float
     seq: int = 0
     watcher: int = 0
+    wall: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +231,7 @@ def from_record(record: dict[str, Any]) -> TableEvent:
 _HEX_DIGITS: Final = frozenset("0123456789abcdef")
 _HASH_FIELDS: Final = frozenset({"token_hash", "newest", "older"})
 _NAME_FIELDS: Final = frozenset({"host_name", "asked", "name"})
-_NOT_NEGATIVE: Final = frozenset({"seq", "grace", "watcher", "number", "lines_from"})
+_NOT_NEGATIVE: Final = frozenset({"seq", "grace", "watcher", "number", "lines_from", "wall"})
 #: Numbers that go back on the wire (a say.seq in a welcome): the wire's bound holds for them.
 _WIRE_INTS: Final = frozenset({"seq", "watcher", "number", "lines_from"})
 # The annotations are strings here (postponed evaluation): resolved once per class.

@@ -77,6 +77,7 @@ SHOW_KIND_SINCE: Final[dict[str, int]] = {
     "result": 1,
     # The player's status for the prompt: game, whose turn, score (PROTOCOL.md, "status").
     "status": 3,
+    "record": 3,
     # The connection's resume token is now the text ("" for none), and the shows after it
     # are numbered afresh: a lobby moved it to another seat (PROTOCOL.md, "Lobbies").
     "token": 3,

@@ -86,7 +86,9 @@ def test_the_help_list_at_40_columns_is_one_column_and_every_row_fits() -> None:
     commands = [row for row in rows if row.startswith("    /")]
     assert commands[0] == "    /game tictactoe"
     assert all(row.startswith("  ") for row in rows[1:])  # nothing under the mark
-    assert "    /score  wins and draws so far" in rows
+    assert "    /who  who is at the table" in rows  # a short row stays on one line
+    at = rows.index("    /score, /record")  # a row too wide for one line: its text below it
+    assert rows[at + 1].startswith("      the score")
 
 
 def test_multi_line_notices_keep_their_lines_and_indent() -> None:

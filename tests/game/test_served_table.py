@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from game.delivery import Kind, Seat
+from game.record_format import parse
 from game.seat_decisions import Action, Decision, SayBye, Send, SendAll
 from game.seat_keeper import SeatKeeper
 from game.served_table import FLOODING, RECENT_CHAT, Applied, ServedTable
@@ -85,7 +86,8 @@ class Program:
         self.decide(self.served.said(key, seq, text, self.now))
 
     def texts(self, key: str) -> list[str]:
-        return [show.text for show in self.sent.get(key, [])]
+        """What *key* was sent to print (a game's record is for the program, not printed)."""
+        return [show.text for show in self.sent.get(key, []) if show.kind != "record"]
 
 
 def _bob_and_alice_playing() -> Program:
@@ -260,6 +262,79 @@ def test_a_spectator_takes_the_free_seat_with_sit_on_the_same_connection() -> No
     assert "carol sat down" in program.host
     program.says("carol", 3, "hello alice")  # her numbering goes on: no gap, no repeat
     assert program.host[-1] == "hello alice"
+
+
+# --- the records of games -------------------------------------------------------------------------
+
+
+def _records(program: Program, key: str) -> list[str]:
+    return [show.text for show in program.sent.get(key, []) if show.kind == "record"]
+
+
+def test_each_viewer_gets_their_own_record_when_a_game_ends() -> None:
+    program = _bob_and_alice_playing()
+    program.arrive("carol", "carol")
+    program.welcomed("carol")
+    kept: list[str] = []
+    for event in (
+        Line("spectator", "take the corner, bob", 0.0, watcher=1),
+        Line("host", "/resign", 0.0),
+    ):
+        applied = program.served.apply(event, program.now)
+        kept += applied.records
+        program.carry_out(applied.actions)
+    guest, spectators = _records(program, "bob"), _records(program, "carol")
+    assert len(kept) == len(guest) == len(spectators) == 1
+    assert parse(kept[0]).tag("Viewer") == "alice" and parse(guest[0]).tag("Viewer") == "bob"
+    assert "take the corner" in spectators[0]
+    assert "take the corner" not in kept[0] + guest[0]  # kibitz is the spectators' own
+    shows = program.sent["bob"]
+    record = next(show for show in shows if show.kind == "record")
+    assert record.seq is not None and record.seq == shows[-1].seq  # numbered like any show
+
+
+def test_a_guest_who_leaves_mid_game_gets_the_record_ahead_of_the_bye() -> None:
+    program = _bob_and_alice_playing()
+    decision = program.served.said("bob", 1, "/q", program.now)
+    (event,) = decision.events
+    applied = program.served.apply(event, program.now)
+    kinds = [type(action).__name__ for action in applied.actions]
+    assert kinds[:2] == ["Send", "SayBye"]
+    send = applied.actions[0]
+    assert isinstance(send, Send) and send.key == "bob" and send.show.kind == "record"
+    assert parse(send.show.text).tag("Outcome") == "abandoned"
+    assert parse(applied.records[0]).tag("Viewer") == "alice"
+
+
+def test_a_replay_hands_out_no_record_but_numbers_the_guests_the_same() -> None:
+    live = _bob_and_alice_playing()
+    live.apply(Line("host", "/resign", 0.0))
+    replayed: ServedTable[str] = ServedTable(SeatKeeper("alice", JoinCodeGate(None)))
+    records = []
+    for event in live.events:
+        records += replayed.apply(event, 0.0, replaying=True).records
+    assert records == []
+    assert replayed.keeper.outbox.last_seq == live.served.keeper.outbox.last_seq
+
+
+def test_closing_the_table_mid_game_hands_out_an_unfinished_record() -> None:
+    program = _bob_and_alice_playing()
+    closing = program.served.closing()
+    (kept,) = closing.records
+    assert parse(kept).tag("Outcome") == "unfinished" and parse(kept).moves == ["b2"]
+    program.carry_out(closing.actions)
+    (guest,) = _records(program, "bob")
+    assert parse(guest).tag("Viewer") == "bob"
+    assert program.served.table.match is not None and program.served.table.match.in_progress
+
+
+def test_after_a_replay_the_last_games_record_is_there_to_keep_again() -> None:
+    live = _bob_and_alice_playing()
+    handed = live.served.apply(Line("host", "/resign", 0.0), live.now).records
+    live.events.append(Line("host", "/resign", 0.0))
+    replayed: ServedTable[str] = ServedTable(SeatKeeper("alice", JoinCodeGate(None)))
+    assert all(not replayed.apply(e, 0.0, replaying=True).records for e in live.events)
+    assert replayed.last_record() == handed[0]
 
 
 def test_recent_chat_is_the_hosts_last_lines_and_a_replay_rebuilds_it() -> None:

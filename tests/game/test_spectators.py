@@ -347,8 +347,8 @@ def test_spectators_use_board_score_who_help(
     ]
     (help_,) = table.handle(dave, "/help watch")
     assert help_.to == dave and "other spectators only" in help_.shown.text
-    assert only_error(table.handle(dave, "/score now"), dave) == (
-        "/score takes no arguments — type just /score"
+    assert only_error(table.handle(dave, "/who now"), dave) == (
+        "/who takes no arguments — type just /who"
     )
     assert only_error(table.handle(dave, "/gmae"), dave).startswith('unknown command "/gmae"')
     assert table.handle(dave, "  \u200b ") == []

@@ -555,7 +555,7 @@ def test_resigning_a_duel_reveals_the_listed_word(alone: Table) -> None:
 
 
 # -- commands that take no arguments ---------------------------------------------------------------
-@pytest.mark.parametrize("word", ["resign", "who", "score", "rematch", "q", "Resign"])
+@pytest.mark.parametrize("word", ["resign", "who", "record", "rematch", "q", "Resign"])
 def test_commands_without_arguments_refuse_them(table: Table, word: str) -> None:
     table.handle(HOST, "/game tictactoe")
     error = only_error(table.handle(GUEST, f"/{word} please"), GUEST)

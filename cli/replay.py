@@ -1,0 +1,262 @@
+"""``python -m cli.replay``: list the archive of game records, play one back, export it to SGF.
+
+* ``python -m cli.replay`` (or ``--list``): the records kept, newest first, numbered from 1 —
+  date, players, game, result;
+* ``python -m cli.replay N`` (or a record file's path): the game played back, one step per
+  key when standard input and output are a terminal (n, space or Enter: next; b: back; f or
+  Home: first; l or End: last; q: quit); with ``--all``, or standard output not a terminal,
+  the whole game printed through, so it can be piped and diffed;
+* ``python -m cli.replay N --sgf``: the game as SGF (tic-tac-toe, gomoku, any m,n,k).
+
+Boards are the engine's drawings of the moves played again (:mod:`game.record_replay`); a
+record's text is a peer's, so every name and line is made visible before it reaches the
+terminal (:mod:`cli.visible`), as live lines are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import os
+import stat
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from cli import state_dir
+from cli.archive import Archive, ArchiveError
+from cli.terminal_modes import isatty
+from cli.visible import visible, visible_lines
+from game.record_format import MAX_RECORD, Entry, Record, RecordError, parse
+from game.record_replay import Frame, frames
+from game.sgf import to_sgf
+
+#: Keys read in a step-by-step replay, by what they do (Home and End as terminals send them).
+_NEXT = ("n", " ", "\r", "\n", "j", "\x1b[C", "\x1b[B")
+_BACK = ("b", "k", "\x7f", "\x1b[D", "\x1b[A")
+_FIRST = ("f", "g", "\x1b[H", "\x1b[1~", "\x1bOH", "\x1b[7~")
+_LAST = ("l", "G", "\x1b[F", "\x1b[4~", "\x1bOF", "\x1b[8~")
+_QUIT = ("q", "\x1b", "\x03", "\x04")
+_KEYS_HELP = "n/space next · b back · f/Home first · l/End last · q quit"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the replay program; returns the exit status.
+
+    Args:
+        argv: the arguments after the program name (default ``sys.argv[1:]``).
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m cli.replay",
+        description="List the game records kept, play one back, or export it to SGF.",
+    )
+    parser.add_argument("record", nargs="?", help="a record's number in the list, or a file")
+    parser.add_argument("--list", action="store_true", help="list the records (the default)")
+    parser.add_argument("--all", action="store_true", help="print the whole game through")
+    parser.add_argument("--sgf", action="store_true", help="print the game as SGF (m,n,k)")
+    options = parser.parse_args(argv)
+    out = sys.stdout
+    archive = Archive()
+    try:
+        if options.record is None or options.list:
+            return _list(archive, out)
+        record = _load(archive, options.record)
+        if options.sgf:
+            out.write(to_sgf(record))
+            return 0
+        steps = frames(record)
+        if options.all or not (isatty(sys.stdin) and isatty(out)):
+            for line in whole_game(record, steps):
+                out.write(line + "\n")
+            return 0
+        _step_through(record, steps, out)
+        return 0
+    except (ArchiveError, RecordError) as exc:
+        raise SystemExit(visible(str(exc))) from None
+
+
+def _list(archive: Archive, out: TextIO) -> int:
+    kept, warning = archive.read()
+    if warning is not None:
+        print(visible(warning), file=sys.stderr)
+    if not kept:
+        out.write(f"no game records in {archive.path} yet\n")
+        return 0
+    width = len(str(len(kept)))
+    for number, entry in enumerate(kept, 1):
+        out.write(f"{number:>{width}}  {summary(entry.record)}\n")
+    return 0
+
+
+def summary(record: Record) -> str:
+    """One line of the listing: date, players, game, result (made visible)."""
+    date = (record.tag("Date") or "?").replace("T", " ").rstrip("Z")
+    first, second = record.players
+    result = record.tag("Result") or "?"
+    return visible(f"{date}  {first} against {second}  {record.tag('Game')}  {result}")
+
+
+def _load(archive: Archive, which: str) -> Record:
+    """The record numbered *which* in the listing, or in the file *which*.
+
+    Raises:
+        RecordError: no such record, or not a record.
+    """
+    if which.isdigit() and not Path(which).exists():
+        kept, warning = archive.read()
+        if warning is not None:
+            print(visible(warning), file=sys.stderr)
+        number = int(which)
+        if not 1 <= number <= len(kept):
+            raise RecordError(f"no record number {number}: the archive holds {len(kept)}")
+        return kept[number - 1].record
+    try:
+        # without blocking: a FIFO given by mistake must not hang the program
+        fd = os.open(which, os.O_RDONLY | state_dir.NONBLOCK | state_dir.CLOEXEC | state_dir.BINARY)
+        with os.fdopen(fd, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise RecordError(f"{which} is not a regular file")
+            data = file.read(4 * MAX_RECORD + 1)
+    except OSError as exc:
+        raise RecordError(f"cannot read {which}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RecordError(f"{which} is not UTF-8 text") from None
+    return parse(_undented(text))
+
+
+def _undented(text: str) -> str:
+    """A record copied from the screen of ``/record`` (each line indented two spaces) as
+    written."""
+    if not text.startswith("  tablechat record"):
+        return text
+    return "".join(line.removeprefix("  ") for line in text.splitlines(keepends=True))
+
+
+def whole_game(record: Record, steps: list[Frame]) -> Iterator[str]:
+    """Every line of the game printed through: the header, each step, the result."""
+    yield from _header(record)
+    for step in steps:
+        yield from _step_lines(step)
+    yield ""
+    yield from _result(record)
+
+
+def _header(record: Record) -> Iterator[str]:
+    first, second = record.players
+    date = record.tag("Date")
+    when = f" — {date}" if date else ""
+    yield visible(f"{record.tag('Game')}: {first} against {second}{when}")
+    yield visible(f"at {record.tag('Table')}'s table, {record.tag('Viewer')}'s copy")
+
+
+def _step_lines(step: Frame) -> Iterator[str]:
+    yield ""
+    for entry in step.lines:
+        yield _entry_line(entry, step.ply)
+    if step.board is None:
+        yield "  (no board: this copy does not hold the hidden word)"
+    else:
+        for line in visible_lines(step.board):
+            yield "  " + line
+
+
+def _entry_line(entry: Entry, move_number: int) -> str:
+    if entry.kind == "move":
+        return visible(f"{move_number}. {entry.who} {entry.text}")
+    if entry.kind == "chat":
+        return f"<{visible(entry.who)}> {visible(entry.text)}"
+    if entry.kind == "kibitz":
+        return f"({visible(entry.who)}) {visible(entry.text)}"
+    if entry.kind == "takeback":
+        moves = "1 move" if entry.text == "1" else f"{entry.text} moves"
+        return visible(f"* {entry.who} took back {moves}")
+    return f"* {visible(entry.text)}"
+
+
+def _result(record: Record) -> Iterator[str]:
+    yield visible(f"** {record.tag('Game')}: {record.tag('Result')}")
+    secret = record.tag("Secret")
+    if secret is not None and record.tag("Outcome") != "unfinished":
+        yield visible(f"the word was {secret}")
+
+
+def _step_through(record: Record, steps: list[Frame], out: TextIO) -> None:
+    """One step per key, on a terminal: the screen is drawn again for each."""
+    at = 0
+    with _raw_keys() as read_key:
+        while True:
+            lines = [*_header(record), *_step_lines(steps[at])]
+            if at == len(steps) - 1:
+                lines += ["", *_result(record)]
+            lines += ["", f"step {at + 1} of {len(steps)} — {_KEYS_HELP}"]
+            out.write("\x1b[H\x1b[2J" + "\r\n".join(lines) + "\r\n")
+            out.flush()
+            key = read_key()
+            if key in _QUIT:
+                return
+            if key in _NEXT:
+                at = min(at + 1, len(steps) - 1)
+            elif key in _BACK:
+                at = max(at - 1, 0)
+            elif key in _FIRST:
+                at = 0
+            elif key in _LAST:
+                at = len(steps) - 1
+
+
+@contextlib.contextmanager
+def _raw_keys() -> Iterator[Callable[[], str]]:
+    """Read one key at a time (an escape sequence whole) from the terminal, restoring it on
+    the way out."""
+    if sys.platform == "win32":
+        import msvcrt  # noqa: PLC0415
+
+        def read_windows() -> str:
+            key = msvcrt.getwch()
+            if key in ("\x00", "\xe0"):  # a special key: Home, End, arrows
+                return {"G": "\x1b[H", "O": "\x1b[F", "M": "\x1b[C", "K": "\x1b[D"}.get(
+                    msvcrt.getwch(), ""
+                )
+            return key
+
+        yield read_windows
+    else:
+        with _posix_keys() as read_posix:
+            yield read_posix
+
+
+@contextlib.contextmanager
+def _posix_keys() -> Iterator[Callable[[], str]]:
+    import select  # noqa: PLC0415
+
+    # looked up by name: Windows has neither, and this runs only where they are
+    termios: Any = importlib.import_module("termios")
+    tty: Any = importlib.import_module("tty")
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+
+    def read_posix() -> str:
+        key = os.read(fd, 1)
+        if key == b"\x1b":
+            # the rest of an escape sequence arrives with it; a lone Esc has nothing behind
+            while select.select([fd], [], [], 0.05)[0]:
+                key += os.read(fd, 1)
+                if key[-1:].isalpha() or key[-1:] == b"~":
+                    break
+        return key.decode("utf-8", "replace")
+
+    try:
+        tty.setcbreak(fd)
+        yield read_posix
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
