@@ -12,7 +12,9 @@ def test_commands_and_their_arguments_complete_from_the_tables_lists() -> None:
     assert completions("/ga") == ["/game"]
     assert completions("/game go") == ["gomoku"]
     assert completions("/GAME Go") == ["gomoku"]
-    assert completions("/r") == ["/rematch", "/resign"]
+    assert completions("/res") == ["/resign"]
+    assert completions("/re") == [f"/{word}" for word in COMMANDS.words() if word.startswith("re")]
+    assert len(completions("/re")) > 1  # several: Tab then completes their common start
     assert completions("/") == [f"/{word}" for word in COMMANDS.words()]
     assert completions("/game ") == sorted(n for g in registry.games() for n in g.names)
     assert completions("/game tictactoe k") == ["k=3"]  # the option its /help row shows
