@@ -192,6 +192,7 @@ HANGMAN_GAME = Game(
     ),
     topic=_HANGMAN_HELP,
     topic_words=("guess",),
+    secret_options=True,
 )
 
 #: Registered by :mod:`game.registry` (see ``BUILT_IN``).

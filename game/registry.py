@@ -115,6 +115,8 @@ class Game:
         help_rows: its lines of the ``/help`` list, ``(usage, what it does)``.
         topic: the text of ``/help NAME`` (at most 20 lines of 78 columns).
         topic_words: more words ``/help`` answers with ``topic`` (hangman: ``guess``).
+        secret_options: the options may hold a secret (hangman's word): a line starting the
+            game with options is never kept in a history (:mod:`game.line_history`).
     """
 
     name: str
@@ -123,6 +125,7 @@ class Game:
     help_rows: tuple[tuple[str, str], ...]
     topic: str
     topic_words: tuple[str, ...] = ()
+    secret_options: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
