@@ -60,7 +60,7 @@ from game.table_events import Line, Opened, Restarted, TableEvent
 from game.untrusted import clean_name
 from net.admission import JoinCodeGate, format_code, new_join_code
 from net.connection import ConnectionClosed
-from net.messages import Say, Show, validate_name
+from net.messages import STATUS, Say, Show, validate_name
 from net.serving import TextService, serve
 
 
@@ -301,6 +301,7 @@ class Host:
             self.console.show(str(shown.kind), text, shown.sender)
         self._keep_records(applied.records)
         self._carry_out(applied.actions)
+        self.console.show(STATUS, self.served.table.status_for(Seat.HOST))
         for follows in applied.then:
             self.apply(follows)
 

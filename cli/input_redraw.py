@@ -22,6 +22,7 @@ Called with the console's lock held, on the reader thread when readline is there
 
 from __future__ import annotations
 
+import os
 from types import ModuleType
 from typing import TextIO
 
@@ -59,13 +60,49 @@ class InputRedraw:
             self._calls = ReadlineCalls(self._readline)
         return self._calls
 
-    def draw_above(self, text: str, prompt: str, painted_prompt: str) -> None:
+    @property
+    def redraws_resized(self) -> bool:
+        """Whether :meth:`draw_above` can take a resize itself (GNU readline, through ctypes):
+        the console then handles SIGWINCH instead of readline."""
+        rl = self._rl
+        return None not in (rl.clear_visible_line, rl.set_screen_size, rl.forced_update_display)
+
+    def take_size(self) -> None:
+        """Tell readline the terminal's size now (between lines: nothing is redrawn)."""
+        size = _size(self._out)
+        if size is not None and self._rl.set_screen_size is not None:
+            self._rl.set_screen_size(*size)
+
+    def redisplay(self, painted_prompt: str) -> None:
+        """Draw the prompt and the input again from the cursor's row (after a stop: the shell
+        wrote below them)."""
+        if self._dumb:
+            return
+        if not self._forced_redisplay():
+            partial = self._readline.get_line_buffer() if self._readline is not None else ""
+            self._write(painted_prompt + partial)
+        self._flush()
+
+    def draw_above(
+        self,
+        text: str,
+        prompt: str,
+        painted_prompt: str,
+        *,
+        readline_prompt: str | None = None,
+        resized: bool = False,
+    ) -> None:
         """Erase prompt and input, write *text* (whole rows), and put prompt and input back.
 
         Args:
-            text: what to show, ending with a newline.
-            prompt: the prompt as shown, without escape codes (for its width).
-            painted_prompt: the prompt with its colors, for redrawing it by hand.
+            text: what to show, ending with a newline (or nothing: only redraw).
+            prompt: the prompt as shown now, without escape codes (for its width).
+            painted_prompt: the prompt to draw, with its colors, for redrawing it by hand.
+            readline_prompt: a new prompt for readline to draw from now on (its invisible
+                parts marked for readline), or None to keep its own.
+            resized: the window changed size since readline last drew (only where
+                :attr:`redraws_resized`): the rows are erased as they were drawn, then readline
+                is given the new size.
         """
         if self._dumb:
             self._write("\n" + text + painted_prompt)
@@ -73,14 +110,21 @@ class InputRedraw:
             return
         partial = self._readline.get_line_buffer() if self._readline is not None else ""
         if self._rl.clear_visible_line is not None:
+            # A terminal that cuts its rows on a resize (xterm) keeps the cursor on its row, so
+            # readline's record of the rows it drew is still right for the erase.
             self._rl.clear_visible_line()
             self._rl.flush_c_stdout()  # readline wrote the erase through C stdio
+            size = _size(self._out) if resized else None
+            if size is not None and self._rl.set_screen_size is not None:
+                self._rl.set_screen_size(*size)
             self._write(text)
         elif self._readline is not None:
             self._write(self._erase_input(prompt, partial) + text)
         else:
             self._write(CLEAR_LINE + text)
         self._flush()
+        if readline_prompt is not None and self._rl.set_prompt is not None:
+            self._rl.set_prompt(readline_prompt.encode("utf-8", "replace"))
         # Best: readline redraws prompt and line itself, cursor where it was (the person may
         # be editing mid-line). Else write them; the cursor ends last.
         if not self._forced_redisplay():
@@ -133,3 +177,12 @@ class InputRedraw:
 
     def _flush(self) -> None:
         write_quietly(self._out, "", flush=True)
+
+
+def _size(out: TextIO) -> tuple[int, int] | None:
+    """The terminal's (rows, columns) now, or None."""
+    try:
+        size = os.get_terminal_size(out.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    return size.lines, size.columns

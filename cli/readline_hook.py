@@ -174,6 +174,8 @@ class ReadlineCalls:
         """Look the functions up in the library behind *readline*."""
         self.forced_update_display: Callable[[], int] | None = None
         self.clear_visible_line: Callable[[], int] | None = None
+        self.set_prompt: Callable[[bytes], int] | None = None
+        self.set_screen_size: Callable[[int, int], int] | None = None
         self._point: Any = None
         self._fflush: Callable[[Any], int] | None = None
         if readline is None or "libedit" in (readline.__doc__ or ""):
@@ -189,6 +191,19 @@ class ReadlineCalls:
         # readline >= 7.0: erase every row the prompt and line occupy, from readline's own idea
         # of where the cursor is, and leave the cursor at the start of the prompt's first row.
         self.clear_visible_line = _function(library, "rl_clear_visible_line")
+        # Change the prompt readline shows (it keeps a copy), for the status in it.
+        with contextlib.suppress(AttributeError):
+            set_prompt = library.rl_set_prompt
+            set_prompt.argtypes = [ctypes.c_char_p]
+            set_prompt.restype = ctypes.c_int
+            self.set_prompt = set_prompt
+        # Tell readline the window's new size without its own redraw after SIGWINCH (that one
+        # starts on the line's last row and leaves its first rows behind).
+        with contextlib.suppress(AttributeError):
+            set_screen_size = library.rl_set_screen_size
+            set_screen_size.argtypes = [ctypes.c_int, ctypes.c_int]
+            set_screen_size.restype = None
+            self.set_screen_size = set_screen_size
         with contextlib.suppress(ValueError, AttributeError):
             self._point = ctypes.c_int.in_dll(library, "rl_point")
         with contextlib.suppress(AttributeError):

@@ -77,8 +77,16 @@ def write_quietly(stream: TextIO, text: str, *, flush: bool = False) -> None:
             stream.flush()
 
 
-def import_readline() -> ModuleType | None:
-    """The readline module, or None where Python has none (Windows, a minimal build)."""
+#: Set (to anything but empty) to do without readline even where Python has it: the console's
+#: own line editor is used, as on Windows or a Python built without readline (the tests use it).
+NO_READLINE = "TABLECHAT_NO_READLINE"
+
+
+def import_readline(environ: Mapping[str, str] | None = None) -> ModuleType | None:
+    """The readline module, or None where Python has none (Windows, a minimal build) or
+    :data:`NO_READLINE` is set in *environ* (default ``os.environ``)."""
+    if (os.environ if environ is None else environ).get(NO_READLINE):
+        return None
     # Imported only in interactive mode: it is slow to load and may print escape codes at import.
     try:
         import readline  # noqa: PLC0415 (lazy: keeps start-up cheap)
@@ -158,3 +166,48 @@ def hung_up(stream: TextIO) -> bool:
     except (ValueError, AttributeError):  # the stream itself was closed or replaced
         return False
     return False
+
+
+def input_waiting(stream: TextIO) -> bool:
+    """Whether more typed input is already there, unread: a paste is still coming in.
+
+    False where it cannot be told (not a terminal, a closed stream).
+    """
+    if sys.platform == "win32":
+        import msvcrt  # noqa: PLC0415 (Windows only)
+
+        waiting = msvcrt.kbhit()
+    else:
+        import select  # noqa: PLC0415 (lazy: only once a line was typed)
+
+        try:
+            ready, _, _ = select.select([stream.fileno()], [], [], 0)
+        except (OSError, ValueError, AttributeError):
+            ready = []
+        waiting = bool(ready)
+    return waiting
+
+
+def windows_cursor_control(stream: TextIO) -> bool:
+    """Windows: switch the console behind *stream* to take escape codes (virtual terminal
+    processing, Windows 10 and later); whether it does now. False everywhere else.
+
+    A Windows console sets no TERM, so :func:`lines_only` says nothing can be moved; once the
+    console takes escape codes the line editor can be used there, as on any terminal.
+    """
+    done = False
+    if sys.platform == "win32":
+        import ctypes  # noqa: PLC0415 (Windows only)
+        import msvcrt  # noqa: PLC0415
+
+        enable_virtual_terminal_processing = 0x0004
+        try:
+            handle = msvcrt.get_osfhandle(stream.fileno())
+            kernel32 = ctypes.windll.kernel32
+            mode = ctypes.c_uint32()
+            if kernel32.GetConsoleMode(handle, ctypes.byref(mode)):
+                wanted = mode.value | enable_virtual_terminal_processing
+                done = bool(kernel32.SetConsoleMode(handle, wanted))
+        except (OSError, ValueError, AttributeError):
+            done = False
+    return done

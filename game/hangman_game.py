@@ -214,6 +214,7 @@ HANGMAN_GAME = Game(
     ),
     topic=_HANGMAN_HELP,
     topic_words=("guess",),
+    secret_options=True,
     restore=_restore,
 )
 

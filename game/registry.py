@@ -126,6 +126,8 @@ class Game:
         help_rows: its lines of the ``/help`` list, ``(usage, what it does)``.
         topic: the text of ``/help NAME`` (at most 20 lines of 78 columns).
         topic_words: more words ``/help`` answers with ``topic`` (hangman: ``guess``).
+        secret_options: the options may hold a secret (hangman's word): a line starting the
+            game with options is never kept in a history (:mod:`game.line_history`).
         restore: reads back what its specs' ``to_snapshot`` wrote (a
             :class:`~game.snapshot_values.Fields`): the spec and the state; raises
             :class:`~game.snapshot_values.SnapshotError` for anything a game cannot reach.
@@ -137,6 +139,7 @@ class Game:
     help_rows: tuple[tuple[str, str], ...]
     topic: str
     topic_words: tuple[str, ...] = ()
+    secret_options: bool = False
     restore: Restore = field(kw_only=True)
 
     @property

@@ -44,7 +44,7 @@ from game.table_events import (
     Watched,
 )
 from game.untrusted import classified_text
-from net.messages import Show
+from net.messages import STATUS, Show
 
 C = TypeVar("C", bound=Hashable)
 
@@ -118,6 +118,8 @@ class ServedTable(Generic[C]):
         self._make_table = make_table
         self._table: Table | None = None
         self._opened: Opened | None = None
+        # The status last sent to each seat held by a connection, and to which (_statuses).
+        self._status_sent: dict[str, tuple[C, str]] = {}
 
     @property
     def opened(self) -> bool:
@@ -257,9 +259,30 @@ class ServedTable(Generic[C]):
         for seat_keeper in self.seats.values():
             out.actions += seat_keeper.to_send()
         out.actions += greeting
+        out.actions += self._statuses()
         if isinstance(event, Line):
             out.then += self._flooding(event)
         return out
+
+    def _statuses(self) -> list[Action[C]]:
+        """Each connection-held seat's status (game, turn, score) when it changed, or when its
+        connection is new.
+
+        Unnumbered and not kept for catch-up: only the current status matters, so a resumed
+        connection gets it once, as it is now, instead of every old one.
+        """
+        if self._table is None:
+            return []
+        sends: list[Action[C]] = []
+        for name, seat_keeper in self.seats.items():
+            owner = seat_keeper.owner
+            if owner is None:
+                continue
+            status = self._table.status_for(Seat.HOST if name == "host" else Seat.GUEST)
+            if self._status_sent.get(name) != (owner, status):
+                self._status_sent[name] = (owner, status)
+                sends.append(Send(owner, Show(kind=STATUS, text=status)))
+        return sends
 
     def _keeper_of(self, to: object) -> SeatKeeper[C] | None:
         """The keeper of the seat a delivery is *to*, when a connection holds that seat."""

@@ -77,6 +77,7 @@ from game.spectator_view import (
     welcome_texts,
 )
 from game.spectators import Spectators, coming_or_going, kibitz, no_room
+from game.status import status_for
 from game.table_commands import COMMANDS, unknown_command
 from game.untrusted import classified_text, clean_name, typed_after_slash
 from game.words import checked_words, shipped_words
@@ -174,6 +175,11 @@ class Table:
     def spectators(self) -> Spectators:
         """The spectators, first come first (``len``, ``in``, iteration, ``names()``)."""
         return self._spectators
+
+    def status_for(self, seat: Seat) -> str:
+        """The status in *seat*'s prompt — game, whose turn, score — or "" without a game
+        (:func:`game.status.status_for`)."""
+        return status_for(self._play, seat)
 
     def help_text(self, args: str, *, spectator: bool = False) -> str:
         """What ``/help ARGS`` answers a player, or a *spectator*, at this table.

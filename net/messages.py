@@ -36,6 +36,7 @@ __all__ = [
     "REFUSE_CODES",
     "SHOW_KINDS",
     "SHOW_KIND_SINCE",
+    "STATUS",
     "SUPPORTED_VERSIONS",
     "Bye",
     "Error",
@@ -74,11 +75,15 @@ SHOW_KIND_SINCE: Final[dict[str, int]] = {
     "error": 1,
     "board": 1,
     "result": 1,
+    # The player's status for the prompt: game, whose turn, score (PROTOCOL.md, "status").
+    "status": 3,
     "record": 3,
     # The connection's resume token is now the text ("" for none), and the shows after it
     # are numbered afresh: a lobby moved it to another seat (PROTOCOL.md, "Lobbies").
     "token": 3,
 }
+#: The show kind that carries a player's status line (game, whose turn, score) for the prompt.
+STATUS: Final = "status"
 SHOW_KINDS: Final = frozenset(SHOW_KIND_SINCE)
 
 

@@ -261,6 +261,7 @@ class Players:
         columns: int = 220,
         extra: dict[str, str] | None = None,
         shell: bool = False,
+        job_control: bool = False,
     ) -> Player:
         """Start ``python -m MODULE ARGS``. Each program is a different person (its own state
         directory, so one join never resumes another's seat) unless given the same *state*.
@@ -271,13 +272,19 @@ class Players:
         ignores SIGHUP. Closing a real window hangs the terminal up — the program's reads end
         at once — and sends SIGHUP to the shell, which passes it on to the program only
         afterwards; here it never comes, so the program sees only its input ending: the
-        order a window's close usually takes, made certain."""
+        order a window's close usually takes, made certain.
+
+        With *job_control* it is started by a shell with job control (``set -m``), as a shell
+        in a window runs it: Ctrl-Z stops it and gives the terminal back to the shell, which
+        then reads one line (press Enter) and brings the program back with ``fg``."""
         state = state if state is not None else f"program-{len(self.started)}"
         env = child_env(self.home, no_color=no_color, term=term, state=state, extra=extra)
         argv = [sys.executable, "-m", module, *args]
         if shell:
             # "; exit" keeps the shell there: a lone command it would replace itself with.
             argv = ["/bin/sh", "-c", 'trap "" HUP; "$@"; exit $?', "sh", *argv]
+        elif job_control:
+            argv = ["/bin/sh", "-c", 'set -m; "$@"; read more; fg', "sh", *argv]
         player = Player(argv[0], argv[1:], env, columns)
         self.started.append(player)
         return player

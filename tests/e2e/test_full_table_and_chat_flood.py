@@ -14,9 +14,12 @@ flood, a third person's arrival leaking into a game.
 from __future__ import annotations
 
 import re
+import time
+
+import pexpect
 
 from game.flood import FloodControl, FloodVerdict
-from tests.e2e.support import Players, start_tictactoe
+from tests.e2e.support import TIMEOUT, Players, start_tictactoe
 
 # What game/flood.py says for a line refused for speed (the text is the table's, not ours).
 _FLOOD = FloodControl()
@@ -77,16 +80,25 @@ def test_chat_flood_is_refused_but_moves_land(players: Players) -> None:
 
     # Fourteen distinct chat lines and a move in the middle, typed in one burst (well within
     # 5 s): the first ten are chat as usual, the next four are refused; the move always lands.
+    # Each line is typed the moment the prompt is back, so that the console passes every one
+    # on (a paste it cuts itself: tests/e2e/test_typing_help).
     lines = [f"flood line {n:02d}" for n in range(1, 15)]
     burst = [*lines[:12], "a2", *lines[12:]]
-    join.type("".join(line + "\r" for line in burst))
+    start = len(join.raw)
+    for line in burst:
+        join.say(line)
+        join.expect("<bob> ")
     refused = len(lines) - MAX_LINES
     # bob's screen, in the order the host answered: two refusals, the move, two refusals.
-    join.expect(SLOW_DOWN)
-    join.expect(SLOW_DOWN)
-    join.expect_re(BOARD_AFTER_A2)
-    join.expect(SLOW_DOWN)
-    join.expect(SLOW_DOWN)
+    deadline = time.monotonic() + TIMEOUT
+    while join.raw[start:].count(SLOW_DOWN.encode()) < refused:
+        assert time.monotonic() < deadline, join.raw[start:]
+        join.child.expect([pexpect.TIMEOUT], timeout=0.05)  # reads what comes meanwhile
+    answers = join.raw[start:]
+    board = BOARD_AFTER_A2.search(answers)
+    assert board is not None, answers
+    assert answers[: board.start()].count(SLOW_DOWN.encode()) == 2, answers
+    assert answers[board.end() :].count(SLOW_DOWN.encode()) == 2, answers
     # alice's screen: the move landed.
     host.expect("bob played a2")
     host.expect_re(BOARD_AFTER_A2)

@@ -118,8 +118,10 @@ def test_after_the_window_narrows_the_half_line_is_still_redrawn_whole(players: 
     rows = list(screen.display)
     below = _input_rows(rows, "<alice> an incoming line from alice")
     assert _squeezed("".join(below)) == _squeezed("<bob> " + partial), rows
-    # Above the incoming line, a terminal that cuts rows (xterm; pyte here) may keep pieces
-    # of the line as it was drawn before the resize: readline's own redraw after SIGWINCH
-    # leaves them (bash does the same). Ours starts from readline's new idea of the rows.
+    # Nothing of the line as it was drawn before the resize is left above: the console takes
+    # SIGWINCH from readline and erases the rows as they were drawn, on a terminal that cuts
+    # rows (xterm; pyte here), before readline draws for the new width.
+    incoming = next(i for i, row in enumerate(rows) if "<alice> an incoming line" in row)
+    assert not any("<bob>" in row or "quick" in row for row in rows[:incoming]), rows
     join.say("")
     host.expect("<bob> " + partial.rstrip())
