@@ -160,9 +160,11 @@ class Host:
         server = await self._open()
         port = server.sockets[0].getsockname()[1]
         # No await from here to the end of the replay: no guest is served before it is done.
-        self.journal = TableJournal.open(self.options.port, fresh=self.options.fresh)
+        self.journal = TableJournal.open(
+            self.options.port, fresh=self.options.fresh, table=self.served
+        )
         replayed = self.journal.restore(
-            lambda event: self.apply(event, replaying=True), self.opened
+            lambda event: self.apply(event, replaying=True), self.opened, self._clock()
         )
         if replayed is not None:
             # Recorded like any change, so that a second restart replays this one too: the

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shlex
 import socket
 import sys
 from collections.abc import Callable
@@ -22,7 +21,6 @@ from cli.console import Console
 from cli.seats_file import SeatEntry, SeatsFile
 from cli.terminal_question import ask
 from cli.visible import visible
-from net.admission import normalize_code
 from net.connection import Connection, ConnectionClosed, HandshakeError, Refused, connect
 from net.join_keeper import MAX_WAITING, RECENT_LINES, JoinKeeper, NotSent
 from net.messages import MAX_SECRET, SHOW_KIND_SINCE, Show, Welcome, validate_name
@@ -341,6 +339,10 @@ class Guest:
                 asked += 1
                 console.notice(visible(refused.reason))
                 answer = await ask(CODE_QUESTION, sys.stdin, sys.stdout)
+                # Lazy: admission's hashing and secrets are the host's; a join asks for a code
+                # only when the first one was wrong.
+                from net.admission import normalize_code  # noqa: PLC0415
+
                 code = normalize_code(answer or "")[:MAX_SECRET]
                 if not code:
                     raise refused from None  # Ctrl-D or nothing typed: the person gives up
@@ -381,6 +383,8 @@ class Guest:
     def _seats_held_here(self) -> str | None:
         """For a spectator: the seats this account keeps at this table under other names, and
         how to take one back (None when there are none)."""
+        import shlex  # noqa: PLC0415 (lazy: only a spectator holding other seats needs it)
+
         held = self.seats.at(self.table)
         names = sorted(shlex.quote(visible(asked)) for asked in held if asked != self.asked)
         if not names:

@@ -6,7 +6,11 @@ record and the CRC-32 of the record's exact bytes::
 
     {"crc32":"1c291ca3","record":{"event":"line","seat":"host","text":"hi","now":12.5,"seq":0}}
 
-and every append is fsync'd before it returns, so a record that was appended is on disk. A
+and every append is fsync'd before it returns, so a record that was appended is on disk. The
+whole file can also be replaced by other records (:meth:`Journal.rewrite`: a table's snapshot
+and the events since, see :mod:`cli.table_replay`) atomically: the new lines go to a temporary
+file beside it, which is fsync'd, locked and renamed over the journal, and the directory is
+fsync'd, so a crash at any moment leaves either the old file or the new one, whole. A
 process killed in the middle of an append leaves at most one half-written line at the end;
 a damaged disk block a line whose checksum is wrong. Reading keeps every record before the
 first bad line, ignores that line and everything after it (records only make sense in order),
@@ -28,6 +32,7 @@ import os
 import stat
 import sys
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -42,10 +47,16 @@ _CRC_DIGITS: Final = 8
 # The protocol bounds a line of chat far below this; a longer line is not one we wrote (and
 # append refuses to write one).
 MAX_LINE: Final = 1 << 20
-#: The most a journal may grow to. A table's journal is never compacted, and a guest that
-#: floods writes a record per refused line: past this the journal is given up (with one
-#: sentence) rather than fill the disk or make the next start replay for long.
+#: The first line may be longer: a table's snapshot holds the chat histories, each seat's
+#: kept shows and the flood budgets, each bounded far below this.
+MAX_FIRST_LINE: Final = 16 << 20
+#: The most a journal may grow to. A table's journal is compacted long before (see
+#: :mod:`cli.table_replay`): only a table that cannot be snapshotted reaches this, and it is
+#: then given up (with one sentence) rather than fill the disk or make the next start replay
+#: for long.
 MAX_SIZE: Final = 32 << 20
+#: Where :meth:`Journal.rewrite` writes the new file before renaming it over the journal.
+NEW_SUFFIX: Final = ".new"
 
 
 class JournalError(Exception):
@@ -121,11 +132,15 @@ class Journal:
     Use :meth:`open`; :attr:`records` and :attr:`warning` hold what was read.
     """
 
-    def __init__(self, path: Path, fd: int, dir_fd: int) -> None:
-        """Wrap the open, locked *fd* of *path* (in the directory *dir_fd*); see :meth:`open`."""
+    def __init__(
+        self, path: Path, fd: int, dir_fd: int, flock: state_dir.Flock | None = state_dir.FLOCK
+    ) -> None:
+        """Wrap the open *fd* of *path* (in the directory *dir_fd*), locked with *flock* (None:
+        unlocked); see :meth:`open`."""
         self.path = path
         self._fd = fd
         self._dir_fd = dir_fd
+        self._flock = flock
         self.records: list[dict[str, Any]] = []
         self.warning: str | None = None
         self._ends: list[int] = []  # the byte offset after each good record
@@ -184,7 +199,7 @@ class Journal:
             except OSError as exc:
                 os.close(fd)
                 raise JournalError(f"cannot open the journal {path}: {exc.strerror}") from None
-        journal = cls(path, fd, dir_fd)
+        journal = cls(path, fd, dir_fd, flock)
         try:
             if dir_fd >= 0:
                 # A new file's name must survive a power cut too, not only its lines.
@@ -213,7 +228,7 @@ class Journal:
         with os.fdopen(os.dup(self._fd), "rb") as file:
             file.seek(0)
             offset = 0
-            while line := file.readline(MAX_LINE + 1):
+            while line := file.readline((MAX_FIRST_LINE if offset == 0 else MAX_LINE) + 1):
                 try:
                     self.records.append(decode_line(line))
                 except ValueError as exc:
@@ -272,6 +287,79 @@ class Journal:
                 f"cannot write the journal {self.path}: {exc.strerror or exc}"
             ) from None
         self._size += len(line)
+
+    @property
+    def size(self) -> int:
+        """The file's length in bytes, as far as we wrote or kept it."""
+        return self._size if self._cut_to is None else self._cut_to
+
+    def rewrite(self, records: Sequence[dict[str, Any]]) -> None:
+        """Replace the whole file by *records*, atomically (see the module docstring).
+
+        The new file is private and locked like the old one before it takes the old one's
+        name, so a second host never finds the journal unlocked; :attr:`records` keeps what
+        was read when the journal was opened.
+
+        Raises:
+            ValueError: a record is not JSON-able, or a line would be over its limit
+                (:data:`MAX_FIRST_LINE` for the first, :data:`MAX_LINE` for the others) or the
+                file over :data:`MAX_SIZE` (nothing is written).
+            JournalError: writing or renaming failed; the journal is as it was.
+        """
+        lines = [encode_line(record) for record in records]
+        for number, line in enumerate(lines):
+            if len(line) > (MAX_FIRST_LINE if number == 0 else MAX_LINE):
+                raise ValueError(f"a record of {len(line)} bytes is over the journal's line limit")
+        data = b"".join(lines)
+        if len(data) > MAX_SIZE:
+            raise ValueError(f"{len(data)} bytes are over the journal's size limit")
+        at: dict[str, int] = {"dir_fd": self._dir_fd} if self._dir_fd >= 0 else {}
+        new = self.path.name + NEW_SUFFIX if at else str(self.path) + NEW_SUFFIX
+        old = self.path.name if at else str(self.path)
+        flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL | state_dir.NOFOLLOW
+        flags |= state_dir.CLOEXEC | state_dir.BINARY
+        try:
+            # A crash during an earlier rewrite leaves its new file: ours replaces it.
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(new, **at)
+            fd = os.open(new, flags, 0o600, **at)
+        except OSError as exc:
+            raise JournalError(
+                f"cannot rewrite the journal {self.path}: {exc.strerror or exc}"
+            ) from None
+        try:
+            written = 0
+            while written < len(data):
+                written += os.write(fd, data[written:])
+            os.fsync(fd)
+            if self._flock is not None and not state_dir.lock(fd, wait=False, flock=self._flock):
+                raise OSError(errno.EAGAIN, "its new file is locked by another process")
+            if sys.platform == "win32":
+                os.close(self._fd)  # Windows renames nothing over an open file
+                self._fd = -1
+            if at:
+                os.replace(new, old, src_dir_fd=self._dir_fd, dst_dir_fd=self._dir_fd)
+                os.fsync(self._dir_fd)
+            else:
+                os.replace(new, old)
+        except OSError as exc:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(new, **at)
+            if self._fd < 0:  # closed for the rename: the old file is still the journal
+                with contextlib.suppress(OSError, JournalError):
+                    self._fd = _open_locked(self.path, self._dir_fd, None)
+            raise JournalError(
+                f"cannot rewrite the journal {self.path}: {exc.strerror or exc}"
+            ) from None
+        if self._fd >= 0:
+            os.close(self._fd)  # lets go of the old file's lock: nobody finds that file again
+        self._fd, self._size, self._cut_to = fd, len(data), None
+        ends, offset = [], 0
+        for line in lines:
+            offset += len(line)
+            ends.append(offset)
+        self._ends = ends
 
     def remove(self) -> None:
         """Delete the file (the table was closed on purpose) and close it.

@@ -171,7 +171,7 @@ class LobbyServer:
             def apply(event: TableEvent, number: int = number) -> None:
                 self.lobby.apply(number, event, now, replaying=True)
 
-            replayed = self.journals.restore(number, apply)
+            replayed = self.journals.restore(number, apply, self.lobby.tables[number].served, now)
             if replayed is None or not self.lobby.finish_restore(number):
                 self.journals.close(number, deliberate=True)
                 continue
@@ -192,7 +192,8 @@ class LobbyServer:
     def _apply(self, number: int, event: TableEvent) -> None:
         """Journal one event of table *number*, apply it, carry out what it gives, and apply
         what follows the same way."""
-        self.journals.record(number, event, opening=isinstance(event, Opened))
+        opening = self.lobby.tables.get(number) if isinstance(event, Opened) else None
+        self.journals.record(number, event, opening=None if opening is None else opening.served)
         applied = self.lobby.apply(number, event, self._clock())
         # The token first: the new seat's shows, numbered from 1, come after it.
         for key in applied.moved:

@@ -3,9 +3,10 @@
 A lobby server on a port keeps one :class:`~cli.journal.Journal` per table, under a directory
 of its own, the table's number in place of a one-table host's port; each is a
 :class:`~cli.table_replay.TableJournal` like the host's (fsync'd before an event is applied,
-locked, private). At start the journals found there are replayed, one table each; a closed
-table's journal is removed with it. A server on port 0 (a free port picked at random) keeps
-none, as the host does: it could not be found on the same port again.
+locked, private, compacted into a snapshot of the table as it grows). At start the journals
+found there are restored, one table each; a closed table's journal is removed with it. A
+server on port 0 (a free port picked at random) keeps none, as the host does: it could not be
+found on the same port again.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from cli import state_dir
 from cli.journal import SUFFIX, Journal, JournalError, journal_path
-from cli.table_replay import Replayed, TableJournal, replay
+from cli.table_replay import Replayed, Snapshotted, TableJournal
 from game.table_events import TableEvent
 
 
@@ -62,8 +63,22 @@ class LobbyJournals:
             except JournalError as exc:
                 self.warnings.append(str(exc))
 
-    def restore(self, number: int, apply: Callable[[TableEvent], object]) -> Replayed | None:
-        """Replay table *number*'s journal through *apply*, and keep it open for recording.
+    def restore(
+        self,
+        number: int,
+        apply: Callable[[TableEvent], object],
+        table: Snapshotted,
+        now: float,
+    ) -> Replayed | None:
+        """Restore table *number* from its journal — its snapshot into *table*, then the
+        events after it through *apply* — and keep the journal open for recording.
+
+        Args:
+            number: The table.
+            apply: The server's apply method for that table, sending disabled.
+            table: The served table, which restores a snapshot and is snapshotted to compact
+                the journal as it grows.
+            now: The server's clock (a snapshot's dropped seat keeps its grace from then).
 
         Returns:
             What was rebuilt; None when nothing could be (the journal is then removed).
@@ -74,28 +89,32 @@ class LobbyJournals:
         except JournalError as exc:
             self.warnings.append(str(exc))
             return None
-        if journal.warning is not None:
-            self.warnings.append(journal.warning)
-        replayed = replay(journal.records, apply)
+        kept = TableJournal(journal, table=table)
+        replayed = kept.restore(apply, None, now)
+        warning = kept.take_warning()
+        if warning is not None:
+            self.warnings.append(warning)
         if replayed is None:
             journal.remove()
             return None
-        if replayed.stopped is not None:
-            self.warnings.append(
-                f"the journal {journal.path} cannot be replayed from {replayed.stopped}: "
-                f"restored the {replayed.count} records before it"
-            )
-        journal.keep(replayed.count)
-        self._open[number] = TableJournal(journal)
+        self._open[number] = kept
         return replayed
 
-    def record(self, number: int, event: TableEvent, *, opening: bool = False) -> None:
-        """Write *event* to table *number*'s journal before it is applied; *opening* starts a
-        new journal for a new table."""
+    def record(self, number: int, event: TableEvent, *, opening: Snapshotted | None = None) -> None:
+        """Write *event* to table *number*'s journal before it is applied.
+
+        Args:
+            number: The table.
+            event: The change.
+            opening: For a new table's :class:`~game.table_events.Opened`: the served table,
+                whose new journal this starts (and which compacts it as it grows).
+        """
         if self._root is None:
             return
-        if opening:
-            self._open[number] = TableJournal.open(number, fresh=True, root=self._root)
+        if opening is not None:
+            self._open[number] = TableJournal.open(
+                number, fresh=True, root=self._root, table=opening
+            )
         journal = self._open.get(number)
         if journal is None:
             return

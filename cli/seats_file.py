@@ -24,12 +24,12 @@ import json
 import os
 import stat
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 from cli import state_dir
 from net.messages import Welcome
+from net.value_class import value_class
 
 FILE_NAME: Final = "seats.json"
 # A handful of tables fit in a few hundred bytes; anything far larger is not ours to parse.
@@ -40,7 +40,7 @@ _VERSION: Final = 2
 Key = tuple[str, str]  # (table address "host:port", the name asked for)
 
 
-@dataclass(frozen=True)
+@value_class
 class SeatEntry:
     """One remembered seat.
 

@@ -21,6 +21,13 @@ from __future__ import annotations
 import enum
 from collections import deque
 from dataclasses import dataclass, field, replace
+from typing import Any
+
+from game.snapshot_values import Fields
+
+#: The most refusals a restored control takes back: far more than a person's window holds,
+#: so only a damaged snapshot reaches it.
+_MAX_REFUSALS = 1 << 20
 
 
 class FloodVerdict(enum.Enum):
@@ -65,6 +72,37 @@ class FloodControl:
         """A new control with these limits and nothing remembered: how the table makes one per
         seat (and a new one for each new guest) from the rules it was given."""
         return replace(self)
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """What this control remembers, as JSON values (its limits are the table's rules, given
+        again when it is restored)."""
+        return {
+            "accepted": list(self._accepted),
+            "commands": list(self._commands),
+            "refused": list(self._refused),
+            "last_line": self._last_line,
+            "last_time": self._last_time,
+            "repeats": self._repeats,
+            "now": self._now,
+        }
+
+    def restored(self, snapshot: Fields) -> FloodControl:
+        """A new control with these limits that remembers what *snapshot* holds.
+
+        Raises:
+            SnapshotError: a value is missing or out of bounds.
+        """
+        restored = self.fresh()
+        # Accepted lines and commands are pruned to max_lines within the window; refusals only
+        # to the persistent window, which a line refused before any work still fills.
+        restored._accepted.extend(snapshot.numbers("accepted", limit=self.max_lines))
+        restored._commands.extend(snapshot.numbers("commands", limit=self.max_lines))
+        restored._refused.extend(snapshot.numbers("refused", limit=_MAX_REFUSALS))
+        restored._last_line = snapshot.optional_text("last_line")
+        restored._last_time = snapshot.number("last_time")
+        restored._repeats = snapshot.whole("repeats")
+        restored._now = snapshot.number("now")
+        return restored
 
     def check(self, line: str, now: float) -> FloodVerdict:
         """Judge one chat line typed at time ``now`` and remember it.

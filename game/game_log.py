@@ -27,11 +27,13 @@ import hashlib
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal, Protocol, runtime_checkable
+from typing import Any, Final, Literal, Protocol, get_args, runtime_checkable
 
 from game.outcome import Outcome, Termination
-from game.record_format import Entry, EntryKind, Record, escaped
+from game.record_format import OUTCOMES, Entry, EntryKind, Record, escaped
+from game.snapshot_values import Fields, SnapshotError
 from game.state import GameState
+from net.messages import MAX_SECRET
 
 #: Whose copy of a record: a seat's, or the spectators' (they all see the same).
 Viewer = Literal["host", "guest", "spectator"]
@@ -45,6 +47,13 @@ MAX_CHAT: Final = 20_000
 _WAITING: Final = 8
 #: This run's finished results kept for /score.
 _RESULTS: Final = 10_000
+#: The most entries a restored log takes back: every move of the largest board and its
+#: takebacks many times over, so only a damaged snapshot reaches it.
+_MAX_ENTRIES: Final = 1 << 16
+#: The longest name, title, id or date a restored log takes back (a game's title with its
+#: options is the longest, far below this).
+_MAX_WORDS: Final = 256
+_ENTRY_KINDS: Final[dict[str, EntryKind]] = {kind: kind for kind in get_args(EntryKind)}
 
 
 @runtime_checkable
@@ -228,6 +237,56 @@ class GameLog:
             raise ValueError("not a game log: two players")
         return log
 
+    @classmethod
+    def from_snapshot(cls, snapshot: Fields) -> GameLog:
+        """The log :meth:`to_dict` gave, read back from a table's snapshot: every value
+        checked (texts within the record's bounds, no lone surrogate; players 0 or 1; kinds
+        and outcomes a record knows).
+
+        Raises:
+            SnapshotError: a value is missing, of the wrong type or out of bounds.
+        """
+        where = snapshot.where
+        players = snapshot.items("players", limit=2)
+        sides = snapshot.items("sides", limit=2)
+        if len(players) != 2 or len(sides) != 2:
+            raise SnapshotError(f"{where} must name two players and two sides")
+        pair = Fields({"0": players[0], "1": players[1]}, f"{where}.players")
+        marks = Fields({"0": sides[0], "1": sides[1]}, f"{where}.sides")
+        entries: list[tuple[EntryKind, str, str]] = []
+        for item in snapshot.items("entries", limit=_MAX_ENTRIES):
+            if not isinstance(item, list) or len(item) != 3:
+                raise SnapshotError(f"{where}.entries must be [kind, who, text] each")
+            entry = Fields(
+                dict(zip(("kind", "who", "text"), item, strict=True)), f"{where}.entries"
+            )
+            kind = _ENTRY_KINDS.get(entry.text("kind", limit=16))
+            if kind is None:
+                raise SnapshotError(f"{where}.entries holds a kind of line no record has")
+            entries.append((kind, entry.text("who", limit=_MAX_WORDS), entry.text("text")))
+        outcome = snapshot.text("outcome", limit=16)
+        if outcome not in OUTCOMES:
+            raise SnapshotError(f"{where}.outcome is no outcome a record knows")
+        return cls(
+            id=snapshot.text("id", limit=_MAX_WORDS),
+            date=snapshot.text("date", limit=_MAX_WORDS),
+            table=snapshot.text("table", limit=_MAX_WORDS),
+            game=snapshot.text("game", limit=_MAX_WORDS),
+            players=(pair.text("0", limit=_MAX_WORDS), pair.text("1", limit=_MAX_WORDS)),
+            sides=(marks.text("0", limit=_MAX_WORDS), marks.text("1", limit=_MAX_WORDS)),
+            host_player=snapshot.optional_whole("host_player", high=1),
+            guest_player=snapshot.optional_whole("guest_player", high=1),
+            hidden=snapshot.optional_text("hidden", limit=MAX_SECRET),
+            seen_by=snapshot.optional_whole("seen_by", high=1),
+            entries=entries,
+            chat_kept=snapshot.whole("chat_kept"),
+            chat_dropped=snapshot.whole("chat_dropped"),
+            result=snapshot.text("result"),
+            outcome=outcome,
+            winner=snapshot.optional_text("winner", limit=_MAX_WORDS),
+            ending=snapshot.text("ending", limit=_MAX_WORDS),
+        )
+
 
 class GameRecords:
     """The logs of the games one table plays (see the module docstring)."""
@@ -345,6 +404,58 @@ class GameRecords:
         except (KeyError, TypeError) as exc:
             raise ValueError(f"not a table's game records: {exc}") from None
         return records
+
+    def restore_snapshot(self, snapshot: Fields) -> None:
+        """Take back what :meth:`to_dict` wrote into a table's snapshot, every value checked
+        (:meth:`GameLog.from_snapshot`); the table's id stays this one's.
+
+        Raises:
+            SnapshotError: a value is missing or out of bounds, or the records are another
+                table's (nothing is changed then).
+        """
+        where = snapshot.where
+        if snapshot.text("table_id", limit=_MAX_WORDS) != self.table_id:
+            raise SnapshotError(f"{where}.table_id is not this table's")
+        wall = snapshot.number("wall")
+        if wall < 0:
+            raise SnapshotError(f"{where}.wall is never negative")
+
+        def log(key: str) -> GameLog | None:
+            part = snapshot.optional_object(key)
+            return None if part is None else GameLog.from_snapshot(part)
+
+        current, last = log("current"), log("last")
+        finished = [
+            GameLog.from_snapshot(Fields(item, f"{where}.finished"))
+            for item in snapshot.items("finished", limit=_WAITING)
+        ]
+        results = [
+            _result(Fields(item, f"{where}.results"))
+            for item in snapshot.items("results", limit=_RESULTS)
+        ]
+        self.wall, self.games = wall, snapshot.whole("games")
+        self.current, self.last = current, last
+        self.finished = deque(finished, maxlen=_WAITING)
+        self.results = deque(results, maxlen=_RESULTS)
+
+
+def _result(snapshot: Fields) -> Result:
+    """A finished game's result read back from a snapshot, checked."""
+    players = snapshot.items("players", limit=2)
+    if len(players) != 2:
+        raise SnapshotError(f"{snapshot.where}.players must name two players")
+    pair = Fields({"0": players[0], "1": players[1]}, f"{snapshot.where}.players")
+    outcome = snapshot.text("outcome", limit=16)
+    if outcome not in OUTCOMES:
+        raise SnapshotError(f"{snapshot.where}.outcome is no outcome a record knows")
+    return Result(
+        snapshot.text("id", limit=_MAX_WORDS),
+        snapshot.text("date", limit=_MAX_WORDS),
+        snapshot.text("game", limit=_MAX_WORDS),
+        (pair.text("0", limit=_MAX_WORDS), pair.text("1", limit=_MAX_WORDS)),
+        outcome,
+        snapshot.optional_text("winner", limit=_MAX_WORDS),
+    )
 
 
 def table_id(seed_state: object) -> str:

@@ -22,9 +22,18 @@ from __future__ import annotations
 import string
 import unicodedata
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from game.errors import IllegalMoveError, MoveSyntaxError
-from game.outcome import Outcome, Termination, abandonment, resignation
+from game.outcome import (
+    Outcome,
+    Termination,
+    abandonment,
+    outcome_from_snapshot,
+    outcome_to_snapshot,
+    resignation,
+)
+from game.snapshot_values import Fields, SnapshotError
 
 MAX_MISSES = 6
 SEPARATORS = " -'"  # shown from the start: they are not letters to guess
@@ -352,3 +361,59 @@ class HangmanState:
     def end(self, outcome: Outcome) -> HangmanState:
         """Return the state ended by the players' agreement (an agreed draw, an abort)."""
         return replace(self, outcome=outcome)
+
+    # -- snapshots ---------------------------------------------------------------------------------
+    def to_snapshot(self) -> dict[str, Any]:
+        """The secret, the guesses and the outcome as JSON values (a snapshot is as private as
+        the journal that holds it: the secret is in the events too)."""
+        return {
+            "secret": self.secret,
+            "setter": self.setter,
+            "guessed": list(self.guessed),
+            "misses": list(self.misses),
+            "moves": self.moves,
+            "outcome": outcome_to_snapshot(self.outcome),
+        }
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Fields) -> HangmanState:
+        """The position :meth:`to_snapshot` wrote.
+
+        Only a position a game can reach is taken back: a secret ``/game hangman`` accepts,
+        distinct letters a–z guessed, misses that are letters guessed or words of the secret's
+        shape, at most six of them, and a game in progress still has a letter to find.
+
+        Raises:
+            SnapshotError: the position is not one of those (the message never holds the
+                secret).
+        """
+        where = snapshot.where
+        try:
+            secret = check_secret(snapshot.text("secret", limit=MAX_SECRET))
+        except MoveSyntaxError as exc:
+            raise SnapshotError(f"{where}.secret: {exc}") from None
+        setter = snapshot.optional_whole("setter", high=0)
+        letters = snapshot.items("guessed", limit=len(_LETTERS))
+        guessed = tuple(
+            Fields({"letter": letter}, f"{where}.guessed").text("letter", limit=1)
+            for letter in letters
+        )
+        if not set(guessed) <= _LETTERS or len(set(guessed)) != len(guessed):
+            raise SnapshotError(f"{where}.guessed must be distinct letters a–z")
+        words = snapshot.items("misses", limit=MAX_MISSES)
+        misses = tuple(
+            Fields({"miss": miss}, f"{where}.misses").text("miss", limit=MAX_SECRET)
+            for miss in words
+        )
+        state = cls(secret, setter, guessed, misses, snapshot.whole("moves"), None)
+        for miss in misses:
+            if len(miss) == 1 and (miss not in guessed or miss in secret):
+                raise SnapshotError(f"{where}.misses holds a letter that is no miss")
+            if len(miss) > 1 and (not state.shape_matches(miss) or miss == secret):
+                raise SnapshotError(f"{where}.misses holds a word that is no miss")
+        outcome = outcome_from_snapshot(snapshot.optional_object("outcome"))
+        if outcome is None:
+            solved = all(c in SEPARATORS or c in guessed for c in secret)
+            if solved or len(misses) >= MAX_MISSES:
+                raise SnapshotError(f"{where} is a finished game with no outcome")
+        return replace(state, outcome=outcome)

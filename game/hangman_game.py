@@ -12,12 +12,14 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from game.errors import CommandError, MoveSyntaxError
 from game.hangman import HangmanState, check_secret
 from game.hangman_bot import choose_guess
 from game.outcome import Outcome, Termination, table_ending
 from game.registry import Game, WordSource
+from game.snapshot_values import Fields, SnapshotError
 from game.words import pick_word
 
 
@@ -129,6 +131,11 @@ class HangmanSpec:
             "/resign gives up"
         )
 
+    def to_snapshot(self, state: HangmanState) -> dict[str, Any]:
+        """The game and *state* as JSON values (:func:`_restore` reads them back); the spec's
+        secret is the state's, so it is written once."""
+        return {"game": "hangman", "set": self.secret is not None, **state.to_snapshot()}
+
     def mark(self, player: int) -> str:
         """Guessers carry no mark."""
         return ""
@@ -172,6 +179,21 @@ class HangmanSpec:
         return f"nobody wins — the gallows is complete; it was “{secret}”"
 
 
+def _restore(snapshot: Fields) -> tuple[HangmanSpec, HangmanState]:
+    """Hangman and its position as :meth:`HangmanSpec.to_snapshot` wrote them.
+
+    Raises:
+        SnapshotError: a position no game reaches.
+    """
+    state = HangmanState.from_snapshot(snapshot)
+    set_by_player = snapshot.flag("set")
+    if set_by_player != (state.setter == 0):
+        raise SnapshotError(
+            f"{snapshot.where}: a set secret is the setter's, a picked one nobody's"
+        )
+    return HangmanSpec(state.secret if set_by_player else None), state
+
+
 _HANGMAN_HELP = """\
 hangman: /game hangman picks a word from the list and you take turns
 guessing; /game hangman SECRET (or "a short phrase") sets the answer
@@ -193,6 +215,7 @@ HANGMAN_GAME = Game(
     topic=_HANGMAN_HELP,
     topic_words=("guess",),
     secret_options=True,
+    restore=_restore,
 )
 
 #: Registered by :mod:`game.registry` (see ``BUILT_IN``).

@@ -19,9 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from game import registry
 from game.delivery import Seat
 from game.offers import Ended, Offers
 from game.registry import GameSpec, WordSource
+from game.snapshot_values import Fields, SnapshotError
 from game.state import GameState
 
 S = TypeVar("S", bound=GameState[Any])  # a game state, whichever game (keeps its type)
@@ -182,6 +184,101 @@ class Match:
         if player is not None and outcome.winner is not None:
             text += " — you win" if outcome.winner == player else " — you lose"
         return text
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """The game, its state, its players, the moves played (each with the position it was
+        played in) and the offers, as JSON values (:meth:`from_snapshot`)."""
+        spec = self.spec
+        return {
+            "spec": spec.to_snapshot(self.state),
+            "seats": [None if seat is None else seat.name.lower() for seat in self.seats],
+            "history": [
+                {"player": ply.player, "text": ply.text, "before": spec.to_snapshot(ply.before)}
+                for ply in self.history
+            ],
+            "offers": self.offers.to_dict(),
+        }
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Fields) -> Match:
+        """The match :meth:`to_snapshot` wrote; its game reads its own part back.
+
+        The moves are checked against the positions: each was the mover's turn, is the
+        move's own text, and played in its position gives the next one (the last one the
+        position now, while the game goes on); an open offer is one the game can still take.
+
+        Raises:
+            SnapshotError: no such game is registered, or a value is out of bounds or does
+                not follow from the others.
+        """
+        spec = snapshot.object("spec")
+        game = _game(spec)
+        restored_spec, state = game.restore(spec)
+        players = snapshot.items("seats", limit=2)
+        if len(players) != 2 or any(not _is_seat(seat) for seat in players):
+            raise SnapshotError(f"{snapshot.where}.seats must be two of host, guest and null")
+        seats = (_SEATS[players[0]], _SEATS[players[1]])
+        if seats[0] is not None and seats[0] == seats[1]:
+            raise SnapshotError(f"{snapshot.where}.seats names one seat twice")
+        history = _history(snapshot, game, restored_spec, state)
+        try:
+            offers = Offers.from_dict(snapshot.raw("offers"))
+        except ValueError as exc:
+            raise SnapshotError(f"{snapshot.where}.{exc}") from None
+        if offers.open and state.outcome is not None:
+            raise SnapshotError(f"{snapshot.where}.offers holds an offer in a finished game")
+        if any(offer.plies > len(history) for offer in offers.open):
+            raise SnapshotError(f"{snapshot.where}.offers takes back moves never played")
+        return cls(restored_spec, state, seats, history, offers)
+
+
+#: The most moves a restored match takes back: more than the largest board has cells.
+_MAX_PLIES = 1 << 12
+
+
+def _game(spec: Fields) -> registry.Game:
+    name = spec.text("game", limit=40)
+    game = registry.find(name)
+    if game is None or game.name != name:
+        raise SnapshotError(f"{spec.where}.game is no game this table knows")
+    return game
+
+
+def _history(
+    snapshot: Fields, game: registry.Game, spec: GameSpec[Any], state: GameState[Any]
+) -> list[Ply]:
+    """The moves a match's snapshot holds, each checked against its position and the next."""
+    where = f"{snapshot.where}.history"
+    plies: list[Ply] = []
+    for item in snapshot.items("history", limit=_MAX_PLIES):
+        part = Fields(item, where)
+        player = part.whole("player", high=1)
+        text = part.text("text")
+        position = part.object("before")
+        if _game(position) is not game:
+            raise SnapshotError(f"{where} holds a move of another game")
+        before_spec, before = game.restore(position)
+        if before_spec != spec or before.turn != player:
+            raise SnapshotError(f"{where} holds a move of another game or out of turn")
+        plies.append(Ply(player, text, before))
+    afters = [ply.before for ply in plies[1:]]
+    if state.outcome is None:
+        afters.append(state)
+    for ply, after in zip(plies, afters, strict=False):
+        try:
+            played, canonical = play_typed(ply.before, ply.text)
+        except ValueError:  # GameError is a ValueError
+            raise SnapshotError(f"{where} holds a move its position does not allow") from None
+        if canonical != ply.text or played != after:
+            raise SnapshotError(f"{where} holds a move that does not lead to the next position")
+    return plies
+
+
+_SEATS: dict[str | None, Participant] = {"host": Seat.HOST, "guest": Seat.GUEST, None: None}
+
+
+def _is_seat(value: object) -> bool:
+    return (value is None or isinstance(value, str)) and value in _SEATS
 
 
 def play_typed(state: S, text: str) -> tuple[S, str]:

@@ -22,9 +22,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from game.errors import IllegalMoveError, MoveSyntaxError
-from game.outcome import Outcome, Termination, abandonment, resignation
+from game.outcome import (
+    Outcome,
+    Termination,
+    abandonment,
+    outcome_from_snapshot,
+    outcome_to_snapshot,
+    resignation,
+)
+from game.snapshot_values import Fields, SnapshotError
 
 SYMBOLS = "XO"
 _MAX_SIDE = 26  # one letter per column keeps coordinates typeable
@@ -200,6 +209,45 @@ class MnkState:
     def end(self, outcome: Outcome) -> MnkState:
         """Return the state ended by the players' agreement (an agreed draw, an abort)."""
         return replace(self, outcome=outcome)
+
+    # -- snapshots ---------------------------------------------------------------------------------
+    def to_snapshot(self) -> dict[str, Any]:
+        """The stones, the last move and the outcome as JSON values (the rules are the spec's)."""
+        return {
+            "x": self.x,
+            "o": self.o,
+            "last": self.last,
+            "outcome": outcome_to_snapshot(self.outcome),
+        }
+
+    @classmethod
+    def from_snapshot(cls, rules: MnkRules, snapshot: Fields) -> MnkState:
+        """The position :meth:`to_snapshot` wrote, on a board of *rules*.
+
+        Only a position a game can reach is taken back: stones on the board and never two on a
+        cell, X as many as O or one more, the last move a stone of the player who made it, and
+        a game in progress has an empty cell left (the bot always finds a move).
+
+        Raises:
+            SnapshotError: the position is not one of those.
+        """
+        board = (1 << rules.cells) - 1
+        x = snapshot.whole("x", high=board)
+        o = snapshot.whole("o", high=board)
+        last = snapshot.optional_whole("last", high=rules.cells - 1)
+        outcome = outcome_from_snapshot(snapshot.optional_object("outcome"))
+        where = snapshot.where
+        if x & o:
+            raise SnapshotError(f"{where} has two stones on one cell")
+        if x.bit_count() - o.bit_count() not in (0, 1):
+            raise SnapshotError(f"{where} has stones no game gives")
+        if last is not None:
+            by_x = x.bit_count() > o.bit_count()
+            if not (x if by_x else o) >> last & 1:
+                raise SnapshotError(f"{where}.last is not the last mover's stone")
+        if outcome is None and (x | o) == board:
+            raise SnapshotError(f"{where} is a full board with the game in progress")
+        return cls(rules, x, o, outcome, last)
 
     # -- reading the board ------------------------------------------------------------------------
     def at(self, move: int) -> int | None:

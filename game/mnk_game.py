@@ -12,12 +12,14 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from game import gomoku_bot, perfect_bot
 from game.errors import CommandError
 from game.mnk import GOMOKU, SYMBOLS, TICTACTOE, MnkRules, MnkState
 from game.outcome import Outcome, Termination, table_ending
 from game.registry import Game, WordSource
+from game.snapshot_values import Fields, SnapshotError
 from game.untrusted import quote
 
 # ASCII digits only: "４x４" is not a board size (int() would read it).
@@ -77,6 +79,11 @@ class MnkSpec:
         """A draw may be offered."""
         return None
 
+    def to_snapshot(self, state: MnkState) -> dict[str, Any]:
+        """The game, its board and *state* as JSON values (:func:`_restore` reads them back)."""
+        rules = self.rules
+        return {"game": self.name, "m": rules.m, "n": rules.n, "k": rules.k, **state.to_snapshot()}
+
     def mark(self, player: int) -> str:
         """`` (X)`` for the first player, `` (O)`` for the second."""
         return f" ({SYMBOLS[player]})"
@@ -122,6 +129,20 @@ def _board(name: str, base: MnkRules, text: str) -> MnkSpec:
         raise CommandError(f"{error} — e.g. /game {name} 4x4 k=3") from None
 
 
+def _restore(name: str, snapshot: Fields) -> tuple[MnkSpec, MnkState]:
+    """The game *name* and its position as :meth:`MnkSpec.to_snapshot` wrote them.
+
+    Raises:
+        SnapshotError: a board no ``/game`` could ask for, or a position no game reaches.
+    """
+    sides = {key: snapshot.whole(key, high=99) for key in ("m", "n", "k")}
+    try:
+        rules = MnkRules(sides["m"], sides["n"], sides["k"])
+    except ValueError as exc:
+        raise SnapshotError(f"{snapshot.where}: {exc}") from None
+    return MnkSpec(name, rules), MnkState.from_snapshot(rules, snapshot)
+
+
 _TICTACTOE_HELP = """\
 tictactoe: /game tictactoe is 3×3, three in a row. Any board:
 /game tictactoe 4x4 k=3 (columns x rows, sides 3–26, k in a row wins).
@@ -143,6 +164,7 @@ TICTACTOE_GAME = Game(
     parse=lambda text: _board("tictactoe", TICTACTOE, text),
     help_rows=(("/game tictactoe", "3×3 tic-tac-toe; other boards: /game tictactoe 4x4 k=3"),),
     topic=_TICTACTOE_HELP,
+    restore=lambda snapshot: _restore("tictactoe", snapshot),
 )
 GOMOKU_GAME = Game(
     "gomoku",
@@ -150,6 +172,7 @@ GOMOKU_GAME = Game(
     parse=lambda text: _board("gomoku", GOMOKU, text),
     help_rows=(("/game gomoku", "15×15, five in a row"),),
     topic=_GOMOKU_HELP,
+    restore=lambda snapshot: _restore("gomoku", snapshot),
 )
 
 #: Registered by :mod:`game.registry` (see ``BUILT_IN``).

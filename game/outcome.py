@@ -9,8 +9,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from game.errors import IllegalMoveError
+from game.snapshot_values import Fields, SnapshotError
 
 
 class Termination(enum.Enum):
@@ -132,3 +134,34 @@ def table_ending(outcome: Outcome, names: Sequence[str]) -> str | None:
     if outcome.termination is Termination.RESIGNED and outcome.winner is not None:
         return f"{names[1 - outcome.winner]} resigned — {names[outcome.winner]} wins"
     return None
+
+
+def outcome_to_snapshot(outcome: Outcome | None) -> dict[str, Any] | None:
+    """*outcome* as JSON values (None stays null); the termination by its value.
+
+    Raises:
+        SnapshotError: the termination is a game's own enum, which
+            :func:`outcome_from_snapshot` cannot read back.
+    """
+    if outcome is None:
+        return None
+    if not isinstance(outcome.termination, Termination):
+        raise SnapshotError(f"an ending of the game's own ({outcome.termination}) is not kept")
+    return {"winner": outcome.winner, "termination": outcome.termination.value}
+
+
+def outcome_from_snapshot(snapshot: Fields | None) -> Outcome | None:
+    """The outcome :func:`outcome_to_snapshot` wrote (None for a game in progress).
+
+    Raises:
+        SnapshotError: an unknown termination, or a winner that is not player 0 or 1.
+    """
+    if snapshot is None:
+        return None
+    winner = snapshot.optional_whole("winner", high=1)
+    value = snapshot.text("termination", limit=40)
+    try:
+        termination = Termination(value)
+    except ValueError:
+        raise SnapshotError(f"{snapshot.where}.termination is not an ending") from None
+    return Outcome(winner, termination)

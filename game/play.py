@@ -22,6 +22,10 @@ from game.offers import Ended, Offer, OfferKind
 from game.outcome import abortion, agreed_draw
 from game.registry import GameSpec, WordSource, parse_game
 from game.score import Score
+from game.snapshot_values import Fields, SnapshotError
+
+#: A Mersenne Twister's state: its version, 624 words and the position, and no Gaussian kept.
+_TWISTER_WORDS = 625
 
 #: The most moves one ``/takeback N`` may name (a typed number is read only this far).
 _MOST_PLIES = 999
@@ -56,6 +60,47 @@ class Play:
         self.match: Match | None = None
         self.score = Score()
         self.records = records
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """The randomness, the match, the score and the games' records as JSON values
+        (:meth:`restore_snapshot`).
+
+        The randomness is the state of the table's ``random.Random``, so that the next word
+        chosen and the bots' next tie-breaks are the ones a replay of every event would give.
+        """
+        version, words, gauss = self._rng.getstate()
+        return {
+            "random": {"version": version, "words": list(words), "gauss": gauss},
+            "match": None if self.match is None else self.match.to_snapshot(),
+            "score": self.score.to_snapshot(),
+            "records": self.records.to_dict(),
+        }
+
+    def restore_snapshot(self, snapshot: Fields) -> None:
+        """Take back the randomness, the match, the score and the records
+        :meth:`to_snapshot` wrote.
+
+        Raises:
+            SnapshotError: a value is missing or out of bounds (nothing is changed then).
+        """
+        randomness = snapshot.object("random")
+        words = randomness.items("words", limit=_TWISTER_WORDS)
+        if len(words) != _TWISTER_WORDS or any(type(w) is not int for w in words):
+            raise SnapshotError(f"{randomness.where}.words must be {_TWISTER_WORDS} whole numbers")
+        gauss = randomness.number("gauss") if randomness.has("gauss") else None
+        state = (randomness.whole("version", low=3, high=3), tuple(words), gauss)
+        match_part = snapshot.optional_object("match")
+        match = None if match_part is None else Match.from_snapshot(match_part)
+        score = Score.from_snapshot(snapshot.object("score"))
+        records = GameRecords(self.records.table_id)
+        records.restore_snapshot(snapshot.object("records"))
+        rng = random.Random()
+        try:
+            rng.setstate(state)
+        except (ValueError, TypeError, OverflowError):
+            raise SnapshotError(f"{randomness.where} is not a generator's state") from None
+        self._rng.setstate(state)
+        self.match, self.score, self.records = match, score, records
 
     def spectating(self, match: Match) -> str:
         """What the guest is told when they arrive during the host's bot game, and whenever they

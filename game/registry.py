@@ -9,7 +9,8 @@ announcements and ``/help`` consult only these two shapes and the state's own AP
 particular game::
 
     register(Game("nim", ("pile",), parse=NimSpec.parse, topic="nim: …",
-                  help_rows=(("/game nim", "take 1–3 stones; the last one wins"),)))
+                  help_rows=(("/game nim", "take 1–3 stones; the last one wins"),),
+                  restore=NimSpec.restore))
 
 Hidden information stays with the engine: ``state.render(viewer)`` draws what one player may
 see (a hangman guesser never gets the secret), and a spec's words never hold more than the
@@ -27,12 +28,13 @@ from __future__ import annotations
 import importlib
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeAlias, TypeVar
 
 from game.commands import nearest
 from game.errors import CommandError
 from game.outcome import Outcome
+from game.snapshot_values import Fields
 from game.state import GameState
 from game.untrusted import quote
 
@@ -102,6 +104,15 @@ class GameSpec(Protocol[StateT]):
         """Who won and why, for everyone (the game is over: nothing is hidden any more).
         :func:`game.outcome.table_ending` words resigning and abandoning alike in every game."""
 
+    def to_snapshot(self, state: StateT) -> dict[str, Any]:
+        """This game (``"game"``: its registered name), its options and *state* as JSON
+        values, which its :attr:`Game.restore` reads back (a table's snapshot in the host's
+        journal)."""
+
+
+Restore: TypeAlias = Callable[[Fields], tuple[GameSpec[Any], GameState[Any]]]
+"""Reads a game's snapshot back into its spec and state (see :attr:`Game.restore`)."""
+
 
 @dataclass(frozen=True)
 class Game:
@@ -117,6 +128,9 @@ class Game:
         topic_words: more words ``/help`` answers with ``topic`` (hangman: ``guess``).
         secret_options: the options may hold a secret (hangman's word): a line starting the
             game with options is never kept in a history (:mod:`game.line_history`).
+        restore: reads back what its specs' ``to_snapshot`` wrote (a
+            :class:`~game.snapshot_values.Fields`): the spec and the state; raises
+            :class:`~game.snapshot_values.SnapshotError` for anything a game cannot reach.
     """
 
     name: str
@@ -126,6 +140,7 @@ class Game:
     topic: str
     topic_words: tuple[str, ...] = ()
     secret_options: bool = False
+    restore: Restore = field(kw_only=True)
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from game.outcome import Outcome
+from game.snapshot_values import Fields, SnapshotError
+
+#: The most names a restored score takes back: a snapshot with more is damaged.
+_MAX_NAMES = 1 << 16
 
 
 @dataclass
@@ -37,6 +42,40 @@ class Score:
                 self.draws[name] += 1
         else:  # abandoned: nobody's loss, nobody's draw
             self.abandoned += 1
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """The tally as JSON values (:meth:`from_snapshot` reads it back)."""
+        return {
+            "names": list(self.names),
+            "wins": dict(self.wins),
+            "draws": dict(self.draws),
+            "lost_together": dict(self.lost_together),
+            "abandoned": self.abandoned,
+        }
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Fields) -> Score:
+        """The tally :meth:`to_snapshot` wrote.
+
+        Raises:
+            SnapshotError: a value is missing or out of bounds, or a count names nobody in
+                ``names``.
+        """
+        score = cls(abandoned=snapshot.whole("abandoned"))
+        score.names.extend(snapshot.names("names", limit=_MAX_NAMES))
+        if len(set(score.names)) != len(score.names):
+            raise SnapshotError(f"{snapshot.where}.names must not repeat a name")
+        for key, counter in (
+            ("wins", score.wins),
+            ("draws", score.draws),
+            ("lost_together", score.lost_together),
+        ):
+            counts = snapshot.object(key)
+            for name in counts.members():
+                if name not in score.names:
+                    raise SnapshotError(f"{counts.where} counts a name that never played")
+                counter[name] = counts.whole(name, low=1)
+        return score
 
     def render(self) -> str:
         """The /score text."""

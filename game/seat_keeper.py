@@ -39,7 +39,7 @@ import enum
 import math
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Final, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 from game.seat_decisions import (
     Action,
@@ -54,6 +54,7 @@ from game.seat_decisions import (
     TurnAway,
     seq_error,
 )
+from game.snapshot_values import Fields, SnapshotError
 from game.spectator_connections import ArrivalLimit, Watchers
 from game.table_events import (
     Dropped,
@@ -168,6 +169,7 @@ class SeatKeeper(Generic[C]):
         self.dropped = False
         self.grace = grace
         self._grace_ends = 0.0
+        self._dropped_for = 0.0  # the grace the seat was dropped with (a restore counts it anew)
         self._owner: _Owner[C] | None = None
         self._delivered = 0  # the highest show.seq written to any connection of this seat
         self.closing = False
@@ -653,7 +655,7 @@ class SeatKeeper(Generic[C]):
                 self.last_say = max(self.last_say, event.seq)
         elif isinstance(event, Dropped):
             self.dropped, self.grace = True, event.grace
-            self._grace_ends = now + event.grace
+            self._grace_ends, self._dropped_for = now + event.grace, event.grace
         elif isinstance(event, Freed):
             return self._free(event)
         elif isinstance(event, Unwatched):
@@ -661,6 +663,87 @@ class SeatKeeper(Generic[C]):
         elif isinstance(event, Restarted):
             self.grace = event.grace
         return []
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """What the events built of the seat, as JSON values (:meth:`restore_snapshot`): who
+        holds it, its token hashes, ``say.seq``, whether it is dropped and the outbox. Which
+        connection owns it is not kept: a restarted host has no connections."""
+        return {
+            "name": self.name,
+            "asked": self.asked,
+            "by_text": self.by_text,
+            "tokens": self.tokens.hashes(self.seat),
+            "last_say": self.last_say,
+            "dropped": self.dropped,
+            "dropped_for": self._dropped_for,
+            "grace": self.grace,
+            "outbox": self.outbox.to_snapshot(),
+        }
+
+    def restore_snapshot(self, snapshot: Fields, now: float) -> None:
+        """Make the seat what :meth:`to_snapshot` wrote (see :meth:`restorer`).
+
+        Raises:
+            SnapshotError: a value is missing or out of bounds; the seat is unchanged then.
+        """
+        self.restorer(snapshot, now)()
+
+    def restorer(self, snapshot: Fields, now: float) -> Callable[[], None]:
+        """Check what :meth:`to_snapshot` wrote, and return what makes the seat that, as a
+        replay of its events at *now* would: a dropped seat's grace period runs from *now*,
+        and every show counts as delivered (:meth:`assume_delivered`). Nothing changes until
+        the returned function is called, and that cannot fail: a lobby table checks both its
+        seats before it takes either back.
+
+        Raises:
+            SnapshotError: a value is missing or out of bounds, or a seat is held without
+                tokens (or tokens kept for an empty seat).
+        """
+        name = snapshot.optional_name("name")
+        asked = snapshot.optional_name("asked")
+        tokens = snapshot.items("tokens", limit=2) if snapshot.has("tokens") else None
+        if (tokens is None) != (name is None) or (tokens is not None and len(tokens) != 2):
+            raise SnapshotError(f"{snapshot.where}.tokens must be the held seat's two hashes")
+        dropped = snapshot.flag("dropped")
+        if dropped and name is None:
+            raise SnapshotError(f"{snapshot.where}.dropped is set for an empty seat")
+        values = (
+            snapshot.flag("by_text"),
+            snapshot.whole("last_say"),
+            snapshot.number("dropped_for"),
+            snapshot.number("grace"),
+        )
+        by_text, last_say, dropped_for, grace = values
+        if dropped_for < 0 or grace < 0:
+            raise SnapshotError(f"{snapshot.where}: a grace period is never negative")
+        if tokens is not None:
+            try:
+                SeatTokens[str]().restore(self.seat, tokens[0], tokens[1])  # checks the hashes
+            except (ValueError, TypeError, AttributeError):
+                raise SnapshotError(f"{snapshot.where}.tokens must be SHA-256 hashes") from None
+        outbox = snapshot.raw("outbox")
+        if not isinstance(outbox, dict):
+            raise SnapshotError(f"{snapshot.where}.outbox must be an object")
+        try:
+            take_outbox = self.outbox.restorer(outbox)
+        except ValueError as exc:
+            raise SnapshotError(f"{snapshot.where}.{exc}") from None
+
+        def take() -> None:
+            take_outbox()
+            # No connection survives a restart: nobody owns the seat, watches or asks for it.
+            self._owner, self._asking = None, None
+            self.watchers.clear()
+            self.name, self.asked, self.by_text, self.last_say = name, asked, by_text, last_say
+            self.dropped, self.grace, self._dropped_for = dropped, grace, dropped_for
+            self._grace_ends = now + dropped_for if dropped else 0.0
+            if tokens is None:
+                self.tokens.revoke(self.seat)
+            else:
+                self.tokens.restore(self.seat, tokens[0], tokens[1])
+            self.assume_delivered()
+
+        return take
 
     def seated(self, name: str) -> None:
         """The table gave the new guest of the last :class:`Sat` the seat name *name*."""

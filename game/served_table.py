@@ -20,7 +20,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Final, Generic, TypeVar
+from typing import Any, Final, Generic, Literal, TypeAlias, TypeVar
 
 from game.commands import is_quit, split_command
 from game.delivery import SPECTATORS, Delivery, Kind, Recipient, Seat, Shown, Spectator
@@ -28,6 +28,7 @@ from game.game_log import GameLog
 from game.record_format import write
 from game.seat_decisions import Action, Decision, Send, SendAll
 from game.seat_keeper import SeatKeeper
+from game.snapshot_values import Fields, SnapshotError
 from game.table import Table
 from game.table_events import (
     Dropped,
@@ -52,6 +53,10 @@ RECENT_CHAT: Final = 10
 
 #: What the host is told, and the guest's bye says, when a guest is put out for flooding.
 FLOODING: Final = "flooding (too many chat lines too fast)"
+
+#: The guest seat as the events left it: nobody, a guest whose connection was up, or one
+#: dropped and kept for its grace period.
+GuestSeat: TypeAlias = Literal["free", "connected", "dropped"]
 
 MakeTable = Callable[[str, random.Random], Table]
 """Builds the table an :class:`Opened` event opens: the host's name and the seeded randomness."""
@@ -112,6 +117,7 @@ class ServedTable(Generic[C]):
             self.seats[opener.seat] = opener
         self._make_table = make_table
         self._table: Table | None = None
+        self._opened: Opened | None = None
         # The status last sent to each seat held by a connection, and to which (_statuses).
         self._status_sent: dict[str, tuple[C, str]] = {}
 
@@ -132,6 +138,74 @@ class ServedTable(Generic[C]):
         """The host's last :data:`RECENT_CHAT` chat lines, oldest first (what a restarted host
         shows again), as the table keeps them (:meth:`Table.chat_seen`)."""
         return [] if self._table is None else self._table.chat_seen(Seat.HOST, RECENT_CHAT)
+
+    @property
+    def guest_seat(self) -> GuestSeat:
+        """The guest seat as the events applied so far left it."""
+        if not self.keeper.taken:
+            return "free"
+        return "dropped" if self.keeper.dropped else "connected"
+
+    # ------------------------------------------------------------------------ snapshots
+    def to_snapshot(self) -> dict[str, Any]:
+        """Everything the events applied so far built, as JSON values: what :meth:`restore`
+        takes back instead of replaying them. Each part writes its own: the table (who sits,
+        the game and its moves and offers, the score, each person's chat history and board
+        reading, the flood budgets, the spectators) and the keeper of each seat a connection
+        holds, by the seat's name (tokens, ``say.seq``, the outbox and its ``show.seq``); the
+        opening (host name, seed) says which table it is.
+
+        Raises:
+            SnapshotError: a part cannot be written (a game that keeps an ending of its own).
+            RuntimeError: the table is not open yet.
+        """
+        if self._opened is None:
+            raise RuntimeError("the table is not open yet: apply its Opened event first")
+        return {
+            "opened": {"host_name": self._opened.host_name, "seed": self._opened.seed},
+            "table": self.table.to_snapshot(),
+            "seats": {seat: keeper.to_snapshot() for seat, keeper in self.seats.items()},
+        }
+
+    def restore(self, snapshot: dict[str, Any], now: float) -> Opened:
+        """Make this served table the one :meth:`to_snapshot` wrote, as replaying its events
+        at *now* would (see :meth:`apply` with ``replaying``): nobody is connected, every show
+        counts as delivered.
+
+        Every value is checked as the wire checks it (names, texts, ``seq`` numbers within
+        :data:`~net.messages.MAX_INT`) and as the games check positions; nothing is changed
+        unless all of it can be taken back.
+
+        Args:
+            snapshot: What :meth:`to_snapshot` wrote (read back from disk: not trusted).
+            now: The host's monotonic clock (a dropped seat's grace period runs from it).
+
+        Returns:
+            The event that opened the table.
+
+        Raises:
+            SnapshotError: a value is missing, out of bounds or inconsistent, or the snapshot
+                holds other seats than this table's (a lobby table's in a one-table host).
+        """
+        top = Fields(snapshot, "snapshot")
+        opening = top.object("opened")
+        seed = opening.whole("seed", low=-(2**64), high=2**64)
+        opened = Opened(opening.name("host_name"), seed)
+        table = self._make_table(opened.host_name, random.Random(opened.seed))
+        table.restore_snapshot(top.object("table"))
+        seats = top.object("seats")
+        if sorted(seats.members()) != sorted(self.seats):
+            raise SnapshotError(f"{seats.where} must hold this table's seats: {sorted(self.seats)}")
+        # Every seat is checked before any is taken back.
+        takes = [keeper.restorer(seats.object(seat), now) for seat, keeper in self.seats.items()]
+        for take in takes:
+            take()
+        for keeper in self.seats.values():
+            keeper.host_name = table.host_name
+        for spectator in table.spectators:
+            self.keeper.watched(spectator.number, spectator.name)
+        self._table, self._opened = table, opened
+        return opened
 
     # ------------------------------------------------------------------------ applying
     def apply(self, event: TableEvent, now: float, *, replaying: bool = False) -> Applied[C]:
@@ -221,6 +295,7 @@ class ServedTable(Generic[C]):
     def _change_table(self, event: TableEvent, out: Applied[C]) -> list[Delivery]:
         """What *event* changes at the table, and what the table says of it."""
         if isinstance(event, Opened):
+            self._opened = event
             self._table = self._make_table(event.host_name, random.Random(event.seed))
             for keeper in self.seats.values():  # cleaned, as the table names it
                 keeper.host_name = self._table.host_name

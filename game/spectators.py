@@ -17,11 +17,13 @@ they would be a way to coach a player.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from typing import Any
 
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
 from game.errors import SpectatorLimitError
 from game.flood import FloodControl
 from game.match import Match
+from game.snapshot_values import Fields, SnapshotError
 from game.spectator_view import Snapshot, changes_between
 from game.untrusted import clean_name
 
@@ -124,6 +126,35 @@ class Spectators:
         """A fresh flood state for every spectator (see :meth:`game.table.Table.forget_flood`)."""
         for spectator in self._floods:
             self._floods[spectator] = self._flood_rules.fresh()
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """Who watches (number, name, flood budget) and the last number given, as JSON values
+        (:meth:`restore_snapshot`)."""
+        return {
+            "numbered": self._numbered,
+            "watching": [
+                {"number": s.number, "name": s.name, "flood": flood.to_snapshot()}
+                for s, flood in self._floods.items()
+            ],
+        }
+
+    def restore_snapshot(self, snapshot: Fields, seen: Snapshot) -> None:
+        """Take back who watches as :meth:`to_snapshot` wrote it; they have seen *seen*.
+
+        Raises:
+            SnapshotError: a value is out of bounds, a number repeats or is above the last one
+                given, or more watch than the limit (nothing is changed then).
+        """
+        numbered = snapshot.whole("numbered")
+        floods: dict[Spectator, FloodControl] = {}
+        for item in snapshot.items("watching", limit=self.limit):
+            watching = Fields(item, f"{snapshot.where}.watching")
+            number = watching.whole("number", low=1, high=numbered)
+            if any(known.number == number for known in floods):
+                raise SnapshotError(f"{watching.where}.number {number} watches twice")
+            spectator = Spectator(number, watching.name("name"))
+            floods[spectator] = self._flood_rules.restored(watching.object("flood"))
+        self._numbered, self._floods, self._seen = numbered, floods, seen
 
     def catch_up(self, scene: Snapshot) -> list[Delivery]:
         """What the spectators have not been shown yet of the table now at *scene* (seats,

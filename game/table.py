@@ -53,11 +53,11 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Final
+from typing import Any, Final
 
 from game.announce import board_shown, duration, say
 from game.board_words import in_words
-from game.chat_history import ChatHistory
+from game.chat_history import ChatHistory, viewer_key, viewer_order
 from game.commands import split_command
 from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown, Spectator
 from game.errors import TableFullError
@@ -68,6 +68,7 @@ from game.help import help_for
 from game.match import Match, Participant
 from game.play import Play
 from game.record_format import write
+from game.snapshot_values import Fields, SnapshotError
 from game.spectator_view import (
     Snapshot,
     board_view,
@@ -276,6 +277,79 @@ class Table:
         """
         self._flood = {seat: self._flood_rules.fresh() for seat in Seat}
         self._spectators.forget_flood()
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """Everything the table's events built, as JSON values (:meth:`restore_snapshot`):
+        who sits, the games half, the seats' and the spectators' flood budgets, each person's
+        chat history and who reads boards in words. What the spectators and a guest beside a
+        bot game last saw is the table as it is: every change ends by showing them it
+        (:meth:`_told`)."""
+        return {
+            "host": self._host_name,
+            "guest": self._guest_name,
+            "guest_connected": self._guest_connected,
+            "play": self._play.to_snapshot(),
+            "flood": {seat.name.lower(): self._flood[seat].to_snapshot() for seat in Seat},
+            "spectators": self._spectators.to_snapshot(),
+            "history": self._history.to_snapshot(),
+            "words": [viewer_key(who) for who in sorted(self._word_readers, key=viewer_order)],
+        }
+
+    def restore_snapshot(self, snapshot: Fields) -> None:
+        """Make this table (opened under the same host name, with the same rules and word
+        list) the one :meth:`to_snapshot` wrote.
+
+        Raises:
+            SnapshotError: a value is missing or out of bounds, or the snapshot is of another
+                host's table; the table is left as it was opened.
+        """
+        if snapshot.name("host") != self._host_name:
+            raise SnapshotError(f"{snapshot.where}.host is not this table's host")
+        guest = snapshot.optional_name("guest")
+        connected = snapshot.flag("guest_connected")
+        if guest is not None and guest.casefold() in (
+            self._host_name.casefold(),
+            self._bot_name.casefold(),
+        ):
+            raise SnapshotError(f"{snapshot.where}.guest has a name taken at the table")
+        floods = snapshot.object("flood")
+        flood = {
+            seat: self._flood_rules.restored(floods.object(seat.name.lower())) for seat in Seat
+        }
+        play = snapshot.object("play")
+        self._play.restore_snapshot(play)
+        self._guest_name, self._guest_connected = guest, guest is not None and connected
+        self._flood = flood
+        seen = self._snapshot()
+        self._spectators.restore_snapshot(snapshot.object("spectators"), seen)
+        self._guest_seen = seen
+        where = snapshot.where
+        people = len(Seat) + len(self._spectators)
+        history = ChatHistory()
+        history.restore_snapshot(
+            snapshot.object("history"), people, lambda key: self._viewer(key, f"{where}.history")
+        )
+        words = snapshot.items("words", limit=people)
+        readers = {self._viewer(key, f"{where}.words") for key in words}
+        self._history, self._word_readers = history, readers
+
+    def _viewer(self, key: object, where: str) -> Typist:
+        """The person at this table a snapshot names by *key* (see
+        :func:`~game.chat_history.viewer_key`).
+
+        Raises:
+            SnapshotError: nobody here has that name or number.
+        """
+        if key == "host":
+            return Seat.HOST
+        if key == "guest":
+            return Seat.GUEST
+        spectator = None
+        if type(key) is int:
+            spectator = self._spectators.by_number(key)
+        if spectator is None:
+            raise SnapshotError(f"{where} names nobody at the table")
+        return spectator
 
     def _name(self, who: Participant) -> str:
         if who is None:

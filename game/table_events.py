@@ -25,7 +25,7 @@ import dataclasses
 import math
 import types
 import typing
-from dataclasses import MISSING, asdict, dataclass
+from dataclasses import MISSING, dataclass
 from typing import Any, Final, Literal, TypeAlias, Union
 
 from net.messages import MAX_INT, validate_name
@@ -189,10 +189,15 @@ def to_record(event: TableEvent) -> dict[str, Any]:
     A ``seat`` that is the guest's is left out: it is the default, and a one-table host's
     journal (where only the guest's seat is held by a connection) never needs it.
     """
-    fields = asdict(event)
-    if fields.get("seat") == "guest" and not isinstance(event, Line):
-        del fields["seat"]
-    return {"event": _NAMES[type(event)], **fields}
+    cls = type(event)
+    # Every field holds a JSON scalar: read as it is, without asdict's deep copy (each line
+    # typed at the table is recorded).
+    record: dict[str, Any] = {"event": _NAMES[cls]}
+    for name in _FIELDS[cls]:
+        record[name] = getattr(event, name)
+    if cls is not Line and record.get("seat") == "guest":
+        del record["seat"]
+    return record
 
 
 def from_record(record: dict[str, Any]) -> TableEvent:
@@ -237,6 +242,9 @@ _WIRE_INTS: Final = frozenset({"seq", "watcher", "number", "lines_from"})
 # The annotations are strings here (postponed evaluation): resolved once per class.
 _HINTS: Final[dict[type[TableEvent], dict[str, Any]]] = {
     cls: typing.get_type_hints(cls) for cls in _TYPES.values()
+}
+_FIELDS: Final[dict[type[TableEvent], tuple[str, ...]]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _TYPES.values()
 }
 _DEFAULTS: Final[dict[type[TableEvent], frozenset[str]]] = {
     cls: frozenset(f.name for f in dataclasses.fields(cls) if f.default is not MISSING)

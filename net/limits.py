@@ -6,15 +6,15 @@ and the asyncio adapter (:mod:`net.link`), which keeps the byte bounds of the so
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final
 
 from net.codec import DEFAULT_MAX_FRAME
+from net.value_class import value_class
 
 __all__ = ["DEFAULT_LIMITS", "Limits"]
 
 
-@dataclass(frozen=True)
+@value_class
 class Limits:
     """Every limit and deadline of a connection (seconds and bytes).
 

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar, Final, TypeAlias
 
 from net.codec import DEFAULT_MAX_FRAME, encode
 from net.errors import InvalidField, LocalProtocolError, UnknownMessageType
+from net.value_class import value_class
 
 __all__ = [
     "BYE_CODES",
@@ -207,7 +207,7 @@ def _kind(value: object) -> str:
 # --- the messages --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Hello:
     """join → host, first frame: who is asking, in which protocol, with which secrets.
 
@@ -250,7 +250,7 @@ class Hello:
         return obj
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Welcome:
     """host → join: the hello is accepted; the connection is open.
 
@@ -300,7 +300,7 @@ class Welcome:
         return obj
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Refuse:
     """host → join: the hello is refused; the host closes right after."""
 
@@ -318,7 +318,7 @@ class Refuse:
         return {"type": "refuse", "reason": self.reason, "code": self.code}
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Say:
     """join → host: one line the person typed (chat, move or command)."""
 
@@ -339,7 +339,7 @@ class Say:
         return {"type": "say", "seq": self.seq, "text": self.text}
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Show:
     """host → join: something to display. ``sender`` is the JSON field ``from``.
 
@@ -361,7 +361,7 @@ class Show:
             raise _fail("show.kind", f"must be one of {', '.join(sorted(SHOW_KINDS))}")
         if type(text) is not str or not text.isascii():
             _check_str("show.text", text)
-        if sender is not None and sender not in _GOOD_NAMES:
+        if sender is not None and (type(sender) is not str or sender not in _GOOD_NAMES):
             validate_name("show.from", sender)
             _remember_name(sender)
 
@@ -379,7 +379,7 @@ class Show:
         return obj
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Ping:
     """either way: are you there? Answered by a ``pong`` with the same ``id``."""
 
@@ -394,7 +394,7 @@ class Ping:
         return {"type": "ping", "id": self.id}
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Pong:
     """either way: the answer to a ``ping``."""
 
@@ -409,7 +409,7 @@ class Pong:
         return {"type": "pong", "id": self.id}
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Bye:
     """either way: the sender is closing deliberately (``"left"`` when a person left).
 
@@ -434,7 +434,7 @@ class Bye:
         return obj
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Error:
     """either way: the sender saw a protocol error and closes right after."""
 

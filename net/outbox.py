@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections import deque
-from collections.abc import Iterator
-from typing import Final
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Final
 
-from net.messages import Show
+from net.errors import ProtocolError
+from net.messages import MAX_INT, Show, from_dict
 
 MAX_SHOWS: Final = 256
 """Shows kept for a catch-up, at most."""
@@ -87,9 +88,7 @@ class Outbox:
         size = show_size(numbered)
         self._kept.append((numbered, size))
         self._bytes += size
-        while self._kept and (len(self._kept) > self._max_shows or self._bytes > self._max_bytes):
-            _, dropped = self._kept.popleft()
-            self._bytes -= dropped
+        self._trim()
         return numbered
 
     def after(self, seq: int) -> Iterator[Show]:
@@ -108,3 +107,62 @@ class Outbox:
         self._kept.clear()
         self._bytes = 0
         self._last = 0
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """The numbering and the kept shows as JSON values, each show as the wire carries it
+        (:meth:`restore_snapshot`)."""
+        return {"last": self._last, "shows": [show.to_dict() for show, _ in self._kept]}
+
+    def restore_snapshot(self, snapshot: Mapping[str, Any]) -> None:
+        """Number and keep what :meth:`to_snapshot` wrote (see :meth:`restorer`).
+
+        Raises:
+            ValueError: not such a snapshot; the outbox is unchanged then.
+        """
+        self.restorer(snapshot)()
+
+    def restorer(self, snapshot: Mapping[str, Any]) -> Callable[[], None]:
+        """Check what :meth:`to_snapshot` wrote, and return what numbers and keeps it: each
+        show is read as the wire reads one, and kept within this outbox's own bounds. Nothing
+        changes until the returned function is called, and that cannot fail, so a snapshot of
+        several parts can be checked whole before any part is taken back.
+
+        Raises:
+            ValueError: not such a snapshot — a show the wire would refuse, numbers that are
+                not the newest ones in a row, or a ``last`` out of the wire's range.
+        """
+        last = snapshot.get("last")
+        if type(last) is not int or not 0 <= last <= MAX_INT:
+            raise ValueError(f"outbox.last must be a whole number 0–{MAX_INT}")
+        items = snapshot.get("shows")
+        if not isinstance(items, list) or len(items) > self._max_shows:
+            raise ValueError(f"outbox.shows must be a list of at most {self._max_shows} shows")
+        shows: list[Show] = []
+        for item in items:
+            try:
+                show = from_dict(item) if isinstance(item, dict) else None
+            except ProtocolError as exc:
+                raise ValueError(f"outbox.shows: {exc}") from None
+            if not isinstance(show, Show) or show.seq is None:
+                raise ValueError("outbox.shows must hold numbered shows")
+            shows.append(show)
+        numbers = [show.seq for show in shows]
+        if numbers != list(range(last - len(shows) + 1, last + 1)):
+            raise ValueError("outbox.shows must be the newest shows, numbered in a row")
+
+        def take() -> None:
+            self.clear()
+            for show in shows:
+                size = show_size(show)
+                self._kept.append((show, size))
+                self._bytes += size
+            self._trim()
+            self._last = last
+
+        return take
+
+    def _trim(self) -> None:
+        """Forget the oldest shows beyond the bounds."""
+        while self._kept and (len(self._kept) > self._max_shows or self._bytes > self._max_bytes):
+            _, dropped = self._kept.popleft()
+            self._bytes -= dropped

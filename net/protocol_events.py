@@ -18,11 +18,11 @@ Events split into two kinds:
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias
 
 from net.errors import RemoteProtocolError
 from net.messages import Hello, Refuse, Say, Show, Welcome
+from net.value_class import value_class
 
 __all__ = [
     "NEED_DATA",
@@ -53,21 +53,21 @@ class NeedData(enum.Enum):
 NEED_DATA: Final = NeedData.NEED_DATA
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class HelloReceived:
     """Host side: a well-formed hello of a version this host speaks; answer it with ``send``."""
 
     hello: Hello
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Welcomed:
     """Join side: the host welcomed us; the connection is open (keep-alive has started)."""
 
     welcome: Welcome
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class HelloRejected:
     """Host side, ending: the hello named another protocol or version (code ``version``) or
     broke a field rule (``bad-hello``); the ``refuse`` is already in ``data_to_send``."""
@@ -75,14 +75,14 @@ class HelloRejected:
     refuse: Refuse
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class RefusedByHost:
     """Join side, ending: the host answered our hello with ``refuse``."""
 
     refuse: Refuse
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class PeerLeft:
     """Ending: the peer said ``bye``, after every event ahead of this one (ordered bye).
 
@@ -96,19 +96,19 @@ class PeerLeft:
     code: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class PeerClosed:
     """Ending: after our own ``bye``, the peer closed its side (the answer to our bye)."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class PeerFailed:
     """Ending: the peer sent ``error`` (it found us at fault and is closing)."""
 
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ProtocolFailed:
     """Ending: the peer broke the protocol; our ``error`` frame is in ``data_to_send`` and
     nothing after the offending bytes is read."""
@@ -122,7 +122,7 @@ refuse in time), ``frame`` (a frame begun and not finished: slowloris), ``silenc
 heard for ``dead_after``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DeadlinePassed:
     """Ending: a deadline the peer had to meet passed.
 
@@ -136,7 +136,7 @@ class DeadlinePassed:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ConnectionLost:
     """Ending: the stream ended (EOF) without a ``bye``."""
 

@@ -1,14 +1,21 @@
 """The lobby server's wire, in-process on real sockets: what a version 3 join is told as it
 moves between seats, what an older join gets instead, and every table back from its journal
-when a server on the same port starts again."""
+when a server on the same port starts again, from its snapshot once it was compacted."""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
 
+import pytest
+
+import cli.table_replay
 from cli.args import HostOptions
+from cli.journal import Journal
 from cli.lobby_hosting import LobbyServer
+from cli.lobby_journals import lobby_root
+from cli.table_replay import SNAPSHOT
+from game.delivery import Seat
 from net.connection import Connection, connect
 from net.messages import Hello, Say, Show
 from tests.e2e.support import free_port
@@ -120,3 +127,56 @@ def test_every_table_comes_back_from_its_journal_a_seat_token_resumes_and_fresh_
     token = run(first_run())
     run(second_run(token))
     run(fresh_run())
+
+
+def test_a_table_whose_journal_was_compacted_comes_back_with_its_moves_offers_and_chat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A bound of a few events instead of a thousand: these few lines compact the journal.
+    monkeypatch.setattr(cli.table_replay, "COMPACT_EVENTS", 3)
+    port = free_port()
+
+    async def first_run() -> str:
+        server, listening = await open_server(port, tmp_path)
+        ann = await connect("127.0.0.1", port, Hello(name="ann", version=3))
+        bob = await connect("127.0.0.1", port, Hello(name="bob", version=3))
+        await ann.send(Say(seq=1, text="/open tictactoe"))
+        opened = await shows_until(ann, "opened table")
+        token = next(s.text for s in opened if s.kind == "token" and s.text)
+        await bob.send(Say(seq=1, text="/sit 1"))
+        await shows_until(ann, "your move")
+        await ann.send(Say(seq=2, text="5"))
+        await shows_until(bob, "ann played b2")
+        await bob.send(Say(seq=2, text="hello ann"))
+        await shows_until(ann, "hello ann")
+        await bob.send(Say(seq=3, text="1"))
+        await shows_until(ann, "bob played a1")
+        await ann.send(Say(seq=3, text="/draw"))
+        await shows_until(bob, "ann offers you a draw")
+        server.journals.close_all()  # as a kill leaves them
+        listening.close()
+        return token
+
+    async def second_run(token: str) -> None:
+        server, listening = await open_server(port, tmp_path)
+        try:
+            served = server.lobby.tables[1].served
+            match = served.table.match
+            assert match is not None and [ply.text for ply in match.history] == ["b2", "a1"]
+            assert [(o.kind, o.by) for o in match.offers.open] == [("draw", 0)]
+            assert [s.text for s in served.table.chat_seen(Seat.HOST, 50)] == ["hello ann"]
+            assert served.seats["guest"].name == "bob" and served.seats["guest"].dropped
+            back = await connect("127.0.0.1", port, Hello(name="ann", version=3, token=token))
+            welcome = back.welcome
+            assert welcome is not None and welcome.resumed and welcome.token.startswith("1.")
+            await back.send(Say(seq=welcome.last_seq + 1, text="/history"))
+            await shows_until(back, "hello ann")
+        finally:
+            await server.stop(listening)
+
+    token = run(first_run())
+    journal = Journal.open(1, root=lobby_root(port, tmp_path))
+    first = journal.records[0]
+    journal.close()
+    assert SNAPSHOT in first and sorted(first[SNAPSHOT]["seats"]) == ["guest", "host"]
+    run(second_run(token))

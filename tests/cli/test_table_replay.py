@@ -53,8 +53,8 @@ class StandIn:
         self.applied.append(event)
 
 
-def _journal(root: Path, **kw: bool) -> TableJournal:
-    return TableJournal.open(PORT, root=root, **kw)
+def _journal(root: Path, *, fresh: bool = False) -> TableJournal:
+    return TableJournal.open(PORT, root=root, fresh=fresh)
 
 
 def _recorded(root: Path, events: list[TableEvent]) -> None:

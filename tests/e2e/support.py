@@ -967,9 +967,19 @@ def journal_of(players: Players, port: int) -> Path:
     return players.home / "xdg-state" / HOST_STATE / "tablechat" / "tables" / f"{port}.journal"
 
 
-def start_host(players: Players, port: int, *args: str, says: tuple[str, ...] = ()) -> Player:
-    """Start alice's host on *port*, see it say *says* (in order), and wait for its prompt."""
-    host = players.start("cli.host", str(port), "--name", "alice", *args, state=HOST_STATE)
+def start_host(
+    players: Players,
+    port: int,
+    *args: str,
+    says: tuple[str, ...] = (),
+    program: str = "cli.host",
+) -> Player:
+    """Start alice's host on *port*, see it say *says* (in order), and wait for its prompt.
+
+    *program* is the module run: ``cli.host``, or one of tests/e2e/programs/ (a host with one
+    rule changed for the test).
+    """
+    host = players.start(program, str(port), "--name", "alice", *args, state=HOST_STATE)
     assert int(host.expect_re(OPEN_LINE).group(1)) == port
     for text in says:
         host.expect(text)

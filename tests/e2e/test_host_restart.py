@@ -25,6 +25,7 @@ import signal
 
 import pexpect
 
+from game.game_log import MAX_CHAT
 from tests.e2e.support import (
     HOST_STATE,
     JOIN_STATE,
@@ -296,3 +297,47 @@ def test_spectators_are_gone_after_a_restart_and_show_seq_stays_exact(
     assert erin.connection.welcome is not None and erin.connection.welcome.watching
     again.say("/who")
     again.expect("1 watching")  # the game goes on: a count, no name
+
+
+def test_a_spectator_chatting_at_the_flood_limit_cannot_switch_recovery_off(
+    players: Players, raw: RawClients
+) -> None:
+    # A host whose journal compacts after 8 KiB of events: carol's chat compacts it several
+    # times over, and the journal stays the size of the table, not of what she said.
+    port = free_port()
+    host = start_host(players, port, program="tests.e2e.programs.small_journal_host")
+    bob = players.join(port, "bob", state=JOIN_STATE)
+    host.expect("bob sat down")
+    carol = raw.join(port, "carol")
+    dave = raw.join(port, "dave")
+    host.expect("dave is watching")
+    host.say("/game tictactoe")
+    host.say("b2")
+    bob.expect("your move (O)")
+    # Twice her budget in one go (10 lines in 5 s): the first ten are said and journaled,
+    # 6 KB each; the rest are refused before any work.
+    lines = [f"{n:02d} " + "kibitz " * 850 for n in range(20)]
+    for seq, text in enumerate(lines, start=1):
+        carol.say(seq, text)
+    dave.until_text(lines[9][:40])
+    carol.until_text("slow down")
+    journal = journal_of(players, port)
+    records = [json.loads(line)["record"] for line in journal.read_bytes().splitlines()]
+    assert "snapshot" in records[0]  # compacted
+    said = sum(len(text) for text in lines[:10])
+    # What the table keeps of her lines is in the snapshot, and only that: each spectator's
+    # last 50 chat lines (/history), each line written once however many read it, and the
+    # game's record, up to its chat limit. Beyond them: the randomness, the seats, the flood
+    # budgets and at most the 8 KiB of events since.
+    assert journal.stat().st_size < said + MAX_CHAT + (24 << 10)
+    assert not any(lines[0][:40] in json.dumps(record) for record in records[1:])
+
+    crash(host)
+    bob.expect("connection to alice lost — reconnecting…")
+    again = start_host(players, port, says=(RESTORED,))  # the real program reads it back
+    bob.expect("reconnected to alice's table", timeout=RESTART_TIMEOUT)
+    again.expect("bob is back")
+    bob.say("/board")  # the game as it stood, and bob's seat: his move
+    bob.expect("2  4 |(X)| 6")
+    bob.say("a1")
+    again.expect("bob played a1")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import random
+
 from game.chat_history import HISTORY_KEPT
-from game.delivery import Kind
+from game.delivery import Kind, Seat, Spectator
+from game.snapshot_values import Fields
 from game.table import Table
 from tests.game.support import GUEST, HOST, lines, only_error
 
@@ -57,3 +61,18 @@ def test_a_spectator_reads_what_reached_them_only(table: Table) -> None:
         "players cannot read this",
     ]
     assert "players cannot read this" not in lines(table.handle(HOST, "/history"), HOST)
+
+
+def test_a_snapshot_writes_each_line_once_however_many_read_it(table: Table) -> None:
+    watching = [table.watch(name)[0] for name in ("carol", "dave", "erin", "fay")]
+    long_line = "x" * 60_000  # a line near the wire's frame, as a flooder would send
+    for number in range(HISTORY_KEPT):
+        table.handle(HOST if number % 2 else GUEST, f"{number} {long_line}", now=number * 1.0)
+    history = table.to_snapshot()["history"]
+    assert len(history["lines"]) == HISTORY_KEPT  # not 6 people × 50
+    assert [part["who"] for part in history["seen"]] == ["host", "guest", 1, 2, 3, 4]
+    restored = Table("alice", rng=random.Random(0))
+    restored.restore_snapshot(Fields(json.loads(json.dumps(table.to_snapshot())), "table"))
+    people: list[Seat | Spectator] = [Seat.HOST, Seat.GUEST, *watching]
+    for who in people:
+        assert restored.chat_seen(who, HISTORY_KEPT) == table.chat_seen(who, HISTORY_KEPT)

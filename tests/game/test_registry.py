@@ -21,8 +21,9 @@ from game import registry
 from game.delivery import TURN_VERBS, Kind, Seat
 from game.errors import CommandError, IllegalMoveError, MoveSyntaxError
 from game.help import HELP, help_for
-from game.outcome import Outcome, abandonment, resignation, table_ending
+from game.outcome import Outcome, Termination, abandonment, resignation, table_ending
 from game.registry import Game, GameSpec, WordSource
+from game.snapshot_values import Fields
 from game.state import GameState
 from game.table import Table
 from tests.game.support import GUEST, HOST, lines, only_error
@@ -88,6 +89,15 @@ class NimState:
         seen = "" if viewer is None else f"\nyou are player {viewer + 1}"  # a per-seat view
         return f"pile: {'o' * self.pile} ({self.pile}){seen}"
 
+    def describe(self, viewer: int | None = None) -> str:
+        return f"pile of {self.pile} stones"
+
+    def free_text(self) -> str:
+        return " ".join(map(str, self.legal_moves()))
+
+    def last_text(self) -> str | None:
+        return None
+
 
 @dataclass(frozen=True)
 class NimSpec:
@@ -147,6 +157,28 @@ class NimSpec:
             return common or "nobody wins"
         return f"{names[outcome.winner]} wins — took the last stone"
 
+    def to_snapshot(self, state: NimState) -> dict[str, Any]:
+        outcome = state.outcome
+        ending = None if outcome is None else [outcome.winner, outcome.termination.name]
+        return {
+            "game": "nim",
+            "start": self.pile,
+            "pile": state.pile,
+            "moves": state.moves,
+            "ending": ending,
+        }
+
+    @classmethod
+    def restore(cls, snapshot: Fields) -> tuple[NimSpec, NimState]:
+        spec = cls(snapshot.whole("start", low=4, high=20))
+        state = NimState(snapshot.whole("pile", high=spec.pile), snapshot.whole("moves"))
+        ending = snapshot.raw("ending")
+        if isinstance(ending, list) and len(ending) == 2:
+            winner, name = ending
+            enum_type = NimEnding if name in NimEnding.__members__ else Termination
+            state = replace(state, outcome=Outcome(winner, enum_type[name]))
+        return spec, state
+
 
 NIM = Game(
     "nim",
@@ -154,6 +186,7 @@ NIM = Game(
     parse=NimSpec.parse,
     help_rows=(("/game nim", "take 1–3 stones in turn; whoever takes the last wins"),),
     topic="nim: a pile of stones; take 1, 2 or 3 a turn (type the number).",
+    restore=NimSpec.restore,
 )
 
 

@@ -188,6 +188,9 @@ def test_a_readable_reason_names_the_field_and_problem() -> None:
         ({"type": "say", "seq": 1.0, "text": "x"}, "say.seq must be an integer"),
         ({"type": "say", "seq": -1, "text": "x"}, "between 0"),
         ({"type": "show", "kind": "x", "text": "x", "from": None}, "show.kind"),
+        # an unhashable sender is refused like any other that is not a name, never a TypeError
+        ({"type": "show", "kind": "chat", "text": "x", "from": []}, "show.from"),
+        ({"type": "show", "kind": "chat", "text": "x", "from": {}, "seq": 1}, "show.from"),
         ({"type": "welcome", "name": "b"}, "lacks"),
         ({"type": "ping", "id": None}, "ping.id"),
         ({"type": "refuse", "reason": "r", "code": ["full"]}, "refuse.code"),
