@@ -12,9 +12,9 @@ import contextlib
 import socket
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from cli.app import Failure, log_to, make_console, too_long
-from cli.archive import Archive, ArchiveError
 from cli.args import JoinOptions
 from cli.board_fit import BoardFit, terminal_rows
 from cli.console import Console
@@ -24,6 +24,9 @@ from cli.visible import visible
 from net.connection import Connection, ConnectionClosed, HandshakeError, Refused, connect
 from net.join_keeper import MAX_WAITING, RECENT_LINES, JoinKeeper, NotSent
 from net.messages import MAX_SECRET, SHOW_KIND_SINCE, Show, Welcome, validate_name
+
+if TYPE_CHECKING:  # the archive is loaded when the first record arrives, not at start-up
+    from cli.archive import Archive
 
 __all__ = [
     "CODE_QUESTION",
@@ -202,7 +205,7 @@ class Guest:
         records of games are kept (default: the user's)."""
         self.options = options
         self.seats = SeatsFile() if seats is None else seats
-        self.archive = Archive() if archive is None else archive
+        self._archive = archive
         self.link = HostLink(options.host, options.port, options.name, code=options.code)
         # A token belongs to the name it was asked for: another --name never presents it.
         self.table, self.asked = self.link.address, options.name
@@ -524,11 +527,22 @@ class Guest:
         except ValueError:
             return False
 
+    @property
+    def archive(self) -> Archive:
+        """Where this user's records of games are kept (opened on first use: a join that never
+        finishes a game never loads it)."""
+        if self._archive is None:
+            from cli.archive import Archive  # noqa: PLC0415
+
+            self._archive = Archive()
+        return self._archive
+
     def _keep_record(self, console: Console, text: str) -> None:
         """Keep the host's record of a game in this user's archive. The text is the host's:
         it is read by the record format's own reader (bounded) before anything is written,
         and what is wrong with it is one line, never the end of the connection."""
         # imported here: the record format is not needed before the first game ends
+        from cli.archive import ArchiveError  # noqa: PLC0415
         from game.record_format import RecordError  # noqa: PLC0415
 
         try:
