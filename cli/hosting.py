@@ -245,6 +245,7 @@ class Host:
             words.render,
             seated=words.seated,
             closing=words.closing,
+            nc_note=words.nc_note,
         )
         return await listen(self._on_connect, self.options.bind, self.options.port, text)
 
