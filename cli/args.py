@@ -12,11 +12,15 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Final, NoReturn
 
 from cli.terminal_modes import ACCESSIBLE_VARIABLE, accessible
 
 DEFAULT_PORT = 3580
+#: How a person starts Python, in a command the host prints for them to type: ``python3`` (the
+#: README's; Debian has no ``python`` outside a virtual environment, which has both), and
+#: ``python`` on Windows, where ``python3`` may be only the Store's placeholder.
+PYTHON: Final = "python" if sys.platform == "win32" else "python3"
 DEFAULT_ADDRESS = "127.0.0.1"
 #: How long the host keeps a dropped guest's seat: "up to 5 minutes", as people are told.
 DEFAULT_GRACE = 300.0

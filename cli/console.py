@@ -191,6 +191,7 @@ class Console:
         # line, so that writing the file never competes with sending the line.
         self._to_keep: list[str] = []
         self._unsaved: list[str] = []  # kept lines not in the history file yet
+        self._saving = threading.Lock()  # the reader thread and close() both write the file
         # Job control and resizes: the terminal modes in use when stopped, and what the reader
         # thread is to do for readline on its next turn (draw again after a continue, take the
         # new size).
@@ -439,9 +440,7 @@ class Console:
                 self._pending.clear()
                 self._reading = False
             restore_tty(self._in, self._saved_tty)
-            if self._history is not None:
-                self._history.add(*self._unsaved, *self._to_keep_now())
-                self._unsaved.clear()
+            self._save(*self._to_keep_now())
             if self._winch_blocked:
                 block_winch(unblock=True)
                 self._winch_blocked = False
@@ -634,9 +633,19 @@ class Console:
         return [line for line in lines if line.strip() and may_keep(line)]
 
     def _keep_typed(self) -> None:
-        """Keep the lines typed since the last time (reader thread)."""
+        """Keep the lines typed since the last time, in the history file too (reader thread):
+        written now, so that a program killed outright loses none of them."""
         while self._to_keep:
             self._remember(self._to_keep.pop(0))
+        self._save()
+
+    def _save(self, *more: str) -> None:
+        """Append the kept lines not in the history file yet, and *more*, to it."""
+        with self._saving:
+            if self._history is None or not (self._unsaved or more):
+                return  # before the history is read back (the first line): kept for later
+            lines, self._unsaved = self._unsaved, []
+            self._history.add(*lines, *more)
 
     def _remember(self, line: str) -> None:
         """Keep *line* for up-arrow and in the history file — unless it holds a secret."""
@@ -655,7 +664,7 @@ class Console:
             if length and self._readline.get_history_item(length) == line:
                 return
             self._readline.add_history(line)
-        self._unsaved.append(line)  # written to the history file when the console closes
+        self._unsaved.append(line)  # written to the history file by _keep_typed
 
     def _read_interactive(self) -> None:
         if self._editor is not None:

@@ -1,12 +1,13 @@
 """The lines you typed, kept between runs: ``history`` in the private state directory.
 
 Bounded — the newest :data:`KEPT` lines are read back; the file is cut back to them once it
-holds twice as many — and private: created 0600 in the 0700 state directory
+holds twice as many, when read or added to — and private: created 0600 in the 0700 state directory
 (:mod:`cli.state_dir`), never through a symbolic link. Which lines may be kept at all is the
 table's rule (:func:`game.line_history.may_keep`: never a hangman secret); the console asks it
-before :meth:`HistoryFile.add`. Host and join of the same person share the file, each adding
-the lines of its run when it ends, as shells do: no file is written while you chat. Nothing
-here may stop the program: a history that cannot be read or written is simply not there.
+before :meth:`HistoryFile.add`. Host and join of the same person share the file, each appending
+its lines as they are typed (``O_APPEND``: one write a line or two, never a rewrite), so a
+program killed outright still leaves the lines of its run behind. Nothing here may stop the
+program: a history that cannot be read or written is simply not there.
 """
 
 from __future__ import annotations
@@ -48,8 +49,10 @@ class HistoryFile:
         ):
             if fd is not None:
                 data = self._read(fd)
+                self._lines = data.count(b"\n")
+                if self._lines > 2 * KEPT:  # grown by other runs: cut it back before adding
+                    self._cut(fd)
         lines = [line for line in data.decode("utf-8", "replace").split("\n") if line]
-        self._lines = len(lines)
         return lines[-KEPT:]
 
     def add(self, *lines: str) -> None:

@@ -31,7 +31,7 @@ from typing import Any
 
 from cli.app import Failure, log_to, make_console, too_long
 from cli.archive import Archive, ArchiveError
-from cli.args import HostOptions
+from cli.args import PYTHON, HostOptions
 from cli.arrivals import Arrival, Seated
 from cli.board_fit import BoardFit, terminal_rows
 from cli.carrying import Carrier
@@ -224,7 +224,7 @@ class Host:
         if asked != self.name:
             self.console.notice(
                 f"this is {self.name}'s table, restored: --name {asked} is not used "
-                "(python -m cli.host --fresh opens a new table)"
+                f"({PYTHON} -m cli.host --fresh opens a new table)"
             )
         chat = list(self.served.recent_chat)
         if chat:
@@ -247,6 +247,7 @@ class Host:
             words.render,
             seated=words.seated,
             closing=words.closing,
+            nc_note=words.nc_note,
         )
         return await listen(self._on_connect, self.options.bind, self.options.port, text)
 
@@ -263,11 +264,11 @@ class Host:
         addresses = _join_addresses(bind)
         for host in addresses:
             option = "" if host == "127.0.0.1" else f" --host {host}"
-            lines.append(f"to join: python -m cli.join{option}{shown_code} {port}")
+            lines.append(f"to join: {PYTHON} -m cli.join{option}{shown_code} {port}")
         if addresses == ["127.0.0.1"] and not is_loopback(bind):
             # this machine's name resolves to no other address: say how to find one
             lines.append(
-                f"from another machine: python -m cli.join --host ADDRESS{shown_code} {port} "
+                f"from another machine: {PYTHON} -m cli.join --host ADDRESS{shown_code} {port} "
                 "(ADDRESS is this machine's: `hostname -I` shows it)"
             )
         return lines
@@ -544,7 +545,7 @@ async def listen(
         if exc.errno == errno.EADDRINUSE:
             raise Failure(
                 f"port {port} on {bind} is already in use (another table?) — "
-                f"choose another port, e.g. python -m cli.host {_next_port(port)}"
+                f"choose another port, e.g. {PYTHON} -m cli.host {_next_port(port)}"
             ) from exc
         if exc.errno in (errno.EACCES, errno.EPERM):
             raise Failure(f"not allowed to listen on {where} — choose a port above 1023") from exc

@@ -10,9 +10,10 @@ Pure text in, text out — no terminal, no threads — so every rule of the look
   its width in spaces on the rows after; long ones wrap at word boundaries to the terminal's
   width when there is a terminal (boards never wrap: their columns mean something);
 * a line laid out in two columns (an indent, a left column, two or more spaces, the right
-  column — a ``/help`` row, a ``/who`` row) that does not fit loses its alignment's padding,
-  and if it still does not fit becomes one column: the left column on its row, the right one
-  under it, indented :data:`COLUMN_INDENT` spaces deeper;
+  column — a ``/help`` row, a ``/who`` row) that does not fit loses its alignment's padding;
+  if one of a notice's such lines still does not fit, every one of them becomes one column
+  (decided for the notice, so a list reads the same all the way down): the left column on
+  its row, the right one under it, indented :data:`COLUMN_INDENT` spaces deeper;
 * the notices asking you to act — your turn, an offer to answer (game.delivery.wants_you)
   — are bright, the other notices dim.
 """
@@ -83,17 +84,22 @@ def _marked(
     lines: list[str], mark: str, paint: Callable[[str], str], width: int | None
 ) -> list[str]:
     indent = " " * len(mark)
+    leads = [mark if number == 0 else indent for number in range(len(lines))]
+    one_column = width is not None and any(
+        not _fits_closer(lead, line, width) for lead, line in zip(leads, lines, strict=True)
+    )
     rows: list[str] = []
-    for number, line in enumerate(lines):
-        lead = mark if number == 0 else indent
-        if width is None or display_width(lead + line) <= width:
+    for lead, line in zip(leads, lines, strict=True):
+        columns = _TWO_COLUMNS.fullmatch(line)
+        if width is None or (
+            display_width(lead + line) <= width and (columns is None or not one_column)
+        ):
             rows.append(paint(lead + line))
             continue
-        columns = _TWO_COLUMNS.fullmatch(line)
         if columns is not None:
             own, left, right = columns.groups()
             closer = f"{lead}{own}{left}  {right}"  # without the alignment's padding
-            if display_width(closer) <= width:
+            if not one_column:
                 rows.append(paint(closer))
                 continue
             deeper = indent + own + " " * COLUMN_INDENT
@@ -103,6 +109,16 @@ def _marked(
         for part_number, part in enumerate(wrap_words(line, width - len(indent))):
             rows.append(paint((lead if part_number == 0 else indent) + part))
     return rows
+
+
+def _fits_closer(lead: str, line: str, width: int) -> bool:
+    """Whether *line*, behind *lead*, fits *width* once a two-column line loses its
+    alignment's padding (any other line: True, it is wrapped as it is)."""
+    columns = _TWO_COLUMNS.fullmatch(line)
+    if columns is None or display_width(lead + line) <= width:
+        return True
+    own, left, right = columns.groups()
+    return display_width(f"{lead}{own}{left}  {right}") <= width
 
 
 def _hanging(line: str, width: int | None, indent: str) -> list[str]:

@@ -28,6 +28,10 @@ CODE_PROMPT: Final = "this table needs a join code — what is it?"
 
 _PLAIN: Final = Palette(enabled=False)
 
+#: After :func:`seated`, for a client that is not telnet: nc's Ctrl-D is not leaving but stops
+#: the person's lines going out (netcat-openbsd, unless run with -N; the host cannot tell).
+NC_NOTE: Final = "(on nc, Ctrl-D stops your lines going out: use /q, or nc -N)"
+
 
 @dataclass(frozen=True)
 class TextClientWords:
@@ -39,6 +43,7 @@ class TextClientWords:
     render: Callable[[Show], str]
     seated: Callable[[Welcome], str]
     closing: Callable[[str], str]
+    nc_note: str
 
 
 def text_client_words(host_name: Callable[[], str], *, needs_code: bool) -> TextClientWords:
@@ -51,6 +56,7 @@ def text_client_words(host_name: Callable[[], str], *, needs_code: bool) -> Text
         render=render,
         seated=seated,
         closing=closing,
+        nc_note=NC_NOTE,
     )
 
 
@@ -62,12 +68,8 @@ def greeting(host_name: str, *, needs_code: bool) -> str:
 
 def seated(welcome: Welcome) -> str:
     """What a person reads once seated or watching: where they are, then how to get help and
-    how to leave (the join's commands, which net does not know) — and that nc's Ctrl-D is not
-    leaving but stops their lines from going out (netcat-openbsd, unless run with -N)."""
-    return (
-        f"{seated_plainly(welcome)} — /help lists the commands, /q leaves "
-        "(on nc, Ctrl-D stops your lines going out: use /q, or nc -N)"
-    )
+    how to leave (the join's commands, which net does not know)."""
+    return f"{seated_plainly(welcome)} — /help lists the commands, /q leaves"
 
 
 def closing(reason: str) -> str:

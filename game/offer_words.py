@@ -146,5 +146,6 @@ def pending_text(match: Match, viewer: Seat, name_of: NameOf) -> str:
         if maker == viewer:
             lines.append(f"  you offer {name_of(taker)} {what}")
         else:
-            lines.append(f"  {name_of(maker)} offers you {what} (/accept or /decline)")
+            # the offer's own words; a notice of many lines never rings (is_offer_to_you)
+            lines.append(f"  {name_of(maker)} offers you {what} {OFFER_ANSWERS}")
     return "\n".join(lines)

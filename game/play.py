@@ -409,16 +409,14 @@ class Play:
 
     def _end_agreed(self, match: Match, offer: Offer, *, at_once: bool) -> list[Delivery]:
         """End the game as ``offer`` (a draw or an abort) says: accepted, or an abort made at
-        once because the game had not begun."""
+        once because the second player had not moved yet."""
         if at_once:
             seat = match.seats[offer.by]
-            name = self.name_of(seat)
+            called_off = f"{self.name_of(seat)} calls the game off before both had moved"
             said = [
-                say(s, Kind.NOTICE, f"{name} aborts the game before it began")
-                for s in match.seats
-                if s is not None and s != seat
+                say(s, Kind.NOTICE, called_off) for s in match.seats if s is not None and s != seat
             ]
-            said.append(say(SPECTATORS, Kind.NOTICE, f"{name} aborts the game before it began"))
+            said.append(say(SPECTATORS, Kind.NOTICE, called_off))
         else:
             said = offer_words.accepted(match, offer, self.name_of)
         self._noted(said)

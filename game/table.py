@@ -649,9 +649,12 @@ class Table:
             return self._told(self._command(typist, text, now), typist)
         elif self._is_move_attempt(typist, text):
             return self._told(self._move(typist, text), typist)
-        told = self._told(self._chat(typist, line if said is None else said, now), typist)
-        self._history.record(told, typist, self._spectators)
-        return told
+        chat = self._chat(typist, line if said is None else said, now)
+        # Kept from what was said, not what is told: a lone spectator's kibitz reaches no one
+        # else (so is not told) but its typist saw it. A seat nobody sits in keeps nothing.
+        heard = [d for d in chat if d.to is SPECTATORS or self._reachable(d)]
+        self._history.record(heard, typist, self._spectators)
+        return self._told(chat, typist)
 
     def over_budget(self, typist: Typist, line: str, now: float) -> list[Delivery] | None:
         """Judge *line* against its typist's flood budget before it is applied, when it is

@@ -85,6 +85,9 @@ class TextService:
         closing: The last line a person reads when the host closes their connection, from
             the reason (the host program may add what to do next: an nc stays open after
             the connection ends until Enter is pressed).
+        nc_note: Added to what *seated* says (after a space) for a client that is not a
+            telnet program (:attr:`~net.text_protocol.TextProtocol.telnet_client`): words
+            about nc's own keys, which a person on telnet has no use for.
     """
 
     greeting: Callable[[], str]
@@ -94,6 +97,7 @@ class TextService:
     prompt_timeout: float = PROMPT_TIMEOUT
     seated: Callable[[Welcome], str] = seated_plainly
     closing: Callable[[str], str] = str
+    nc_note: str = ""
 
 
 class TextConnection:
@@ -267,7 +271,10 @@ class PendingText:
         self._answer()
         link = self._link
         service = self._service
-        link.write_text(service.render(Show(kind="notice", text=service.seated(welcome))))
+        seated = service.seated(welcome)
+        if service.nc_note and not link.protocol.telnet_client:
+            seated = f"{seated} {service.nc_note}"
+        link.write_text(service.render(Show(kind="notice", text=seated)))
         connection = TextConnection(link, self._service, self.hello)
         await link.drain()
         return connection

@@ -113,11 +113,19 @@ class TextProtocol:
         self._prompt_timeout = PROMPT_TIMEOUT
         self.opening = b""
         self.typed = False
+        self._cr_seen = False
 
     @property
     def telnet(self) -> bool:
         """True when the client speaks telnet: only then may telnet bytes be sent to it."""
         return self._telnet_seen or self._telnet.negotiated
+
+    @property
+    def telnet_client(self) -> bool:
+        """True when the client is a telnet program: it negotiated, or it ends its lines with CR
+        as telnet's network virtual terminal does (CR LF; ``nc`` in a terminal sends LF alone).
+        """
+        return self.telnet or self._cr_seen
 
     def receive_data(self, data: bytes, now: float) -> None:
         """Take the bytes that arrived at *now*; ``b""`` means the client closed its side."""
@@ -136,6 +144,7 @@ class TextProtocol:
             return
         typed = telnet.receive_data(data, now)
         self.typed = self.typed or bool(typed)
+        self._cr_seen = self._cr_seen or b"\r" in typed
         # A whole line ends a waiting prompt's deadline, while bytes short of a line end leave
         # it running, so trickling a byte at a time cannot hold a prompt open.
         if lines.receive_data(typed):

@@ -52,3 +52,12 @@ def test_a_symbolic_link_is_never_followed(tmp_path: Path, what: str) -> None:
     assert history.load() == []
     history.add("secret-ish")  # not written anywhere: no history rather than a leak
     assert (elsewhere / FILE_NAME).read_text() == "someone else's\n"
+
+
+def test_a_file_grown_past_twice_the_bound_by_other_runs_is_cut_back_when_read(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / FILE_NAME).write_text("".join(f"line {n}\n" for n in range(2 * KEPT + 5)))
+    newest = [f"line {n}" for n in range(KEPT + 5, 2 * KEPT + 5)]
+    assert HistoryFile(tmp_path).load() == newest
+    assert (tmp_path / FILE_NAME).read_text().splitlines() == newest

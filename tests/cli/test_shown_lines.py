@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cli.colors import Palette
 from cli.shown_lines import shown_rows
 from cli.terminal_layout import display_width
@@ -62,14 +64,21 @@ def test_a_word_longer_than_a_row_is_cut_and_no_row_is_too_wide() -> None:
     assert "".join(row.strip() for row in rows) == "<bob>" + "x" * 100
 
 
-def test_two_column_rows_lose_their_padding_then_become_one_column() -> None:
-    text = (
-        "commands:\n  /board               show the board again\n"
-        "  /q, /quit, /exit      leave the table (also Ctrl-D or Ctrl-C)"
-    )
-    assert shown_rows("notice", text, None, PLAIN, 40) == [
+def test_two_column_rows_lose_their_padding_then_all_become_one_column() -> None:
+    short = "commands:\n  /board               show the board again\n  /who   who is here"
+    assert shown_rows("notice", short, None, PLAIN, 40) == [
         "* commands:",
         "    /board  show the board again",
+        "    /who   who is here",  # it fits: its padding stays
+    ]
+    text = short + "\n  /q, /quit, /exit      leave the table (also Ctrl-D or Ctrl-C)"
+    # one row of the notice cannot keep two columns: none of them does, short ones too
+    assert shown_rows("notice", text, None, PLAIN, 40) == [
+        "* commands:",
+        "    /board",
+        "      show the board again",
+        "    /who",
+        "      who is here",
         "    /q, /quit, /exit",
         "      leave the table (also Ctrl-D or",
         "      Ctrl-C)",
@@ -86,9 +95,18 @@ def test_the_help_list_at_40_columns_is_one_column_and_every_row_fits() -> None:
     commands = [row for row in rows if row.startswith("    /")]
     assert commands[0] == "    /game tictactoe"
     assert all(row.startswith("  ") for row in rows[1:])  # nothing under the mark
-    assert "    /who  who is at the table" in rows  # a short row stays on one line
+    at = rows.index("    /who")  # a short row too: the list reads the same all the way down
+    assert rows[at + 1] == "      who is at the table"
     at = rows.index("    /score, /record")  # a row too wide for one line: its text below it
     assert rows[at + 1].startswith("      the score")
+
+
+@pytest.mark.parametrize("width", [40, 59])
+def test_no_help_row_keeps_two_columns_once_one_cannot(width: int) -> None:
+    rows = shown_rows("notice", HELP, None, PLAIN, width)
+    commands = [row for row in rows if row.startswith("    /")]
+    assert "    /sit" in commands and "    /who" in commands
+    assert not [row for row in commands if "  " in row.strip()], commands  # none beside its words
 
 
 def test_multi_line_notices_keep_their_lines_and_indent() -> None:

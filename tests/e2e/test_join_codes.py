@@ -164,7 +164,7 @@ def test_a_host_on_the_network_prints_a_code(players: Players, raw: RawClients) 
     opening = host.expect_re(
         rb"table is open on 0\.0\.0\.0:(\d+) \xe2\x80\x94 join code ([2-9A-Z]{4}-[2-9A-Z]{4})"
         rb" \xe2\x80\x94 waiting for someone to join\r\n"
-        rb"\* to join: python -m cli\.join (?:--host \S+ )?--code ([2-9A-Z-]{9}) (\d+)"
+        rb"\* to join: python3 -m cli\.join (?:--host \S+ )?--code ([2-9A-Z-]{9}) (\d+)"
     )
     port, code = int(opening.group(1)), opening.group(2).decode()
     assert opening.group(3).decode() == code and int(opening.group(4)) == port
@@ -199,7 +199,7 @@ def test_a_host_on_another_loopback_address_gives_the_command_that_reaches_it(
     host = players.start("cli.host", "0", "--name", "alice", "--bind", "127.0.0.2")
     opening = host.expect_re(rb"table is open on 127\.0\.0\.2:(\d+)")
     port = int(opening.group(1))
-    host.expect(f"to join: python -m cli.join --host 127.0.0.2 {port}")
+    host.expect(f"to join: python3 -m cli.join --host 127.0.0.2 {port}")
     host.expect("<alice> ")
     join = players.start("cli.join", "--host", "127.0.0.2", str(port), "--name", "bob")
     join.expect("you joined alice's table")

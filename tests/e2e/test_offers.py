@@ -107,7 +107,7 @@ def test_an_abort_before_the_second_move_leaves_the_score_unchanged(
     join.say("a1")
     host.expect("your move (O)")
     join.say("/abort")
-    host.expect("bob aborts the game before it began")
+    host.expect("bob calls the game off before both had moved")
     _both(table, "tictactoe: aborted — it counts for nobody")
     assert _score(host) == before
 
@@ -150,7 +150,7 @@ def test_an_offer_open_when_the_host_is_killed_is_still_open_after_the_restart(
     join.expect("reconnected to alice's table", timeout=RESTART_TIMEOUT)
     again.expect("bob is back")
     join.say("/pending")
-    join.expect("alice offers you a draw (/accept or /decline)")
+    join.expect("alice offers you a draw — /accept or /decline")
     join.say("/accept")
     again.expect("bob accepts your draw offer")
     for player in (again, join):

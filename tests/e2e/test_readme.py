@@ -122,7 +122,9 @@ def test_a_session_from_a_fresh_venv(fresh_python: Path, tmp_path: Path) -> None
         host.expect(OPEN_LINE)
         match = host.match
         assert isinstance(match, re.Match)
-        join = spawn(f"python3 -m cli.join {int(match.group(1))} --name bob")
+        port = int(match.group(1))
+        host.expect_exact(f"to join: python3 -m cli.join {port}".encode())  # as the README says
+        join = spawn(f"python3 -m cli.join {port} --name bob")
         join.expect_exact(b"you joined alice's table")
         join.expect_exact(b"<bob> ")  # the prompt
         join.send(b"hello from a fresh venv\r")

@@ -73,6 +73,9 @@ def test_three_spectators_watch_and_their_kibitz_never_reaches_the_players(
     for player in (host, bob):
         player.expect("erin is watching")
     watchers: list[Player] = [carol, dave, erin]
+    # told where they watch (before the table said it is full): nc's Ctrl-D is news on nc alone
+    assert b"(on nc, Ctrl-D stops your lines going out: use /q, or nc -N)" in carol.raw
+    assert b"/q leaves\r" in dave.raw and b"Ctrl-D" not in dave.raw
 
     host.say("/game tictactoe")
     everyone(watchers, "new game of tictactoe: alice (X) against bob (O)")

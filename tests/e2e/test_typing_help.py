@@ -5,8 +5,11 @@ secret), and a paste of many lines that is one decision rather than a burst of r
 
 from __future__ import annotations
 
+import os
+import signal
 import stat
 
+import pexpect
 import pyte
 import pytest
 
@@ -58,6 +61,21 @@ def test_tab_completes_commands_and_game_names_and_history_keeps_no_secret(
     again.type(UP + UP)  # "/q", then the line before it
     again.expect("game gomoku")  # readline rewrites only what differs from "/q"
     assert _bottom(again).endswith("<bob> /game gomoku ")
+
+
+def test_lines_are_kept_as_they_are_typed_so_a_killed_host_loses_none(players: Players) -> None:
+    host, _ = players.host(state="alice")
+    for line in ("first line", "second line", "third line"):
+        host.say(line)
+        host.expect(f"{line}\r")  # read: the line before it was written before this one was read
+    os.kill(host.child.pid, signal.SIGKILL)  # no close, no clean-up: only what is on disk stays
+    host.child.expect(pexpect.EOF)
+    again, _ = players.host(state="alice")  # started again: reads the file back (and keeps it)
+    history = players.home / "xdg-state" / "alice" / "tablechat" / "history"
+    kept = history.read_text(encoding="utf-8").splitlines()
+    assert kept in (["first line", "second line"], ["first line", "second line", "third line"])
+    again.say("/q")
+    again.wait_exit()
 
 
 def test_a_fifteen_line_paste_sends_ten_and_names_the_five_it_did_not(players: Players) -> None:

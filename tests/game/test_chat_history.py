@@ -76,3 +76,15 @@ def test_a_snapshot_writes_each_line_once_however_many_read_it(table: Table) -> 
     people: list[Seat | Spectator] = [Seat.HOST, Seat.GUEST, *watching]
     for who in people:
         assert restored.chat_seen(who, HISTORY_KEPT) == table.chat_seen(who, HISTORY_KEPT)
+
+
+def test_a_lone_spectators_kibitz_during_a_game_is_in_their_history_only(table: Table) -> None:
+    erin, _ = table.watch("erin")
+    table.handle(HOST, "/game tictactoe")
+    table.handle(erin, "erin kibitzing here")  # nobody else watches: it reaches only erin
+    assert lines(table.handle(erin, "/history"), None, Kind.CHAT) == ["erin kibitzing here"]
+    for player in (HOST, GUEST):
+        assert lines(table.handle(player, "/history"), player) == ["no chat to show again yet"]
+    dave, _ = table.watch("dave")
+    table.handle(dave, "dave too")
+    assert lines(table.handle(erin, "/history"), None, Kind.CHAT)[-1] == "dave too"

@@ -293,8 +293,8 @@ def test_accept_and_decline_take_the_latest_or_the_one_named(table: Table) -> No
     )
     assert lines(table.handle(GUEST, "/pending"), GUEST) == [
         "open offers:\n"
-        "  alice offers you a draw (/accept or /decline)\n"
-        "  alice offers you a takeback of 2 moves (b2, a1) (/accept or /decline)"
+        "  alice offers you a draw — /accept or /decline\n"
+        "  alice offers you a takeback of 2 moves (b2, a1) — /accept or /decline"
     ]
     assert lines(table.handle(HOST, "/pending"), HOST) == [
         "open offers:\n  you offer bob a draw\n  you offer bob a takeback of 2 moves (b2, a1)"
@@ -355,9 +355,9 @@ def test_an_abort_before_the_second_player_moved_is_at_once_and_counts_for_nobod
     table, _ = watched
     play(table, (HOST, "/game tictactoe"), (HOST, "b2"))
     out = table.handle(HOST, "/abort")
-    assert lines(out, GUEST, Kind.NOTICE) == ["alice aborts the game before it began"]
+    assert lines(out, GUEST, Kind.NOTICE) == ["alice calls the game off before both had moved"]
     assert lines(out, HOST, Kind.RESULT) == ["tictactoe: aborted — it counts for nobody"]
-    assert to_spectators(out)[0] == "alice aborts the game before it began"
+    assert to_spectators(out)[0] == "alice calls the game off before both had moved"
     assert to_spectators(out)[-1] == "tictactoe: aborted — it counts for nobody"
     assert lines(table.handle(HOST, "/score"), HOST) == ["score: no games finished yet"]
     table.handle(GUEST, "/game tictactoe")

@@ -128,6 +128,30 @@ def test_a_seated_person_reads_the_host_programs_words_for_where_they_sit() -> N
     run(main())
 
 
+@pytest.mark.parametrize(
+    ("line_end", "told"),
+    [
+        (b"\n", True),  # nc: LF alone
+        (b"\r\n", False),  # telnet, even one that never negotiated: its lines end CR LF
+        (b"\r\x00", False),  # CR NUL, the network virtual terminal's bare CR
+    ],
+)
+def test_the_nc_note_is_for_clients_that_are_not_telnet(line_end: bytes, told: bool) -> None:
+    async def main() -> None:
+        host = await start_text_host(dataclasses.replace(service(), nc_note="(nc: Ctrl-D)"))
+        person = await Person.connect(host.port)
+        try:
+            person.type(b"carol" + line_end)
+            assert await person.line() == GREETING
+            note = " (nc: Ctrl-D)" if told else ""
+            assert await person.line() == f"* you joined ann's table as carol{note}"
+        finally:
+            close_quietly(person)
+            await host.aclose()
+
+    run(main())
+
+
 def test_three_unusable_names_end_the_connection_with_the_reason() -> None:
     async def main(host: TextHost, person: Person) -> None:
         person.type(b"\r\n")  # a first byte: no waiting for the silence
