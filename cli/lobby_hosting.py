@@ -33,7 +33,7 @@ from cli.carrying import Carrier
 from cli.hosting import OVER_BUDGET_PAUSE, is_loopback, listen
 from cli.lobby_journals import LobbyJournals
 from cli.text_client_words import closing, render
-from game.lobby import Lobby
+from game.lobby import Lobby, no_status
 from game.lobby_decisions import LobbyDecision
 from game.lobby_limits import LobbyLimits
 from game.lobby_table import lobby_table
@@ -253,6 +253,7 @@ class LobbyServer:
                 token=LOBBY_TOKEN,
                 resumed=False,
                 last_seq=0,
+                lobby=self.name,
             )
         if welcome is None:
             return
@@ -270,6 +271,8 @@ class LobbyServer:
             self._carry_out(decision.actions)
         else:
             self._tell_token(pending)  # the welcome's token names no seat
+            # nor any table: a prompt kept from a seat this join held before a restart goes
+            self.carrier.carry_out([no_status(pending)])
             if not text:
                 notice = Show(kind="notice", text=lobby_welcome(self.name, welcome.name))
                 self.carrier.send(pending, notice)

@@ -51,7 +51,7 @@ from game.seat_keeper import SeatKeeper
 from game.served_table import FLOODING, ServedTable
 from game.table_events import Freed, Line, Opened, Sat, TableEvent, Watched
 from game.untrusted import classified_text, clean_name
-from net.messages import Hello, Show, Welcome
+from net.messages import STATUS, Hello, Show, Welcome
 
 C = TypeVar("C", bound=Hashable)
 
@@ -86,6 +86,12 @@ def _notice(key: C, text: str) -> Send[C]:
 
 def _error(key: C, text: str) -> Send[C]:
     return Send(key, Show(kind="error", text=text))
+
+
+def no_status(key: C) -> Send[C]:
+    """The empty status that takes a table's status out of *key*'s prompt: in the lobby no
+    game is played (a join older than version 3, or a text client, is not sent it)."""
+    return Send(key, Show(kind=STATUS, text=""))
 
 
 class Lobby(Generic[C]):
@@ -237,10 +243,12 @@ class Lobby(Generic[C]):
         return decision, keeper
 
     def welcome(self, key: C, keeper: SeatKeeper[C]) -> Welcome:
-        """The welcome of a resume :meth:`resume` let in: the seat's, its token the lobby's."""
+        """The welcome of a resume :meth:`resume` let in: the seat's, its token and its
+        ``lobby`` the lobby's."""
         person = self.people[key]
         welcome = keeper.welcome(key)
-        return replace(welcome, token=f"{person.at}{TOKEN_SEPARATOR}{welcome.token}")
+        token = f"{person.at}{TOKEN_SEPARATOR}{welcome.token}"
+        return replace(welcome, token=token, lobby=self.server_name)
 
     def welcomed(self, key: C) -> Decision[C]:
         """*key*'s welcome is out: a resumed seat is live (its :class:`Resumed` comes back)."""
@@ -420,7 +428,8 @@ class Lobby(Generic[C]):
             bye = SayBye(key, "left", f"you left {self.server_name}")
             return LobbyDecision(events=events, actions=[*decision.actions, bye])
         back = _notice(key, back_in_lobby(f"you left table {table.number}"))
-        return LobbyDecision(events=events, actions=[*decision.actions, back], moved=[key])
+        actions = [*decision.actions, no_status(key), back]
+        return LobbyDecision(events=events, actions=actions, moved=[key])
 
     # ------------------------------------------------------------------------ leaving
     def lost(self, key: C, cause: str, reason: str) -> LobbyDecision[C]:
@@ -525,6 +534,6 @@ class Lobby(Generic[C]):
             person.last_say = self._last_say(table, person.key)
             person.at = None
             why = f"{host} left, and table {number} closed"
-            actions.append(_notice(person.key, back_in_lobby(why)))
+            actions += [no_status(person.key), _notice(person.key, back_in_lobby(why))]
         del self.tables[number]
         return actions

@@ -18,7 +18,7 @@ from game.lobby_limits import LobbyLimits
 from game.lobby_table import lobby_table
 from game.seat_decisions import Action, Fail, Refusal, SayBye, Send, SendAll
 from game.table_events import TableEvent
-from net.messages import Hello
+from net.messages import STATUS, Hello
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Server:
     )
     seq: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     shown: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    statuses: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     ended: set[str] = field(default_factory=set)
     journal: dict[int, list[TableEvent]] = field(default_factory=lambda: defaultdict(list))
     closed: list[int] = field(default_factory=list)
@@ -63,6 +64,8 @@ class Server:
         for action in actions:
             if isinstance(action, Send):
                 self.shown[action.key].append(action.show.text)
+                if action.show.kind == STATUS:
+                    self.statuses[action.key].append(action.show.text)
             elif isinstance(action, SendAll):
                 for key in action.keys:
                     self.shown[key].append(action.show.text)
@@ -133,6 +136,21 @@ def test_leaving_a_seat_returns_to_the_lobby_and_frees_the_seat() -> None:
     assert "open seat: /sit 1" in server.last("b")
     server.say("b", "/sit 1")  # the numbering carried back and forth stays in step
     assert "b" not in server.ended and server.saw("a", "b sat down")
+
+
+def test_leaving_a_table_or_its_closing_takes_its_status_out_of_the_prompt() -> None:
+    server = Server()
+    for key in "abc":
+        server.arrive(key)
+    server.say("a", "/open tictactoe")
+    server.say("b", "/sit 1")
+    assert server.statuses["b"][-1]  # the game being played
+    server.say("b", "/leave")
+    assert server.statuses["b"][-1] == ""  # in the lobby no game is played
+    server.say("c", "/sit 1")
+    assert server.statuses["a"][-1] and server.statuses["c"][-1]
+    server.say("a", "/leave")  # the table closes: c is back in the lobby too
+    assert server.statuses["a"][-1] == "" and server.statuses["c"][-1] == ""
 
 
 def test_a_table_closes_with_its_opener_and_everyone_there_is_back_in_the_lobby() -> None:
