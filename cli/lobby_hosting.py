@@ -276,6 +276,9 @@ class LobbyServer:
             if not text:
                 notice = Show(kind="notice", text=lobby_welcome(self.name, welcome.name))
                 self.carrier.send(pending, notice)
+            renamed = self.lobby.why_renamed(pending, hello.name, now)
+            if renamed is not None:
+                self.carrier.send(pending, Show(kind="notice", text=renamed))
         task = asyncio.current_task()
         assert task is not None
         self.carrier.tasks.add(task)

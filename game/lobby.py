@@ -31,6 +31,7 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 
+from game.announce import duration
 from game.commands import split_command
 from game.errors import CommandError
 from game.flood import FloodControl, FloodVerdict
@@ -50,7 +51,7 @@ from game.seat_decisions import Action, Decision, Fail, Refusal, SayBye, Send, S
 from game.seat_keeper import SeatKeeper
 from game.served_table import FLOODING, ServedTable
 from game.table_events import Freed, Line, Opened, Sat, TableEvent, Watched
-from game.untrusted import classified_text, clean_name
+from game.untrusted import classified_text, clean_name, skeleton
 from net.messages import STATUS, Hello, Show, Welcome
 
 C = TypeVar("C", bound=Hashable)
@@ -199,6 +200,31 @@ class Lobby(Generic[C]):
         person: Person[C] = Person(key, given, address, text, flood=self._flood.fresh())
         self.people[key] = person
         return person
+
+    def why_renamed(self, key: C, asked: str, now: float) -> str | None:
+        """Why *key*'s person got another name than the *asked* one, in one sentence (None
+        when they got it): whose it is, and for how long a dropped player's seat keeps it.
+
+        Args:
+            key: A connection :meth:`arrive` let in.
+            asked: The name its hello asked for.
+            now: The server's monotonic clock (how much of a grace period is left).
+        """
+        person = self.people.get(key)
+        wanted = clean_name(asked)
+        if person is None or person.name == wanted:
+            return None
+        mark = skeleton(wanted)
+        for number in sorted(self.tables):
+            for keeper in self.tables[number].served.seats.values():
+                if keeper.name is None or skeleton(keeper.name) != mark or not keeper.dropped:
+                    continue
+                wait = duration(keeper.grace_left(now))
+                return (
+                    f"{wanted} is still held for the player who dropped from table {number} "
+                    f"(for up to {wait}) — you are {person.name}"
+                )
+        return f"{wanted} is taken by someone connected here — you are {person.name}"
 
     def _crowded(self, address: str) -> Refusal | None:
         limits = self.limits

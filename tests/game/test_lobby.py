@@ -182,6 +182,24 @@ def test_a_dropped_opener_keeps_the_table_for_the_grace_period_then_it_closes() 
     assert server.closed == [1] and "table 1 closed" in server.last("b")
 
 
+def test_a_name_given_another_way_says_whose_it_is_and_for_how_long() -> None:
+    server = Server(lobby=Lobby("srv", rng=random.Random(1), make_table=lambda: lobby_table(300)))
+    server.arrive("j", "jon")
+    server.arrive("k", "kim")
+    assert server.lobby.why_renamed("k", "kim", server.now) is None  # the name asked for
+    server.say("j", "/open")
+    server.decide(server.lobby.lost("j", "lost", "reset"))  # jon on nc, dropped: no token
+    assert server.arrive("j2", "Jon") == "Jon-2"
+    assert server.lobby.why_renamed("j2", "Jon", server.now + 60) == (
+        "Jon is still held for the player who dropped from table 1 (for up to 4 minutes) "
+        "— you are Jon-2"
+    )
+    assert server.arrive("k2", "kim") == "kim-2"
+    assert server.lobby.why_renamed("k2", "kim", server.now) == (
+        "kim is taken by someone connected here — you are kim-2"
+    )
+
+
 def test_the_seat_token_resumes_the_seat_and_a_stale_one_is_refused() -> None:
     server = Server()
     for key in "ab":
