@@ -128,6 +128,11 @@ class Lobby(Generic[C]):
         # and a spectator arriving, so that the event's follow-up reaches them.
         self._opening: dict[int, C] = {}
         self._watching: dict[int, C] = {}
+        # Where the last connection to drop from each seat (table number, seat) connected
+        # from: a person on nc/telnet coming back from there under the seat's name while it
+        # is kept takes it back (:meth:`reclaim`). Read only while that seat is dropped, so
+        # the entry is always its holder's.
+        self._dropped_from: dict[tuple[int, str], str] = {}
 
     # ------------------------------------------------------------------------ looking
     def names(self) -> Iterator[str]:
@@ -267,6 +272,41 @@ class Lobby(Generic[C]):
                 key, keeper.name, address, False, at=table.number, flood=self._flood.fresh()
             )
         return decision, keeper
+
+    def reclaim(
+        self, key: C, hello: Hello, address: str, now: float
+    ) -> Refusal | SeatKeeper[C] | None:
+        """A person on nc/telnet (no token) says hello: the dropped seat they held, back.
+
+        A lobby has no host to approve it (the one-table host's ``/let``), so the rule is the
+        seat's own: it was dropped (the server saw its connection end, so nobody else holds
+        it), it is kept (within the grace period), its name is the one asked for, and the
+        hello comes from the address the seat dropped from.
+
+        Returns:
+            None when no seat is theirs to take back (they arrive as newcomers); the refusal
+            when the server is full; else the seat's keeper, whose welcome then greets them
+            (see :meth:`welcome`).
+        """
+        for number, table in self.tables.items():
+            for seat, keeper in table.served.seats.items():
+                kept = keeper.dropped and keeper.owner is None and keeper.is_named(hello.name)
+                if not kept or self._dropped_from.get((number, seat)) != address:
+                    continue
+                refusal = self._crowded(address)
+                if refusal is not None:
+                    return refusal
+                decision = keeper.admit(key, hello, address, now, text=True)
+                asked = keeper.asking
+                if decision.refusal is not None or asked is None or keeper.name is None:
+                    return None
+                if not keeper.let(asked).actions:  # the rule above is the host's answer
+                    return None
+                self.people[key] = Person(
+                    key, keeper.name, address, True, at=number, flood=self._flood.fresh()
+                )
+                return keeper
+        return None
 
     def welcome(self, key: C, keeper: SeatKeeper[C]) -> Welcome:
         """The welcome of a resume :meth:`resume` let in: the seat's, its token and its
@@ -466,6 +506,9 @@ class Lobby(Generic[C]):
         if person is None or person.at is None or person.at not in self.tables:
             return LobbyDecision()
         table = self.tables[person.at]
+        for seat, keeper in table.served.seats.items():
+            if keeper.owner == key:
+                self._dropped_from[(table.number, seat)] = person.address
         decision = table.served.lost(key, cause, reason)
         events = [(table.number, event) for event in decision.events]
         return LobbyDecision(events=events, actions=decision.actions)
@@ -562,4 +605,6 @@ class Lobby(Generic[C]):
             why = f"{host} left, and table {number} closed"
             actions += [no_status(person.key), _notice(person.key, back_in_lobby(why))]
         del self.tables[number]
+        for seat in ("host", "guest"):
+            self._dropped_from.pop((number, seat), None)
         return actions

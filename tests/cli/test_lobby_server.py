@@ -129,7 +129,7 @@ def test_every_table_comes_back_from_its_journal_a_seat_token_resumes_and_fresh_
     run(fresh_run())
 
 
-def test_a_person_on_nc_given_another_name_is_told_whose_it_is() -> None:
+def test_a_person_on_nc_is_told_whose_name_it_is_and_takes_a_dropped_seat_back() -> None:
     async def scenario() -> None:
         server, listening = await open_server()
         try:
@@ -146,7 +146,7 @@ def test_a_person_on_nc_given_another_name_is_told_whose_it_is() -> None:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             jon.writer.transport.abort()
             await shows_until(bob, "jon's connection dropped")  # the lobby has seen it
-            again = await Person.connect(server.port)
+            again = await Person.connect(server.port, source="127.0.0.2")  # not jon's address
             await again.line()
             again.type(b"jon\r\n")
             assert "lobby as jon-2" in await again.line()
@@ -157,6 +157,15 @@ def test_a_person_on_nc_given_another_name_is_told_whose_it_is() -> None:
             assert held.startswith("* jon is still held for the player who dropped from table 1")
             assert "(for up to 5 minutes)" in held
             again.close()
+            # From the address the seat dropped from, under its name: the seat back.
+            back = await Person.connect(server.port)
+            await back.line()
+            back.type(b"jon\r\n")
+            assert "you are back at your table in club's lobby as jon" in await back.line()
+            await shows_until(bob, "jon is back")
+            back.type(b"hello again\r\n")
+            await shows_until(bob, "hello again")
+            back.close()
             await bob.close()
         finally:
             await server.stop(listening)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -17,6 +17,7 @@ from game.lobby_decisions import LobbyDecision
 from game.lobby_limits import LobbyLimits
 from game.lobby_table import lobby_table
 from game.seat_decisions import Action, Fail, Refusal, SayBye, Send, SendAll
+from game.seat_keeper import SeatKeeper
 from game.table_events import TableEvent
 from net.messages import STATUS, Hello
 
@@ -198,6 +199,29 @@ def test_a_name_given_another_way_says_whose_it_is_and_for_how_long() -> None:
     assert server.lobby.why_renamed("k2", "kim", server.now) == (
         "kim is taken by someone connected here — you are kim-2"
     )
+
+
+def test_a_person_on_nc_takes_their_dropped_seat_back_from_its_address_only() -> None:
+    server = Server()
+    server.lobby.arrive("j", "jon", "10.0.0.5", text=True)
+    server.arrive("b", "bob")
+    server.say("j", "/open")
+    server.say("b", "/sit 1")
+    server.decide(server.lobby.lost("j", "lost", "reset"))
+    hello = Hello(name="jon", code=None, token=None)
+    assert server.lobby.reclaim("x", hello, "10.0.0.6", server.now) is None  # another machine
+    assert server.lobby.reclaim("x", replace(hello, name="kim"), "10.0.0.5", server.now) is None
+    keeper = server.lobby.reclaim("j2", hello, "10.0.0.5", server.now)
+    assert isinstance(keeper, SeatKeeper)
+    welcome = server.lobby.welcome("j2", keeper)
+    assert welcome.name == "jon" and welcome.resumed and welcome.lobby == "srv"
+    server.run([(1, event) for event in server.lobby.welcomed("j2").events])
+    assert server.saw("b", "jon is back")
+    server.seq["j2"] = 0  # a new text connection numbers its lines from 1
+    server.say("j2", "hello again")
+    assert server.last("b") == "hello again"
+    server.say("j2", "/leave")  # jon's table, closed by jon: the seat is not kept after that
+    assert server.lobby.reclaim("y", hello, "10.0.0.5", server.now) is None
 
 
 def test_the_seat_token_resumes_the_seat_and_a_stale_one_is_refused() -> None:
