@@ -125,4 +125,3 @@ def test_every_table_comes_back_from_its_journal_a_seat_token_resumes_and_fresh_
     token = run(first_run())
     run(second_run(token))
     run(fresh_run())
-
