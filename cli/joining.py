@@ -210,6 +210,9 @@ class Guest:
         # A token belongs to the name it was asked for: another --name never presents it.
         self.table, self.asked = self.link.address, options.name
         self.host_name = "the host"
+        #: The lobby server's name when the last welcome was a lobby's (None: a one-table
+        #: host, or a join older than version 3 there).
+        self.lobby: str | None = None
         self._early: list[str] = []  # notices from before the console started
         self._leaving = False  # said bye; the connection ending now is no reason to reconnect
         # Watching (the table was full): no seat, so nothing in the seats file is ours to touch.
@@ -252,7 +255,13 @@ class Guest:
                 hint = self._seats_held_here()
                 if hint is not None:
                     console.notice(hint)
-            elif not welcome.watching:
+            elif self.lobby is not None and welcome.resumed:
+                console.notice(
+                    f"you are back at your table in {self.where} at {self.link.address} "
+                    f"as {self.link.name} (your seat was kept)"
+                )
+            elif self.lobby is None and not welcome.watching:
+                # (a lobby's own greeting says where a newcomer is: said once)
                 console.notice(
                     f"you joined {self.host_name}'s table at {self.link.address} "
                     f"as {self.link.name}{again}"
@@ -375,6 +384,11 @@ class Guest:
         if not self._seat_gone:
             return None
         self._seat_gone = False
+        if self.lobby is not None:
+            return (
+                f"your old seat in {self.where} is gone (its table closed or its grace period "
+                f"is over) — back in the lobby as {welcome.name}"
+            )
         table = f"{self.host_name}'s table"
         if not welcome.watching:
             return f"your old seat at {table} is gone — sitting down as a new guest"
@@ -404,9 +418,20 @@ class Guest:
             "run the join with --name NAME to take one back"
         )
 
+    @property
+    def where(self) -> str:
+        """Where this join is, as its sentences say it: ``club's lobby`` or ``ann's table``."""
+        return f"{self.lobby}'s lobby" if self.lobby is not None else f"{self.host_name}'s table"
+
+    @property
+    def who(self) -> str:
+        """Whom this join is connected to: the lobby server, not a table's opener, at a lobby."""
+        return self.lobby if self.lobby is not None else self.host_name
+
     def _remember(self, welcome: Welcome) -> None:
         # Written at every welcome: the token was rotated, the old one is dead.
         self.host_name = welcome.host
+        self.lobby = welcome.lobby
         self.watching = welcome.watching
         if welcome.watching:
             return  # a spectator's token is never accepted back: nothing to resume
@@ -466,14 +491,16 @@ class Guest:
         """Say that we left (as nc is told): the bye goes on the way out. A script's output
         stays the answers to its lines, so only a person at a terminal is told."""
         if console.interactive:
-            doing = "stopped watching" if self.watching else "left"
-            console.notice(f"you {doing} {self.host_name}'s table")
+            doing = "stopped watching" if self.watching and self.lobby is None else "left"
+            console.notice(f"you {doing} {self.where}")
 
     def _stopped(self, console: Console) -> None:
         """Stopped from outside (SIGTERM, SIGHUP, a closed window): no bye, the token kept."""
-        if not self.watching:  # a spectator has no seat to come back to
+        if self.lobby is not None and self.link.token is None:
+            console.notice(f"stopped — run the join again to come back to {self.where}")
+        elif not self.watching:  # a spectator has no seat to come back to
             console.notice(
-                f"stopped — {self.host_name}'s table keeps your seat for a while: "
+                f"stopped — {self.where} keeps your seat for a while: "
                 "run the join again to take it back"
             )
 
@@ -499,17 +526,13 @@ class Guest:
                     # side's fault): there is nothing to resume, so say why and stop.
                     self._forget_seat()
                     console.notice(
-                        visible(
-                            f"the connection to {self.host_name}'s table failed: {closed.reason}"
-                        )
+                        visible(f"the connection to {self.where} failed: {closed.reason}")
                     )
                     return 1
                 if stopping:
-                    console.notice(
-                        f"{self.host_name}'s table is stopping and may come back — reconnecting…"
-                    )
+                    console.notice(f"{self.where} is stopping and may come back — reconnecting…")
                 else:
-                    console.notice(f"connection to {self.host_name} lost — reconnecting…")
+                    console.notice(f"connection to {self.who} lost — reconnecting…")
                 status = await self._reconnect(console)
                 if status is not None:
                     return status
@@ -561,15 +584,13 @@ class Guest:
         code, reason = closed.code, closed.reason
         if code == REPLACED:
             # A newer join resumed this seat and owns the state file entry now: leave it be.
-            console.notice(
-                f"your seat at {self.host_name}'s table was taken over by another connection"
-            )
+            console.notice(f"your seat at {self.where} was taken over by another connection")
             return 1
         self._forget_seat()
         if code == "left" or (code is None and reason == "left"):
-            console.notice(f"{self.host_name} left")
+            console.notice(f"{self.who} left")
             return 0
-        console.notice(visible(f"{self.host_name}'s table disconnected you: {reason}"))
+        console.notice(visible(f"{self.where} disconnected you: {reason}"))
         return 1
 
     def _taken_over(self) -> bool:
@@ -595,9 +616,7 @@ class Guest:
         delay = FIRST_DELAY
         while True:
             if self._taken_over():
-                console.notice(
-                    f"your seat at {self.host_name}'s table was taken over by another connection"
-                )
+                console.notice(f"your seat at {self.where} was taken over by another connection")
                 return 1
             try:
                 # Bounded: an attempt towards a machine that vanished must not outlast the window.
@@ -610,7 +629,7 @@ class Guest:
                     self.link.token = None
                     self._seat_gone = True
                     continue
-                console.notice(f"{self.host_name}'s table refused you: {refused.reason}")
+                console.notice(f"{self.where} refused you: {refused.reason}")
                 return 1
             except (HandshakeError, OSError, TimeoutError):
                 pass  # not back yet
@@ -620,29 +639,38 @@ class Guest:
                 if warning is not None:
                     console.notice(visible(warning))
                 console.set_name(welcome.name)
-                lost = self._lost_seat(welcome)
-                if lost is not None:
-                    console.notice(lost)
-                if welcome.watching and lost is None:
-                    console.notice(f"watching {self.host_name}'s table again as {welcome.name}")
-                elif welcome.resumed:
-                    console.notice(f"reconnected to {self.host_name}'s table")
-                elif not welcome.watching:
-                    if lost is None:
-                        console.notice(f"sat down again at {self.host_name}'s table as a new guest")
-                    if self.link.unsent:
-                        console.notice(_unsent_sentence(self.link.unsent))
+                self._say_reconnected(console, welcome)
                 await self._ask_for_words()  # a new seat or watcher starts with pictures
                 return None
             remaining = deadline - loop.time()
             if remaining <= 0:
                 console.notice(
-                    f"{self.host_name}'s table at {self.link.address} is gone — "
+                    f"{self.where} at {self.link.address} is gone — "
                     f"gave up reconnecting after {retry_for:g} s"
                 )
                 return 1
             await asyncio.sleep(min(delay, remaining))
             delay = min(delay * 2, MAX_DELAY)
+
+    def _say_reconnected(self, console: Console, welcome: Welcome) -> None:
+        """Say where the *welcome* of a reconnection put us: our seat again, a new one, the
+        lobby, or watching."""
+        lost = self._lost_seat(welcome)
+        if lost is not None:
+            console.notice(lost)
+        if welcome.watching and lost is None:
+            console.notice(f"watching {self.host_name}'s table again as {welcome.name}")
+        elif welcome.resumed and self.lobby is not None:
+            console.notice(f"reconnected to {self.lobby}: back at your table")
+        elif welcome.resumed:
+            console.notice(f"reconnected to {self.host_name}'s table")
+        elif not welcome.watching:
+            if lost is None and self.lobby is not None:
+                console.notice(f"back in {self.where} as {welcome.name}")
+            elif lost is None:
+                console.notice(f"sat down again at {self.host_name}'s table as a new guest")
+            if self.link.unsent:
+                console.notice(_unsent_sentence(self.link.unsent))
 
     async def _send_typed(self, console: Console) -> int:
         while True:

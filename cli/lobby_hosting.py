@@ -33,10 +33,11 @@ from cli.carrying import Carrier
 from cli.hosting import OVER_BUDGET_PAUSE, is_loopback, listen
 from cli.lobby_journals import LobbyJournals
 from cli.text_client_words import closing, render
-from game.lobby import Lobby
+from game.lobby import Lobby, no_status
 from game.lobby_decisions import LobbyDecision
 from game.lobby_limits import LobbyLimits
 from game.lobby_table import lobby_table
+from game.lobby_words import back_at_table
 from game.lobby_words import welcome as lobby_welcome
 from game.seat_decisions import Action, Refusal
 from game.table_events import Opened, Restarted, TableEvent
@@ -126,10 +127,7 @@ class LobbyServer:
             self.gate.code is not None,
             "this lobby needs a join code — what is it?",
             render,
-            seated=lambda welcome: (
-                f"{lobby_welcome(self.name, welcome.name)} — /q leaves "
-                "(on nc, Ctrl-D stops your lines going out: use /q, or nc -N)"
-            ),
+            seated=self._text_greeting,
             closing=closing,
         )
         server = await listen(self._on_connect, self.options.bind, self.options.port, text)
@@ -150,6 +148,14 @@ class LobbyServer:
         )
         asyncio.get_running_loop().call_later(TICK, self._tick)
         return server
+
+    def _text_greeting(self, welcome: Welcome) -> str:
+        """What a person on nc/telnet reads first: the lobby, or the seat they took back."""
+        words = back_at_table if welcome.resumed else lobby_welcome
+        return (
+            f"{words(self.name, welcome.name)} — /q leaves "
+            "(on nc, Ctrl-D stops your lines going out: use /q, or nc -N)"
+        )
 
     async def stop(self, server: asyncio.Server) -> None:
         """Stop serving: everyone is told the server may come back (``closing``), and every
@@ -244,17 +250,7 @@ class LobbyServer:
         if hello.token is not None and not text:
             welcome = await self._resume(pending, now)
         else:
-            person = self.lobby.arrive(pending, hello.name, address, text=text)
-            if isinstance(person, Refusal):
-                await pending.refuse(person.reason, person.code)
-                return
-            welcome = Welcome(
-                name=person.name,
-                host=self.name,
-                token=LOBBY_TOKEN,
-                resumed=False,
-                last_seq=0,
-            )
+            welcome = await self._arrive(pending, now, text=text)
         if welcome is None:
             return
         try:
@@ -271,9 +267,14 @@ class LobbyServer:
             self._carry_out(decision.actions)
         else:
             self._tell_token(pending)  # the welcome's token names no seat
+            # nor any table: a prompt kept from a seat this join held before a restart goes
+            self.carrier.carry_out([no_status(pending)])
             if not text:
                 notice = Show(kind="notice", text=lobby_welcome(self.name, welcome.name))
                 self.carrier.send(pending, notice)
+            renamed = self.lobby.why_renamed(pending, hello.name, now)
+            if renamed is not None:
+                self.carrier.send(pending, Show(kind="notice", text=renamed))
         task = asyncio.current_task()
         assert task is not None
         self.carrier.tasks.add(task)
@@ -300,6 +301,32 @@ class LobbyServer:
             await pending.refuse(refusal.reason, refusal.code)
             return None
         return self.lobby.welcome(pending, keeper)
+
+    async def _arrive(self, pending: Arrival, now: float, *, text: bool) -> Welcome | None:
+        """A hello without a token: a person on nc/telnet taking back the seat they dropped
+        (:meth:`Lobby.reclaim`), or anyone into the lobby; None when refused."""
+        hello, address = pending.hello, pending.peer[0]
+        reclaimed = None
+        if text:
+            self._run_events(self.lobby.handle_timeout(now))  # a grace period over ends first
+            reclaimed = self.lobby.reclaim(pending, hello, address, now)
+        if reclaimed is None:
+            person = self.lobby.arrive(pending, hello.name, address, text=text)
+            if isinstance(person, Refusal):
+                await pending.refuse(person.reason, person.code)
+                return None
+            return Welcome(
+                name=person.name,
+                host=self.name,
+                token=LOBBY_TOKEN,
+                resumed=False,
+                last_seq=0,
+                lobby=self.name,
+            )
+        if isinstance(reclaimed, Refusal):
+            await pending.refuse(reclaimed.reason, reclaimed.code)
+            return None
+        return self.lobby.welcome(pending, reclaimed)
 
     async def _serve(self, key: Arrival, connection: Seated) -> None:
         """A connection's lines, until it ends or the lobby lets it go."""

@@ -31,6 +31,7 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 
+from game.announce import duration
 from game.commands import split_command
 from game.errors import CommandError
 from game.flood import FloodControl, FloodVerdict
@@ -50,8 +51,8 @@ from game.seat_decisions import Action, Decision, Fail, Refusal, SayBye, Send, S
 from game.seat_keeper import SeatKeeper
 from game.served_table import FLOODING, ServedTable
 from game.table_events import Freed, Line, Opened, Sat, TableEvent, Watched
-from game.untrusted import classified_text, clean_name
-from net.messages import Hello, Show, Welcome
+from game.untrusted import classified_text, clean_name, skeleton
+from net.messages import STATUS, Hello, Show, Welcome
 
 C = TypeVar("C", bound=Hashable)
 
@@ -88,6 +89,12 @@ def _error(key: C, text: str) -> Send[C]:
     return Send(key, Show(kind="error", text=text))
 
 
+def no_status(key: C) -> Send[C]:
+    """The empty status that takes a table's status out of *key*'s prompt: in the lobby no
+    game is played (a join older than version 3, or a text client, is not sent it)."""
+    return Send(key, Show(kind=STATUS, text=""))
+
+
 class Lobby(Generic[C]):
     """The people and the tables of one lobby server (see the module docstring)."""
 
@@ -121,6 +128,11 @@ class Lobby(Generic[C]):
         # and a spectator arriving, so that the event's follow-up reaches them.
         self._opening: dict[int, C] = {}
         self._watching: dict[int, C] = {}
+        # Where the last connection to drop from each seat (table number, seat) connected
+        # from: a person on nc/telnet coming back from there under the seat's name while it
+        # is kept takes it back (:meth:`reclaim`). Read only while that seat is dropped, so
+        # the entry is always its holder's.
+        self._dropped_from: dict[tuple[int, str], str] = {}
 
     # ------------------------------------------------------------------------ looking
     def names(self) -> Iterator[str]:
@@ -194,6 +206,31 @@ class Lobby(Generic[C]):
         self.people[key] = person
         return person
 
+    def why_renamed(self, key: C, asked: str, now: float) -> str | None:
+        """Why *key*'s person got another name than the *asked* one, in one sentence (None
+        when they got it): whose it is, and for how long a dropped player's seat keeps it.
+
+        Args:
+            key: A connection :meth:`arrive` let in.
+            asked: The name its hello asked for.
+            now: The server's monotonic clock (how much of a grace period is left).
+        """
+        person = self.people.get(key)
+        wanted = clean_name(asked)
+        if person is None or person.name == wanted:
+            return None
+        mark = skeleton(wanted)
+        for number in sorted(self.tables):
+            for keeper in self.tables[number].served.seats.values():
+                if keeper.name is None or skeleton(keeper.name) != mark or not keeper.dropped:
+                    continue
+                wait = duration(keeper.grace_left(now))
+                return (
+                    f"{wanted} is still held for the player who dropped from table {number} "
+                    f"(for up to {wait}) — you are {person.name}"
+                )
+        return f"{wanted} is taken by someone connected here — you are {person.name}"
+
     def _crowded(self, address: str) -> Refusal | None:
         limits = self.limits
         if len(self.people) >= limits.people:
@@ -236,11 +273,48 @@ class Lobby(Generic[C]):
             )
         return decision, keeper
 
+    def reclaim(
+        self, key: C, hello: Hello, address: str, now: float
+    ) -> Refusal | SeatKeeper[C] | None:
+        """A person on nc/telnet (no token) says hello: the dropped seat they held, back.
+
+        A lobby has no host to approve it (the one-table host's ``/let``), so the rule is the
+        seat's own: it was dropped (the server saw its connection end, so nobody else holds
+        it), it is kept (within the grace period), its name is the one asked for, and the
+        hello comes from the address the seat dropped from.
+
+        Returns:
+            None when no seat is theirs to take back (they arrive as newcomers); the refusal
+            when the server is full; else the seat's keeper, whose welcome then greets them
+            (see :meth:`welcome`).
+        """
+        for number, table in self.tables.items():
+            for seat, keeper in table.served.seats.items():
+                kept = keeper.dropped and keeper.owner is None and keeper.is_named(hello.name)
+                if not kept or self._dropped_from.get((number, seat)) != address:
+                    continue
+                refusal = self._crowded(address)
+                if refusal is not None:
+                    return refusal
+                decision = keeper.admit(key, hello, address, now, text=True)
+                asked = keeper.asking
+                if decision.refusal is not None or asked is None or keeper.name is None:
+                    return None
+                if not keeper.let(asked).actions:  # the rule above is the host's answer
+                    return None
+                self.people[key] = Person(
+                    key, keeper.name, address, True, at=number, flood=self._flood.fresh()
+                )
+                return keeper
+        return None
+
     def welcome(self, key: C, keeper: SeatKeeper[C]) -> Welcome:
-        """The welcome of a resume :meth:`resume` let in: the seat's, its token the lobby's."""
+        """The welcome of a resume :meth:`resume` let in: the seat's, its token and its
+        ``lobby`` the lobby's."""
         person = self.people[key]
         welcome = keeper.welcome(key)
-        return replace(welcome, token=f"{person.at}{TOKEN_SEPARATOR}{welcome.token}")
+        token = f"{person.at}{TOKEN_SEPARATOR}{welcome.token}"
+        return replace(welcome, token=token, lobby=self.server_name)
 
     def welcomed(self, key: C) -> Decision[C]:
         """*key*'s welcome is out: a resumed seat is live (its :class:`Resumed` comes back)."""
@@ -420,7 +494,8 @@ class Lobby(Generic[C]):
             bye = SayBye(key, "left", f"you left {self.server_name}")
             return LobbyDecision(events=events, actions=[*decision.actions, bye])
         back = _notice(key, back_in_lobby(f"you left table {table.number}"))
-        return LobbyDecision(events=events, actions=[*decision.actions, back], moved=[key])
+        actions = [*decision.actions, no_status(key), back]
+        return LobbyDecision(events=events, actions=actions, moved=[key])
 
     # ------------------------------------------------------------------------ leaving
     def lost(self, key: C, cause: str, reason: str) -> LobbyDecision[C]:
@@ -431,6 +506,9 @@ class Lobby(Generic[C]):
         if person is None or person.at is None or person.at not in self.tables:
             return LobbyDecision()
         table = self.tables[person.at]
+        for seat, keeper in table.served.seats.items():
+            if keeper.owner == key:
+                self._dropped_from[(table.number, seat)] = person.address
         decision = table.served.lost(key, cause, reason)
         events = [(table.number, event) for event in decision.events]
         return LobbyDecision(events=events, actions=decision.actions)
@@ -525,6 +603,8 @@ class Lobby(Generic[C]):
             person.last_say = self._last_say(table, person.key)
             person.at = None
             why = f"{host} left, and table {number} closed"
-            actions.append(_notice(person.key, back_in_lobby(why)))
+            actions += [no_status(person.key), _notice(person.key, back_in_lobby(why))]
         del self.tables[number]
+        for seat in ("host", "guest"):
+            self._dropped_from.pop((number, seat), None)
         return actions

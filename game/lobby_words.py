@@ -69,6 +69,11 @@ def welcome(server: str, name: str) -> str:
     )
 
 
+def back_at_table(server: str, name: str) -> str:
+    """What a person on nc/telnet reads on taking back the seat they dropped."""
+    return f"you are back at your table in {server}'s lobby as {name}: your seat was kept for you"
+
+
 def back_in_lobby(why: str) -> str:
     """What a person reads on coming back to the lobby from a table."""
     return f"{why} — you are back in the lobby (/tables lists the tables)"

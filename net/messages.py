@@ -271,6 +271,7 @@ class Welcome:
     protocol: str = PROTOCOL_NAME
     version: int = PROTOCOL_VERSION
     watching: bool = False
+    lobby: str | None = None
 
     def __post_init__(self) -> None:
         _check_str("welcome.protocol", self.protocol, nonempty=True, limit=64)
@@ -281,10 +282,13 @@ class Welcome:
         _check_bool("welcome.resumed", self.resumed)
         _check_int("welcome.last_seq", self.last_seq)
         _check_bool("welcome.watching", self.watching)
+        if self.lobby is not None:
+            validate_name("welcome.lobby", self.lobby)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON object for this message (``watching`` only when true, and only in
-        version 2: a version 1 join rejects a field it does not know)."""
+        version 2; ``lobby`` only when set, and only in version 3: a join of an older version
+        rejects a field it does not know)."""
         obj: dict[str, Any] = {
             "type": "welcome",
             "protocol": self.protocol,
@@ -297,6 +301,8 @@ class Welcome:
         }
         if self.watching and self.version >= 2:
             obj["watching"] = True
+        if self.lobby is not None and self.version >= 3:
+            obj["lobby"] = self.lobby
         return obj
 
 
@@ -475,7 +481,7 @@ _SPECS: Final[dict[str, _Spec]] = {
     "welcome": _spec(
         Welcome,
         frozenset({"protocol", "version", "name", "host", "token", "resumed", "last_seq"}),
-        frozenset({"watching"}),
+        frozenset({"watching", "lobby"}),
     ),
     "refuse": _spec(Refuse, frozenset({"reason", "code"})),
     "say": _spec(Say, frozenset({"seq", "text"})),

@@ -52,6 +52,10 @@ def test_a_version_3_join_is_told_each_seat_token_and_an_older_one_gets_unnumber
             bob = await connect("127.0.0.1", server.port, Hello(name="bob", version=2))
             arrived = await shows_until(ann, "lobby as ann")
             assert arrived[0] == Show(kind="token", text="")  # the welcome's token names no seat
+            # nor a table: a prompt's status kept from before a restart goes
+            assert arrived[1] == Show(kind="status", text="")
+            assert ann.welcome is not None and ann.welcome.lobby == "club"
+            assert bob.welcome is not None and bob.welcome.lobby is None  # not in version 2
             await ann.send(Say(seq=1, text="/open"))
             opened = await shows_until(ann, "you opened table 1")
             token = next(s.text for s in opened if s.kind == "token")
@@ -111,6 +115,7 @@ def test_every_table_comes_back_from_its_journal_a_seat_token_resumes_and_fresh_
             back = await connect("127.0.0.1", port, Hello(name="ann", version=3, token=token))
             welcome = back.welcome
             assert welcome is not None and welcome.resumed and welcome.token.startswith("1.")
+            assert (welcome.host, welcome.lobby) == ("ann", "club")  # the table's, the server's
             await back.send(Say(seq=welcome.last_seq + 1, text="/board"))
             board = await shows_until(back, "X")
             assert any(s.kind == "board" and "(X)" in s.text for s in board)

@@ -36,6 +36,7 @@ def join(players: Players, port: int, name: str) -> Player:
     player = players.start("cli.join", str(port), "--name", name, state=name)
     player.expect("you are in club's lobby as " + name)
     player.expect(f"<{name}> ")
+    assert b"club's table" not in player.raw  # a lobby, not a table: said once
     return player
 
 
@@ -132,7 +133,10 @@ def test_three_tables_at_once_then_kill_9_and_every_join_resumes(players: Player
     server = start_server(players, port)
     server.expect("restored 3 tables after a restart")
     for player in (ann, bob, cat, fay):
-        player.expect("reconnected to", timeout=RESTART_TIMEOUT)
+        # the server lost, whoever sits across
+        player.expect("connection to club lost — reconnecting…", timeout=RESTART_TIMEOUT)
+        player.expect("reconnected to club: back at your table", timeout=RESTART_TIMEOUT)
+    watcher_join.expect("back in club's lobby as tia", timeout=RESTART_TIMEOUT)
     bob.expect("ann is back", timeout=RESTART_TIMEOUT)
     ann.say("9")
     bob.expect("ann played c3")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -17,8 +17,9 @@ from game.lobby_decisions import LobbyDecision
 from game.lobby_limits import LobbyLimits
 from game.lobby_table import lobby_table
 from game.seat_decisions import Action, Fail, Refusal, SayBye, Send, SendAll
+from game.seat_keeper import SeatKeeper
 from game.table_events import TableEvent
-from net.messages import Hello
+from net.messages import STATUS, Hello
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Server:
     )
     seq: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     shown: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    statuses: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     ended: set[str] = field(default_factory=set)
     journal: dict[int, list[TableEvent]] = field(default_factory=lambda: defaultdict(list))
     closed: list[int] = field(default_factory=list)
@@ -63,6 +65,8 @@ class Server:
         for action in actions:
             if isinstance(action, Send):
                 self.shown[action.key].append(action.show.text)
+                if action.show.kind == STATUS:
+                    self.statuses[action.key].append(action.show.text)
             elif isinstance(action, SendAll):
                 for key in action.keys:
                     self.shown[key].append(action.show.text)
@@ -135,6 +139,21 @@ def test_leaving_a_seat_returns_to_the_lobby_and_frees_the_seat() -> None:
     assert "b" not in server.ended and server.saw("a", "b sat down")
 
 
+def test_leaving_a_table_or_its_closing_takes_its_status_out_of_the_prompt() -> None:
+    server = Server()
+    for key in "abc":
+        server.arrive(key)
+    server.say("a", "/open tictactoe")
+    server.say("b", "/sit 1")
+    assert server.statuses["b"][-1]  # the game being played
+    server.say("b", "/leave")
+    assert server.statuses["b"][-1] == ""  # in the lobby no game is played
+    server.say("c", "/sit 1")
+    assert server.statuses["a"][-1] and server.statuses["c"][-1]
+    server.say("a", "/leave")  # the table closes: c is back in the lobby too
+    assert server.statuses["a"][-1] == "" and server.statuses["c"][-1] == ""
+
+
 def test_a_table_closes_with_its_opener_and_everyone_there_is_back_in_the_lobby() -> None:
     server = Server()
     for key in "abc":
@@ -162,6 +181,47 @@ def test_a_dropped_opener_keeps_the_table_for_the_grace_period_then_it_closes() 
     assert server.lobby.next_deadline() == server.now + 30
     server.run(server.lobby.handle_timeout(server.now + 30))
     assert server.closed == [1] and "table 1 closed" in server.last("b")
+
+
+def test_a_name_given_another_way_says_whose_it_is_and_for_how_long() -> None:
+    server = Server(lobby=Lobby("srv", rng=random.Random(1), make_table=lambda: lobby_table(300)))
+    server.arrive("j", "jon")
+    server.arrive("k", "kim")
+    assert server.lobby.why_renamed("k", "kim", server.now) is None  # the name asked for
+    server.say("j", "/open")
+    server.decide(server.lobby.lost("j", "lost", "reset"))  # jon on nc, dropped: no token
+    assert server.arrive("j2", "Jon") == "Jon-2"
+    assert server.lobby.why_renamed("j2", "Jon", server.now + 60) == (
+        "Jon is still held for the player who dropped from table 1 (for up to 4 minutes) "
+        "— you are Jon-2"
+    )
+    assert server.arrive("k2", "kim") == "kim-2"
+    assert server.lobby.why_renamed("k2", "kim", server.now) == (
+        "kim is taken by someone connected here — you are kim-2"
+    )
+
+
+def test_a_person_on_nc_takes_their_dropped_seat_back_from_its_address_only() -> None:
+    server = Server()
+    server.lobby.arrive("j", "jon", "10.0.0.5", text=True)
+    server.arrive("b", "bob")
+    server.say("j", "/open")
+    server.say("b", "/sit 1")
+    server.decide(server.lobby.lost("j", "lost", "reset"))
+    hello = Hello(name="jon", code=None, token=None)
+    assert server.lobby.reclaim("x", hello, "10.0.0.6", server.now) is None  # another machine
+    assert server.lobby.reclaim("x", replace(hello, name="kim"), "10.0.0.5", server.now) is None
+    keeper = server.lobby.reclaim("j2", hello, "10.0.0.5", server.now)
+    assert isinstance(keeper, SeatKeeper)
+    welcome = server.lobby.welcome("j2", keeper)
+    assert welcome.name == "jon" and welcome.resumed and welcome.lobby == "srv"
+    server.run([(1, event) for event in server.lobby.welcomed("j2").events])
+    assert server.saw("b", "jon is back")
+    server.seq["j2"] = 0  # a new text connection numbers its lines from 1
+    server.say("j2", "hello again")
+    assert server.last("b") == "hello again"
+    server.say("j2", "/leave")  # jon's table, closed by jon: the seat is not kept after that
+    assert server.lobby.reclaim("y", hello, "10.0.0.5", server.now) is None
 
 
 def test_the_seat_token_resumes_the_seat_and_a_stale_one_is_refused() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -57,6 +58,7 @@ all_messages: st.SearchStrategy[Message] = st.one_of(
         resumed=st.booleans(),
         last_seq=ints,
         watching=st.booleans(),
+        lobby=st.none() | names,
     ),
     st.builds(Refuse, reason=reasons, code=st.sampled_from(sorted(REFUSE_CODES))),
     st.builds(Say, seq=ints, text=texts),
@@ -215,6 +217,17 @@ def test_unknown_type_is_typed(kind: str) -> None:
 def test_oversized_text_cannot_be_sent() -> None:
     with pytest.raises(LocalProtocolError, match="frame limit"):
         encode_message(Say(seq=1, text="x" * 70000))
+
+
+def test_a_welcome_names_its_lobby_only_in_version_3() -> None:
+    assert "lobby" not in Welcome(name="bob", host="ann", token="t").to_dict()
+    at_lobby = Welcome(name="bob", host="ann", token="t", lobby="club")
+    assert at_lobby.to_dict()["lobby"] == "club"
+    assert from_dict(at_lobby.to_dict()) == at_lobby
+    for version in (1, 2):  # an older join rejects a field it does not know
+        assert "lobby" not in replace(at_lobby, version=version).to_dict()
+    with pytest.raises(LocalProtocolError, match=r"welcome\.lobby"):
+        Welcome(name="bob", host="ann", token="t", lobby="")
 
 
 def test_version_2_fields_are_left_out_when_unset_so_a_version_1_peer_never_sees_them() -> None:

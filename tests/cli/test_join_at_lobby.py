@@ -1,0 +1,84 @@
+"""The join at a lobby, in-process on real sockets: it words the lobby as a lobby and names
+the server, not the last opponent, across a restart of the server — and its prompt shows no
+game once it is back in the lobby."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+
+from cli.args import JoinOptions
+from cli.colors import Palette
+from cli.console import Console
+from cli.joining import Guest
+from cli.seats_file import SeatsFile
+from net.connection import connect
+from net.messages import Hello, Say
+from tests.cli.test_lobby_server import open_server, shows_until
+from tests.e2e.support import free_port
+from tests.net.support import WAIT, run
+
+
+class Recording(Console):
+    """A console that also keeps what it shows, for a test to wait on."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name, Palette(False), stdin=io.StringIO(), stdout=io.StringIO())
+        self.lines: list[tuple[str, str]] = []
+        self.changed = asyncio.Event()
+
+    def show(self, kind: str, text: str, sender: str | None = None) -> None:
+        super().show(kind, text, sender)
+        self.lines.append((kind, text))
+        self.changed.set()
+
+    async def until(self, part: str) -> None:
+        """Wait (bounded) for a line holding *part*."""
+        async with asyncio.timeout(WAIT):
+            while not any(part in text for _, text in self.lines):
+                self.changed.clear()
+                await self.changed.wait()
+
+
+def test_a_join_in_the_lobby_words_a_restart_as_the_lobby_s(tmp_path: Path) -> None:
+    port = free_port()
+
+    async def scenario() -> None:
+        server, listening = await open_server(port, tmp_path / "lobby")
+        options = JoinOptions(port=port, host="127.0.0.1", name="ivy", color=False)
+        guest = Guest(options, SeatsFile(tmp_path / "seats.json"))
+        console = Recording("ivy")
+        await guest._sit_down(console)
+        assert (guest.where, guest.who) == ("club's lobby", "club")
+        incoming = asyncio.create_task(guest._show_incoming(console))
+        try:
+            hal = await connect("127.0.0.1", port, Hello(name="hal", version=3))
+            await hal.send(Say(seq=1, text="/open tictactoe"))
+            await shows_until(hal, "you opened table 1")
+            await guest.link.say("/sit 1")
+            await console.until("new game: tictactoe")
+            # Stopped and started again: ivy resumes her seat at hal's table, and still the
+            # words are the lobby's and name the server.
+            await server.stop(listening)
+            await console.until("club's lobby is stopping and may come back — reconnecting…")
+            server, listening = await open_server(port, tmp_path / "lobby")
+            await console.until("reconnected to club: back at your table")
+            assert guest.host_name == "hal" and guest.who == "club"
+            await guest.link.say("/leave")
+            await console.until("you left table 1")
+            statuses = [text for kind, text in console.lines if kind == "status"]
+            assert statuses[-1] == "" and any(statuses)  # the lobby's prompt shows no game
+            await server.stop(listening)
+            server, listening = await open_server(port, tmp_path / "lobby")
+            await console.until("back in club's lobby as ivy")
+            said = [text for _, text in console.lines]
+            for wrong in ("club's table", "hal's table is", "connection to hal", "new guest"):
+                assert not any(wrong in text for text in said), wrong
+            await hal.close()
+        finally:
+            incoming.cancel()
+            await guest.link.close()
+            await server.stop(listening)
+
+    run(scenario())
