@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import Final
 
 from cli.app import Failure
-from cli.args import HostOptions
+from cli.args import PYTHON, HostOptions
 from cli.arrivals import Arrival, Seated
 from cli.carrying import Carrier
 from cli.hosting import OVER_BUDGET_PAUSE, is_loopback, listen
 from cli.lobby_journals import LobbyJournals
-from cli.text_client_words import closing, render
+from cli.text_client_words import NC_NOTE, closing, render
 from game.lobby import Lobby, no_status
 from game.lobby_decisions import LobbyDecision
 from game.lobby_limits import LobbyLimits
@@ -129,6 +129,7 @@ class LobbyServer:
             render,
             seated=self._text_greeting,
             closing=closing,
+            nc_note=NC_NOTE,
         )
         server = await listen(self._on_connect, self.options.bind, self.options.port, text)
         self.port = server.sockets[0].getsockname()[1]
@@ -143,7 +144,7 @@ class LobbyServer:
         if restored:
             self._out(f"restored {restored} table{'s' if restored != 1 else ''} after a restart")
         self._out(
-            f"to play: python -m cli.join {self.port}, nc {self.options.bind} {self.port} "
+            f"to play: {PYTHON} -m cli.join {self.port}, nc {self.options.bind} {self.port} "
             f"or telnet {self.options.bind} {self.port}"
         )
         asyncio.get_running_loop().call_later(TICK, self._tick)
@@ -152,10 +153,7 @@ class LobbyServer:
     def _text_greeting(self, welcome: Welcome) -> str:
         """What a person on nc/telnet reads first: the lobby, or the seat they took back."""
         words = back_at_table if welcome.resumed else lobby_welcome
-        return (
-            f"{words(self.name, welcome.name)} — /q leaves "
-            "(on nc, Ctrl-D stops your lines going out: use /q, or nc -N)"
-        )
+        return f"{words(self.name, welcome.name)} — /q leaves"
 
     async def stop(self, server: asyncio.Server) -> None:
         """Stop serving: everyone is told the server may come back (``closing``), and every
