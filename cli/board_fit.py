@@ -15,9 +15,8 @@ whole lines of it, so nothing in it is reinterpreted.
 
 from __future__ import annotations
 
-import os
 import re
-from typing import Final, TextIO
+from typing import Final
 
 #: Rows a move leaves for what was said before it, on top of the board's own.
 KEPT_ROWS: Final = 10
@@ -30,15 +29,6 @@ SHORTEST: Final = 8
 
 # the last move's stone, as game.mnk marks it: one character in parentheses
 _LAST_MOVE = re.compile(r"\(\S\)")
-
-
-def terminal_rows(stream: TextIO) -> int | None:
-    """The height of the terminal behind *stream* now, or None when it is not a terminal."""
-    try:
-        rows = os.get_terminal_size(stream.fileno()).lines
-    except (OSError, ValueError, AttributeError):
-        return None
-    return rows if rows > 0 else None
 
 
 def compact_board(picture: str) -> str | None:

@@ -50,7 +50,7 @@ from cli.colors import Palette
 from cli.input_redraw import InputRedraw
 from cli.readline_hook import REWAKE_AFTER, InputHook, Waker
 from cli.shown_lines import shown_rows
-from cli.terminal_layout import terminal_columns
+from cli.terminal_layout import terminal_columns, terminal_rows
 from cli.terminal_modes import (
     NO_READLINE,
     block_winch,
@@ -755,7 +755,8 @@ class Console:
             self._names.add(sender)  # someone at the table: Tab completes their name
         # The width is read now, not at start: the window may have been resized since.
         width = terminal_columns(self._out) if self.interactive else None
-        rows = shown_rows(kind, text, sender, self._palette, width)
+        height = terminal_rows(self._out) if self.interactive else None
+        rows = shown_rows(kind, text, sender, self._palette, width, height=height)
         self._emit(rows, bell=self._bell and wants_you(kind, text))
 
     def notice(self, text: str) -> None:

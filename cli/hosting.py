@@ -33,11 +33,12 @@ from cli.app import Failure, log_to, make_console, too_long
 from cli.archive import Archive, ArchiveError
 from cli.args import PYTHON, HostOptions
 from cli.arrivals import Arrival, Seated
-from cli.board_fit import BoardFit, terminal_rows
+from cli.board_fit import BoardFit
 from cli.carrying import Carrier
 from cli.console import Console
 from cli.seat_commands import HOST_HELP, asked_sentence, gone_sentence, seat_command
 from cli.table_replay import TableJournal, restored_notice
+from cli.terminal_layout import terminal_rows
 from cli.text_client_words import text_client_words, waiting_sentence
 from game.announce import duration
 from game.commands import is_quit, split_command

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 
 from cli.app import Failure, log_to, make_console, too_long
 from cli.args import JoinOptions
-from cli.board_fit import BoardFit, terminal_rows
+from cli.board_fit import BoardFit
 from cli.console import Console
 from cli.seats_file import SeatEntry, SeatsFile
+from cli.terminal_layout import terminal_rows
 from cli.terminal_question import ask
 from cli.visible import visible
 from net.connection import Connection, ConnectionClosed, HandshakeError, Refused, connect

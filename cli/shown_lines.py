@@ -37,12 +37,20 @@ COLUMN_INDENT: Final = 2
 
 # an indent, a left column (single spaces inside), a gap of two or more spaces, a right column
 _TWO_COLUMNS = re.compile(r"( +)(\S+(?: \S+)*)  +(\S.*)")
+#: Rows a notice leaves for what stays below it: the prompt.
+_PROMPT_ROWS: Final = 1
 _MARKS = {"error": "! ", "result": "** "}
 _NOTICE_MARK = "* "
 
 
 def shown_rows(
-    kind: str, text: str, sender: str | None, palette: Palette, width: int | None = None
+    kind: str,
+    text: str,
+    sender: str | None,
+    palette: Palette,
+    width: int | None = None,
+    *,
+    height: int | None = None,
 ) -> list[str]:
     """The rows (without newlines) that show one thing.
 
@@ -54,6 +62,9 @@ def shown_rows(
         palette: colors (possibly disabled).
         width: the terminal's columns, to wrap chat, notices, errors and results; None: no
             wrapping.
+        height: the terminal's rows: a notice of two-column rows that, laid out as one column,
+            would scroll its own top away keeps only their left column (``/help`` at 40×24: the
+            commands, and ``/help NAME`` says what each does); None: no such limit.
 
     Returns:
         The painted rows, in order.
@@ -77,11 +88,20 @@ def shown_rows(
         paint = palette.turn
     else:
         paint = palette.notice
-    return _marked(visible_lines(text), mark, paint, width)
+    lines = visible_lines(text)
+    rows = _marked(lines, mark, paint, width)
+    if height is not None and len(rows) > height - _PROMPT_ROWS:
+        return _marked(lines, mark, paint, width, left_only=True)
+    return rows
 
 
 def _marked(
-    lines: list[str], mark: str, paint: Callable[[str], str], width: int | None
+    lines: list[str],
+    mark: str,
+    paint: Callable[[str], str],
+    width: int | None,
+    *,
+    left_only: bool = False,
 ) -> list[str]:
     indent = " " * len(mark)
     leads = [mark if number == 0 else indent for number in range(len(lines))]
@@ -104,7 +124,8 @@ def _marked(
                 continue
             deeper = indent + own + " " * COLUMN_INDENT
             rows += [paint(row) for row in _hanging(lead + own + left, width, indent + own)]
-            rows += [paint(deeper + row) for row in wrap_words(right, width - len(deeper))]
+            if not left_only:
+                rows += [paint(deeper + row) for row in wrap_words(right, width - len(deeper))]
             continue
         for part_number, part in enumerate(wrap_words(line, width - len(indent))):
             rows.append(paint((lead if part_number == 0 else indent) + part))

@@ -44,6 +44,15 @@ def terminal_columns(stream: TextIO) -> int | None:
     return columns if columns > 0 else None
 
 
+def terminal_rows(stream: TextIO) -> int | None:
+    """The height of the terminal behind *stream* now, or None when it is not a terminal."""
+    try:
+        rows = os.get_terminal_size(stream.fileno()).lines
+    except (OSError, ValueError, AttributeError):
+        return None
+    return rows if rows > 0 else None
+
+
 def rows_above_cursor(columns_before_cursor: int, columns: int) -> int:
     """How many rows above the cursor a wrapped input line starts.
 

@@ -109,6 +109,20 @@ def test_no_help_row_keeps_two_columns_once_one_cannot(width: int) -> None:
     assert not [row for row in commands if "  " in row.strip()], commands  # none beside its words
 
 
+def test_the_help_list_on_a_40_by_24_screen_keeps_its_commands_and_its_top_on_screen() -> None:
+    tall = shown_rows("notice", HELP, None, PLAIN, 40, height=60)
+    assert len(tall) > 24 - 1  # with what each does, it would scroll its own top away
+    rows = shown_rows("notice", HELP, None, PLAIN, 40, height=24)
+    assert len(rows) <= 24 - 1  # and the prompt below it
+    assert rows[0].startswith("* commands — /help NAME")  # which says how to learn more
+    assert "    /game tictactoe" in rows and "    /who" in rows
+    assert "      who is at the table" not in rows  # the words went, the commands stayed
+    assert all(display_width(row) <= 40 for row in rows)
+    assert shown_rows("notice", HELP, None, PLAIN, 80, height=24) == shown_rows(
+        "notice", HELP, None, PLAIN, 80
+    )  # two columns fit a wide screen: nothing to leave out
+
+
 def test_multi_line_notices_keep_their_lines_and_indent() -> None:
     rows = shown_rows("notice", "score:\n    bob    1 win, 0 draws", None, PLAIN, 80)
     assert rows == ["* score:", "      bob    1 win, 0 draws"]
