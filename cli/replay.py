@@ -29,7 +29,7 @@ from cli import state_dir
 from cli.archive import Archive, ArchiveError
 from cli.terminal_modes import isatty
 from cli.visible import visible, visible_lines
-from game.record_format import MAX_RECORD, Entry, Record, RecordError, parse
+from game.record_format import MAGIC, MAX_RECORD, Entry, Record, RecordError, parse
 from game.record_replay import Frame, frames
 from game.sgf import to_sgf
 
@@ -125,15 +125,37 @@ def _load(archive: Archive, which: str) -> Record:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise RecordError(f"{which} is not UTF-8 text") from None
-    return parse(_undented(text))
+    return parse(as_written(text))
 
 
-def _undented(text: str) -> str:
-    """A record copied from the screen of ``/record`` (each line indented two spaces) as
-    written."""
-    if not text.startswith("  tablechat record"):
+def as_written(text: str) -> str:
+    """*text* as :func:`game.record_format.write` wrote it, when it is a record copied from a
+    terminal: what ``/record`` printed (each row behind the notice's indent, perhaps under its
+    heading), copied with what a copy adds — trailing spaces, CR LF line ends, blank lines at
+    the end. A record's own lines never end in a space (each ends with its magic, ``]`` or
+    ``"``), so taking these away never changes one. Anything else is returned as it is, for
+    :func:`game.record_format.parse` to name what is wrong.
+
+    Args:
+        text: a file's text.
+
+    Returns:
+        The record's text, or *text*.
+    """
+    lines = [line.rstrip(" \r") for line in text.split("\n")]
+    start = next((n for n, line in enumerate(lines) if line.lstrip(" ") == MAGIC), None)
+    if start is None:
         return text
-    return "".join(line.removeprefix("  ") for line in text.splitlines(keepends=True))
+    indent = lines[start][: len(lines[start]) - len(MAGIC)]
+    heading = lines[:start]  # the notice's sentence, on its rows: marked, then behind the indent
+    if heading and not (heading[0].startswith("* ") and indent):
+        return text
+    if not all(line.startswith(indent) for line in heading[1:]):
+        return text
+    kept = [line.removeprefix(indent) for line in lines[start:]]
+    while kept and not kept[-1]:
+        kept.pop()
+    return "\n".join(kept) + "\n"
 
 
 def whole_game(record: Record, steps: list[Frame]) -> Iterator[str]:

@@ -9,6 +9,9 @@ Pure text in, text out — no terminal, no threads — so every rule of the look
 * notices, errors and results carry their mark (``* ``, ``! ``, ``** ``) on the first row and
   its width in spaces on the rows after; long ones wrap at word boundaries to the terminal's
   width when there is a terminal (boards never wrap: their columns mean something);
+* a game record printed in a notice (``/record``: from a row that is the record's first line,
+  :data:`game.record_format.MAGIC`, to the end) is never wrapped either: each of its lines is
+  one row, as ``python -m cli.replay`` reads it back once copied;
 * a line laid out in two columns (an indent, a left column, two or more spaces, the right
   column — a ``/help`` row, a ``/who`` row) that does not fit loses its alignment's padding,
   and if it still does not fit becomes one column: the left column on its row, the right one
@@ -27,6 +30,7 @@ from cli.colors import Palette
 from cli.terminal_layout import display_width, wrap_words
 from cli.visible import visible, visible_lines
 from game.delivery import wants_you
+from game.record_format import MAGIC
 
 #: How far a chat line's rows after the first are indented.
 CHAT_INDENT: Final = 4
@@ -84,9 +88,11 @@ def _marked(
 ) -> list[str]:
     indent = " " * len(mark)
     rows: list[str] = []
+    verbatim = False
     for number, line in enumerate(lines):
         lead = mark if number == 0 else indent
-        if width is None or display_width(lead + line) <= width:
+        verbatim = verbatim or line == MAGIC
+        if width is None or verbatim or display_width(lead + line) <= width:
             rows.append(paint(lead + line))
             continue
         columns = _TWO_COLUMNS.fullmatch(line)
