@@ -23,6 +23,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
@@ -40,7 +41,7 @@ from game.lobby_table import lobby_table
 from game.lobby_words import back_at_table
 from game.lobby_words import welcome as lobby_welcome
 from game.seat_decisions import Action, Refusal
-from game.table_events import Opened, Restarted, TableEvent
+from game.table_events import Line, Opened, Restarted, TableEvent
 from game.untrusted import clean_name
 from net.admission import JoinCodeGate, format_code, new_join_code
 from net.connection import ConnectionClosed
@@ -65,6 +66,7 @@ class LobbyServer:
         options: HostOptions,
         *,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
         limits: LobbyLimits | None = None,
         root: Path | None = None,
         out: Callable[[str], None] | None = None,
@@ -74,12 +76,14 @@ class LobbyServer:
         Args:
             options: The command line (``--lobby``; ``--name`` names the server).
             clock: Monotonic seconds (asyncio's loop reads the same clock).
+            wall_clock: Seconds since the epoch: the date of a game's record.
             limits: The lobby's bounds (the defaults if None; the benchmark raises them).
             root: The state directory for the journals (default the user's).
             out: Where the server's own lines go (default: printed).
         """
         self.options = options
         self._clock = clock
+        self._wall_clock = wall_clock
         code = options.code
         if code is None and not is_loopback(options.bind):
             code = new_join_code()
@@ -196,6 +200,8 @@ class LobbyServer:
     def _apply(self, number: int, event: TableEvent) -> None:
         """Journal one event of table *number*, apply it, carry out what it gives, and apply
         what follows the same way."""
+        if isinstance(event, Line) and not event.wall:
+            event = replace(event, wall=self._wall_clock())  # journaled with its date
         opening = self.lobby.tables.get(number) if isinstance(event, Opened) else None
         self.journals.record(number, event, opening=None if opening is None else opening.served)
         applied = self.lobby.apply(number, event, self._clock())

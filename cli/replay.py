@@ -8,6 +8,9 @@
   the whole game printed through, so it can be piped and diffed;
 * ``python -m cli.replay N --sgf``: the game as SGF (tic-tac-toe, gomoku, any m,n,k).
 
+Piped into a reader that stops early (``| head -2``) the program stops quietly with status
+:data:`PIPE_CLOSED` (141, as for cat or git), not a traceback.
+
 Boards are the engine's drawings of the moves played again (:mod:`game.record_replay`); a
 record's text is a peer's, so every name and line is made visible before it reaches the
 terminal (:mod:`cli.visible`), as live lines are.
@@ -23,13 +26,14 @@ import stat
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Final, TextIO
 
 from cli import state_dir
 from cli.archive import Archive, ArchiveError
+from cli.terminal_layout import char_width, display_width
 from cli.terminal_modes import isatty
 from cli.visible import visible, visible_lines
-from game.record_format import MAX_RECORD, Entry, Record, RecordError, parse
+from game.record_format import MAGIC, MAX_RECORD, Entry, Record, RecordError, parse
 from game.record_replay import Frame, frames
 from game.sgf import to_sgf
 
@@ -39,6 +43,9 @@ _BACK = ("b", "k", "\x7f", "\x1b[D", "\x1b[A")
 _FIRST = ("f", "g", "\x1b[H", "\x1b[1~", "\x1bOH", "\x1b[7~")
 _LAST = ("l", "G", "\x1b[F", "\x1b[4~", "\x1bOF", "\x1b[8~")
 _QUIT = ("q", "\x1b", "\x03", "\x04")
+#: The exit status when standard output's reader goes before the end (``| head``): 128 plus
+#: SIGPIPE's number, what a shell reports for a program that signal stopped (cat, git).
+PIPE_CLOSED: Final = 141
 _KEYS_HELP = "n/space next · b back · f/Home first · l/End last · q quit"
 
 
@@ -57,7 +64,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="print the whole game through")
     parser.add_argument("--sgf", action="store_true", help="print the game as SGF (m,n,k)")
     options = parser.parse_args(argv)
-    out = sys.stdout
+    try:
+        status = _run(options, sys.stdout)
+        sys.stdout.flush()  # here, where a reader gone can still be told from a failure
+    except BrokenPipeError:
+        # the reader stopped early (| head): what is left goes nowhere, without a traceback
+        # at exit, and the status is a pipe's, as cat's or git's would be
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return PIPE_CLOSED
+    return status
+
+
+def _run(options: argparse.Namespace, out: TextIO) -> int:
     archive = Archive()
     try:
         if options.record is None or options.list:
@@ -84,18 +104,64 @@ def _list(archive: Archive, out: TextIO) -> int:
     if not kept:
         out.write(f"no game records in {archive.path} yet\n")
         return 0
-    width = len(str(len(kept)))
-    for number, entry in enumerate(kept, 1):
-        out.write(f"{number:>{width}}  {summary(entry.record)}\n")
+    for line in listing([entry.record for entry in kept]):
+        out.write(line + "\n")
     return 0
 
 
-def summary(record: Record) -> str:
-    """One line of the listing: date, players, game, result (made visible)."""
-    date = (record.tag("Date") or "?").replace("T", " ").rstrip("Z")
+#: The most columns one cell of the listing takes: a record's names and words are a peer's,
+#: and one very long one must not push every other row's columns off the screen.
+MAX_CELL: Final = 40
+#: The most columns of the last cell, the result (its reason may take a few words).
+MAX_RESULT: Final = 72
+
+
+def listing(records: list[Record]) -> list[str]:
+    """The rows of the listing, numbered from 1, in columns as wide as the widest cell shown
+    (at most :data:`MAX_CELL`, the result :data:`MAX_RESULT`; a longer one is cut, ending in
+    ``…``): number, date, players,
+    game, result — every cell made visible.
+
+    Args:
+        records: the records, in the order listed.
+
+    Returns:
+        One row per record, without line breaks.
+    """
+    table = [[str(number), *_cells(record)] for number, record in enumerate(records, 1)]
+    widths = [max(display_width(row[column]) for row in table) for column in range(4)]
+    rows = []
+    for number, *cells, result in table:
+        padded = [_padded(number, widths[0], right=True)]
+        padded += [_padded(cell, width) for cell, width in zip(cells, widths[1:], strict=True)]
+        rows.append("  ".join([*padded, result]))
+    return rows
+
+
+def _cells(record: Record) -> list[str]:
+    date = (record.tag("Date") or "?").replace("T", " ").rstrip("Z") or "?"
     first, second = record.players
-    result = record.tag("Result") or "?"
-    return visible(f"{date}  {first} against {second}  {record.tag('Game')}  {result}")
+    cells = [date, f"{first} against {second}", record.tag("Game") or "?"]
+    result = _bounded(visible(record.tag("Result") or "?"), MAX_RESULT)
+    return [*(_bounded(visible(cell), MAX_CELL) for cell in cells), result]
+
+
+def _bounded(text: str, most: int) -> str:
+    """*text* (already visible) in at most *most* columns."""
+    if display_width(text) <= most:
+        return text
+    kept, used = "", 0
+    for char in text:
+        used += char_width(char)
+        if used > most - 1:
+            break
+        kept += char
+    return kept + "…"
+
+
+def _padded(text: str, width: int, *, right: bool = False) -> str:
+    gap = " " * (width - display_width(text))
+    return gap + text if right else text + gap
 
 
 def _load(archive: Archive, which: str) -> Record:
@@ -125,15 +191,37 @@ def _load(archive: Archive, which: str) -> Record:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise RecordError(f"{which} is not UTF-8 text") from None
-    return parse(_undented(text))
+    return parse(as_written(text))
 
 
-def _undented(text: str) -> str:
-    """A record copied from the screen of ``/record`` (each line indented two spaces) as
-    written."""
-    if not text.startswith("  tablechat record"):
+def as_written(text: str) -> str:
+    """*text* as :func:`game.record_format.write` wrote it, when it is a record copied from a
+    terminal: what ``/record`` printed (each row behind the notice's indent, perhaps under its
+    heading), copied with what a copy adds — trailing spaces, CR LF line ends, blank lines at
+    the end. A record's own lines never end in a space (each ends with its magic, ``]`` or
+    ``"``), so taking these away never changes one. Anything else is returned as it is, for
+    :func:`game.record_format.parse` to name what is wrong.
+
+    Args:
+        text: a file's text.
+
+    Returns:
+        The record's text, or *text*.
+    """
+    lines = [line.rstrip(" \r") for line in text.split("\n")]
+    start = next((n for n, line in enumerate(lines) if line.lstrip(" ") == MAGIC), None)
+    if start is None:
         return text
-    return "".join(line.removeprefix("  ") for line in text.splitlines(keepends=True))
+    indent = lines[start][: len(lines[start]) - len(MAGIC)]
+    heading = lines[:start]  # the notice's sentence, on its rows: marked, then behind the indent
+    if heading and not (heading[0].startswith("* ") and indent):
+        return text
+    if not all(line.startswith(indent) for line in heading[1:]):
+        return text
+    kept = [line.removeprefix(indent) for line in lines[start:]]
+    while kept and not kept[-1]:
+        kept.pop()
+    return "\n".join(kept) + "\n"
 
 
 def whole_game(record: Record, steps: list[Frame]) -> Iterator[str]:
@@ -150,7 +238,11 @@ def _header(record: Record) -> Iterator[str]:
     date = record.tag("Date")
     when = f" — {date}" if date else ""
     yield visible(f"{record.tag('Game')}: {first} against {second}{when}")
-    yield visible(f"at {record.tag('Table')}'s table, {record.tag('Viewer')}'s copy")
+    viewer = record.tag("Viewer")
+    # the spectators' copy is named for them all; a player's for the player
+    spectators = viewer == "spectators" and viewer not in record.players
+    whose = "the spectators'" if spectators else f"{viewer}'s"
+    yield visible(f"at {record.tag('Table')}'s table, {whose} copy")
 
 
 def _step_lines(step: Frame) -> Iterator[str]:

@@ -9,6 +9,9 @@ Pure text in, text out — no terminal, no threads — so every rule of the look
 * notices, errors and results carry their mark (``* ``, ``! ``, ``** ``) on the first row and
   its width in spaces on the rows after; long ones wrap at word boundaries to the terminal's
   width when there is a terminal (boards never wrap: their columns mean something);
+* a game record printed in a notice (``/record``: from a row that is the record's first line,
+  :data:`game.record_format.MAGIC`, to the end) is never wrapped either: each of its lines is
+  one row, as ``python -m cli.replay`` reads it back once copied;
 * a line laid out in two columns (an indent, a left column, two or more spaces, the right
   column — a ``/help`` row, a ``/who`` row) that does not fit loses its alignment's padding;
   if one of a notice's such lines still does not fit, every one of them becomes one column
@@ -28,6 +31,7 @@ from cli.colors import Palette
 from cli.terminal_layout import display_width, wrap_words
 from cli.visible import visible, visible_lines
 from game.delivery import wants_you
+from game.record_format import MAGIC
 
 #: How far a chat line's rows after the first are indented.
 CHAT_INDENT: Final = 4
@@ -105,14 +109,20 @@ def _marked(
 ) -> list[str]:
     indent = " " * len(mark)
     leads = [mark if number == 0 else indent for number in range(len(lines))]
+    # a record's rows (from its MAGIC line on) are data, never laid out as columns
+    laid_out = lines[: lines.index(MAGIC)] if MAGIC in lines else lines
     one_column = width is not None and any(
-        not _fits_closer(lead, line, width) for lead, line in zip(leads, lines, strict=True)
+        not _fits_closer(lead, line, width) for lead, line in zip(leads, laid_out, strict=False)
     )
     rows: list[str] = []
+    verbatim = False
     for lead, line in zip(leads, lines, strict=True):
-        columns = _TWO_COLUMNS.fullmatch(line)
-        if width is None or (
-            display_width(lead + line) <= width and (columns is None or not one_column)
+        verbatim = verbatim or line == MAGIC
+        columns = None if verbatim else _TWO_COLUMNS.fullmatch(line)
+        if (
+            width is None
+            or verbatim
+            or (display_width(lead + line) <= width and (columns is None or not one_column))
         ):
             rows.append(paint(lead + line))
             continue

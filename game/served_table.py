@@ -120,6 +120,10 @@ class ServedTable(Generic[C]):
         self._opened: Opened | None = None
         # The status last sent to each seat held by a connection, and to which (_statuses).
         self._status_sent: dict[str, tuple[C, str]] = {}
+        # The connection that left each seat (lost with cause "left"), until the seat's Freed
+        # is applied: the record of a game its leaving ends is sent to it (at a lobby the
+        # person is back in the lobby, still connected, and keeps it).
+        self._left: dict[str, C] = {}
 
     @property
     def opened(self) -> bool:
@@ -224,9 +228,13 @@ class ServedTable(Generic[C]):
         Returns:
             What to show, send and apply next.
         """
-        leaving = None
-        if isinstance(event, Freed) and event.seat == self.keeper.seat:
-            leaving = self.keeper.owner  # the guest's connection, before its seat is freed
+        leaving: dict[str, C] = {}
+        if isinstance(event, Freed) and event.seat in self.seats:
+            # the seat's connection, before its seat is freed — or the one that left it
+            left = self._left.pop(event.seat, None)
+            owner = self.seats[event.seat].owner or left
+            if owner is not None:
+                leaving[event.seat] = owner
         out: Applied[C] = Applied()
         for seat_keeper in self.seats.values():
             out.actions += seat_keeper.apply(event, now)
@@ -344,25 +352,29 @@ class ServedTable(Generic[C]):
         out: Applied[C],
         *,
         replaying: bool = False,
-        leaving: C | None = None,
+        leaving: dict[str, C] | None = None,
     ) -> None:
         """Each viewer's record of a game that ended: the host's to keep (at a lobby table,
         numbered among the opener's shows, as the guest's are), the guest's (when they played
-        it) numbered among their shows — or, when the game ended because they left, sent to
-        the connection *leaving* ahead of its bye — and one copy for every spectator (none in
-        a replay: their connections died with the old process)."""
+        it) numbered among their shows — or, when the game ended because a player left, sent
+        to the connection that left that seat (*leaving*, by seat) ahead of its bye or its
+        return to the lobby — and one copy for every spectator (none in a replay: their
+        connections died with the old process)."""
+        gone = {} if leaving is None or replaying else leaving
         host_copy = write(log.record_for("host"))
         if self.opener is None:
             out.records.append(host_copy)
         elif self.opener.taken:
             self.opener.show(Show(kind="record", text=host_copy))
+        elif self.opener.seat in gone:
+            out.actions.insert(0, Send(gone[self.opener.seat], Show(kind="record", text=host_copy)))
         table = self.table
         if log.guest_player is not None:
             show = Show(kind="record", text=write(log.record_for("guest")))
             if table.guest_name is not None:
                 self.keeper.show(show)
-            elif leaving is not None and not replaying:
-                out.actions.insert(0, Send(leaving, show))
+            elif self.keeper.seat in gone:
+                out.actions.insert(0, Send(gone[self.keeper.seat], show))
         if table.spectators and not replaying:
             show = Show(kind="record", text=write(log.record_for("spectator")))
             out.actions += self._to_spectators_show(show, SPECTATORS, None)
@@ -399,6 +411,8 @@ class ServedTable(Generic[C]):
                 return table.opener_back(caught_up=caught_up)
             case Dropped(grace=grace):
                 return table.opener_dropped(grace)
+            case Freed():
+                return table.opener_left()
         return []
 
     @property
@@ -409,8 +423,10 @@ class ServedTable(Generic[C]):
     def lost(self, key: C, cause: str, reason: str) -> Decision[C]:
         """Connection *key* ended, *cause* as :class:`~net.errors.ConnectionClosed` says (see
         :meth:`SeatKeeper.lost`): whichever seat it held, or its watching."""
-        for keeper in self.seats.values():
+        for seat, keeper in self.seats.items():
             decision = keeper.lost(key, cause, reason)
+            if cause == "left" and any(isinstance(e, Freed) for e in decision.events):
+                self._left[seat] = key
             if decision.events or decision.actions:
                 return decision
         return Decision()

@@ -515,6 +515,16 @@ class Table:
         )
         return self._told([say(Seat.GUEST, Kind.NOTICE, text)])
 
+    def opener_left(self) -> list[Delivery]:
+        """At a lobby table, the opener's seat is free (they left, or did not come back): the
+        table closes, and a game on ends as abandoned (nobody's loss), so that each player
+        keeps its record."""
+        match = self.match
+        if match is None or not match.in_progress:
+            return []
+        match.state = match.state.abandon()
+        return self._told(self._play.finish(match))
+
     def opener_back(self, *, caught_up: bool) -> list[Delivery]:
         """At a lobby table, the opener's dropped connection is back (see :meth:`resume`)."""
         host = self._host_name

@@ -18,10 +18,13 @@ from cli.args import JoinOptions
 from cli.colors import Palette
 from cli.console import Console
 from cli.joining import Guest
+from cli.replay import as_written
 from cli.replay import main as replay_main
 from cli.seats_file import SeatsFile
+from cli.shown_lines import shown_rows
+from cli.terminal_layout import display_width
 from cli.text_client_words import render
-from game.record_format import RecordError, parse, write
+from game.record_format import RecordError, parse, quoted, write
 from game.table import Table
 from net.messages import Show
 from tests.game.support import GUEST, HOST
@@ -194,3 +197,83 @@ def test_a_long_games_chat_is_bounded_and_says_so() -> None:
     assert 150 < len(chat) < 400
     assert record.entries[-1].text == f"{400 - len(chat)} more lines said during the game, not kept"
     assert len(write(log.record_for("guest")).encode()) < 64 << 10  # one frame of the wire
+
+
+def a_record_shown_by_slash_record(said: str) -> Show:
+    table = Table("alice", rng=random.Random(2))
+    table.sit("bob")
+    table.handle(HOST, "/game tictactoe")
+    table.handle(GUEST, said)
+    table.handle(HOST, "/resign")
+    (answer,) = [d.shown for d in table.handle(GUEST, "/record") if d.to == GUEST]
+    return Show(kind=str(answer.kind), text=answer.text)
+
+
+LONG_LINE = "a long line " * 12 + "that ends here"
+
+
+@pytest.mark.parametrize("where", ["nc", "join"])
+def test_a_long_line_of_record_is_printed_whole_and_its_copy_replays(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    show = a_record_shown_by_slash_record(LONG_LINE)
+    if where == "nc":
+        printed = render(show)
+    else:  # the join's console on a 60-column pane, its colors lost in the copy
+        printed = "\n".join(shown_rows(show.kind, show.text, None, Palette(False), width=60))
+    assert any(LONG_LINE in row for row in printed.split("\n"))
+    path = tmp_path / "copied.record"
+    # copied from the screen as it is, heading and indent and all, with a blank line after
+    path.write_text(printed + "\n\n", encoding="utf-8")
+    assert replay_main([str(path), "--all"]) == 0
+    assert f"<bob> {LONG_LINE}" in capsys.readouterr().out
+
+
+def test_a_copy_with_trailing_spaces_and_blank_lines_replays(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copied = "".join("  " + line.rstrip("\n") + "   \r\n" for line in a_record().splitlines())
+    path = tmp_path / "copied.record"
+    path.write_text(copied + "\n  \n\n", encoding="utf-8", newline="")
+    assert replay_main([str(path), "--all"]) == 0
+    assert "alice wins" in capsys.readouterr().out
+
+
+def test_a_copy_is_read_back_as_written() -> None:
+    text = a_record()
+    assert as_written(text) == text
+    assert as_written("  " + text.replace("\n", "  \n  ") + "\n") == text
+    assert as_written("junk\n" + text) == "junk\n" + text  # left for parse to refuse
+
+
+def test_the_spectators_copy_is_theirs_in_the_header(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "theirs.record"
+    path.write_text(a_record().replace('[Viewer "bob"]', '[Viewer "spectators"]'))
+    assert replay_main([str(path), "--all"]) == 0
+    assert "at alice's table, the spectators' copy" in capsys.readouterr().out
+
+
+def test_the_listing_is_in_columns_as_wide_as_the_widest_cell_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(state_dir, "state_root", lambda *a: tmp_path)
+    archive = Archive(tmp_path)
+    long_name = "e\u0301\x1b[2J" + "w" * 60  # made visible, and cut
+    texts = [a_record(wall=1e9 + day) for day in range(10)]
+    texts[3] = texts[3].replace('"bob"', '"bo"').replace('"tictactoe"', '"tictactoe-4x4"')
+    texts[5] = texts[5].replace('"bob"', quoted(long_name))
+    for text in texts:
+        archive.save(text)
+    assert replay_main([]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert len(rows) == 10 and all("\x1b" not in row for row in rows)
+    assert rows[0].startswith(" 1  2001-09-09 01:46:49  alice against ")
+    starts = {
+        word: {display_width(row[: row.index(word)]) for row in rows}
+        for word in ("2001", "alice", "tictactoe", "alice wins")
+    }
+    assert all(len(columns) == 1 for columns in starts.values()), starts
+    cut = next(row for row in rows if "^[" in row)
+    assert "…" in cut and "w" * 60 not in cut

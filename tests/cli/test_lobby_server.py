@@ -1,10 +1,12 @@
 """The lobby server's wire, in-process on real sockets: what a version 3 join is told as it
 moves between seats, what an older join gets instead, and every table back from its journal
-when a server on the same port starts again, from its snapshot once it was compacted."""
+when a server on the same port starts again, from its snapshot once it was compacted; and the
+records a lobby's players keep."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from cli.lobby_hosting import LobbyServer
 from cli.lobby_journals import lobby_root
 from cli.table_replay import SNAPSHOT
 from game.delivery import Seat
+from game.record_format import Record, parse
 from net.connection import Connection, connect
 from net.messages import Hello, Say, Show
 from tests.e2e.support import free_port
@@ -185,3 +188,79 @@ def test_a_table_whose_journal_was_compacted_comes_back_with_its_moves_offers_an
     journal.close()
     assert SNAPSHOT in first and sorted(first[SNAPSHOT]["seats"]) == ["guest", "host"]
     run(second_run(token))
+
+
+async def kept(connection: Connection, text: str) -> Record:
+    """The game record sent to *connection* (what a join saves) by the time a show holding
+    *text* comes, parsed; the one after it when none came before."""
+    shows = await shows_until(connection, text)
+    if not any(s.kind == "record" for s in shows):
+        async with asyncio.timeout(WAIT):
+            while not any(s.kind == "record" for s in shows):
+                message = await connection.recv()
+                shows += [message] if isinstance(message, Show) else []
+    (record,) = [parse(s.text) for s in shows if s.kind == "record"]
+    return record
+
+
+async def a_game_two_moves_each(port: int) -> tuple[Connection, Connection, str]:
+    """ivy opens a tic-tac-toe table, hal sits, two moves each; ivy's seat token."""
+    ivy = await connect("127.0.0.1", port, Hello(name="ivy", version=3))
+    hal = await connect("127.0.0.1", port, Hello(name="hal", version=3))
+    await ivy.send(Say(seq=1, text="/open tictactoe"))
+    opened = await shows_until(ivy, "opened table")
+    token = next(s.text for s in opened if s.kind == "token" and s.text)
+    await hal.send(Say(seq=1, text="/sit 1"))
+    for seq, (mover, move) in enumerate([(ivy, "b2"), (hal, "a1"), (ivy, "c3"), (hal, "a3")], 2):
+        while (await shows_until(mover, "your move"))[-1].kind == "status":
+            pass  # the prompt's status says so too; the notice comes first
+        await mover.send(Say(seq=seq // 2 + 1, text=move))
+    await shows_until(ivy, "hal played a3")
+    return ivy, hal, token
+
+
+def test_a_player_who_leaves_mid_game_and_the_opener_both_keep_a_dated_record() -> None:
+    async def scenario() -> None:
+        server, listening = await open_server()
+        try:
+            ivy, hal, _ = await a_game_two_moves_each(server.port)
+            await hal.send(Say(seq=4, text="/leave"))
+            theirs = await kept(hal, "you left table 1")
+            mine = await kept(ivy, "hal left the table")
+            for record, viewer in ((mine, "ivy"), (theirs, "hal")):
+                assert record.tag("Viewer") == viewer and record.players == ("ivy", "hal")
+                assert record.moves == ["b2", "a1", "c3", "a3"]
+                assert record.tag("Outcome") == "abandoned"
+                assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", record.tag("Date") or "")
+            await ivy.close()
+            await hal.close()
+        finally:
+            await server.stop(listening)
+
+    run(scenario())
+
+
+def test_after_a_restart_the_opener_who_leaves_keeps_the_record(tmp_path: Path) -> None:
+    port = free_port()
+
+    async def first_run() -> str:
+        server, listening = await open_server(port, tmp_path)
+        _, _, token = await a_game_two_moves_each(port)
+        server.journals.close_all()  # as a kill leaves it (see above)
+        listening.close()
+        return token
+
+    async def second_run(token: str) -> None:
+        server, listening = await open_server(port, tmp_path)
+        try:  # hal's seat is held for him, as an nc guest's is: he cannot come back by token
+            ivy = await connect("127.0.0.1", port, Hello(name="ivy", version=3, token=token))
+            assert ivy.welcome is not None and ivy.welcome.resumed
+            await ivy.send(Say(seq=ivy.welcome.last_seq + 1, text="/leave"))
+            record = await kept(ivy, "you left table 1")
+            assert record.tag("Viewer") == "ivy" and record.tag("Outcome") == "abandoned"
+            assert record.moves == ["b2", "a1", "c3", "a3"] and record.tag("Date")
+            await ivy.close()
+        finally:
+            await server.stop(listening)
+
+    run(second_run(run(first_run())))

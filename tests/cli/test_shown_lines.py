@@ -8,6 +8,7 @@ from cli.colors import Palette
 from cli.shown_lines import shown_rows
 from cli.terminal_layout import display_width
 from game.help import HELP
+from game.record_format import MAGIC
 
 PLAIN = Palette(False)
 COLOR = Palette(True)
@@ -152,3 +153,13 @@ def test_peer_text_is_made_visible_before_painting() -> None:
     assert "^[[2J" in rows[0] and "\\u202e" in rows[0]
     # A notice that merely starts like the turn notice is still made visible.
     assert "^[" in shown_rows("notice", "your move\x1b[31m", None, PLAIN)[0]
+
+
+def test_a_record_in_a_notice_is_never_wrapped_but_its_heading_is() -> None:
+    chat = 'chat "bob" "' + "word " * 20 + '"'
+    text = "a heading long enough to wrap at forty columns, as notices do\n" + "\n".join(
+        [MAGIC, '[Id "x"]', "", chat, "", '[Result "?"]']
+    )
+    rows = shown_rows("notice", text, None, PLAIN, 40)
+    assert all(display_width(row) <= 40 for row in rows[: rows.index("  " + MAGIC)])
+    assert rows[rows.index("  " + MAGIC) :] == ["  " + line for line in text.split("\n")[1:]]

@@ -10,13 +10,17 @@ the moves and the chat from before the crash included.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from cli.archive import Archive
+from cli.replay import PIPE_CLOSED
 from game.record_format import Record, parse
 from tests.cli.support import REPO
+from tests.cli.test_archive import a_record
 from tests.e2e.support import (
     HOST_STATE,
     JOIN_STATE,
@@ -195,3 +199,25 @@ def test_a_host_killed_mid_game_still_keeps_the_whole_game(players: Players) -> 
     join.say("/score")
     join.expect("bob against alice since")  # the asker first
     join.expect("tictactoe  bob 0 wins, alice 1 win, 0 draws")
+
+
+def test_replay_into_a_pipe_its_reader_closed_stops_quietly(tmp_path: Path) -> None:
+    # the reader (| head) went before the program wrote: every write finds the pipe closed
+    Archive(tmp_path / "xdg-state" / "state" / "tablechat").save(a_record())
+    for arguments in ((), ("1", "--all")):
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "cli.replay", *arguments],
+                env=child_env(tmp_path),
+                cwd=REPO,
+                stdout=write_end,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=TIMEOUT,
+                check=False,
+            )
+        finally:
+            os.close(write_end)
+        assert (done.returncode, done.stderr) == (PIPE_CLOSED, "")
