@@ -24,11 +24,10 @@ import hashlib
 import os
 import re
 import stat
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from cli import state_dir
 from game.game_log import Result
@@ -103,7 +102,7 @@ class Archive:
         try:
             with self._directory(create=True) as dir_fd:
                 assert dir_fd is not None  # just created
-                _write(self.path, dir_fd, name, text.encode("utf-8"))
+                state_dir.write_private(self.path, dir_fd, name, text.encode("utf-8"))
                 self._prune(dir_fd)
         except OSError as exc:
             raise ArchiveError(
@@ -270,29 +269,3 @@ def _read(path: Path, dir_fd: int, name: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         raise RecordError("not UTF-8 text") from None
-
-
-def _write(path: Path, dir_fd: int, name: str, data: bytes) -> None:
-    """Write *data* as *name* atomically: a temporary file, fsync'd, renamed, the directory
-    fsync'd."""
-    temp = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
-    at: dict[str, Any] = {"dir_fd": dir_fd} if dir_fd >= 0 else {}
-    where = temp if dir_fd >= 0 else str(path / temp)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | state_dir.NOFOLLOW
-    flags |= state_dir.CLOEXEC | state_dir.BINARY
-    fd = os.open(where, flags, 0o600, **at)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        if dir_fd >= 0:
-            os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-        else:
-            os.replace(where, path / name)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(where, **at)
-        raise
-    if dir_fd >= 0 and sys.platform != "win32":
-        os.fsync(dir_fd)  # the new name survives a power cut too

@@ -292,33 +292,10 @@ class SeatsFile:
         return True
 
     def _write(self, dir_fd: int, data: bytes) -> None:
-        # a name nothing else picks; os.urandom spares start-up the secrets module
-        temp = f".{self.path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
-        at: dict[str, Any] = {"dir_fd": dir_fd} if dir_fd >= 0 else {}
         if dir_fd >= 0:
             # It holds secrets: make sure of 0700 even if something created it wider.
             state_dir.make_private(dir_fd)
-            where = temp
-        else:
-            where = str(self.path.parent / temp)
-        # O_EXCL + 0o600: the secret is never readable by others, not even for a moment.
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | state_dir.NOFOLLOW
-        flags |= state_dir.CLOEXEC | state_dir.BINARY
-        fd = os.open(where, flags, 0o600, **at)
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-            # Same directory, so the rename is atomic: readers see the old or the new file.
-            if dir_fd >= 0:
-                os.replace(temp, self.path.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-            else:
-                os.replace(where, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(where, **at)
-            raise
+        state_dir.write_private(self.path.parent, dir_fd, self.path.name, data)
 
 
 def _entries(data: dict[str, Any]) -> Iterator[tuple[Key, SeatEntry | None]]:

@@ -23,7 +23,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 #: Take the exclusive advisory lock of an open descriptor: ``flock(fd, wait)``. Without *wait*
 #: it raises BlockingIOError when another process holds the lock.
@@ -162,6 +162,43 @@ def make_private(dir_fd: int) -> None:
     if sys.platform != "win32":
         if dir_fd >= 0 and stat.S_IMODE(os.fstat(dir_fd).st_mode) != _PRIVATE:
             os.fchmod(dir_fd, _PRIVATE)
+
+
+def write_private(directory: Path, dir_fd: int, name: str, data: bytes) -> None:
+    """Write *data* as *name* in *directory* atomically and privately (0600): a temporary file
+    that nobody else can read even for a moment, fsync'd, renamed over *name* in the same
+    directory (readers see the old file or the new one), the directory fsync'd.
+
+    Args:
+        directory: The directory, for systems without ``dir_fd`` (Windows).
+        dir_fd: The directory's descriptor (from :func:`private_directory`), or -1.
+        name: The file's name in it.
+        data: Its whole content.
+
+    Raises:
+        OSError: It could not be written; no temporary file is left behind.
+    """
+    # a name nothing else picks; os.urandom spares start-up the secrets module
+    temp = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    at: dict[str, Any] = {"dir_fd": dir_fd} if dir_fd >= 0 else {}
+    where = temp if dir_fd >= 0 else str(directory / temp)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC | BINARY
+    fd = os.open(where, flags, 0o600, **at)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        if dir_fd >= 0:
+            os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        else:
+            os.replace(where, directory / name)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(where, **at)
+        raise
+    if dir_fd >= 0 and sys.platform != "win32":
+        os.fsync(dir_fd)  # the new name survives a power cut too
 
 
 def lock(fd: int, *, wait: bool, flock: Flock) -> bool:
