@@ -18,9 +18,9 @@ import pytest
 from tests.e2e.programs.quick_keepalive_host import DEAD_AFTER
 from tests.e2e.support import OPEN_LINE, Players
 
-STOPPED = 2 * DEAD_AFTER
-"""How long the host is kept stopped: twice its silence limit, so that counting its own pause
-as the guest's silence would cut the guest at once when it runs again."""
+STOPPED = 1.5 * DEAD_AFTER
+"""How long the host is kept stopped: half as long again as its silence limit, so that counting
+its own pause as the guest's silence would cut the guest at once when it runs again."""
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGSTOP and SIGCONT are POSIX")
