@@ -33,7 +33,8 @@ from cli.archive import Archive, ArchiveError
 from cli.terminal_layout import char_width, display_width
 from cli.terminal_modes import isatty
 from cli.visible import visible, visible_lines
-from game.record_format import MAGIC, MAX_RECORD, Entry, Record, RecordError, parse
+from game.record_format import MAX_RECORD, Entry, Record, RecordError, parse
+from game.record_magic import MAGIC
 from game.record_replay import Frame, frames
 from game.sgf import to_sgf
 

@@ -10,7 +10,7 @@ Pure text in, text out — no terminal, no threads — so every rule of the look
   its width in spaces on the rows after; long ones wrap at word boundaries to the terminal's
   width when there is a terminal (boards never wrap: their columns mean something);
 * a game record printed in a notice (``/record``: from a row that is the record's first line,
-  :data:`game.record_format.MAGIC`, to the end) is never wrapped either: each of its lines is
+  :data:`game.record_magic.MAGIC`, to the end) is never wrapped either: each of its lines is
   one row, as ``python -m cli.replay`` reads it back once copied;
 * a line laid out in two columns (an indent, a left column, two or more spaces, the right
   column — a ``/help`` row, a ``/who`` row) that does not fit loses its alignment's padding;
@@ -31,7 +31,7 @@ from cli.colors import Palette
 from cli.terminal_layout import display_width, wrap_words
 from cli.visible import visible, visible_lines
 from game.delivery import wants_you
-from game.record_format import MAGIC
+from game.record_magic import MAGIC
 
 #: How far a chat line's rows after the first are indented.
 CHAT_INDENT: Final = 4

@@ -40,8 +40,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-#: The first line of every record (the number is the format's version).
-MAGIC: Final = "tablechat record 1"
+from game.record_magic import MAGIC
+
 #: The most a record may be, in bytes of UTF-8: far above what a game's log holds
 #: (game.game_log bounds it), small enough that reading one is never a burden.
 MAX_RECORD: Final = 256 << 10

@@ -8,7 +8,7 @@ from cli.colors import Palette
 from cli.shown_lines import shown_rows
 from cli.terminal_layout import display_width
 from game.help import HELP
-from game.record_format import MAGIC
+from game.record_magic import MAGIC
 
 PLAIN = Palette(False)
 COLOR = Palette(True)

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from game.record_format import MAGIC, MAX_RECORD, Entry, Record, RecordError, parse, write
+from game.record_format import MAX_RECORD, Entry, Record, RecordError, parse, write
+from game.record_magic import MAGIC
 
 # any text at all, lone surrogates (which JSON can carry) and controls included
 TEXT = st.text(st.characters(exclude_categories=()), max_size=30)
