@@ -82,7 +82,7 @@ def duration(seconds: float) -> str:
     """``300`` → ``5 minutes``; ``150`` → ``2 minutes 30 seconds``; ``45`` → ``45 seconds``.
 
     A minute or more is said in whole seconds rounded up, so a grace period is never
-    understated (``150`` used to read "2 minutes").
+    understated (``150`` reads "2 minutes 30 seconds", never "2 minutes").
     """
     if seconds < 60:
         return f"{seconds:g} second{'s' * (seconds != 1)}"

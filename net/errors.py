@@ -141,7 +141,7 @@ class ConnectionClosed(Exception):
         Args:
             reason: For a person.
             cause: For a program; see :data:`Cause`.
-            left: Shorthand for ``cause="left"`` (kept for older callers).
+            left: Shorthand for ``cause="left"``.
             code: The peer's bye code, when it said bye.
         """
         super().__init__(reason)

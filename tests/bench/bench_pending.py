@@ -9,7 +9,7 @@ Two hosts, each in its own process, measured the same way:
 * ``python -m cli.host``, the real program with its default waiting-room caps (64 connections
   that have not said hello, 16 per address): what a flood does to a real table;
 * a bare :func:`net.serving.serve` with the caps lifted above COUNT, so that it really holds
-  every silent connection: what one costs (the receive buffer used to be 64 KiB from the start).
+  every silent connection: what one costs (a connection gets no 64 KiB receive buffer up front).
 
 For each, the resident set size (VmRSS): idle (after serving one join, so that first-use
 allocations are done); with COUNT silent connections open (default 2,000, from 8 loopback

@@ -1,7 +1,7 @@
 """Characters that draw nothing never change what a line is.
 
-A zero-width space or a byte-order mark before ``/game hangman SECRET`` used to make the line
-chat — delivered, secret included, to the very person who was to guess it.
+A zero-width space or a byte-order mark before ``/game hangman SECRET`` must not make the line
+chat — it would be delivered, secret included, to the very person who is to guess it.
 """
 
 from __future__ import annotations
