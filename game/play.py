@@ -94,7 +94,7 @@ class Play:
         score = Score.from_snapshot(snapshot.object("score"))
         records = GameRecords(self.records.table_id)
         records.restore_snapshot(snapshot.object("records"))
-        rng = random.Random()
+        rng = random.Random(0)  # a scratch generator: the state is tried here before it is kept
         try:
             rng.setstate(state)
         except (ValueError, TypeError, OverflowError):
