@@ -65,7 +65,7 @@ from cli.terminal_modes import (
     write_quietly,
 )
 from cli.visible import visible
-from game.delivery import wants_you
+from game.wants_you import wants_you
 from net.messages import STATUS
 
 if TYPE_CHECKING:  # imported when needed: start-up stays cheap

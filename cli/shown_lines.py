@@ -17,7 +17,7 @@ Pure text in, text out — no terminal, no threads — so every rule of the look
   if one of a notice's such lines still does not fit, every one of them becomes one column
   (decided for the notice, so a list reads the same all the way down): the left column on
   its row, the right one under it, indented :data:`COLUMN_INDENT` spaces deeper;
-* the notices asking you to act — your turn, an offer to answer (game.delivery.wants_you)
+* the notices asking you to act — your turn, an offer to answer (game.wants_you.wants_you)
   — are bright, the other notices dim.
 """
 
@@ -30,8 +30,8 @@ from typing import Final
 from cli.colors import Palette
 from cli.terminal_layout import display_width, wrap_words
 from cli.visible import visible, visible_lines
-from game.delivery import wants_you
 from game.record_magic import MAGIC
+from game.wants_you import wants_you
 
 #: How far a chat line's rows after the first are indented.
 CHAT_INDENT: Final = 4

@@ -58,42 +58,6 @@ class Kind(enum.StrEnum):
 
 _MULTILINE = frozenset({Kind.BOARD, Kind.NOTICE, Kind.RESULT})
 
-#: What a turn may be called (``GameSpec.move_word``). The notice telling a player it is their
-#: turn begins "your move" or "your guess" (game.match.Match.turn_text): the terminal makes it
-#: stand out (and may ring the bell) without knowing any game's rules — nor which games a host
-#: has, so the words are fixed here rather than taken from the registry.
-TURN_VERBS = ("move", "guess")
-_YOUR_TURN = tuple(f"your {verb}" for verb in TURN_VERBS)
-
-
-def is_your_turn(kind: str, text: str) -> bool:
-    """Whether a shown (kind, text) tells its reader it is their turn to play."""
-    return kind == Kind.NOTICE and text.startswith(_YOUR_TURN)
-
-
-#: How the one-line notice of an offer made to its reader ends, after ``bob offers you a
-#: draw`` (game.offer_words): fixed words, like the turn's, so the terminal recognises an offer
-#: to answer without knowing the table's rules. Both phrases are needed: a name (at most 32
-#: characters) cannot hold the two, so no other notice naming somebody reads as an offer.
-OFFER_ANSWERS = "— /accept or /decline"
-_OFFERS_YOU = " offers you "
-
-
-def is_offer_to_you(kind: str, text: str) -> bool:
-    """Whether a shown (kind, text) tells its reader of an offer they are to answer."""
-    return (
-        kind == Kind.NOTICE
-        and "\n" not in text
-        and _OFFERS_YOU in text
-        and text.endswith(OFFER_ANSWERS)
-    )
-
-
-def wants_you(kind: str, text: str) -> bool:
-    """Whether a shown (kind, text) asks its reader to act: their turn, or an offer to
-    answer (what ``--bell`` rings for)."""
-    return is_your_turn(kind, text) or is_offer_to_you(kind, text)
-
 
 @dataclass(frozen=True)
 class Shown:

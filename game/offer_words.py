@@ -3,7 +3,7 @@ the offer, the one it is made to, and the spectators.
 
 Pure functions from a :class:`~game.match.Match` and an :class:`~game.offers.Offer` to
 deliveries. The line telling a player of an offer made to them reads ``bob offers you a draw —
-/accept or /decline``, the fixed words :func:`game.delivery.is_offer_to_you` recognises (so the
+/accept or /decline``, the fixed words :func:`game.wants_you.is_offer_to_you` recognises (so the
 terminal may ring its bell); nobody else's line holds them.
 """
 
@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from game.delivery import OFFER_ANSWERS, SPECTATORS, Delivery, Kind, Seat, Shown
+from game.delivery import SPECTATORS, Delivery, Kind, Seat, Shown
 from game.match import Match, NameOf, Ply
 from game.offers import REPEAT_AFTER, Ended, Offer, OfferKind
+from game.wants_you import OFFER_ANSWERS
 
 
 def _to_all(match: Match, offer: Offer, *, maker: str, taker: str, others: str) -> list[Delivery]:

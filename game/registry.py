@@ -64,7 +64,7 @@ class GameSpec(Protocol[StateT]):
     @property
     def move_word(self) -> str:
         """What a turn is called: ``your move (X)`` / ``your guess``. One of
-        :data:`game.delivery.TURN_VERBS`, since the terminal recognises a turn by it."""
+        :data:`game.wants_you.TURN_VERBS`, since the terminal recognises a turn by it."""
 
     @property
     def moved_word(self) -> str:

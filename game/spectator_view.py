@@ -112,7 +112,7 @@ def board_view(match: Match, name_of: NameOf) -> list[Shown]:
 
 def turn_text(match: Match, name_of: NameOf) -> str:
     """``bob to move (O)`` / ``bob to guess``: never "your move", which a terminal takes for
-    its reader's turn (:func:`game.delivery.is_your_turn`)."""
+    its reader's turn (:func:`game.wants_you.is_your_turn`)."""
     turn = match.state.turn
     assert turn is not None, "turn_text of a finished game"
     return f"{name_of(match.seats[turn])} to {match.spec.move_word}{match.spec.mark(turn)}"

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from game.delivery import SPECTATORS, Kind, Spectator, is_offer_to_you, wants_you
+from game.delivery import SPECTATORS, Kind, Spectator
 from game.mnk import MnkState
 from game.offers import REPEAT_AFTER, Offer, OfferKind, Offers
 from game.seat_keeper import SeatKeeper
@@ -15,6 +15,7 @@ from game.served_table import ServedTable
 from game.spectators import SPECTATOR_LIMIT
 from game.table import Delivery, Seat, Table
 from game.table_events import Line, Opened, Restarted, Sat, TableEvent
+from game.wants_you import is_offer_to_you, wants_you
 from net.admission import JoinCodeGate, SeatTokens
 from tests.game.support import GUEST, HOST, lines, only_error
 

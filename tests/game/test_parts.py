@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from game.announce import duration
 from game.commands import split_command
-from game.delivery import Delivery, Seat, Shown, is_your_turn
+from game.delivery import Delivery, Seat, Shown
 from game.errors import CommandError, IllegalMoveError, MoveSyntaxError
 from game.flood import FloodControl, FloodVerdict
 from game.hangman import HangmanState
@@ -20,6 +20,7 @@ from game.outcome import Outcome, Termination
 from game.state import GameState, MoveT
 from game.table import Kind, Table
 from game.untrusted import MAX_NAME, clean_name, quote
+from game.wants_you import is_your_turn
 from tests.game.support import GUEST, HOST, lines, parse_game
 
 

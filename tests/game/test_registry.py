@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game import registry
-from game.delivery import TURN_VERBS, Kind, Seat
+from game.delivery import Kind, Seat
 from game.errors import CommandError, IllegalMoveError, MoveSyntaxError
 from game.help import HELP, help_for
 from game.outcome import Outcome, Termination, abandonment, resignation, table_ending
@@ -26,6 +26,7 @@ from game.registry import Game, GameSpec, WordSource
 from game.snapshot_values import Fields
 from game.state import GameState
 from game.table import Table
+from game.wants_you import TURN_VERBS
 from tests.game.support import GUEST, HOST, lines, only_error
 
 # -- the toy game: everything a game is, in one place ---------------------------------------------
