@@ -129,8 +129,39 @@ class _VersionAction(argparse.Action):
         parser.exit(0)
 
 
+def _help_width() -> int:
+    """The width argparse lays help out in: ``shutil.get_terminal_size().columns`` less 2.
+
+    Found the way shutil finds it — ``COLUMNS`` when a positive number, else the terminal on
+    ``sys.__stdout__``, else 80 — without importing shutil: argparse builds a formatter for
+    every ``add_argument`` (to check its metavar), and shutil would bring bz2, lzma and zlib
+    into every start of a program that shows no help.
+    """
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        stdout = sys.__stdout__
+        try:
+            columns = 0 if stdout is None else os.get_terminal_size(stdout.fileno()).columns
+        except (AttributeError, ValueError, OSError):  # closed, detached, not a terminal
+            columns = 0
+    return (columns or 80) - 2
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's own layout, at :func:`_help_width`."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_help_width())
+
+
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one clear sentence on stderr, exit status 2."""
+
+    def __init__(self, *, prog: str, description: str) -> None:
+        super().__init__(prog=prog, description=description, formatter_class=_HelpFormatter)
 
     def error(self, message: str) -> NoReturn:
         # argparse would print the whole usage block first; a person needs only the sentence.

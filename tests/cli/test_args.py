@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable
 
 import pytest
 
-from cli.args import DEFAULT_PORT, HostOptions, JoinOptions, host_parser, parse_host, parse_join
+from cli.args import (
+    DEFAULT_PORT,
+    HostOptions,
+    JoinOptions,
+    host_parser,
+    join_parser,
+    parse_host,
+    parse_join,
+)
 
 
 def test_defaults() -> None:
@@ -134,3 +143,21 @@ def test_accessible_by_option_or_by_a_non_empty_environment_variable() -> None:
     assert parse_host([], environ={"ACCESSIBLE": "1"}).accessible
     assert not parse_join([], environ={"ACCESSIBLE": ""}).accessible
     assert not parse_host([], environ={}).accessible
+
+
+@pytest.mark.parametrize("columns", [None, "40", "132", "0", "wide"])
+@pytest.mark.parametrize("make", [host_parser, join_parser])
+def test_help_is_laid_out_as_argparse_lays_it(
+    columns: str | None,
+    make: Callable[[], argparse.ArgumentParser],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # cli.args finds the width without importing shutil; the help must not notice.
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    ours, argparses = make(), make()
+    argparses.formatter_class = argparse.HelpFormatter
+    assert ours.format_help() == argparses.format_help()
+    assert ours.format_usage() == argparses.format_usage()
