@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from dataclasses import replace
 from typing import Any
 
@@ -29,6 +30,7 @@ from net.messages import (
     Welcome,
     encode_message,
     from_dict,
+    validate_name,
 )
 
 # Names: 1–32 printable characters, not blank, no "<" or ">".
@@ -179,6 +181,21 @@ def test_a_readable_reason_names_the_field_and_problem() -> None:
         Hello(name="a\x1bb")
     with pytest.raises(LocalProtocolError, match=r"hello\.name must not contain < or >"):
         Hello(name="alice> I resign <x")
+
+
+def test_a_name_is_refused_exactly_for_the_characters_that_could_rewrite_a_line() -> None:
+    # Cc, Zl and Zp and the bidi controls all lie below U+3000; surrogates are refused as such.
+    bidi = {*range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+    for code in range(0x3000):
+        char = chr(code)
+        if unicodedata.category(char) == "Cs" or char in "<>":
+            continue
+        name = f"a{char}b"
+        if unicodedata.category(char) in {"Cc", "Zl", "Zp"} or code in bidi:
+            with pytest.raises(LocalProtocolError, match=rf"\(found U\+{code:04X}\)"):
+                validate_name("hello.name", name)
+        else:
+            validate_name("hello.name", name)
 
 
 @pytest.mark.parametrize(
