@@ -5,8 +5,10 @@ imported — ``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__
 ``__delattr__``, each through its own ``exec`` — and the messages and protocol events are
 imported by every program before its first prompt: that compiling is a good part of a join's
 start-up. :func:`value_class` makes the same class with one ``exec``, for ``__init__`` alone
-(generated as the frozen dataclass's is, so that building a message costs what it did); the
-other methods are shared by every such class and do exactly what the generated ones do:
+(generated as the frozen dataclass's is, so that building a message costs what it did), and
+that one only when the class builds its first instance: most of these classes are built later
+than the first prompt or never (a join sees no ``refuse``). The other methods are shared by
+every such class and do exactly what the generated ones do:
 
 * ``Name(field=value, …)`` over the fields shown in the repr;
 * equality of the compared fields between instances of the very same class,
@@ -24,6 +26,7 @@ It is still a dataclass: :func:`dataclasses.fields`, :func:`dataclasses.replace`
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from typing import Any, TypeVar, dataclass_transform
 
 __all__ = ["value_class"]
@@ -43,7 +46,7 @@ def value_class(cls: type[T]) -> type[T]:
     # Any: the methods are set on the class the dataclass made, which no type checker follows.
     made: Any = dataclasses.dataclass(init=False, repr=False, eq=False, slots=True)(cls)
     fields = dataclasses.fields(made)
-    made.__init__ = _init(made, fields)
+    made.__init__ = _init_when_first_built(made, fields)
     made.__value_shown__ = tuple(f.name for f in fields if f.repr)
     compared = tuple(f.name for f in fields if f.compare)
     hashed = tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))
@@ -72,6 +75,26 @@ def _plain(cls: type) -> bool:
         ):
             return False
     return not any("KW_ONLY" in str(hint) for hint in getattr(cls, "__annotations__", {}).values())
+
+
+def _init_when_first_built(cls: Any, fields: tuple[dataclasses.Field[Any], ...]) -> Any:
+    """An ``__init__`` that compiles the class's own (:func:`_init`) when the first instance is
+    built, puts it in its place and runs it. Until then :func:`inspect.signature` of the class
+    reads the signature the compiled one will have."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init = _init(cls, fields)
+        cls.__init__ = init
+        init(self, *args, **kwargs)
+
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    parameters = [inspect.Parameter("self", positional)]
+    for f in fields:
+        default = inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default
+        parameters.append(inspect.Parameter(f.name, positional, default=default))
+    __init__.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    return __init__
 
 
 def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Any:

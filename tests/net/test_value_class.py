@@ -1,16 +1,17 @@
-"""net.value_class: the same frozen slotted dataclass, defined with one ``exec``.
+"""net.value_class: the same frozen slotted dataclass, defined with one ``exec`` (when built).
 
 Each class is checked against its twin made by ``@dataclass(frozen=True, slots=True)``: for any
 field values, the same repr, equality (and inequality with other classes), hash, frozen
-errors, ``replace``, ``asdict``, ``fields``, pattern matching, copying and pickling; a
-``__post_init__`` runs and may refuse; a field ``__init__`` cannot build falls back to the
-dataclass itself.
+errors, ``replace``, ``asdict``, ``fields``, pattern matching, copying and pickling, and the
+signature of ``__init__`` before and after the first instance; a ``__post_init__`` runs and may
+refuse; a field ``__init__`` cannot build falls back to the dataclass itself.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import inspect
 import pickle
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -120,3 +121,24 @@ def test_a_default_factory_is_left_to_dataclasses() -> None:
     assert Listed() == Listed([]) and Listed([1]).items == [1]
     with pytest.raises(dataclasses.FrozenInstanceError):
         Listed().items = [2]  # type: ignore[misc]
+
+
+def _parameters(cls: type) -> list[tuple[str, object, object]]:
+    return [(p.name, p.default, p.kind) for p in inspect.signature(cls).parameters.values()]
+
+
+def test_the_signature_is_the_dataclasses_one_before_and_after_the_first_instance() -> None:
+    @value_class
+    class Unbuilt:
+        kind: str
+        count: int = 0
+        note: str | None = None
+        hidden: str = field(default="h", repr=False, compare=False)
+
+    compiled_later = Unbuilt.__init__
+    assert _parameters(Unbuilt) == _parameters(Twin)
+    assert Unbuilt("x", 2) == Unbuilt(kind="x", count=2)
+    assert Unbuilt.__init__ is not compiled_later  # the compiled one took its place
+    assert _parameters(Unbuilt) == _parameters(Twin)
+    with pytest.raises(TypeError):
+        Unbuilt()  # type: ignore[call-arg]
