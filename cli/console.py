@@ -166,10 +166,13 @@ class Console:
         self._hook_holds_lock = False
         self._redraw = InputRedraw(self._out, None, dumb=self._dumb)
         # Lines waiting for the reader thread to draw them (see the module docstring), the
-        # PyOS_InputHook that does it (None where it could not be made), the signal that wakes
-        # that thread, and the re-sent wake-up in case one was lost (cli.readline_hook).
+        # PyOS_InputHook that does it (None where it could not be made), whether it is still to
+        # be made (readline is there: once the first prompt is up, see _make_input_hook), the
+        # signal that wakes that thread, and the re-sent wake-up in case one was lost
+        # (cli.readline_hook).
         self._pending: list[str] = []
         self._input_hook: InputHook | None = None
+        self._hook_coming = False
         self._waker: Waker | None = None
         self._reader_id: int | None = None
         self._loop_thread_id: int | None = None
@@ -244,9 +247,9 @@ class Console:
         """Draw the changed prompt with the half line (lock held, prompt on screen)."""
         if self._screen is not None:
             self._write(self._editor_drawing())
-        elif self._input_hook is not None:
+        elif self._input_hook is not None or self._hook_coming:
             self._prompt_changed = True  # the reader thread draws it, as it draws lines
-            if not self._input_hook.armed:
+            if self._input_hook is not None and not self._input_hook.armed:
                 self._input_hook.arm()
                 self._wake_reader()
         # Elsewhere (TERM=dumb: nothing is redrawn) the next prompt carries it.
@@ -274,9 +277,9 @@ class Console:
                 # Called by readline once the prompt is written and its buffer is fresh: from
                 # then on get_line_buffer() is the partial line and may be redrawn.
                 self._readline.set_pre_input_hook(self._input_started)
-                self._input_hook = InputHook.create(self._draw_pending)
-                if self._input_hook is not None:
-                    self._waker = Waker.install()
+                # The input hook that draws lines above the prompt is made once the first
+                # prompt is up (_make_input_hook): the prompt does not wait for ctypes.
+                self._hook_coming = True
         thread = threading.Thread(target=self._read_lines, name="console-input", daemon=True)
         thread.start()
         self._reader_id = thread.ident
@@ -296,16 +299,19 @@ class Console:
         A stop puts back the terminal modes the console found (the shell gets its own
         terminal back), and a continue puts back the ones in use and draws the prompt and
         half line again. A resize redraws them from the rows they were drawn on: the line
-        editor always, GNU readline where it can be told the new size (elsewhere readline
-        takes SIGWINCH itself).
+        editor always, GNU readline where it can be told the new size (taken once the input
+        hook is made, :meth:`_make_input_hook`; until then, and elsewhere, readline takes
+        SIGWINCH itself).
         """
+        wanted = [("SIGTSTP", self._suspend), ("SIGCONT", self._continued)]
+        if self._screen is not None:
+            wanted.append(("SIGWINCH", self._resized))
+        self._add_signal_handlers(wanted)
+
+    def _add_signal_handlers(self, wanted: list[tuple[str, Callable[[], None]]]) -> None:
+        """Handle each signal named in *wanted* on the loop, where this platform has it."""
         loop = self._loop
         assert loop is not None
-        wanted = [("SIGTSTP", self._suspend), ("SIGCONT", self._continued)]
-        if self._screen is not None or (
-            self._input_hook is not None and self._redraw.redraws_resized
-        ):
-            wanted.append(("SIGWINCH", self._resized))
         for name, handler in wanted:
             signum = getattr(signal, name, None)
             if signum is not None:
@@ -352,9 +358,9 @@ class Console:
             if self._screen is not None:
                 self._write(self._editor_drawing())
                 self._flush()
-            elif stopped_here and self._input_hook is not None:
+            elif stopped_here and (self._input_hook is not None or self._hook_coming):
                 self._redisplay = True  # the reader thread draws, as it draws lines
-                if not self._input_hook.armed:
+                if self._input_hook is not None and not self._input_hook.armed:
                     self._input_hook.arm()
                     self._wake_reader()
 
@@ -477,6 +483,40 @@ class Console:
         if self._hook_holds_lock:
             self._hook_holds_lock = False
             self._lock.release()
+        loop = self._loop
+        if self._hook_coming and self._input_hook is None and loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nothing to draw for
+                loop.call_soon_threadsafe(self._make_input_hook)
+
+    def _make_input_hook(self) -> None:
+        """Make the input hook and the signal that wakes the reader (on the loop thread), once
+        the first prompt is on screen, and draw what came meanwhile.
+
+        ctypes and the readline functions behind them take a few milliseconds to load: the
+        first prompt does not wait for them. Until the hook is made, lines that arrive wait in
+        the queue it draws (never drawn from this thread while readline owns the line).
+        """
+        if not self._hook_coming or self._closed:
+            return
+        hook = InputHook.create(self._draw_pending)
+        waker = Waker.install() if hook is not None else None
+        with self._lock:
+            self._hook_coming = False
+            self._input_hook, self._waker = hook, waker
+            if hook is not None:
+                if self._reading and (self._pending or self._prompt_changed or self._redisplay):
+                    hook.arm()
+                    self._wake_reader()
+            elif self._reading and self._pending:
+                # No hook after all (an unusual build): drawn from here, as _emit does then.
+                self._redraw.draw_above(
+                    "".join(self._pending), self._shown_prompt, self._plain_prompt
+                )
+                self._pending.clear()
+                self._shown_prompt = self._prompt
+                self._flush()
+        if hook is not None and self._redraw.redraws_resized:
+            self._add_signal_handlers([("SIGWINCH", self._resized)])
 
     def _read_lines(self) -> None:
         try:
@@ -770,6 +810,9 @@ class Console:
                 self._write(text)
             elif self._screen is not None:
                 self._write(self._screen.erase() + text + self._editor_drawing())
+            elif self._hook_coming:
+                self._pending.append(text)  # drawn once the hook is made (_make_input_hook)
+                return
             elif self._input_hook is not None:
                 self._pending.append(text)  # the reader thread draws it, woken right away
                 if not self._input_hook.armed:

@@ -13,6 +13,7 @@ import pytest
 from cli.app import ConsoleLogHandler, make_console
 from cli.colors import Palette
 from cli.console import Console
+from cli.readline_hook import InputHook, Waker
 
 
 class _Pipe(io.StringIO):
@@ -226,3 +227,23 @@ def test_a_burst_of_lines_wakes_the_reader_once() -> None:
     assert hook.armed is not armed_by_the_burst and not console._pending
     console.notice("one more")
     assert waker.wakes == 2
+
+
+def test_lines_before_the_input_hook_is_made_wait_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first prompt does not wait for ctypes: a line arriving before the input hook is made
+    is queued — never drawn from the loop thread while readline owns the line — and the hook,
+    once made, is armed and the reader woken to draw it."""
+    out = _Terminal()
+    console = Console("me", Palette(False), stdin=_Terminal(), stdout=out)
+    hook, waker = _FakeHook(), _CountingWaker()
+    monkeypatch.setattr(InputHook, "create", lambda draw: hook)
+    monkeypatch.setattr(Waker, "install", lambda: waker)
+    # As start() leaves it with readline, once readline has drawn the first prompt.
+    console._hook_coming, console._reading, console._reader_id = True, True, 1
+    console.notice("early")
+    assert out.getvalue() == "" and "early" in "".join(console._pending)
+    console._make_input_hook()
+    made: object = console._input_hook
+    assert made is hook and hook.armed and waker.wakes == 1
+    console._draw_pending()  # the reader thread, called by readline
+    assert "early" in out.getvalue() and not console._pending and not hook.armed
