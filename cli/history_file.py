@@ -16,7 +16,6 @@ import contextlib
 import os
 import stat
 import sys
-from pathlib import Path
 from typing import Final
 
 from cli import state_dir
@@ -30,15 +29,15 @@ _PRIVATE_FILE: Final = 0o600
 class HistoryFile:
     """One person's history of typed lines, on disk."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: state_dir.PathName) -> None:
         """Keep the history in *directory* (created 0700 when first written)."""
-        self.directory = directory
+        self.directory = os.fspath(directory)
         self._lines = 0  # lines in the file, as far as this program knows
 
     @classmethod
     def default(cls) -> HistoryFile:
-        """The history in this user's state directory (:func:`cli.state_dir.state_root`)."""
-        return cls(state_dir.state_root())
+        """The history in this user's state directory (:func:`cli.state_dir.state_root_string`)."""
+        return cls(state_dir.state_root_string())
 
     def load(self) -> list[str]:
         """The newest :data:`KEPT` lines, oldest first (none when there is no usable file)."""
@@ -76,7 +75,7 @@ class HistoryFile:
         flags |= state_dir.NOFOLLOW | state_dir.CLOEXEC | state_dir.BINARY
         if fd >= 0 and state_dir.USE_DIR_FD:
             return os.open(name, flags, _PRIVATE_FILE, dir_fd=fd)
-        return os.open(self.directory / name, flags, _PRIVATE_FILE)
+        return os.open(os.path.join(self.directory, name), flags, _PRIVATE_FILE)
 
     def _read(self, fd: int) -> bytes:
         try:
@@ -105,7 +104,7 @@ class HistoryFile:
             if fd >= 0 and state_dir.USE_DIR_FD:
                 os.unlink(spare, dir_fd=fd)
             else:
-                os.unlink(self.directory / spare)
+                os.unlink(os.path.join(self.directory, spare))
         file = self._open(fd, os.O_WRONLY | os.O_CREAT | os.O_EXCL, spare)
         try:
             os.write(file, b"".join(line + b"\n" for line in kept))
@@ -114,5 +113,5 @@ class HistoryFile:
         if fd >= 0 and state_dir.USE_DIR_FD:
             os.replace(spare, FILE_NAME, src_dir_fd=fd, dst_dir_fd=fd)
         else:
-            os.replace(self.directory / spare, self.directory / FILE_NAME)
+            os.replace(os.path.join(self.directory, spare), os.path.join(self.directory, FILE_NAME))
         self._lines = len(kept)

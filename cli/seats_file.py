@@ -24,7 +24,6 @@ import json
 import os
 import stat
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any, Final
 
 from cli import state_dir
@@ -63,7 +62,7 @@ class _Unusable(_Damaged):
     """The directory itself must not be used: nothing is read from it or written into it."""
 
 
-def default_path(environ: Mapping[str, str] | None = None, platform: str | None = None) -> Path:
+def default_path(environ: Mapping[str, str] | None = None, platform: str | None = None) -> str:
     """Return where the state file lives for this user.
 
     Args:
@@ -71,9 +70,9 @@ def default_path(environ: Mapping[str, str] | None = None, platform: str | None 
         platform: ``sys.platform`` (default the running one).
 
     Returns:
-        The path of ``seats.json`` in :func:`cli.state_dir.state_root`.
+        The path of ``seats.json`` in :func:`cli.state_dir.state_root_string`.
     """
-    return state_dir.state_root(environ, platform) / FILE_NAME
+    return os.path.join(state_dir.state_root_string(environ, platform), FILE_NAME)
 
 
 def is_valid(entry: SeatEntry) -> bool:
@@ -89,7 +88,10 @@ class SeatsFile:
     """Reads and writes the state file; no method raises or blocks on a damaged file."""
 
     def __init__(
-        self, path: Path | None = None, *, flock: state_dir.Flock | None = state_dir.FLOCK
+        self,
+        path: state_dir.PathName | None = None,
+        *,
+        flock: state_dir.Flock | None = state_dir.FLOCK,
     ) -> None:
         """Use the file at *path* (default :func:`default_path`).
 
@@ -98,7 +100,9 @@ class SeatsFile:
             flock: the lock held while the file is changed (this system's); None: there is
                 none, the file is changed unlocked and :meth:`take_warning` says so.
         """
-        self.path = default_path() if path is None else path
+        self.path = default_path() if path is None else os.fspath(path)
+        self._directory_path = os.path.dirname(self.path) or os.curdir
+        self._name = os.path.basename(self.path)
         self._flock = flock
         self._warning: str | None = None
         self._warned = False
@@ -158,7 +162,7 @@ class SeatsFile:
 
     def _unusable(self, why: str) -> str:
         return (
-            f"not using {self.path.parent} for seat tokens: {why} — "
+            f"not using {self._directory_path} for seat tokens: {why} — "
             "seats are neither resumed nor remembered"
         )
 
@@ -207,9 +211,9 @@ class SeatsFile:
                 return None
             try:
                 if state_dir.USE_DIR_FD:
-                    fd = os.open(self.path.name, flags, dir_fd=dir_fd)
+                    fd = os.open(self._name, flags, dir_fd=dir_fd)
                 else:
-                    if self.path.is_symlink():
+                    if os.path.islink(self.path):
                         raise _Damaged(self._damaged("it is a symbolic link"))
                     fd = os.open(self.path, flags)
             except FileNotFoundError:
@@ -266,7 +270,7 @@ class SeatsFile:
         with contextlib.ExitStack() as opened:
             try:
                 dir_fd = opened.enter_context(
-                    state_dir.private_directory(self.path.parent, create=create)
+                    state_dir.private_directory(self._directory_path, create=create)
                 )
             except state_dir.UnusableDirectory as exc:
                 raise _Unusable(self._unusable(exc.why)) from None
@@ -295,7 +299,7 @@ class SeatsFile:
         if dir_fd >= 0:
             # It holds secrets: make sure of 0700 even if something created it wider.
             state_dir.make_private(dir_fd)
-        state_dir.write_private(self.path.parent, dir_fd, self.path.name, data)
+        state_dir.write_private(self._directory_path, dir_fd, self._name, data)
 
 
 def _entries(data: dict[str, Any]) -> Iterator[tuple[Key, SeatEntry | None]]:

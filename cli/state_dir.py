@@ -12,6 +12,12 @@ On POSIX the callers work through the directory's descriptor (``dir_fd``), so no
 followed between the check and the use; where the platform has no ``dir_fd`` (Windows) the
 checks rely on ``lstat`` and the descriptor is -1. Windows has no flock either (:data:`FLOCK`
 is None there): the files are then used unlocked, and the callers say so in one line.
+
+Paths are plain strings here (any ``os.PathLike`` is taken too): pathlib brings urllib.parse
+and ipaddress along, a few milliseconds of a join's start, and the files a join reads before
+its first prompt (its seats, its history) need nothing of it. :func:`state_root` gives a
+:class:`~pathlib.Path` to the files that build their paths with one (the host's journals, the
+archive of game records).
 """
 
 from __future__ import annotations
@@ -22,8 +28,13 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+#: A path as the functions here take it: a string or any ``os.PathLike`` (a ``Path``).
+PathName = str | os.PathLike[str]
 
 #: Take the exclusive advisory lock of an open descriptor: ``flock(fd, wait)``. Without *wait*
 #: it raises BlockingIOError when another process holds the lock.
@@ -67,7 +78,7 @@ class UnusableDirectory(Exception):
         self.why = why
 
 
-def state_root(environ: Mapping[str, str] | None = None, platform: str | None = None) -> Path:
+def state_root_string(environ: Mapping[str, str] | None = None, platform: str | None = None) -> str:
     """Return this user's tablechat state directory (it may not exist yet).
 
     Args:
@@ -76,22 +87,35 @@ def state_root(environ: Mapping[str, str] | None = None, platform: str | None = 
 
     Returns:
         ``<state>/tablechat``.
+
+    Raises:
+        RuntimeError: neither ``HOME`` nor the system knows the home directory (as
+            :meth:`pathlib.Path.home` raises).
     """
     env = os.environ if environ is None else environ
     plat = sys.platform if platform is None else platform
     if plat == "win32" and env.get("LOCALAPPDATA"):
-        return Path(env["LOCALAPPDATA"]) / APP_DIR
+        return os.path.join(env["LOCALAPPDATA"], APP_DIR)
     state = env.get("XDG_STATE_HOME", "")
     # The XDG spec says a relative value is invalid and must be ignored.
     if state and os.path.isabs(state):
-        return Path(state) / APP_DIR
-    home = env.get("HOME") or str(Path.home())
-    return Path(home) / ".local" / "state" / APP_DIR
+        return os.path.join(state, APP_DIR)
+    home = env.get("HOME") or os.path.expanduser("~")
+    if home.startswith("~"):
+        raise RuntimeError("Could not determine home directory.")
+    return os.path.join(home, ".local", "state", APP_DIR)
+
+
+def state_root(environ: Mapping[str, str] | None = None, platform: str | None = None) -> Path:
+    """:func:`state_root_string` as a :class:`~pathlib.Path` (for journals and the archive)."""
+    from pathlib import Path  # noqa: PLC0415 (lazy: not before a join's prompt, see the docstring)
+
+    return Path(state_root_string(environ, platform))
 
 
 @contextlib.contextmanager
 def private_directory(
-    path: Path, *, create: bool, parent_fd: int | None = None
+    path: PathName, *, create: bool, parent_fd: int | None = None
 ) -> Iterator[int | None]:
     """Yield a descriptor of the private directory *path* (-1 off POSIX), None if missing.
 
@@ -106,14 +130,15 @@ def private_directory(
         UnusableDirectory: a symlink, not a directory, or owned by someone else.
         OSError: it could not be created or opened.
     """
+    path = os.fspath(path)
     at: dict[str, int] = {}
     if parent_fd is not None and parent_fd >= 0 and USE_DIR_FD:
         at["dir_fd"] = parent_fd
     relative = bool(at)
-    where: str | Path = path.name if relative else path
+    where = os.path.basename(path) if relative else path
     if create:
         if parent_fd is None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(path) or os.curdir, exist_ok=True)
         with contextlib.suppress(FileExistsError):
             os.mkdir(where, _PRIVATE, **at)
     if not USE_DIR_FD:
@@ -164,7 +189,7 @@ def make_private(dir_fd: int) -> None:
             os.fchmod(dir_fd, _PRIVATE)
 
 
-def write_private(directory: Path, dir_fd: int, name: str, data: bytes) -> None:
+def write_private(directory: PathName, dir_fd: int, name: str, data: bytes) -> None:
     """Write *data* as *name* in *directory* atomically and privately (0600): a temporary file
     that nobody else can read even for a moment, fsync'd, renamed over *name* in the same
     directory (readers see the old file or the new one), the directory fsync'd.
@@ -181,7 +206,7 @@ def write_private(directory: Path, dir_fd: int, name: str, data: bytes) -> None:
     # a name nothing else picks; os.urandom spares start-up the secrets module
     temp = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     at: dict[str, Any] = {"dir_fd": dir_fd} if dir_fd >= 0 else {}
-    where = temp if dir_fd >= 0 else str(directory / temp)
+    where = temp if dir_fd >= 0 else os.path.join(directory, temp)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC | BINARY
     fd = os.open(where, flags, 0o600, **at)
     try:
@@ -192,7 +217,7 @@ def write_private(directory: Path, dir_fd: int, name: str, data: bytes) -> None:
         if dir_fd >= 0:
             os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
         else:
-            os.replace(where, directory / name)
+            os.replace(where, os.path.join(directory, name))
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(where, **at)

@@ -20,18 +20,21 @@ ENTRY = SeatEntry(token="tok-1", name="bob", host_name="alice")
 
 
 def test_where_it_lives() -> None:
-    assert default_path({"XDG_STATE_HOME": "/s", "HOME": "/h"}, "linux") == Path(
-        "/s/tablechat/seats.json"
-    )
-    assert default_path({"HOME": "/h"}, "linux") == Path("/h/.local/state/tablechat/seats.json")
+    def where(environ: dict[str, str], platform: str) -> Path:
+        return Path(default_path(environ, platform))
+
+    assert where({"XDG_STATE_HOME": "/s", "HOME": "/h"}, "linux") == Path("/s/tablechat/seats.json")
+    assert where({"HOME": "/h"}, "linux") == Path("/h/.local/state/tablechat/seats.json")
     # A relative XDG_STATE_HOME is invalid (XDG spec): ignored.
-    assert default_path({"XDG_STATE_HOME": "rel", "HOME": "/h"}, "linux") == Path(
+    assert where({"XDG_STATE_HOME": "rel", "HOME": "/h"}, "linux") == Path(
         "/h/.local/state/tablechat/seats.json"
     )
-    assert default_path({"LOCALAPPDATA": "C:\\L", "HOME": "/h"}, "win32").parts[-2:] == (
+    assert where({"LOCALAPPDATA": "C:\\L", "HOME": "/h"}, "win32").parts[-2:] == (
         "tablechat",
         "seats.json",
     )
+    # No HOME given: the system's own idea of home, as Path.home() has it.
+    assert where({}, "linux") == Path.home() / ".local" / "state" / "tablechat" / "seats.json"
 
 
 def test_round_trip_and_remove(tmp_path: Path) -> None:
