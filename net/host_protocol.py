@@ -25,7 +25,6 @@ from net.errors import RemoteProtocolError, UnexpectedMessage
 from net.limits import Limits
 from net.messages import (
     PROTOCOL_NAME,
-    SUPPORTED_VERSIONS,
     Hello,
     Message,
     Refuse,
@@ -35,24 +34,14 @@ from net.messages import (
     encode_message,
     from_dict,
     kinds_unknown_to,
+    speaks_ours,
+    supported_versions,
 )
 from net.protocol_base import ProtocolBase
 from net.protocol_events import DeadlinePassed, HelloReceived, HelloRejected
 from net.protocol_state import Half, Input, State, not_now, transition
 
-__all__ = ["HostProtocol", "speaks_ours", "supported_versions"]
-
-
-def supported_versions() -> str:
-    """The versions we speak, for a sentence: ``"1, 2 and 3"``."""
-    *rest, last = (str(v) for v in sorted(SUPPORTED_VERSIONS))
-    return f"{', '.join(rest)} and {last}" if rest else last
-
-
-def speaks_ours(protocol: object, version: object) -> bool:
-    """True for our protocol name and a version we speak (an int: ``1.0`` and ``true`` are not
-    ``1``)."""
-    return protocol == PROTOCOL_NAME and type(version) is int and version in SUPPORTED_VERSIONS
+__all__ = ["HostProtocol"]
 
 
 def _version_mismatch(protocol: object, version: object) -> str | None:

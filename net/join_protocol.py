@@ -17,7 +17,6 @@ import dataclasses
 from typing import Any
 
 from net.errors import UnexpectedMessage
-from net.host_protocol import speaks_ours, supported_versions
 from net.limits import Limits
 from net.messages import (
     PROTOCOL_NAME,
@@ -31,6 +30,8 @@ from net.messages import (
     encode_message,
     from_dict,
     kinds_unknown_to,
+    speaks_ours,
+    supported_versions,
 )
 from net.protocol_base import ProtocolBase
 from net.protocol_events import DeadlinePassed, RefusedByHost, Welcomed

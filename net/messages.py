@@ -50,6 +50,8 @@ __all__ = [
     "encode_message",
     "from_dict",
     "kinds_unknown_to",
+    "speaks_ours",
+    "supported_versions",
     "validate_name",
 ]
 
@@ -96,6 +98,18 @@ def kinds_unknown_to(version: int) -> frozenset[str]:
         The kinds introduced after *version* (empty for the newest).
     """
     return frozenset(kind for kind, since in SHOW_KIND_SINCE.items() if since > version)
+
+
+def supported_versions() -> str:
+    """The versions we speak, for a sentence: ``"1, 2 and 3"``."""
+    *rest, last = (str(v) for v in sorted(SUPPORTED_VERSIONS))
+    return f"{', '.join(rest)} and {last}" if rest else last
+
+
+def speaks_ours(protocol: object, version: object) -> bool:
+    """True for our protocol name and a version we speak (an int: ``1.0`` and ``true`` are not
+    ``1``)."""
+    return protocol == PROTOCOL_NAME and type(version) is int and version in SUPPORTED_VERSIONS
 
 
 REFUSE_CODES: Final = frozenset(
