@@ -161,8 +161,11 @@ def test_bell_rings_on_your_turn_only_for_the_one_who_asked(players: Players) ->
     host, port = players.host("alice")
     join = players.join(port, "bob", "--bell")
     tictactoe_started(host, join)
-    turn = join.raw.rindex(b"your move (O)")
-    assert b"\x07" in join.raw[turn - 40 : turn + 40]  # the BEL goes out with that notice
+    # "your move (O)" is in the prompt's status as well as in the notice, and either may be
+    # on screen first: wait for the BEL itself, then see that it closes the turn notice.
+    join.expect("\x07")
+    bell = join.raw.index(b"\x07")
+    assert b"your move (O)" in join.raw[bell - 40 : bell]  # the BEL goes out with that notice
     join.say("a1")
     host.expect("your move (X)")
     assert b"\x07" not in host.raw  # alice did not ask for a bell
