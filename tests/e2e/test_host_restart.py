@@ -215,7 +215,7 @@ def test_a_sigterm_keeps_the_table_and_the_guest_waits_for_it(players: Players) 
 
     host.child.kill(signal.SIGTERM)
     host.child.expect(pexpect.EOF)
-    host.child.close()
+    host.reap(after="SIGTERM")
     join.expect("alice's table is stopping and may come back — reconnecting…")
     assert journal_of(players, port).exists()
     again = start_host(players, port, says=(RESTORED,))
