@@ -74,8 +74,11 @@ def test_tictactoe_comes_back_after_kill_9(players: Players) -> None:
     host.say("a1")
     join.expect("your move (O)")
     join.say("c3")
+    # Each move seen before whose turn: the status in a prompt typed on said so before it.
+    host.expect("bob played c3")
     host.expect("your move (X)")
     host.say("a2")
+    join.expect("alice played a2")
     join.expect("your move (O)")
     host.say("hold on, my machine is acting up")
     join.expect("<alice> hold on, my machine is acting up")
