@@ -873,7 +873,12 @@ class TextClient(Player):
         super().__init__(program, args, child_env(players.home))
         players.started.append(self)
         self.client = client
-        if client is not Client.NC:
+        if client is Client.NC:
+            # nc never changes its terminal's modes: a line typed ahead waits in the line
+            # discipline until nc reads it, so pexpect's pause before each write (for programs
+            # that switch modes, or echo, after a prompt) is a fixed wait for nothing.
+            self.child.delaybeforesend = None
+        else:
             # telnet's own lines come first: wait them out so no later expect matches them.
             self.expect(TELNET_READY)
 
