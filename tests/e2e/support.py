@@ -465,7 +465,11 @@ class Proxy:
         """Stop accepting, close every socket, and wait (bounded) for the threads."""
         # First no new connections (a join reconnects at once after a cut), then cut the rest.
         self._stop.set()
-        self._threads[0].join(WAIT)  # the acceptor: it polls _stop every 0.2 s
+        with contextlib.suppress(OSError):
+            # Wakes the acceptor blocked in accept() (it fails at once) rather than leaving it
+            # to see _stop at its next 0.2 s timeout.
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self._threads[0].join(WAIT)
         with contextlib.suppress(OSError):
             self.listener.close()
         self.cut()
