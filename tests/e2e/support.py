@@ -232,6 +232,13 @@ class Player:
 
         For a program that ended or was signalled: its terminal's end of file comes a moment
         before the kernel can report the exit, so the exit is polled for, not assumed.
+
+        Args:
+            timeout: Seconds the program has to be gone.
+            after: What it should be gone after, for the failure's message.
+
+        Raises:
+            AssertionError: It still runs after *timeout* seconds.
         """
         deadline = time.monotonic() + timeout
         while self.child.isalive():  # a waitpid(WNOHANG) each time: reaps it once it exited
