@@ -5,7 +5,7 @@ Programs in pseudo-terminals (:class:`Players`, :class:`Player`)
     Real host and join processes in pseudo-terminals, for the end-to-end tests of cli/. Every
     process is started with ``sys.executable -m cli.host|cli.join`` from the repository root,
     listens on 127.0.0.1 with port 0 (the host prints the port it got: no fixed ports, no
-    races), is waited on with bounded timeouts only, and is terminated — then killed — in
+    races), is waited on with bounded timeouts only, and is killed, with its process group, in
     teardown, also when the test failed.
 
 A TCP proxy that relays, records, holds back and cuts connections (:class:`Proxy`)
@@ -174,6 +174,9 @@ class Player:
             dimensions=(ROWS, columns),  # default wide: no line of ours wraps
         )
         self.child.logfile_read = self.sink
+        # pexpect sleeps 100 ms after closing the terminal, for the kernel to report the exit:
+        # :meth:`reap` asks the kernel whether the program is gone instead.
+        self.child.ptyproc.delayafterclose = 0.0
 
     @property
     def raw(self) -> bytes:
@@ -204,7 +207,7 @@ class Player:
     def wait_exit(self, timeout: float = TIMEOUT) -> int:
         """Wait for the program to end by itself; return its exit status."""
         self.child.expect(pexpect.EOF, timeout=timeout)
-        self.child.close()
+        self.reap(timeout)
         status = self.child.exitstatus
         assert status is not None, f"ended by signal {self.child.signalstatus}"
         return int(status)
@@ -221,22 +224,44 @@ class Player:
         proc.fileobj.close()
         # What ptyprocess's own close() records: it must not flush or signal the program later.
         proc.closed = True
+        self.reap(timeout, after="its terminal closed")
+
+    def reap(self, timeout: float = TIMEOUT, *, after: str = "it ended its output") -> None:
+        """Wait until the program has exited (its exit status is then known), then close its
+        terminal; fail if it still runs after *timeout* seconds.
+
+        For a program that ended or was signalled: its terminal's end of file comes a moment
+        before the kernel can report the exit, so the exit is polled for, not assumed.
+
+        Args:
+            timeout: Seconds the program has to be gone.
+            after: What it should be gone after, for the failure's message.
+
+        Raises:
+            AssertionError: It still runs after *timeout* seconds.
+        """
         deadline = time.monotonic() + timeout
-        while self.child.isalive():  # a waitpid(WNOHANG) each time: the program's exit
+        while self.child.isalive():  # a waitpid(WNOHANG) each time: reaps it once it exited
             if time.monotonic() > deadline:
-                raise AssertionError(f"still running {timeout:g} s after its terminal closed")
-            time.sleep(0.02)
+                raise AssertionError(f"still running {timeout:g} s after {after}")
+            time.sleep(0.005)
+        self.child.close()  # the terminal only: nothing is left to signal
 
     def stop(self) -> None:
-        """Terminate (then kill) the program if it still runs.
+        """Kill the program if it still runs, with whatever else runs in its process group (a
+        shell's command), and reap it.
 
-        pexpect can raise while doing so (PtyProcessError, OSError): the program is then
-        killed by its process id all the same, and the error is raised afterwards.
+        A teardown has nothing left to learn from how a program ends, so it is killed at once
+        (SIGKILL) rather than asked to stop and given time. pexpect can raise while closing
+        (PtyProcessError, OSError): the program is then killed by its process id all the same,
+        and the error is raised afterwards.
         """
         try:
             if self.child.isalive():
-                self.child.terminate(force=True)
-            self.child.close(force=True)
+                # The child is a session leader (pexpect's setsid): its id names its group.
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.child.pid, signal.SIGKILL)
+            self.reap(after="SIGKILL")
         except BaseException:
             with contextlib.suppress(ProcessLookupError, ChildProcessError):
                 os.kill(self.child.pid, signal.SIGKILL)
@@ -447,7 +472,11 @@ class Proxy:
         """Stop accepting, close every socket, and wait (bounded) for the threads."""
         # First no new connections (a join reconnects at once after a cut), then cut the rest.
         self._stop.set()
-        self._threads[0].join(WAIT)  # the acceptor: it polls _stop every 0.2 s
+        with contextlib.suppress(OSError):
+            # Wakes the acceptor blocked in accept() (it fails at once) rather than leaving it
+            # to see _stop at its next 0.2 s timeout.
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self._threads[0].join(WAIT)
         with contextlib.suppress(OSError):
             self.listener.close()
         self.cut()
@@ -855,7 +884,12 @@ class TextClient(Player):
         super().__init__(program, args, child_env(players.home))
         players.started.append(self)
         self.client = client
-        if client is not Client.NC:
+        if client is Client.NC:
+            # nc never changes its terminal's modes: a line typed ahead waits in the line
+            # discipline until nc reads it, so pexpect's pause before each write (for programs
+            # that switch modes, or echo, after a prompt) is a fixed wait for nothing.
+            self.child.delaybeforesend = None
+        else:
             # telnet's own lines come first: wait them out so no later expect matches them.
             self.expect(TELNET_READY)
 
@@ -884,7 +918,7 @@ class TextClient(Player):
     def wait_ended(self, timeout: float = TIMEOUT) -> None:
         """Wait until the program is gone, however it ended (nc dies of Ctrl-C's SIGINT)."""
         self.child.expect(pexpect.EOF, timeout=timeout)
-        self.child.close()
+        self.reap(timeout)
 
     def interrupt(self) -> None:
         """Press Ctrl-C (nc ends; telnet sends IAC IP and waits for its timing mark)."""
@@ -991,7 +1025,7 @@ def crash(host: Player) -> None:
     """SIGKILL: no bye, no cleanup; return once the process is gone (its port is free)."""
     host.child.kill(signal.SIGKILL)
     host.child.expect(pexpect.EOF)
-    host.child.close()
+    host.reap(after="SIGKILL")
 
 
 # --- hostile chat ---------------------------------------------------------------------------------

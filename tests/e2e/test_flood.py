@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import time
 
-import pexpect
-
 from tests.e2e.programs.quick_flood_host import SPAN
 from tests.e2e.support import OPEN_LINE, Player, Players, tictactoe_started
 
@@ -49,17 +47,18 @@ def test_a_burst_is_refused_but_the_seat_and_the_move_stay(players: Players) -> 
 
 def test_flooding_kept_up_after_slow_down_disconnects_the_flooder(players: Players) -> None:
     host, join, port = _game_on(players, quick=True)
-    # Keep sending five lines at a time until the host gives up on us; each round waits (at
-    # most half a second) for that to happen, so the flood lasts as long as it must and no
-    # longer: refusals must go on for SPAN seconds before the table calls it persistent. The
-    # deadline is far beyond that, a margin for a loaded machine, not a measurement.
+    # Keep sending five lines at a time until the host gives up on us; each round ends with a
+    # /score (never refused for speed), and the host answers lines in order: its answer says
+    # all five were judged and none of them put us out. So the flood lasts as long as it must
+    # and no longer: refusals must go on for SPAN seconds before the table calls it
+    # persistent. The deadline is far beyond that, a margin for a loaded machine.
     started = time.monotonic()
     deadline = started + SPAN + 30
     sent = 0
     while True:
-        join.child.send("".join(f"flood {sent + n}\r" for n in range(5)).encode())
+        join.child.send("".join(f"flood {sent + n}\r" for n in range(5)).encode() + b"/score\r")
         sent += 5
-        got = join.child.expect([pexpect.TIMEOUT, b"disconnected you: flooding"], timeout=0.5)
+        got = join.child.expect_exact([b"score:", b"disconnected you: flooding"])
         if got == 1:
             break
         assert time.monotonic() < deadline, f"still connected after {sent} lines"

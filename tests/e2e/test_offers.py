@@ -9,6 +9,8 @@ part); each of them starts its own game and ends it.
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tests.e2e.support import (
@@ -49,8 +51,11 @@ def _score(host: Player) -> bytes:
     host.say("/who")
     host.expect("at the table:")
     end = host.raw.rindex(b"at the table:")
-    # The last "score:" before the /who's answer is this /score's, however the reads fell.
-    return host.raw[host.raw.rindex(b"score:", 0, end) : end]
+    # The last "score:" before the /who's answer is this /score's, however the reads fell; its
+    # rows are the indented ones under it. Where the echo of the /who typed meanwhile falls
+    # (before or after them) depends on when it was typed, so it is left out.
+    first, *rows = host.raw[host.raw.rindex(b"score:", 0, end) : end].split(b"\r\n")
+    return b"\r\n".join([first, *itertools.takewhile(lambda row: row.startswith(b"  "), rows)])
 
 
 def test_a_takeback_offered_by_the_host_and_accepted_by_the_join(

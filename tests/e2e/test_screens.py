@@ -115,6 +115,7 @@ def test_a_gomoku_move_on_24_rows_leaves_the_chat_on_screen(players: Players) ->
     join.expect("the row of the last move — /board shows the whole board")
     join.expect("your move (O)")
     join.say("i9")
+    host.expect("bob played i9")  # the prompt's status said "your move (X)" before the move
     host.expect("your move (X)")
     host.say("h9")  # two whole boards (19 rows each) would have scrolled the chat away
     join.expect("alice played h9")

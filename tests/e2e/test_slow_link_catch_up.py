@@ -10,15 +10,14 @@ every attempt to come back: it resends the shows the seat missed, from an outbox
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from net.messages import Hello, encode_message
-from tests.e2e.support import Player, Players, RawPeer, say
+from tests.e2e.programs.roomy_flood_host import MAX_LINES
+from tests.e2e.support import OPEN_LINE, Player, Players, RawPeer, say
 
 LONG = 64_000  # a chat line close to the 64 KiB frame limit
 LINES = 20  # 20 of them: 1.3 MB, more than the 1 MiB send buffer and a slow link's kernel buffer
-FLOOD_LINES, FLOOD_WINDOW = 10, 5.0  # game.flood.FloodControl's defaults, used by the host
 SLOW_MSS = 536  # the TCP segment size of a slow link (see RawPeer)
 
 
@@ -30,25 +29,25 @@ def _chat_long_lines(host: Player, peer: RawPeer, first_seq: int) -> int:
     """Say :data:`LINES` long lines as the guest, each one seen on the host's screen (which
     also keeps the host's terminal drained); return the next free sequence number.
 
-    Flood control takes 10 lines per 5 s. The host shows a line only after taking it, at a
-    time no later than when we see it; so once 5 s have passed since we saw the last one of a
-    batch, every line of that batch is out of the host's window and the next batch is taken.
-    That is the rule, not a guess: no line is refused (a refusal would fail the expect).
+    The host's flood control takes :data:`MAX_LINES` lines in its window (roomy_flood_host.py),
+    more than :data:`LINES`: no line is refused (a refusal would fail the expect).
     """
-    seq, last_seen = first_seq, 0.0
+    assert LINES <= MAX_LINES
+    seq = first_seq
     for number in range(LINES):
-        if number and number % FLOOD_LINES == 0:
-            time.sleep(max(0.0, last_seen + FLOOD_WINDOW + 0.2 - time.monotonic()))
         peer.send(say(seq, f"{number:03} " + "x" * LONG))
         # the line wraps at words: its run of x's starts on a row of its own, after the number
         host.expect(f"<bob> {number:03}\r\n")
-        last_seen = time.monotonic()
         seq += 1
     return seq
 
 
 def test_a_guest_comes_back_after_many_long_lines_and_plays_on(players: Players) -> None:
-    host, port = players.host("alice")
+    # The real host with room for every line at once (tests/e2e/programs/roomy_flood_host.py):
+    # what is tested is the catch-up after them, not the flood window between them.
+    host = players.start("tests.e2e.programs.roomy_flood_host", "0", "--name", "alice")
+    port = int(host.expect_re(OPEN_LINE).group(1))
+    host.expect("<alice> ")
     first = RawPeer(port)
     resumed: RawPeer | None = None
     try:
