@@ -36,8 +36,22 @@ def test_idle_programs_do_not_poll(players: Players) -> None:
     join.say("hello")  # both have drawn something and are back at an empty prompt
     host.expect("<bob> hello")
     join.expect("<bob> ")
-    before = {p.child.pid: _switches(p.child.pid) for p in (host, join)}
+    pids = [p.child.pid for p in (host, join)]
+    woke = _woken(pids)
+    if max(woke.values()) > MOST_SWITCHES:
+        # Work the last lines left behind (the host's journal fsync on a busy disk, a late
+        # write) wakes a program once; a poll wakes it in every span. So a program over the
+        # bound gets one more span, and the quieter of the two is what counts.
+        again = _woken(pids)
+        woke = {pid: min(woke[pid], again[pid]) for pid in pids}
+    for program, pid in zip(("host", "join"), pids, strict=True):
+        assert woke[pid] <= MOST_SWITCHES, (
+            f"the {program}: {woke[pid]} context switches in {SPAN} s of idleness"
+        )
+
+
+def _woken(pids: list[int]) -> dict[int, int]:
+    """Context switches of each program over :data:`SPAN` seconds of doing nothing."""
+    before = {pid: _switches(pid) for pid in pids}
     time.sleep(SPAN)  # the measurement is of doing nothing for this long
-    for pid, count in before.items():
-        woke = _switches(pid) - count
-        assert woke <= MOST_SWITCHES, f"{woke} context switches in {SPAN} s of idleness"
+    return {pid: _switches(pid) - before[pid] for pid in pids}
