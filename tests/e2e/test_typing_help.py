@@ -48,7 +48,7 @@ def test_tab_completes_commands_and_game_names_and_history_keeps_no_secret(
     join.say("/game hangman maple syrup")  # refused (gomoku is on), and never kept
     join.expect("a game of gomoku is on")
     join.type(UP)  # the secret's line is not there to come back: the line before it is
-    join.expect("/game gomoku")
+    join.expect("/game gomoku ")  # with its space: the line is drawn to its end
     assert _bottom(join).endswith("<bob> /game gomoku ")
     join.type("\x15")  # Ctrl-U
 
@@ -59,7 +59,7 @@ def test_tab_completes_commands_and_game_names_and_history_keeps_no_secret(
     assert stat.S_IMODE(history.stat().st_mode) == 0o600
     again = players.join(port, "bob", extra=extra, state="bob")  # a new run of the same person
     again.type(UP + UP)  # "/q", then the line before it
-    again.expect("game gomoku")  # readline rewrites only what differs from "/q"
+    again.expect("game gomoku ")  # readline rewrites only what differs from "/q"
     assert _bottom(again).endswith("<bob> /game gomoku ")
 
 
