@@ -400,13 +400,14 @@ class Lobby(Generic[C]):
             return LobbyDecision(actions=[_error(key, f"{many} already — the most it may hold")])
         number = self._next_number
         self._next_number += 1
-        table = LobbyTable(number, self._make_table(), args.strip(), game, person.address)
+        table = LobbyTable(number, self._make_table(), person.address)
         self.tables[number] = table
         self._opening[number] = key
         person.at = number
         seed = self._rng.randrange(2**63)
         notice = _notice(key, opened(number, game))
-        return LobbyDecision(events=[(number, Opened(person.name, seed))], actions=[notice])
+        opening = Opened(person.name, seed, args.strip() if game else "")
+        return LobbyDecision(events=[(number, opening)], actions=[notice])
 
     def _join_table(self, person: Person[C], word: str, args: str, now: float) -> LobbyDecision[C]:
         key = person.key

@@ -28,7 +28,8 @@ import typing
 from dataclasses import MISSING, dataclass
 from typing import Any, Final, Literal, TypeAlias, Union
 
-from net.messages import MAX_INT, validate_name
+from net.errors import LocalProtocolError
+from net.messages import MAX_INT, Say, validate_name
 
 SeatName: TypeAlias = Literal["host", "guest", "spectator"]
 #: A seat a connection can hold: the guest's at every table, and the host's at a lobby
@@ -45,10 +46,15 @@ UnwatchedWhy: TypeAlias = Literal[
 
 @dataclass(frozen=True, slots=True)
 class Opened:
-    """The table opened: who hosts it and the seed of all its randomness (bots, words)."""
+    """The table opened: who hosts it and the seed of all its randomness (bots, words).
+
+    *game* is what a lobby table's opener asked to play once someone sits down, as ``/game``
+    takes it (``/open tictactoe``), or "" for nothing: a one-table host's is always "".
+    """
 
     host_name: str
     seed: int
+    game: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +193,8 @@ def to_record(event: TableEvent) -> dict[str, Any]:
     """The JSON object for *event*: its fields plus ``"event"``, its kind.
 
     A ``seat`` that is the guest's is left out: it is the default, and a one-table host's
-    journal (where only the guest's seat is held by a connection) never needs it.
+    journal (where only the guest's seat is held by a connection) never needs it; so is an
+    opening's ``game`` when there is none.
     """
     cls = type(event)
     # Every field holds a JSON scalar: read as it is, without asdict's deep copy (each line
@@ -197,6 +204,8 @@ def to_record(event: TableEvent) -> dict[str, Any]:
         record[name] = getattr(event, name)
     if cls is not Line and record.get("seat") == "guest":
         del record["seat"]
+    if cls is Opened and not record["game"]:
+        del record["game"]
     return record
 
 
@@ -205,8 +214,8 @@ def from_record(record: dict[str, Any]) -> TableEvent:
 
     A record read back from disk is not trusted: every field must have its declared type
     (``True`` is not an int, an int is a float), a number must be finite, a ``seq`` and a
-    ``grace`` never negative, a token hash 64 lowercase hex digits, and a name one the protocol
-    accepts.
+    ``grace`` never negative, a token hash 64 lowercase hex digits, a name one the protocol
+    accepts, and an opening's ``game`` a text a ``say`` can carry (it came in one).
 
     Raises:
         ValueError: not such an object (unknown kind, missing, unexpected or wrong fields).
@@ -236,6 +245,8 @@ def from_record(record: dict[str, Any]) -> TableEvent:
 _HEX_DIGITS: Final = frozenset("0123456789abcdef")
 _HASH_FIELDS: Final = frozenset({"token_hash", "newest", "older"})
 _NAME_FIELDS: Final = frozenset({"host_name", "asked", "name"})
+#: Texts a person typed in a ``say``: the wire's bounds on its text hold for them.
+_SAID_FIELDS: Final = frozenset({"game"})
 _NOT_NEGATIVE: Final = frozenset({"seq", "grace", "watcher", "number", "lines_from", "wall"})
 #: Numbers that go back on the wire (a say.seq in a welcome): the wire's bound holds for them.
 _WIRE_INTS: Final = frozenset({"seq", "watcher", "number", "lines_from"})
@@ -274,6 +285,11 @@ def _checked(name: str, hint: Any, value: Any) -> Any:
         if name in _NAME_FIELDS:
             # A name goes into every welcome: one the protocol refuses must not come back.
             validate_name(name, value)  # LocalProtocolError is a ValueError
+        if name in _SAID_FIELDS:
+            try:
+                Say(seq=0, text=value)
+            except LocalProtocolError:
+                raise ValueError("must be a text the wire carries (no lone surrogate)") from None
         return value
     if hint is bool and isinstance(value, bool):
         return value

@@ -112,8 +112,8 @@ def test_every_table_comes_back_from_its_journal_a_seat_token_resumes_and_fresh_
     async def second_run(token: str) -> None:
         server, listening = await open_server(port, tmp_path)
         try:
-            rows = server.lobby.rows()
-            assert [(r.number, r.players, r.game) for r in rows] == [(1, ("ann",), "")]
+            rows = server.lobby.rows()  # the game it was opened for, though none is played
+            assert [(r.number, r.players, r.game) for r in rows] == [(1, ("ann",), "tictactoe")]
             assert server.lobby.tables[1].served.table.match is not None
             back = await connect("127.0.0.1", port, Hello(name="ann", version=3, token=token))
             welcome = back.welcome
@@ -122,6 +122,11 @@ def test_every_table_comes_back_from_its_journal_a_seat_token_resumes_and_fresh_
             await back.send(Say(seq=welcome.last_seq + 1, text="/board"))
             board = await shows_until(back, "X")
             assert any(s.kind == "board" and "(X)" in s.text for s in board)
+            # and whoever sits down next starts the game the table was opened for
+            cy = await connect("127.0.0.1", port, Hello(name="cy", version=3))
+            await cy.send(Say(seq=1, text="/sit 1"))
+            await shows_until(cy, "new game: tictactoe")
+            await cy.close()
         finally:
             await server.stop(listening)  # stopping keeps the table, as a kill does
 
@@ -168,6 +173,7 @@ def test_a_table_whose_journal_was_compacted_comes_back_with_its_moves_offers_an
     async def second_run(token: str) -> None:
         server, listening = await open_server(port, tmp_path)
         try:
+            assert server.lobby.tables[1].game == "tictactoe"  # the snapshot's opening keeps it
             served = server.lobby.tables[1].served
             match = served.table.match
             assert match is not None and [ply.text for ply in match.history] == ["b2", "a1"]

@@ -292,6 +292,7 @@ def test_a_table_is_rebuilt_from_its_events() -> None:
         fresh.apply(1, event, 0.0, replaying=True)
     assert fresh.finish_restore(1)
     assert fresh.rows() == server.lobby.rows()
+    assert (fresh.tables[1].game, fresh.tables[1].title) == ("tictactoe", "tictactoe")
     table = fresh.tables[1].served
     assert table.table.match is not None and table.table.match.state == (
         server.lobby.tables[1].served.table.match.state  # type: ignore[union-attr]

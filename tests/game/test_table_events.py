@@ -63,6 +63,7 @@ def test_every_event_round_trips_through_json(event: TableEvent) -> None:
 def test_every_event_kind_round_trips() -> None:
     examples: list[TableEvent] = [
         Opened("alice", 7),
+        Opened("alice", 7, "gomoku 9"),
         Sat("bob", HASH),
         Resumed(HASH, None, True),
         Rotated(HASH, HASH),
@@ -77,6 +78,21 @@ def test_every_event_kind_round_trips() -> None:
     # A new kind of event must be added here, and to the strategy above.
     assert {type(e) for e in examples} == set(typing.get_args(TableEvent))
     assert [from_record(to_record(e)) for e in examples] == examples
+
+
+def test_an_opening_without_a_game_is_written_and_read_as_before() -> None:
+    # A one-table host's opening, and every journal written before openings named a game.
+    assert to_record(Opened("alice", 7)) == {"event": "opened", "host_name": "alice", "seed": 7}
+    assert from_record({"event": "opened", "host_name": "alice", "seed": 7}) == Opened("alice", 7)
+    named = to_record(Opened("alice", 7, "tictactoe"))
+    assert named == {"event": "opened", "host_name": "alice", "seed": 7, "game": "tictactoe"}
+
+
+def test_an_openings_game_is_checked_as_the_wire_checks_a_say() -> None:
+    with pytest.raises(ValueError, match="bad opened event: game must be a string"):
+        from_record({"event": "opened", "host_name": "alice", "seed": 7, "game": 5})
+    with pytest.raises(ValueError, match="bad opened event: game must be a text the wire carries"):
+        from_record({"event": "opened", "host_name": "alice", "seed": 7, "game": "x\ud800"})
 
 
 def test_a_spectator_event_with_a_bad_field_is_refused() -> None:
