@@ -50,7 +50,7 @@ from game.registry import parse_game
 from game.seat_decisions import Action, Decision, Fail, Refusal, SayBye, Send, SendAll, seq_error
 from game.seat_keeper import SeatKeeper
 from game.served_table import FLOODING, ServedTable
-from game.table_events import Freed, Line, Opened, Sat, TableEvent, Watched
+from game.table_events import Dropped, Freed, Line, Opened, Sat, TableEvent, Watched
 from game.untrusted import classified_text, clean_name, skeleton
 from net.messages import STATUS, Hello, Show, Welcome
 
@@ -128,11 +128,6 @@ class Lobby(Generic[C]):
         # and a spectator arriving, so that the event's follow-up reaches them.
         self._opening: dict[int, C] = {}
         self._watching: dict[int, C] = {}
-        # Where the last connection to drop from each seat (table number, seat) connected
-        # from: a person on nc/telnet coming back from there under the seat's name while it
-        # is kept takes it back (:meth:`reclaim`). Read only while that seat is dropped, so
-        # the entry is always its holder's.
-        self._dropped_from: dict[tuple[int, str], str] = {}
 
     # ------------------------------------------------------------------------ looking
     def names(self) -> Iterator[str]:
@@ -289,9 +284,9 @@ class Lobby(Generic[C]):
             (see :meth:`welcome`).
         """
         for number, table in self.tables.items():
-            for seat, keeper in table.served.seats.items():
+            for keeper in table.served.seats.values():
                 kept = keeper.dropped and keeper.owner is None and keeper.is_named(hello.name)
-                if not kept or self._dropped_from.get((number, seat)) != address:
+                if not kept or keeper.dropped_from != address:
                     continue
                 refusal = self._crowded(address)
                 if refusal is not None:
@@ -507,11 +502,15 @@ class Lobby(Generic[C]):
         if person is None or person.at is None or person.at not in self.tables:
             return LobbyDecision()
         table = self.tables[person.at]
-        for seat, keeper in table.served.seats.items():
-            if keeper.owner == key:
-                self._dropped_from[(table.number, seat)] = person.address
         decision = table.served.lost(key, cause, reason)
-        events = [(table.number, event) for event in decision.events]
+        # Journaled with the drop: a person on nc/telnet coming back from there takes the
+        # seat back (:meth:`reclaim`), after a restart too.
+        events: TableEvents = [
+            (table.number, replace(event, address=person.address))
+            if isinstance(event, Dropped)
+            else (table.number, event)
+            for event in decision.events
+        ]
         return LobbyDecision(events=events, actions=decision.actions)
 
     def handle_timeout(self, now: float) -> TableEvents:
@@ -606,6 +605,4 @@ class Lobby(Generic[C]):
             why = f"{host} left, and table {number} closed"
             actions += [no_status(person.key), _notice(person.key, back_in_lobby(why))]
         del self.tables[number]
-        for seat in ("host", "guest"):
-            self._dropped_from.pop((number, seat), None)
         return actions

@@ -154,10 +154,16 @@ class Unwatched:
 
 @dataclass(frozen=True, slots=True)
 class Dropped:
-    """The guest's connection was lost; the seat is kept for *grace* seconds."""
+    """The guest's connection was lost; the seat is kept for *grace* seconds.
+
+    *address* is where that connection came from, when a lobby lets a person on nc/telnet
+    take the seat back from there (:meth:`game.lobby.Lobby.reclaim`); "" when not known (a
+    one-table host's, and a seat whose connection died with the old process).
+    """
 
     grace: float
     seat: RemoteSeat = "guest"
+    address: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,8 +199,8 @@ def to_record(event: TableEvent) -> dict[str, Any]:
     """The JSON object for *event*: its fields plus ``"event"``, its kind.
 
     A ``seat`` that is the guest's is left out: it is the default, and a one-table host's
-    journal (where only the guest's seat is held by a connection) never needs it; so is an
-    opening's ``game`` when there is none.
+    journal (where only the guest's seat is held by a connection) never needs it; so are an
+    opening's ``game`` and a drop's ``address`` when there is none.
     """
     cls = type(event)
     # Every field holds a JSON scalar: read as it is, without asdict's deep copy (each line
@@ -204,8 +210,9 @@ def to_record(event: TableEvent) -> dict[str, Any]:
         record[name] = getattr(event, name)
     if cls is not Line and record.get("seat") == "guest":
         del record["seat"]
-    if cls is Opened and not record["game"]:
-        del record["game"]
+    for name in _LEFT_OUT_EMPTY.get(cls, ()):
+        if not record[name]:
+            del record[name]
     return record
 
 
@@ -215,7 +222,8 @@ def from_record(record: dict[str, Any]) -> TableEvent:
     A record read back from disk is not trusted: every field must have its declared type
     (``True`` is not an int, an int is a float), a number must be finite, a ``seq`` and a
     ``grace`` never negative, a token hash 64 lowercase hex digits, a name one the protocol
-    accepts, and an opening's ``game`` a text a ``say`` can carry (it came in one).
+    accepts, an opening's ``game`` a text a ``say`` can carry (it came in one), and an address
+    at most :data:`MAX_ADDRESS` printable ASCII characters.
 
     Raises:
         ValueError: not such an object (unknown kind, missing, unexpected or wrong fields).
@@ -247,6 +255,11 @@ _HASH_FIELDS: Final = frozenset({"token_hash", "newest", "older"})
 _NAME_FIELDS: Final = frozenset({"host_name", "asked", "name"})
 #: Texts a person typed in a ``say``: the wire's bounds on its text hold for them.
 _SAID_FIELDS: Final = frozenset({"game"})
+#: Fields left out of a record when empty: journals from before they existed read the same.
+_LEFT_OUT_EMPTY: Final[dict[type[TableEvent], tuple[str, ...]]] = {
+    Opened: ("game",),
+    Dropped: ("address",),
+}
 _NOT_NEGATIVE: Final = frozenset({"seq", "grace", "watcher", "number", "lines_from", "wall"})
 #: Numbers that go back on the wire (a say.seq in a welcome): the wire's bound holds for them.
 _WIRE_INTS: Final = frozenset({"seq", "watcher", "number", "lines_from"})
@@ -285,6 +298,8 @@ def _checked(name: str, hint: Any, value: Any) -> Any:
         if name in _NAME_FIELDS:
             # A name goes into every welcome: one the protocol refuses must not come back.
             validate_name(name, value)  # LocalProtocolError is a ValueError
+        if name == "address":
+            return checked_address(value)
         if name in _SAID_FIELDS:
             try:
                 Say(seq=0, text=value)
@@ -311,6 +326,21 @@ def _checked(name: str, hint: Any, value: Any) -> Any:
             raise ValueError(f"must be at most {MAX_INT}, as on the wire")
         return value
     raise ValueError(f"must be {_words(hint)}")
+
+
+#: The longest address a record keeps: an IPv6 address with a zone is well within it.
+MAX_ADDRESS: Final = 64
+
+
+def checked_address(value: str) -> str:
+    """*value*, the address a connection came from as a journal or snapshot keeps it.
+
+    Raises:
+        ValueError: it is longer than :data:`MAX_ADDRESS` or not printable ASCII.
+    """
+    if len(value) > MAX_ADDRESS or not (value.isascii() and value.isprintable()):
+        raise ValueError(f"must be an address: at most {MAX_ADDRESS} printable ASCII characters")
+    return value
 
 
 def _words(hint: Any) -> str:

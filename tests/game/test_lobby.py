@@ -224,6 +224,25 @@ def test_a_person_on_nc_takes_their_dropped_seat_back_from_its_address_only() ->
     assert server.lobby.reclaim("y", hello, "10.0.0.5", server.now) is None
 
 
+def test_the_address_a_seat_dropped_from_is_journaled_with_the_drop() -> None:
+    server = Server()
+    server.lobby.arrive("j", "jon", "10.0.0.5", text=True)
+    server.arrive("b", "bob")
+    server.say("j", "/open")
+    server.say("b", "/sit 1")
+    server.decide(server.lobby.lost("j", "lost", "reset"))
+    # rebuilt from its journal, as a restarted server has it
+    fresh: Lobby[str] = Lobby("srv", rng=random.Random(2))
+    fresh.restore(1)
+    for event in server.journal[1]:
+        fresh.apply(1, event, server.now, replaying=True)
+    assert fresh.finish_restore(1)
+    hello = Hello(name="jon", code=None, token=None)
+    assert fresh.reclaim("x", hello, "10.0.0.6", server.now) is None  # another machine
+    keeper = fresh.reclaim("j2", hello, "10.0.0.5", server.now)
+    assert isinstance(keeper, SeatKeeper) and keeper.seat == "host"
+
+
 def test_the_seat_token_resumes_the_seat_and_a_stale_one_is_refused() -> None:
     server = Server()
     for key in "ab":
