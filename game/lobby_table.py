@@ -41,11 +41,22 @@ class LobbyTable(Generic[C]):
         served: the table and its seats.
         address: where its opener connected from (None for a table restored from its
             journal: the address died with the old process).
+        active: the server's clock when an event of the table was last applied (for a table
+            restored from its journal, the restart): how long it has been idle counts from it.
     """
 
     number: int
     served: ServedTable[C]
     address: str | None = None
+    active: float = 0.0
+
+    def idle_until(self, idle: float) -> float | None:
+        """When the table closes for being idle *idle* seconds, or None while it is not
+        open or someone holds its guest seat."""
+        served = self.served
+        if not served.opened or served.keeper.taken or served.host_left:
+            return None
+        return self.active + idle
 
     @property
     def game(self) -> str:

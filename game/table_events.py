@@ -35,7 +35,9 @@ SeatName: TypeAlias = Literal["host", "guest", "spectator"]
 #: A seat a connection can hold: the guest's at every table, and the host's at a lobby
 #: table, where the person who opened it plays from a connection too (game.lobby).
 RemoteSeat: TypeAlias = Literal["host", "guest"]
-FreedWhy: TypeAlias = Literal["left", "expired", "flooding", "protocol"]
+#: Why a seat was freed; ``idle`` is a lobby table's opener's seat when nobody sat at the
+#: table for the lobby's idle limit (the table closes with it).
+FreedWhy: TypeAlias = Literal["left", "expired", "flooding", "protocol", "idle"]
 #: Why a spectator stopped watching: typed /q, lost the connection, flooded, broke the
 #: protocol, the host restarted (their connections died with the old process), gave its place
 #: to a newcomer (the room full, it silent for long), or sat down in the free seat (/sit).
@@ -169,7 +171,8 @@ class Dropped:
 @dataclass(frozen=True, slots=True)
 class Freed:
     """The guest's seat was freed: they left, did not come back in time, were put out for
-    flooding, or their program broke the protocol (*detail* says how)."""
+    flooding, or their program broke the protocol (*detail* says how); or a lobby table's
+    opener's, when nobody sat at the table for long (``idle``)."""
 
     why: FreedWhy
     detail: str = ""

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+import cli.lobby_hosting
 import cli.table_replay
 from cli.args import HostOptions
 from cli.journal import Journal
@@ -26,12 +29,16 @@ from tests.net.support import WAIT, run
 
 
 async def open_server(
-    port: int = 0, root: Path | None = None, *, fresh: bool = False
+    port: int = 0,
+    root: Path | None = None,
+    *,
+    fresh: bool = False,
+    clock: Callable[[], float] = time.monotonic,
 ) -> tuple[LobbyServer, asyncio.Server]:
     options = HostOptions(
         port=port, bind="127.0.0.1", name="club", color=False, lobby=True, fresh=fresh
     )
-    server = LobbyServer(options, root=root, out=lambda line: None)
+    server = LobbyServer(options, root=root, out=lambda line: None, clock=clock)
     return server, await server.start()
 
 
@@ -140,6 +147,35 @@ def test_every_table_comes_back_from_its_journal_a_seat_token_resumes_and_fresh_
     token = run(first_run())
     run(second_run(token))
     run(fresh_run())
+
+
+def test_a_table_nobody_sat_at_closes_once_idle_and_its_journal_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli.lobby_hosting, "TICK", 0.02)  # the server looks often
+    port = free_port()
+    skipped = [0.0]  # seconds the server's clock is ahead of the real one
+
+    async def scenario() -> None:
+        server, listening = await open_server(
+            port, tmp_path, clock=lambda: time.monotonic() + skipped[0]
+        )
+        try:
+            ann = await connect("127.0.0.1", port, Hello(name="ann", version=3))
+            await ann.send(Say(seq=1, text="/open"))
+            await shows_until(ann, "you opened table 1")
+            assert server.journals.numbers() == [1]
+            skipped[0] = server.lobby.limits.idle_table
+            told = await shows_until(ann, "nobody sat at table 1 for 10 minutes, so it closed")
+            assert [s.kind for s in told[-3:]] == ["token", "status", "notice"]
+            assert server.journals.numbers() == [] and not server.lobby.tables
+            await ann.send(Say(seq=2, text="/tables"))  # in the lobby, numbering on
+            await shows_until(ann, "no tables are open")
+            await ann.close()
+        finally:
+            await server.stop(listening)
+
+    run(scenario())
 
 
 def test_a_table_whose_journal_was_compacted_comes_back_with_its_moves_offers_and_chat(

@@ -18,7 +18,7 @@ from game.lobby_limits import LobbyLimits
 from game.lobby_table import lobby_table
 from game.seat_decisions import Action, Fail, Refusal, SayBye, Send, SendAll
 from game.seat_keeper import SeatKeeper
-from game.table_events import TableEvent
+from game.table_events import Freed, TableEvent
 from net.messages import STATUS, Hello
 
 
@@ -181,6 +181,56 @@ def test_a_dropped_opener_keeps_the_table_for_the_grace_period_then_it_closes() 
     assert server.lobby.next_deadline() == server.now + 30
     server.run(server.lobby.handle_timeout(server.now + 30))
     assert server.closed == [1] and "table 1 closed" in server.last("b")
+
+
+def test_a_table_nobody_sits_at_closes_once_idle_and_its_people_are_back_in_the_lobby() -> None:
+    server = Server()
+    for key in "abc":
+        server.arrive(key)
+    server.say("a", "/open")
+    server.say("c", "/watch 1")
+    opened_at = server.now
+    assert server.lobby.next_deadline() == opened_at + 600
+    server.now += 599
+    server.run(server.lobby.handle_timeout(server.now))
+    assert not server.closed
+    server.say("a", "anyone?")  # a line at the table: its idle time counts from here
+    assert server.lobby.next_deadline() == server.now + 600
+    server.say("b", "/sit 1")  # someone sits: no idle deadline while they do
+    assert server.lobby.next_deadline() is None
+    server.say("b", "/leave")
+    left_at = server.now
+    shown = {key: len(server.shown[key]) for key in "ac"}
+    server.run(server.lobby.handle_timeout(left_at + 600))
+    assert server.closed == [1] and server.journal[1][-1] == Freed("idle", seat="host")
+    for key in "ac":  # one notice each, and no game in their prompt
+        assert server.shown[key][shown[key] :] == [
+            "",
+            "nobody sat at table 1 for 10 minutes, so it closed — /open opens another",
+        ]
+        assert server.statuses[key][-1] == "" and key not in server.ended
+    server.say("a", "/tables")  # the opener's numbering goes on in the lobby
+    assert "a" not in server.ended and server.last("a").startswith("no tables are open")
+    server.say("c", "/open")
+    assert "you opened table 2" in server.last("c")
+
+
+def test_a_restored_table_counts_its_idle_time_from_the_restart() -> None:
+    server = Server()
+    for key in "ab":
+        server.arrive(key)
+    server.say("a", "/open")
+    server.say("b", "/open")
+    server.run(server.lobby.handle_timeout(server.now + 600))
+    assert server.closed == [1, 2]
+    restart = server.now + 5000.0
+    fresh: Lobby[str] = Lobby("srv", rng=random.Random(2))
+    for number in (1, 2):  # the first journal without its idle close, as a kill leaves it
+        fresh.restore(number)
+        for event in server.journal[number][: -1 if number == 1 else None]:
+            fresh.apply(number, event, restart, replaying=True)
+    assert fresh.finish_restore(1) and not fresh.finish_restore(2)
+    assert fresh.next_deadline() == restart + 600
 
 
 def test_a_name_given_another_way_says_whose_it_is_and_for_how_long() -> None:
