@@ -67,7 +67,7 @@ class Person(Generic[C]):
     Attributes:
         key: their connection.
         name: their name, unique on the server.
-        address: where they connect from (the per-address limits count it).
+        address: where they connect from (the per-address limit counts it).
         text: True for a person on nc/telnet.
         at: the table their lines go to, or None in the lobby.
         last_say: the highest ``say.seq`` applied while in the lobby (at a table the seat's
@@ -399,13 +399,9 @@ class Lobby(Generic[C]):
         if len(self.tables) >= limits.tables:
             full = f"{limits.tables} tables are open, the most this server holds"
             return LobbyDecision(actions=[_error(key, f"{full} — /sit or /watch one")])
-        mine = sum(1 for t in self.tables.values() if t.address == person.address)
-        if mine >= limits.tables_per_address:
-            many = f"{limits.tables_per_address} tables opened from your address are open"
-            return LobbyDecision(actions=[_error(key, f"{many} already — the most it may hold")])
         number = self._next_number
         self._next_number += 1
-        table = LobbyTable(number, self._make_table(), person.address, now)
+        table = LobbyTable(number, self._make_table(), now)
         self.tables[number] = table
         self._opening[number] = key
         person.at = number

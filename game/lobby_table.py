@@ -39,15 +39,12 @@ class LobbyTable(Generic[C]):
         number: its number, never given twice while the server runs (nor after a restart:
             numbers go on above the highest restored).
         served: the table and its seats.
-        address: where its opener connected from (None for a table restored from its
-            journal: the address died with the old process).
         active: the server's clock when an event of the table was last applied (for a table
             restored from its journal, the restart): how long it has been idle counts from it.
     """
 
     number: int
     served: ServedTable[C]
-    address: str | None = None
     active: float = 0.0
 
     def idle_until(self, idle: float) -> float | None:

@@ -23,6 +23,7 @@ from cli.table_replay import SNAPSHOT
 from game.delivery import Seat
 from game.record_format import Record, parse
 from net.connection import Connection, connect
+from net.errors import Refused
 from net.messages import Hello, Say, Show
 from tests.e2e.support import free_port
 from tests.net.support import WAIT, run
@@ -34,9 +35,16 @@ async def open_server(
     *,
     fresh: bool = False,
     clock: Callable[[], float] = time.monotonic,
+    per_address: int | None = None,
 ) -> tuple[LobbyServer, asyncio.Server]:
     options = HostOptions(
-        port=port, bind="127.0.0.1", name="club", color=False, lobby=True, fresh=fresh
+        port=port,
+        bind="127.0.0.1",
+        name="club",
+        color=False,
+        lobby=True,
+        fresh=fresh,
+        per_address=per_address,
     )
     server = LobbyServer(options, root=root, out=lambda line: None, clock=clock)
     return server, await server.start()
@@ -147,6 +155,21 @@ def test_every_table_comes_back_from_its_journal_a_seat_token_resumes_and_fresh_
     token = run(first_run())
     run(second_run(token))
     run(fresh_run())
+
+
+def test_per_address_sets_how_many_people_connect_from_one_address() -> None:
+    async def scenario() -> None:
+        server, listening = await open_server(per_address=2)
+        try:
+            first = [await connect("127.0.0.1", server.port, Hello(name=n)) for n in "ab"]
+            with pytest.raises(Refused, match="2 people are connected from your addr"):
+                await connect("127.0.0.1", server.port, Hello(name="c"))
+            for connection in first:
+                await connection.close()
+        finally:
+            await server.stop(listening)
+
+    run(scenario())
 
 
 def test_a_table_nobody_sat_at_closes_once_idle_and_its_journal_goes(

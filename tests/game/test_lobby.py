@@ -316,22 +316,25 @@ def test_the_seat_token_resumes_the_seat_and_a_stale_one_is_refused() -> None:
     assert wrong.refusal is not None and wrong.refusal.code == "bad-token"
 
 
-def test_limits_tables_per_address_total_tables_and_people_per_address() -> None:
-    limits = LobbyLimits(tables=3, tables_per_address=2, people=10, people_per_address=3)
+def test_limits_people_per_address_bound_its_tables_and_total_tables() -> None:
+    limits = LobbyLimits(tables=4, people=10, people_per_address=3)
     server = Server(lobby=Lobby("srv", rng=random.Random(1), limits=limits))
     for key in "abc":
         server.arrive(key, address="10.0.0.1")
-    server.arrive("d", address="10.0.0.2")
     refused = server.lobby.arrive("e", "e", "10.0.0.1", text=True)
     assert isinstance(refused, Refusal) and refused.code == "rate-limited"
-    server.say("a", "/open")
-    server.say("b", "/open")
-    server.say("c", "/open")
-    assert "2 tables opened from your address are open already" in server.last("c")
+    assert (
+        refused.reason == "3 people are connected from your address already — the most srv lets in"
+    )
+    for key in "abc":  # everyone behind one address may open a table: a person holds one
+        server.say(key, "/open")
+    server.say("a", "/open")  # at a table it is the table's line, not a second table
+    assert sorted(server.lobby.tables) == [1, 2, 3]
+    server.arrive("d", address="10.0.0.2")
     server.say("d", "/open")
     server.arrive("f", address="10.0.0.3")
     server.say("f", "/open")
-    assert "3 tables are open, the most this server holds" in server.last("f")
+    assert "4 tables are open, the most this server holds" in server.last("f")
 
 
 def test_bad_commands_and_table_numbers_are_answered_clearly() -> None:
