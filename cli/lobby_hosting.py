@@ -191,7 +191,7 @@ class LobbyServer:
             # As the host does: recorded, so that a second restart replays this one too; then
             # the seats held by the old process's connections are dropped, their grace from now.
             self._apply(number, Restarted(self.options.grace))
-            for event in self.lobby.tables[number].served.finish_replay():
+            for event in self.lobby.after_restart(number):
                 self._apply(number, event)
         return restored
 

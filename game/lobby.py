@@ -608,6 +608,21 @@ class Lobby(Generic[C]):
             return False
         return True
 
+    def after_restart(self, number: int) -> list[TableEvent]:
+        """After table *number* was restored and its :class:`Restarted` applied: the events
+        that end what the old process's connections held (see
+        :meth:`ServedTable.finish_replay`), but for a seat dropped before the restart. Whoever
+        sits across resumes and catches up on what the seat told them, that drop included:
+        a second drop would say it again. Its grace period runs from the restart already (the
+        replay applied its drop now)."""
+        table = self.tables[number]
+        seats = table.served.seats
+        return [
+            event
+            for event in table.served.finish_replay()
+            if not (isinstance(event, Dropped) and seats[event.seat].dropped)
+        ]
+
     def _moved_out(self, number: int) -> list[C]:
         return [key for key, person in self.people.items() if person.at == number]
 

@@ -286,14 +286,16 @@ class ServedTable(Generic[C]):
         connection is new.
 
         Unnumbered and not kept for catch-up: only the current status matters, so a resumed
-        connection gets it once, as it is now, instead of every old one.
+        connection gets it once, as it is now, instead of every old one. Only to a connection
+        that is welcomed: one still being welcomed cannot be sent anything yet, so it gets its
+        status once its welcome is out (:meth:`welcomed`).
         """
         if self._table is None:
             return []
         sends: list[Action[C]] = []
         for name, seat_keeper in self.seats.items():
             owner = seat_keeper.owner
-            if owner is None:
+            if owner is None or not seat_keeper.connected:
                 continue
             status = self._table.status_for(Seat.HOST if name == "host" else Seat.GUEST)
             if self._status_sent.get(name) != (owner, status):
@@ -502,7 +504,7 @@ class ServedTable(Generic[C]):
         Returns:
             The keeper's decision; for a spectator its actions start with what was kept for it
             while its welcome was on the way (and, when the oldest of that had to go, its
-            welcome and the board as they are now).
+            welcome and the board as they are now); for a seat they end with its status.
         """
         connections = self.keeper.watchers
         watcher = connections.get(key)
@@ -517,6 +519,7 @@ class ServedTable(Generic[C]):
         keeper = next((k for k in self.seats.values() if k.owner == key), self.keeper)
         decision = keeper.welcomed(key)
         decision.actions[:0] = kept
+        decision.actions += self._statuses()  # the seat's, now that it can be sent
         return decision
 
     def said(self, key: C, seq: int, text: str, now: float) -> Decision[C]:

@@ -18,7 +18,7 @@ from game.lobby_limits import LobbyLimits
 from game.lobby_table import lobby_table
 from game.seat_decisions import Action, Fail, Refusal, SayBye, Send, SendAll
 from game.seat_keeper import SeatKeeper
-from game.table_events import Freed, TableEvent
+from game.table_events import Dropped, Freed, Restarted, TableEvent
 from net.messages import STATUS, Hello
 
 
@@ -291,6 +291,22 @@ def test_the_address_a_seat_dropped_from_is_journaled_with_the_drop() -> None:
     assert fresh.reclaim("x", hello, "10.0.0.6", server.now) is None  # another machine
     keeper = fresh.reclaim("j2", hello, "10.0.0.5", server.now)
     assert isinstance(keeper, SeatKeeper) and keeper.seat == "host"
+
+
+def test_after_a_restart_only_the_seats_connected_then_drop() -> None:
+    server = Server()
+    for key in "ab":
+        server.arrive(key)
+    server.say("a", "/open")
+    server.say("b", "/sit 1")
+    server.decide(server.lobby.lost("a", "lost", "reset"))  # announced to b already
+    fresh: Lobby[str] = Lobby("srv", rng=random.Random(2))
+    fresh.restore(1)
+    for event in server.journal[1]:
+        fresh.apply(1, event, server.now, replaying=True)
+    assert fresh.finish_restore(1)
+    fresh.apply(1, Restarted(120.0), server.now)
+    assert fresh.after_restart(1) == [Dropped(120.0)]  # b's, not a's again
 
 
 def test_the_seat_token_resumes_the_seat_and_a_stale_one_is_refused() -> None:
