@@ -47,6 +47,7 @@ class HostOptions(NamedTuple):
     fresh: bool = False  # forget the table a killed host left on this port (its journal)
     accessible: bool = False  # words mode: boards in words, whole lines only
     lobby: bool = False  # serve many tables and no console person (cli.lobby_hosting)
+    per_address: int | None = None  # a lobby's connections per address; None: its default
 
 
 class JoinOptions(NamedTuple):
@@ -342,7 +343,24 @@ def host_parser(prog: str = "python -m cli.host") -> argparse.ArgumentParser:
         help="serve many tables on this port, with nobody at this console: people arrive in "
         "a lobby (/tables, /open, /sit N, /watch N); --name names the server",
     )
+    parser.add_argument(
+        "--per-address",
+        metavar="N",
+        type=_per_address,
+        default=None,
+        help="with --lobby: how many people may connect from one address at once (default "
+        "32; more for a class or a LAN party behind one NAT address)",
+    )
     return parser
+
+
+def _per_address(text: str) -> int:
+    """--per-address N: a whole number of at least 1."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(
+            f"bad --per-address {text!r}: give a whole number, 1 or more"
+        )
+    return int(text)
 
 
 def join_parser(prog: str = "python -m cli.join") -> argparse.ArgumentParser:
@@ -396,6 +414,8 @@ def parse_host(
     """
     parser = host_parser(prog)
     ns = parser.parse_args(_code_attached(sys.argv[1:] if argv is None else argv))
+    if ns.per_address is not None and not ns.lobby:
+        parser.error("--per-address counts the connections to a lobby: give it with --lobby")
     return HostOptions(
         port=_the_port(parser, ns),
         bind=ns.bind,
@@ -407,6 +427,7 @@ def parse_host(
         fresh=bool(ns.fresh),
         accessible=bool(ns.accessible) or accessible(environ),
         lobby=bool(ns.lobby),
+        per_address=ns.per_address,
     )
 
 

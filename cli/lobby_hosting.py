@@ -77,7 +77,8 @@ class LobbyServer:
             options: The command line (``--lobby``; ``--name`` names the server).
             clock: Monotonic seconds (asyncio's loop reads the same clock).
             wall_clock: Seconds since the epoch: the date of a game's record.
-            limits: The lobby's bounds (the defaults if None; the benchmark raises them).
+            limits: The lobby's bounds (the defaults if None; the benchmark raises them);
+                ``--per-address`` sets its people per address.
             root: The state directory for the journals (default the user's).
             out: Where the server's own lines go (default: printed).
         """
@@ -89,6 +90,9 @@ class LobbyServer:
             code = new_join_code()
         self.gate = JoinCodeGate(code)
         self.name = clean_name(options.name, fallback="tablechat")
+        limits = LobbyLimits() if limits is None else limits
+        if options.per_address is not None:
+            limits = replace(limits, people_per_address=options.per_address)
         self.lobby: Lobby[Arrival] = Lobby(
             self.name,
             rng=random.SystemRandom(),
@@ -187,7 +191,7 @@ class LobbyServer:
             # As the host does: recorded, so that a second restart replays this one too; then
             # the seats held by the old process's connections are dropped, their grace from now.
             self._apply(number, Restarted(self.options.grace))
-            for event in self.lobby.tables[number].served.finish_replay():
+            for event in self.lobby.after_restart(number):
                 self._apply(number, event)
         return restored
 

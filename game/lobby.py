@@ -14,8 +14,10 @@ Everything a person types in the lobby is a plain line: ``/tables``, ``/open [GA
 every line is the table's, but ``/leave`` (back to the lobby), ``/tables`` and ``/q``.
 
 A table is its opener's: when their seat is freed (they ``/leave``, or do not come back within
-the grace period) the table closes and whoever sat or watched there is back in the lobby. So
-a table nobody sits at closes.
+the grace period) the table closes and whoever sat or watched there is back in the lobby. A
+table nobody sits at closes too, once it has gone ``limits.idle_table`` seconds without an
+event (:meth:`Lobby.handle_timeout` frees its opener's seat, ``Freed("idle")``, journaled
+like any event, so a restart does not bring it back).
 
 As with a served table, nothing here reads a clock or touches a connection: the methods that
 react to people return :class:`LobbyDecision` s (table events, tagged with their table's
@@ -43,6 +45,7 @@ from game.lobby_words import (
     LOBBY_HELP,
     TableRow,
     back_in_lobby,
+    idle_closed,
     opened,
     table_list,
 )
@@ -50,7 +53,7 @@ from game.registry import parse_game
 from game.seat_decisions import Action, Decision, Fail, Refusal, SayBye, Send, SendAll, seq_error
 from game.seat_keeper import SeatKeeper
 from game.served_table import FLOODING, ServedTable
-from game.table_events import Freed, Line, Opened, Sat, TableEvent, Watched
+from game.table_events import Dropped, Freed, Line, Opened, Sat, TableEvent, Watched
 from game.untrusted import classified_text, clean_name, skeleton
 from net.messages import STATUS, Hello, Show, Welcome
 
@@ -64,7 +67,7 @@ class Person(Generic[C]):
     Attributes:
         key: their connection.
         name: their name, unique on the server.
-        address: where they connect from (the per-address limits count it).
+        address: where they connect from (the per-address limit counts it).
         text: True for a person on nc/telnet.
         at: the table their lines go to, or None in the lobby.
         last_say: the highest ``say.seq`` applied while in the lobby (at a table the seat's
@@ -128,11 +131,6 @@ class Lobby(Generic[C]):
         # and a spectator arriving, so that the event's follow-up reaches them.
         self._opening: dict[int, C] = {}
         self._watching: dict[int, C] = {}
-        # Where the last connection to drop from each seat (table number, seat) connected
-        # from: a person on nc/telnet coming back from there under the seat's name while it
-        # is kept takes it back (:meth:`reclaim`). Read only while that seat is dropped, so
-        # the entry is always its holder's.
-        self._dropped_from: dict[tuple[int, str], str] = {}
 
     # ------------------------------------------------------------------------ looking
     def names(self) -> Iterator[str]:
@@ -175,12 +173,19 @@ class Lobby(Generic[C]):
         return None
 
     def next_deadline(self) -> float | None:
-        """When :meth:`handle_timeout` has something to do: the first grace period to end."""
+        """When :meth:`handle_timeout` has something to do: the first grace period to end, or
+        the first table nobody sits at to have been idle for ``limits.idle_table``."""
+        idle = self.limits.idle_table
         deadlines = [
             deadline
             for table in self.tables.values()
             for keeper in table.served.seats.values()
             if (deadline := keeper.next_deadline()) is not None
+        ]
+        deadlines += [
+            deadline
+            for table in self.tables.values()
+            if (deadline := table.idle_until(idle)) is not None
         ]
         return min(deadlines, default=None)
 
@@ -289,9 +294,9 @@ class Lobby(Generic[C]):
             (see :meth:`welcome`).
         """
         for number, table in self.tables.items():
-            for seat, keeper in table.served.seats.items():
+            for keeper in table.served.seats.values():
                 kept = keeper.dropped and keeper.owner is None and keeper.is_named(hello.name)
-                if not kept or self._dropped_from.get((number, seat)) != address:
+                if not kept or keeper.dropped_from != address:
                     continue
                 refusal = self._crowded(address)
                 if refusal is not None:
@@ -394,19 +399,16 @@ class Lobby(Generic[C]):
         if len(self.tables) >= limits.tables:
             full = f"{limits.tables} tables are open, the most this server holds"
             return LobbyDecision(actions=[_error(key, f"{full} — /sit or /watch one")])
-        mine = sum(1 for t in self.tables.values() if t.address == person.address)
-        if mine >= limits.tables_per_address:
-            many = f"{limits.tables_per_address} tables opened from your address are open"
-            return LobbyDecision(actions=[_error(key, f"{many} already — the most it may hold")])
         number = self._next_number
         self._next_number += 1
-        table = LobbyTable(number, self._make_table(), args.strip(), game, person.address)
+        table = LobbyTable(number, self._make_table(), now)
         self.tables[number] = table
         self._opening[number] = key
         person.at = number
         seed = self._rng.randrange(2**63)
         notice = _notice(key, opened(number, game))
-        return LobbyDecision(events=[(number, Opened(person.name, seed))], actions=[notice])
+        opening = Opened(person.name, seed, args.strip() if game else "")
+        return LobbyDecision(events=[(number, opening)], actions=[notice])
 
     def _join_table(self, person: Person[C], word: str, args: str, now: float) -> LobbyDecision[C]:
         key = person.key
@@ -506,23 +508,36 @@ class Lobby(Generic[C]):
         if person is None or person.at is None or person.at not in self.tables:
             return LobbyDecision()
         table = self.tables[person.at]
-        for seat, keeper in table.served.seats.items():
-            if keeper.owner == key:
-                self._dropped_from[(table.number, seat)] = person.address
         decision = table.served.lost(key, cause, reason)
-        events = [(table.number, event) for event in decision.events]
+        # Journaled with the drop: a person on nc/telnet coming back from there takes the
+        # seat back (:meth:`reclaim`), after a restart too.
+        events: TableEvents = [
+            (table.number, replace(event, address=person.address))
+            if isinstance(event, Dropped)
+            else (table.number, event)
+            for event in decision.events
+        ]
         return LobbyDecision(events=events, actions=decision.actions)
 
     def handle_timeout(self, now: float) -> TableEvents:
-        """The seats whose grace period is over at *now*, freed."""
+        """The seats whose grace period is over at *now*, freed; and the opener's seat of each
+        table nobody sat at for ``limits.idle_table`` seconds by *now* (``Freed("idle")``:
+        the table closes with it)."""
         # Asked every second of every table: only a seat with a deadline costs a decision.
-        return [
-            (number, event)
-            for number, table in list(self.tables.items())
-            for keeper in table.served.seats.values()
-            if keeper.next_deadline() is not None
-            for event in keeper.handle_timeout(now).events
-        ]
+        idle = self.limits.idle_table
+        events: TableEvents = []
+        for number, table in list(self.tables.items()):
+            expired = [
+                (number, event)
+                for keeper in table.served.seats.values()
+                if keeper.next_deadline() is not None
+                for event in keeper.handle_timeout(now).events
+            ]
+            events += expired
+            idle_until = table.idle_until(idle)
+            if not expired and idle_until is not None and now >= idle_until:
+                events.append((number, Freed("idle", seat="host")))
+        return events
 
     # ------------------------------------------------------------------------ applying
     def restore(self, number: int) -> None:
@@ -548,6 +563,11 @@ class Lobby(Generic[C]):
         if table is None:
             return LobbyApplied()
         served = table.served
+        table.active = now
+        closing = isinstance(event, Freed) and event.seat == "host"
+        # Read before the seat is freed: an opener still connected goes back to the lobby,
+        # numbering its lines on from where its seat had them.
+        lines = {} if replaying or not closing else self._lines_at(number)
         applied = served.apply(event, now, replaying=replaying)
         out: LobbyApplied[C] = LobbyApplied(actions=applied.actions)
         out.then = [(number, follows) for follows in applied.then]
@@ -574,7 +594,7 @@ class Lobby(Generic[C]):
                 out.actions += served.welcomed(watcher).actions
         if isinstance(event, Freed) and event.seat == "host":
             out.moved += self._moved_out(number)
-            out.actions += self._close(table)
+            out.actions += self._close(table, lines, idle=event.why == "idle")
             out.closed = number
         return out
 
@@ -588,23 +608,49 @@ class Lobby(Generic[C]):
             return False
         return True
 
+    def after_restart(self, number: int) -> list[TableEvent]:
+        """After table *number* was restored and its :class:`Restarted` applied: the events
+        that end what the old process's connections held (see
+        :meth:`ServedTable.finish_replay`), but for a seat dropped before the restart. Whoever
+        sits across resumes and catches up on what the seat told them, that drop included:
+        a second drop would say it again. Its grace period runs from the restart already (the
+        replay applied its drop now)."""
+        table = self.tables[number]
+        seats = table.served.seats
+        return [
+            event
+            for event in table.served.finish_replay()
+            if not (isinstance(event, Dropped) and seats[event.seat].dropped)
+        ]
+
     def _moved_out(self, number: int) -> list[C]:
         return [key for key, person in self.people.items() if person.at == number]
 
-    def _close(self, table: LobbyTable[C]) -> list[Action[C]]:
+    def _lines_at(self, number: int) -> dict[C, int]:
+        """The ``say.seq`` each connection at table *number* has reached there."""
+        table = self.tables[number]
+        return {
+            key: self._last_say(table, key)
+            for key, person in self.people.items()
+            if person.at == number
+        }
+
+    def _close(self, table: LobbyTable[C], lines: dict[C, int], *, idle: bool) -> list[Action[C]]:
         """The opener's seat is free: the table is over; whoever was at it is back in the
-        lobby, their ``say`` numbering where their seat or watching had it."""
+        lobby, their ``say`` numbering where their seat or watching had it (*lines*, read
+        before the seat was freed), told why in one notice: its opener left, or nobody sat
+        at it for the idle limit (*idle*)."""
         number = table.number
-        host = table.served.table.host_name
+        if idle:
+            said = idle_closed(number, duration(self.limits.idle_table))
+        else:
+            said = back_in_lobby(f"{table.served.table.host_name} left, and table {number} closed")
         actions: list[Action[C]] = []
         for person in self.people.values():
             if person.at != number:
                 continue
-            person.last_say = self._last_say(table, person.key)
+            person.last_say = lines.get(person.key, 0)
             person.at = None
-            why = f"{host} left, and table {number} closed"
-            actions += [no_status(person.key), _notice(person.key, back_in_lobby(why))]
+            actions += [no_status(person.key), _notice(person.key, said)]
         del self.tables[number]
-        for seat in ("host", "guest"):
-            self._dropped_from.pop((number, seat), None)
         return actions

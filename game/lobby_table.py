@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
 
 from game.announce import duration
+from game.errors import CommandError
+from game.registry import parse_game
 from game.seat_keeper import SeatKeeper
 from game.served_table import ServedTable
 from game.spectator_connections import ArrivalLimit
@@ -37,18 +39,38 @@ class LobbyTable(Generic[C]):
         number: its number, never given twice while the server runs (nor after a restart:
             numbers go on above the highest restored).
         served: the table and its seats.
-        game: what ``/open`` asked to play once someone sits down, as ``/game`` takes it
-            ("" for nothing).
-        title: that game's title, as the table list shows it.
-        address: where its opener connected from (None for a table restored from its
-            journal: the address died with the old process).
+        active: the server's clock when an event of the table was last applied (for a table
+            restored from its journal, the restart): how long it has been idle counts from it.
     """
 
     number: int
     served: ServedTable[C]
-    game: str = ""
-    title: str = ""
-    address: str | None = None
+    active: float = 0.0
+
+    def idle_until(self, idle: float) -> float | None:
+        """When the table closes for being idle *idle* seconds, or None while it is not
+        open or someone holds its guest seat."""
+        served = self.served
+        if not served.opened or served.keeper.taken or served.host_left:
+            return None
+        return self.active + idle
+
+    @property
+    def game(self) -> str:
+        """What ``/open`` asked to play once someone sits down, as ``/game`` takes it ("" for
+        nothing): its opening's, so that a table restored from its journal still has it."""
+        opening = self.served.opening
+        return "" if opening is None else opening.game
+
+    @property
+    def title(self) -> str:
+        """That game's title, as the table list shows it ("" for none)."""
+        if not self.game:
+            return ""
+        try:
+            return parse_game(self.game).title
+        except CommandError:  # a journal from a program that knew other games
+            return ""
 
 
 def lobby_table(grace: float = GRACE) -> ServedTable[C]:

@@ -85,3 +85,9 @@ def opened(number: int, game: str) -> str:
     return (
         f"you opened table {number}{what} — waiting for someone to /sit {number} (/leave closes it)"
     )
+
+
+def idle_closed(number: int, idle: str) -> str:
+    """What the opener and spectators of table *number* read when it closed because nobody
+    sat there for *idle* (worded: "10 minutes")."""
+    return f"nobody sat at table {number} for {idle}, so it closed — /open opens another"

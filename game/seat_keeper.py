@@ -57,6 +57,7 @@ from game.seat_decisions import (
 from game.snapshot_values import Fields, SnapshotError
 from game.spectator_connections import ArrivalLimit, Watchers
 from game.table_events import (
+    MAX_ADDRESS,
     Dropped,
     Freed,
     Line,
@@ -69,6 +70,7 @@ from game.table_events import (
     TableEvent,
     Unwatched,
     Watched,
+    checked_address,
 )
 from net.admission import JoinCodeGate, SeatTokens, Verdict, token_hash
 from net.messages import Hello, Show, Welcome
@@ -170,6 +172,9 @@ class SeatKeeper(Generic[C]):
         self.grace = grace
         self._grace_ends = 0.0
         self._dropped_for = 0.0  # the grace the seat was dropped with (a restore counts it anew)
+        #: Where the connection the seat dropped from came from (its :class:`Dropped`), while
+        #: the seat is dropped; None when not known.
+        self.dropped_from: str | None = None
         self._owner: _Owner[C] | None = None
         self._delivered = 0  # the highest show.seq written to any connection of this seat
         self.closing = False
@@ -641,6 +646,7 @@ class SeatKeeper(Generic[C]):
             self.tokens.restore(self.seat, event.token_hash)
             self.by_text = event.text_client
             self.asked, self.last_say, self.dropped = event.asked, event.lines_from, False
+            self.dropped_from = None
             self.outbox.clear()
             if self._owner is not None:  # the new guest's shows start here, numbered from 1
                 self._owner.sent = 0
@@ -648,12 +654,18 @@ class SeatKeeper(Generic[C]):
         elif isinstance(event, Rotated | Resumed):
             self.tokens.restore(self.seat, event.newest, event.older)
             self.dropped = self.dropped and isinstance(event, Rotated)
+            if not self.dropped:
+                self.dropped_from = None
             if isinstance(event, Resumed) and event.lines_anew:
                 self.last_say, self.by_text = 0, True  # a person on nc/telnet has it now
         elif isinstance(event, Line):
             if event.seat == self.seat:
                 self.last_say = max(self.last_say, event.seq)
         elif isinstance(event, Dropped):
+            # A restart drops a seat already dropped again, from no address it knows: the
+            # seat still dropped from where it did.
+            kept_from = self.dropped_from if self.dropped else None
+            self.dropped_from = event.address or kept_from
             self.dropped, self.grace = True, event.grace
             self._grace_ends, self._dropped_for = now + event.grace, event.grace
         elif isinstance(event, Freed):
@@ -667,8 +679,9 @@ class SeatKeeper(Generic[C]):
     def to_snapshot(self) -> dict[str, Any]:
         """What the events built of the seat, as JSON values (:meth:`restore_snapshot`): who
         holds it, its token hashes, ``say.seq``, whether it is dropped and the outbox. Which
-        connection owns it is not kept: a restarted host has no connections."""
-        return {
+        connection owns it is not kept: a restarted host has no connections; where the
+        connection it dropped from came from is, when known."""
+        snapshot: dict[str, Any] = {
             "name": self.name,
             "asked": self.asked,
             "by_text": self.by_text,
@@ -679,6 +692,9 @@ class SeatKeeper(Generic[C]):
             "grace": self.grace,
             "outbox": self.outbox.to_snapshot(),
         }
+        if self.dropped_from is not None:
+            snapshot["dropped_from"] = self.dropped_from
+        return snapshot
 
     def restore_snapshot(self, snapshot: Fields, now: float) -> None:
         """Make the seat what :meth:`to_snapshot` wrote (see :meth:`restorer`).
@@ -716,6 +732,12 @@ class SeatKeeper(Generic[C]):
         by_text, last_say, dropped_for, grace = values
         if dropped_for < 0 or grace < 0:
             raise SnapshotError(f"{snapshot.where}: a grace period is never negative")
+        dropped_from = snapshot.optional_text("dropped_from", limit=MAX_ADDRESS)
+        if dropped_from is not None:
+            try:
+                checked_address(dropped_from)
+            except ValueError as exc:
+                raise SnapshotError(f"{snapshot.where}.dropped_from {exc}") from None
         if tokens is not None:
             try:
                 SeatTokens[str]().restore(self.seat, tokens[0], tokens[1])  # checks the hashes
@@ -736,6 +758,7 @@ class SeatKeeper(Generic[C]):
             self.watchers.clear()
             self.name, self.asked, self.by_text, self.last_say = name, asked, by_text, last_say
             self.dropped, self.grace, self._dropped_for = dropped, grace, dropped_for
+            self.dropped_from = dropped_from if dropped else None
             self._grace_ends = now + dropped_for if dropped else 0.0
             if tokens is None:
                 self.tokens.revoke(self.seat)
@@ -753,7 +776,7 @@ class SeatKeeper(Generic[C]):
         guest = self.name
         self.tokens.revoke(self.seat)
         self.name = self.asked = None
-        self.last_say, self.dropped = 0, False
+        self.last_say, self.dropped, self.dropped_from = 0, False, None
         owner, self._owner = self._owner, None
         over = "is over" if event.why == "expired" else "ended"
         actions = self._turn_away_asking(f"the grace period for {guest}'s seat {over}")

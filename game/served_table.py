@@ -131,6 +131,11 @@ class ServedTable(Generic[C]):
         return self._table is not None
 
     @property
+    def opening(self) -> Opened | None:
+        """The event that opened the table (None before it is applied)."""
+        return self._opened
+
+    @property
     def table(self) -> Table:
         """The table (raises RuntimeError before the opening event is applied)."""
         if self._table is None:
@@ -157,7 +162,8 @@ class ServedTable(Generic[C]):
         the game and its moves and offers, the score, each person's chat history and board
         reading, the flood budgets, the spectators) and the keeper of each seat a connection
         holds, by the seat's name (tokens, ``say.seq``, the outbox and its ``show.seq``); the
-        opening (host name, seed) says which table it is.
+        opening (host name, seed, and the game a lobby table was opened for) says which table
+        it is.
 
         Raises:
             SnapshotError: a part cannot be written (a game that keeps an ending of its own).
@@ -165,8 +171,11 @@ class ServedTable(Generic[C]):
         """
         if self._opened is None:
             raise RuntimeError("the table is not open yet: apply its Opened event first")
+        opened: dict[str, Any] = {"host_name": self._opened.host_name, "seed": self._opened.seed}
+        if self._opened.game:
+            opened["game"] = self._opened.game
         return {
-            "opened": {"host_name": self._opened.host_name, "seed": self._opened.seed},
+            "opened": opened,
             "table": self.table.to_snapshot(),
             "seats": {seat: keeper.to_snapshot() for seat, keeper in self.seats.items()},
         }
@@ -194,7 +203,7 @@ class ServedTable(Generic[C]):
         top = Fields(snapshot, "snapshot")
         opening = top.object("opened")
         seed = opening.whole("seed", low=-(2**64), high=2**64)
-        opened = Opened(opening.name("host_name"), seed)
+        opened = Opened(opening.name("host_name"), seed, opening.optional_text("game") or "")
         table = self._make_table(opened.host_name, random.Random(opened.seed))
         table.restore_snapshot(top.object("table"))
         seats = top.object("seats")
@@ -277,14 +286,16 @@ class ServedTable(Generic[C]):
         connection is new.
 
         Unnumbered and not kept for catch-up: only the current status matters, so a resumed
-        connection gets it once, as it is now, instead of every old one.
+        connection gets it once, as it is now, instead of every old one. Only to a connection
+        that is welcomed: one still being welcomed cannot be sent anything yet, so it gets its
+        status once its welcome is out (:meth:`welcomed`).
         """
         if self._table is None:
             return []
         sends: list[Action[C]] = []
         for name, seat_keeper in self.seats.items():
             owner = seat_keeper.owner
-            if owner is None:
+            if owner is None or not seat_keeper.connected:
                 continue
             status = self._table.status_for(Seat.HOST if name == "host" else Seat.GUEST)
             if self._status_sent.get(name) != (owner, status):
@@ -493,7 +504,7 @@ class ServedTable(Generic[C]):
         Returns:
             The keeper's decision; for a spectator its actions start with what was kept for it
             while its welcome was on the way (and, when the oldest of that had to go, its
-            welcome and the board as they are now).
+            welcome and the board as they are now); for a seat they end with its status.
         """
         connections = self.keeper.watchers
         watcher = connections.get(key)
@@ -508,6 +519,7 @@ class ServedTable(Generic[C]):
         keeper = next((k for k in self.seats.values() if k.owner == key), self.keeper)
         decision = keeper.welcomed(key)
         decision.actions[:0] = kept
+        decision.actions += self._statuses()  # the seat's, now that it can be sent
         return decision
 
     def said(self, key: C, seq: int, text: str, now: float) -> Decision[C]:

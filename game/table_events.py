@@ -28,13 +28,16 @@ import typing
 from dataclasses import MISSING, dataclass
 from typing import Any, Final, Literal, TypeAlias, Union
 
-from net.messages import MAX_INT, validate_name
+from net.errors import LocalProtocolError
+from net.messages import MAX_INT, Say, validate_name
 
 SeatName: TypeAlias = Literal["host", "guest", "spectator"]
 #: A seat a connection can hold: the guest's at every table, and the host's at a lobby
 #: table, where the person who opened it plays from a connection too (game.lobby).
 RemoteSeat: TypeAlias = Literal["host", "guest"]
-FreedWhy: TypeAlias = Literal["left", "expired", "flooding", "protocol"]
+#: Why a seat was freed; ``idle`` is a lobby table's opener's seat when nobody sat at the
+#: table for the lobby's idle limit (the table closes with it).
+FreedWhy: TypeAlias = Literal["left", "expired", "flooding", "protocol", "idle"]
 #: Why a spectator stopped watching: typed /q, lost the connection, flooded, broke the
 #: protocol, the host restarted (their connections died with the old process), gave its place
 #: to a newcomer (the room full, it silent for long), or sat down in the free seat (/sit).
@@ -45,10 +48,15 @@ UnwatchedWhy: TypeAlias = Literal[
 
 @dataclass(frozen=True, slots=True)
 class Opened:
-    """The table opened: who hosts it and the seed of all its randomness (bots, words)."""
+    """The table opened: who hosts it and the seed of all its randomness (bots, words).
+
+    *game* is what a lobby table's opener asked to play once someone sits down, as ``/game``
+    takes it (``/open tictactoe``), or "" for nothing: a one-table host's is always "".
+    """
 
     host_name: str
     seed: int
+    game: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,16 +156,23 @@ class Unwatched:
 
 @dataclass(frozen=True, slots=True)
 class Dropped:
-    """The guest's connection was lost; the seat is kept for *grace* seconds."""
+    """The guest's connection was lost; the seat is kept for *grace* seconds.
+
+    *address* is where that connection came from, when a lobby lets a person on nc/telnet
+    take the seat back from there (:meth:`game.lobby.Lobby.reclaim`); "" when not known (a
+    one-table host's, and a seat whose connection died with the old process).
+    """
 
     grace: float
     seat: RemoteSeat = "guest"
+    address: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Freed:
     """The guest's seat was freed: they left, did not come back in time, were put out for
-    flooding, or their program broke the protocol (*detail* says how)."""
+    flooding, or their program broke the protocol (*detail* says how); or a lobby table's
+    opener's, when nobody sat at the table for long (``idle``)."""
 
     why: FreedWhy
     detail: str = ""
@@ -187,7 +202,8 @@ def to_record(event: TableEvent) -> dict[str, Any]:
     """The JSON object for *event*: its fields plus ``"event"``, its kind.
 
     A ``seat`` that is the guest's is left out: it is the default, and a one-table host's
-    journal (where only the guest's seat is held by a connection) never needs it.
+    journal (where only the guest's seat is held by a connection) never needs it; so are an
+    opening's ``game`` and a drop's ``address`` when there is none.
     """
     cls = type(event)
     # Every field holds a JSON scalar: read as it is, without asdict's deep copy (each line
@@ -197,6 +213,9 @@ def to_record(event: TableEvent) -> dict[str, Any]:
         record[name] = getattr(event, name)
     if cls is not Line and record.get("seat") == "guest":
         del record["seat"]
+    for name in _LEFT_OUT_EMPTY.get(cls, ()):
+        if not record[name]:
+            del record[name]
     return record
 
 
@@ -205,8 +224,9 @@ def from_record(record: dict[str, Any]) -> TableEvent:
 
     A record read back from disk is not trusted: every field must have its declared type
     (``True`` is not an int, an int is a float), a number must be finite, a ``seq`` and a
-    ``grace`` never negative, a token hash 64 lowercase hex digits, and a name one the protocol
-    accepts.
+    ``grace`` never negative, a token hash 64 lowercase hex digits, a name one the protocol
+    accepts, an opening's ``game`` a text a ``say`` can carry (it came in one), and an address
+    at most :data:`MAX_ADDRESS` printable ASCII characters.
 
     Raises:
         ValueError: not such an object (unknown kind, missing, unexpected or wrong fields).
@@ -236,6 +256,13 @@ def from_record(record: dict[str, Any]) -> TableEvent:
 _HEX_DIGITS: Final = frozenset("0123456789abcdef")
 _HASH_FIELDS: Final = frozenset({"token_hash", "newest", "older"})
 _NAME_FIELDS: Final = frozenset({"host_name", "asked", "name"})
+#: Texts a person typed in a ``say``: the wire's bounds on its text hold for them.
+_SAID_FIELDS: Final = frozenset({"game"})
+#: Fields left out of a record when empty: journals from before they existed read the same.
+_LEFT_OUT_EMPTY: Final[dict[type[TableEvent], tuple[str, ...]]] = {
+    Opened: ("game",),
+    Dropped: ("address",),
+}
 _NOT_NEGATIVE: Final = frozenset({"seq", "grace", "watcher", "number", "lines_from", "wall"})
 #: Numbers that go back on the wire (a say.seq in a welcome): the wire's bound holds for them.
 _WIRE_INTS: Final = frozenset({"seq", "watcher", "number", "lines_from"})
@@ -274,6 +301,13 @@ def _checked(name: str, hint: Any, value: Any) -> Any:
         if name in _NAME_FIELDS:
             # A name goes into every welcome: one the protocol refuses must not come back.
             validate_name(name, value)  # LocalProtocolError is a ValueError
+        if name == "address":
+            return checked_address(value)
+        if name in _SAID_FIELDS:
+            try:
+                Say(seq=0, text=value)
+            except LocalProtocolError:
+                raise ValueError("must be a text the wire carries (no lone surrogate)") from None
         return value
     if hint is bool and isinstance(value, bool):
         return value
@@ -295,6 +329,21 @@ def _checked(name: str, hint: Any, value: Any) -> Any:
             raise ValueError(f"must be at most {MAX_INT}, as on the wire")
         return value
     raise ValueError(f"must be {_words(hint)}")
+
+
+#: The longest address a record keeps: an IPv6 address with a zone is well within it.
+MAX_ADDRESS: Final = 64
+
+
+def checked_address(value: str) -> str:
+    """*value*, the address a connection came from as a journal or snapshot keeps it.
+
+    Raises:
+        ValueError: it is longer than :data:`MAX_ADDRESS` or not printable ASCII.
+    """
+    if len(value) > MAX_ADDRESS or not (value.isascii() and value.isprintable()):
+        raise ValueError(f"must be an address: at most {MAX_ADDRESS} printable ASCII characters")
+    return value
 
 
 def _words(hint: Any) -> str:

@@ -223,9 +223,7 @@ def child(port: int, tables: int) -> None:
 
 # ---------------------------------------------------------------------------- the server
 async def serve(tables: int) -> None:
-    limits = LobbyLimits(
-        tables=tables, tables_per_address=tables, people=10 * tables, people_per_address=10 * tables
-    )
+    limits = LobbyLimits(tables=tables, people=10 * tables, people_per_address=10 * tables)
     options = HostOptions(port=0, bind="127.0.0.1", name="bench", color=False, lobby=True)
     server = LobbyServer(options, limits=limits, out=lambda line: None)
     listening = await server.start()

@@ -16,6 +16,8 @@ from cli.args import (
     parse_host,
     parse_join,
 )
+from game.lobby_limits import LobbyLimits
+from tests.cli.support import REPO
 
 
 def test_defaults() -> None:
@@ -93,6 +95,30 @@ def test_fresh() -> None:
     assert "--fresh" in host_parser().format_help()
     with pytest.raises(SystemExit):
         parse_join(["--fresh"])  # only the host keeps a table
+
+
+def test_per_address_is_a_lobby_option_and_its_default_is_the_lobbys(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert parse_host(["--lobby"]).per_address is None  # the lobby's own default
+    assert parse_host(["--lobby", "--per-address", "100"]).per_address == 100
+    for argv, why in (
+        (["--per-address", "100"], "--per-address counts the connections to a lobby: give it "),
+        (["--lobby", "--per-address", "0"], "bad --per-address '0': give a whole number, 1 or "),
+        (["--lobby", "--per-address", "many"], "bad --per-address 'many'"),
+    ):
+        with pytest.raises(SystemExit) as exc:
+            parse_host(argv)
+        assert exc.value.code == 2
+        err = capsys.readouterr().err
+        assert why in err and err.count("\n") == 1
+    # The number the help, the README and docs/lobby.md give is the lobby's.
+    people = LobbyLimits().people_per_address
+    assert f"(default {people};" in " ".join(host_parser().format_help().split())
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert f"Up to {people} people may connect from one address" in readme
+    docs = " ".join((REPO / "docs" / "lobby.md").read_text(encoding="utf-8").split())
+    assert f"{people} people per address" in docs
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+import cli.lobby_hosting
 import cli.table_replay
 from cli.args import HostOptions
 from cli.journal import Journal
@@ -20,18 +23,30 @@ from cli.table_replay import SNAPSHOT
 from game.delivery import Seat
 from game.record_format import Record, parse
 from net.connection import Connection, connect
+from net.errors import Refused
 from net.messages import Hello, Say, Show
 from tests.e2e.support import free_port
 from tests.net.support import WAIT, run
 
 
 async def open_server(
-    port: int = 0, root: Path | None = None, *, fresh: bool = False
+    port: int = 0,
+    root: Path | None = None,
+    *,
+    fresh: bool = False,
+    clock: Callable[[], float] = time.monotonic,
+    per_address: int | None = None,
 ) -> tuple[LobbyServer, asyncio.Server]:
     options = HostOptions(
-        port=port, bind="127.0.0.1", name="club", color=False, lobby=True, fresh=fresh
+        port=port,
+        bind="127.0.0.1",
+        name="club",
+        color=False,
+        lobby=True,
+        fresh=fresh,
+        per_address=per_address,
     )
-    server = LobbyServer(options, root=root, out=lambda line: None)
+    server = LobbyServer(options, root=root, out=lambda line: None, clock=clock)
     return server, await server.start()
 
 
@@ -112,8 +127,8 @@ def test_every_table_comes_back_from_its_journal_a_seat_token_resumes_and_fresh_
     async def second_run(token: str) -> None:
         server, listening = await open_server(port, tmp_path)
         try:
-            rows = server.lobby.rows()
-            assert [(r.number, r.players, r.game) for r in rows] == [(1, ("ann",), "")]
+            rows = server.lobby.rows()  # the game it was opened for, though none is played
+            assert [(r.number, r.players, r.game) for r in rows] == [(1, ("ann",), "tictactoe")]
             assert server.lobby.tables[1].served.table.match is not None
             back = await connect("127.0.0.1", port, Hello(name="ann", version=3, token=token))
             welcome = back.welcome
@@ -122,6 +137,11 @@ def test_every_table_comes_back_from_its_journal_a_seat_token_resumes_and_fresh_
             await back.send(Say(seq=welcome.last_seq + 1, text="/board"))
             board = await shows_until(back, "X")
             assert any(s.kind == "board" and "(X)" in s.text for s in board)
+            # and whoever sits down next starts the game the table was opened for
+            cy = await connect("127.0.0.1", port, Hello(name="cy", version=3))
+            await cy.send(Say(seq=1, text="/sit 1"))
+            await shows_until(cy, "new game: tictactoe")
+            await cy.close()
         finally:
             await server.stop(listening)  # stopping keeps the table, as a kill does
 
@@ -135,6 +155,50 @@ def test_every_table_comes_back_from_its_journal_a_seat_token_resumes_and_fresh_
     token = run(first_run())
     run(second_run(token))
     run(fresh_run())
+
+
+def test_per_address_sets_how_many_people_connect_from_one_address() -> None:
+    async def scenario() -> None:
+        server, listening = await open_server(per_address=2)
+        try:
+            first = [await connect("127.0.0.1", server.port, Hello(name=n)) for n in "ab"]
+            with pytest.raises(Refused, match="2 people are connected from your addr"):
+                await connect("127.0.0.1", server.port, Hello(name="c"))
+            for connection in first:
+                await connection.close()
+        finally:
+            await server.stop(listening)
+
+    run(scenario())
+
+
+def test_a_table_nobody_sat_at_closes_once_idle_and_its_journal_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli.lobby_hosting, "TICK", 0.02)  # the server looks often
+    port = free_port()
+    skipped = [0.0]  # seconds the server's clock is ahead of the real one
+
+    async def scenario() -> None:
+        server, listening = await open_server(
+            port, tmp_path, clock=lambda: time.monotonic() + skipped[0]
+        )
+        try:
+            ann = await connect("127.0.0.1", port, Hello(name="ann", version=3))
+            await ann.send(Say(seq=1, text="/open"))
+            await shows_until(ann, "you opened table 1")
+            assert server.journals.numbers() == [1]
+            skipped[0] = server.lobby.limits.idle_table
+            told = await shows_until(ann, "nobody sat at table 1 for 10 minutes, so it closed")
+            assert [s.kind for s in told[-3:]] == ["token", "status", "notice"]
+            assert server.journals.numbers() == [] and not server.lobby.tables
+            await ann.send(Say(seq=2, text="/tables"))  # in the lobby, numbering on
+            await shows_until(ann, "no tables are open")
+            await ann.close()
+        finally:
+            await server.stop(listening)
+
+    run(scenario())
 
 
 def test_a_table_whose_journal_was_compacted_comes_back_with_its_moves_offers_and_chat(
@@ -168,6 +232,7 @@ def test_a_table_whose_journal_was_compacted_comes_back_with_its_moves_offers_an
     async def second_run(token: str) -> None:
         server, listening = await open_server(port, tmp_path)
         try:
+            assert server.lobby.tables[1].game == "tictactoe"  # the snapshot's opening keeps it
             served = server.lobby.tables[1].served
             match = served.table.match
             assert match is not None and [ply.text for ply in match.history] == ["b2", "a1"]

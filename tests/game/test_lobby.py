@@ -18,7 +18,7 @@ from game.lobby_limits import LobbyLimits
 from game.lobby_table import lobby_table
 from game.seat_decisions import Action, Fail, Refusal, SayBye, Send, SendAll
 from game.seat_keeper import SeatKeeper
-from game.table_events import TableEvent
+from game.table_events import Dropped, Freed, Restarted, TableEvent
 from net.messages import STATUS, Hello
 
 
@@ -183,6 +183,56 @@ def test_a_dropped_opener_keeps_the_table_for_the_grace_period_then_it_closes() 
     assert server.closed == [1] and "table 1 closed" in server.last("b")
 
 
+def test_a_table_nobody_sits_at_closes_once_idle_and_its_people_are_back_in_the_lobby() -> None:
+    server = Server()
+    for key in "abc":
+        server.arrive(key)
+    server.say("a", "/open")
+    server.say("c", "/watch 1")
+    opened_at = server.now
+    assert server.lobby.next_deadline() == opened_at + 600
+    server.now += 599
+    server.run(server.lobby.handle_timeout(server.now))
+    assert not server.closed
+    server.say("a", "anyone?")  # a line at the table: its idle time counts from here
+    assert server.lobby.next_deadline() == server.now + 600
+    server.say("b", "/sit 1")  # someone sits: no idle deadline while they do
+    assert server.lobby.next_deadline() is None
+    server.say("b", "/leave")
+    left_at = server.now
+    shown = {key: len(server.shown[key]) for key in "ac"}
+    server.run(server.lobby.handle_timeout(left_at + 600))
+    assert server.closed == [1] and server.journal[1][-1] == Freed("idle", seat="host")
+    for key in "ac":  # one notice each, and no game in their prompt
+        assert server.shown[key][shown[key] :] == [
+            "",
+            "nobody sat at table 1 for 10 minutes, so it closed — /open opens another",
+        ]
+        assert server.statuses[key][-1] == "" and key not in server.ended
+    server.say("a", "/tables")  # the opener's numbering goes on in the lobby
+    assert "a" not in server.ended and server.last("a").startswith("no tables are open")
+    server.say("c", "/open")
+    assert "you opened table 2" in server.last("c")
+
+
+def test_a_restored_table_counts_its_idle_time_from_the_restart() -> None:
+    server = Server()
+    for key in "ab":
+        server.arrive(key)
+    server.say("a", "/open")
+    server.say("b", "/open")
+    server.run(server.lobby.handle_timeout(server.now + 600))
+    assert server.closed == [1, 2]
+    restart = server.now + 5000.0
+    fresh: Lobby[str] = Lobby("srv", rng=random.Random(2))
+    for number in (1, 2):  # the first journal without its idle close, as a kill leaves it
+        fresh.restore(number)
+        for event in server.journal[number][: -1 if number == 1 else None]:
+            fresh.apply(number, event, restart, replaying=True)
+    assert fresh.finish_restore(1) and not fresh.finish_restore(2)
+    assert fresh.next_deadline() == restart + 600
+
+
 def test_a_name_given_another_way_says_whose_it_is_and_for_how_long() -> None:
     server = Server(lobby=Lobby("srv", rng=random.Random(1), make_table=lambda: lobby_table(300)))
     server.arrive("j", "jon")
@@ -224,6 +274,41 @@ def test_a_person_on_nc_takes_their_dropped_seat_back_from_its_address_only() ->
     assert server.lobby.reclaim("y", hello, "10.0.0.5", server.now) is None
 
 
+def test_the_address_a_seat_dropped_from_is_journaled_with_the_drop() -> None:
+    server = Server()
+    server.lobby.arrive("j", "jon", "10.0.0.5", text=True)
+    server.arrive("b", "bob")
+    server.say("j", "/open")
+    server.say("b", "/sit 1")
+    server.decide(server.lobby.lost("j", "lost", "reset"))
+    # rebuilt from its journal, as a restarted server has it
+    fresh: Lobby[str] = Lobby("srv", rng=random.Random(2))
+    fresh.restore(1)
+    for event in server.journal[1]:
+        fresh.apply(1, event, server.now, replaying=True)
+    assert fresh.finish_restore(1)
+    hello = Hello(name="jon", code=None, token=None)
+    assert fresh.reclaim("x", hello, "10.0.0.6", server.now) is None  # another machine
+    keeper = fresh.reclaim("j2", hello, "10.0.0.5", server.now)
+    assert isinstance(keeper, SeatKeeper) and keeper.seat == "host"
+
+
+def test_after_a_restart_only_the_seats_connected_then_drop() -> None:
+    server = Server()
+    for key in "ab":
+        server.arrive(key)
+    server.say("a", "/open")
+    server.say("b", "/sit 1")
+    server.decide(server.lobby.lost("a", "lost", "reset"))  # announced to b already
+    fresh: Lobby[str] = Lobby("srv", rng=random.Random(2))
+    fresh.restore(1)
+    for event in server.journal[1]:
+        fresh.apply(1, event, server.now, replaying=True)
+    assert fresh.finish_restore(1)
+    fresh.apply(1, Restarted(120.0), server.now)
+    assert fresh.after_restart(1) == [Dropped(120.0)]  # b's, not a's again
+
+
 def test_the_seat_token_resumes_the_seat_and_a_stale_one_is_refused() -> None:
     server = Server()
     for key in "ab":
@@ -247,22 +332,25 @@ def test_the_seat_token_resumes_the_seat_and_a_stale_one_is_refused() -> None:
     assert wrong.refusal is not None and wrong.refusal.code == "bad-token"
 
 
-def test_limits_tables_per_address_total_tables_and_people_per_address() -> None:
-    limits = LobbyLimits(tables=3, tables_per_address=2, people=10, people_per_address=3)
+def test_limits_people_per_address_bound_its_tables_and_total_tables() -> None:
+    limits = LobbyLimits(tables=4, people=10, people_per_address=3)
     server = Server(lobby=Lobby("srv", rng=random.Random(1), limits=limits))
     for key in "abc":
         server.arrive(key, address="10.0.0.1")
-    server.arrive("d", address="10.0.0.2")
     refused = server.lobby.arrive("e", "e", "10.0.0.1", text=True)
     assert isinstance(refused, Refusal) and refused.code == "rate-limited"
-    server.say("a", "/open")
-    server.say("b", "/open")
-    server.say("c", "/open")
-    assert "2 tables opened from your address are open already" in server.last("c")
+    assert (
+        refused.reason == "3 people are connected from your address already — the most srv lets in"
+    )
+    for key in "abc":  # everyone behind one address may open a table: a person holds one
+        server.say(key, "/open")
+    server.say("a", "/open")  # at a table it is the table's line, not a second table
+    assert sorted(server.lobby.tables) == [1, 2, 3]
+    server.arrive("d", address="10.0.0.2")
     server.say("d", "/open")
     server.arrive("f", address="10.0.0.3")
     server.say("f", "/open")
-    assert "3 tables are open, the most this server holds" in server.last("f")
+    assert "4 tables are open, the most this server holds" in server.last("f")
 
 
 def test_bad_commands_and_table_numbers_are_answered_clearly() -> None:
@@ -292,6 +380,7 @@ def test_a_table_is_rebuilt_from_its_events() -> None:
         fresh.apply(1, event, 0.0, replaying=True)
     assert fresh.finish_restore(1)
     assert fresh.rows() == server.lobby.rows()
+    assert (fresh.tables[1].game, fresh.tables[1].title) == ("tictactoe", "tictactoe")
     table = fresh.tables[1].served
     assert table.table.match is not None and table.table.match.state == (
         server.lobby.tables[1].served.table.match.state  # type: ignore[union-attr]

@@ -23,7 +23,7 @@ from game.spectators import SPECTATOR_LIMIT
 from game.table import Table
 from game.table_events import Freed, Line, Opened, Sat, TableEvent, Unwatched
 from net.admission import JoinCodeGate, SeatTokens
-from net.messages import Hello, Show
+from net.messages import STATUS, Hello, Show
 
 ADDRESS = "127.0.0.1"
 
@@ -244,6 +244,26 @@ def test_two_resumes_in_a_row_greet_each_connection_once_and_never_resend_a_gree
     ]
     assert program.host.count("bob is back") == 1
     assert program.host[-1] == "bob is on a new connection"
+
+
+def test_a_seat_s_status_goes_to_its_connection_once_its_welcome_is_out() -> None:
+    """What is sent to a connection still being welcomed is lost (it cannot be sent yet):
+    its status must wait for the welcome, new guest or resumed."""
+    program = Program()
+    program.arrive("bob", "bob")
+    assert not program.sent.get("bob")  # the sit is applied before the welcome goes out
+    program.welcomed("bob")
+    assert [s.text for s in program.sent["bob"] if s.kind == STATUS] == [""]  # no game yet
+    program.apply(Line("host", "/game tictactoe", 0.0))
+    token = program.served.keeper.welcome("bob").token
+    program.decide(program.served.keeper.lost("bob", "lost", "connection lost"))
+    decision = program.served.keeper.admit("bob2", Hello(name="bob", token=token), ADDRESS, 0)
+    program.decide(decision)  # the rotated token, before the welcome
+    assert not [s for s in program.sent.get("bob2", []) if s.kind == STATUS]
+    program.served.keeper.welcome("bob2")
+    program.welcomed("bob2")
+    statuses = [s.text for s in program.sent["bob2"] if s.kind == STATUS]
+    assert statuses == [program.served.table.status_for(Seat.GUEST)] and "tictactoe" in statuses[0]
 
 
 def test_a_spectator_takes_the_free_seat_with_sit_on_the_same_connection() -> None:

@@ -399,10 +399,10 @@ def test_any_value_anywhere_is_refused_or_restored_never_a_crash(
     _probe(served)  # whatever was taken back plays on
 
 
-#: A lobby's table: alice opened it from a connection, bob sat down, both played and chatted,
-#: alice's connection dropped.
+#: A lobby's table: alice opened it from a connection (for tic-tac-toe), bob sat down, both
+#: played and chatted, alice's connection dropped.
 LOBBY_EVENTS: list[TableEvent] = [
-    Opened("alice", 5),
+    Opened("alice", 5, "tictactoe"),
     Sat("alice", _hash(1), seat="host"),
     Sat("bob", _hash(2), text_client=True),
     Line("host", "/game tictactoe", 1.0, 1),
@@ -410,7 +410,7 @@ LOBBY_EVENTS: list[TableEvent] = [
     Line("guest", "hi", 3.0, 1),
     Line("host", "/board words", 4.0, 3),
     Line("host", "//gl", 5.0, 4),
-    Dropped(90.0, seat="host"),
+    Dropped(90.0, seat="host", address="10.0.0.5"),
 ]
 
 
@@ -433,6 +433,8 @@ def test_a_lobby_tables_snapshot_restores_both_seats() -> None:
     assert (guest.name, guest.dropped, guest.last_say, guest.by_text) == ("bob", False, 1, True)
     assert host.tokens.hashes("host") == (_hash(1), None)
     assert host.next_deadline() == REPLAY_NOW + 90.0
+    assert (host.dropped_from, guest.dropped_from) == ("10.0.0.5", None)
+    assert restored.opening is not None and restored.opening.game == "tictactoe"
     assert restored.table.reads_words(Seat.HOST) and not restored.host_left
     assert [shown.text for shown in restored.table.chat_seen(Seat.GUEST, 50)] == ["hi", "/gl"]
     assert _probe(restored) == _probe(replayed)
@@ -450,4 +452,7 @@ def test_a_lobby_tables_snapshot_is_no_one_table_hosts_and_a_bad_seat_changes_ne
     # The guest's seat is read first and is sound: it must not be taken back alone.
     with pytest.raises(SnapshotError, match=r"snapshot\.seats\.host\.tokens"):
         lobby.restore(_set(snapshot, "seats.host.tokens.0", "not a hash"), REPLAY_NOW)
+    with pytest.raises(SnapshotError, match=r"snapshot\.seats\.host\.dropped_from must be an"):
+        fresh = _through_json(_lobby_table().to_snapshot())
+        lobby.restore(_set(fresh, "seats.host.dropped_from", "10.0.0.5\x1b[2J"), REPLAY_NOW)
     assert _observed(lobby) == before

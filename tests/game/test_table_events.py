@@ -36,6 +36,7 @@ names = st.text("abcdefghijklmnopqrstuvwxyzéø-_ 0123456789", min_size=1, max_s
 )
 hashes = st.text("0123456789abcdef", min_size=64, max_size=64)
 finite = st.floats(allow_nan=False, allow_infinity=False)
+addresses = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=64)
 wire_ints = st.integers(min_value=0, max_value=MAX_INT)  # numbers that go back on the wire
 
 # st.builds fills every field from its type hint, so a field added to an event is covered too;
@@ -49,7 +50,7 @@ events: st.SearchStrategy[TableEvent] = st.one_of(
     st.builds(Line, now=finite, seq=wire_ints, watcher=wire_ints),
     st.builds(Watched, name=names),
     st.builds(Unwatched, number=wire_ints),
-    st.builds(Dropped, grace=st.floats(min_value=0, allow_infinity=False)),
+    st.builds(Dropped, grace=st.floats(min_value=0, allow_infinity=False), address=addresses),
     st.builds(Freed),
 )
 
@@ -63,12 +64,14 @@ def test_every_event_round_trips_through_json(event: TableEvent) -> None:
 def test_every_event_kind_round_trips() -> None:
     examples: list[TableEvent] = [
         Opened("alice", 7),
+        Opened("alice", 7, "gomoku 9"),
         Sat("bob", HASH),
         Resumed(HASH, None, True),
         Rotated(HASH, HASH),
         Restarted(300.0),
         Line("guest", "b2", 12.5, 3),
         Dropped(300.0),
+        Dropped(300.0, seat="host", address="192.0.2.7"),
         Freed("left"),
         Watched("carol"),
         Unwatched(1, "flooding"),
@@ -77,6 +80,29 @@ def test_every_event_kind_round_trips() -> None:
     # A new kind of event must be added here, and to the strategy above.
     assert {type(e) for e in examples} == set(typing.get_args(TableEvent))
     assert [from_record(to_record(e)) for e in examples] == examples
+
+
+def test_an_opening_without_a_game_is_written_and_read_as_before() -> None:
+    # A one-table host's opening, and every journal written before openings named a game.
+    assert to_record(Opened("alice", 7)) == {"event": "opened", "host_name": "alice", "seed": 7}
+    assert from_record({"event": "opened", "host_name": "alice", "seed": 7}) == Opened("alice", 7)
+    named = to_record(Opened("alice", 7, "tictactoe"))
+    assert named == {"event": "opened", "host_name": "alice", "seed": 7, "game": "tictactoe"}
+
+
+def test_an_openings_game_is_checked_as_the_wire_checks_a_say() -> None:
+    with pytest.raises(ValueError, match="bad opened event: game must be a string"):
+        from_record({"event": "opened", "host_name": "alice", "seed": 7, "game": 5})
+    with pytest.raises(ValueError, match="bad opened event: game must be a text the wire carries"):
+        from_record({"event": "opened", "host_name": "alice", "seed": 7, "game": "x\ud800"})
+
+
+def test_a_drops_address_is_left_out_when_unknown_and_checked_when_read() -> None:
+    assert to_record(Dropped(300.0)) == {"event": "dropped", "grace": 300.0}
+    assert from_record({"event": "dropped", "grace": 300.0}) == Dropped(300.0)
+    for bad in ("10.0.0.1\x1b[2J", "x" * 65, "10.0.0.1\u2028"):
+        with pytest.raises(ValueError, match="bad dropped event: address must be an address"):
+            from_record({"event": "dropped", "grace": 1.0, "address": bad})
 
 
 def test_a_spectator_event_with_a_bad_field_is_refused() -> None:
