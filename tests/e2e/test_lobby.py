@@ -5,8 +5,9 @@ spectators at two of them (nc and a join), and someone in the lobby reading ``/t
 every step. A chat line said at one table reaches that table only. Then the server is killed
 with SIGKILL mid-game and started again on the same port: every table comes back, every join
 resumes its own seat by itself (with the token the lobby gave it when it sat down), and the
-games go on; a table opened for a game nobody had sat at yet still starts it. The people on nc and telnet lost their connections with the old process; their
-seats are kept for the grace period, as a dropped join's would be.
+games go on; a table opened for a game nobody had sat at yet still starts it. The people on
+nc and telnet lost their connections with the old process; their seats are kept for the grace
+period, as a dropped join's would be.
 """
 
 from __future__ import annotations
