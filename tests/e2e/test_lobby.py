@@ -5,8 +5,9 @@ spectators at two of them (nc and a join), and someone in the lobby reading ``/t
 every step. A chat line said at one table reaches that table only. Then the server is killed
 with SIGKILL mid-game and started again on the same port: every table comes back, every join
 resumes its own seat by itself (with the token the lobby gave it when it sat down), and the
-games go on. The people on nc and telnet lost their connections with the old process; their
-seats are kept for the grace period, as a dropped join's would be.
+games go on; a table opened for a game nobody had sat at yet still starts it. The people on
+nc and telnet lost their connections with the old process; their seats are kept for the grace
+period, as a dropped join's would be.
 """
 
 from __future__ import annotations
@@ -128,10 +129,14 @@ def test_three_tables_at_once_then_kill_9_and_every_join_resumes(players: Player
     for player in (ann, bob, cat, dan, eve, fay, watcher_nc, watcher_join):
         assert b"only for the lobby" not in player.raw
 
+    # A table opened for a game nobody has sat at yet: it keeps that game across the kill.
+    lobby.say("/open gomoku")
+    lobby.expect("you opened table 4 for gomoku")
+
     # kill -9 mid-games, start again on the same port: the tables are back, the joins resume.
     crash(server)
     server = start_server(players, port)
-    server.expect("restored 3 tables after a restart")
+    server.expect("restored 4 tables after a restart")
     for player in (ann, bob, cat, fay):
         # the server lost, whoever sits across
         player.expect("connection to club lost — reconnecting…", timeout=RESTART_TIMEOUT)
@@ -147,6 +152,9 @@ def test_three_tables_at_once_then_kill_9_and_every_join_resumes(players: Player
         "1: tictactoe, ann vs bob",
         "2: tictactoe, cat vs dan",
         "3: tictactoe, eve vs fay",
+        "4: gomoku, lou — open seat: /sit 4",
     )
+    late.say("/sit 4")  # lou's seat is kept for him; sitting down starts his game
+    late.expect("new game: gomoku")
     cat.say("3")
     cat.expect("waiting for dan")
