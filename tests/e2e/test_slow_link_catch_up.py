@@ -69,15 +69,17 @@ def test_a_guest_comes_back_after_many_long_lines_and_plays_on(players: Players)
         resumed = RawPeer(port, rcvbuf=4096, mss=SLOW_MSS)
         resumed.send(encode_message(Hello(name="bob", token=token, seen=seen)))
         frames = resumed.read_until(
-            lambda fs: any(s["text"].startswith("welcome back") for s in _shows(fs)), timeout=20
+            lambda fs: any(s["kind"] == "status" for s in _shows(fs)), timeout=20
         )
         shows = [(s.get("seq"), s["kind"], s["text"]) for s in _shows(frames)]
-        # Exactly what bob had not seen, in order, then the greeting — for this connection
-        # alone, so unnumbered: a later resume never sends it again; nothing he saw again.
+        # Exactly what bob had not seen, in order, then the greeting and the prompt's status
+        # — for this connection alone, so unnumbered: a later resume never sends them again;
+        # nothing he saw again.
         assert shows == [
             (seen + 1, "chat", "are you there?"),
             (None, "notice", "welcome back, bob"),
-        ], f"the host dropped the resuming guest (eof={resumed.eof})"
+            (None, "status", "gomoku · your move (X) · 0–0"),
+        ], f"not the catch-up bob was owed (the host closed his connection: {resumed.eof})"
         welcome = next(f for f in frames if f["type"] == "welcome")
         host.expect("bob is back")
         resumed.send(say(welcome["last_seq"] + 1, "h8"))
