@@ -46,17 +46,25 @@ class Recording(Console):
                 await self.changed.wait()
 
 
+async def _ivy_in_the_lobby(
+    port: int, tmp_path: Path
+) -> tuple[Guest, Recording, asyncio.Task[int]]:
+    """ivy's join, seated in the lobby at *port*: the join, its console, and the task that
+    shows what comes in (the caller cancels it)."""
+    options = JoinOptions(port=port, host="127.0.0.1", name="ivy", color=False)
+    guest = Guest(options, SeatsFile(tmp_path / "seats.json"))
+    console = Recording("ivy")
+    await guest._sit_down(console)
+    return guest, console, asyncio.create_task(guest._show_incoming(console))
+
+
 def test_a_join_in_the_lobby_words_a_restart_as_the_lobby_s(tmp_path: Path) -> None:
     port = free_port()
 
     async def scenario() -> None:
         server, listening = await open_server(port, tmp_path / "lobby")
-        options = JoinOptions(port=port, host="127.0.0.1", name="ivy", color=False)
-        guest = Guest(options, SeatsFile(tmp_path / "seats.json"))
-        console = Recording("ivy")
-        await guest._sit_down(console)
+        guest, console, incoming = await _ivy_in_the_lobby(port, tmp_path)
         assert (guest.where, guest.who) == ("club's lobby", "club")
-        incoming = asyncio.create_task(guest._show_incoming(console))
         try:
             hal = await connect("127.0.0.1", port, Hello(name="hal", version=3))
             await hal.send(Say(seq=1, text="/open tictactoe"))
@@ -96,11 +104,7 @@ def test_a_join_resumed_after_a_restart_is_told_a_drop_once_and_its_status_afres
 
     async def scenario() -> None:
         server, listening = await open_server(port, tmp_path / "lobby")
-        options = JoinOptions(port=port, host="127.0.0.1", name="ivy", color=False)
-        guest = Guest(options, SeatsFile(tmp_path / "seats.json"))
-        console = Recording("ivy")
-        await guest._sit_down(console)
-        incoming = asyncio.create_task(guest._show_incoming(console))
+        guest, console, incoming = await _ivy_in_the_lobby(port, tmp_path)
         try:
             hal = await Person.connect(port)  # on nc: his seat waits for him after a drop
             hal.type(b"hal\r\n/open tictactoe\r\n")

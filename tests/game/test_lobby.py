@@ -251,13 +251,19 @@ def test_a_name_given_another_way_says_whose_it_is_and_for_how_long() -> None:
     )
 
 
-def test_a_person_on_nc_takes_their_dropped_seat_back_from_its_address_only() -> None:
+def _jon_on_nc_dropped_from_his_table() -> Server:
+    """jon, on nc from 10.0.0.5, opened table 1, bob sat there, and jon's connection dropped."""
     server = Server()
     server.lobby.arrive("j", "jon", "10.0.0.5", text=True)
     server.arrive("b", "bob")
     server.say("j", "/open")
     server.say("b", "/sit 1")
     server.decide(server.lobby.lost("j", "lost", "reset"))
+    return server
+
+
+def test_a_person_on_nc_takes_their_dropped_seat_back_from_its_address_only() -> None:
+    server = _jon_on_nc_dropped_from_his_table()
     hello = Hello(name="jon", code=None, token=None)
     assert server.lobby.reclaim("x", hello, "10.0.0.6", server.now) is None  # another machine
     assert server.lobby.reclaim("x", replace(hello, name="kim"), "10.0.0.5", server.now) is None
@@ -275,12 +281,7 @@ def test_a_person_on_nc_takes_their_dropped_seat_back_from_its_address_only() ->
 
 
 def test_the_address_a_seat_dropped_from_is_journaled_with_the_drop() -> None:
-    server = Server()
-    server.lobby.arrive("j", "jon", "10.0.0.5", text=True)
-    server.arrive("b", "bob")
-    server.say("j", "/open")
-    server.say("b", "/sit 1")
-    server.decide(server.lobby.lost("j", "lost", "reset"))
+    server = _jon_on_nc_dropped_from_his_table()
     # rebuilt from its journal, as a restarted server has it
     fresh: Lobby[str] = Lobby("srv", rng=random.Random(2))
     fresh.restore(1)
