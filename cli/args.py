@@ -356,11 +356,15 @@ def host_parser(prog: str = "python -m cli.host") -> argparse.ArgumentParser:
 
 def _per_address(text: str) -> int:
     """--per-address N: a whole number of at least 1."""
-    if not text.strip().isdigit() or int(text) < 1:
+    try:
+        value = int(text, 10)
+    except ValueError:  # "²" passes str.isdigit but is no number int() reads
+        value = 0
+    if value < 1:
         raise argparse.ArgumentTypeError(
             f"bad --per-address {text!r}: give a whole number, 1 or more"
         )
-    return int(text)
+    return value
 
 
 def join_parser(prog: str = "python -m cli.join") -> argparse.ArgumentParser:

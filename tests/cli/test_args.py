@@ -106,6 +106,7 @@ def test_per_address_is_a_lobby_option_and_its_default_is_the_lobbys(
         (["--per-address", "100"], "--per-address counts the connections to a lobby: give it "),
         (["--lobby", "--per-address", "0"], "bad --per-address '0': give a whole number, 1 or "),
         (["--lobby", "--per-address", "many"], "bad --per-address 'many'"),
+        (["--lobby", "--per-address", "²"], "bad --per-address '²'"),  # a digit, no number
     ):
         with pytest.raises(SystemExit) as exc:
             parse_host(argv)
